@@ -1,0 +1,51 @@
+# Guichet: `make demo` serves the platform on SQLite; `make test` runs every test.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+GUICHET := $(PY) -m guichet
+export PYTHONPATH := $(CURDIR)/src
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install system-deps browser-deps messages demo serve test test-fast bench lint clean
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@
+
+install: system-deps $(VENV)/.installed messages
+
+# gettext compiles the translations; installed from Debian when missing.
+system-deps:
+	@command -v msgfmt >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; }
+
+# Debian's Chromium for the browser tests (never a downloaded browser build).
+browser-deps:
+	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+messages: $(VENV)/.installed
+	cd src/guichet && GUICHET_DEBUG=1 $(CURDIR)/$(PY) -m guichet compilemessages -v0
+
+demo: install
+	GUICHET_DEBUG=1 $(GUICHET) migrate -v0
+	GUICHET_DEBUG=1 $(GUICHET) loaddemo
+	@echo; echo "Guichet is at http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
+	GUICHET_DEBUG=1 $(GUICHET) runserver $(HOST):$(PORT)
+
+test: install browser-deps
+	GUICHET_DEBUG=1 GUICHET_DATA_DIR=$(CURDIR)/var/test $(PY) -m pytest -q $(PYTEST_ARGS)
+
+test-fast: install
+	GUICHET_DEBUG=1 GUICHET_DATA_DIR=$(CURDIR)/var/test $(PY) -m pytest -q -m "not e2e" $(PYTEST_ARGS)
+
+bench: install
+	GUICHET_DEBUG=1 $(PY) bench/run.py $(BENCH_ARGS)
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check src tests bench
+	GUICHET_DEBUG=1 $(GUICHET) makemigrations --check --dry-run -v0
+
+clean:
+	rm -rf var $(VENV) build src/*.egg-info

@@ -1,0 +1,32 @@
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+
+from guichet.core.api_auth import OptionalTokenAuth
+from guichet.directory.api import router as directory_router
+
+api = NinjaAPI(
+    title="Guichet API",
+    version="1",
+    description="The biocluster's one-stop shop: directory, platforms, desk. Anonymous callers see public "
+                "fields only; members authenticate with `Authorization: Bearer <token>` (tokens on your profile page).",
+    auth=OptionalTokenAuth(),
+    urls_namespace="api-1",
+)
+api.add_router("/directory/", directory_router)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(request, {"detail": _("Not found.")}, status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthorized(request, exc):
+    return api.create_response(request, {"detail": _("Invalid or revoked API token.")}, status=401)
+
+
+@api.exception_handler(ValidationError)
+def invalid(request, exc):
+    return api.create_response(request, {"detail": _("Invalid request."), "errors": exc.errors}, status=422)

@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.urls import include, path, register_converter
+
+from guichet.core import views as core_views
+from guichet.core.converters import RecordKeyConverter
+
+from .api import api
+
+register_converter(RecordKeyConverter, "key")
+
+admin.site.site_header = "Guichet"
+admin.site.site_title = "Guichet"
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("directory/", include("guichet.directory.urls")),
+    path("platforms/", include("guichet.platforms.urls")),
+    path("accounts/", include("guichet.accounts.urls")),
+    path("staff/audit/", core_views.audit_log, name="audit"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]

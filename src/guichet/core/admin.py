@@ -1,0 +1,37 @@
+from django.contrib import admin
+
+from .models import AuditEvent
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ("at", "actor_label", "action", "entity_type", "entity_key")
+    list_filter = ("entity_type",)
+    search_fields = ("entity_key", "actor_label", "action")
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ServiceBackedAdmin(admin.ModelAdmin):
+    """Admin edits go through the app's services, so they are audited like every other change."""
+
+    save_service = None
+    delete_service = None
+
+    def save_model(self, request, obj, form, change):
+        type(self).save_service(actor=request.user, record=obj, is_new=not change)
+
+    def delete_model(self, request, obj):
+        type(self).delete_service(actor=request.user, record=obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)

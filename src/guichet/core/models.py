@@ -1,0 +1,54 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class InsertOnlyError(Exception):
+    """Raised when code tries to change or remove an audit event."""
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise InsertOnlyError("The audit log is insert-only.")
+
+    def delete(self):
+        raise InsertOnlyError("The audit log is insert-only.")
+
+
+class AuditEvent(models.Model):
+    """One change made through a service: who, what, when, and the fields before/after.
+
+    Insert-only: the model refuses updates and deletes, and a database trigger
+    refuses UPDATE (and DELETE on PostgreSQL) behind the ORM's back.
+    """
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("who"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    actor_label = models.CharField(_("who (as recorded)"), max_length=254, blank=True)
+    action = models.CharField(_("action"), max_length=80, db_index=True)
+    entity_type = models.CharField(_("record type"), max_length=80, db_index=True)
+    entity_key = models.CharField(_("record"), max_length=120, db_index=True)
+    entity_label = models.CharField(_("record name"), max_length=300, blank=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.entity_key}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise InsertOnlyError("The audit log is insert-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise InsertOnlyError("The audit log is insert-only.")

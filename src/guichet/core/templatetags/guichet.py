@@ -1,0 +1,26 @@
+from django import template
+from django.urls import reverse
+
+register = template.Library()
+
+_ROUTES = {"organization": "directory:organization", "person": "directory:person",
+           "platform": "platforms:detail"}
+
+
+@register.simple_tag
+def entry_url(entry) -> str:
+    """The page of a search entry; services and instruments live on their platform's page."""
+    if entry.record_kind in _ROUTES:
+        return reverse(_ROUTES[entry.record_kind], args=[entry.key])
+    from guichet.platforms.models import Instrument, Service
+
+    model = Service if entry.record_kind == "service" else Instrument
+    platform_key = model.objects.filter(pk=entry.object_id).values_list("platform__key", flat=True).first()
+    return reverse("platforms:detail", args=[platform_key]) + f"#{entry.key}" if platform_key else "#"
+
+
+@register.simple_tag
+def page_query(query_dict, page) -> str:
+    params = query_dict.copy()
+    params["page"] = page
+    return params.urlencode()

@@ -1,0 +1,64 @@
+"""Language-aware text normalisation shared by indexing and querying.
+
+Both sides go through the same steps, so accents, case and French or English
+inflections meet: lower-case, strip accents, split into words, drop stop words,
+then keep the French and the English Snowball stem of each word.
+"""
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import snowballstemmer
+
+_WORD = re.compile(r"[a-z0-9]+")
+_FR = snowballstemmer.stemmer("french")
+_EN = snowballstemmer.stemmer("english")
+
+STOPWORDS = frozenset(
+    """
+    a an and are as at be by for from has have in into is it its of on or that the their this to was
+    were will with we our you your us need needs looking
+    au aux avec ce ces dans de des du elle en et est il ils je la le les leur lui ma mais me mes moi
+    mon ne nos notre nous on ou par pas pour qu que qui sa se ses son sur ta te tes toi ton tu un une
+    vos votre vous d l j m n s t c y
+    """.split()
+)
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip accents ("Cytométrie" -> "cytometrie")."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("œ", "oe").replace("æ", "ae")
+
+
+def words(text: str) -> list[str]:
+    """Folded words of a text, stop words removed."""
+    return [w for w in _WORD.findall(fold(text)) if w not in STOPWORDS]
+
+
+@lru_cache(maxsize=65536)
+def stems(word: str) -> tuple[str, ...]:
+    """The distinct French and English stems of one folded word."""
+    fr, en = _FR.stemWord(word), _EN.stemWord(word)
+    return (fr,) if fr == en else (fr, en)
+
+
+def index_document(*texts: str) -> str:
+    """The token string stored in the full-text index for these texts."""
+    tokens: list[str] = []
+    for text in texts:
+        for word in words(text or ""):
+            tokens.extend(stems(word))
+    return " ".join(tokens)
+
+
+def query_terms(text: str) -> list[tuple[str, ...]]:
+    """One tuple of alternative stems per query word, in order, without repeats."""
+    seen, terms = set(), []
+    for word in words(text):
+        alternatives = stems(word)
+        if alternatives not in seen:
+            seen.add(alternatives)
+            terms.append(alternatives)
+    return terms[:32]

@@ -1,0 +1,42 @@
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.shortcuts import render
+
+from guichet.directory.models import Organization, OrganizationKind, Person
+from guichet.directory.permissions import can_browse_audit
+from guichet.platforms.models import Platform, Service
+
+from .models import AuditEvent
+
+
+def home(request):
+    kinds = dict(OrganizationKind.choices)
+    by_kind = [(kinds.get(row["kind"], row["kind"]), row["kind"], row["n"]) for row in
+               Organization.objects.values("kind").annotate(n=Count("id")).order_by("-n")]
+    return render(request, "core/home.html", {
+        "counts": {"organizations": Organization.objects.count(), "people": Person.objects.count(),
+                   "platforms": Platform.objects.count(), "services": Service.objects.count()},
+        "by_kind": by_kind,
+    })
+
+
+def audit_log(request):
+    from django.contrib.auth.views import redirect_to_login
+
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not can_browse_audit(request.user):
+        raise PermissionDenied
+    events = AuditEvent.objects.all()
+    entity = (request.GET.get("entity") or "").strip()[:120]
+    actor = (request.GET.get("actor") or "").strip()[:254]
+    action = (request.GET.get("action") or "").strip()[:80]
+    if entity:
+        events = events.filter(entity_key=entity)
+    if actor:
+        events = events.filter(actor_label__icontains=actor)
+    if action:
+        events = events.filter(action__startswith=action)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(request, "core/audit.html", {"page": page, "entity": entity, "actor": actor, "action": action})

@@ -1,0 +1,147 @@
+from django.http import Http404
+from ninja import Field, Query, Router, Schema
+
+from guichet.core.api_auth import api_user
+
+from . import exchange, permissions, selectors
+from .models import OrganizationKind, RecordKind, TherapeuticArea
+from .search import SearchFilters, search_entries
+
+router = Router(tags=["directory"])
+
+
+class SearchParams(Schema):
+    q: str = Field("", max_length=500, description="Free text, French or English; accents and case ignored.")
+    kind: RecordKind | None = Field(None, description="Only records of this kind.")
+    org_kind: OrganizationKind | None = Field(None, description="Only records of organizations of this kind.")
+    area: TherapeuticArea | None = None
+    city: str = Field("", max_length=200)
+    limit: int = Field(20, ge=1, le=100)
+    offset: int = Field(0, ge=0, le=10000)
+
+
+class SearchHit(Schema):
+    kind: str
+    key: str
+    name: str
+    summary: str
+    organization_kind: str
+    city: str
+    url: str
+
+
+class SearchPage(Schema):
+    results: list[SearchHit]
+    has_more: bool
+
+
+class Organization(Schema):
+    key: str
+    name: str
+    kind: str
+    description: str | None = None
+    lang: str | None = None
+    city: str | None = None
+    website: str | None = None
+    therapeutic_areas: list[str] = []
+    keywords: list[str] = []
+
+
+class Person(Schema):
+    key: str
+    name: str
+    organization: str | None = None
+    title: str | None = None
+    expertise: str | None = None
+    lang: str | None = None
+    email: str | None = Field(None, description="Only for authenticated members.")
+
+
+class Prices(Schema):
+    academic: float | None = None
+    startup: float | None = None
+    industry: float | None = None
+
+
+class Service(Schema):
+    key: str
+    name: str
+    description: str | None = None
+    lang: str | None = None
+    unit: str | None = None
+    prices: Prices | None = None
+
+
+class Instrument(Schema):
+    key: str
+    name: str
+    description: str | None = None
+    lang: str | None = None
+    requires_training: bool
+
+
+class Platform(Schema):
+    key: str
+    name: str
+    organization: str
+    description: str | None = None
+    lang: str | None = None
+    services: list[Service] = []
+    instruments: list[Instrument] = []
+
+
+def _url(entry) -> str:
+    from django.urls import reverse
+
+    if entry.record_kind == RecordKind.ORGANIZATION:
+        return reverse("directory:organization", args=[entry.key])
+    if entry.record_kind == RecordKind.PERSON:
+        return reverse("directory:person", args=[entry.key])
+    return reverse("api-1:directory_record", args=[entry.key])
+
+
+@router.get("/search", response=SearchPage, summary="Search the directory")
+def directory_search(request, params: Query[SearchParams]):
+    filters = SearchFilters(record_kind=params.kind or "", org_kind=params.org_kind or "", area=params.area or "",
+                            city=params.city.strip())
+    entries, more = search_entries(params.q, filters, limit=params.limit, offset=params.offset)
+    return {"results": [{"kind": e.record_kind, "key": e.key, "name": e.name, "summary": e.summary,
+                         "organization_kind": e.org_kind, "city": e.city, "url": _url(e)} for e in entries],
+            "has_more": more}
+
+
+@router.get("/records/{key}", response={200: dict}, url_name="directory_record",
+            summary="Any record by key, with its kind")
+def directory_record(request, key: str):
+    from guichet.directory.models import SearchEntry
+
+    entry = SearchEntry.objects.filter(key=key).first()
+    if entry is None:
+        raise Http404
+    getter = {"organization": organization, "person": person, "platform": platform}.get(entry.record_kind)
+    if getter is not None:
+        return {"kind": entry.record_kind, "record": getter(request, key)}
+    from guichet.platforms.models import Instrument, Service
+
+    model = Service if entry.record_kind == RecordKind.SERVICE else Instrument
+    obj = model.objects.select_related("platform").get(key=key)
+    record = exchange.service_record(obj) if model is Service else exchange.instrument_record(obj)
+    return {"kind": entry.record_kind, "record": {**record, "platform": obj.platform.key}}
+
+
+@router.get("/organizations/{key}", response=Organization, summary="One organization")
+def organization(request, key: str):
+    return exchange.organization_record(selectors.organization_get(key))
+
+
+@router.get("/people/{key}", response=Person, summary="One person (e-mail for members only)")
+def person(request, key: str):
+    show = permissions.can_see_contact_details(api_user(request))
+    return exchange.person_record(selectors.person_get(key), with_email=show)
+
+
+@router.get("/platforms/{key}", response=Platform, summary="One technology platform with its services")
+def platform(request, key: str):
+    from guichet.platforms.selectors import platform_get
+
+    return exchange.platform_record(platform_get(key))

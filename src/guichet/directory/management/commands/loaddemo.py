@@ -1,0 +1,39 @@
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from guichet.accounts.models import Role, User
+from guichet.accounts.services import membership_add
+from guichet.directory import services
+from guichet.directory.models import Organization
+
+DEMO_FILE = Path(__file__).resolve().parents[2] / "demo" / "directory.json"
+DEMO_PASSWORD = "guichet-demo-2026"
+DEMO_ACCOUNTS = [
+    # e-mail, name, role, organization key
+    ("admin@demo.guichet.example", "Admin (demo)", Role.ADMIN, "mib"),
+    ("staff@demo.guichet.example", "Cluster staff (demo)", Role.STAFF, "mib"),
+    ("manager@demo.guichet.example", "Platform manager (demo)", Role.PLATFORM_MANAGER, "labo-exemple"),
+    ("member@demo.guichet.example", "Member scientist (demo)", Role.MEMBER, "labo-exemple"),
+    ("founder@demo.guichet.example", "Start-up founder (demo)", Role.MEMBER, "startup-exemple"),
+]
+
+
+class Command(BaseCommand):
+    help = "Load the demo directory (the real Marseille ecosystem from public facts) and one account per role."
+
+    def handle(self, *args, **options):
+        plan = services.directory_import(actor=None, payload=json.loads(DEMO_FILE.read_text(encoding="utf-8")))
+        self.stdout.write("Directory: %(create)d created, %(update)d updated, %(unchanged)d unchanged." % plan.summary)
+        with transaction.atomic():
+            for email, name, role, org_key in DEMO_ACCOUNTS:
+                user = User.objects.filter(email=email).first()
+                if user is None:
+                    user = User.objects.create_user(email, DEMO_PASSWORD, full_name=name, role=role)
+                membership_add(actor=None, user=user, organization=Organization.objects.get(key=org_key),
+                               is_contact=role == Role.PLATFORM_MANAGER)
+        self.stdout.write("\nDemo accounts (password for all: %s):" % DEMO_PASSWORD)
+        for email, _name, role, _org in DEMO_ACCOUNTS:
+            self.stdout.write(f"  {role.label:<18} {email}")

@@ -1,0 +1,41 @@
+"""The full-text index behind SearchEntry: FTS5 on SQLite, GIN on PostgreSQL."""
+
+from django.db import migrations
+
+SQLITE_UP = [
+    "CREATE VIRTUAL TABLE directory_searchentry_fts USING fts5("
+    "document, content='directory_searchentry', content_rowid='id')",
+    """CREATE TRIGGER directory_searchentry_ai AFTER INSERT ON directory_searchentry BEGIN
+         INSERT INTO directory_searchentry_fts(rowid, document) VALUES (new.id, new.document); END""",
+    """CREATE TRIGGER directory_searchentry_ad AFTER DELETE ON directory_searchentry BEGIN
+         INSERT INTO directory_searchentry_fts(directory_searchentry_fts, rowid, document)
+         VALUES ('delete', old.id, old.document); END""",
+    """CREATE TRIGGER directory_searchentry_au AFTER UPDATE OF document ON directory_searchentry BEGIN
+         INSERT INTO directory_searchentry_fts(directory_searchentry_fts, rowid, document)
+         VALUES ('delete', old.id, old.document);
+         INSERT INTO directory_searchentry_fts(rowid, document) VALUES (new.id, new.document); END""",
+]
+SQLITE_DOWN = [
+    "DROP TRIGGER IF EXISTS directory_searchentry_au",
+    "DROP TRIGGER IF EXISTS directory_searchentry_ad",
+    "DROP TRIGGER IF EXISTS directory_searchentry_ai",
+    "DROP TABLE IF EXISTS directory_searchentry_fts",
+]
+PG_UP = ["CREATE INDEX directory_searchentry_document_gin ON directory_searchentry "
+         "USING gin (to_tsvector('simple'::regconfig, document))"]
+PG_DOWN = ["DROP INDEX IF EXISTS directory_searchentry_document_gin"]
+
+
+def run(statements_by_vendor):
+    def apply(apps, schema_editor):
+        for sql in statements_by_vendor.get(schema_editor.connection.vendor, []):
+            schema_editor.execute(sql)
+    return apply
+
+
+class Migration(migrations.Migration):
+    dependencies = [("directory", "0001_initial")]
+    operations = [
+        migrations.RunPython(run({"sqlite": SQLITE_UP, "postgresql": PG_UP}),
+                             run({"sqlite": SQLITE_DOWN, "postgresql": PG_DOWN})),
+    ]

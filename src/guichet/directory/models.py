@@ -1,0 +1,142 @@
+from django.core.validators import RegexValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+KEY_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,79}$"
+key_validator = RegexValidator(KEY_PATTERN, _("Use 1 to 80 lower-case letters, digits, '.', '_' or '-'."))
+
+
+class OrganizationKind(models.TextChoices):
+    RESEARCH_LAB = "research_lab", _("Research laboratory")
+    HOSPITAL = "hospital", _("Hospital")
+    COMPANY = "company", _("Company")
+    STARTUP = "startup", _("Start-up")
+    TRAINING = "training", _("Training body")
+    INVESTOR = "investor", _("Investor")
+    SUPPORT = "support", _("Support structure")
+    PUBLIC_AUTHORITY = "public_authority", _("Public authority")
+
+
+class TherapeuticArea(models.TextChoices):
+    AUTOIMMUNE = "autoimmune", _("Autoimmune diseases")
+    CHRONIC_INFLAMMATORY = "chronic_inflammatory", _("Chronic inflammatory diseases")
+    CANCER = "cancer", _("Cancer")
+    INFECTIOUS = "infectious", _("Infectious diseases")
+    ALLERGY = "allergy", _("Allergy")
+    TRANSPLANTATION = "transplantation", _("Transplantation")
+    OTHER = "other", _("Other")
+
+
+class TextLanguage(models.TextChoices):
+    FR = "fr", _("French")
+    EN = "en", _("English")
+
+
+class KeyedRecord(models.Model):
+    """A directory record named by a stable external key (directory-v1)."""
+
+    key = models.CharField(_("key"), max_length=80, unique=True, validators=[key_validator])
+    name = models.CharField(_("name"), max_length=300)
+    lang = models.CharField(_("text language"), max_length=2, choices=TextLanguage.choices, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Organization(KeyedRecord):
+    kind = models.CharField(_("kind"), max_length=20, choices=OrganizationKind.choices)
+    description = models.TextField(_("description"), blank=True, max_length=20000)
+    city = models.CharField(_("city"), max_length=200, blank=True)
+    website = models.URLField(_("website"), max_length=500, blank=True)
+    therapeutic_areas = models.JSONField(_("therapeutic areas"), default=list, blank=True)
+    keywords = models.JSONField(_("keywords"), default=list, blank=True)
+
+    class Meta(KeyedRecord.Meta):
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+
+    def get_absolute_url(self):
+        return reverse("directory:organization", args=[self.key])
+
+    def therapeutic_area_labels(self):
+        labels = dict(TherapeuticArea.choices)
+        return [labels.get(a, a) for a in self.therapeutic_areas]
+
+
+class Person(KeyedRecord):
+    organization = models.ForeignKey(Organization, verbose_name=_("organization"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="people")
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    expertise = models.TextField(_("expertise"), blank=True, max_length=20000)
+    email = models.EmailField(_("e-mail address"), max_length=254, blank=True)
+
+    class Meta(KeyedRecord.Meta):
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+
+    def get_absolute_url(self):
+        return reverse("directory:person", args=[self.key])
+
+
+class RecordKind(models.TextChoices):
+    ORGANIZATION = "organization", _("Organization")
+    PERSON = "person", _("Person")
+    PLATFORM = "platform", _("Platform")
+    SERVICE = "service", _("Service")
+    INSTRUMENT = "instrument", _("Instrument")
+
+
+class SearchEntry(models.Model):
+    """One row per searchable record: what the full-text index and the filters read.
+
+    `document` holds the folded French and English stems (guichet.core.text); on
+    PostgreSQL a GIN index covers to_tsvector('simple', document), on SQLite the
+    FTS5 table directory_searchentry_fts mirrors it through triggers.
+    """
+
+    record_kind = models.CharField(max_length=20, choices=RecordKind.choices, db_index=True)
+    key = models.CharField(max_length=80, unique=True)
+    object_id = models.BigIntegerField()
+    name = models.CharField(max_length=300)
+    summary = models.CharField(max_length=400, blank=True)
+    lang = models.CharField(max_length=2, blank=True)
+    org_kind = models.CharField(max_length=20, blank=True, db_index=True)
+    city = models.CharField(max_length=200, blank=True, db_index=True)
+    areas = models.CharField(max_length=200, blank=True)
+    sort_name = models.CharField(max_length=300, db_index=True)
+    document = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["record_kind", "sort_name"], name="search_kind_sort")]
+
+    def __str__(self):
+        return f"{self.record_kind}:{self.key}"
+
+
+class ImportBatch(models.Model):
+    """An uploaded file waiting for a staff member to confirm its preview."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for confirmation")
+        APPLIED = "applied", _("Imported")
+        DISCARDED = "discarded", _("Discarded")
+
+    created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("uploaded by"))
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    filename = models.CharField(_("file"), max_length=255)
+    payload = models.JSONField(_("content"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    applied_at = models.DateTimeField(_("imported"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at"]

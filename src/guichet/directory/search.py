@@ -1,0 +1,160 @@
+"""The directory's full-text index: one SearchEntry per record, one query for both databases.
+
+Documents and queries both pass through guichet.core.text (folded, French and
+English stems). PostgreSQL matches with to_tsquery over a GIN-indexed
+to_tsvector('simple', document); SQLite matches with FTS5. Callers use
+`search_entries` and never see which one ran.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import connection
+
+from guichet.core.text import index_document, query_terms
+
+from .models import Organization, Person, RecordKind, SearchEntry
+
+SUMMARY_LENGTH = 240
+
+
+def _clip(text: str, length: int = SUMMARY_LENGTH) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+def entry_values(record) -> dict:
+    """The SearchEntry fields of one directory record (organization, person, platform, service, instrument)."""
+    from guichet.platforms.models import Instrument, Platform, Service
+
+    org = None
+    if isinstance(record, Organization):
+        kind, org = RecordKind.ORGANIZATION, record
+        summary = record.description
+        texts = [record.name, record.name, " ".join(record.keywords), record.description, record.city]
+    elif isinstance(record, Person):
+        kind, org = RecordKind.PERSON, record.organization
+        summary = " · ".join(filter(None, [record.title, org.name if org else ""]))
+        texts = [record.name, record.name, record.title, record.expertise, org.name if org else ""]
+    elif isinstance(record, Platform):
+        kind, org = RecordKind.PLATFORM, record.organization
+        summary = record.description
+        texts = [record.name, record.name, record.description, org.name]
+    elif isinstance(record, (Service, Instrument)):
+        kind = RecordKind.SERVICE if isinstance(record, Service) else RecordKind.INSTRUMENT
+        org = record.platform.organization
+        summary = record.description or record.platform.name
+        texts = [record.name, record.name, record.description, record.platform.name]
+    else:
+        raise TypeError(f"not a directory record: {record!r}")
+    return {
+        "record_kind": kind,
+        "key": record.key,
+        "object_id": record.pk,
+        "name": record.name[:300],
+        "summary": _clip(summary),
+        "lang": record.lang,
+        "org_kind": org.kind if org else "",
+        "city": org.city if org else "",
+        "areas": (" " + " ".join(org.therapeutic_areas) + " ") if org and org.therapeutic_areas else "",
+        "sort_name": record.name.lower()[:300],
+        "document": index_document(*texts),
+    }
+
+
+def index_records(records: Iterable) -> None:
+    """Create or refresh the entries of these records (call inside the writing transaction)."""
+    for record in records:
+        values = entry_values(record)
+        SearchEntry.objects.update_or_create(key=values.pop("key"), defaults=values)
+
+
+def index_remove(keys: Iterable[str]) -> None:
+    SearchEntry.objects.filter(key__in=list(keys)).delete()
+
+
+def match_expression(text: str, *, prefix: bool = False) -> str | None:
+    """The full-text expression for this backend, or None when the text has no searchable word."""
+    terms = query_terms(text)
+    if not terms:
+        return None
+    pg = connection.vendor == "postgresql"
+    groups = []
+    for position, alternatives in enumerate(terms):
+        last = prefix and position == len(terms) - 1
+        if pg:
+            alts = [f"{a}:*" if last else a for a in alternatives]
+            groups.append("(" + " | ".join(alts) + ")")
+        else:
+            alts = [f'"{a}"*' if last else f'"{a}"' for a in alternatives]
+            groups.append("(" + " OR ".join(alts) + ")")
+    return (" & " if pg else " AND ").join(groups)
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    record_kind: str = ""
+    org_kind: str = ""
+    area: str = ""
+    city: str = ""
+
+    def sql(self, alias: str) -> tuple[list[str], list]:
+        where, params = [], []
+        if self.record_kind:
+            where.append(f"{alias}.record_kind = %s")
+            params.append(self.record_kind)
+        if self.org_kind:
+            where.append(f"{alias}.org_kind = %s")
+            params.append(self.org_kind)
+        if self.city:
+            where.append(f"{alias}.city = %s")
+            params.append(self.city)
+        if self.area:
+            where.append(f"{alias}.areas LIKE %s")
+            params.append(f"% {self.area} %")
+        return where, params
+
+
+def ranked_ids(expression: str, filters: SearchFilters, *, limit: int, offset: int = 0) -> list[int]:
+    """Ids of matching entries, best first. The one place where the two databases differ."""
+    where, params = filters.sql("e")
+    extra = "".join(f" AND {clause}" for clause in where)
+    if connection.vendor == "postgresql":
+        sql = (
+            "SELECT e.id FROM directory_searchentry e, to_tsquery('simple'::regconfig, %s) q "
+            "WHERE to_tsvector('simple'::regconfig, e.document) @@ q" + extra +
+            " ORDER BY ts_rank(to_tsvector('simple'::regconfig, e.document), q) DESC, e.sort_name, e.id"
+            " LIMIT %s OFFSET %s"
+        )
+    else:
+        sql = (
+            "SELECT e.id FROM directory_searchentry_fts f JOIN directory_searchentry e ON e.id = f.rowid "
+            "WHERE directory_searchentry_fts MATCH %s" + extra +
+            " ORDER BY f.rank, e.sort_name, e.id LIMIT %s OFFSET %s"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [expression, *params, limit, offset])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def search_entries(text: str, filters: SearchFilters = SearchFilters(), *, limit: int = 20, offset: int = 0,
+                   prefix: bool = False) -> tuple[list[SearchEntry], bool]:
+    """A page of entries matching the text (all entries by name when it is blank), and whether more follow."""
+    expression = match_expression(text, prefix=prefix) if text and text.strip() else None
+    if text and text.strip() and expression is None:
+        return [], False
+    if expression is None:
+        qs = SearchEntry.objects.all()
+        if filters.record_kind:
+            qs = qs.filter(record_kind=filters.record_kind)
+        if filters.org_kind:
+            qs = qs.filter(org_kind=filters.org_kind)
+        if filters.city:
+            qs = qs.filter(city=filters.city)
+        if filters.area:
+            qs = qs.filter(areas__contains=f" {filters.area} ")
+        page = list(qs.order_by("sort_name", "id")[offset: offset + limit + 1])
+        return page[:limit], len(page) > limit
+    ids = ranked_ids(expression, filters, limit=limit + 1, offset=offset)
+    by_id = SearchEntry.objects.in_bulk(ids[:limit])
+    return [by_id[i] for i in ids[:limit] if i in by_id], len(ids) > limit
