@@ -140,3 +140,6 @@ class ImportBatch(models.Model):
         verbose_name = _("import")
         verbose_name_plural = _("imports")
         ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.filename

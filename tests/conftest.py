@@ -1,0 +1,73 @@
+"""Named actors and data shared by every test."""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from guichet.accounts.models import Role, User
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("GUICHET_SHARED_DIR", ROOT.parent / "shared"))
+FORMATS = SHARED / "formats"
+# A copy of the format's examples ships with the tests, so they also run where ../shared is absent.
+EXAMPLES = FORMATS / "examples" if (FORMATS / "examples").is_dir() else ROOT / "tests" / "data" / "examples"
+
+
+def load_example(name: str) -> dict:
+    return json.loads((EXAMPLES / name).read_text(encoding="utf-8"))
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    # Argon2 stays the production hasher (see test_accounts); tests create many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def make_user(email, role, password="correct-horse-battery"):
+    return User.objects.create_user(email, password, full_name=email.split("@")[0].title(), role=role)
+
+
+@pytest.fixture
+def staff(db):
+    return make_user("staff@test.example", Role.STAFF)
+
+
+@pytest.fixture
+def admin_user(db):
+    return make_user("admin@test.example", Role.ADMIN)
+
+
+@pytest.fixture
+def manager(db):
+    return make_user("manager@test.example", Role.PLATFORM_MANAGER)
+
+
+@pytest.fixture
+def member(db):
+    return make_user("member@test.example", Role.MEMBER)
+
+
+@pytest.fixture
+def outsider(db):
+    return make_user("outsider@test.example", Role.MEMBER)
+
+
+@pytest.fixture
+def small_directory(db):
+    from guichet.directory.services import directory_import
+
+    return directory_import(actor=None, payload=load_example("valid-small.json"))
+
+
+@pytest.fixture
+def staff_client(client, staff):
+    client.force_login(staff)
+    return client
+
+
+@pytest.fixture
+def member_client(client, member):
+    client.force_login(member)
+    return client
