@@ -84,7 +84,7 @@ def test_deploy_check_passes_with_production_settings(tmp_path):
 
     from .conftest import ROOT
 
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GUICHET_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GUICHET_", "DJANGO_"))}
     env.update(GUICHET_SECRET_KEY="x" * 20 + "-production-secret-key-with-enough-entropy-1234567890",
                GUICHET_ALLOWED_HOSTS="guichet.example.org", GUICHET_DATA_DIR=str(tmp_path),
                PYTHONPATH=str(ROOT / "src"))

@@ -63,3 +63,9 @@ def test_openapi_schema_lists_the_directory_endpoints(client):
     assert "/api/v1/directory/search" in schema["paths"]
     assert "/api/v1/directory/organizations/{key}" in schema["paths"]
     assert client.get("/api/v1/docs").status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/api/v1/directory/organizations/a%00b", "/api/v1/directory/records/%00",
+                                 "/api/v1/directory/search?city=%00&q=%00"])
+def test_nul_bytes_are_refused_cleanly(client, small_directory, url):
+    assert client.get(url).status_code in (200, 404)

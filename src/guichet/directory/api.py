@@ -103,7 +103,7 @@ def _url(entry) -> str:
 @router.get("/search", response=SearchPage, summary="Search the directory")
 def directory_search(request, params: Query[SearchParams]):
     filters = SearchFilters(record_kind=params.kind or "", org_kind=params.org_kind or "", area=params.area or "",
-                            city=params.city.strip())
+                            city=selectors.clean_text(params.city, 200))
     entries, more = search_entries(params.q, filters, limit=params.limit, offset=params.offset)
     return {"results": [{"kind": e.record_kind, "key": e.key, "name": e.name, "summary": e.summary,
                          "organization_kind": e.org_kind, "city": e.city, "url": _url(e)} for e in entries],
@@ -115,7 +115,7 @@ def directory_search(request, params: Query[SearchParams]):
 def directory_record(request, key: str):
     from guichet.directory.models import SearchEntry
 
-    entry = SearchEntry.objects.filter(key=key).first()
+    entry = SearchEntry.objects.filter(key=selectors.valid_key_or_404(key)).first()
     if entry is None:
         raise Http404
     getter = {"organization": organization, "person": person, "platform": platform}.get(entry.record_kind)

@@ -3,8 +3,24 @@
 from django.db.models import Prefetch
 from django.http import Http404
 
-from .models import Organization, OrganizationKind, Person, RecordKind, SearchEntry, TherapeuticArea
+import re
+
+from .models import KEY_PATTERN, Organization, OrganizationKind, Person, RecordKind, SearchEntry, TherapeuticArea
 from .search import SearchFilters, search_entries
+
+
+_KEY = re.compile(KEY_PATTERN)
+
+
+def valid_key_or_404(key: str) -> str:
+    """Keys outside the format's pattern (or with NUL bytes, which PostgreSQL refuses) name nothing."""
+    if not _KEY.fullmatch(key or ""):
+        raise Http404
+    return key
+
+
+def clean_text(value: str, limit: int) -> str:
+    return (value or "").replace("\x00", "").strip()[:limit]
 
 
 def filters_from(params) -> SearchFilters:
@@ -12,7 +28,7 @@ def filters_from(params) -> SearchFilters:
     def pick(name, allowed):
         value = (params.get(name) or "").strip()
         return value if value in allowed else ""
-    city = (params.get("city") or "").strip()[:200]
+    city = clean_text(params.get("city"), 200)
     return SearchFilters(
         record_kind=pick("record", set(RecordKind.values)),
         org_kind=pick("kind", set(OrganizationKind.values)),
@@ -37,6 +53,7 @@ def directory_cities() -> list[str]:
 def organization_get(key: str) -> Organization:
     from guichet.platforms.models import Platform
 
+    valid_key_or_404(key)
     org = (Organization.objects.filter(key=key)
            .prefetch_related(Prefetch("people", queryset=Person.objects.order_by("name")),
                              Prefetch("platforms", queryset=Platform.objects.order_by("name")))
@@ -47,6 +64,7 @@ def organization_get(key: str) -> Organization:
 
 
 def person_get(key: str) -> Person:
+    valid_key_or_404(key)
     person = Person.objects.select_related("organization").filter(key=key).first()
     if person is None:
         raise Http404

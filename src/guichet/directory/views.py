@@ -13,7 +13,7 @@ from .models import ImportBatch, OrganizationKind, RecordKind, TherapeuticArea
 
 
 def directory_list(request):
-    text = (request.GET.get("q") or "")[:500]
+    text = selectors.clean_text(request.GET.get("q"), 500)
     filters = selectors.filters_from(request.GET)
     try:
         page = int(request.GET.get("page", "1"))

@@ -12,6 +12,9 @@ def platform_list():
 
 
 def platform_get(key: str) -> Platform:
+    from guichet.directory.selectors import valid_key_or_404
+
+    valid_key_or_404(key)
     platform = (Platform.objects.select_related("organization").filter(key=key)
                 .prefetch_related(Prefetch("services", queryset=Service.objects.order_by("name")),
                                   Prefetch("instruments", queryset=Instrument.objects.order_by("name")))

@@ -1,0 +1,75 @@
+import io
+import json
+
+import pytest
+
+from guichet.core.models import AuditEvent
+from guichet.directory import exchange
+from guichet.directory.models import ImportBatch, Organization
+
+from .conftest import EXAMPLES, load_example
+
+pytestmark = pytest.mark.django_db
+
+
+def upload(client, name, content):
+    f = io.BytesIO(content)
+    f.name = name
+    return client.post("/directory/import/", {"file": f})
+
+
+def test_staff_upload_json_preview_then_confirm(staff_client, small_directory):
+    payload = load_example("valid-small.json")
+    payload["organizations"][1]["city"] = "Marseille"
+    payload["organizations"].append({"key": "newco", "name": "NewCo", "kind": "startup"})
+    response = upload(staff_client, "dir.json", json.dumps(payload).encode())
+    assert response.status_code == 302
+    preview = staff_client.get(response["Location"])
+    body = preview.content.decode()
+    assert preview.context["plan"].summary == {"create": 1, "update": 1, "unchanged": 6}
+    assert "NewCo" in body and "Aix-en-Provence" in body
+    assert not Organization.objects.filter(key="newco").exists()  # nothing written before confirming
+    batch = ImportBatch.objects.get()
+    confirmed = staff_client.post(f"/directory/import/{batch.pk}/confirm/")
+    assert confirmed.status_code == 302
+    assert Organization.objects.get(key="acme-bio").city == "Marseille"
+    assert Organization.objects.filter(key="newco").exists()
+    assert AuditEvent.objects.filter(action="import.apply", entity_key=str(batch.pk)).count() == 1
+    # A second confirmation (double click) does not apply it again.
+    staff_client.post(f"/directory/import/{batch.pk}/confirm/")
+    assert AuditEvent.objects.filter(action="import.apply").count() == 1
+
+
+def test_upload_with_errors_shows_them_and_keeps_nothing(staff_client, small_directory):
+    response = upload(staff_client, "bad.json", (EXAMPLES / "invalid-dangling-reference.json").read_bytes())
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "p1" in body and "does-not-exist" in body
+    assert ImportBatch.objects.count() == 0
+
+
+def test_staff_upload_xlsx(staff_client, small_directory):
+    payload = exchange.export_payload()
+    payload["organizations"][0]["city"] = "Luminy"
+    response = upload(staff_client, "dir.xlsx", exchange.export_xlsx(payload))
+    assert response.status_code == 302
+    plan = staff_client.get(response["Location"]).context["plan"]
+    assert plan.summary == {"create": 0, "update": 1, "unchanged": 6}
+
+
+def test_not_json_is_a_clear_error(staff_client, db):
+    response = upload(staff_client, "dir.json", b"{not json")
+    assert "JSON" in response.content.decode() and ImportBatch.objects.count() == 0
+
+
+def test_members_cannot_import_or_export(member_client, small_directory):
+    assert upload(member_client, "dir.json", b"{}").status_code == 403
+    assert member_client.get("/directory/export.json").status_code == 403
+
+
+def test_staff_export_json_and_xlsx(staff_client, small_directory):
+    exported = staff_client.get("/directory/export.json")
+    assert exported.content.decode() == exchange.canonical_json(exchange.export_payload())
+    workbook = staff_client.get("/directory/export.xlsx")
+    parsed = exchange.parse_xlsx(workbook.content)
+    assert [o["key"] for o in parsed["organizations"]] == ["acme-bio", "hosp-rheum", "lab-tcell"]

@@ -1,0 +1,110 @@
+"""The permission matrix: role × URL → status, for every URL the resolver knows.
+
+A new view that is not listed here fails `test_every_url_is_in_the_matrix`, so none escapes review.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from guichet.directory.models import ImportBatch
+
+ROLES = ["anonymous", "member", "manager", "staff", "admin"]
+LOGIN = 302  # redirected to the login page
+OPEN = {r: 200 for r in ROLES}
+MEMBERS = {"anonymous": LOGIN, **{r: 200 for r in ROLES[1:]}}
+STAFF = {"anonymous": LOGIN, "member": 403, "manager": 403, "staff": 200, "admin": 200}
+
+MATRIX = {
+    "home": OPEN,
+    "directory:list": OPEN,
+    "directory:organization": OPEN,
+    "directory:person": OPEN,
+    "directory:import": STAFF,
+    "directory:import_preview": STAFF,
+    "directory:import_confirm": {r: 405 for r in ROLES},  # POST only; see test_only_staff_confirm_imports
+    "directory:export_json": STAFF,
+    "directory:export_xlsx": STAFF,
+    "platforms:list": OPEN,
+    "platforms:detail": OPEN,
+    "accounts:login": {"anonymous": 200, **{r: 302 for r in ROLES[1:]}},
+    "accounts:logout": {r: 405 for r in ROLES},
+    "accounts:profile": MEMBERS,
+    "accounts:token_revoke": {"anonymous": LOGIN, **{r: 405 for r in ROLES[1:]}},
+    "audit": STAFF,
+    "set_language": {r: 302 for r in ROLES},
+    "admin:index": {"anonymous": LOGIN, "member": LOGIN, "manager": LOGIN, "staff": 200, "admin": 200},
+    "api-1:api-root": {r: 404 for r in ROLES},
+    "api-1:openapi-json": OPEN,
+    "api-1:openapi-view": OPEN,
+    "api-1:directory_search": OPEN,
+    "api-1:directory_record": OPEN,
+    "api-1:organization": OPEN,
+    "api-1:person": OPEN,
+    "api-1:platform": OPEN,
+}
+SKIPPED_NAMESPACES = {"admin"}  # Django's own admin views; only its index is in the matrix
+
+
+def all_url_names(patterns=None, namespace=""):
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            ns = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from all_url_names(pattern.url_patterns, ns)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}", pattern
+
+
+def test_every_url_is_in_the_matrix():
+    names = {name for name, _p in all_url_names() if name.split(":")[0] not in SKIPPED_NAMESPACES}
+    assert sorted(names - set(MATRIX)) == []
+
+
+def sample_url(name, batch_pk):
+    from django.urls import reverse
+
+    args = {
+        "directory:organization": ["lab-tcell"], "directory:person": ["p-martin"], "platforms:detail": ["cyto"],
+        "directory:import_preview": [batch_pk], "directory:import_confirm": [batch_pk],
+        "accounts:token_revoke": [1], "api-1:directory_record": ["cyto"], "api-1:organization": ["lab-tcell"],
+        "api-1:person": ["p-martin"], "api-1:platform": ["cyto"],
+    }.get(name, [])
+    url = reverse(name, args=args)
+    return url + ("?q=lupus" if name in ("directory:list", "api-1:directory_search") else "")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_permission_matrix(client, role, small_directory, request):
+    from guichet.directory.services import import_batch_create
+
+    from .conftest import load_example
+
+    users = {r: request.getfixturevalue(f) for r, f in
+             [("member", "member"), ("manager", "manager"), ("staff", "staff"), ("admin", "admin_user")]}
+    batch = import_batch_create(actor=users["staff"], filename="x.json", payload=load_example("valid-small.json"))
+    if role != "anonymous":
+        client.force_login(users[role])
+    got = {}
+    for name in MATRIX:
+        got[name] = client.get(sample_url(name, batch.pk)).status_code
+    expected = {name: statuses[role] for name, statuses in MATRIX.items()}
+    assert got == expected
+    assert ImportBatch.objects.get(pk=batch.pk).status == ImportBatch.Status.PENDING
+
+
+@pytest.mark.django_db
+def test_only_staff_confirm_imports(client, member, manager, staff, small_directory):
+    from guichet.directory.services import import_batch_create
+
+    from .conftest import load_example
+
+    batch = import_batch_create(actor=staff, filename="x.json", payload=load_example("valid-small.json"))
+    url = f"/directory/import/{batch.pk}/confirm/"
+    assert client.post(url).status_code == LOGIN
+    for user in (member, manager):
+        client.force_login(user)
+        assert client.post(url).status_code == 403
+    assert ImportBatch.objects.get(pk=batch.pk).status == ImportBatch.Status.PENDING
+    client.force_login(staff)
+    assert client.post(url).status_code == 302
+    assert ImportBatch.objects.get(pk=batch.pk).status == ImportBatch.Status.APPLIED
