@@ -97,7 +97,7 @@ class SearchEntry(models.Model):
     """One row per searchable record: what the full-text index and the filters read.
 
     `document` holds the folded French and English stems (guichet.core.text); on
-    PostgreSQL a GIN index covers to_tsvector('simple', document), on SQLite the
+    PostgreSQL a generated tsvector column (document_tsv) has a GIN index, on SQLite the
     FTS5 table directory_searchentry_fts mirrors it through triggers.
     """
 

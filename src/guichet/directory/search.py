@@ -1,8 +1,8 @@
 """The directory's full-text index: one SearchEntry per record, one query for both databases.
 
 Documents and queries both pass through guichet.core.text (folded, French and
-English stems). PostgreSQL matches with to_tsquery over a GIN-indexed
-to_tsvector('simple', document); SQLite matches with FTS5. Callers use
+English stems). PostgreSQL matches with to_tsquery over the GIN-indexed
+generated column document_tsv; SQLite matches with FTS5. Callers use
 `search_entries` and never see which one ran.
 """
 
@@ -122,8 +122,8 @@ def ranked_ids(expression: str, filters: SearchFilters, *, limit: int, offset: i
     if connection.vendor == "postgresql":
         sql = (
             "SELECT e.id FROM directory_searchentry e, to_tsquery('simple'::regconfig, %s) q "
-            "WHERE to_tsvector('simple'::regconfig, e.document) @@ q" + extra +
-            " ORDER BY ts_rank(to_tsvector('simple'::regconfig, e.document), q) DESC, e.sort_name, e.id"
+            "WHERE e.document_tsv @@ q" + extra +
+            " ORDER BY ts_rank(e.document_tsv, q) DESC, e.sort_name, e.id"
             " LIMIT %s OFFSET %s"
         )
     else:

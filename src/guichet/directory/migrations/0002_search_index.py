@@ -21,9 +21,14 @@ SQLITE_DOWN = [
     "DROP TRIGGER IF EXISTS directory_searchentry_ai",
     "DROP TABLE IF EXISTS directory_searchentry_fts",
 ]
-PG_UP = ["CREATE INDEX directory_searchentry_document_gin ON directory_searchentry "
-         "USING gin (to_tsvector('simple'::regconfig, document))"]
-PG_DOWN = ["DROP INDEX IF EXISTS directory_searchentry_document_gin"]
+# A stored, generated tsvector: matching uses its GIN index and ranking reads it without re-parsing.
+PG_UP = [
+    "ALTER TABLE directory_searchentry ADD COLUMN document_tsv tsvector "
+    "GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, document)) STORED",
+    "CREATE INDEX directory_searchentry_document_gin ON directory_searchentry USING gin (document_tsv)",
+]
+PG_DOWN = ["DROP INDEX IF EXISTS directory_searchentry_document_gin",
+           "ALTER TABLE directory_searchentry DROP COLUMN IF EXISTS document_tsv"]
 
 
 def run(statements_by_vendor):
