@@ -153,8 +153,9 @@ def test_command_import_error_raises_command_error(db):
 def test_xlsx_template_round_trips_to_the_same_payload(small_directory):
     payload = exchange.export_payload()
     workbook = exchange.export_xlsx(payload)
-    from openpyxl import load_workbook
     import io
+
+    from openpyxl import load_workbook
 
     sheets = load_workbook(io.BytesIO(workbook)).sheetnames
     assert sheets == ["organizations", "people", "platforms", "services", "instruments"]
@@ -164,8 +165,9 @@ def test_xlsx_template_round_trips_to_the_same_payload(small_directory):
 
 
 def test_xlsx_with_an_unknown_column_is_refused(db):
-    from openpyxl import Workbook
     import io
+
+    from openpyxl import Workbook
 
     wb = Workbook()
     ws = wb.active

@@ -2,7 +2,6 @@ import os
 
 import pytest
 
-
 CHROMIUM = "/usr/bin/chromium"
 
 

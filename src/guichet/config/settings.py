@@ -97,6 +97,8 @@ else:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(DATA_DIR / "guichet.sqlite3")}}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Tests use a file, not memory, so that threads and the live server really run concurrently.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-guichet.sqlite3")}
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update(
         {

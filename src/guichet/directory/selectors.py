@@ -1,13 +1,20 @@
 """Directory reads, already shaped for what the viewer may see."""
 
+import re
+
 from django.db.models import Prefetch
 from django.http import Http404
 
-import re
-
-from .models import KEY_PATTERN, Organization, OrganizationKind, Person, RecordKind, SearchEntry, TherapeuticArea
+from .models import (
+    KEY_PATTERN,
+    Organization,
+    OrganizationKind,
+    Person,
+    RecordKind,
+    SearchEntry,
+    TherapeuticArea,
+)
 from .search import SearchFilters, search_entries
-
 
 _KEY = re.compile(KEY_PATTERN)
 

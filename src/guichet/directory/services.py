@@ -3,7 +3,7 @@
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from guichet.core.audit import audit_record, diff_fields
 
@@ -64,9 +64,24 @@ def directory_import(*, actor, payload: dict) -> ImportPlan:
         return _import_in_transaction(actor=actor, payload=payload)
 
 
+IMPORT_LOCK_ID = 0x6775_6963_6865_74  # "guichet": one import at a time, cluster-wide
+
+
+def _serialize_imports() -> None:
+    """Imports check keys and then write them: two at once must not interleave.
+
+    SQLite already serializes writers from BEGIN (transaction_mode IMMEDIATE); PostgreSQL takes a
+    transaction-scoped advisory lock, released at commit or rollback.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_ID])
+
+
 def _import_in_transaction(*, actor, payload: dict) -> ImportPlan:
     from guichet.platforms.models import Instrument, Platform, Service
 
+    _serialize_imports()
     issues = exchange.check_payload(payload)
     if issues:
         raise ImportRefused(issues)
