@@ -71,3 +71,13 @@ def staff_client(client, staff):
 def member_client(client, member):
     client.force_login(member)
     return client
+
+
+@pytest.fixture(autouse=True)
+def fresh_matching_caches():
+    # The vocabulary and rarity caches are per process; each test's database starts afresh.
+    from guichet.matching.engine import reset_cache
+
+    reset_cache()
+    yield
+    reset_cache()

@@ -41,6 +41,7 @@ MATRIX = {
     "api-1:organization": OPEN,
     "api-1:person": OPEN,
     "api-1:platform": OPEN,
+    "api-1:match": OPEN,
 }
 SKIPPED_NAMESPACES = {"admin"}  # Django's own admin views; only its index is in the matrix
 
@@ -69,7 +70,7 @@ def sample_url(name, batch_pk):
         "api-1:person": ["p-martin"], "api-1:platform": ["cyto"],
     }.get(name, [])
     url = reverse(name, args=args)
-    return url + ("?q=lupus" if name in ("directory:list", "api-1:directory_search") else "")
+    return url + ("?q=lupus" if name in ("directory:list", "api-1:directory_search", "api-1:match") else "")
 
 
 @pytest.mark.django_db

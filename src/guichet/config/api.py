@@ -5,6 +5,7 @@ from ninja.errors import AuthenticationError, ValidationError
 
 from guichet.core.api_auth import OptionalTokenAuth
 from guichet.directory.api import router as directory_router
+from guichet.matching.api import router as matching_router
 
 api = NinjaAPI(
     title="Guichet API",
@@ -15,6 +16,7 @@ api = NinjaAPI(
     urls_namespace="api-1",
 )
 api.add_router("/directory/", directory_router)
+api.add_router("/match", matching_router)
 
 
 @api.exception_handler(Http404)

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "guichet.accounts",
     "guichet.directory",
     "guichet.platforms",
+    "guichet.matching",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,8 @@ from functools import lru_cache
 import snowballstemmer
 
 _WORD = re.compile(r"[a-z0-9]+")
+# French elisions (d'anticorps, l'immunité, qu'il): the article goes, the word stays.
+_ELISION = re.compile(r"\b(?:[dljmnsc]|qu)['’]", re.IGNORECASE)
 _FR = snowballstemmer.stemmer("french")
 _EN = snowballstemmer.stemmer("english")
 
@@ -21,7 +23,7 @@ STOPWORDS = frozenset(
     were will with we our you your us need needs looking
     au aux avec ce ces dans de des du elle en et est il ils je la le les leur lui ma mais me mes moi
     mon ne nos notre nous on ou par pas pour qu que qui sa se ses son sur ta te tes toi ton tu un une
-    vos votre vous d l j m n s t c y
+    vos votre vous d l j m n s c y
     """.split()
 )
 
@@ -33,8 +35,8 @@ def fold(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """Folded words of a text, stop words removed."""
-    return [w for w in _WORD.findall(fold(text)) if w not in STOPWORDS]
+    """Folded words of a text, stop words and elided articles removed ("T" and "B" cells stay)."""
+    return [w for w in _WORD.findall(fold(_ELISION.sub(" ", text))) if w not in STOPWORDS]
 
 
 @lru_cache(maxsize=65536)

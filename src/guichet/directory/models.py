@@ -112,6 +112,7 @@ class SearchEntry(models.Model):
     areas = models.CharField(max_length=200, blank=True)
     sort_name = models.CharField(max_length=300, db_index=True)
     document = models.TextField(blank=True)
+    concepts = models.JSONField(default=dict, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["record_kind", "sort_name"], name="search_kind_sort")]

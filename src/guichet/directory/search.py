@@ -6,12 +6,13 @@ generated column document_tsv; SQLite matches with FTS5. Callers use
 `search_entries` and never see which one ran.
 """
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection
 
-from guichet.core.text import index_document, query_terms
+from guichet.core.text import index_document, query_terms, stems
 
 from .models import Organization, Person, RecordKind, SearchEntry
 
@@ -47,6 +48,9 @@ def entry_values(record) -> dict:
         texts = [record.name, record.name, record.description, record.platform.name]
     else:
         raise TypeError(f"not a directory record: {record!r}")
+    from guichet.matching.engine import concept_tokens, tag_text
+
+    tags = tag_text(*texts[1:])
     return {
         "record_kind": kind,
         "key": record.key,
@@ -58,7 +62,8 @@ def entry_values(record) -> dict:
         "city": org.city if org else "",
         "areas": (" " + " ".join(org.therapeutic_areas) + " ") if org and org.therapeutic_areas else "",
         "sort_name": record.name.lower()[:300],
-        "document": index_document(*texts),
+        "document": index_document(*texts) + " " + concept_tokens(tags),
+        "concepts": tags,
     }
 
 
@@ -67,6 +72,44 @@ def index_records(records: Iterable) -> None:
     for record in records:
         values = entry_values(record)
         SearchEntry.objects.update_or_create(key=values.pop("key"), defaults=values)
+
+
+def records_of(entries: Iterable[SearchEntry]) -> list:
+    """The directory records behind some entries, with what entry_values reads already joined."""
+    from guichet.platforms.models import Instrument, Platform, Service
+
+    ids = defaultdict(list)
+    for entry in entries:
+        ids[entry.record_kind].append(entry.object_id)
+    querysets = {
+        RecordKind.ORGANIZATION: Organization.objects.all(),
+        RecordKind.PERSON: Person.objects.select_related("organization"),
+        RecordKind.PLATFORM: Platform.objects.select_related("organization"),
+        RecordKind.SERVICE: Service.objects.select_related("platform__organization"),
+        RecordKind.INSTRUMENT: Instrument.objects.select_related("platform__organization"),
+    }
+    return [r for kind, pks in ids.items() for r in querysets[kind].filter(pk__in=pks)]
+
+
+def retag_entries(labels: Iterable[str]) -> int:
+    """Re-index the entries whose words could hold one of these labels (after a vocabulary change)."""
+    from guichet.core.text import words
+
+    tokens = sorted({s for label in labels for w in words(label) for s in stems(w)})
+    if not tokens:
+        return 0
+    if connection.vendor == "postgresql":
+        ids = SearchEntry.objects.extra(where=["document_tsv @@ to_tsquery('simple'::regconfig, %s)"],
+                                        params=[" | ".join(tokens)]).values_list("id", flat=True)
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT rowid FROM directory_searchentry_fts WHERE directory_searchentry_fts MATCH %s",
+                           [" OR ".join(f'"{t}"' for t in tokens)])
+            ids = [row[0] for row in cursor.fetchall()]
+    entries = list(SearchEntry.objects.filter(id__in=list(ids)).only("record_kind", "object_id"))
+    records = records_of(entries)
+    index_records(records)
+    return len(records)
 
 
 def index_remove(keys: Iterable[str]) -> None:

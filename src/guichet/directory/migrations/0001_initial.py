@@ -91,6 +91,7 @@ class Migration(migrations.Migration):
                 ('areas', models.CharField(blank=True, max_length=200)),
                 ('sort_name', models.CharField(db_index=True, max_length=300)),
                 ('document', models.TextField(blank=True)),
+                ('concepts', models.JSONField(blank=True, default=dict)),
             ],
             options={
                 'indexes': [models.Index(fields=['record_kind', 'sort_name'], name='search_kind_sort')],

@@ -1,4 +1,8 @@
-"""The full-text index behind SearchEntry: FTS5 on SQLite, GIN on PostgreSQL."""
+"""The full-text index behind SearchEntry: FTS5 on SQLite, GIN on PostgreSQL.
+
+On SQLite, a later migration that alters directory_searchentry makes Django rebuild the table, which drops
+these triggers: such a migration must run SQLITE_DOWN/SQLITE_UP again and rebuild the FTS table.
+"""
 
 from django.db import migrations
 

@@ -1,0 +1,45 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ConceptCategory(models.TextChoices):
+    TECHNIQUE = "technique", _("Technique")
+    CELL = "cell", _("Cell type")
+    MODALITY = "modality", _("Therapeutic modality")
+    DISEASE = "disease", _("Disease")
+    TARGET = "target", _("Target or pathway")
+    SAMPLE = "sample", _("Samples")
+    CLINICAL = "clinical", _("Clinical")
+    FACILITY = "facility", _("Facility")
+    BUSINESS = "business", _("Business and funding")
+    SUPPORT = "support", _("Support service")
+    TRAINING = "training", _("Training")
+
+
+class Concept(models.Model):
+    """One entry of the bilingual domain vocabulary: what a need and a provider can have in common."""
+
+    key = models.SlugField(_("key"), max_length=80, unique=True)
+    category = models.CharField(_("category"), max_length=20, choices=ConceptCategory.choices)
+    labels_fr = models.TextField(_("French labels"), help_text=_("One per line; the first is shown in reasons."))
+    labels_en = models.TextField(_("English labels"), help_text=_("One per line; the first is shown in reasons."))
+    broader = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="narrower",
+                                     verbose_name=_("broader concepts"))
+    is_active = models.BooleanField(_("active"), default=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("concept")
+        verbose_name_plural = _("concepts")
+
+    def __str__(self):
+        return f"{self.label('fr')} / {self.label('en')}"
+
+    def labels(self, lang: str) -> list[str]:
+        text = self.labels_fr if lang == "fr" else self.labels_en
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+    def label(self, lang: str) -> str:
+        labels = self.labels(lang) or self.labels("en" if lang == "fr" else "fr")
+        return labels[0] if labels else self.key
