@@ -12,7 +12,8 @@ PORT ?= 8000
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install -q torch==2.13.0
+	$(PY) -m pip install -q -e '.[test,semantic]'
 	touch $@
 
 install: system-deps $(VENV)/.installed messages
@@ -34,13 +35,18 @@ demo: install
 	@echo; echo "Guichet is at http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
 	GUICHET_DEBUG=1 $(GUICHET) runserver $(HOST):$(PORT)
 
+# Embeddings are off by default in tests (fast, deterministic); tests of the semantic path turn them on.
+TEST_ENV := GUICHET_DEBUG=1 GUICHET_SEMANTIC=0 GUICHET_DATA_DIR=$(CURDIR)/var/test
+
 test: install browser-deps
-	GUICHET_DEBUG=1 GUICHET_DATA_DIR=$(CURDIR)/var/test $(PY) -m pytest -q $(PYTEST_ARGS)
+	$(TEST_ENV) $(PY) -m pytest -q $(PYTEST_ARGS)
 
 test-fast: install
-	GUICHET_DEBUG=1 GUICHET_DATA_DIR=$(CURDIR)/var/test $(PY) -m pytest -q -m "not e2e" $(PYTEST_ARGS)
+	$(TEST_ENV) $(PY) -m pytest -q -m "not e2e" $(PYTEST_ARGS)
 
 bench: install
+	GUICHET_DEBUG=1 $(PY) bench/matching_eval.py
+	GUICHET_DEBUG=1 $(PY) bench/matching_eval.py --needs bench/matching/needs-holdout.json
 	GUICHET_DEBUG=1 $(PY) bench/run.py $(BENCH_ARGS)
 
 lint: $(VENV)/.installed

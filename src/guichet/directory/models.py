@@ -113,6 +113,7 @@ class SearchEntry(models.Model):
     sort_name = models.CharField(max_length=300, db_index=True)
     document = models.TextField(blank=True)
     concepts = models.JSONField(default=dict, blank=True)
+    embedding = models.BinaryField(null=True, blank=True)  # float32 MiniLM vector, with guichet[semantic]
 
     class Meta:
         indexes = [models.Index(fields=["record_kind", "sort_name"], name="search_kind_sort")]

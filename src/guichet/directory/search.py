@@ -64,13 +64,20 @@ def entry_values(record) -> dict:
         "sort_name": record.name.lower()[:300],
         "document": index_document(*texts) + " " + concept_tokens(tags),
         "concepts": tags,
+        "embedding_text": _clip(" ".join(t for t in texts[1:] if t), 1000),
     }
 
 
 def index_records(records: Iterable) -> None:
     """Create or refresh the entries of these records (call inside the writing transaction)."""
-    for record in records:
-        values = entry_values(record)
+    from guichet.matching import semantic
+
+    rows = [entry_values(record) for record in records]
+    if rows and semantic.available():
+        for values, vector in zip(rows, semantic.embed([v.pop("embedding_text") for v in rows]), strict=True):
+            values["embedding"] = vector.astype("float32").tobytes()
+    for values in rows:
+        values.pop("embedding_text", None)
         SearchEntry.objects.update_or_create(key=values.pop("key"), defaults=values)
 
 

@@ -49,12 +49,13 @@ class Token:
     stems: tuple[str, ...]
 
 
-def tokenize(text: str) -> list[Token]:
+def tokenize(text: str, *, keep_letters: bool = False) -> list[Token]:
+    """Words with their stems, stop words dropped (single letters kept for labels: "protéine A")."""
     tokens = []
     for surface in _TOKEN.findall(_ELISION.sub(" ", text)):
         folded = fold(surface)
         for part in re.findall(r"[a-z0-9]+", folded):
-            if part in STOPWORDS:
+            if part in STOPWORDS and not (keep_letters and len(part) == 1):
                 continue
             tokens.append(Token(surface, part, stems(part)))
     return tokens
@@ -135,9 +136,10 @@ class CompiledVocabulary:
 
 
 def _find(words: tuple[Token, ...], tokens: list[Token]) -> list[int] | None:
-    """Positions of the text's words that carry every word of a synonym, within a window one word wider."""
+    """Positions of the text's words that carry every word of a synonym, within a window two words wider
+    ("sort CD8 T cells" holds "sort cells")."""
     n = len(words)
-    window = n + (1 if n > 1 else 0)
+    window = n + (2 if n > 1 else 0)
     for start, token in enumerate(tokens):
         if not any(words_match(w, token) for w in words):
             continue
@@ -183,11 +185,13 @@ def compile_vocabulary() -> CompiledVocabulary:
         broader[concept.key] = tuple(b.key for b in concept.broader.all() if b.is_active)
         for lang in ("fr", "en"):
             for label in concept.labels(lang):
-                words = tuple(tokenize(label))
-                # A label whose meaningful part the tokenizer cannot read (Greek letters) or that is reduced
-                # to single letters would match almost anything: it is left out.
-                lost = any(not re.search(r"[a-z0-9]", fold(w)) for w in _TOKEN.findall(label))
-                if words and not lost and any(len(w.folded) > 1 for w in words):
+                words = tuple(tokenize(label, keep_letters=True))
+                raw = _TOKEN.findall(_ELISION.sub(" ", label))
+                # Left out: labels the tokenizer cannot read (Greek letters), labels of single letters, and
+                # phrases that stop words would shrink to one word ("antibodies to" is not "antibodies").
+                lost = any(not re.search(r"[a-z0-9]", fold(w)) for w in raw)
+                shrunk = len(raw) > 1 and len(words) == 1
+                if words and not lost and not shrunk and any(len(w.folded) > 1 for w in words):
                     synonyms.append(Synonym(concept.key, lang, label, words))
     return CompiledVocabulary(labels, broader, synonyms)
 
@@ -343,13 +347,28 @@ def match(text: str, *, limit: int = 10, semantic: bool | None = None) -> list[R
     total = max(df["__total__"], 1)
 
     # Very common words say little and slow the candidate query: keep them out of it, not out of scoring.
-    selective = [s for s in stem_tokens if df[s] <= 0.2 * total] or stem_tokens
+    def common(n: int) -> bool:
+        return n > 0.2 * total and n > 1000
+    selective = [s for s in stem_tokens if not common(df[s])] or stem_tokens
     ids = list(dict.fromkeys([*_candidate_ids(list(c_tokens.values()), CANDIDATES),
                               *_candidate_ids(selective, CANDIDATES)]))
     if not ids:
         return []
-    entries = SearchEntry.objects.filter(id__in=ids).only(
-        "id", "record_kind", "key", "name", "document", "concepts", "lang")
+    from . import semantic as semantic_module
+
+    use_semantic = semantic_module.available() if semantic is None else (semantic and semantic_module.available())
+    fields = ["id", "record_kind", "key", "name", "document", "concepts", "lang"]
+    entries = list(SearchEntry.objects.filter(id__in=ids).only(*fields, *(["embedding"] if use_semantic else [])))
+    similarity = {}
+    if use_semantic:
+        import numpy as np
+
+        q_vec = semantic_module.embed([text])[0]
+        for entry in entries:
+            if entry.embedding:
+                cosine = float(np.frombuffer(bytes(entry.embedding), dtype=np.float32) @ q_vec)
+                # MiniLM cosines of unrelated texts sit near 0.1, close paraphrases above 0.6.
+                similarity[entry.id] = min(1.0, max(0.0, (cosine - 0.15) / 0.5))
 
     word_idf = {w: max(_idf(df[s], total) for s in t.stems) for w, t in q_words.items()}
     concept_idf = {k: _idf(df[c_tokens[k]], total) * weight for k, (weight, _p) in q_concepts.items()}
@@ -379,6 +398,8 @@ def match(text: str, *, limit: int = 10, semantic: bool | None = None) -> list[R
             score = 0.6 * (c_score / concept_total) + 0.4 * l_score
         else:
             score = l_score
+        if use_semantic:
+            score = 0.8 * score + 0.2 * similarity.get(entry.id, 0.0)
         if score <= 0:
             continue
         score *= KIND_PRIOR.get(entry.record_kind, 0.9)
@@ -387,7 +408,8 @@ def match(text: str, *, limit: int = 10, semantic: bool | None = None) -> list[R
         in_name = sum(word_idf[w] for w in matched_words if set(q_words[w].stems) & name_words)
         score = min(1.0, score + 0.2 * in_name / word_total)
         covered = fold(" ".join(c_reasons))
-        extra = [q_words[w].surface for w in matched_words if w not in covered and word_idf[w] > 1.0][:3]
+        extra = [q_words[w].surface for w in matched_words
+                 if w not in covered and not common(min(df[x] for x in q_words[w].stems))][:3]
         reasons = list(dict.fromkeys(c_reasons))[:3] + ([", ".join(extra)] if extra else [])
         results.append(Result(entry.record_kind, entry.key, entry.name, score, reasons))
     results.sort(key=lambda r: (-r.score, r.name))

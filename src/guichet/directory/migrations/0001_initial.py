@@ -92,6 +92,7 @@ class Migration(migrations.Migration):
                 ('sort_name', models.CharField(db_index=True, max_length=300)),
                 ('document', models.TextField(blank=True)),
                 ('concepts', models.JSONField(blank=True, default=dict)),
+                ('embedding', models.BinaryField(blank=True, null=True)),
             ],
             options={
                 'indexes': [models.Index(fields=['record_kind', 'sort_name'], name='search_kind_sort')],

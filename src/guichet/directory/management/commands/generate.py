@@ -9,6 +9,18 @@ from django.db import transaction
 from guichet.directory.models import Organization, OrganizationKind, Person, SearchEntry, TherapeuticArea
 from guichet.directory.search import entry_values
 
+
+def entries(records):
+    """SearchEntry rows for freshly created records, with embeddings when guichet[semantic] is on."""
+    from guichet.matching import semantic
+
+    rows = [entry_values(r) for r in records]
+    texts = [row.pop("embedding_text") for row in rows]
+    if semantic.available():
+        for row, vector in zip(rows, semantic.embed(texts), strict=True):
+            row["embedding"] = vector.astype("float32").tobytes()
+    return [SearchEntry(**row) for row in rows]
+
 FR_WORDS = ("anticorps cytométrie tri cellulaire lymphocytes régulateurs humanisation séquençage cellule unique "
             "essai clinique lupus polyarthrite inflammation chronique tumeur microenvironnement biomarqueurs "
             "immunothérapie vaccin infection virale bactérie modèle murin imagerie protéomique transcriptomique "
@@ -56,7 +68,7 @@ class Command(BaseCommand):
                     keywords=rng.sample(EN_WORDS + FR_WORDS, 3)))
             with transaction.atomic():
                 created = Organization.objects.bulk_create(rows)
-                SearchEntry.objects.bulk_create([SearchEntry(**entry_values(o)) for o in created])
+                SearchEntry.objects.bulk_create(entries(created))
             org_ids.extend(o.pk for o in created)
             self.stdout.write(f"\rorganizations {len(org_ids)}/{organizations}", ending="")
         self.stdout.write("")
@@ -76,7 +88,7 @@ class Command(BaseCommand):
                 created = Person.objects.bulk_create(rows)
                 for p in created:
                     p.organization = orgs_by_id.get(p.organization_id)
-                SearchEntry.objects.bulk_create([SearchEntry(**entry_values(p)) for p in created])
+                SearchEntry.objects.bulk_create(entries(created))
             done += len(created)
             self.stdout.write(f"\rpeople {done}/{people}", ending="")
         self.stdout.write(f"\ngenerated in {time.monotonic() - started:.1f} s")

