@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
+    GUEST = "guest", _("Visitor with a confirmed e-mail")
     MEMBER = "member", _("Member")
     PLATFORM_MANAGER = "platform_manager", _("Platform manager")
     STAFF = "staff", _("Cluster staff")

@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
 from guichet.core.api_auth import OptionalTokenAuth
+from guichet.desk.api import router as desk_router
 from guichet.directory.api import router as directory_router
 from guichet.matching.api import router as matching_router
 
@@ -17,6 +18,7 @@ api = NinjaAPI(
 )
 api.add_router("/directory/", directory_router)
 api.add_router("/match", matching_router)
+api.add_router("/desk/", desk_router)
 
 
 @api.exception_handler(Http404)

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "guichet.directory",
     "guichet.platforms",
     "guichet.matching",
+    "guichet.desk",
 ]
 
 MIDDLEWARE = [
@@ -199,3 +200,7 @@ LOGGING = {
 }
 
 GUICHET_PAGE_SIZE = 20
+
+# The desk: first-response target in working days (weekends and French public holidays excluded).
+GUICHET_DESK_FIRST_RESPONSE_DAYS = int(os.environ.get("GUICHET_DESK_FIRST_RESPONSE_DAYS", "2"))
+GUICHET_DESK_MAX_ATTACHMENT_MB = int(os.environ.get("GUICHET_DESK_MAX_ATTACHMENT_MB", "10"))

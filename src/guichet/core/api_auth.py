@@ -11,7 +11,10 @@ class OptionalTokenAuth(HttpBearer):
     def __call__(self, request):
         header = request.headers.get(self.header)
         if not header:
-            request.api_user = request.user if request.user.is_authenticated else AnonymousUser()
+            # The browser session counts for reads only: writes need a token, so a foreign page cannot
+            # make a logged-in visitor's browser write through the API (no CSRF hole).
+            safe = request.method in ("GET", "HEAD", "OPTIONS")
+            request.api_user = request.user if safe and request.user.is_authenticated else AnonymousUser()
             return request.api_user
         return super().__call__(request)
 

@@ -24,3 +24,10 @@ def page_query(query_dict, page) -> str:
     params = query_dict.copy()
     params["page"] = page
     return params.urlencode()
+
+
+@register.filter
+def record_kind_label(kind: str) -> str:
+    from guichet.directory.models import RecordKind
+
+    return dict(RecordKind.choices).get(kind, kind)

@@ -34,6 +34,13 @@ class Command(BaseCommand):
                     user = User.objects.create_user(email, DEMO_PASSWORD, full_name=name, role=role)
                 membership_add(actor=None, user=user, organization=Organization.objects.get(key=org_key),
                                is_contact=role == Role.PLATFORM_MANAGER)
+        from django.test.utils import override_settings
+
+        from guichet.desk.demo import load_demo_requests
+
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            created = load_demo_requests()  # their notification e-mails are not sent
+        self.stdout.write(f"Desk: {created} demo requests created.")
         self.stdout.write("\nDemo accounts (password for all: %s):" % DEMO_PASSWORD)
         for email, _name, role, _org in DEMO_ACCOUNTS:
             self.stdout.write(f"  {role.label:<18} {email}")

@@ -1,0 +1,83 @@
+"""Match latency (p50/p95) and index build time at 100k directory records, without and with embeddings.
+
+Each mode runs in its own process and SQLite database under var/bench/: the evaluation directory is
+imported, the generator adds synthetic records (index build time measured), then the evaluation needs
+are matched several times.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def percentile(values, p):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def run_mode(records: int, rounds: int) -> None:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from guichet.directory.models import SearchEntry
+    from guichet.directory.services import directory_import
+    from guichet.matching import engine, semantic
+
+    call_command("migrate", verbosity=0)
+    mode = "with embeddings" if semantic.available() else "without embeddings"
+    if SearchEntry.objects.count() < records:
+        directory_import(actor=None, payload=json.loads((ROOT / "bench/matching/directory.json").read_text()))
+        missing = records - SearchEntry.objects.count()
+        started = time.perf_counter()
+        call_command("generate", organizations=missing // 4, people=missing - missing // 4, verbosity=0,
+                     stdout=open(os.devnull, "w"))
+        build = time.perf_counter() - started
+        print(f"  index build ({mode}): {missing} records generated and indexed in {build:.0f} s "
+              f"({missing / build:.0f} records/s)", flush=True)
+    needs = json.loads((ROOT / "bench/matching/needs.json").read_text())
+    for need in needs[:10]:
+        engine.match(need["text"])  # warm the vocabulary, rarity cache and (if any) the model
+    timings = []
+    for _ in range(rounds):
+        for need in needs:
+            t0 = time.perf_counter()
+            engine.match(need["text"], limit=10)
+            timings.append((time.perf_counter() - t0) * 1000)
+    print(f"  match latency ({mode}) over {SearchEntry.objects.count()} records, {len(timings)} needs: "
+          f"p50 {percentile(timings, 50):.1f} ms, p95 {percentile(timings, 95):.1f} ms (goal: p95 <= 100 ms)")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--mode", choices=["both", "plain", "semantic"], default="both")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        run_mode(args.records, args.rounds)
+        return 0
+    print(f"== matching at {args.records} records")
+    modes = {"plain": "0", "semantic": "1"}
+    for mode, flag in modes.items():
+        if args.mode not in ("both", mode):
+            continue
+        db = ROOT / "var" / "bench" / f"matching-{args.records}-{mode}.sqlite3"
+        db.parent.mkdir(parents=True, exist_ok=True)
+        env = dict(os.environ, GUICHET_DEBUG="1", GUICHET_SEMANTIC=flag, GUICHET_DATABASE_URL=f"sqlite:///{db}",
+                   DJANGO_SETTINGS_MODULE="guichet.config.settings", PYTHONPATH=str(ROOT / "src"))
+        subprocess.run([sys.executable, __file__, "--child", "--records", str(args.records), "--rounds",
+                        str(args.rounds)], env=env, check=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

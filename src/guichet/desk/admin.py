@@ -1,0 +1,45 @@
+from django.contrib import admin
+
+from .models import Message, Request, Routing, StatusChange
+
+
+class RoutingInline(admin.TabularInline):
+    model = Routing
+    extra = 0
+    readonly_fields = ("record_kind", "record_key", "record_name", "state", "routed_by", "routed_at",
+                       "responded_at")
+    can_delete = False
+
+
+class HistoryInline(admin.TabularInline):
+    model = StatusChange
+    extra = 0
+    readonly_fields = ("from_status", "to_status", "actor", "at", "note")
+    can_delete = False
+
+
+@admin.register(Request)
+class RequestAdmin(admin.ModelAdmin):
+    """Read-only here: transitions go through the desk pages, where each is checked and audited."""
+
+    list_display = ("reference", "title", "status", "confidential", "requester", "created_at", "first_response_at")
+    list_filter = ("status", "confidential", "outcome")
+    search_fields = ("title", "text", "requester__email")
+    inlines = [RoutingInline, HistoryInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Message)
+class MessageAdmin(admin.ModelAdmin):
+    list_display = ("request", "author", "created_at")
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,107 @@
+from datetime import datetime
+
+from django.http import Http404
+from ninja import Field, Query, Router, Schema
+
+from guichet.core.api_auth import api_user
+from guichet.matching.engine import QueryRefused
+
+from . import permissions, selectors, services
+
+router = Router(tags=["desk"])
+
+
+class RoutingOut(Schema):
+    kind: str
+    key: str
+    name: str
+    state: str
+
+
+class MessageOut(Schema):
+    author: str
+    body: str
+    created_at: datetime
+
+
+class RequestOut(Schema):
+    id: int
+    reference: str
+    title: str
+    text: str
+    language: str
+    status: str
+    confidential: bool
+    created_at: datetime
+    first_response_due: datetime | None
+    first_response_at: datetime | None
+    outcome: str
+    routings: list[RoutingOut]
+    messages: list[MessageOut]
+
+
+class RequestIn(Schema):
+    text: str = Field(..., max_length=5000)
+    title: str = Field("", max_length=200)
+    confidential: bool = False
+
+
+class MessageIn(Schema):
+    body: str = Field(..., max_length=10000)
+
+
+class Problem(Schema):
+    detail: str
+
+
+def _out(r) -> dict:
+    return {"id": r.pk, "reference": r.reference, "title": r.title, "text": r.text, "language": r.language,
+            "status": r.status, "confidential": r.confidential, "created_at": r.created_at,
+            "first_response_due": r.first_response_due, "first_response_at": r.first_response_at,
+            "outcome": r.outcome,
+            "routings": [{"kind": x.record_kind, "key": x.record_key, "name": x.record_name, "state": x.state}
+                         for x in r.routings.all()],
+            "messages": [{"author": m.author.get_full_name(), "body": m.body, "created_at": m.created_at}
+                         for m in r.messages.all()]}
+
+
+@router.get("/requests", response=list[RequestOut], summary="Requests you may see")
+def list_requests(request, limit: int = Query(50, ge=1, le=200)):
+    user = api_user(request)
+    qs = selectors.requests_visible_to(user).prefetch_related("routings", "messages__author")
+    return [_out(r) for r in qs[:limit]]
+
+
+@router.post("/requests", response={201: RequestOut, 400: Problem, 401: Problem}, summary="Submit a need")
+def create_request(request, payload: RequestIn):
+    user = api_user(request)
+    if not permissions.can_submit_request(user):
+        return 401, {"detail": "Authentication required."}
+    try:
+        created = services.request_submit(actor=user, text=payload.text, title=payload.title,
+                                          confidential=payload.confidential)
+    except (services.DeskError, QueryRefused) as exc:
+        return 400, {"detail": str(exc)}
+    return 201, _out(selectors.request_get(user, created.pk))
+
+
+@router.get("/requests/{request_id}", response={200: RequestOut, 404: Problem}, summary="One request")
+def get_request(request, request_id: int):
+    try:
+        return 200, _out(selectors.request_get(api_user(request), request_id))
+    except Http404:
+        return 404, {"detail": "Not found."}
+
+
+@router.post("/requests/{request_id}/messages", response={201: MessageOut, 400: Problem, 404: Problem},
+             summary="Write in a request's conversation")
+def post_message(request, request_id: int, payload: MessageIn):
+    user = api_user(request)
+    try:
+        desk_request = selectors.request_get(user, request_id)
+        message = services.message_post(actor=user, request=desk_request, body=payload.body)
+    except Http404:
+        return 404, {"detail": "Not found."}
+    except services.DeskError as exc:
+        return 400, {"detail": str(exc)}
+    return 201, {"author": user.get_full_name(), "body": message.body, "created_at": message.created_at}

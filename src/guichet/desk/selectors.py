@@ -1,0 +1,48 @@
+"""Desk reads, scoped to what the user may see."""
+
+from django.db.models import Prefetch, Q
+from django.http import Http404
+from django.utils import timezone
+
+from .models import OPEN_STATUSES, Request, Routing, Status
+from .permissions import can_view_request, is_member, provider_organization_ids
+
+
+def requests_visible_to(user):
+    if not user or not user.is_authenticated or not user.is_active:
+        return Request.objects.none()
+    qs = Request.objects.select_related("requester", "organization")
+    if user.is_staff:
+        return qs
+    orgs = provider_organization_ids(user)
+    visible = Q(requester=user) | Q(routings__assignee=user) | Q(routings__provider_organization__in=orgs)
+    if is_member(user):
+        visible |= Q(confidential=False, status__in=OPEN_STATUSES)
+    return qs.filter(pk__in=Request.objects.filter(visible).values("pk"))
+
+
+def request_get(user, pk: int) -> Request:
+    """The request if the user may see it; 404 otherwise (not found and not allowed look the same)."""
+    request = (Request.objects.select_related("requester", "organization")
+               .prefetch_related(Prefetch("routings", queryset=Routing.objects.select_related("assignee")),
+                                 "messages__author", "attachments", "history__actor")
+               .filter(pk=pk).first())
+    if request is None or not can_view_request(user, request):
+        raise Http404
+    return request
+
+
+def routed_to(user):
+    orgs = provider_organization_ids(user)
+    return (Routing.objects.select_related("request").filter(Q(assignee=user) | Q(provider_organization__in=orgs))
+            .exclude(request__status=Status.UNCONFIRMED))
+
+
+def inbox(*, status: str = "", overdue: bool = False):
+    qs = Request.objects.select_related("requester", "organization").exclude(status=Status.UNCONFIRMED)
+    if status:
+        qs = qs.filter(status=status)
+    if overdue:
+        qs = qs.filter(first_response_at__isnull=True, first_response_due__lt=timezone.now(),
+                       status__in=OPEN_STATUSES)
+    return qs

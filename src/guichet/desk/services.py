@@ -1,0 +1,269 @@
+"""Desk writes: every transition by the right role only, compare-and-set, audited, e-mailed after commit."""
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from guichet.accounts.models import Membership, Role, User
+from guichet.core.audit import audit_record
+from guichet.core.mail import notify
+from guichet.core.workdays import add_working_days
+from guichet.directory.models import Organization, SearchEntry
+from guichet.matching.engine import detect_language, validate_query
+
+from . import permissions
+from .models import Attachment, Message, Outcome, Request, Routing, Status, StatusChange
+
+CONFIRM_SALT = "guichet.desk.confirm"
+CONFIRM_MAX_AGE = 7 * 24 * 3600
+
+
+class DeskError(Exception):
+    """A refused desk action, with a translated message for the user."""
+
+
+class NotAllowed(DeskError):
+    pass
+
+
+class InvalidTransition(DeskError):
+    pass
+
+
+def _staff():
+    return User.objects.filter(role__in=[Role.STAFF, Role.ADMIN], is_active=True)
+
+
+def _transition(request: Request, *, actor, to: str, allowed_from, note: str = "", **fields) -> None:
+    """Move the request to `to` only if it is still in one of `allowed_from` (compare-and-set)."""
+    updated = Request.objects.filter(pk=request.pk, status__in=list(allowed_from)).update(status=to, **fields)
+    if not updated:
+        raise InvalidTransition(_("This request is no longer in a state that allows this action."))
+    StatusChange.objects.create(request=request, from_status=request.status, to_status=to,
+                                actor=actor if actor and actor.is_authenticated else None, note=note[:300])
+    audit_record(actor=actor, action=f"desk_request.{to}", entity_type="desk_request", entity_key=str(request.pk),
+                 entity_label=request.title, changes={"status": [request.status, to],
+                                                      **{k: [None, str(v)] for k, v in fields.items()}})
+    request.status = to
+    for name, value in fields.items():
+        setattr(request, name, value)
+
+
+def _title(text: str) -> str:
+    first = " ".join(text.split())
+    return first if len(first) <= 120 else first[:119].rstrip() + "…"
+
+
+def _save_attachments(request: Request, files, actor) -> None:
+    limit = settings.GUICHET_DESK_MAX_ATTACHMENT_MB * 1024 * 1024
+    for upload in files or []:
+        if upload.size > limit:
+            raise DeskError(_("The file %(name)s is larger than %(mb)s MB.") % {
+                "name": upload.name, "mb": settings.GUICHET_DESK_MAX_ATTACHMENT_MB})
+        Attachment.objects.create(request=request, file=upload, name=upload.name[:255], size=upload.size,
+                                  content_type=(getattr(upload, "content_type", "") or "")[:100], uploaded_by=actor)
+
+
+def request_submit(*, actor: User, text: str, title: str = "", confidential: bool = False,
+                   organization: Organization | None = None, files=(), now=None) -> Request:
+    """A member (or a confirmed visitor) submits a need. Raises DeskError / QueryRefused."""
+    if not permissions.can_submit_request(actor):
+        raise NotAllowed(_("Log in or confirm your e-mail address to submit a request."))
+    text = validate_query(text)
+    now = now or timezone.now()
+    if organization is None:
+        membership = Membership.objects.filter(user=actor).select_related("organization").first()
+        organization = membership.organization if membership else None
+    with transaction.atomic(durable=True):
+        request = Request.objects.create(
+            title=(title or "").strip()[:200] or _title(text), text=text, language=detect_language(text),
+            requester=actor, organization=organization, confidential=confidential, status=Status.NEW,
+            created_at=now, first_response_due=add_working_days(now, settings.GUICHET_DESK_FIRST_RESPONSE_DAYS))
+        _save_attachments(request, files, actor)
+        StatusChange.objects.create(request=request, from_status="", to_status=Status.NEW, actor=actor, at=now)
+        audit_record(actor=actor, action="desk_request.submit", entity_type="desk_request",
+                     entity_key=str(request.pk), entity_label=request.title,
+                     changes={"confidential": [None, confidential], "attachments": [None, len(files or [])]})
+        notify([actor], "desk_submitted", {"request": request})
+        notify(_staff(), "desk_new", {"request": request})
+    return request
+
+
+def visitor_request_start(*, email: str, full_name: str, text: str, confidential: bool = False) -> Request:
+    """A visitor without an account: the request waits until they confirm their e-mail address."""
+    text = validate_query(text)
+    email = User.objects.normalize_email(email).lower()
+    with transaction.atomic(durable=True):
+        user = User.objects.filter(email__iexact=email).first()
+        if user is None:
+            user = User.objects.create_user(email, None, full_name=full_name[:200], role=Role.GUEST)
+        request = Request.objects.create(title=_title(text), text=text, language=detect_language(text),
+                                         requester=user, confidential=confidential, status=Status.UNCONFIRMED)
+        audit_record(actor=None, action="desk_request.visitor_start", entity_type="desk_request",
+                     entity_key=str(request.pk), entity_label=request.title)
+        token = signing.TimestampSigner(salt=CONFIRM_SALT).sign(str(request.pk))
+        notify([user], "desk_confirm", {"request": request, "token": token})
+    return request
+
+
+def visitor_request_confirm(*, token: str, now=None) -> Request:
+    try:
+        pk = signing.TimestampSigner(salt=CONFIRM_SALT).unsign(token, max_age=CONFIRM_MAX_AGE)
+    except signing.BadSignature as exc:
+        raise DeskError(_("This confirmation link is invalid or has expired.")) from exc
+    now = now or timezone.now()
+    with transaction.atomic(durable=True):
+        request = Request.objects.select_related("requester").get(pk=int(pk))
+        if request.status != Status.UNCONFIRMED:
+            return request
+        _transition(request, actor=request.requester, to=Status.NEW, allowed_from=[Status.UNCONFIRMED],
+                    note="e-mail confirmed", created_at=now,
+                    first_response_due=add_working_days(now, settings.GUICHET_DESK_FIRST_RESPONSE_DAYS))
+        notify([request.requester], "desk_submitted", {"request": request})
+        notify(_staff(), "desk_new", {"request": request})
+    return request
+
+
+def request_triage(*, actor: User, request: Request, title: str = "") -> Request:
+    if not permissions.can_manage_desk(actor):
+        raise NotAllowed(_("Only the cluster team triages requests."))
+    with transaction.atomic(durable=True):
+        fields = {"title": title.strip()[:200]} if title.strip() else {}
+        _transition(request, actor=actor, to=Status.TRIAGED, allowed_from=[Status.NEW], **fields)
+    return request
+
+
+def responders(routing: Routing) -> list[User]:
+    users = list(User.objects.filter(
+        is_active=True, memberships__organization_id=routing.provider_organization_id).filter(
+        models_q_contact()).distinct()) if routing.provider_organization_id else []
+    if routing.assignee and routing.assignee not in users:
+        users.append(routing.assignee)
+    return users
+
+
+def models_q_contact():
+    from django.db.models import Q
+
+    return Q(memberships__is_contact=True) | Q(role=Role.PLATFORM_MANAGER)
+
+
+def _provider_organization(entry: SearchEntry) -> Organization | None:
+    from guichet.directory.search import records_of
+
+    record = records_of([entry])[0]
+    if isinstance(record, Organization):
+        return record
+    if hasattr(record, "organization"):
+        return record.organization
+    return record.platform.organization
+
+
+def request_route(*, actor: User, request: Request, keys: list[str], assignee: User | None = None,
+                  reasons: dict[str, list[str]] | None = None) -> list[Routing]:
+    """Send the request to providers of the directory, named by key."""
+    if not permissions.can_manage_desk(actor):
+        raise NotAllowed(_("Only the cluster team routes requests."))
+    keys = [k.strip() for k in keys if k and k.strip()]
+    entries = {e.key: e for e in SearchEntry.objects.filter(key__in=keys)}
+    unknown = [k for k in keys if k not in entries]
+    if not keys or unknown:
+        raise DeskError(_("Unknown provider key(s): %(keys)s") % {"keys": ", ".join(unknown) or "—"})
+    with transaction.atomic(durable=True):
+        current = Request.objects.select_for_update().get(pk=request.pk)
+        if current.status not in (Status.NEW, Status.TRIAGED, Status.ROUTED, Status.ANSWERED):
+            raise InvalidTransition(_("This request is no longer in a state that allows this action."))
+        created = []
+        for key in keys:
+            if Routing.objects.filter(request=request, record_key=key).exists():
+                continue
+            entry = entries[key]
+            routing = Routing.objects.create(
+                request=request, record_kind=entry.record_kind, record_key=key, record_name=entry.name,
+                provider_organization=_provider_organization(entry), assignee=assignee, routed_by=actor,
+                reasons=(reasons or {}).get(key, []))
+            audit_record(actor=actor, action="desk_request.route", entity_type="desk_request",
+                         entity_key=str(request.pk), entity_label=request.title,
+                         changes={"routed_to": [None, key]})
+            notify(responders(routing), "desk_routed", {"request": request, "routing": routing})
+            created.append(routing)
+        if current.status in (Status.NEW, Status.TRIAGED) and created:
+            request.status = current.status
+            _transition(request, actor=actor, to=Status.ROUTED, allowed_from=[Status.NEW, Status.TRIAGED],
+                        note=", ".join(r.record_key for r in created))
+    return created
+
+
+def routing_respond(*, actor: User, routing: Routing, action: str, message: str = "", now=None) -> Routing:
+    """A provider accepts, declines or answers. The first response stops the first-response clock."""
+    if not permissions.can_respond(actor, routing):
+        raise NotAllowed(_("Only the providers this request was routed to can answer it."))
+    allowed = {"accept": [Routing.State.PENDING], "decline": [Routing.State.PENDING, Routing.State.ACCEPTED],
+               "answer": [Routing.State.PENDING, Routing.State.ACCEPTED, Routing.State.ANSWERED]}
+    if action not in allowed:
+        raise DeskError(_("Unknown action."))
+    message = (message or "").strip()
+    if action in ("answer", "decline") and not message:
+        raise DeskError(_("Write a message for the requester."))
+    now = now or timezone.now()
+    new_state = {"accept": Routing.State.ACCEPTED, "decline": Routing.State.DECLINED,
+                 "answer": Routing.State.ANSWERED}[action]
+    with transaction.atomic(durable=True):
+        updated = Routing.objects.filter(pk=routing.pk, state__in=allowed[action]).update(
+            state=new_state, responded_at=now)
+        if not updated:
+            raise InvalidTransition(_("This request is no longer in a state that allows this action."))
+        routing.state = new_state
+        request = routing.request
+        if message:
+            Message.objects.create(request=request, author=actor, routing=routing, body=message[:10000],
+                                   created_at=now)
+        Request.objects.filter(pk=request.pk, first_response_at__isnull=True).update(first_response_at=now)
+        audit_record(actor=actor, action=f"desk_routing.{action}", entity_type="desk_request",
+                     entity_key=str(request.pk), entity_label=request.title,
+                     changes={"routing": [routing.record_key, new_state]})
+        if action == "answer" and request.status == Status.ROUTED:
+            _transition(request, actor=actor, to=Status.ANSWERED, allowed_from=[Status.ROUTED],
+                        note=routing.record_key)
+        notify([request.requester], "desk_answered", {"request": request, "routing": routing, "action": action,
+                                                      "message": message})
+    return routing
+
+
+def message_post(*, actor: User, request: Request, body: str, now=None) -> Message:
+    if not permissions.can_post_message(actor, request):
+        raise NotAllowed(_("You cannot write in this conversation."))
+    body = (body or "").strip()
+    if not body:
+        raise DeskError(_("The message is empty."))
+    now = now or timezone.now()
+    with transaction.atomic(durable=True):
+        message = Message.objects.create(request=request, author=actor, body=body[:10000], created_at=now)
+        if actor.is_staff and actor.pk != request.requester_id:
+            Request.objects.filter(pk=request.pk, first_response_at__isnull=True).update(first_response_at=now)
+        audit_record(actor=actor, action="desk_request.message", entity_type="desk_request",
+                     entity_key=str(request.pk), entity_label=request.title)
+        others = [request.requester, *[u for r in request.routings.all() for u in responders(r)]]
+        notify([u for u in others if u.pk != actor.pk], "desk_message", {"request": request, "message": message})
+    return message
+
+
+def request_close(*, actor: User, request: Request, outcome: str, note: str = "", outcome_key: str = "",
+                  now=None) -> Request:
+    """The cluster team records the outcome (the requester may only withdraw)."""
+    if outcome not in Outcome.values:
+        raise DeskError(_("Choose an outcome."))
+    if outcome == Outcome.WITHDRAWN:
+        if not permissions.can_withdraw(actor, request):
+            raise NotAllowed(_("Only the requester can withdraw the request."))
+    elif not permissions.can_manage_desk(actor):
+        raise NotAllowed(_("Only the cluster team records outcomes."))
+    now = now or timezone.now()
+    with transaction.atomic(durable=True):
+        _transition(request, actor=actor, to=Status.CLOSED,
+                    allowed_from=[Status.NEW, Status.TRIAGED, Status.ROUTED, Status.ANSWERED], note=note[:300],
+                    outcome=outcome, outcome_note=note[:2000], outcome_key=outcome_key.strip()[:120], closed_at=now)
+        notify([request.requester], "desk_closed", {"request": request})
+    return request

@@ -1,0 +1,64 @@
+"""The desk end to end in Chromium: a French need finds an English-described service; the request is
+submitted, routed by staff, answered by the provider, and the requester reads the answer."""
+
+import pytest
+
+from guichet.accounts.models import Membership, Role
+from guichet.directory.models import Organization
+from guichet.directory.services import directory_import
+
+from ..conftest import make_user
+from ..test_matching import DIRECTORY
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+PASSWORD = "correct-horse-battery"
+
+
+def login(browser, live_server, email):
+    context = browser.new_context(locale="fr-FR")
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    page.goto(live_server.url + "/accounts/login/")
+    page.fill("#id_username", email)
+    page.fill("#id_password", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(live_server.url + "/")
+    return page
+
+
+def test_need_to_answer(browser, live_server, transactional_db):
+    directory_import(actor=None, payload=DIRECTORY)
+    make_user("requester@e2e.example", Role.MEMBER)
+    make_user("staff@e2e.example", Role.STAFF)
+    provider = make_user("provider@e2e.example", Role.PLATFORM_MANAGER)
+    Membership.objects.create(user=provider, organization=Organization.objects.get(key="cro-en"))
+
+    requester = login(browser, live_server, "requester@e2e.example")
+    requester.goto(live_server.url + "/desk/")
+    requester.fill("#id_text", "Nous cherchons un tri cellulaire de lymphocytes T de patients")
+    requester.wait_for_selector("#suggestions .s-name")
+    requester.wait_for_function(
+        "Array.from(document.querySelectorAll('#suggestions .s-name')).slice(0, 3)"
+        ".some(e => e.textContent.trim() === 'Cell sorting')")
+    first = requester.locator("#suggestions .suggestion").first
+    assert "tri cellulaire ↔ Cell sorting" in first.inner_text()
+    requester.click("text=Envoyer ma demande")
+    requester.wait_for_url("**/desk/requests/*/")
+    detail_url = requester.url
+
+    staff = login(browser, live_server, "staff@e2e.example")
+    staff.goto(detail_url)
+    staff.check("input[name=keys][value='cyto.sort']")
+    staff.click("form[action$='/route/'] button[type=submit]")
+    staff.wait_for_selector("text=Demande transmise.")
+    assert "Cell sorting" in staff.locator(".routings").inner_text()
+
+    provider_page = login(browser, live_server, "provider@e2e.example")
+    provider_page.goto(detail_url)
+    provider_page.fill("form.respond textarea", "Oui : nous pouvons trier ces cellules mardi prochain.")
+    provider_page.click("form.respond button[value=answer]")
+    provider_page.wait_for_selector("text=Votre réponse est envoyée au demandeur.")
+
+    requester.goto(detail_url)
+    assert "Oui : nous pouvons trier ces cellules mardi prochain." in requester.locator(".thread").inner_text()
+    assert requester.locator("article header .badge").first.text_content().strip() == "Répondue"
