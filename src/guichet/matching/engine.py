@@ -19,10 +19,12 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.db.models import Count, Max
 
-from guichet.core.text import STOPWORDS, fold, stems
+from guichet.core.text import STOPWORDS, fold, stems, words
 
 MAX_QUERY_LENGTH = 5000
-CANDIDATES = 300
+CANDIDATES = 200
+MAX_QUERY_TERMS = 8  # the rarest words and concepts of a long need are enough to find its candidates
+CANDIDATE_POSTINGS = 20000
 CONCEPT_PREFIX = "zc"
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 _ELISION = re.compile(r"\b(?:[dljmnsc]|qu)['’]", re.IGNORECASE)
@@ -108,11 +110,12 @@ class CompiledVocabulary:
     by_stem: dict[str, list[int]] = field(default_factory=dict)
 
     def __post_init__(self):
+        # Indexed by exact stem and folded form, the only ways two words match (words_match).
         index = defaultdict(set)
         for i, synonym in enumerate(self.synonyms):
             for word in synonym.words:
-                for stem in word.stems:
-                    index[stem[:5]].add(i)
+                for key in (word.folded, *word.stems):
+                    index[key].add(i)
         self.by_stem = {k: sorted(v) for k, v in index.items()}
 
     def detect(self, text: str, tokens: list[Token] | None = None) -> list[Detection]:
@@ -120,8 +123,8 @@ class CompiledVocabulary:
         tokens = tokenize(text) if tokens is None else tokens
         candidates = set()
         for token in tokens:
-            for stem in token.stems:
-                candidates.update(self.by_stem.get(stem[:5], ()))
+            for key in (token.folded, *token.stems):
+                candidates.update(self.by_stem.get(key, ()))
         found: dict[str, Detection] = {}
         for i in sorted(candidates, key=lambda i: -len(self.synonyms[i].words)):
             synonym = self.synonyms[i]
@@ -349,9 +352,18 @@ def match(text: str, *, limit: int = 10, semantic: bool | None = None) -> list[R
     # Very common words say little and slow the candidate query: keep them out of it, not out of scoring.
     def common(n: int) -> bool:
         return n > 0.2 * total and n > 1000
+    def rarest(tokens: list[str]) -> list[str]:
+        # Rarest first, until the postings to rank reach a budget: the cost of a query stays bounded.
+        chosen, postings = [], 0
+        for token in sorted(tokens, key=lambda t: df[t]):
+            if chosen and (postings + df[token] > CANDIDATE_POSTINGS or len(chosen) >= MAX_QUERY_TERMS):
+                break
+            chosen.append(token)
+            postings += df[token]
+        return chosen
     selective = [s for s in stem_tokens if not common(df[s])] or stem_tokens
-    ids = list(dict.fromkeys([*_candidate_ids(list(c_tokens.values()), CANDIDATES),
-                              *_candidate_ids(selective, CANDIDATES)]))
+    ids = list(dict.fromkeys([*_candidate_ids(rarest(list(c_tokens.values())), CANDIDATES),
+                              *_candidate_ids(rarest(selective), CANDIDATES)]))
     if not ids:
         return []
     from . import semantic as semantic_module
@@ -404,7 +416,7 @@ def match(text: str, *, limit: int = 10, semantic: bool | None = None) -> list[R
             continue
         score *= KIND_PRIOR.get(entry.record_kind, 0.9)
         # Words of the need found in the record's own name weigh more than in its context (its parent's name).
-        name_words = {s for t in tokenize(entry.name) for s in t.stems}
+        name_words = {x for w in words(entry.name) for x in stems(w)}
         in_name = sum(word_idf[w] for w in matched_words if set(q_words[w].stems) & name_words)
         score = min(1.0, score + 0.2 * in_name / word_total)
         covered = fold(" ".join(c_reasons))
