@@ -44,9 +44,12 @@ test: install browser-deps
 test-fast: install
 	$(TEST_ENV) $(PY) -m pytest -q -m "not e2e" $(PYTEST_ARGS)
 
+# Generated data is kept under var/bench/ (and guichet_bench_* databases) and reused by later runs.
 bench: install
 	GUICHET_DEBUG=1 $(PY) bench/matching_eval.py
 	GUICHET_DEBUG=1 $(PY) bench/matching_eval.py --needs bench/matching/needs-holdout.json
+	GUICHET_DEBUG=1 $(PY) bench/semantic_cost.py
+	GUICHET_DEBUG=1 $(PY) bench/matching_latency.py
 	GUICHET_DEBUG=1 $(PY) bench/run.py $(BENCH_ARGS)
 
 lint: $(VENV)/.installed
