@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "guichet.platforms",
     "guichet.matching",
     "guichet.desk",
+    "guichet.bookings",
 ]
 
 MIDDLEWARE = [

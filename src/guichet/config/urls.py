@@ -16,6 +16,7 @@ urlpatterns = [
     path("directory/", include("guichet.directory.urls")),
     path("platforms/", include("guichet.platforms.urls")),
     path("desk/", include("guichet.desk.urls")),
+    path("bookings/", include("guichet.bookings.urls")),
     path("accounts/", include("guichet.accounts.urls")),
     path("staff/audit/", core_views.audit_log, name="audit"),
     path("i18n/", include("django.conf.urls.i18n")),

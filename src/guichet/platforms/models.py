@@ -1,3 +1,5 @@
+import datetime
+
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -18,10 +20,23 @@ class ServiceUnit(models.TextChoices):
     PROJECT = "project", _("project")
 
 
+def customer_category(organization) -> str:
+    """The price list an organization pays: academic bodies, start-ups, and industry for everyone else."""
+    if organization is None:
+        return CustomerCategory.INDUSTRY
+    if organization.kind in ("research_lab", "hospital", "training", "public_authority"):
+        return CustomerCategory.ACADEMIC
+    if organization.kind == "startup":
+        return CustomerCategory.STARTUP
+    return CustomerCategory.INDUSTRY
+
+
 class Platform(KeyedRecord):
     organization = models.ForeignKey(Organization, verbose_name=_("organization"), on_delete=models.PROTECT,
                                      related_name="platforms")
     description = models.TextField(_("description"), blank=True, max_length=20000)
+    managers = models.ManyToManyField("accounts.User", blank=True, related_name="managed_platforms",
+                                      verbose_name=_("managers"))
 
     class Meta(KeyedRecord.Meta):
         verbose_name = _("technology platform")
@@ -63,7 +78,33 @@ class Instrument(KeyedRecord):
                                  related_name="instruments")
     description = models.TextField(_("description"), blank=True, max_length=20000)
     requires_training = models.BooleanField(_("requires training"), default=False)
+    # Booking rules, set by the platform's managers (not part of directory-v1).
+    bookable = models.BooleanField(_("bookable"), default=True)
+    approval_required = models.BooleanField(_("approval required"), default=False)
+    opens_at = models.TimeField(_("opens at"), default=datetime.time(8, 0))
+    closes_at = models.TimeField(_("closes at"), default=datetime.time(20, 0))
+    open_weekdays = models.CharField(_("open weekdays"), max_length=7, default="12345",
+                                     help_text=_("ISO weekday numbers, 1 = Monday … 7 = Sunday."))
+    min_duration = models.PositiveIntegerField(_("minimum duration (minutes)"), default=30)
+    max_duration = models.PositiveIntegerField(_("maximum duration (minutes)"), default=8 * 60)
+    slot_minutes = models.PositiveIntegerField(_("slot length (minutes)"), default=30)
+    min_notice = models.PositiveIntegerField(_("minimum notice (minutes)"), default=60)
+    max_advance_days = models.PositiveIntegerField(_("maximum advance (days)"), default=90)
+    cancel_deadline_hours = models.PositiveIntegerField(_("cancellation deadline (hours before)"), default=24)
+    buffer_minutes = models.PositiveIntegerField(_("buffer between bookings (minutes)"), default=0)
+    hourly_academic = models.DecimalField(_("hourly rate, academic"), max_digits=10, decimal_places=2, default=0)
+    hourly_startup = models.DecimalField(_("hourly rate, start-up"), max_digits=10, decimal_places=2, default=0)
+    hourly_industry = models.DecimalField(_("hourly rate, industry"), max_digits=10, decimal_places=2, default=0)
 
     class Meta(KeyedRecord.Meta):
         verbose_name = _("instrument")
         verbose_name_plural = _("instruments")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(min_duration__lte=models.F("max_duration")),
+                                   name="instrument_durations_ordered"),
+            models.CheckConstraint(condition=models.Q(opens_at__lt=models.F("closes_at")),
+                                   name="instrument_hours_ordered"),
+        ]
+
+    def hourly_rate(self, category: str):
+        return getattr(self, f"hourly_{category}")

@@ -1,0 +1,39 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from guichet.platforms.models import Instrument
+
+
+class InstrumentRulesForm(forms.ModelForm):
+    class Meta:
+        model = Instrument
+        fields = ["bookable", "requires_training", "approval_required", "opens_at", "closes_at", "open_weekdays",
+                  "slot_minutes", "min_duration", "max_duration", "min_notice", "max_advance_days",
+                  "cancel_deadline_hours", "buffer_minutes", "hourly_academic", "hourly_startup", "hourly_industry"]
+        widgets = {"opens_at": forms.TimeInput(attrs={"type": "time"}),
+                   "closes_at": forms.TimeInput(attrs={"type": "time"})}
+
+    def clean_open_weekdays(self):
+        value = "".join(sorted(set(self.cleaned_data["open_weekdays"])))
+        if not value or any(c not in "1234567" for c in value):
+            raise forms.ValidationError(_("Use the digits 1 (Monday) to 7 (Sunday)."))
+        return value
+
+
+class TrainingForm(forms.Form):
+    email = forms.EmailField(label=_("User's e-mail address"))
+    expires_at = forms.DateField(label=_("Expires on"), required=False,
+                                 widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class BlackoutForm(forms.Form):
+    start = forms.DateTimeField(label=_("From"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    end = forms.DateTimeField(label=_("To"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
+
+
+class OrderForm(forms.Form):
+    description = forms.CharField(label=_("Work to do"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))
+    quantity = forms.DecimalField(label=_("Quantity"), min_value=0.01, max_digits=10, decimal_places=2)
+    cost_centre = forms.CharField(label=_("Cost centre"), max_length=60, required=False)
+    attachment = forms.FileField(label=_("Attachment"), required=False)

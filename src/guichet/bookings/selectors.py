@@ -1,0 +1,177 @@
+"""Reads for bookings, availability, orders and statements."""
+
+import calendar
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Q
+
+from guichet.core.workdays import PARIS
+from guichet.platforms.models import CustomerCategory, customer_category
+
+from .models import Booking, ServiceOrder
+
+CENT = Decimal("0.01")
+BILLED = (Booking.Status.CONFIRMED, Booking.Status.COMPLETED, Booking.Status.NO_SHOW)
+
+
+def week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def busy(instrument, start: datetime, end: datetime):
+    """Live bookings and blackouts of an instrument that touch [start, end)."""
+    return (Booking.objects.filter(instrument=instrument, status__in=Booking.LIVE, start__lt=end,
+                                   blocked_until__gt=start).select_related("user").order_by("start"))
+
+
+@dataclass
+class Slot:
+    start: datetime
+    end: datetime
+    state: str  # free | busy | mine | blackout | closed | past
+    booking: Booking | None = None
+
+
+@dataclass
+class DayColumn:
+    day: date
+    slots: list[Slot] = field(default_factory=list)
+
+
+def week_grid(instrument, monday: date, user, now: datetime) -> list[DayColumn]:
+    """The instrument's week in Europe/Paris slots: each local wall-clock slot, correct across DST."""
+    step = timedelta(minutes=instrument.slot_minutes)
+    first = datetime.combine(monday, time(0, 0), PARIS)
+    last = datetime.combine(monday + timedelta(days=7), time(0, 0), PARIS)
+    bookings = list(busy(instrument, first, last))
+    columns = []
+    for offset in range(7):
+        day = monday + timedelta(days=offset)
+        column = DayColumn(day)
+        open_day = str(day.isoweekday()) in instrument.open_weekdays
+        local = datetime.combine(day, instrument.opens_at, PARIS)
+        close = datetime.combine(day, instrument.closes_at, PARIS)
+        while local < close:
+            # Wall-clock arithmetic in Paris, then back to an aware instant: 02:00-03:00 on the spring
+            # change does not exist and is skipped; the autumn one is not shown twice.
+            slot_end = min(local + step, close)
+            start_utc, end_utc = local.astimezone(PARIS), slot_end.astimezone(PARIS)
+            hit = next((b for b in bookings if b.start < end_utc and b.blocked_until > start_utc), None)
+            if not open_day:
+                state = "closed"
+            elif hit is not None:
+                state = "blackout" if hit.kind == Booking.Kind.BLACKOUT else (
+                    "mine" if user.is_authenticated and hit.user_id == user.pk else "busy")
+            elif end_utc <= now:
+                state = "past"
+            else:
+                state = "free"
+            column.slots.append(Slot(start_utc, end_utc, state, hit))
+            local = slot_end
+        columns.append(column)
+    return columns
+
+
+def month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
+    start = datetime(year, month, 1, tzinfo=PARIS)
+    days = calendar.monthrange(year, month)[1]
+    return start, start + timedelta(days=days)
+
+
+@dataclass
+class StatementLine:
+    organization: str
+    cost_centre: str
+    kind: str  # booking | service
+    date: datetime
+    label: str
+    quantity: Decimal
+    unit: str
+    unit_price: Decimal
+    amount: Decimal
+    category: str
+
+
+def statement_lines(year: int, month: int, organization=None) -> list[StatementLine]:
+    """Every booked hour (bookings that ended in the month) and delivered service of the month, priced."""
+    start, end = month_bounds(year, month)
+    bookings = (Booking.objects.filter(kind=Booking.Kind.BOOKING, status__in=BILLED, end__gt=start, end__lte=end)
+                .select_related("instrument", "organization", "user"))
+    orders = (ServiceOrder.objects.filter(status=ServiceOrder.Status.DELIVERED, delivered_at__gte=start,
+                                          delivered_at__lt=end)
+              .select_related("service", "organization").prefetch_related("quote_lines"))
+    if organization is not None:
+        bookings = bookings.filter(organization=organization)
+        orders = orders.filter(organization=organization)
+    lines = []
+    for b in bookings:
+        category = customer_category(b.organization)
+        rate = b.instrument.hourly_rate(category)
+        lines.append(StatementLine(
+            b.organization.name if b.organization else "—", b.cost_centre, "booking", b.start,
+            f"{b.instrument.name} ({b.user.get_full_name()})", b.hours, "hour", rate,
+            (b.hours * rate).quantize(CENT, ROUND_HALF_UP), category))
+    for o in orders:
+        for line in o.quote_lines.all():
+            lines.append(StatementLine(
+                o.organization.name if o.organization else "—", o.cost_centre, "service", o.delivered_at,
+                f"{o.reference} {line.label}", line.quantity, o.service.unit or "unit", line.unit_price, line.amount,
+                o.customer_category))
+    lines.sort(key=lambda x: (x.organization, x.cost_centre, x.date, x.label))
+    return lines
+
+
+def statement_totals(lines: list[StatementLine]) -> dict[tuple[str, str], Decimal]:
+    totals = defaultdict(lambda: Decimal("0.00"))
+    for line in lines:
+        totals[(line.organization, line.cost_centre)] += line.amount
+    return dict(totals)
+
+
+def open_hours(instrument, year: int, month: int) -> Decimal:
+    start, end = month_bounds(year, month)
+    hours = Decimal(0)
+    day = start.date()
+    while day < end.date():
+        if str(day.isoweekday()) in instrument.open_weekdays:
+            opened = datetime.combine(day, instrument.opens_at, PARIS)
+            closed = datetime.combine(day, instrument.closes_at, PARIS)
+            hours += Decimal((closed - opened).total_seconds()) / 3600
+        day += timedelta(days=1)
+    return hours
+
+
+def usage_report(platform, year: int, month: int) -> dict:
+    """Hours booked, utilization (booked / open hours) per instrument, revenue by customer category."""
+    start, end = month_bounds(year, month)
+    rows, revenue = [], {c: Decimal("0.00") for c in CustomerCategory.values}
+    for instrument in platform.instruments.order_by("name"):
+        bookings = Booking.objects.filter(instrument=instrument, kind=Booking.Kind.BOOKING, status__in=BILLED,
+                                          start__lt=end, end__gt=start).select_related("organization")
+        booked = Decimal(0)
+        for b in bookings:
+            overlap = (min(b.end, end) - max(b.start, start)).total_seconds()
+            hours = Decimal(overlap) / 3600
+            booked += hours
+            category = customer_category(b.organization)
+            revenue[category] += (hours * instrument.hourly_rate(category)).quantize(CENT, ROUND_HALF_UP)
+        opened = open_hours(instrument, year, month)
+        rows.append({"instrument": instrument, "booked": booked.quantize(CENT), "open": opened.quantize(CENT),
+                     "utilization": (booked / opened * 100).quantize(Decimal("0.1")) if opened else Decimal(0)})
+    for order in ServiceOrder.objects.filter(service__platform=platform, status=ServiceOrder.Status.DELIVERED,
+                                             delivered_at__gte=start, delivered_at__lt=end
+                                             ).prefetch_related("quote_lines"):
+        revenue[order.customer_category] += order.total
+    return {"rows": rows, "revenue": revenue, "total": sum(revenue.values(), Decimal("0.00"))}
+
+
+def orders_visible_to(user):
+    if not user.is_authenticated:
+        return ServiceOrder.objects.none()
+    qs = ServiceOrder.objects.select_related("service__platform", "requester", "organization")
+    if user.is_staff:
+        return qs
+    return qs.filter(Q(requester=user) | Q(service__platform__managers=user)).distinct()

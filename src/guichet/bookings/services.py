@@ -1,0 +1,302 @@
+"""Bookings, blackouts, trainings and service orders: one transaction each, audited, e-mailed after commit.
+
+booking_create is the only way a slot is taken. On PostgreSQL the exclusion constraint refuses an
+overlap even when two transactions race; on SQLite the transaction holds the write lock from BEGIN
+(transaction_mode IMMEDIATE), so the overlap check and the insert cannot interleave with another writer.
+"""
+
+from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from guichet.accounts.models import Membership
+from guichet.core.audit import audit_record
+from guichet.core.mail import notify
+from guichet.core.workdays import PARIS
+from guichet.platforms.models import customer_category
+
+from . import permissions
+from .models import Booking, OrderStatusChange, QuoteLine, ServiceOrder, TrainingAuthorization
+
+CENT = Decimal("0.01")
+
+
+class BookingError(Exception):
+    """A refused booking action, with a translated message naming what is wrong."""
+
+    def __init__(self, message, field=""):
+        super().__init__(message)
+        self.field = field
+
+
+class SlotUnavailable(BookingError):
+    """Someone else has the slot (or part of it), or the instrument is blocked then."""
+
+
+class NotTrained(BookingError):
+    pass
+
+
+class NotAllowed(BookingError):
+    pass
+
+
+def _aware(value: datetime) -> datetime:
+    return value if timezone.is_aware(value) else value.replace(tzinfo=PARIS)
+
+
+def is_trained(user, instrument, at=None) -> bool:
+    if not instrument.requires_training:
+        return True
+    at = at or timezone.now()
+    return any(t.is_valid(at) for t in TrainingAuthorization.objects.filter(user=user, instrument=instrument))
+
+
+def check_rules(instrument, start: datetime, end: datetime, now: datetime) -> None:
+    """The instrument's booking rules, each refusal naming its field."""
+    if end <= start:
+        raise BookingError(_("The end must be after the start."), "end")
+    minutes = (end - start).total_seconds() / 60
+    if minutes < instrument.min_duration:
+        raise BookingError(_("Book at least %(n)d minutes.") % {"n": instrument.min_duration}, "end")
+    if minutes > instrument.max_duration:
+        raise BookingError(_("Book at most %(n)d minutes.") % {"n": instrument.max_duration}, "end")
+    if start < now + timedelta(minutes=instrument.min_notice):
+        raise BookingError(_("Book at least %(n)d minutes ahead.") % {"n": instrument.min_notice}, "start")
+    if start > now + timedelta(days=instrument.max_advance_days):
+        raise BookingError(_("Book at most %(n)d days ahead.") % {"n": instrument.max_advance_days}, "start")
+    local_start, local_end = start.astimezone(PARIS), end.astimezone(PARIS)
+    if local_start.date() != local_end.date() or str(local_start.isoweekday()) not in instrument.open_weekdays:
+        raise BookingError(_("The instrument is open on its opening days only, within one day."), "start")
+    if local_start.time() < instrument.opens_at or local_end.time() > instrument.closes_at:
+        raise BookingError(_("The instrument is open from %(open)s to %(close)s.") % {
+            "open": instrument.opens_at.strftime("%H:%M"), "close": instrument.closes_at.strftime("%H:%M")}, "start")
+
+
+def _insert(booking: Booking) -> Booking:
+    """Insert a live slot, or raise SlotUnavailable: the no-overlap rule, whichever database runs."""
+    if connection.vendor != "postgresql":
+        taken = Booking.objects.filter(instrument_id=booking.instrument_id, status__in=Booking.LIVE,
+                                       start__lt=booking.blocked_until, blocked_until__gt=booking.start).exists()
+        if taken:
+            raise SlotUnavailable(_("This slot is taken: choose another one."), "start")
+        booking.save()
+        return booking
+    try:
+        with transaction.atomic():
+            booking.save()
+    except IntegrityError as exc:
+        if getattr(exc.__cause__, "sqlstate", None) == "23P01":  # exclusion_violation
+            raise SlotUnavailable(_("This slot is taken: choose another one."), "start") from None
+        raise
+    return booking
+
+
+def _organization_of(user):
+    membership = Membership.objects.filter(user=user).select_related("organization").first()
+    return membership.organization if membership else None
+
+
+def booking_create(*, actor, instrument, start: datetime, end: datetime, organization=None, cost_centre: str = "",
+                   note: str = "", now: datetime | None = None) -> Booking:
+    now = now or timezone.now()
+    start, end = _aware(start), _aware(end)
+    if not permissions.can_book(actor):
+        raise NotAllowed(_("Log in as a member of the network to book."))
+    if not instrument.bookable:
+        raise BookingError(_("This instrument cannot be booked online."), "instrument")
+    manager = permissions.can_manage_instrument(actor, instrument)
+    if not manager and not is_trained(actor, instrument, start):
+        raise NotTrained(_("You are not trained on this instrument (or your training has expired). Ask the "
+                           "platform's managers for a training session."), "instrument")
+    check_rules(instrument, start, end, now)
+    status = Booking.Status.REQUESTED if instrument.approval_required and not manager else Booking.Status.CONFIRMED
+    with transaction.atomic(durable=True):
+        booking = _insert(Booking(
+            instrument=instrument, user=actor, organization=organization or _organization_of(actor),
+            cost_centre=cost_centre.strip()[:60], start=start, end=end, note=note[:300],
+            blocked_until=end + timedelta(minutes=instrument.buffer_minutes), status=status, created_at=now))
+        audit_record(actor=actor, action="booking.create", entity_type="booking", entity_key=str(booking.pk),
+                     entity_label=str(booking), changes={"start": [None, start.isoformat()],
+                                                         "end": [None, end.isoformat()], "status": [None, status]})
+        template = "booking_confirmed" if status == Booking.Status.CONFIRMED else "booking_requested"
+        notify([actor], template, {"booking": booking})
+        if status == Booking.Status.REQUESTED:
+            notify(instrument.platform.managers.all(), "booking_to_approve", {"booking": booking})
+    return booking
+
+
+def _booking_transition(booking: Booking, *, actor, to: str, allowed_from, template: str, **fields) -> Booking:
+    updated = Booking.objects.filter(pk=booking.pk, status__in=list(allowed_from)).update(status=to, **fields)
+    if not updated:
+        raise BookingError(_("This booking can no longer change this way."), "status")
+    audit_record(actor=actor, action=f"booking.{to}", entity_type="booking", entity_key=str(booking.pk),
+                 entity_label=str(booking), changes={"status": [booking.status, to]})
+    booking.status = to
+    for name, value in fields.items():
+        setattr(booking, name, value)
+    if template:
+        notify([booking.user], template, {"booking": booking})
+    return booking
+
+
+def booking_cancel(*, actor, booking: Booking, now=None) -> Booking:
+    now = now or timezone.now()
+    manager = permissions.can_manage_instrument(actor, booking.instrument)
+    if not manager:
+        if booking.user_id != actor.pk:
+            raise NotAllowed(_("You can cancel your own bookings only."))
+        deadline = booking.start - timedelta(hours=booking.instrument.cancel_deadline_hours)
+        if now > deadline:
+            raise BookingError(_("Too late to cancel: ask the platform's managers (deadline %(h)d hours before).")
+                               % {"h": booking.instrument.cancel_deadline_hours}, "status")
+    with transaction.atomic(durable=True):
+        return _booking_transition(booking, actor=actor, to=Booking.Status.CANCELLED, allowed_from=Booking.LIVE,
+                                   template="booking_cancelled", cancelled_at=now)
+
+
+def booking_decide(*, actor, booking: Booking, approve: bool) -> Booking:
+    if not permissions.can_manage_instrument(actor, booking.instrument):
+        raise NotAllowed(_("Only the platform's managers approve bookings."))
+    with transaction.atomic(durable=True):
+        if approve:
+            return _booking_transition(booking, actor=actor, to=Booking.Status.CONFIRMED,
+                                       allowed_from=[Booking.Status.REQUESTED], template="booking_approved",
+                                       decided_by=actor)
+        return _booking_transition(booking, actor=actor, to=Booking.Status.CANCELLED,
+                                   allowed_from=[Booking.Status.REQUESTED], template="booking_refused",
+                                   decided_by=actor, cancelled_at=timezone.now())
+
+
+def booking_close(*, actor, booking: Booking, no_show: bool = False, now=None) -> Booking:
+    """After the slot: completed (or no-show), for the statements."""
+    now = now or timezone.now()
+    if not permissions.can_manage_instrument(actor, booking.instrument):
+        raise NotAllowed(_("Only the platform's managers close bookings."))
+    if booking.end > now:
+        raise BookingError(_("The slot has not ended yet."), "end")
+    with transaction.atomic(durable=True):
+        return _booking_transition(booking, actor=actor, to=Booking.Status.NO_SHOW if no_show
+                                   else Booking.Status.COMPLETED, allowed_from=[Booking.Status.CONFIRMED], template="")
+
+
+def blackout_create(*, actor, instrument, start: datetime, end: datetime, reason: str = "") -> Booking:
+    """Block the instrument (maintenance). Refused where bookings already stand: cancel them first."""
+    if not permissions.can_manage_instrument(actor, instrument):
+        raise NotAllowed(_("Only the platform's managers block an instrument."))
+    start, end = _aware(start), _aware(end)
+    if end <= start:
+        raise BookingError(_("The end must be after the start."), "end")
+    with transaction.atomic(durable=True):
+        blackout = _insert(Booking(instrument=instrument, kind=Booking.Kind.BLACKOUT, user=actor, start=start,
+                                   end=end, blocked_until=end, status=Booking.Status.CONFIRMED, note=reason[:300]))
+        audit_record(actor=actor, action="blackout.create", entity_type="booking", entity_key=str(blackout.pk),
+                     entity_label=str(blackout), changes={"start": [None, start.isoformat()],
+                                                          "end": [None, end.isoformat()]})
+    return blackout
+
+
+def training_grant(*, actor, user, instrument, expires_at=None) -> TrainingAuthorization:
+    if not permissions.can_manage_instrument(actor, instrument):
+        raise NotAllowed(_("Only the platform's managers grant trainings."))
+    with transaction.atomic(durable=True):
+        training = TrainingAuthorization.objects.create(user=user, instrument=instrument, granted_by=actor,
+                                                        expires_at=expires_at)
+        audit_record(actor=actor, action="training.grant", entity_type="training", entity_key=str(training.pk),
+                     entity_label=str(training),
+                     changes={"expires_at": [None, expires_at.isoformat() if expires_at else None]})
+    return training
+
+
+def training_revoke(*, actor, training: TrainingAuthorization) -> None:
+    if not permissions.can_manage_instrument(actor, training.instrument):
+        raise NotAllowed(_("Only the platform's managers revoke trainings."))
+    with transaction.atomic(durable=True):
+        if TrainingAuthorization.objects.filter(pk=training.pk, revoked_at__isnull=True).update(
+                revoked_at=timezone.now()):
+            audit_record(actor=actor, action="training.revoke", entity_type="training",
+                         entity_key=str(training.pk), entity_label=str(training), changes={"revoked": [False, True]})
+
+
+# --- service orders ---------------------------------------------------------------------------------
+
+ORDER_FLOW = {
+    # action: (from states, to state, who: "requester" | "manager")
+    "quote": ([ServiceOrder.Status.REQUESTED, ServiceOrder.Status.QUOTED], ServiceOrder.Status.QUOTED, "manager"),
+    "accept": ([ServiceOrder.Status.QUOTED], ServiceOrder.Status.ACCEPTED, "requester"),
+    "start": ([ServiceOrder.Status.ACCEPTED], ServiceOrder.Status.IN_PROGRESS, "manager"),
+    "deliver": ([ServiceOrder.Status.IN_PROGRESS], ServiceOrder.Status.DELIVERED, "manager"),
+    "decline": ([ServiceOrder.Status.REQUESTED, ServiceOrder.Status.QUOTED], ServiceOrder.Status.DECLINED, "manager"),
+    "cancel": ([ServiceOrder.Status.REQUESTED, ServiceOrder.Status.QUOTED, ServiceOrder.Status.ACCEPTED],
+               ServiceOrder.Status.CANCELLED, "requester"),
+}
+
+
+def order_create(*, actor, service, description: str, quantity, organization=None, cost_centre: str = "",
+                 desk_request=None, attachment=None) -> ServiceOrder:
+    if not permissions.can_book(actor):
+        raise NotAllowed(_("Log in as a member of the network to order a service."))
+    description = (description or "").strip()
+    if not description:
+        raise BookingError(_("Describe the work to do."), "description")
+    quantity = Decimal(str(quantity))
+    if quantity <= 0:
+        raise BookingError(_("The quantity must be positive."), "quantity")
+    organization = organization or _organization_of(actor)
+    with transaction.atomic(durable=True):
+        order = ServiceOrder.objects.create(
+            service=service, requester=actor, organization=organization, cost_centre=cost_centre.strip()[:60],
+            customer_category=customer_category(organization), description=description[:5000], quantity=quantity,
+            desk_request=desk_request, **({"attachment": attachment} if attachment else {}))
+        OrderStatusChange.objects.create(order=order, from_status="", to_status=order.status, actor=actor)
+        audit_record(actor=actor, action="order.create", entity_type="service_order", entity_key=str(order.pk),
+                     entity_label=str(service), changes={"quantity": [None, str(quantity)]})
+        notify(service.platform.managers.all(), "order_requested", {"order": order})
+    return order
+
+
+def default_quote_lines(order: ServiceOrder) -> list[tuple[str, Decimal, Decimal]]:
+    """One line from the price list of the order's customer category."""
+    price = getattr(order.service, f"price_{order.customer_category}")
+    if price is None:
+        raise BookingError(_("This service has no price for the %(category)s price list: write the quote "
+                             "lines.") % {"category": order.customer_category}, "lines")
+    return [(order.service.name, order.quantity, price)]
+
+
+def order_transition(*, actor, order: ServiceOrder, action: str, lines=None) -> ServiceOrder:
+    """Move an order one step, by the right role only; quoting writes the quote lines."""
+    if action not in ORDER_FLOW:
+        raise BookingError(_("Unknown action."), "status")
+    allowed_from, to, who = ORDER_FLOW[action]
+    if who == "manager" and not permissions.can_manage_platform(actor, order.service.platform):
+        raise NotAllowed(_("Only the platform's managers can do this."))
+    if who == "requester" and order.requester_id != actor.pk:
+        raise NotAllowed(_("Only the person who ordered can do this."))
+    with transaction.atomic(durable=True):
+        fields = {"delivered_at": timezone.now()} if to == ServiceOrder.Status.DELIVERED else {}
+        updated = ServiceOrder.objects.filter(pk=order.pk, status__in=allowed_from).update(status=to, **fields)
+        if not updated:
+            raise BookingError(_("This order can no longer change this way."), "status")
+        if action == "quote":
+            order.quote_lines.all().delete()
+            for label, quantity, unit_price in (lines or default_quote_lines(order)):
+                quantity, unit_price = Decimal(str(quantity)), Decimal(str(unit_price))
+                if quantity <= 0 or unit_price < 0:
+                    raise BookingError(_("Quote lines need a positive quantity and a price."), "lines")
+                QuoteLine.objects.create(order=order, label=str(label)[:200], quantity=quantity, unit_price=unit_price,
+                                         amount=(quantity * unit_price).quantize(CENT, ROUND_HALF_UP))
+        OrderStatusChange.objects.create(order=order, from_status=order.status, to_status=to, actor=actor)
+        audit_record(actor=actor, action=f"order.{action}", entity_type="service_order", entity_key=str(order.pk),
+                     entity_label=str(order.service), changes={"status": [order.status, to]})
+        order.status = to
+        for name, value in fields.items():
+            setattr(order, name, value)
+        if action == "quote":
+            notify([order.requester], "order_quoted", {"order": order})
+        elif who == "manager":
+            notify([order.requester], "order_status", {"order": order})
+    return order

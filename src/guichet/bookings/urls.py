@@ -1,0 +1,24 @@
+from django.urls import path
+
+from . import views
+
+app_name = "bookings"
+urlpatterns = [
+    path("mine/", views.mine, name="mine"),
+    path("approvals/", views.approvals, name="approvals"),
+    path("instruments/<key:key>/", views.calendar, name="calendar"),
+    path("instruments/<key:key>/book/", views.book, name="book"),
+    path("instruments/<key:key>/manage/", views.manage, name="manage"),
+    path("<int:pk>/cancel/", views.cancel, name="cancel"),
+    path("<int:pk>/decide/", views.decide, name="decide"),
+    path("feeds/new/", views.feed_create, name="feed_create"),
+    path("feeds/<int:pk>/revoke/", views.feed_revoke, name="feed_revoke"),
+    path("feeds/<str:token>.ics", views.feed, name="feed"),
+    path("orders/", views.orders, name="orders"),
+    path("orders/new/<key:key>/", views.order_new, name="order_new"),
+    path("orders/<int:pk>/", views.order_detail, name="order"),
+    path("statements/", views.statement, name="statement"),
+    path("statements.csv", views.statement, {"fmt": "csv"}, name="statement_csv"),
+    path("statements.xlsx", views.statement, {"fmt": "xlsx"}, name="statement_xlsx"),
+    path("usage/<key:key>/", views.usage, name="usage"),
+]

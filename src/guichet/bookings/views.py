@@ -1,0 +1,373 @@
+import csv
+import io
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from guichet.accounts.models import User
+from guichet.core.workdays import PARIS
+from guichet.directory.models import Organization
+from guichet.directory.selectors import valid_key_or_404
+from guichet.platforms.models import Instrument, Platform, Service
+
+from . import ics, permissions, selectors, services
+from .forms import BlackoutForm, InstrumentRulesForm, OrderForm, TrainingForm
+from .models import Booking, FeedToken, ServiceOrder, TrainingAuthorization
+
+
+def _instrument(key) -> Instrument:
+    valid_key_or_404(key)
+    return get_object_or_404(Instrument.objects.select_related("platform__organization"), key=key)
+
+
+def _week(request) -> date:
+    try:
+        day = date.fromisoformat(request.GET.get("week", ""))
+    except ValueError:
+        day = timezone.localdate()
+    return selectors.week_start(day)
+
+
+def calendar(request, key):
+    """Week view of one instrument: free and busy slots; a trained member books a free one."""
+    instrument = _instrument(key)
+    monday = _week(request)
+    now = timezone.now()
+    user = request.user
+    manager = permissions.can_manage_instrument(user, instrument)
+    trained = user.is_authenticated and (manager or services.is_trained(user, instrument))
+    durations = [m for m in range(instrument.min_duration, instrument.max_duration + 1, instrument.slot_minutes)]
+    return render(request, "bookings/calendar.html", {
+        "instrument": instrument, "columns": selectors.week_grid(instrument, monday, user, now),
+        "monday": monday, "previous": monday - timedelta(days=7), "next": monday + timedelta(days=7),
+        "manager": manager, "trained": trained, "can_book": permissions.can_book(user),
+        "durations": durations, "managers": instrument.platform.managers.all(),
+    })
+
+
+@login_required
+@require_POST
+def book(request, key):
+    instrument = _instrument(key)
+    try:
+        start = datetime.fromisoformat(request.POST["start"])
+        minutes = int(request.POST.get("duration", instrument.min_duration))
+    except (KeyError, ValueError):
+        messages.error(request, _("Choose a slot and a duration."))
+        return redirect("bookings:calendar", key)
+    start = start if timezone.is_aware(start) else start.replace(tzinfo=PARIS)
+    try:
+        booking = services.booking_create(actor=request.user, instrument=instrument, start=start,
+                                          end=start + timedelta(minutes=minutes),
+                                          cost_centre=request.POST.get("cost_centre", ""))
+    except services.BookingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Booked: %(when)s.") % {
+            "when": booking.start.astimezone(PARIS).strftime("%d/%m/%Y %H:%M")} if booking.status == "confirmed"
+            else _("Your booking waits for the platform's approval."))
+    return redirect(f"{request.path.rsplit('/book/', 1)[0]}/?week={start.date().isoformat()}")
+
+
+@login_required
+def mine(request):
+    now = timezone.now()
+    bookings = (Booking.objects.filter(user=request.user, kind=Booking.Kind.BOOKING)
+                .select_related("instrument__platform").order_by("-start"))
+    token = FeedToken.objects.filter(user=request.user, revoked_at__isnull=True).first()
+    return render(request, "bookings/mine.html", {
+        "upcoming": [b for b in bookings if b.end > now and b.status in Booking.LIVE],
+        "past": [b for b in bookings if not (b.end > now and b.status in Booking.LIVE)][:50],
+        "feed": token, "trainings": TrainingAuthorization.objects.filter(user=request.user)
+        .select_related("instrument")})
+
+
+@login_required
+@require_POST
+def cancel(request, pk):
+    booking = get_object_or_404(Booking.objects.select_related("instrument__platform"), pk=pk)
+    if booking.user_id != request.user.pk and not permissions.can_manage_instrument(request.user,
+                                                                                    booking.instrument):
+        raise Http404
+    try:
+        services.booking_cancel(actor=request.user, booking=booking)
+        messages.success(request, _("Booking cancelled."))
+    except services.BookingError as exc:
+        messages.error(request, str(exc))
+    return redirect(request.POST.get("next") or "bookings:mine")
+
+
+@login_required
+def approvals(request):
+    platforms = Platform.objects.all() if request.user.is_staff else request.user.managed_platforms.all()
+    pending = (Booking.objects.filter(status=Booking.Status.REQUESTED, instrument__platform__in=platforms)
+               .select_related("instrument", "user", "organization").order_by("start"))
+    if not request.user.is_staff and not platforms.exists():
+        raise PermissionDenied
+    return render(request, "bookings/approvals.html", {"pending": pending})
+
+
+@login_required
+@require_POST
+def decide(request, pk):
+    booking = get_object_or_404(Booking.objects.select_related("instrument__platform"), pk=pk)
+    try:
+        services.booking_decide(actor=request.user, booking=booking, approve=request.POST.get("approve") == "1")
+        messages.success(request, _("Decision recorded."))
+    except services.NotAllowed as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except services.BookingError as exc:
+        messages.error(request, str(exc))
+    return redirect("bookings:approvals")
+
+
+@login_required
+def manage(request, key):
+    """Rules, trainings and blackouts of an instrument, for its platform's managers."""
+    instrument = _instrument(key)
+    if not permissions.can_manage_instrument(request.user, instrument):
+        raise PermissionDenied
+    rules = InstrumentRulesForm(instance=instrument)
+    if request.method == "POST":
+        form_name = request.POST.get("form")
+        try:
+            if form_name == "rules":
+                rules = InstrumentRulesForm(request.POST, instance=instrument)
+                if rules.is_valid():
+                    from guichet.directory.services import directory_record_save
+
+                    directory_record_save(actor=request.user, record=rules.save(commit=False), is_new=False)
+                    messages.success(request, _("Rules saved."))
+                    return redirect("bookings:manage", key)
+            elif form_name == "training":
+                form = TrainingForm(request.POST)
+                if form.is_valid():
+                    user = User.objects.filter(email__iexact=form.cleaned_data["email"]).first()
+                    if user is None:
+                        raise services.BookingError(_("No account has this e-mail address."), "email")
+                    expires = form.cleaned_data["expires_at"]
+                    services.training_grant(actor=request.user, user=user, instrument=instrument, expires_at=(
+                        datetime.combine(expires, datetime.min.time(), PARIS) if expires else None))
+                    messages.success(request, _("Training recorded."))
+                    return redirect("bookings:manage", key)
+            elif form_name == "revoke":
+                training = get_object_or_404(TrainingAuthorization, pk=request.POST.get("training"),
+                                             instrument=instrument)
+                services.training_revoke(actor=request.user, training=training)
+                return redirect("bookings:manage", key)
+            elif form_name == "blackout":
+                form = BlackoutForm(request.POST)
+                if form.is_valid():
+                    services.blackout_create(actor=request.user, instrument=instrument, **form.cleaned_data)
+                    messages.success(request, _("The instrument is blocked for that period."))
+                    return redirect("bookings:manage", key)
+                messages.error(request, _("Give a start and an end."))
+        except services.BookingError as exc:
+            messages.error(request, str(exc))
+    return render(request, "bookings/manage.html", {
+        "instrument": instrument, "rules": rules, "training_form": TrainingForm(), "blackout_form": BlackoutForm(),
+        "trainings": instrument.trainings.select_related("user").order_by("-granted_at"),
+        "blackouts": Booking.objects.filter(instrument=instrument, kind=Booking.Kind.BLACKOUT,
+                                            end__gt=timezone.now(), status=Booking.Status.CONFIRMED),
+    })
+
+
+# --- ICS feeds --------------------------------------------------------------------------------------
+
+@login_required
+@require_POST
+def feed_create(request):
+    key = request.POST.get("instrument")
+    instrument = _instrument(key) if key else None
+    if instrument is not None and not permissions.can_manage_instrument(request.user, instrument):
+        raise PermissionDenied
+    FeedToken.objects.filter(user=None if instrument else request.user, instrument=instrument,
+                             created_by=request.user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    FeedToken.objects.create(user=None if instrument else request.user, instrument=instrument,
+                             created_by=request.user)
+    messages.success(request, _("New calendar address created; the previous one no longer works."))
+    return redirect(request.POST.get("next") or "bookings:mine")
+
+
+@login_required
+@require_POST
+def feed_revoke(request, pk):
+    FeedToken.objects.filter(pk=pk, created_by=request.user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now())
+    messages.success(request, _("Calendar address revoked."))
+    return redirect(request.POST.get("next") or "bookings:mine")
+
+
+def feed(request, token):
+    feed_token = (FeedToken.objects.select_related("user", "instrument__platform")
+                  .filter(token=token, revoked_at__isnull=True).first())
+    if feed_token is None:
+        raise Http404
+    since = timezone.now() - timedelta(days=60)
+    bookings = Booking.objects.filter(status__in=Booking.LIVE + (Booking.Status.COMPLETED,), end__gte=since)
+    if feed_token.user_id:
+        bookings = bookings.filter(user=feed_token.user, kind=Booking.Kind.BOOKING)
+        name = _("My bookings")
+
+        def show_owner(b):
+            return True
+    else:
+        bookings = bookings.filter(instrument=feed_token.instrument)
+        name = feed_token.instrument.name
+
+        def show_owner(b):
+            return permissions.can_see_booking_owner(feed_token.created_by, b)
+    body = ics.calendar_of(bookings.select_related("instrument__platform", "user"), name=name,
+                           show_owner=show_owner)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="guichet.ics"'
+    return response
+
+
+# --- service orders ---------------------------------------------------------------------------------
+
+@login_required
+def order_new(request, key):
+    valid_key_or_404(key)
+    service = get_object_or_404(Service.objects.select_related("platform"), key=key)
+    form = OrderForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            order = services.order_create(actor=request.user, service=service, **form.cleaned_data)
+            messages.success(request, _("Order sent: the platform will answer with a quote."))
+            return redirect("bookings:order", order.pk)
+        except services.BookingError as exc:
+            form.add_error(exc.field or None, str(exc))
+    return render(request, "bookings/order_new.html", {"service": service, "form": form})
+
+
+@login_required
+def orders(request):
+    return render(request, "bookings/orders.html", {"orders": selectors.orders_visible_to(request.user)[:200]})
+
+
+@login_required
+def order_detail(request, pk):
+    order = get_object_or_404(selectors.orders_visible_to(request.user).prefetch_related("quote_lines", "history"),
+                              pk=pk)
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        lines = None
+        if action == "quote" and request.POST.get("label"):
+            lines = list(zip(request.POST.getlist("label"), request.POST.getlist("quantity"),
+                             request.POST.getlist("unit_price"), strict=False))
+            lines = [(lab, q, p) for lab, q, p in lines if lab.strip()]
+        try:
+            services.order_transition(actor=request.user, order=order, action=action, lines=lines)
+            messages.success(request, _("Order updated."))
+        except services.NotAllowed as exc:
+            raise PermissionDenied(str(exc)) from exc
+        except (services.BookingError, ArithmeticError, ValueError) as exc:
+            messages.error(request, str(exc) if isinstance(exc, services.BookingError)
+                           else _("Quote lines need a positive quantity and a price."))
+        return redirect("bookings:order", order.pk)
+    manager = permissions.can_manage_platform(request.user, order.service.platform)
+    return render(request, "bookings/order.html", {"order": order, "manager": manager,
+                                                   "is_requester": order.requester_id == request.user.pk})
+
+
+# --- statements and usage -----------------------------------------------------------------------------
+
+def _month(request) -> tuple[int, int]:
+    try:
+        year, month = (int(x) for x in request.GET.get("month", "").split("-"))
+        date(year, month, 1)
+    except ValueError:
+        today = timezone.localdate()
+        year, month = today.year, today.month
+    return year, month
+
+
+def _statement_scope(request):
+    """Staff see every organization; members see their own organizations' statements."""
+    orgs = Organization.objects.filter(memberships__user=request.user) if not request.user.is_staff else None
+    key = request.GET.get("organization", "")
+    if key:
+        org = get_object_or_404(Organization, key=valid_key_or_404(key))
+        if orgs is not None and not orgs.filter(pk=org.pk).exists():
+            raise Http404
+        return org, orgs
+    if orgs is not None:
+        org = orgs.first()
+        if org is None:
+            raise PermissionDenied
+        return org, orgs
+    return None, orgs
+
+
+@login_required
+def statement(request, fmt="html"):
+    year, month = _month(request)
+    organization, choices = _statement_scope(request)
+    lines = selectors.statement_lines(year, month, organization)
+    totals = selectors.statement_totals(lines)
+    grand = sum(totals.values(), Decimal("0.00"))
+    stem = f"guichet-statement-{year}-{month:02d}" + (f"-{organization.key}" if organization else "")
+    header = ["organization", "cost_centre", "kind", "date", "label", "quantity", "unit", "unit_price", "amount",
+              "price_list"]
+    rows = [[x.organization, x.cost_centre, x.kind, x.date.astimezone(PARIS).strftime("%Y-%m-%d %H:%M"), x.label,
+             x.quantity, x.unit, x.unit_price, x.amount, x.category] for x in lines]
+    if fmt == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
+        writer = csv.writer(response)
+        writer.writerow(header)
+        writer.writerows([[str(c) for c in row] for row in rows])
+        for (org, centre), total in sorted(totals.items()):
+            writer.writerow([org, centre, "total", "", "", "", "", "", str(total), ""])
+        writer.writerow(["", "", "grand_total", "", "", "", "", "", str(grand), ""])
+        return response
+    if fmt == "xlsx":
+        from openpyxl import Workbook
+        from openpyxl.styles import Font
+
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = f"{year}-{month:02d}"
+        sheet.append(header)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            sheet.append([float(c) if isinstance(c, Decimal) else c for c in row])
+        first, last = 2, len(rows) + 1
+        sheet.append([])
+        sheet.append(["total", "", "", "", "", "", "", "", f"=SUM(I{first}:I{last})" if rows else 0])
+        for cell in sheet["I"][1:]:
+            cell.number_format = "#,##0.00"
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        response = HttpResponse(buffer.getvalue(), content_type=(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+        response["Content-Disposition"] = f'attachment; filename="{stem}.xlsx"'
+        return response
+    return render(request, "bookings/statement.html", {
+        "lines": lines, "totals": sorted(totals.items()), "grand": grand, "year": year, "month": month,
+        "organization": organization, "choices": choices if choices is not None else Organization.objects.filter(
+            bookings__isnull=False).distinct().order_by("name"), "month_value": f"{year}-{month:02d}"})
+
+
+@login_required
+def usage(request, key):
+    valid_key_or_404(key)
+    platform = get_object_or_404(Platform, key=key)
+    if not permissions.can_manage_platform(request.user, platform):
+        raise PermissionDenied
+    year, month = _month(request)
+    report = selectors.usage_report(platform, year, month)
+    peak = max([r["utilization"] for r in report["rows"]] + [Decimal(1)])
+    return render(request, "bookings/usage.html", {"platform": platform, "report": report, "year": year,
+                                                   "month": month, "peak": peak,
+                                                   "month_value": f"{year}-{month:02d}"})
