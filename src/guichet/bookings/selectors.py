@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Q
+from django.utils import timezone
 
 from guichet.core.workdays import PARIS
 from guichet.platforms.models import CustomerCategory, customer_category
@@ -21,9 +22,12 @@ def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
+SHOWN = (*Booking.LIVE, Booking.Status.COMPLETED, Booking.Status.NO_SHOW)
+
+
 def busy(instrument, start: datetime, end: datetime):
-    """Live bookings and blackouts of an instrument that touch [start, end)."""
-    return (Booking.objects.filter(instrument=instrument, status__in=Booking.LIVE, start__lt=end,
+    """Bookings (live or past) and blackouts of an instrument that touch [start, end)."""
+    return (Booking.objects.filter(instrument=instrument, status__in=SHOWN, start__lt=end,
                                    blocked_until__gt=start).select_related("user").order_by("start"))
 
 
@@ -95,10 +99,12 @@ class StatementLine:
     category: str
 
 
-def statement_lines(year: int, month: int, organization=None) -> list[StatementLine]:
+def statement_lines(year: int, month: int, organization=None, now=None) -> list[StatementLine]:
     """Every booked hour (bookings that ended in the month) and delivered service of the month, priced."""
     start, end = month_bounds(year, month)
-    bookings = (Booking.objects.filter(kind=Booking.Kind.BOOKING, status__in=BILLED, end__gt=start, end__lte=end)
+    billed_until = min(end, now or timezone.now())  # a slot is billed once it has happened
+    bookings = (Booking.objects.filter(kind=Booking.Kind.BOOKING, status__in=BILLED, end__gt=start,
+                                       end__lte=billed_until)
                 .select_related("instrument", "organization", "user"))
     orders = (ServiceOrder.objects.filter(status=ServiceOrder.Status.DELIVERED, delivered_at__gte=start,
                                           delivered_at__lt=end)
@@ -151,6 +157,7 @@ def usage_report(platform, year: int, month: int) -> dict:
     for instrument in platform.instruments.order_by("name"):
         bookings = Booking.objects.filter(instrument=instrument, kind=Booking.Kind.BOOKING, status__in=BILLED,
                                           start__lt=end, end__gt=start).select_related("organization")
+        # Hours booked in the month, coming ones included: utilization is about the calendar, not billing.
         booked = Decimal(0)
         for b in bookings:
             overlap = (min(b.end, end) - max(b.start, start)).total_seconds()

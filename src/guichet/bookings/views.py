@@ -367,7 +367,9 @@ def usage(request, key):
         raise PermissionDenied
     year, month = _month(request)
     report = selectors.usage_report(platform, year, month)
-    peak = max([r["utilization"] for r in report["rows"]] + [Decimal(1)])
+    for index, row in enumerate(report["rows"]):
+        row["y"] = 30 * index
+        row["bar"] = int(min(row["utilization"], Decimal(100)) * 4)  # 400 px at 100 %
     return render(request, "bookings/usage.html", {"platform": platform, "report": report, "year": year,
-                                                   "month": month, "peak": peak,
+                                                   "month": month, "chart_height": 30 * len(report["rows"]) + 10,
                                                    "month_value": f"{year}-{month:02d}"})

@@ -8,4 +8,8 @@ def platform_list(request):
 
 
 def platform_detail(request, key):
-    return render(request, "platforms/detail.html", {"platform": selectors.platform_get(key)})
+    from guichet.bookings.permissions import can_manage_platform
+
+    platform = selectors.platform_get(key)
+    return render(request, "platforms/detail.html", {"platform": platform,
+                                                     "can_manage": can_manage_platform(request.user, platform)})

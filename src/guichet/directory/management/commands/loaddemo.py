@@ -40,7 +40,11 @@ class Command(BaseCommand):
 
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
             created = load_demo_requests()  # their notification e-mails are not sent
+            from guichet.bookings.demo import load_demo_bookings
+
+            bookings = load_demo_bookings()
         self.stdout.write(f"Desk: {created} demo requests created.")
+        self.stdout.write(f"Platforms: {bookings} demo bookings created.")
         self.stdout.write("\nDemo accounts (password for all: %s):" % DEMO_PASSWORD)
         for email, _name, role, _org in DEMO_ACCOUNTS:
             self.stdout.write(f"  {role.label:<18} {email}")
