@@ -81,3 +81,18 @@ def fresh_matching_caches():
     reset_cache()
     yield
     reset_cache()
+
+
+@pytest.fixture(autouse=True)
+def seeded_vocabulary(request):
+    """Transactional tests flush every table between tests, the vocabulary seeded by migration included:
+    put it back, as a fresh installation has it."""
+    marker = request.node.get_closest_marker("django_db")
+    if not (marker and marker.kwargs.get("transaction")):
+        return
+    request.getfixturevalue("transactional_db")
+    from guichet.matching.models import Concept
+    from guichet.matching.services import vocabulary_load_seed
+
+    if not Concept.objects.exists():
+        vocabulary_load_seed()

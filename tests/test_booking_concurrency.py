@@ -43,6 +43,7 @@ def race(target, n=THREADS):
 
     def worker(i):
         try:
+            connection.ensure_connection()  # connect first, so that the barrier releases ready racers
             barrier.wait()
             outcome = target(i)
             with lock:
@@ -104,7 +105,7 @@ def test_a_naive_check_then_insert_double_books(instrument):
             cursor.execute("SELECT count(*) FROM naive_booking WHERE instrument_id = %s AND start_ts < %s "
                            "AND end_ts > %s", [instrument.pk, e, s])
             taken = cursor.fetchone()[0]
-            time.sleep(0.01)  # the gap every check-then-insert has, made visible
+            time.sleep(0.05)  # the gap every check-then-insert has, made visible
             if taken:
                 raise RuntimeError("slot taken")
             cursor.execute("INSERT INTO naive_booking (instrument_id, start_ts, end_ts) VALUES (%s, %s, %s)",

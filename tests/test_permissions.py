@@ -57,6 +57,25 @@ MATRIX = {
     "api-1:create_request": OPEN,  # same path as the list: a GET lists
     "api-1:get_request": {"anonymous": 404, "member": 200, "manager": 404, "staff": 200, "admin": 200},
     "api-1:post_message": {r: 405 for r in ROLES},
+    # Platforms and bookings; the manager manages the sample platform, the member booked and ordered there.
+    "bookings:mine": MEMBERS,
+    "bookings:approvals": {"anonymous": LOGIN, "member": 403, "manager": 200, "staff": 200, "admin": 200},
+    "bookings:calendar": OPEN,
+    "bookings:manage": {"anonymous": LOGIN, "member": 403, "manager": 200, "staff": 200, "admin": 200},
+    **{f"bookings:{name}": {"anonymous": LOGIN, **{r: 405 for r in ROLES[1:]}}
+       for name in ("book", "cancel", "decide", "feed_create", "feed_revoke")},
+    "bookings:feed": OPEN,
+    "bookings:orders": MEMBERS,
+    "bookings:order_new": MEMBERS,
+    "bookings:order": {"anonymous": LOGIN, "member": 200, "manager": 200, "staff": 200, "admin": 200},
+    **{f"bookings:{name}": {"anonymous": LOGIN, "member": 200, "manager": 403, "staff": 200, "admin": 200}
+       for name in ("statement", "statement_csv", "statement_xlsx")},
+    "bookings:usage": {"anonymous": LOGIN, "member": 403, "manager": 200, "staff": 200, "admin": 200},
+    "api-1:catalogue": OPEN,
+    "api-1:availability": OPEN,
+    "api-1:my_bookings": {"anonymous": 401, **{r: 200 for r in ROLES[1:]}},
+    "api-1:create_booking": {"anonymous": 401, **{r: 200 for r in ROLES[1:]}},  # same path: a GET lists
+    "api-1:cancel_booking": {r: 405 for r in ROLES},
 }
 SKIPPED_NAMESPACES = {"admin"}  # Django's own admin views; only its index is in the matrix
 
@@ -75,10 +94,17 @@ def test_every_url_is_in_the_matrix():
     assert sorted(names - set(MATRIX)) == []
 
 
-def sample_url(name, batch_pk, desk=None):
+def sample_url(name, batch_pk, desk=None, extra=None):
     from django.urls import reverse
 
+    extra = extra or {}
     args = {
+        **{f"bookings:{n}": ["cyto.aria"] for n in ("calendar", "book", "manage")},
+        "bookings:cancel": [extra.get("booking", 1)], "bookings:decide": [extra.get("booking", 1)],
+        "bookings:feed_revoke": [extra.get("feed_pk", 1)], "bookings:feed": [extra.get("feed", "x")],
+        "bookings:order_new": ["cyto.sort"], "bookings:order": [extra.get("order", 1)],
+        "bookings:usage": ["cyto"], "api-1:availability": ["cyto.aria"],
+        "api-1:cancel_booking": [extra.get("booking", 1)],
         "desk:detail": [desk.pk], "desk:attachment": [desk.pk, desk.attachments.get().pk],
         "desk:follow": [desk.access_token], "desk:confirm": ["not-signed"],
         **{f"desk:{n}": [desk.pk] for n in ("triage", "route", "message", "close")},
@@ -90,6 +116,29 @@ def sample_url(name, batch_pk, desk=None):
     }.get(name, [])
     url = reverse(name, args=args)
     return url + ("?q=lupus" if name in ("directory:list", "api-1:directory_search", "api-1:match") else "")
+
+
+def bookings_sample(users) -> dict:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from guichet.accounts.models import Membership
+    from guichet.bookings.models import Booking, FeedToken
+    from guichet.bookings.services import order_create
+    from guichet.directory.models import Organization
+    from guichet.platforms.models import Instrument, Platform, Service
+
+    Platform.objects.get(key="cyto").managers.add(users["manager"])
+    Membership.objects.create(user=users["member"], organization=Organization.objects.get(key="lab-tcell"))
+    start = timezone.now() + timedelta(days=3)
+    booking = Booking.objects.create(instrument=Instrument.objects.get(key="cyto.aria"), user=users["member"],
+                                     start=start, end=start + timedelta(hours=1),
+                                     blocked_until=start + timedelta(hours=1), status="confirmed")
+    feed = FeedToken.objects.create(user=users["member"], created_by=users["member"])
+    order = order_create(actor=users["member"], service=Service.objects.get(key="cyto.sort"), description="x",
+                         quantity=1)
+    return {"booking": booking.pk, "feed": feed.token, "feed_pk": feed.pk, "order": order.pk}
 
 
 @pytest.mark.django_db
@@ -108,11 +157,12 @@ def test_permission_matrix(client, role, small_directory, request, settings, tmp
     settings.MEDIA_ROOT = tmp_path
     desk = request_submit(actor=users["member"], text="Confidential need: cell sorting", confidential=True,
                           files=[SimpleUploadedFile("a.txt", b"attached")])
+    extra = bookings_sample(users)
     if role != "anonymous":
         client.force_login(users[role])
     got = {}
     for name in MATRIX:
-        got[name] = client.get(sample_url(name, batch.pk, desk)).status_code
+        got[name] = client.get(sample_url(name, batch.pk, desk, extra)).status_code
     expected = {name: statuses[role] for name, statuses in MATRIX.items()}
     assert got == expected
     assert ImportBatch.objects.get(pk=batch.pk).status == ImportBatch.Status.PENDING

@@ -5,7 +5,7 @@ overlap even when two transactions race; on SQLite the transaction holds the wri
 (transaction_mode IMMEDIATE), so the overlap check and the insert cannot interleave with another writer.
 """
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import IntegrityError, connection, transaction
@@ -45,7 +45,10 @@ class NotAllowed(BookingError):
 
 
 def _aware(value: datetime) -> datetime:
-    return value if timezone.is_aware(value) else value.replace(tzinfo=PARIS)
+    """An instant in UTC; a naive value is Paris wall-clock time. (Python subtracts two datetimes of the
+    same zone on the wall clock, which is wrong across a DST change: UTC avoids that trap.)"""
+    local = value if timezone.is_aware(value) else value.replace(tzinfo=PARIS)
+    return local.astimezone(UTC)
 
 
 def is_trained(user, instrument, at=None) -> bool:

@@ -20,7 +20,7 @@ from guichet.platforms.models import Instrument, Platform, Service
 
 from . import ics, permissions, selectors, services
 from .forms import BlackoutForm, InstrumentRulesForm, OrderForm, TrainingForm
-from .models import Booking, FeedToken, ServiceOrder, TrainingAuthorization
+from .models import Booking, FeedToken, TrainingAuthorization
 
 
 def _instrument(key) -> Instrument:

@@ -3,10 +3,12 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
+from guichet.bookings.api import router as bookings_router
 from guichet.core.api_auth import OptionalTokenAuth
 from guichet.desk.api import router as desk_router
 from guichet.directory.api import router as directory_router
 from guichet.matching.api import router as matching_router
+from guichet.platforms.api import router as platforms_router
 
 api = NinjaAPI(
     title="Guichet API",
@@ -19,6 +21,8 @@ api = NinjaAPI(
 api.add_router("/directory/", directory_router)
 api.add_router("/match", matching_router)
 api.add_router("/desk/", desk_router)
+api.add_router("/platforms", platforms_router)
+api.add_router("/", bookings_router)
 
 
 @api.exception_handler(Http404)

@@ -31,3 +31,17 @@ def record_kind_label(kind: str) -> str:
     from guichet.directory.models import RecordKind
 
     return dict(RecordKind.choices).get(kind, kind)
+
+
+@register.filter
+def price_list_label(category: str) -> str:
+    from guichet.platforms.models import CustomerCategory
+
+    return dict(CustomerCategory.choices).get(category, category)
+
+
+@register.filter
+def unit_label(unit: str) -> str:
+    from guichet.platforms.models import ServiceUnit
+
+    return dict(ServiceUnit.choices).get(unit, unit)

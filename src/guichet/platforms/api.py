@@ -1,0 +1,22 @@
+from ninja import Router, Schema
+
+from .selectors import platform_list
+
+router = Router(tags=["platforms"])
+
+
+class PlatformSummary(Schema):
+    key: str
+    name: str
+    organization: str
+    services: int
+    instruments: int
+
+
+@router.get("", response=list[PlatformSummary], summary="The catalogue of technology platforms")
+def catalogue(request):
+    return [{"key": p.key, "name": p.name, "organization": p.organization.key, "services": p.service_count,
+             "instruments": p.instrument_count} for p in platform_list()]
+
+
+
