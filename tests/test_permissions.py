@@ -76,6 +76,19 @@ MATRIX = {
     "api-1:my_bookings": {"anonymous": 401, **{r: 200 for r in ROLES[1:]}},
     "api-1:create_booking": {"anonymous": 401, **{r: 200 for r in ROLES[1:]}},  # same path: a GET lists
     "api-1:cancel_booking": {r: 405 for r in ROLES},
+    # Impact, programmes, start-ups, partnerships
+    "impact:dashboard": STAFF,
+    "impact:public": OPEN,
+    "impact:export_csv": STAFF,
+    "impact:export_xlsx": STAFF,
+    "impact:export_pdf": STAFF,
+    "programmes:showcase": OPEN,
+    "programmes:list": OPEN,
+    "programmes:detail": {"anonymous": 404, "member": 404, "manager": 404, "staff": 200, "admin": 200},  # private
+    "startups:list": MEMBERS,
+    "startups:detail": {"anonymous": LOGIN, "member": 403, "manager": 403, "staff": 200, "admin": 200},
+    "partnerships:board": MEMBERS,
+    "api-1:programmes": OPEN,
 }
 SKIPPED_NAMESPACES = {"admin"}  # Django's own admin views; only its index is in the matrix
 
@@ -99,6 +112,7 @@ def sample_url(name, batch_pk, desk=None, extra=None):
 
     extra = extra or {}
     args = {
+        "programmes:detail": ["PRIV-1"], "startups:detail": ["acme-bio"],
         **{f"bookings:{n}": ["cyto.aria"] for n in ("calendar", "book", "manage")},
         "bookings:cancel": [extra.get("booking", 1)], "bookings:decide": [extra.get("booking", 1)],
         "bookings:feed_revoke": [extra.get("feed_pk", 1)], "bookings:feed": [extra.get("feed", "x")],
@@ -138,6 +152,15 @@ def bookings_sample(users) -> dict:
     feed = FeedToken.objects.create(user=users["member"], created_by=users["member"])
     order = order_create(actor=users["member"], service=Service.objects.get(key="cyto.sort"), description="x",
                          quantity=1)
+    from datetime import date
+
+    from guichet.programmes.models import Programme
+    from guichet.startups.models import Startup
+
+    Programme.objects.create(code="PRIV-1", name="Private", owner=Organization.objects.get(key="acme-bio"),
+                             target="X", format="monoclonal", visibility="private")
+    Startup.objects.create(organization=Organization.objects.get(key="acme-bio"), founded_on=date(2022, 1, 1),
+                           origin="other")
     return {"booking": booking.pk, "feed": feed.token, "feed_pk": feed.pk, "order": order.pk}
 
 

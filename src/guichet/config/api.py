@@ -9,6 +9,7 @@ from guichet.desk.api import router as desk_router
 from guichet.directory.api import router as directory_router
 from guichet.matching.api import router as matching_router
 from guichet.platforms.api import router as platforms_router
+from guichet.programmes.api import router as programmes_router
 
 api = NinjaAPI(
     title="Guichet API",
@@ -23,6 +24,7 @@ api.add_router("/match", matching_router)
 api.add_router("/desk/", desk_router)
 api.add_router("/platforms", platforms_router)
 api.add_router("/", bookings_router)
+api.add_router("/programmes", programmes_router)
 
 
 @api.exception_handler(Http404)

@@ -57,6 +57,10 @@ INSTALLED_APPS = [
     "guichet.matching",
     "guichet.desk",
     "guichet.bookings",
+    "guichet.partnerships",
+    "guichet.startups",
+    "guichet.programmes",
+    "guichet.impact",
 ]
 
 MIDDLEWARE = [

@@ -43,8 +43,12 @@ class Command(BaseCommand):
             from guichet.bookings.demo import load_demo_bookings
 
             bookings = load_demo_bookings()
+            from guichet.impact.demo import load_demo_impact
+
+            startups = load_demo_impact()
         self.stdout.write(f"Desk: {created} demo requests created.")
         self.stdout.write(f"Platforms: {bookings} demo bookings created.")
+        self.stdout.write(f"Impact: {startups} fictional start-ups with several years of history.")
         self.stdout.write("\nDemo accounts (password for all: %s):" % DEMO_PASSWORD)
         for email, _name, role, _org in DEMO_ACCOUNTS:
             self.stdout.write(f"  {role.label:<18} {email}")

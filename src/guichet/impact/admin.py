@@ -1,0 +1,8 @@
+from django.contrib import admin
+
+from .models import Target
+
+
+@admin.register(Target)
+class TargetAdmin(admin.ModelAdmin):
+    list_display = ("label", "value", "year", "key")

@@ -1,0 +1,114 @@
+"""Several years of fictional history (2019 onwards) so that every chart of the dashboard means something.
+
+Every organization, start-up, partnership and programme here is a fictional example, labelled as such:
+nothing is invented about the real organizations of the directory.
+"""
+
+import random
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+
+from guichet.accounts.models import User
+from guichet.directory.models import Organization
+from guichet.directory.services import directory_import
+from guichet.partnerships.models import Partnership, PartnershipStageChange, PartnershipType, Stage
+from guichet.programmes.models import (
+    Format,
+    Indication,
+    Programme,
+    ProgrammeStage,
+    ProgrammeStageChange,
+    Visibility,
+)
+from guichet.startups.models import FundingRound, Headcount, Milestone, Origin, Startup, StartupStage
+
+F = " (exemple fictif)"
+NAMES = ["Alpha", "Bêta", "Gamma", "Delta", "Epsilon", "Zêta", "Êta", "Thêta", "Iota", "Kappa", "Lambda", "Mu"]
+AREAS = ["autoimmune", "chronic_inflammatory", "cancer", "infectious"]
+
+
+def load_demo_impact(today: date | None = None) -> int:
+    if Startup.objects.exists():
+        return 0
+    today = today or date.today()
+    rng = random.Random(2030)
+    orgs = [{"key": f"demo-startup-{i}", "name": f"Start-up {n}{F}", "kind": "startup", "city": "Marseille",
+             "lang": "fr", "description": "Start-up fictive de démonstration en immunothérapie par anticorps.",
+             "therapeutic_areas": [AREAS[i % 4]]} for i, n in enumerate(NAMES)]
+    orgs += [{"key": "demo-pharma", "name": f"Groupe pharmaceutique{F}", "kind": "company", "lang": "fr",
+              "description": "Industriel fictif de démonstration."},
+             {"key": "demo-cro", "name": f"CRO anticorps{F}", "kind": "company", "lang": "fr",
+              "description": "Prestataire fictif de démonstration."},
+             {"key": "demo-fund", "name": f"Fonds d'amorçage{F}", "kind": "investor", "lang": "fr",
+              "description": "Investisseur fictif de démonstration."}]
+    directory_import(actor=None, payload={"format": "guichet-directory", "version": 1, "organizations": orgs})
+    founder = User.objects.filter(email="founder@demo.guichet.example").first()
+    staff = User.objects.filter(email="staff@demo.guichet.example").first()
+    lab = Organization.objects.get(key="labo-exemple")
+    fund, pharma, cro = (Organization.objects.get(key=k) for k in ("demo-fund", "demo-pharma", "demo-cro"))
+    with transaction.atomic():
+        startups = []
+        for i, _name in enumerate(NAMES):
+            org = Organization.objects.get(key=f"demo-startup-{i}")
+            founded = date(2019 + i * 7 // len(NAMES), 1 + (i * 5) % 12, 1 + (i * 7) % 27)
+            if founded > today:
+                continue
+            startup = Startup.objects.create(organization=org, founded_on=founded,
+                                             origin=[Origin.SPINOFF, Origin.TTO, Origin.OTHER][i % 3],
+                                             stage=[StartupStage.SEED, StartupStage.PRECLINICAL,
+                                                    StartupStage.CLINICAL][i % 3])
+            startup.support.add(fund)
+            startups.append(startup)
+            staff_count = 2
+            day = founded
+            while day <= today:
+                Headcount.objects.create(organization=org, on=day, headcount=staff_count)
+                staff_count += rng.randint(0, 6)
+                day += timedelta(days=365)
+            for r, kind in enumerate(["Pre-seed", "Seed", "Series A"][: 1 + i % 3]):
+                on = founded + timedelta(days=200 + 420 * r)
+                if on <= today:
+                    FundingRound.objects.create(startup=startup, on=on, kind=kind, investors=f"Fonds d'amorçage{F}",
+                                                amount_eur=Decimal(rng.choice([300, 800, 1500, 4000, 12000])) * 1000)
+            Milestone.objects.create(startup=startup, on=founded, title="Création (exemple fictif)")
+        if founder and startups:
+            startups[0].founders.add(founder)
+        for org in (lab, pharma, cro):
+            for year in range(2019, today.year + 1):
+                Headcount.objects.get_or_create(organization=org, on=date(year, 6, 30),
+                                                defaults={"headcount": {"labo-exemple": 25, "demo-pharma": 120,
+                                                                        "demo-cro": 40}[org.key] + 3 * (year - 2019)})
+        stages = [Stage.LEAD, Stage.NDA, Stage.NEGOTIATION, Stage.SIGNED, Stage.ACTIVE, Stage.COMPLETED]
+        for i in range(24):
+            start = date(2019, 3, 1) + timedelta(days=rng.randint(0, (today - date(2019, 3, 1)).days))
+            partner = rng.choice([pharma, cro, *[s.organization for s in startups]])
+            parties = [lab, partner] if i % 4 else [pharma, rng.choice([s.organization for s in startups] or [cro])]
+            p = Partnership.objects.create(
+                title=f"Partenariat {i + 1}{F}", type=rng.choice(PartnershipType.values), created_by=staff,
+                value_eur=Decimal(rng.choice([50, 120, 300, 800, 2000])) * 1000)
+            p.parties.add(*parties)
+            furthest = rng.choice([0, 1, 2, 3, 3, 4, 5]) if i % 7 else 6  # some are lost
+            day = start
+            for stage in (stages[: furthest + 1] if furthest < 6 else [Stage.LEAD, Stage.LOST]):
+                if day > today:
+                    break
+                PartnershipStageChange.objects.create(partnership=p, stage=stage, on=day, actor=staff)
+                day += timedelta(days=rng.randint(20, 120))
+        order = [s.value for s in ProgrammeStage if s != ProgrammeStage.STOPPED]
+        for i in range(10):
+            owner = startups[i % len(startups)].organization if startups else lab
+            prog = Programme.objects.create(
+                code=f"DEMO-{i + 1:02d}", name=f"Anticorps {NAMES[i]}{F}", owner=owner, target=f"Cible-{i + 1}",
+                format=rng.choice(Format.values), visibility=[Visibility.PUBLIC, Visibility.PUBLIC,
+                                                              Visibility.MEMBERS, Visibility.PRIVATE][i % 4])
+            Indication.objects.create(programme=prog, name=f"Indication {i + 1} (exemple fictif)",
+                                      therapeutic_area=AREAS[i % 4])
+            day = date(2019, 1, 15) + timedelta(days=90 * i)
+            for stage in order[: 1 + (i * 3) % 6]:
+                if day > today:
+                    break
+                ProgrammeStageChange.objects.create(programme=prog, stage=stage, on=day)
+                day += timedelta(days=rng.randint(150, 500))
+    return len(startups)

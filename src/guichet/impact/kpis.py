@@ -1,0 +1,243 @@
+"""The cluster's KPIs, computed from the data (never typed in), for a period and as of any past date.
+
+Histories are kept (stage changes, headcount declarations, rounds), so a KPI "as of" a date only reads what
+was true then. `public=True` leaves out what the public may not see (private and members-only programmes).
+"""
+
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
+
+from django.db.models import OuterRef, Subquery, Sum
+from django.utils.translation import gettext_lazy as _
+
+from guichet.core.workdays import PARIS
+
+ZERO = Decimal("0.00")
+
+
+@dataclass
+class Report:
+    as_of: date
+    start: date
+    end: date
+    values: dict = field(default_factory=dict)   # KPI key -> number
+    series: dict = field(default_factory=dict)   # chart key -> list of (label, number) or dict
+    method: str = ""
+
+
+def _eod(day: date) -> datetime:
+    return datetime.combine(day, time.max, PARIS)
+
+
+def _sod(day: date) -> datetime:
+    return datetime.combine(day, time.min, PARIS)
+
+
+def members_by_kind(as_of: date) -> dict[str, int]:
+    from guichet.directory.models import Organization
+
+    rows = Organization.objects.filter(created_at__lte=_eod(as_of)).values_list("kind", flat=True)
+    return dict(Counter(rows))
+
+
+def startups_by_year(as_of: date) -> dict[int, int]:
+    from guichet.startups.models import Startup
+
+    return dict(sorted(Counter(d.year for d in Startup.objects.filter(founded_on__lte=as_of)
+                               .values_list("founded_on", flat=True)).items()))
+
+
+def jobs(as_of: date) -> int:
+    """Sum, over organizations, of the latest headcount each declared on or before the date."""
+    from guichet.startups.models import Headcount
+
+    latest = (Headcount.objects.filter(organization=OuterRef("organization"), on__lte=as_of)
+              .order_by("-on").values("on")[:1])
+    total = Headcount.objects.filter(on__lte=as_of, on=Subquery(latest)).aggregate(n=Sum("headcount"))["n"]
+    return total or 0
+
+
+def funds_raised(start: date | None, end: date) -> Decimal:
+    from guichet.startups.models import FundingRound
+
+    qs = FundingRound.objects.filter(on__lte=end)
+    if start:
+        qs = qs.filter(on__gte=start)
+    return sum(qs.values_list("amount_eur", flat=True), ZERO)
+
+
+def signed_partnerships(as_of: date):
+    """(partnership, date it was first signed) for those signed on or before the date."""
+    from guichet.partnerships.models import SIGNED_STAGES, Partnership
+
+    out = []
+    for p in Partnership.objects.prefetch_related("stage_changes", "parties"):
+        signed = [c.on for c in p.stage_changes.all() if c.stage in SIGNED_STAGES and c.on <= as_of]
+        if signed:
+            out.append((p, min(signed)))
+    return out
+
+
+def platform_usage(start: date, end: date) -> tuple[Decimal, Decimal]:
+    """Hours booked and revenue (booked hours at the hourly rates, delivered orders) in the period."""
+    from guichet.bookings.models import Booking, ServiceOrder
+    from guichet.bookings.selectors import BILLED
+    from guichet.platforms.models import customer_category
+
+    hours, revenue = ZERO, ZERO
+    for b in Booking.objects.filter(kind=Booking.Kind.BOOKING, status__in=BILLED, end__gte=_sod(start),
+                                    end__lte=_eod(end)).select_related("instrument", "organization"):
+        hours += b.hours
+        revenue += (b.hours * b.instrument.hourly_rate(customer_category(b.organization))).quantize(Decimal("0.01"))
+    for o in ServiceOrder.objects.filter(status=ServiceOrder.Status.DELIVERED, delivered_at__gte=_sod(start),
+                                         delivered_at__lte=_eod(end)).prefetch_related("quote_lines"):
+        revenue += o.total
+    return hours, revenue
+
+
+def desk_figures(start: date, end: date) -> tuple[int, float | None]:
+    """Requests answered in the period, and the median first-response time (hours) of those."""
+    from guichet.desk.models import Request
+
+    answered = list(Request.objects.filter(first_response_at__gte=_sod(start), first_response_at__lte=_eod(end))
+                    .values_list("created_at", "first_response_at"))
+    if not answered:
+        return 0, None
+    return len(answered), round(statistics.median((r - c).total_seconds() / 3600 for c, r in answered), 1)
+
+
+def programmes(as_of: date, start: date, end: date, public: bool):
+    from guichet.programmes.models import STAGE_ORDER, Programme, Visibility
+
+    qs = Programme.objects.prefetch_related("stage_changes", "indications")
+    if public:
+        qs = qs.filter(visibility=Visibility.PUBLIC)
+    by_stage, advances = Counter(), 0
+    by_area_stage = defaultdict(Counter)
+    for p in qs:
+        stage = p.stage_on(as_of)
+        if stage is None:
+            continue
+        by_stage[stage] += 1
+        for area in {i.therapeutic_area for i in p.indications.all()} or {"other"}:
+            by_area_stage[area][stage] += 1
+        history = sorted((c for c in p.stage_changes.all() if c.on <= as_of), key=lambda c: (c.on, c.pk))
+        for before, after in zip(history, history[1:], strict=False):
+            if start <= after.on <= end and after.stage in STAGE_ORDER and before.stage in STAGE_ORDER \
+                    and STAGE_ORDER.index(after.stage) > STAGE_ORDER.index(before.stage):
+                advances += 1
+    return dict(by_stage), advances, {a: dict(c) for a, c in by_area_stage.items()}
+
+
+METHOD = _("Economic impact = funds raised by the programme's start-ups (all rounds to date) + value of the "
+           "partnerships signed (contract values to date) + platform revenue (booked hours at their rates and "
+           "delivered services, to date). Nothing else is added: no multiplier, no estimate of indirect effects.")
+
+
+def compute(*, as_of: date | None = None, start: date | None = None, end: date | None = None,
+            public: bool = False) -> Report:
+    from guichet.impact.models import Target
+
+    as_of = as_of or date.today()
+    end = min(end or as_of, as_of)
+    start = start or date(end.year, 1, 1)
+    report = Report(as_of=as_of, start=start, end=end, method=str(METHOD))
+    v, s = report.values, report.series
+    kinds = members_by_kind(as_of)
+    v["members"] = sum(kinds.values())
+    s["members_by_kind"] = sorted(kinds.items())
+    per_year = startups_by_year(as_of)
+    v["startups_total"] = sum(per_year.values())
+    v["startups_in_period"] = sum(1 for _ in _startups_between(start, end))
+    cumulative, running = [], 0
+    for year in range(min(per_year, default=as_of.year), as_of.year + 1):
+        running += per_year.get(year, 0)
+        cumulative.append((year, running))
+    s["startups_per_year"] = [(y, per_year.get(y, 0)) for y, _ in cumulative]
+    s["startups_cumulative"] = cumulative
+    v["jobs"] = jobs(as_of)
+    v["funds_raised_total"] = funds_raised(None, as_of)
+    v["funds_raised_in_period"] = funds_raised(start, end)
+    signed = signed_partnerships(as_of)
+    in_period = [(p, d) for p, d in signed if start <= d <= end]
+    v["partnerships_signed_total"] = len(signed)
+    v["partnerships_signed_in_period"] = len(in_period)
+    v["public_private_share"] = (round(100 * sum(p.is_public_private for p, _ in signed) / len(signed), 1)
+                                 if signed else 0.0)
+    v["partnerships_value_total"] = sum((p.value_eur for p, _ in signed), ZERO)
+    s["partnerships_per_year"] = sorted(Counter(d.year for _, d in signed).items())
+    s["partnership_funnel"] = _funnel(as_of)
+    hours, revenue = platform_usage(start, end)
+    v["platform_hours"], v["platform_revenue"] = hours, revenue
+    all_hours, all_revenue = platform_usage(date(2000, 1, 1), as_of)
+    answered, median = desk_figures(start, end)
+    v["desk_answered"], v["desk_median_first_response_hours"] = answered, median
+    by_stage, advances, by_area = programmes(as_of, start, end, public)
+    v["programmes"] = sum(by_stage.values())
+    v["programme_stage_advances"] = advances
+    s["programmes_by_stage"] = by_stage
+    s["programmes_by_area_stage"] = by_area
+    v["economic_impact"] = v["funds_raised_total"] + v["partnerships_value_total"] + all_revenue
+    targets = {t.key: t for t in Target.objects.all()}
+    report.series["targets"] = {k: {"label": t.label, "value": t.value, "year": t.year, "source": t.source}
+                                for k, t in targets.items()}
+    if "startups_2030" in targets and cumulative:
+        first_year, target = cumulative[0][0], targets["startups_2030"]
+        span = max(target.year - first_year, 1)
+        s["startups_trajectory"] = [(y, round(float(target.value) * (y - first_year) / span, 1))
+                                    for y in range(first_year, target.year + 1)]
+    return report
+
+
+def _startups_between(start: date, end: date):
+    from guichet.startups.models import Startup
+
+    return Startup.objects.filter(founded_on__gte=start, founded_on__lte=end).values_list("pk", flat=True)
+
+
+def _funnel(as_of: date) -> list[tuple[str, int]]:
+    """How many partnerships reached each stage (on or before the date): lead → NDA → … → signed."""
+    from guichet.partnerships.models import Partnership, Stage
+
+    order = [Stage.LEAD, Stage.NDA, Stage.NEGOTIATION, Stage.SIGNED]
+    reached = Counter()
+    for p in Partnership.objects.prefetch_related("stage_changes"):
+        stages = {c.stage for c in p.stage_changes.all() if c.on <= as_of}
+        if not stages:
+            continue
+        furthest = max((order.index(s) if s in order else (3 if s in (Stage.ACTIVE, Stage.COMPLETED) else -1))
+                       for s in stages)
+        for i in range(furthest + 1):
+            reached[order[i]] += 1
+    return [(str(s.label), reached[s]) for s in order]
+
+
+def as_rows(report: Report) -> list[tuple[str, str, object]]:
+    """Every KPI as (key, label, value) rows, for the exports."""
+    labels = KPI_LABELS
+    return [(k, str(labels.get(k, k)), report.values[k]) for k in labels if k in report.values]
+
+
+KPI_LABELS = {
+    "members": _("Members of the network"),
+    "startups_total": _("Start-ups created (to date)"),
+    "startups_in_period": _("Start-ups created in the period"),
+    "jobs": _("Jobs (latest declared headcounts)"),
+    "funds_raised_total": _("Funds raised by start-ups, to date (EUR)"),
+    "funds_raised_in_period": _("Funds raised in the period (EUR)"),
+    "partnerships_signed_total": _("Partnerships signed (to date)"),
+    "partnerships_signed_in_period": _("Partnerships signed in the period"),
+    "public_private_share": _("Public-private share of signed partnerships (%)"),
+    "partnerships_value_total": _("Value of signed partnerships (EUR)"),
+    "platform_hours": _("Platform hours booked in the period"),
+    "platform_revenue": _("Platform revenue in the period (EUR)"),
+    "desk_answered": _("Desk requests answered in the period"),
+    "desk_median_first_response_hours": _("Median first-response time (hours)"),
+    "programmes": _("Antibody programmes"),
+    "programme_stage_advances": _("Programme stage advances in the period"),
+    "economic_impact": _("Economic impact (EUR, see method)"),
+}
+

@@ -1,0 +1,93 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+PUBLIC_KINDS = ("research_lab", "hospital", "training", "public_authority")
+PRIVATE_KINDS = ("company", "startup", "investor")
+
+
+class PartnershipType(models.TextChoices):
+    RD = "rd_collaboration", _("R&D collaboration")
+    SERVICE = "service_contract", _("Service contract")
+    LICENCE = "licence", _("Licence")
+    MTA = "material_transfer", _("Material transfer")
+    CIFRE = "cifre", _("CIFRE PhD")
+    TRIAL = "clinical_trial", _("Clinical trial")
+    GRANT = "consortium_grant", _("Consortium grant")
+
+
+class Stage(models.TextChoices):
+    LEAD = "lead", _("Lead")
+    NDA = "nda", _("NDA")
+    NEGOTIATION = "negotiation", _("Negotiation")
+    SIGNED = "signed", _("Signed")
+    ACTIVE = "active", _("Active")
+    COMPLETED = "completed", _("Completed")
+    LOST = "lost", _("Lost")
+
+
+SIGNED_STAGES = (Stage.SIGNED, Stage.ACTIVE, Stage.COMPLETED)
+
+
+class Partnership(models.Model):
+    """A collaboration between two or more organizations; public-private is derived from the parties."""
+
+    title = models.CharField(_("title"), max_length=200)
+    type = models.CharField(_("type"), max_length=20, choices=PartnershipType.choices)
+    parties = models.ManyToManyField("directory.Organization", related_name="partnerships",
+                                     verbose_name=_("parties"))
+    value_eur = models.DecimalField(_("value (EUR)"), max_digits=14, decimal_places=2, default=0)
+    description = models.TextField(_("description"), blank=True, max_length=5000)
+    contacts = models.ManyToManyField("directory.Person", blank=True, related_name="partnerships",
+                                      verbose_name=_("contacts"))
+    desk_requests = models.ManyToManyField("desk.Request", blank=True, related_name="partnerships",
+                                           verbose_name=_("desk requests"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("partnership")
+        verbose_name_plural = _("partnerships")
+
+    def __str__(self):
+        return self.title
+
+    def stage_on(self, day=None):
+        """The stage as it stood on a day (the history is kept, never overwritten)."""
+        changes = [c for c in self.stage_changes.all() if day is None or c.on <= day]
+        return max(changes, key=lambda c: (c.on, c.pk)).stage if changes else None
+
+    @property
+    def stage(self):
+        return self.stage_on()
+
+    @property
+    def is_public_private(self) -> bool:
+        kinds = {o.kind for o in self.parties.all()}
+        return bool(kinds & set(PUBLIC_KINDS)) and bool(kinds & set(PRIVATE_KINDS))
+
+
+class PartnershipStageChange(models.Model):
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="stage_changes")
+    stage = models.CharField(_("stage"), max_length=12, choices=Stage.choices)
+    on = models.DateField(_("date"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["on", "id"]
+
+    def __str__(self):
+        return f"{self.partnership_id} {self.stage} {self.on}"
+
+
+class PartnershipDocument(models.Model):
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="documents")
+    file = models.FileField(upload_to="partnerships/%Y/")
+    name = models.CharField(max_length=255)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return self.name

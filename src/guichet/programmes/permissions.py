@@ -1,0 +1,20 @@
+from django.db.models import Q
+
+from guichet.accounts.models import Role
+
+from .models import Visibility
+
+
+def programmes_visible_to(user, queryset=None):
+    """Public programmes for everyone; members-only ones for members; private ones for their owner and staff."""
+    from .models import Programme
+
+    qs = queryset if queryset is not None else Programme.objects.all()
+    if user and user.is_authenticated and user.is_staff:
+        return qs
+    visible = Q(visibility=Visibility.PUBLIC)
+    if user and user.is_authenticated and user.is_active:
+        if user.role != Role.GUEST:
+            visible |= Q(visibility=Visibility.MEMBERS)
+        visible |= Q(owner__memberships__user=user)
+    return qs.filter(visible).distinct()

@@ -1,0 +1,82 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Origin(models.TextChoices):
+    SPINOFF = "lab_spinoff", _("Lab spin-off")
+    TTO = "tto_licence", _("Licence from the tech-transfer office")
+    OTHER = "other", _("Other")
+
+
+class StartupStage(models.TextChoices):
+    CREATION = "creation", _("Creation")
+    SEED = "seed", _("Seed")
+    PRECLINICAL = "preclinical", _("Preclinical")
+    CLINICAL = "clinical", _("Clinical")
+    MARKET = "market", _("On the market")
+    CLOSED = "closed", _("Closed")
+
+
+class Startup(models.Model):
+    """A start-up of the programme: an organization of the directory with its programme data."""
+
+    organization = models.OneToOneField("directory.Organization", on_delete=models.PROTECT,
+                                        related_name="startup", verbose_name=_("organization"))
+    founded_on = models.DateField(_("founded on"))
+    origin = models.CharField(_("origin"), max_length=12, choices=Origin.choices)
+    support = models.ManyToManyField("directory.Organization", blank=True, related_name="supported_startups",
+                                     verbose_name=_("support received (incubator, tech-transfer office, funds)"))
+    stage = models.CharField(_("stage"), max_length=12, choices=StartupStage.choices, default=StartupStage.CREATION)
+    founders = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="founded_startups",
+                                      verbose_name=_("founders"))
+
+    class Meta:
+        ordering = ["organization__name"]
+        verbose_name = _("start-up")
+        verbose_name_plural = _("start-ups")
+
+    def __str__(self):
+        return self.organization.name
+
+
+class FundingRound(models.Model):
+    startup = models.ForeignKey(Startup, on_delete=models.CASCADE, related_name="rounds")
+    on = models.DateField(_("date"))
+    amount_eur = models.DecimalField(_("amount (EUR)"), max_digits=14, decimal_places=2)
+    kind = models.CharField(_("round"), max_length=40, blank=True)
+    investors = models.CharField(_("investors"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["on", "id"]
+
+    def __str__(self):
+        return f"{self.startup} {self.on} {self.amount_eur}"
+
+
+class Milestone(models.Model):
+    startup = models.ForeignKey(Startup, on_delete=models.CASCADE, related_name="milestones")
+    on = models.DateField(_("date"))
+    title = models.CharField(_("milestone"), max_length=200)
+
+    class Meta:
+        ordering = ["on", "id"]
+
+    def __str__(self):
+        return self.title
+
+
+class Headcount(models.Model):
+    """Declared headcount of an organization (start-up or member) on a date: the jobs KPI sums the latest."""
+
+    organization = models.ForeignKey("directory.Organization", on_delete=models.CASCADE,
+                                     related_name="headcounts")
+    on = models.DateField(_("date"))
+    headcount = models.PositiveIntegerField(_("headcount"))
+
+    class Meta:
+        ordering = ["on", "id"]
+        constraints = [models.UniqueConstraint(fields=["organization", "on"], name="headcount_one_per_day")]
+
+    def __str__(self):
+        return f"{self.organization_id} {self.on} {self.headcount}"

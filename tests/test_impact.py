@@ -1,0 +1,197 @@
+"""Impact: each KPI against an independent computation on a known data set, as of past dates too; private
+programmes never reach anyone but their owner and staff; founders edit only their own start-up; the PDF
+report carries the values and its charts."""
+
+import io
+from datetime import date, datetime
+from decimal import Decimal
+
+import pytest
+from pypdf import PdfReader
+
+from guichet.accounts.models import Membership, Role
+from guichet.bookings.models import Booking
+from guichet.core.workdays import PARIS
+from guichet.directory.models import Organization
+from guichet.impact import kpis
+from guichet.partnerships.models import Partnership, PartnershipStageChange
+from guichet.platforms.models import Instrument, Platform
+from guichet.programmes.models import Indication, Programme, ProgrammeStageChange
+from guichet.startups import services as startup_services
+from guichet.startups.models import FundingRound, Headcount, Startup
+
+from .conftest import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(db):
+    """A small, fully known history."""
+    staff = make_user("staff@i.example", Role.STAFF)
+    lab = Organization.objects.create(key="lab", name="Lab", kind="research_lab")
+    pharma = Organization.objects.create(key="pharma", name="Pharma", kind="company")
+    s1 = Organization.objects.create(key="s1", name="S1", kind="startup")
+    s2 = Organization.objects.create(key="s2", name="S2", kind="startup")
+    for org, joined in [(lab, 2020), (pharma, 2020), (s1, 2021), (s2, 2023)]:
+        Organization.objects.filter(pk=org.pk).update(created_at=datetime(joined, 1, 1, tzinfo=PARIS))
+    st1 = Startup.objects.create(organization=s1, founded_on=date(2021, 5, 1), origin="lab_spinoff")
+    st2 = Startup.objects.create(organization=s2, founded_on=date(2023, 2, 1), origin="tto_licence")
+    FundingRound.objects.create(startup=st1, on=date(2021, 9, 1), amount_eur=Decimal("500000"))
+    FundingRound.objects.create(startup=st1, on=date(2023, 6, 1), amount_eur=Decimal("3000000"))
+    FundingRound.objects.create(startup=st2, on=date(2024, 1, 10), amount_eur=Decimal("800000"))
+    for org, on, n in [(s1, date(2021, 6, 1), 3), (s1, date(2023, 6, 1), 12), (s2, date(2023, 3, 1), 4),
+                       (lab, date(2022, 1, 1), 30), (lab, date(2024, 1, 1), 35)]:
+        Headcount.objects.create(organization=org, on=on, headcount=n)
+    p1 = Partnership.objects.create(title="P1", type="licence", value_eur=Decimal("200000"), created_by=staff)
+    p1.parties.add(lab, pharma)  # public-private
+    p2 = Partnership.objects.create(title="P2", type="rd_collaboration", value_eur=Decimal("50000"),
+                                    created_by=staff)
+    p2.parties.add(pharma, s1)  # private-private
+    p3 = Partnership.objects.create(title="P3", type="cifre", value_eur=Decimal("90000"), created_by=staff)
+    p3.parties.add(lab, s2)
+    for p, stages in [(p1, [("lead", date(2022, 1, 5)), ("negotiation", date(2022, 3, 1)),
+                            ("signed", date(2022, 6, 1)), ("active", date(2022, 7, 1))]),
+                      (p2, [("lead", date(2023, 1, 1)), ("signed", date(2023, 9, 1))]),
+                      (p3, [("lead", date(2024, 2, 1)), ("lost", date(2024, 5, 1))])]:
+        for stage, on in stages:
+            PartnershipStageChange.objects.create(partnership=p, stage=stage, on=on)
+    public = Programme.objects.create(code="PUB-1", name="Public one", owner=s1, target="CD20", format="monoclonal",
+                                      visibility="public")
+    private = Programme.objects.create(code="PRIV-1", name="Zorglumab", owner=s2, target="Zorglub",
+                                       format="bispecific", visibility="private")
+    members = Programme.objects.create(code="MEM-1", name="Members one", owner=s2, target="IL-6", format="adc",
+                                       visibility="members")
+    for prog, area in [(public, "cancer"), (private, "autoimmune"), (members, "cancer")]:
+        Indication.objects.create(programme=prog, name="x", therapeutic_area=area)
+    for prog, changes in [(public, [("discovery", date(2021, 6, 1)), ("preclinical", date(2023, 4, 1)),
+                                    ("phase_1", date(2024, 3, 1))]),
+                          (private, [("discovery", date(2023, 3, 1)), ("lead_optimization", date(2024, 2, 1))]),
+                          (members, [("target_validation", date(2022, 1, 1))])]:
+        for stage, on in changes:
+            ProgrammeStageChange.objects.create(programme=prog, stage=stage, on=on)
+    platform = Platform.objects.create(key="pf", name="PF", organization=lab)
+    inst = Instrument.objects.create(key="pf.i", name="I", platform=platform, hourly_academic=Decimal("40"),
+                                     hourly_startup=Decimal("60"), hourly_industry=Decimal("100"))
+    user = make_user("u@i.example", Role.MEMBER)
+    for org, start_h, hours, status in [(s1, 9, 2, "completed"), (pharma, 13, 3, "completed"),
+                                        (lab, 8, 1, "cancelled")]:
+        start = datetime(2024, 3, 12, start_h, tzinfo=PARIS)
+        Booking.objects.create(instrument=inst, user=user, organization=org, start=start,
+                               end=start.replace(hour=start_h + hours), blocked_until=start.replace(hour=start_h + hours),
+                               status=status)
+    return {"staff": staff, "lab": lab, "s1": s1, "s2": s2, "st1": st1, "st2": st2, "private": private}
+
+
+def test_kpis_equal_independent_computations(world):
+    r = kpis.compute(as_of=date(2024, 12, 31), start=date(2024, 1, 1), end=date(2024, 12, 31))
+    v = r.values
+    assert v["members"] == Organization.objects.count() == 4
+    assert v["startups_total"] == 2 and v["startups_in_period"] == 0
+    assert v["jobs"] == 12 + 4 + 35  # latest declaration of each organization
+    assert v["funds_raised_total"] == Decimal("4300000") and v["funds_raised_in_period"] == Decimal("800000")
+    assert v["partnerships_signed_total"] == 2 and v["partnerships_signed_in_period"] == 0
+    assert v["public_private_share"] == 50.0  # P1 yes, P2 no (P3 was lost)
+    assert v["partnerships_value_total"] == Decimal("250000")
+    assert v["platform_hours"] == Decimal("5.00")  # the cancelled hour is not counted
+    assert v["platform_revenue"] == Decimal("420.00")  # 2 h × 60 (start-up) + 3 h × 100 (industry)
+    assert v["programmes"] == 3 and v["programme_stage_advances"] == 2  # PUB-1 → phase I, PRIV-1 → lead opt.
+    assert v["economic_impact"] == Decimal("4300000") + Decimal("250000") + Decimal("420.00")
+    assert r.series["startups_cumulative"] == [(2021, 1), (2022, 1), (2023, 2), (2024, 2)]
+
+
+def test_kpis_as_of_a_past_date(world):
+    r = kpis.compute(as_of=date(2022, 12, 31), start=date(2022, 1, 1), end=date(2022, 12, 31))
+    v = r.values
+    assert v["members"] == 3  # S2 joined in 2023
+    assert v["startups_total"] == 1 and v["startups_in_period"] == 0
+    assert v["jobs"] == 3 + 30
+    assert v["funds_raised_total"] == Decimal("500000")
+    assert v["partnerships_signed_total"] == 1 and v["partnerships_signed_in_period"] == 1
+    assert v["public_private_share"] == 100.0
+    assert r.series["programmes_by_stage"] == {"discovery": 1, "target_validation": 1}
+    assert v["platform_hours"] == Decimal("0")
+    assert dict(r.series["partnership_funnel"]) == {"Lead": 1, "NDA": 1, "Negotiation": 1, "Signed": 1}
+
+
+def test_the_public_counts_leave_out_private_programmes(world, client):
+    public = kpis.compute(as_of=date(2024, 12, 31), public=True)
+    assert public.values["programmes"] == 1
+    page = client.get("/impact/public/").content.decode()
+    assert "Zorglub" not in page
+
+
+@pytest.mark.parametrize("who", ["anonymous", "member", "guest", "other_startup_member"])
+def test_a_private_programme_reaches_no_one_else(world, client, who):
+    from guichet.accounts.services import api_token_create
+
+    if who != "anonymous":
+        user = make_user(f"{who}@i.example", Role.GUEST if who == "guest" else Role.MEMBER)
+        if who == "other_startup_member":
+            Membership.objects.create(user=user, organization=world["s1"])
+        client.force_login(user)
+        raw = api_token_create(actor=user, name="t")[1]
+        api = client.get("/api/v1/programmes", HTTP_AUTHORIZATION=f"Bearer {raw}").content.decode()
+    else:
+        api = client.get("/api/v1/programmes").content.decode()
+    pages = [client.get("/programmes/").content.decode(), client.get("/programmes/all/").content.decode(),
+             client.get("/impact/public/").content.decode(), api]
+    assert all("Zorglu" not in page for page in pages)
+    assert client.get("/programmes/PRIV-1/").status_code == 404
+    assert client.get("/impact/export.csv").status_code in (302, 403)
+
+
+def test_owner_and_staff_see_the_private_programme(world, client):
+    owner = make_user("owner@i.example", Role.MEMBER)
+    Membership.objects.create(user=owner, organization=world["s2"])
+    client.force_login(owner)
+    assert "Zorglumab" in client.get("/programmes/PRIV-1/").content.decode()
+    assert "Zorglumab" not in client.get("/programmes/").content.decode()  # the showcase is public programmes only
+    client.force_login(world["staff"])
+    assert "Zorglumab" in client.get("/programmes/all/").content.decode()
+
+
+def test_founders_edit_only_their_own_startup(world, client):
+    founder = make_user("founder@i.example", Role.MEMBER)
+    world["st1"].founders.add(founder)
+    startup_services.startup_declare(actor=founder, startup=world["st1"], headcount_on=date(2025, 1, 1),
+                                     headcount=20)
+    assert kpis.jobs(date(2025, 1, 2)) == 20 + 4 + 35
+    with pytest.raises(startup_services.NotAllowed):
+        startup_services.startup_declare(actor=founder, startup=world["st2"], headcount_on=date(2025, 1, 1),
+                                         headcount=99)
+    client.force_login(founder)
+    assert client.get("/startups/s2/").status_code == 403
+    response = client.post("/startups/s1/", {"round_on": "2025-02-01", "round_amount": "1000000"})
+    assert response.status_code == 302 and world["st1"].rounds.count() == 3
+    assert client.post("/startups/s2/", {"headcount_on": "2025-01-01", "headcount": "99"}).status_code == 403
+    assert not Headcount.objects.filter(headcount=99).exists()
+
+
+def test_exports_and_pdf_report_carry_the_values_and_charts(world, client):
+    from openpyxl import load_workbook
+
+    client.force_login(world["staff"])
+    q = "?start=2024-01-01&end=2024-12-31&as_of=2024-12-31"
+    rows = client.get("/impact/export.csv" + q).content.decode().splitlines()
+    assert rows[0].startswith("kpi,label,value") and any(r.startswith("jobs,") and ",51," in r for r in rows)
+    sheet = load_workbook(io.BytesIO(client.get("/impact/export.xlsx" + q).content))["KPIs"]
+    values = {row[0]: row[2] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert values["funds_raised_total"] == 4300000 and values["platform_revenue"] == 420
+    response = client.get("/impact/report.pdf" + q)
+    assert response["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert "51" in text and "4 300 000" in text.replace("\u202f", " ").replace("\xa0", " ")
+    assert "Partnership funnel" in text or "Entonnoir" in text or "funnel" in text.lower()
+    assert "no multiplier" in text or "aucun multiplicateur" in text
+
+
+def test_dashboard_page_and_period(world, client):
+    client.force_login(world["staff"])
+    page = client.get("/impact/?start=2022-01-01&end=2022-12-31&as_of=2022-12-31").content.decode()
+    assert 'id="kpi-jobs"' in page and "<svg" in page
+    assert client.get("/impact/").status_code == 200
+    member = make_user("m@i.example", Role.MEMBER)
+    client.force_login(member)
+    assert client.get("/impact/").status_code == 403
