@@ -111,7 +111,7 @@ def test_kpis_as_of_a_past_date(world):
     assert v["public_private_share"] == 100.0
     assert r.series["programmes_by_stage"] == {"discovery": 1, "target_validation": 1}
     assert v["platform_hours"] == Decimal("0")
-    assert dict(r.series["partnership_funnel"]) == {"Lead": 1, "NDA": 1, "Negotiation": 1, "Signed": 1}
+    assert dict(r.series["partnership_funnel"]) == {"lead": 1, "nda": 1, "negotiation": 1, "signed": 1}
 
 
 def test_the_public_counts_leave_out_private_programmes(world, client):
@@ -195,3 +195,9 @@ def test_dashboard_page_and_period(world, client):
     member = make_user("m@i.example", Role.MEMBER)
     client.force_login(member)
     assert client.get("/impact/").status_code == 403
+
+
+def test_public_impact_api_counts_public_programmes_only(world, client):
+    data = {row["key"]: row["value"] for row in client.get("/api/v1/impact/public").json()}
+    assert data["programmes"] == 1 and data["startups_total"] == 2
+    assert "economic_impact" not in data

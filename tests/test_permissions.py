@@ -89,6 +89,7 @@ MATRIX = {
     "startups:detail": {"anonymous": LOGIN, "member": 403, "manager": 403, "staff": 200, "admin": 200},
     "partnerships:board": MEMBERS,
     "api-1:programmes": OPEN,
+    "api-1:public": OPEN,
 }
 SKIPPED_NAMESPACES = {"admin"}  # Django's own admin views; only its index is in the matrix
 

@@ -7,6 +7,7 @@ from guichet.bookings.api import router as bookings_router
 from guichet.core.api_auth import OptionalTokenAuth
 from guichet.desk.api import router as desk_router
 from guichet.directory.api import router as directory_router
+from guichet.impact.api import router as impact_router
 from guichet.matching.api import router as matching_router
 from guichet.platforms.api import router as platforms_router
 from guichet.programmes.api import router as programmes_router
@@ -25,6 +26,7 @@ api.add_router("/desk/", desk_router)
 api.add_router("/platforms", platforms_router)
 api.add_router("/", bookings_router)
 api.add_router("/programmes", programmes_router)
+api.add_router("/impact", impact_router)
 
 
 @api.exception_handler(Http404)

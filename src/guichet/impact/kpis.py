@@ -69,16 +69,25 @@ def funds_raised(start: date | None, end: date) -> Decimal:
     return sum(qs.values_list("amount_eur", flat=True), ZERO)
 
 
-def signed_partnerships(as_of: date):
-    """(partnership, date it was first signed) for those signed on or before the date."""
-    from guichet.partnerships.models import SIGNED_STAGES, Partnership
+def signed_partnerships(as_of: date) -> list[dict]:
+    """Partnerships signed on or before the date: first signature date, value, public-private flag.
 
-    out = []
-    for p in Partnership.objects.prefetch_related("stage_changes", "parties"):
-        signed = [c.on for c in p.stage_changes.all() if c.stage in SIGNED_STAGES and c.on <= as_of]
-        if signed:
-            out.append((p, min(signed)))
-    return out
+    One aggregate query: the database finds each partnership's first signature and whether its parties
+    include a public and a private organization.
+    """
+    from django.db.models import Exists, Min
+
+    from guichet.partnerships.models import PRIVATE_KINDS, PUBLIC_KINDS, SIGNED_STAGES, Partnership
+
+    parties = Partnership.parties.through.objects.filter(partnership_id=OuterRef("pk"))
+    rows = (Partnership.objects
+            .filter(stage_changes__stage__in=SIGNED_STAGES, stage_changes__on__lte=as_of)
+            .annotate(signed=Min("stage_changes__on"),
+                      has_public=Exists(parties.filter(organization__kind__in=PUBLIC_KINDS)),
+                      has_private=Exists(parties.filter(organization__kind__in=PRIVATE_KINDS)))
+            .values("pk", "signed", "value_eur", "has_public", "has_private"))
+    return [{"signed": r["signed"], "value": r["value_eur"], "public_private": r["has_public"] and r["has_private"]}
+            for r in rows]
 
 
 def platform_usage(start: date, end: date) -> tuple[Decimal, Decimal]:
@@ -110,26 +119,40 @@ def desk_figures(start: date, end: date) -> tuple[int, float | None]:
 
 
 def programmes(as_of: date, start: date, end: date, public: bool):
-    from guichet.programmes.models import STAGE_ORDER, Programme, Visibility
+    """Programmes by stage as of the date (overall and by therapeutic area), and the stage advances made
+    in the period (a change to a later stage than the one before it)."""
+    from guichet.programmes.models import STAGE_ORDER, Indication, Programme, ProgrammeStageChange, Visibility
 
-    qs = Programme.objects.prefetch_related("stage_changes", "indications")
+    qs = Programme.objects.all()
     if public:
         qs = qs.filter(visibility=Visibility.PUBLIC)
-    by_stage, advances = Counter(), 0
+    latest = (ProgrammeStageChange.objects.filter(programme=OuterRef("pk"), on__lte=as_of)
+              .order_by("-on", "-id").values("stage")[:1])
+    stage_of = dict(qs.annotate(current=Subquery(latest)).exclude(current=None).values_list("pk", "current"))
+    by_stage = Counter(stage_of.values())
     by_area_stage = defaultdict(Counter)
-    for p in qs:
-        stage = p.stage_on(as_of)
-        if stage is None:
-            continue
-        by_stage[stage] += 1
-        for area in {i.therapeutic_area for i in p.indications.all()} or {"other"}:
+    areas = defaultdict(set)
+    for pk, area in Indication.objects.filter(programme_id__in=stage_of).values_list("programme_id",
+                                                                                     "therapeutic_area"):
+        areas[pk].add(area)
+    for pk, stage in stage_of.items():
+        for area in areas.get(pk) or {"other"}:
             by_area_stage[area][stage] += 1
-        history = sorted((c for c in p.stage_changes.all() if c.on <= as_of), key=lambda c: (c.on, c.pk))
-        for before, after in zip(history, history[1:], strict=False):
-            if start <= after.on <= end and after.stage in STAGE_ORDER and before.stage in STAGE_ORDER \
-                    and STAGE_ORDER.index(after.stage) > STAGE_ORDER.index(before.stage):
-                advances += 1
+    advances = 0
+    moved = ProgrammeStageChange.objects.filter(programme_id__in=stage_of, on__gte=start, on__lte=min(end, as_of))
+    for change in moved.order_by("programme_id", "on", "id"):
+        before = (ProgrammeStageChange.objects.filter(programme_id=change.programme_id)
+                  .filter(models_q_before(change)).order_by("-on", "-id").values_list("stage", flat=True).first())
+        if before in STAGE_ORDER and change.stage in STAGE_ORDER and \
+                STAGE_ORDER.index(change.stage) > STAGE_ORDER.index(before):
+            advances += 1
     return dict(by_stage), advances, {a: dict(c) for a, c in by_area_stage.items()}
+
+
+def models_q_before(change):
+    from django.db.models import Q
+
+    return Q(on__lt=change.on) | Q(on=change.on, id__lt=change.id)
 
 
 METHOD = _("Economic impact = funds raised by the programme's start-ups (all rounds to date) + value of the "
@@ -162,13 +185,12 @@ def compute(*, as_of: date | None = None, start: date | None = None, end: date |
     v["funds_raised_total"] = funds_raised(None, as_of)
     v["funds_raised_in_period"] = funds_raised(start, end)
     signed = signed_partnerships(as_of)
-    in_period = [(p, d) for p, d in signed if start <= d <= end]
     v["partnerships_signed_total"] = len(signed)
-    v["partnerships_signed_in_period"] = len(in_period)
-    v["public_private_share"] = (round(100 * sum(p.is_public_private for p, _ in signed) / len(signed), 1)
+    v["partnerships_signed_in_period"] = sum(1 for p in signed if start <= p["signed"] <= end)
+    v["public_private_share"] = (round(100 * sum(p["public_private"] for p in signed) / len(signed), 1)
                                  if signed else 0.0)
-    v["partnerships_value_total"] = sum((p.value_eur for p, _ in signed), ZERO)
-    s["partnerships_per_year"] = sorted(Counter(d.year for _, d in signed).items())
+    v["partnerships_value_total"] = sum((p["value"] for p in signed), ZERO)
+    s["partnerships_per_year"] = sorted(Counter(p["signed"].year for p in signed).items())
     s["partnership_funnel"] = _funnel(as_of)
     hours, revenue = platform_usage(start, end)
     v["platform_hours"], v["platform_revenue"] = hours, revenue
@@ -200,19 +222,17 @@ def _startups_between(start: date, end: date):
 
 def _funnel(as_of: date) -> list[tuple[str, int]]:
     """How many partnerships reached each stage (on or before the date): lead → NDA → … → signed."""
-    from guichet.partnerships.models import Partnership, Stage
+    from django.db.models import Case, IntegerField, Max, Value, When
+
+    from guichet.partnerships.models import PartnershipStageChange, Stage
 
     order = [Stage.LEAD, Stage.NDA, Stage.NEGOTIATION, Stage.SIGNED]
-    reached = Counter()
-    for p in Partnership.objects.prefetch_related("stage_changes"):
-        stages = {c.stage for c in p.stage_changes.all() if c.on <= as_of}
-        if not stages:
-            continue
-        furthest = max((order.index(s) if s in order else (3 if s in (Stage.ACTIVE, Stage.COMPLETED) else -1))
-                       for s in stages)
-        for i in range(furthest + 1):
-            reached[order[i]] += 1
-    return [(str(s.label), reached[s]) for s in order]
+    rank = Case(*[When(stage=s, then=Value(i)) for i, s in enumerate(order)],
+                When(stage__in=[Stage.ACTIVE, Stage.COMPLETED], then=Value(3)), default=Value(-1),
+                output_field=IntegerField())
+    furthest = Counter(PartnershipStageChange.objects.filter(on__lte=as_of).values("partnership")
+                       .annotate(furthest=Max(rank)).values_list("furthest", flat=True))
+    return [(stage.value, sum(n for f, n in furthest.items() if f >= i)) for i, stage in enumerate(order)]
 
 
 def as_rows(report: Report) -> list[tuple[str, str, object]]:

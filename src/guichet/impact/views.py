@@ -32,15 +32,17 @@ def _dates(request) -> dict:
 def build_charts(rep: kpis.Report) -> list:
     s = rep.series
     trajectory = s.get("startups_trajectory", [])
-    area_labels = dict()
     from guichet.directory.models import TherapeuticArea
 
     area_labels = dict(TherapeuticArea.choices)
+    from guichet.partnerships.models import Stage
+
+    stage_labels = dict(Stage.choices)
     return [
         charts.lines(_("Start-ups created (cumulative) and the trajectory to the 2030 target"),
                      {_("created"): s["startups_cumulative"], _("trajectory"): trajectory}),
         charts.bars(_("Partnerships signed per year"), s["partnerships_per_year"]),
-        charts.funnel(_("Partnership funnel"), s["partnership_funnel"]),
+        charts.funnel(_("Partnership funnel"), [(str(stage_labels.get(k, k)), n) for k, n in s["partnership_funnel"]]),
         charts.stacked(_("Antibody programmes by therapeutic area and stage"),
                        {str(area_labels.get(a, a)): v for a, v in s["programmes_by_area_stage"].items()},
                        [(st.value, str(st.label)) for st in ProgrammeStage]),

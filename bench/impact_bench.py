@@ -1,0 +1,149 @@
+"""Impact dashboard computation with ten years of history and 100k organizations (PostgreSQL), next to raw SQL
+aggregates for the same KPIs measured in the same run (the floor).
+
+    python bench/impact_bench.py [--organizations 100000]
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+FILL = [
+    # organizations: kinds spread, joined over ten years
+    """INSERT INTO directory_organization (key, name, lang, created_at, updated_at, kind, description, city, website,
+         therapeutic_areas, keywords)
+       SELECT 'ib-o' || g, 'Org ' || g, 'fr', timestamptz '2016-01-01' + (g % 3650) * interval '1 day', now(),
+              (ARRAY['research_lab','hospital','company','startup','training','investor','support','public_authority'])
+              [1 + g % 8], '', 'Marseille', '', '[]', '[]'
+       FROM generate_series(1, %(orgs)s) g""",
+    """INSERT INTO startups_startup (organization_id, founded_on, origin, stage)
+       SELECT id, date '2016-01-01' + (id % 3650)::int, 'lab_spinoff', 'seed' FROM directory_organization
+       WHERE key LIKE 'ib-o%%' AND kind = 'startup' AND id %% 3 = 0""",
+    """INSERT INTO startups_fundinground (startup_id, "on", amount_eur, kind, investors)
+       SELECT s.id, s.founded_on + (r * 200)::int, 100000 * (1 + (s.id + r) % 40), 'round', ''
+       FROM startups_startup s CROSS JOIN generate_series(1, 3) r""",
+    """INSERT INTO startups_headcount (organization_id, "on", headcount)
+       SELECT o.id, date '2016-06-30' + (y * 365)::int, 1 + (o.id + y) % 50
+       FROM directory_organization o CROSS JOIN generate_series(0, 9) y
+       WHERE o.key LIKE 'ib-o%%' AND o.id %% 5 = 0""",
+    """INSERT INTO partnerships_partnership (title, type, value_eur, description, created_by_id, created_at)
+       SELECT 'P' || g, 'licence', 10000 * (1 + g % 100), '', %(user)s, now() FROM generate_series(1, %(partnerships)s) g""",
+    """INSERT INTO partnerships_partnership_parties (partnership_id, organization_id)
+       SELECT p.id, o.id FROM partnerships_partnership p
+       JOIN directory_organization o ON o.key = 'ib-o' || (1 + (p.id * 7) %% %(orgs)s)
+       UNION ALL
+       SELECT p.id, o.id FROM partnerships_partnership p
+       JOIN directory_organization o ON o.key = 'ib-o' || (1 + (p.id * 13 + 3) %% %(orgs)s)""",
+    """INSERT INTO partnerships_partnershipstagechange (partnership_id, stage, "on", actor_id)
+       SELECT p.id, (ARRAY['lead','negotiation','signed'])[s], date '2016-01-01' + ((p.id * 37 % 3400) + s * 60)::int, NULL
+       FROM partnerships_partnership p CROSS JOIN generate_series(1, 3) s WHERE s < 3 OR p.id %% 2 = 0""",
+    """INSERT INTO programmes_programme (code, name, owner_id, target, format, visibility)
+       SELECT 'IB-' || g, 'Programme ' || g, (SELECT min(id) FROM directory_organization WHERE key LIKE 'ib-o%%'),
+              'X', 'monoclonal', (ARRAY['public','members','private'])[1 + g % 3]
+       FROM generate_series(1, %(programmes)s) g""",
+    """INSERT INTO programmes_programmestagechange (programme_id, stage, "on")
+       SELECT p.id, (ARRAY['target_validation','discovery','lead_optimization','preclinical','phase_1'])[s],
+              date '2016-01-01' + ((p.id * 11 % 3000) + s * 120)::int
+       FROM programmes_programme p CROSS JOIN generate_series(1, 5) s WHERE s <= 1 + p.id %% 5""",
+]
+
+FLOOR = [
+    ("members by kind", "SELECT kind, count(*) FROM directory_organization WHERE created_at <= %(as_of)s GROUP BY kind"),
+    ("start-ups per year", "SELECT extract(year FROM founded_on), count(*) FROM startups_startup "
+                           "WHERE founded_on <= %(as_of)s GROUP BY 1"),
+    ("jobs", "SELECT sum(headcount) FROM (SELECT DISTINCT ON (organization_id) headcount FROM startups_headcount "
+             "WHERE \"on\" <= %(as_of)s ORDER BY organization_id, \"on\" DESC) h"),
+    ("funds", "SELECT sum(amount_eur), sum(amount_eur) FILTER (WHERE \"on\" >= %(start)s) FROM startups_fundinground "
+              "WHERE \"on\" <= %(as_of)s"),
+    ("partnerships signed", """SELECT count(*), sum(v), sum(pp::int) FROM (
+        SELECT p.id, p.value_eur v, min(c."on") signed,
+          bool_or(o.kind IN ('research_lab','hospital','training','public_authority'))
+          AND bool_or(o.kind IN ('company','startup','investor')) pp
+        FROM partnerships_partnership p JOIN partnerships_partnershipstagechange c ON c.partnership_id = p.id
+        JOIN partnerships_partnership_parties x ON x.partnership_id = p.id
+        JOIN directory_organization o ON o.id = x.organization_id
+        WHERE c.stage IN ('signed','active','completed') AND c."on" <= %(as_of)s GROUP BY p.id) s"""),
+    ("programmes by stage", """SELECT stage, count(*) FROM (SELECT DISTINCT ON (programme_id) stage
+        FROM programmes_programmestagechange WHERE "on" <= %(as_of)s ORDER BY programme_id, "on" DESC, id DESC) s
+        GROUP BY stage"""),
+    ("platform usage", "SELECT sum(extract(epoch FROM \"end\" - start)) / 3600 FROM bookings_booking "
+                       "WHERE status IN ('confirmed','completed','no_show') AND \"end\" BETWEEN %(start)s AND %(as_of)s"),
+    ("desk", "SELECT count(*), percentile_cont(0.5) WITHIN GROUP (ORDER BY first_response_at - created_at) "
+             "FROM desk_request WHERE first_response_at BETWEEN %(start)s AND %(as_of)s"),
+]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--organizations", type=int, default=100_000)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--postgres", default=os.environ.get("GUICHET_BENCH_POSTGRES",
+                                                             "postgres://postgres@127.0.0.1:5432/postgres"))
+    args = parser.parse_args()
+    import psycopg
+
+    name = f"guichet_bench_impact_{args.organizations}"
+    try:
+        with psycopg.connect(args.postgres, autocommit=True) as conn:
+            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+                conn.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.OperationalError as exc:
+        print(f"PostgreSQL unavailable ({exc}); skipped")
+        return 0
+    os.environ.update(GUICHET_DATABASE_URL=args.postgres.rsplit("/", 1)[0] + "/" + name, GUICHET_DEBUG="1",
+                      DJANGO_SETTINGS_MODULE="guichet.config.settings", GUICHET_SEMANTIC="0")
+    sys.path.insert(0, str(ROOT / "src"))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from guichet.accounts.models import User
+    from guichet.directory.models import Organization
+    from guichet.impact import kpis
+
+    call_command("migrate", verbosity=0)
+    print(f"== impact dashboard on PostgreSQL, {args.organizations} organizations, ten years of history")
+    if not Organization.objects.filter(key__startswith="ib-o").exists():
+        user = User.objects.create_user("bench@impact.example", None)
+        started = time.perf_counter()
+        params = {"orgs": args.organizations, "partnerships": args.organizations // 10,
+                  "programmes": 1000, "user": user.pk}
+        with connection.cursor() as cursor:
+            for sql in FILL:
+                # Modulo signs are doubled for the driver; named placeholders are kept.
+                cursor.execute(sql.replace("%%", "%").replace("%", "%%").replace("%%(", "%("), params)
+            cursor.execute("ANALYZE")
+        print(f"  generated in {time.perf_counter() - started:.0f} s")
+    with connection.cursor() as cursor:
+        for table in ("directory_organization", "startups_startup", "startups_headcount", "partnerships_partnership",
+                      "partnerships_partnershipstagechange", "programmes_programme"):
+            cursor.execute(f"SELECT count(*) FROM {table}")
+            print(f"  {table}: {cursor.fetchone()[0]} rows")
+    as_of, start = date(2025, 12, 31), date(2025, 1, 1)
+    ours, floor = [], []
+    for _ in range(args.rounds):
+        t0 = time.perf_counter()
+        kpis.compute(as_of=as_of, start=start, end=as_of)
+        ours.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        with connection.cursor() as cursor:
+            for _label, sql in FLOOR:
+                cursor.execute(sql, {"as_of": as_of, "start": start})
+                cursor.fetchall()
+        floor.append(time.perf_counter() - t0)
+    ours_s, floor_s = statistics.median(ours), statistics.median(floor)
+    print(f"  dashboard (all KPIs): median {ours_s * 1000:.0f} ms over {args.rounds} runs; raw SQL aggregates "
+          f"{floor_s * 1000:.0f} ms; ratio {ours_s / floor_s:.1f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,20 @@
+from ninja import Router, Schema
+
+from . import kpis
+
+router = Router(tags=["impact"])
+
+
+class KpiOut(Schema):
+    key: str
+    label: str
+    value: float | None
+
+
+@router.get("/public", response=list[KpiOut], summary="The public impact figures (public programmes only)")
+def public(request):
+    keep = ("members", "startups_total", "jobs", "funds_raised_total", "partnerships_signed_total",
+            "public_private_share", "platform_hours", "programmes")
+    rep = kpis.compute(public=True)
+    return [{"key": k, "label": str(label), "value": float(v) if v is not None else None}
+            for k, label, v in kpis.as_rows(rep) if k in keep]
