@@ -370,17 +370,7 @@ def match(text: str, *, limit: int = 10, semantic: bool | None = None) -> list[R
 
     use_semantic = semantic_module.available() if semantic is None else (semantic and semantic_module.available())
     fields = ["id", "record_kind", "key", "name", "document", "concepts", "lang"]
-    entries = list(SearchEntry.objects.filter(id__in=ids).only(*fields, *(["embedding"] if use_semantic else [])))
-    similarity = {}
-    if use_semantic:
-        import numpy as np
-
-        q_vec = semantic_module.embed([text])[0]
-        for entry in entries:
-            if entry.embedding:
-                cosine = float(np.frombuffer(bytes(entry.embedding), dtype=np.float32) @ q_vec)
-                # MiniLM cosines of unrelated texts sit near 0.1, close paraphrases above 0.6.
-                similarity[entry.id] = min(1.0, max(0.0, (cosine - 0.15) / 0.5))
+    entries = list(SearchEntry.objects.filter(id__in=ids).only(*fields))
 
     word_idf = {w: max(_idf(df[s], total) for s in t.stems) for w, t in q_words.items()}
     concept_idf = {k: _idf(df[c_tokens[k]], total) * weight for k, (weight, _p) in q_concepts.items()}
@@ -410,8 +400,6 @@ def match(text: str, *, limit: int = 10, semantic: bool | None = None) -> list[R
             score = 0.6 * (c_score / concept_total) + 0.4 * l_score
         else:
             score = l_score
-        if use_semantic:
-            score = 0.8 * score + 0.2 * similarity.get(entry.id, 0.0)
         if score <= 0:
             continue
         score *= KIND_PRIOR.get(entry.record_kind, 0.9)
@@ -425,7 +413,33 @@ def match(text: str, *, limit: int = 10, semantic: bool | None = None) -> list[R
         reasons = list(dict.fromkeys(c_reasons))[:3] + ([", ".join(extra)] if extra else [])
         results.append(Result(entry.record_kind, entry.key, entry.name, score, reasons))
     results.sort(key=lambda r: (-r.score, r.name))
+    if use_semantic and results:
+        results = _rerank(text, results[:max(SEMANTIC_RERANK, 3 * limit)], semantic_module)
     return results[:limit]
+
+
+SEMANTIC_RERANK = 60
+
+
+def _rerank(text: str, results: list[Result], semantic_module) -> list[Result]:
+    """Fuse the embedding similarity into the best candidates only: their vectors are the only ones read."""
+    import numpy as np
+
+    from guichet.directory.models import SearchEntry
+
+    vectors = dict(SearchEntry.objects.filter(key__in=[r.key for r in results], embedding__isnull=False)
+                   .values_list("key", "embedding"))
+    q_vec = semantic_module.embed([text])[0]
+    for result in results:
+        blob = vectors.get(result.key)
+        if blob:
+            cosine = float(np.frombuffer(bytes(blob), dtype=np.float32) @ q_vec)
+            # MiniLM cosines of unrelated texts sit near 0.1, close paraphrases above 0.6.
+            result.score = 0.8 * result.score + 0.2 * min(1.0, max(0.0, (cosine - 0.15) / 0.5))
+        else:
+            result.score *= 0.8
+    results.sort(key=lambda r: (-r.score, r.name))
+    return results
 
 
 def _reason(query_phrase: str | None, record_phrase: str | None, labels: dict, lang: str) -> str:
