@@ -135,17 +135,12 @@ def main() -> int:
                                                              "postgres://postgres@127.0.0.1:5432/postgres"))
     parser.add_argument("--per-client", type=int, default=200)
     args = parser.parse_args()
-    import psycopg
+    from pgbench_db import bench_database
 
-    name = f"guichet_bench_bookings_{args.bookings}"
-    try:
-        with psycopg.connect(args.postgres, autocommit=True) as conn:
-            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-                conn.execute(f'CREATE DATABASE "{name}"')
-    except psycopg.OperationalError as exc:
-        print(f"PostgreSQL unavailable ({exc}); skipped")
+    url = bench_database(f"guichet_bench_bookings_{args.bookings}", args.postgres)
+    if url is None:
         return 0
-    os.environ.update(GUICHET_DATABASE_URL=args.postgres.rsplit("/", 1)[0] + "/" + name, GUICHET_DEBUG="1",
+    os.environ.update(GUICHET_DATABASE_URL=url, GUICHET_DEBUG="1",
                       DJANGO_SETTINGS_MODULE="guichet.config.settings", GUICHET_SEMANTIC="0")
     sys.path.insert(0, str(ROOT / "src"))
     import django

@@ -10,21 +10,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from pgbench_db import bench_database
+
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def postgres_url(name: str, admin_url: str) -> str | None:
-    import psycopg
-
-    try:
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-            if not exists:
-                conn.execute(f'CREATE DATABASE "{name}"')
-    except psycopg.OperationalError as exc:
-        print(f"PostgreSQL unavailable ({exc}); skipped")
-        return None
-    return admin_url.rsplit("/", 1)[0] + "/" + name
 
 
 def main() -> int:
@@ -45,7 +33,7 @@ def main() -> int:
             path.parent.mkdir(parents=True, exist_ok=True)
             env["GUICHET_DATABASE_URL"] = f"sqlite:///{path}"
         else:
-            url = postgres_url(f"guichet_bench_{scale}", args.postgres)
+            url = bench_database(f"guichet_bench_{scale}", args.postgres)
             if url is None:
                 continue
             env["GUICHET_DATABASE_URL"] = url

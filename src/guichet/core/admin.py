@@ -3,12 +3,8 @@ from django.contrib import admin
 from .models import AuditEvent
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ("at", "actor_label", "action", "entity_type", "entity_key")
-    list_filter = ("entity_type",)
-    search_fields = ("entity_key", "actor_label", "action")
-    date_hierarchy = "at"
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records that change only through their services (which check and audit): shown, never edited here."""
 
     def has_add_permission(self, request):
         return False
@@ -18,6 +14,14 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ("at", "actor_label", "action", "entity_type", "entity_key")
+    list_filter = ("entity_type",)
+    search_fields = ("entity_key", "actor_label", "action")
+    date_hierarchy = "at"
 
 
 class ServiceBackedAdmin(admin.ModelAdmin):

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from guichet.core.admin import ReadOnlyAdmin
+
 from .models import Message, Request, Routing, StatusChange
 
 
@@ -19,22 +21,13 @@ class HistoryInline(admin.TabularInline):
 
 
 @admin.register(Request)
-class RequestAdmin(admin.ModelAdmin):
+class RequestAdmin(ReadOnlyAdmin):
     """Read-only here: transitions go through the desk pages, where each is checked and audited."""
 
     list_display = ("reference", "title", "status", "confidential", "requester", "created_at", "first_response_at")
     list_filter = ("status", "confidential", "outcome")
     search_fields = ("title", "text", "requester__email")
     inlines = [RoutingInline, HistoryInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Message)
