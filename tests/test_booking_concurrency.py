@@ -121,3 +121,24 @@ def test_a_naive_check_then_insert_double_books(instrument):
     finally:
         with connection.cursor() as cursor:
             cursor.execute("DROP TABLE naive_booking")
+
+
+def test_two_reminder_processes_at_once_send_each_reminder_once(instrument):
+    from django.core import mail
+    from django.core.management import call_command
+    from django.test.utils import override_settings
+    from django.utils import timezone
+
+    user = make_user("remind@test.example", Role.MEMBER)
+    soon = timezone.now() + timedelta(hours=3)
+    for offset in range(5):
+        start = soon + timedelta(hours=2 * offset)
+        Booking.objects.create(instrument=instrument, user=user, start=start, end=start + timedelta(hours=1),
+                               blocked_until=start + timedelta(hours=1), status="confirmed")
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+        mail.outbox = []
+        results, errors = race(lambda i: call_command("sendreminders", stdout=open("/dev/null", "w")), n=4)
+        assert errors == []
+        subjects = [m.subject for m in mail.outbox]
+    assert len(subjects) == 5  # five bookings, five reminders, whatever the number of processes
+    assert Booking.objects.filter(reminder_sent_at__isnull=False).count() == 5
