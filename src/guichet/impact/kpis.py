@@ -190,7 +190,9 @@ def compute(*, as_of: date | None = None, start: date | None = None, end: date |
     v["public_private_share"] = (round(100 * sum(p["public_private"] for p in signed) / len(signed), 1)
                                  if signed else 0.0)
     v["partnerships_value_total"] = sum((p["value"] for p in signed), ZERO)
-    s["partnerships_per_year"] = sorted(Counter(p["signed"].year for p in signed).items())
+    per_year_signed = Counter(p["signed"].year for p in signed)
+    s["partnerships_per_year"] = [(y, per_year_signed.get(y, 0))  # years without a signature show as zero
+                                  for y in range(min(per_year_signed, default=as_of.year), as_of.year + 1)]
     s["partnership_funnel"] = _funnel(as_of)
     hours, revenue = platform_usage(start, end)
     v["platform_hours"], v["platform_revenue"] = hours, revenue
