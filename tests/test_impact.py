@@ -201,3 +201,19 @@ def test_public_impact_api_counts_public_programmes_only(world, client):
     data = {row["key"]: row["value"] for row in client.get("/api/v1/impact/public").json()}
     assert data["programmes"] == 1 and data["startups_total"] == 2
     assert "economic_impact" not in data
+
+
+def test_partnerships_and_startups_api_scoped_to_the_caller(world, client):
+    from guichet.accounts.services import api_token_create
+
+    assert client.get("/api/v1/partnerships").json() == []
+    member = make_user("p@i.example", Role.MEMBER)
+    Membership.objects.create(user=member, organization=world["s1"])
+    raw = api_token_create(actor=member, name="t")[1]
+    titles = {p["title"] for p in client.get("/api/v1/partnerships", HTTP_AUTHORIZATION=f"Bearer {raw}").json()}
+    assert titles == {"P2"}  # S1 is party to P2 only
+    founder = make_user("f@i.example", Role.MEMBER)
+    world["st2"].founders.add(founder)
+    raw = api_token_create(actor=founder, name="t")[1]
+    assert [s["organization"] for s in client.get("/api/v1/startups",
+                                                  HTTP_AUTHORIZATION=f"Bearer {raw}").json()] == ["s2"]

@@ -9,8 +9,10 @@ from guichet.desk.api import router as desk_router
 from guichet.directory.api import router as directory_router
 from guichet.impact.api import router as impact_router
 from guichet.matching.api import router as matching_router
+from guichet.partnerships.api import router as partnerships_router
 from guichet.platforms.api import router as platforms_router
 from guichet.programmes.api import router as programmes_router
+from guichet.startups.api import router as startups_router
 
 api = NinjaAPI(
     title="Guichet API",
@@ -27,6 +29,8 @@ api.add_router("/platforms", platforms_router)
 api.add_router("/", bookings_router)
 api.add_router("/programmes", programmes_router)
 api.add_router("/impact", impact_router)
+api.add_router("/partnerships", partnerships_router)
+api.add_router("/startups", startups_router)
 
 
 @api.exception_handler(Http404)

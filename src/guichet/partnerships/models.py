@@ -43,7 +43,8 @@ class Partnership(models.Model):
                                       verbose_name=_("contacts"))
     desk_requests = models.ManyToManyField("desk.Request", blank=True, related_name="partnerships",
                                            verbose_name=_("desk requests"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
                 ('description', models.TextField(blank=True, max_length=5000, verbose_name='description')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('contacts', models.ManyToManyField(blank=True, related_name='partnerships', to='directory.person', verbose_name='contacts')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('desk_requests', models.ManyToManyField(blank=True, related_name='partnerships', to='desk.request', verbose_name='desk requests')),
                 ('parties', models.ManyToManyField(related_name='partnerships', to='directory.organization', verbose_name='parties')),
             ],

@@ -1,0 +1,229 @@
+"""Load existing pipeline records (start-ups, rounds, headcounts, partnerships, programmes) from a workbook.
+
+One sheet per record type (the first row names the columns); all or nothing: every error names the sheet,
+the row and the field, and nothing is written unless the whole workbook is right. Organizations are named
+by their directory key. Re-importing the same workbook adds nothing twice (rows are matched by their
+natural keys).
+"""
+
+import io
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from guichet.core.audit import audit_record
+
+SHEETS = {
+    "startups": ["organization", "founded_on", "origin", "stage"],
+    "funding_rounds": ["organization", "on", "amount_eur", "kind", "investors"],
+    "headcounts": ["organization", "on", "headcount"],
+    "partnerships": ["title", "type", "value_eur", "parties"],
+    "partnership_stages": ["title", "stage", "on"],
+    "programmes": ["code", "name", "owner", "target", "format", "visibility", "indication", "therapeutic_area"],
+    "programme_stages": ["code", "stage", "on"],
+}
+
+
+@dataclass(frozen=True)
+class RowError:
+    sheet: str
+    row: int
+    field: str
+    message: str
+
+    def __str__(self):
+        return f"{self.sheet} row {self.row} · {self.field}: {self.message}"
+
+
+class PipelinesRefused(Exception):
+    def __init__(self, errors):
+        self.errors = errors
+        super().__init__("\n".join(map(str, errors)))
+
+
+def template() -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for name, columns in SHEETS.items():
+        workbook.create_sheet(name).append(columns)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _read(data: bytes) -> dict[str, list[tuple[int, dict]]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # not a workbook at all
+        raise PipelinesRefused([RowError("-", 0, "-", _("The file is not a readable XLSX workbook."))]) from exc
+    sheets, errors = {}, []
+    for name in workbook.sheetnames:
+        if name not in SHEETS:
+            errors.append(RowError(name, 1, "-", _("Unknown sheet.")))
+            continue
+        rows = workbook[name].iter_rows(values_only=True)
+        header = [str(h).strip() if h is not None else "" for h in next(rows, [])]
+        for column in header:
+            if column and column not in SHEETS[name]:
+                errors.append(RowError(name, 1, column, _("Unknown column.")))
+        sheets[name] = [(n, {h: v for h, v in zip(header, row, strict=False) if h})
+                        for n, row in enumerate(rows, start=2) if any(v not in (None, "") for v in row)]
+    if errors:
+        raise PipelinesRefused(errors)
+    return sheets
+
+
+def import_pipelines(*, actor, data: bytes) -> dict[str, int]:
+    from guichet.directory.models import Organization, TherapeuticArea
+    from guichet.partnerships.models import Partnership, PartnershipStageChange, PartnershipType, Stage
+    from guichet.programmes.models import (
+        Format,
+        Indication,
+        Programme,
+        ProgrammeStage,
+        ProgrammeStageChange,
+        Visibility,
+    )
+    from guichet.startups.models import FundingRound, Headcount, Origin, Startup, StartupStage
+
+    sheets = _read(data)
+    errors: list[RowError] = []
+    orgs = {o.key: o for o in Organization.objects.all().only("id", "key", "kind", "name")}
+
+    def get(sheet, n, row, field, kind="text", choices=None, required=True):
+        value = row.get(field)
+        if value in (None, ""):
+            if required:
+                errors.append(RowError(sheet, n, field, _("This field is required.")))
+            return None
+        try:
+            if kind == "date":
+                return value.date() if isinstance(value, datetime) else (
+                    value if isinstance(value, date) else date.fromisoformat(str(value).strip()))
+            if kind == "decimal":
+                amount = Decimal(str(value))
+                if amount < 0:
+                    raise InvalidOperation
+                return amount
+            if kind == "int":
+                return int(value)
+            if kind == "org":
+                key = str(value).strip()
+                if key not in orgs:
+                    raise KeyError(key)
+                return orgs[key]
+        except (ValueError, InvalidOperation):
+            errors.append(RowError(sheet, n, field, _("“%(value)s” is not valid here.") % {"value": value}))
+            return None
+        except KeyError:
+            errors.append(RowError(sheet, n, field, _("“%(value)s” names no organization of the directory.")
+                                   % {"value": value}))
+            return None
+        value = str(value).strip()
+        if choices is not None and value not in choices:
+            errors.append(RowError(sheet, n, field, _("“%(value)s” is not allowed; use one of: %(choices)s.")
+                                   % {"value": value, "choices": ", ".join(choices)}))
+            return None
+        return value
+
+    plan = {name: [] for name in SHEETS}
+    for n, row in sheets.get("startups", []):
+        plan["startups"].append((get("startups", n, row, "organization", "org"),
+                                 get("startups", n, row, "founded_on", "date"),
+                                 get("startups", n, row, "origin", choices=Origin.values),
+                                 get("startups", n, row, "stage", choices=StartupStage.values, required=False)))
+    startup_orgs = {p[0].key for p in plan["startups"] if p[0]}
+    for n, row in sheets.get("funding_rounds", []):
+        org = get("funding_rounds", n, row, "organization", "org")
+        if org and org.key not in startup_orgs and not Startup.objects.filter(organization=org).exists():
+            errors.append(RowError("funding_rounds", n, "organization", _("Not a start-up of the programme.")))
+        plan["funding_rounds"].append((org, get("funding_rounds", n, row, "on", "date"),
+                                       get("funding_rounds", n, row, "amount_eur", "decimal"),
+                                       get("funding_rounds", n, row, "kind", required=False) or "",
+                                       get("funding_rounds", n, row, "investors", required=False) or ""))
+    for n, row in sheets.get("headcounts", []):
+        plan["headcounts"].append((get("headcounts", n, row, "organization", "org"),
+                                   get("headcounts", n, row, "on", "date"), get("headcounts", n, row, "headcount", "int")))
+    titles = set()
+    for n, row in sheets.get("partnerships", []):
+        parties = [p.strip() for p in str(row.get("parties") or "").split(";") if p.strip()]
+        missing = [p for p in parties if p not in orgs]
+        if len(parties) < 2:
+            errors.append(RowError("partnerships", n, "parties", _("Name at least two organizations, separated by ;.")))
+        elif missing:
+            errors.append(RowError("partnerships", n, "parties", _("“%(value)s” names no organization of the "
+                                                                    "directory.") % {"value": ", ".join(missing)}))
+        title = get("partnerships", n, row, "title")
+        titles.add(title)
+        plan["partnerships"].append((title, get("partnerships", n, row, "type", choices=PartnershipType.values),
+                                     get("partnerships", n, row, "value_eur", "decimal", required=False) or Decimal(0),
+                                     [orgs[p] for p in parties if p in orgs]))
+    for n, row in sheets.get("partnership_stages", []):
+        title = get("partnership_stages", n, row, "title")
+        if title and title not in titles and not Partnership.objects.filter(title=title).exists():
+            errors.append(RowError("partnership_stages", n, "title", _("No partnership has this title.")))
+        plan["partnership_stages"].append((title, get("partnership_stages", n, row, "stage", choices=Stage.values),
+                                           get("partnership_stages", n, row, "on", "date")))
+    codes = set()
+    for n, row in sheets.get("programmes", []):
+        code = get("programmes", n, row, "code")
+        codes.add(code)
+        plan["programmes"].append((code, get("programmes", n, row, "name"), get("programmes", n, row, "owner", "org"),
+                                   get("programmes", n, row, "target"),
+                                   get("programmes", n, row, "format", choices=Format.values),
+                                   get("programmes", n, row, "visibility", choices=Visibility.values),
+                                   get("programmes", n, row, "indication", required=False),
+                                   get("programmes", n, row, "therapeutic_area", choices=TherapeuticArea.values,
+                                       required=False)))
+    for n, row in sheets.get("programme_stages", []):
+        code = get("programme_stages", n, row, "code")
+        if code and code not in codes and not Programme.objects.filter(code=code).exists():
+            errors.append(RowError("programme_stages", n, "code", _("No programme has this code.")))
+        plan["programme_stages"].append((code, get("programme_stages", n, row, "stage", choices=ProgrammeStage.values),
+                                         get("programme_stages", n, row, "on", "date")))
+    if errors:
+        raise PipelinesRefused(errors)
+
+    counts = dict.fromkeys(SHEETS, 0)
+    with transaction.atomic(durable=True):
+        for org, founded, origin, stage in plan["startups"]:
+            _obj, created = Startup.objects.get_or_create(organization=org, defaults={
+                "founded_on": founded, "origin": origin, "stage": stage or StartupStage.CREATION})
+            counts["startups"] += created
+        for org, on, amount, kind, investors in plan["funding_rounds"]:
+            _obj, created = FundingRound.objects.get_or_create(startup=org.startup, on=on, amount_eur=amount,
+                                                               defaults={"kind": kind, "investors": investors})
+            counts["funding_rounds"] += created
+        for org, on, headcount in plan["headcounts"]:
+            _obj, created = Headcount.objects.update_or_create(organization=org, on=on,
+                                                               defaults={"headcount": headcount})
+            counts["headcounts"] += created
+        for title, type_, value, parties in plan["partnerships"]:
+            partnership, created = Partnership.objects.get_or_create(
+                title=title, defaults={"type": type_, "value_eur": value, "created_by": actor})
+            partnership.parties.add(*parties)
+            counts["partnerships"] += created
+        for title, stage, on in plan["partnership_stages"]:
+            partnership = Partnership.objects.get(title=title)
+            _obj, created = PartnershipStageChange.objects.get_or_create(partnership=partnership, stage=stage, on=on)
+            counts["partnership_stages"] += created
+        for code, name, owner, target, format_, visibility, indication, area in plan["programmes"]:
+            programme, created = Programme.objects.get_or_create(code=code, defaults={
+                "name": name, "owner": owner, "target": target, "format": format_, "visibility": visibility})
+            if created and indication:
+                Indication.objects.create(programme=programme, name=indication, therapeutic_area=area or "other")
+            counts["programmes"] += created
+        for code, stage, on in plan["programme_stages"]:
+            _obj, created = ProgrammeStageChange.objects.get_or_create(programme=Programme.objects.get(code=code),
+                                                                       stage=stage, on=on)
+            counts["programme_stages"] += created
+        audit_record(actor=actor, action="pipelines.import", entity_type="pipelines", entity_key="xlsx",
+                     changes={k: [0, v] for k, v in counts.items() if v})
+    return counts

@@ -1,0 +1,38 @@
+from datetime import date
+
+from ninja import Router, Schema
+
+from guichet.core.api_auth import api_user
+
+from .models import Startup
+
+router = Router(tags=["start-ups"])
+
+
+class RoundOut(Schema):
+    on: date
+    amount_eur: float
+    kind: str
+
+
+class StartupOut(Schema):
+    organization: str
+    name: str
+    founded_on: date
+    origin: str
+    stage: str
+    rounds: list[RoundOut]
+
+
+@router.get("", response=list[StartupOut], summary="Start-ups: all for staff, their own for founders")
+def startups(request):
+    user = api_user(request)
+    if not user.is_authenticated:
+        return []
+    qs = Startup.objects.select_related("organization").prefetch_related("rounds")
+    if not user.is_staff:
+        qs = qs.filter(founders=user)
+    return [{"organization": s.organization.key, "name": s.organization.name, "founded_on": s.founded_on,
+             "origin": s.origin, "stage": s.stage,
+             "rounds": [{"on": r.on, "amount_eur": float(r.amount_eur), "kind": r.kind} for r in s.rounds.all()]}
+            for s in qs]
