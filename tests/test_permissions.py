@@ -88,6 +88,8 @@ MATRIX = {
     "startups:list": MEMBERS,
     "startups:detail": {"anonymous": LOGIN, "member": 403, "manager": 403, "staff": 200, "admin": 200},
     "partnerships:board": MEMBERS,
+    "partnerships:detail": {"anonymous": LOGIN, "member": 404, "manager": 404, "staff": 200, "admin": 200},
+    "partnerships:document": {"anonymous": LOGIN, "member": 404, "manager": 404, "staff": 200, "admin": 200},
     "api-1:programmes": OPEN,
     "api-1:public": OPEN,
     "api-1:partnerships": OPEN,  # an empty list for anonymous callers
@@ -116,6 +118,8 @@ def sample_url(name, batch_pk, desk=None, extra=None):
     extra = extra or {}
     args = {
         "programmes:detail": ["PRIV-1"], "startups:detail": ["acme-bio"],
+        "partnerships:detail": [extra.get("partnership", 1)],
+        "partnerships:document": [extra.get("partnership", 1), extra.get("document", 1)],
         **{f"bookings:{n}": ["cyto.aria"] for n in ("calendar", "book", "manage")},
         "bookings:cancel": [extra.get("booking", 1)], "bookings:decide": [extra.get("booking", 1)],
         "bookings:feed_revoke": [extra.get("feed_pk", 1)], "bookings:feed": [extra.get("feed", "x")],
@@ -164,7 +168,16 @@ def bookings_sample(users) -> dict:
                              target="X", format="monoclonal", visibility="private")
     Startup.objects.create(organization=Organization.objects.get(key="acme-bio"), founded_on=date(2022, 1, 1),
                            origin="other")
-    return {"booking": booking.pk, "feed": feed.token, "feed_pk": feed.pk, "order": order.pk}
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from guichet.partnerships.models import Partnership, PartnershipDocument
+
+    partnership = Partnership.objects.create(title="P", type="licence", created_by=users["staff"])
+    partnership.parties.add(Organization.objects.get(key="acme-bio"), Organization.objects.get(key="hosp-rheum"))
+    document = PartnershipDocument.objects.create(partnership=partnership, name="d.txt", uploaded_by=users["staff"],
+                                                  file=SimpleUploadedFile("d.txt", b"doc"))
+    return {"booking": booking.pk, "feed": feed.token, "feed_pk": feed.pk, "order": order.pk,
+            "partnership": partnership.pk, "document": document.pk}
 
 
 @pytest.mark.django_db
