@@ -13,9 +13,9 @@ class StageInline(admin.TabularInline):
 class PartnershipAdmin(admin.ModelAdmin):
     list_display = ("title", "type", "value_eur", "created_at")
     list_filter = ("type",)
-    filter_horizontal = ("parties",)
+    filter_horizontal = ("parties", "contacts", "desk_requests")
     inlines = [StageInline]
-    exclude = ("created_by", "contacts", "desk_requests")
+    exclude = ("created_by",)
 
     def save_model(self, request, obj, form, change):
         if not change:
