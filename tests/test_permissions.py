@@ -94,6 +94,7 @@ MATRIX = {
     "api-1:public": OPEN,
     "api-1:partnerships": OPEN,  # an empty list for anonymous callers
     "api-1:startups": OPEN,
+    "api-1:assess": {r: 405 for r in ROLES},  # POST only
 }
 SKIPPED_NAMESPACES = {"admin"}  # Django's own admin views; only its index is in the matrix
 

@@ -3,6 +3,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
+from guichet.antibodies.api import router as antibodies_router
 from guichet.bookings.api import router as bookings_router
 from guichet.core.api_auth import OptionalTokenAuth
 from guichet.desk.api import router as desk_router
@@ -31,6 +32,7 @@ api.add_router("/programmes", programmes_router)
 api.add_router("/impact", impact_router)
 api.add_router("/partnerships", partnerships_router)
 api.add_router("/startups", startups_router)
+api.add_router("/antibodies", antibodies_router)
 
 
 @api.exception_handler(Http404)

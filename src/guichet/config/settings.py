@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "guichet.startups",
     "guichet.programmes",
     "guichet.impact",
+    "guichet.antibodies",
 ]
 
 MIDDLEWARE = [

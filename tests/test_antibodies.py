@@ -1,0 +1,123 @@
+"""Antibody assessment on real therapeutics and on sequences built to trip each rule."""
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from guichet.antibodies import engine
+
+TRASTUZUMAB_VH = ("EVQLVESGGGLVQPGGSLRLSCAASGFNIKDTYIHWVRQAPGKGLEWVARIYPTNGYTRYADSVKGRFTISADTSKNTAYLQMNSLRAEDTAVYY"
+                  "CSRWGGDGFYAMDYWGQGTLVTVSS")
+TRASTUZUMAB_VL = ("DIQMTQSPSSLSASVGDRVTITCRASQDVNTAVAWYQQKPGKAPKLLIYSASFLYSGVPSRFSGSRSGTDFTLTISSLQPEDFATYYCQQHYTTP"
+                  "PTFGQGTKVEIK")
+
+
+@pytest.fixture(scope="module")
+def trastuzumab():
+    return engine.assess("trastuzumab", TRASTUZUMAB_VH, TRASTUZUMAB_VL)
+
+
+def test_trastuzumab_germlines_and_cdrs(trastuzumab):
+    h, light = trastuzumab.heavy, trastuzumab.light
+    assert h.chain_type == "H" and light.chain_type == "K"
+    assert h.v_gene.startswith("IGHV3-66") and light.v_gene.startswith("IGKV1-39")
+    assert h.cdrs["cdr3"] == "SRWGGDGFYAMDY"  # IMGT CDR-H3
+    assert 0.8 < h.v_identity < 0.9 and 0.8 < light.v_identity < 0.95
+    assert "104" in h.imgt and "100A" in h.kabat
+
+
+def test_cdr_definitions_are_selectable():
+    kabat = engine.assess("t", TRASTUZUMAB_VH, TRASTUZUMAB_VL, cdr_scheme="kabat").heavy.cdrs
+    chothia = engine.assess("t", TRASTUZUMAB_VH, TRASTUZUMAB_VL, cdr_scheme="chothia").heavy.cdrs
+    assert kabat["cdr3"] == "WGGDGFYAMDY" and kabat["cdr1"] == "DTYIH"
+    assert chothia["cdr1"] == "GFNIKDT" and chothia["cdr2"] == "YPTNGY"
+
+
+def test_humanness_and_developability_against_the_reference(trastuzumab):
+    hum = trastuzumab.humanness["heavy"]
+    assert 0 < hum["oasis_9mer"] <= 1 and 0 <= hum["oasis_9mer_percentile"] <= 100
+    dev = trastuzumab.developability
+    assert dev["total_cdr_length"]["value"] == sum(len(c) for c in [*trastuzumab.heavy.cdrs.values(),
+                                                                    *trastuzumab.light.cdrs.values()])
+    assert dev["total_cdr_length"]["band"] in ("green", "amber", "red")
+    assert all(v["estimate"] == "sequence-based estimate" for v in dev.values())
+
+
+def test_trastuzumab_liabilities_are_found_in_place(trastuzumab):
+    found = {(x.kind, x.motif, x.region) for x in trastuzumab.heavy.liabilities}
+    # NG in CDR-H2 (RIYPTNGYTR) and DG in CDR-H3 (WGGDGFY) are trastuzumab's known hot spots.
+    assert ("deamidation", "NG", "cdr2") in found and ("isomerization", "DG", "cdr3") in found
+    assert ("oxidation", "W", "cdr3") in found
+    assert not any(x.kind == "unpaired cysteine" for x in trastuzumab.heavy.liabilities)
+
+
+@pytest.mark.parametrize("mutation, kind", [
+    (("DTYIH", "NTSIH"), "N-glycosylation"),   # N-T-S: N[^P][ST]
+    (("AMDY", "AMCY"), "unpaired cysteine"),
+])
+def test_each_rule_fires_on_a_sequence_built_for_it(mutation, kind):
+    mutated = TRASTUZUMAB_VH.replace(*mutation)
+    assert any(x.kind == kind for x in engine.assess_chain(mutated).liabilities)
+    assert not any(x.kind == kind for x in engine.assess_chain(TRASTUZUMAB_VH).liabilities)
+
+
+def test_nglyc_rule_ignores_proline():
+    assert not any(x.kind == "N-glycosylation" for x in engine.liabilities("ANPSA", ["cdr1"] * 5, ["1"] * 5))
+    assert [x.motif for x in engine.liabilities("ANASA", ["cdr1"] * 5, ["1"] * 5)
+            if x.kind == "N-glycosylation"] == ["NAS"]
+
+
+@pytest.mark.parametrize("sequence, error", [
+    (TRASTUZUMAB_VH[:50] + "*" + TRASTUZUMAB_VH[51:], "stop codon"),
+    (TRASTUZUMAB_VH[:50] + "BZ" + TRASTUZUMAB_VH[52:], "not amino-acid letters"),
+    ("MKTAYIAKQRQISFVKSHFSRQLEERLGLIEVQAPILSRVGDGTQDNLSGAEKAVQVKVKALPDAQFEVVHSLAKWKRQTLGQ", "not an antibody"),
+    (TRASTUZUMAB_VH[:70], "truncated"),
+])
+def test_bad_sequences_get_a_clear_error(sequence, error):
+    assert any(error in e for e in engine.assess_chain(sequence).errors)
+
+
+def test_a_batch_goes_on_past_a_bad_antibody():
+    fasta = (f">good_VH\n{TRASTUZUMAB_VH}\n>good_VL\n{TRASTUZUMAB_VL}\n"
+             f">bad_VH\n{TRASTUZUMAB_VH[:40]}XX*\n>bad_VL\n{TRASTUZUMAB_VL}\n")
+    reports = {r.name: r for r in engine.assess_batch(fasta)}
+    assert not reports["good"].heavy.errors and reports["bad"].heavy.errors
+    assert not reports["bad"].light.errors
+    csv_text = f"name,heavy,light\ntrastuzumab,{TRASTUZUMAB_VH},{TRASTUZUMAB_VL}\n"
+    assert engine.assess_batch(csv_text)[0].heavy.cdrs["cdr3"] == "SRWGGDGFYAMDY"
+
+
+def test_command_line_json(tmp_path, db):
+    path = tmp_path / "t.fasta"
+    path.write_text(f">tras H\n{TRASTUZUMAB_VH}\n>tras L\n{TRASTUZUMAB_VL}\n")
+    out = StringIO()
+    call_command("assess", str(path), "--json", stdout=out)
+    data = json.loads(out.getvalue())
+    assert data[0]["name"] == "tras" and data[0]["heavy"]["v_gene"].startswith("IGHV3-66")
+
+
+@pytest.mark.django_db
+def test_api_assess_needs_a_member_and_answers_the_export_json(client):
+    from guichet.accounts.models import Role
+    from guichet.accounts.services import api_token_create
+
+    from .conftest import make_user
+
+    payload = {"text": f">x_H\n{TRASTUZUMAB_VH}\n>x_L\n{TRASTUZUMAB_VL}\n"}
+    assert client.post("/api/v1/antibodies/assess", payload, content_type="application/json").status_code == 401
+    raw = api_token_create(actor=make_user("ab@t.example", Role.MEMBER), name="t")[1]
+    response = client.post("/api/v1/antibodies/assess", payload, content_type="application/json",
+                           HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert response.status_code == 200
+    assert response.json()[0]["light"]["v_gene"].startswith("IGKV1-39")
+    bad = client.post("/api/v1/antibodies/assess", {"text": "hello"}, content_type="application/json",
+                      HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert bad.status_code == 400
+
+
+def test_reference_is_built_from_approved_therapeutics():
+    ref = engine.reference()
+    assert ref["count"] >= 80 and "Thera-SAbDab" in ref["provenance"]
+    assert ref["metrics"]["total_cdr_length"] == sorted(ref["metrics"]["total_cdr_length"])
