@@ -121,3 +121,50 @@ def test_reference_is_built_from_approved_therapeutics():
     ref = engine.reference()
     assert ref["count"] >= 80 and "Thera-SAbDab" in ref["provenance"]
     assert ref["metrics"]["total_cdr_length"] == sorted(ref["metrics"]["total_cdr_length"])
+
+
+@pytest.mark.django_db
+def test_workspace_is_private_to_its_owner_and_optionally_their_organization(client):
+    from guichet.accounts.models import Membership, Role
+    from guichet.antibodies.models import Assessment
+    from guichet.directory.models import Organization
+
+    from .conftest import make_user
+
+    org = Organization.objects.create(key="ab-lab", name="Lab", kind="research_lab")
+    owner, colleague, stranger, staff = (make_user(f"{n}@ab.example", r) for n, r in [
+        ("owner", Role.MEMBER), ("colleague", Role.MEMBER), ("stranger", Role.MEMBER), ("staff", Role.STAFF)])
+    for user in (owner, colleague):
+        Membership.objects.create(user=user, organization=org)
+    client.force_login(owner)
+    fasta = f">tras_VH\n{TRASTUZUMAB_VH}\n>tras_VL\n{TRASTUZUMAB_VL}\n"
+    response = client.post("/antibodies/", {"title": "Batch 1", "text": fasta, "cdr_scheme": "imgt"})
+    assessment = Assessment.objects.get()
+    assert response.status_code == 302 and not assessment.shared_with_organization
+    page = client.get(f"/antibodies/{assessment.pk}/").content.decode()
+    assert "SRWGGDGFYAMDY" in page and "IGHV3-66" in page
+    exported = client.get(f"/antibodies/{assessment.pk}.json").json()
+    assert exported[0]["heavy"]["cdrs"]["cdr3"] == "SRWGGDGFYAMDY"
+    assert "SRWGGDGFYAMDY" in client.get(f"/antibodies/{assessment.pk}.csv").content.decode()
+    for user in (colleague, stranger, staff):
+        client.force_login(user)
+        assert client.get(f"/antibodies/{assessment.pk}/").status_code == 404
+        assert client.get(f"/antibodies/{assessment.pk}.json").status_code == 404
+    Assessment.objects.filter(pk=assessment.pk).update(shared_with_organization=True)
+    client.force_login(colleague)
+    assert client.get(f"/antibodies/{assessment.pk}/").status_code == 200
+    client.force_login(stranger)
+    assert client.get(f"/antibodies/{assessment.pk}/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_workspace_form_errors_are_clear(client):
+    from guichet.accounts.models import Role
+
+    from .conftest import make_user
+
+    client.force_login(make_user("e@ab.example", Role.MEMBER))
+    response = client.post("/antibodies/", {"title": "x", "text": "", "cdr_scheme": "imgt"})
+    assert response.status_code == 200 and response.context["form"].errors["text"]
+    response = client.post("/antibodies/", {"title": "x", "text": "just words", "cdr_scheme": "imgt"})
+    assert response.context["form"].errors["text"]

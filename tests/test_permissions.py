@@ -95,6 +95,10 @@ MATRIX = {
     "api-1:partnerships": OPEN,  # an empty list for anonymous callers
     "api-1:startups": OPEN,
     "api-1:assess": {r: 405 for r in ROLES},  # POST only
+    "antibodies:workspace": MEMBERS,
+    # The member's own assessment: no one else sees it, staff included.
+    **{f"antibodies:{n}": {"anonymous": LOGIN, "member": 200, "manager": 404, "staff": 404, "admin": 404}
+       for n in ("detail", "export_json", "export_csv")},
 }
 SKIPPED_NAMESPACES = {"admin"}  # Django's own admin views; only its index is in the matrix
 
@@ -119,6 +123,7 @@ def sample_url(name, batch_pk, desk=None, extra=None):
     extra = extra or {}
     args = {
         "programmes:detail": ["PRIV-1"], "startups:detail": ["acme-bio"],
+        **{f"antibodies:{n}": [extra.get("assessment", 1)] for n in ("detail", "export_json", "export_csv")},
         "partnerships:detail": [extra.get("partnership", 1)],
         "partnerships:document": [extra.get("partnership", 1), extra.get("document", 1)],
         **{f"bookings:{n}": ["cyto.aria"] for n in ("calendar", "book", "manage")},
@@ -177,8 +182,11 @@ def bookings_sample(users) -> dict:
     partnership.parties.add(Organization.objects.get(key="acme-bio"), Organization.objects.get(key="hosp-rheum"))
     document = PartnershipDocument.objects.create(partnership=partnership, name="d.txt", uploaded_by=users["staff"],
                                                   file=SimpleUploadedFile("d.txt", b"doc"))
+    from guichet.antibodies.models import Assessment
+
+    assessment = Assessment.objects.create(owner=users["member"], title="A", result=[])
     return {"booking": booking.pk, "feed": feed.token, "feed_pk": feed.pk, "order": order.pk,
-            "partnership": partnership.pk, "document": document.pk}
+            "partnership": partnership.pk, "document": document.pk, "assessment": assessment.pk}
 
 
 @pytest.mark.django_db

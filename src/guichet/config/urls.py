@@ -21,6 +21,7 @@ urlpatterns = [
     path("programmes/", include("guichet.programmes.urls")),
     path("startups/", include("guichet.startups.urls")),
     path("partnerships/", include("guichet.partnerships.urls")),
+    path("antibodies/", include("guichet.antibodies.urls")),
     path("accounts/", include("guichet.accounts.urls")),
     path("staff/audit/", core_views.audit_log, name="audit"),
     path("i18n/", include("django.conf.urls.i18n")),

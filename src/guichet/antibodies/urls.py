@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "antibodies"
+urlpatterns = [
+    path("", views.workspace, name="workspace"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>.json", views.export, {"fmt": "json"}, name="export_json"),
+    path("<int:pk>.csv", views.export, {"fmt": "csv"}, name="export_csv"),
+]

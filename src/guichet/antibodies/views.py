@@ -1,0 +1,111 @@
+import csv
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from guichet.accounts.models import Membership
+
+from . import engine
+from .models import Assessment
+from .permissions import assessments_visible_to
+
+
+class AssessForm(forms.Form):
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
+    text = forms.CharField(label=gettext_lazy("Sequences (FASTA, or CSV with name,heavy,light)"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}))
+    file = forms.FileField(label=gettext_lazy("…or a file"), required=False)
+    cdr_scheme = forms.ChoiceField(label=gettext_lazy("CDR definition"),
+                                   choices=[("imgt", "IMGT"), ("kabat", "Kabat"), ("chothia", "Chothia")])
+    shared_with_organization = forms.BooleanField(label=gettext_lazy("Share with my organization"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        upload = data.get("file")
+        if upload:
+            if upload.size > 2 * 1024 * 1024:
+                raise forms.ValidationError({"file": _("The file is larger than %(mb)s MB.") % {"mb": 2}})
+            data["text"] = upload.read().decode("utf-8", errors="replace")
+        if not (data.get("text") or "").strip():
+            raise forms.ValidationError({"text": _("Paste sequences or choose a file.")})
+        return data
+
+
+@login_required
+def workspace(request):
+    form = AssessForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            reports = engine.assess_batch(data["text"], cdr_scheme=data["cdr_scheme"])
+        except engine.InputError:
+            form.add_error("text", _("Give FASTA, or a CSV with the columns name,heavy,light."))
+        else:
+            membership = Membership.objects.filter(user=request.user).first()
+            assessment = Assessment.objects.create(
+                owner=request.user, organization=membership.organization if membership else None,
+                shared_with_organization=data["shared_with_organization"] and membership is not None,
+                title=data["title"], cdr_scheme=data["cdr_scheme"], result=[r.as_dict() for r in reports[:100]])
+            messages.success(request, _("%(n)d antibodies assessed.") % {"n": len(assessment.result)})
+            return redirect("antibodies:detail", assessment.pk)
+    return render(request, "antibodies/workspace.html", {
+        "form": form, "assessments": assessments_visible_to(request.user).select_related("owner")[:100]})
+
+
+def _get(request, pk) -> Assessment:
+    assessment = assessments_visible_to(request.user).filter(pk=pk).first()
+    if assessment is None:
+        raise Http404
+    return assessment
+
+
+def _segments(chain: dict) -> list[tuple[str, str]]:
+    """The sequence cut into runs of one region, for the aligned display."""
+    out = []
+    for residue, region in zip(chain["sequence"], chain["regions"], strict=False):
+        if out and out[-1][1] == region:
+            out[-1] = (out[-1][0] + residue, region)
+        else:
+            out.append((residue, region))
+    return out
+
+
+@login_required
+def detail(request, pk):
+    assessment = _get(request, pk)
+    antibodies = []
+    for item in assessment.result:
+        chains = []
+        for label, chain in (("VH", item["heavy"]), ("VL", item["light"])):
+            if chain:
+                chains.append({"label": label, "chain": chain,
+                               "segments": _segments(chain) if not chain["errors"] else []})
+        antibodies.append({"item": item, "chains": chains})
+    return render(request, "antibodies/detail.html", {"a": assessment, "antibodies": antibodies,
+                                                      "provenance": engine.reference().get("provenance", "")})
+
+
+@login_required
+def export(request, pk, fmt):
+    assessment = _get(request, pk)
+    if fmt == "json":
+        return JsonResponse(assessment.result, safe=False, json_dumps_params={"indent": 1})
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="assessment-{assessment.pk}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["antibody", "chain", "type", "errors", "v_gene", "v_identity", "j_gene", "oasis_9mer",
+                     "cdr1", "cdr2", "cdr3", "liabilities"])
+    for item in assessment.result:
+        for label, chain in (("VH", item["heavy"]), ("VL", item["light"])):
+            if chain:
+                writer.writerow([item["name"], label, chain["chain_type"], "; ".join(chain["errors"]),
+                                 chain["v_gene"], chain["v_identity"], chain["j_gene"], chain["oasis_9mer"],
+                                 chain["cdrs"].get("cdr1", ""), chain["cdrs"].get("cdr2", ""),
+                                 chain["cdrs"].get("cdr3", ""),
+                                 "; ".join(f"{x['kind']} {x['motif']}@{x['position']}" for x in chain["liabilities"])])
+    return response
