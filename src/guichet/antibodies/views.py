@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from guichet.accounts.models import Membership
 
@@ -51,7 +51,9 @@ def workspace(request):
                 owner=request.user, organization=membership.organization if membership else None,
                 shared_with_organization=data["shared_with_organization"] and membership is not None,
                 title=data["title"], cdr_scheme=data["cdr_scheme"], result=[r.as_dict() for r in reports[:100]])
-            messages.success(request, _("%(n)d antibodies assessed.") % {"n": len(assessment.result)})
+            count = len(assessment.result)
+            messages.success(request, ngettext("%(n)d antibody assessed.", "%(n)d antibodies assessed.", count)
+                             % {"n": count})
             return redirect("antibodies:detail", assessment.pk)
     return render(request, "antibodies/workspace.html", {
         "form": form, "assessments": assessments_visible_to(request.user).select_related("owner")[:100]})
