@@ -52,6 +52,7 @@ bench: install
 	GUICHET_DEBUG=1 $(PY) bench/matching_latency.py
 	GUICHET_DEBUG=1 $(PY) bench/booking_bench.py
 	GUICHET_DEBUG=1 $(PY) bench/impact_bench.py
+	GUICHET_DEBUG=1 $(PY) bench/antibody_bench.py
 	GUICHET_DEBUG=1 $(PY) bench/run.py $(BENCH_ARGS)
 
 lint: $(VENV)/.installed
