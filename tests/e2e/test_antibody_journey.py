@@ -1,0 +1,31 @@
+"""Antibody assessment in Chromium: paste two antibodies, read the report with CDRs and liabilities."""
+
+import pytest
+
+from guichet.accounts.models import Role
+
+from ..conftest import make_user
+from ..test_antibodies import TRASTUZUMAB_VH, TRASTUZUMAB_VL
+from .test_desk_journey import login
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+PERTUZUMAB_VH = ("EVQLVESGGGLVQPGGSLRLSCAASGFTFTDYTMDWVRQAPGKGLEWVADVNPNSGGSIYNQRFKGRFTLSVDRSKNTLYLQMNSLRAEDTAVYY"
+                 "CARNLGPSFYFDYWGQGTLVTVSS")
+PERTUZUMAB_VL = ("DIQMTQSPSSLSASVGDRVTITCKASQDVSIGVAWYQQKPGKAPKLLIYSASYRYTGVPSRFSGSGSGTDFTLTISSLQPEDFATYYCQQYYIYP"
+                 "YTFGQGTKVEIK")
+
+
+def test_paste_two_antibodies_and_read_the_report(browser, live_server, transactional_db):
+    make_user("ab@e2e.example", Role.MEMBER)
+    page = login(browser, live_server, "ab@e2e.example")
+    page.goto(live_server.url + "/antibodies/")
+    page.fill("#id_title", "Two anti-HER2")
+    page.fill("#id_text", f">trastuzumab_VH\n{TRASTUZUMAB_VH}\n>trastuzumab_VL\n{TRASTUZUMAB_VL}\n"
+                          f">pertuzumab_VH\n{PERTUZUMAB_VH}\n>pertuzumab_VL\n{PERTUZUMAB_VL}\n")
+    page.click("main form button[type=submit]")
+    page.wait_for_url("**/antibodies/*/")
+    assert page.locator("article.antibody").count() == 2
+    first = page.locator("article.antibody").first
+    assert first.locator(".sequence .r-cdr3").first.inner_text() == "SRWGGDGFYAMDY"
+    assert "isomerization" in first.inner_text() and "IGHV3-66" in first.inner_text()
+    assert "pertuzumab" in page.locator("article.antibody").nth(1).inner_text()
