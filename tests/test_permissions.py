@@ -98,7 +98,7 @@ MATRIX = {
     "antibodies:workspace": MEMBERS,
     # The member's own assessment: no one else sees it, staff included.
     **{f"antibodies:{n}": {"anonymous": LOGIN, "member": 200, "manager": 404, "staff": 404, "admin": 404}
-       for n in ("detail", "export_json", "export_csv")},
+       for n in ("detail", "export_json", "export_csv", "export_pdf")},
 }
 SKIPPED_NAMESPACES = {"admin"}  # Django's own admin views; only its index is in the matrix
 
@@ -123,7 +123,8 @@ def sample_url(name, batch_pk, desk=None, extra=None):
     extra = extra or {}
     args = {
         "programmes:detail": ["PRIV-1"], "startups:detail": ["acme-bio"],
-        **{f"antibodies:{n}": [extra.get("assessment", 1)] for n in ("detail", "export_json", "export_csv")},
+        **{f"antibodies:{n}": [extra.get("assessment", 1)]
+           for n in ("detail", "export_json", "export_csv", "export_pdf")},
         "partnerships:detail": [extra.get("partnership", 1)],
         "partnerships:document": [extra.get("partnership", 1), extra.get("document", 1)],
         **{f"bookings:{n}": ["cyto.aria"] for n in ("calendar", "book", "manage")},

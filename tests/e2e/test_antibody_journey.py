@@ -29,3 +29,11 @@ def test_paste_two_antibodies_and_read_the_report(browser, live_server, transact
     assert first.locator(".sequence .r-cdr3").first.inner_text() == "SRWGGDGFYAMDY"
     assert "isomerization" in first.inner_text() and "IGHV3-66" in first.inner_text()
     assert "pertuzumab" in page.locator("article.antibody").nth(1).inner_text()
+    with page.expect_download() as info:
+        page.click("#export-pdf")
+    import io
+
+    from pypdf import PdfReader
+
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(open(info.value.path(), "rb").read())).pages)
+    assert "SRWGGDGFYAMDY" in text.replace(" ", "").replace("\n", "") and "IGHV3-66" in text

@@ -8,4 +8,5 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>.json", views.export, {"fmt": "json"}, name="export_json"),
     path("<int:pk>.csv", views.export, {"fmt": "csv"}, name="export_csv"),
+    path("<int:pk>.pdf", views.export, {"fmt": "pdf"}, name="export_pdf"),
 ]

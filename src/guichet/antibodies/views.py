@@ -95,6 +95,13 @@ def detail(request, pk):
 @login_required
 def export(request, pk, fmt):
     assessment = _get(request, pk)
+    if fmt == "pdf":
+        from .report import pdf
+
+        response = HttpResponse(pdf(assessment, engine.reference().get("provenance", "")),
+                                content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="assessment-{assessment.pk}.pdf"'
+        return response
     if fmt == "json":
         return JsonResponse(assessment.result, safe=False, json_dumps_params={"indent": 1})
     response = HttpResponse(content_type="text/csv; charset=utf-8")
