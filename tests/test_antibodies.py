@@ -168,3 +168,44 @@ def test_workspace_form_errors_are_clear(client):
     assert response.status_code == 200 and response.context["form"].errors["text"]
     response = client.post("/antibodies/", {"title": "x", "text": "just words", "cdr_scheme": "imgt"})
     assert response.context["form"].errors["text"]
+
+
+@pytest.mark.parametrize("kind, with_motif, without_motif", [
+    ("N-glycosylation", "AANVTAA", "AANPTAA"),
+    ("deamidation", "AANGAA", "AANAAA"),
+    ("isomerization", "AADGAA", "AADAAA"),
+    ("oxidation", "AAMAAW", "AAAAAA"),
+    ("unpaired cysteine", "AACAAA", "AAAAAA"),
+])
+def test_each_liability_rule_with_and_without_its_motif(kind, with_motif, without_motif):
+    regions, numbering = ["cdr3"] * 7, ["1"] * 7
+    assert any(x.kind == kind for x in engine.liabilities(with_motif, regions, numbering))
+    assert not any(x.kind == kind for x in engine.liabilities(without_motif, regions, numbering))
+    # Oxidation counts in CDRs only.
+    if kind == "oxidation":
+        assert not any(x.kind == kind for x in engine.liabilities(with_motif, ["fmwk1"] * 7, numbering))
+
+
+@pytest.mark.django_db
+def test_owner_links_an_assessment_to_their_programme(client):
+    from guichet.accounts.models import Membership, Role
+    from guichet.antibodies.models import Assessment
+    from guichet.directory.models import Organization
+    from guichet.programmes.models import Programme
+
+    from .conftest import make_user
+
+    org = Organization.objects.create(key="ab-co", name="AbCo", kind="startup")
+    owner, other = make_user("o@ab.example", Role.MEMBER), make_user("x@ab.example", Role.MEMBER)
+    Membership.objects.create(user=owner, organization=org)
+    programme = Programme.objects.create(code="AB-9", name="Abnine", owner=org, target="X", format="monoclonal",
+                                         visibility="public")
+    assessment = Assessment.objects.create(owner=owner, organization=org, title="Lead panel", result=[])
+    client.force_login(owner)
+    client.post(f"/antibodies/{assessment.pk}/", {"programme": "AB-9"})
+    assert Assessment.objects.get().programme == programme
+    assert "Lead panel" in client.get("/programmes/AB-9/").content.decode()
+    client.force_login(other)
+    assert "Lead panel" not in client.get("/programmes/AB-9/").content.decode()
+    client.post(f"/antibodies/{assessment.pk}/", {"programme": ""})
+    assert Assessment.objects.get().programme == programme  # not theirs: nothing changes (and 404)

@@ -83,13 +83,22 @@ def detail(request, pk):
     antibodies = []
     for item in assessment.result:
         chains = []
-        for label, chain in (("VH", item["heavy"]), ("VL", item["light"])):
+        for label, key, chain in (("VH", "heavy", item["heavy"]), ("VL", "light", item["light"])):
             if chain:
-                chains.append({"label": label, "chain": chain,
+                chains.append({"label": label, "chain": chain, "humanness": item["humanness"].get(key, {}),
                                "segments": _segments(chain) if not chain["errors"] else []})
         antibodies.append({"item": item, "chains": chains})
-    return render(request, "antibodies/detail.html", {"a": assessment, "antibodies": antibodies,
-                                                      "provenance": engine.reference().get("provenance", "")})
+    from guichet.programmes.permissions import programmes_visible_to
+
+    if request.method == "POST" and assessment.owner_id == request.user.pk:
+        programme = programmes_visible_to(request.user).filter(code=request.POST.get("programme", "")).first()
+        Assessment.objects.filter(pk=assessment.pk).update(programme=programme)
+        messages.success(request, _("Link saved."))
+        return redirect("antibodies:detail", assessment.pk)
+    return render(request, "antibodies/detail.html", {
+        "a": assessment, "antibodies": antibodies, "provenance": engine.reference().get("provenance", ""),
+        "programmes": programmes_visible_to(request.user).filter(owner__memberships__user=request.user)
+        if assessment.owner_id == request.user.pk else []})
 
 
 @login_required

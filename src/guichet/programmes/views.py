@@ -35,4 +35,8 @@ def programme_detail(request, code):
                                                            "clinical_sites").first())
     if programme is None:
         raise Http404
-    return render(request, "programmes/detail.html", {"p": programme})
+    from guichet.antibodies.permissions import assessments_visible_to
+
+    # Only the assessments the viewer may see anyway (their own, or shared with their organization).
+    return render(request, "programmes/detail.html", {
+        "p": programme, "assessments": assessments_visible_to(request.user).filter(programme=programme)})
