@@ -76,13 +76,21 @@ def test_nglyc_rule_ignores_proline():
     (TRASTUZUMAB_VH[:70], "truncated"),
 ])
 def test_bad_sequences_get_a_clear_error(sequence, error):
-    assert any(error in e for e in engine.assess_chain(sequence).errors)
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert any(error in e for e in engine.assess_chain(sequence).errors)
+    with translation.override("fr"):
+        assert engine.assess_chain(sequence).errors and not any(error in e for e in engine.assess_chain(sequence).errors)
 
 
 def test_a_batch_goes_on_past_a_bad_antibody():
     fasta = (f">good_VH\n{TRASTUZUMAB_VH}\n>good_VL\n{TRASTUZUMAB_VL}\n"
              f">bad_VH\n{TRASTUZUMAB_VH[:40]}XX*\n>bad_VL\n{TRASTUZUMAB_VL}\n")
-    reports = {r.name: r for r in engine.assess_batch(fasta)}
+    from django.utils import translation
+
+    with translation.override("en"):
+        reports = {r.name: r for r in engine.assess_batch(fasta)}
     assert not reports["good"].heavy.errors and reports["bad"].heavy.errors
     assert not reports["bad"].light.errors
     csv_text = f"name,heavy,light\ntrastuzumab,{TRASTUZUMAB_VH},{TRASTUZUMAB_VL}\n"

@@ -13,6 +13,8 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 AMINO_ACIDS = set("ACDEFGHIKLMNPQRSTVWY")
 REFERENCE_FILE = Path(__file__).with_name("data") / "reference.json"
 CDR_SCHEMES = ("imgt", "kabat", "chothia")
@@ -138,12 +140,12 @@ def reference() -> dict:
 def validate(sequence: str) -> list[str]:
     errors = []
     if not sequence:
-        return ["missing"]
+        return [_("missing sequence")]
     if "*" in sequence:
-        errors.append(f"stop codon at position {sequence.index('*') + 1}")
+        errors.append(_("stop codon at position %(n)d") % {"n": sequence.index("*") + 1})
     bad = sorted({c for c in sequence if c not in AMINO_ACIDS and c != "*"})
     if bad:
-        errors.append("not amino-acid letters: " + ", ".join(bad))
+        errors.append(_("not amino-acid letters: %(letters)s") % {"letters": ", ".join(bad)})
     return errors
 
 
@@ -180,12 +182,12 @@ def assess_chain(sequence: str, cdr_scheme: str = "imgt") -> ChainReport:
     if error or identity < MIN_IDENTITY or not chain_type:
         # A fragment of a real domain still aligns fairly well; an unrelated protein does not.
         short = len(sequence) < MIN_LENGTH + 10 and chain_type and identity >= 0.45
-        report.errors.append("truncated variable domain" if short else "not an antibody variable domain")
+        report.errors.append(_("truncated variable domain") if short else _("not an antibody variable domain"))
         return report
     numbered = [n for n in numbering if n != "-"]
     if len(numbered) < MIN_LENGTH or not any(n.startswith("104") for n in numbered) or not any(
             n.startswith("23") for n in numbered):
-        report.errors.append("truncated variable domain")
+        report.errors.append(_("truncated variable domain"))
         return report
     report.chain_type = chain_type
     report.imgt = list(numbering)
@@ -269,9 +271,9 @@ def assess(name: str, heavy: str, light: str, *, cdr_scheme: str = "imgt") -> An
     report = AntibodyReport(name=name, heavy=assess_chain(heavy, cdr_scheme) if heavy else None,
                             light=assess_chain(light, cdr_scheme) if light else None, cdr_scheme=cdr_scheme)
     if report.heavy and not report.heavy.errors and report.heavy.chain_type != "H":
-        report.heavy.errors.append(f"expected a heavy chain, found {report.heavy.chain_type}")
+        report.heavy.errors.append(_("expected a heavy chain, found %(type)s") % {"type": report.heavy.chain_type})
     if report.light and not report.light.errors and report.light.chain_type not in ("K", "L"):
-        report.light.errors.append(f"expected a light chain, found {report.light.chain_type}")
+        report.light.errors.append(_("expected a light chain, found %(type)s") % {"type": report.light.chain_type})
     chains = [c for c in (report.heavy, report.light) if c and not c.errors]
     for c in chains:
         key = "heavy" if c.chain_type == "H" else "light"
