@@ -205,3 +205,16 @@ def test_suggestions_as_you_type(client, cast):
     assert "Tri cellulaire assisté" in body and "tri cellulaire" in body
     assert "Suggestions" in client.get("/desk/suggest/", {"text": ""}).content.decode() or \
         client.get("/desk/suggest/", {"text": ""}).status_code == 200
+
+
+def test_a_contact_elsewhere_does_not_answer_for_an_organization_they_merely_belong_to(cast):
+    """Being the contact of one organization gives no say for another one the user is a plain member of."""
+    elsewhere = make_user("elsewhere@desk.example", Role.MEMBER)
+    Membership.objects.create(user=elsewhere, organization=Organization.objects.get(key="acme-bio"), is_contact=True)
+    Membership.objects.create(user=elsewhere, organization=Organization.objects.get(key="lab-tcell"))
+    request = submit(cast)
+    routing = services.request_route(actor=cast["staff"], request=request, keys=["cyto.sort"])[0]
+    assert routing.provider_organization.key == "lab-tcell"
+    responders = services.responders(routing)
+    assert cast["provider"] in responders and elsewhere not in responders
+    assert not services.permissions.can_respond(elsewhere, routing)

@@ -7,12 +7,20 @@ from guichet.accounts.models import Membership, Role
 from .models import OPEN_STATUSES, Request, Routing, Status
 
 
+def answering_memberships():
+    """The memberships that answer for an organization: its contacts, and platform managers who belong to it.
+
+    The one statement of the rule, read from both sides: which organizations a user answers for, and which
+    users answer for an organization.
+    """
+    return Membership.objects.filter(Q(is_contact=True) | Q(user__role=Role.PLATFORM_MANAGER))
+
+
 def provider_organization_ids(user) -> set[int]:
-    """Organizations the user answers for: as their contact, or as a platform manager who belongs to them."""
+    """Organizations the user answers for."""
     if not user or not user.is_authenticated:
         return set()
-    return set(Membership.objects.filter(user=user).filter(
-        Q(is_contact=True) | Q(user__role=Role.PLATFORM_MANAGER)).values_list("organization_id", flat=True))
+    return set(answering_memberships().filter(user=user).values_list("organization_id", flat=True))
 
 
 def is_member(user) -> bool:

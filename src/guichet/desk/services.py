@@ -136,18 +136,14 @@ def request_triage(*, actor: User, request: Request, title: str = "") -> Request
 
 
 def responders(routing: Routing) -> list[User]:
-    users = list(User.objects.filter(
-        is_active=True, memberships__organization_id=routing.provider_organization_id).filter(
-        models_q_contact()).distinct()) if routing.provider_organization_id else []
+    """Who answers for the routed provider: the same rule as permissions.can_respond, read the other way."""
+    users = []
+    if routing.provider_organization_id:
+        users = [m.user for m in permissions.answering_memberships().filter(
+            organization_id=routing.provider_organization_id, user__is_active=True).select_related("user")]
     if routing.assignee and routing.assignee not in users:
         users.append(routing.assignee)
     return users
-
-
-def models_q_contact():
-    from django.db.models import Q
-
-    return Q(memberships__is_contact=True) | Q(role=Role.PLATFORM_MANAGER)
 
 
 def _provider_organization(entry: SearchEntry) -> Organization | None:
