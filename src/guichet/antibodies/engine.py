@@ -149,10 +149,14 @@ def validate(sequence: str) -> list[str]:
     return errors
 
 
-def _regions(sequence, chain, scheme):
+def _regions(sequence: str, scheme: str, chain_type: str, imgt_labels: list[str], kabat: list[str]) -> list[str]:
+    """Region of each residue in the chosen CDR definition, reusing the IMGT and Kabat numberings made once."""
+    if scheme == "imgt":
+        return imgt_labels
+    if scheme == "kabat":
+        return _annotator("kabat").assign_cdr_labels(kabat, chain_type)
     if scheme == "chothia":
-        annotator = _annotator("martin")
-        numbering, _pid, chain_type, _err = annotator.analyze_seq(sequence)
+        numbering = _annotator("martin").analyze_seq(sequence)[0]
         ranges = CHOTHIA["H" if chain_type == "H" else "L"]
         labels, last = [], "fmwk1"
         for code in numbering:
@@ -167,9 +171,7 @@ def _regions(sequence, chain, scheme):
             labels.append(label)
             last = label
         return labels
-    annotator = _annotator(scheme)
-    numbering, _pid, chain_type, _err = annotator.analyze_seq(sequence)
-    return annotator.assign_cdr_labels(numbering, chain_type)
+    raise InputError("cdr_scheme")
 
 
 def assess_chain(sequence: str, cdr_scheme: str = "imgt") -> ChainReport:
@@ -192,7 +194,8 @@ def assess_chain(sequence: str, cdr_scheme: str = "imgt") -> ChainReport:
     report.chain_type = chain_type
     report.imgt = list(numbering)
     report.kabat = list(_annotator("kabat").analyze_seq(sequence)[0])
-    report.regions = list(_regions(sequence, chain_type, cdr_scheme))
+    imgt_labels = imgt.assign_cdr_labels(numbering, chain_type)
+    report.regions = list(_regions(sequence, cdr_scheme, chain_type, imgt_labels, report.kabat))
     for name in ("cdr1", "cdr2", "cdr3"):
         report.cdrs[name] = "".join(a for a, r in zip(sequence, report.regions, strict=False) if r == name)
     v, j, vid, jid, _species = _vj_tool().assign_vj_genes((numbering, identity, chain_type, error), sequence,
@@ -200,7 +203,6 @@ def assess_chain(sequence: str, cdr_scheme: str = "imgt") -> ChainReport:
     report.v_gene, report.j_gene = v.split("_")[0], j.split("_")[0]
     report.v_identity, report.j_identity = round(vid, 4), round(jid, 4)
     report.oasis_9mer = round(_oasis().compute_peptide_content(sequence), 4)
-    imgt_labels = imgt.assign_cdr_labels(numbering, chain_type)
     report.liabilities = liabilities(sequence, imgt_labels, numbering)
     return report
 
