@@ -138,21 +138,19 @@ def programmes(as_of: date, start: date, end: date, public: bool):
     for pk, stage in stage_of.items():
         for area in areas.get(pk) or {"other"}:
             by_area_stage[area][stage] += 1
-    advances = 0
-    moved = ProgrammeStageChange.objects.filter(programme_id__in=stage_of, on__gte=start, on__lte=min(end, as_of))
-    for change in moved.order_by("programme_id", "on", "id"):
-        before = (ProgrammeStageChange.objects.filter(programme_id=change.programme_id)
-                  .filter(models_q_before(change)).order_by("-on", "-id").values_list("stage", flat=True).first())
-        if before in STAGE_ORDER and change.stage in STAGE_ORDER and \
-                STAGE_ORDER.index(change.stage) > STAGE_ORDER.index(before):
+    # One read of the histories of the programmes that moved in the period, walked in order.
+    until = min(end, as_of)
+    moved = ProgrammeStageChange.objects.filter(programme_id__in=stage_of, on__gte=start, on__lte=until)
+    history = (ProgrammeStageChange.objects.filter(programme_id__in=moved.values("programme_id"), on__lte=until)
+               .order_by("programme_id", "on", "id").values_list("programme_id", "stage", "on"))
+    advances, previous = 0, (None, None)
+    for programme_id, stage, on in history:
+        before_id, before = previous
+        if before_id == programme_id and on >= start and before in STAGE_ORDER and stage in STAGE_ORDER \
+                and STAGE_ORDER.index(stage) > STAGE_ORDER.index(before):
             advances += 1
+        previous = (programme_id, stage)
     return dict(by_stage), advances, {a: dict(c) for a, c in by_area_stage.items()}
-
-
-def models_q_before(change):
-    from django.db.models import Q
-
-    return Q(on__lt=change.on) | Q(on=change.on, id__lt=change.id)
 
 
 METHOD = _("Economic impact = funds raised by the programme's start-ups (all rounds to date) + value of the "
