@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -74,7 +75,7 @@ def book(request, key):
         messages.success(request, _("Booked: %(when)s.") % {
             "when": booking.start.astimezone(PARIS).strftime("%d/%m/%Y %H:%M")} if booking.status == "confirmed"
             else _("Your booking waits for the platform's approval."))
-    return redirect(f"{request.path.rsplit('/book/', 1)[0]}/?week={start.date().isoformat()}")
+    return redirect(f"{reverse('bookings:calendar', args=[key])}?week={start.date().isoformat()}")
 
 
 @login_required

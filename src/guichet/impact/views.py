@@ -9,6 +9,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from guichet.directory.models import TherapeuticArea
+from guichet.partnerships.models import Stage
 from guichet.programmes.models import ProgrammeStage
 
 from . import charts, kpis, report
@@ -32,11 +34,7 @@ def _dates(request) -> dict:
 def build_charts(rep: kpis.Report) -> list:
     s = rep.series
     trajectory = s.get("startups_trajectory", [])
-    from guichet.directory.models import TherapeuticArea
-
     area_labels = dict(TherapeuticArea.choices)
-    from guichet.partnerships.models import Stage
-
     stage_labels = dict(Stage.choices)
     return [
         charts.lines(_("Start-ups created (cumulative) and the trajectory to the 2030 target"),

@@ -211,10 +211,6 @@ _df_cache: dict[str, tuple[float, int]] = {}
 DF_TTL = 600.0
 
 
-def _total_entries() -> int:
-    return document_frequencies(["__total__"])["__total__"]
-
-
 def document_frequencies(tokens: list[str]) -> dict[str, int]:
     """How many directory entries hold each token (cached for a few minutes: rarity changes slowly)."""
     from guichet.directory.models import SearchEntry

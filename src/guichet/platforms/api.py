@@ -17,6 +17,3 @@ class PlatformSummary(Schema):
 def catalogue(request):
     return [{"key": p.key, "name": p.name, "organization": p.organization.key, "services": p.service_count,
              "instruments": p.instrument_count} for p in platform_list()]
-
-
-
