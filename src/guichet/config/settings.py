@@ -145,6 +145,8 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# One budget per account whatever its spelling (MEMBER@X is member@x).
+AXES_USERNAME_CALLABLE = "guichet.accounts.identity.axes_username"
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
