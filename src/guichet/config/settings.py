@@ -6,6 +6,7 @@ GUICHET_DEBUG=1 is for development only; production must set GUICHET_SECRET_KEY
 and GUICHET_ALLOWED_HOSTS.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -145,8 +146,19 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
-# One budget per account whatever its spelling (MEMBER@X is member@x).
+# One budget per account whatever its spelling (MEMBER@X is member@x), and per real client address, so
+# that behind a proxy one attacker cannot lock an account for everybody.
 AXES_USERNAME_CALLABLE = "guichet.accounts.identity.axes_username"
+AXES_CLIENT_IP_CALLABLE = "guichet.accounts.identity.client_ip"
+# Reverse proxies whose X-Forwarded-For is believed (IPs or CIDRs). Empty: nobody's; REMOTE_ADDR is the client.
+GUICHET_TRUSTED_PROXIES = env_list("GUICHET_TRUSTED_PROXIES")
+for _entry in GUICHET_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_entry, strict=False)
+    except ValueError:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(f"GUICHET_TRUSTED_PROXIES: {_entry!r} is not an IP address or CIDR.") from None
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
