@@ -126,3 +126,23 @@ def test_a_wrong_trusted_proxy_setting_is_refused_in_one_line(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "guichet", "check"], capture_output=True, text=True, env=env,
                           cwd=ROOT)
     assert proc.returncode != 0 and "GUICHET_TRUSTED_PROXIES" in proc.stderr and "proxy.lan" in proc.stderr
+
+
+@pytest.mark.parametrize("command", [["migrate"], ["check"], ["loaddemo"]])
+def test_a_command_without_a_secret_key_says_in_one_line_what_to_set(tmp_path, command):
+    """Issue 15, defect 14: no 40-line traceback; one line naming the variables, and a non-zero exit."""
+    import os
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GUICHET_", "DJANGO_"))}
+    env.update(GUICHET_DATA_DIR=str(tmp_path), PYTHONPATH=str(ROOT / "src"))
+    proc = subprocess.run([sys.executable, "-m", "guichet", *command], capture_output=True, text=True, env=env,
+                          cwd=ROOT)
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert proc.returncode != 0
+    assert len(lines) == 1, proc.stderr
+    assert "GUICHET_SECRET_KEY" in lines[0] and "GUICHET_DEBUG=1" in lines[0]
+    assert "Traceback" not in proc.stderr and proc.stdout == ""
