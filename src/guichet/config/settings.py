@@ -224,3 +224,7 @@ GUICHET_PAGE_SIZE = 20
 # The desk: first-response target in working days (weekends and French public holidays excluded).
 GUICHET_DESK_FIRST_RESPONSE_DAYS = int(os.environ.get("GUICHET_DESK_FIRST_RESPONSE_DAYS", "2"))
 GUICHET_DESK_MAX_ATTACHMENT_MB = int(os.environ.get("GUICHET_DESK_MAX_ATTACHMENT_MB", "10"))
+# The desk's form for visitors without an account: how many submissions one client address (per hour) and
+# one e-mail address (per day) may make; each sends one confirmation e-mail.
+GUICHET_DESK_VISITOR_PER_ADDRESS_HOUR = int(os.environ.get("GUICHET_DESK_VISITOR_PER_ADDRESS_HOUR", "5"))
+GUICHET_DESK_VISITOR_PER_EMAIL_DAY = int(os.environ.get("GUICHET_DESK_VISITOR_PER_EMAIL_DAY", "3"))

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from guichet.accounts.identity import client_ip
 from guichet.matching import engine
 
 from . import permissions, selectors, services
@@ -23,6 +24,7 @@ def new_request(request):
     user = request.user
     form_class = RequestForm if user.is_authenticated else VisitorRequestForm
     form = form_class(request.POST or None, request.FILES or None)
+    status, login_needed = 200, False
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -33,11 +35,17 @@ def new_request(request):
                     "due": created.first_response_due.strftime("%d/%m/%Y %H:%M")})
                 return redirect("desk:detail", created.pk)
             services.visitor_request_start(email=data["email"], full_name=data["full_name"], text=data["text"],
-                                           confidential=data["confidential"])
+                                           confidential=data["confidential"], client_address=client_ip(request))
             return render(request, "desk/check_email.html", {"email": data["email"]})
+        except services.RateLimited as exc:
+            form.add_error(None, str(exc))
+            status = 429
+        except services.AccountExists as exc:
+            form.add_error("email", str(exc))
+            login_needed = True
         except (services.DeskError, engine.QueryRefused) as exc:
             form.add_error(None, str(exc))
-    return render(request, "desk/new.html", {"form": form})
+    return render(request, "desk/new.html", {"form": form, "login_needed": login_needed}, status=status)
 
 
 def suggest(request):
@@ -119,7 +127,8 @@ def confirm(request, token):
     try:
         desk_request = services.visitor_request_confirm(token=token)
     except services.DeskError as exc:
-        return render(request, "desk/confirm_failed.html", {"error": str(exc)}, status=400)
+        return render(request, "desk/confirm_failed.html", {
+            "error": str(exc), "login_needed": isinstance(exc, services.AccountExists)}, status=400)
     messages.success(request, _("Thank you: your request is sent to the cluster team."))
     return redirect("desk:follow", desk_request.access_token)
 
