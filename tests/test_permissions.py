@@ -48,7 +48,9 @@ MATRIX = {
     "desk:list": MEMBERS,
     "desk:detail": {"anonymous": LOGIN, "member": 200, "manager": 404, "staff": 200, "admin": 200},
     "desk:attachment": {"anonymous": 404, "member": 200, "manager": 404, "staff": 200, "admin": 200},
-    "desk:follow": OPEN,  # the token in the link is the requester's key
+    # The sample is confidential: the member's own link leads to the login page, or to the request once logged
+    # in; in anyone else's session it is refused.
+    "desk:follow": {"anonymous": LOGIN, "member": 302, "manager": 403, "staff": 403, "admin": 403},
     "desk:confirm": {r: 400 for r in ROLES},  # the sample token is not a signed one
     "desk:export": STAFF,
     **{f"desk:{name}": {"anonymous": LOGIN, **{r: 405 for r in ROLES[1:]}}
@@ -120,6 +122,8 @@ def test_every_url_is_in_the_matrix():
 def sample_url(name, batch_pk, desk=None, extra=None):
     from django.urls import reverse
 
+    from guichet.desk.links import follow_token
+
     extra = extra or {}
     args = {
         "programmes:detail": ["PRIV-1"], "startups:detail": ["acme-bio"],
@@ -134,7 +138,7 @@ def sample_url(name, batch_pk, desk=None, extra=None):
         "bookings:usage": ["cyto"], "api-1:availability": ["cyto.aria"],
         "api-1:cancel_booking": [extra.get("booking", 1)],
         "desk:detail": [desk.pk], "desk:attachment": [desk.pk, desk.attachments.get().pk],
-        "desk:follow": [desk.access_token], "desk:confirm": ["not-signed"],
+        "desk:follow": [follow_token(desk, desk.requester)], "desk:confirm": ["not-signed"],
         **{f"desk:{n}": [desk.pk] for n in ("triage", "route", "message", "close")},
         "desk:respond": [desk.pk, 1], "api-1:get_request": [desk.pk], "api-1:post_message": [desk.pk],
         "directory:organization": ["lab-tcell"], "directory:person": ["p-martin"], "platforms:detail": ["cyto"],

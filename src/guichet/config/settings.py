@@ -228,3 +228,5 @@ GUICHET_DESK_MAX_ATTACHMENT_MB = int(os.environ.get("GUICHET_DESK_MAX_ATTACHMENT
 # one e-mail address (per day) may make; each sends one confirmation e-mail.
 GUICHET_DESK_VISITOR_PER_ADDRESS_HOUR = int(os.environ.get("GUICHET_DESK_VISITOR_PER_ADDRESS_HOUR", "5"))
 GUICHET_DESK_VISITOR_PER_EMAIL_DAY = int(os.environ.get("GUICHET_DESK_VISITOR_PER_EMAIL_DAY", "3"))
+# How long a link e-mailed to a requester (/desk/r/<token>/) opens their request; confidential ones need a login.
+GUICHET_DESK_LINK_DAYS = int(os.environ.get("GUICHET_DESK_LINK_DAYS", "30"))
