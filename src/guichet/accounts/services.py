@@ -37,6 +37,16 @@ def api_token_authenticate(raw: str) -> User | None:
     return token.user
 
 
+def password_set(*, actor, form, action: str) -> User:
+    """Save a password form (change, or reset by the e-mailed link) and audit it, in one transaction."""
+    with transaction.atomic(durable=True):
+        user = form.save()
+        audit_record(actor=actor if getattr(actor, "is_authenticated", False) else user, action=action,
+                     entity_type="user", entity_key=user.email, entity_label=str(user),
+                     changes={"password": ["…", "…"]})
+    return user
+
+
 @transaction.atomic
 def membership_add(*, actor, user: User, organization, is_contact: bool = False) -> Membership:
     membership, created = Membership.objects.get_or_create(
