@@ -36,6 +36,7 @@ MATRIX = {
     "accounts:password_reset_confirm": OPEN,  # the sample link is not a valid one: the page says so
     "accounts:password_reset_complete": OPEN,
     "accounts:token_revoke": {"anonymous": LOGIN, **{r: 405 for r in ROLES[1:]}},
+    "accounts:token_rotate": {"anonymous": LOGIN, **{r: 405 for r in ROLES[1:]}},
     "audit": STAFF,
     "set_language": {r: 302 for r in ROLES},
     "admin:index": {"anonymous": LOGIN, "member": LOGIN, "manager": LOGIN, "staff": 200, "admin": 200},
@@ -149,7 +150,7 @@ def sample_url(name, batch_pk, desk=None, extra=None):
         "desk:respond": [desk.pk, 1], "api-1:get_request": [desk.pk], "api-1:post_message": [desk.pk],
         "directory:organization": ["lab-tcell"], "directory:person": ["p-martin"], "platforms:detail": ["cyto"],
         "directory:import_preview": [batch_pk], "directory:import_confirm": [batch_pk],
-        "accounts:token_revoke": [1], "accounts:password_reset_confirm": ["MQ", "not-a-token"], "api-1:directory_record": ["cyto"], "api-1:organization": ["lab-tcell"],
+        "accounts:token_revoke": [1], "accounts:token_rotate": [1], "accounts:password_reset_confirm": ["MQ", "not-a-token"], "api-1:directory_record": ["cyto"], "api-1:organization": ["lab-tcell"],
         "api-1:person": ["p-martin"], "api-1:platform": ["cyto"],
     }.get(name, [])
     url = reverse(name, args=args)

@@ -21,6 +21,28 @@ class EmailAuthenticationForm(AuthenticationForm):
 class ApiTokenForm(forms.Form):
     name = forms.CharField(label=_("Token name"), max_length=100,
                            help_text=_("What the token is for, e.g. “lab LIMS”."))
+    expires_on = forms.DateField(label=_("Expiry date"), widget=forms.DateInput(attrs={"type": "date"},
+                                                                                  format="%Y-%m-%d"),
+                                 help_text=_("The token works through this day, then the API refuses it."))
+
+    def __init__(self, *args, **kwargs):
+        from .services import api_token_expiry_bounds
+
+        super().__init__(*args, **kwargs)
+        earliest, default, latest = api_token_expiry_bounds()
+        field = self.fields["expires_on"]
+        field.initial = default
+        field.widget.attrs.update(min=earliest.isoformat(), max=latest.isoformat())
+
+    def clean_expires_on(self):
+        from .services import TokenError, api_token_check_expiry
+
+        value = self.cleaned_data["expires_on"]
+        try:
+            api_token_check_expiry(value)
+        except TokenError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        return value
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):

@@ -16,4 +16,5 @@ urlpatterns = [
          name="password_reset_confirm"),
     path("password/reset/complete/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("me/tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+    path("me/tokens/<int:pk>/rotate/", views.token_rotate, name="token_rotate"),
 ]

@@ -1,10 +1,11 @@
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth import update_session_auth_hash
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -59,20 +60,48 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_complete.html"
 
 
+def _profile_page(request, form, new_token=None, rotated=None):
+    tokens = request.user.api_tokens.filter(revoked_at__isnull=True)
+    now = timezone.now()
+    return render(request, "accounts/profile.html", {
+        "form": form,
+        "new_token": new_token,
+        "rotated": rotated,
+        "tokens": [t for t in tokens if not t.is_expired(now)],
+        "expired_tokens": [t for t in tokens if t.is_expired(now)],
+        "memberships": request.user.memberships.select_related("organization"),
+    })
+
+
 @login_required
 def profile(request):
     form = ApiTokenForm(request.POST or None)
     new_token = None
     if request.method == "POST" and form.is_valid():
-        _token, new_token = services.api_token_create(actor=request.user, name=form.cleaned_data["name"])
-        messages.success(request, _("Token created. Copy it now: it will not be shown again."))
-        form = ApiTokenForm()
-    return render(request, "accounts/profile.html", {
-        "form": form,
-        "new_token": new_token,
-        "tokens": request.user.api_tokens.filter(revoked_at__isnull=True),
-        "memberships": request.user.memberships.select_related("organization"),
-    })
+        try:
+            _token, new_token = services.api_token_create(actor=request.user, name=form.cleaned_data["name"],
+                                                          expires_on=form.cleaned_data["expires_on"])
+        except services.TokenError as exc:
+            form.add_error("expires_on", str(exc))
+        else:
+            messages.success(request, _("Token created. Copy it now: it will not be shown again."))
+            form = ApiTokenForm()
+    return _profile_page(request, form, new_token)
+
+
+@login_required
+@require_POST
+def token_rotate(request, pk):
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    try:
+        token, raw = services.api_token_rotate(actor=request.user, token=token)
+    except services.TokenError as exc:
+        messages.error(request, str(exc))
+        return redirect("accounts:profile")
+    # Rendered, not redirected: the new secret is shown once and never stored, not even in the session.
+    messages.success(request, _("New secret for “%(name)s”: the old one no longer works. Copy it now: it will not "
+                                "be shown again.") % {"name": token.name})
+    return _profile_page(request, ApiTokenForm(), new_token=raw, rotated=token)
 
 
 @login_required

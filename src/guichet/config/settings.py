@@ -230,3 +230,6 @@ GUICHET_DESK_VISITOR_PER_ADDRESS_HOUR = int(os.environ.get("GUICHET_DESK_VISITOR
 GUICHET_DESK_VISITOR_PER_EMAIL_DAY = int(os.environ.get("GUICHET_DESK_VISITOR_PER_EMAIL_DAY", "3"))
 # How long a link e-mailed to a requester (/desk/r/<token>/) opens their request; confidential ones need a login.
 GUICHET_DESK_LINK_DAYS = int(os.environ.get("GUICHET_DESK_LINK_DAYS", "30"))
+# API tokens: the expiry offered by default, and the latest one may choose, in days from today.
+GUICHET_API_TOKEN_DAYS = int(os.environ.get("GUICHET_API_TOKEN_DAYS", "90"))
+GUICHET_API_TOKEN_MAX_DAYS = int(os.environ.get("GUICHET_API_TOKEN_MAX_DAYS", "365"))
