@@ -5,7 +5,8 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from guichet.accounts import services
 from guichet.accounts.models import ApiToken
@@ -45,6 +46,10 @@ def test_my_account_creates_a_token_with_the_chosen_expiry(client, member):
     raw = re.search(r'<code id="new-token" class="token-secret">([^<]+)</code>', page).group(1)
     token = ApiToken.objects.get(user=member)
     assert timezone.localtime(token.expires_at).date() == chosen + timedelta(days=1)
+    assert token.valid_through == chosen
+    shown = client.get("/accounts/me/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    with translation.override("en"):
+        assert f"valid through {date_format(chosen, 'SHORT_DATE_FORMAT')}" in shown
     assert api(client, raw).status_code == 200
     assert AuditEvent.objects.filter(action="api_token.create", entity_key=str(token.pk)).exists()
 

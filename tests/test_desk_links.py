@@ -99,11 +99,16 @@ def test_the_link_expires(client, open_request, settings):
 
 def test_the_link_is_bound_to_its_recipient(client, cast, open_request):  # noqa: F811
     link = mailed_link("requester@desk.example")
-    # Someone else's session: the link does not act as the requester.
-    client.force_login(cast["outsider"])
+    # Someone else's session: the link does not act as the requester...
+    client.force_login(cast["guest"])
     response = client.get(link, HTTP_ACCEPT_LANGUAGE="fr")
     assert response.status_code == 403 and "envoyé à quelqu'un d'autre" in response.content.decode()
+    assert "Quux" not in response.content.decode()
     assert client.post(link, {"body": "as someone else"}).status_code == 403
+    # ...and leads someone who may see the request to it, under their own name.
+    client.force_login(cast["outsider"])
+    response = client.post(link, {"body": "as someone else"})
+    assert response.status_code == 302 and response["Location"] == f"/desk/requests/{open_request.pk}/"
     assert not open_request.messages.exists()
     client.logout()
     # A link forged for another recipient or request does not verify.

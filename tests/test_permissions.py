@@ -56,8 +56,8 @@ MATRIX = {
     "desk:detail": {"anonymous": LOGIN, "member": 200, "manager": 404, "staff": 200, "admin": 200},
     "desk:attachment": {"anonymous": 404, "member": 200, "manager": 404, "staff": 200, "admin": 200},
     # The sample is confidential: the member's own link leads to the login page, or to the request once logged
-    # in; in anyone else's session it is refused.
-    "desk:follow": {"anonymous": LOGIN, "member": 302, "manager": 403, "staff": 403, "admin": 403},
+    # in; in the session of someone who may not see it, it is refused.
+    "desk:follow": {"anonymous": LOGIN, "member": 302, "manager": 403, "staff": 302, "admin": 302},
     "desk:confirm": {r: 400 for r in ROLES},  # the sample token is not a signed one
     "desk:export": STAFF,
     **{f"desk:{name}": {"anonymous": LOGIN, **{r: 405 for r in ROLES[1:]}}

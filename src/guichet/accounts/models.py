@@ -1,5 +1,6 @@
 import hashlib
 import secrets
+from datetime import timedelta
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
@@ -147,3 +148,8 @@ class ApiToken(models.Model):
 
     def is_expired(self, now=None) -> bool:
         return self.expires_at <= (now or timezone.now())
+
+    @property
+    def valid_through(self):
+        """The last Paris day the token works (it expires at the midnight that ends it)."""
+        return timezone.localdate(self.expires_at - timedelta(microseconds=1))

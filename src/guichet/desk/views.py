@@ -44,7 +44,7 @@ def new_request(request):
             form.add_error(None, str(exc))
             status = 429
         except services.AccountExists as exc:
-            form.add_error("email", str(exc))
+            form.add_error(None, str(exc))
             login_needed = True
         except (services.DeskError, engine.QueryRefused) as exc:
             form.add_error(None, str(exc))
@@ -117,10 +117,11 @@ def follow(request, token):
         raise Http404 from exc
     desk_request, recipient = link.request, link.recipient
     if request.user.is_authenticated:
-        if request.user.pk != recipient.pk:
-            # Bound to its recipient: never act as them in someone else's session.
-            return render(request, "desk/link_not_yours.html", status=403)
-        return redirect("desk:detail", desk_request.pk)
+        # Bound to its recipient: in someone else's session the link never acts as them; it leads to the
+        # request only if that person may see it with their own rights.
+        if request.user.pk == recipient.pk or permissions.can_view_request(request.user, desk_request):
+            return redirect("desk:detail", desk_request.pk)
+        return render(request, "desk/link_not_yours.html", status=403)
     if desk_request.confidential:
         messages.info(request, _("This request is confidential: log in to read it. No password yet? "
                                  "Choose one with “Forgotten password”."))
