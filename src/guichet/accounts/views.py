@@ -99,8 +99,6 @@ def token_rotate(request, pk):
         messages.error(request, str(exc))
         return redirect("accounts:profile")
     # Rendered, not redirected: the new secret is shown once and never stored, not even in the session.
-    messages.success(request, _("New secret for “%(name)s”: the old one no longer works. Copy it now: it will not "
-                                "be shown again.") % {"name": token.name})
     return _profile_page(request, ApiTokenForm(), new_token=raw, rotated=token)
 
 
