@@ -141,3 +141,17 @@ def test_the_rate_limit_counts_each_window_apart():
     assert [ratelimit.hit("t", "k", limit=2, window_seconds=60, now=120.0) for _ in range(3)] == [True, True, False]
     assert ratelimit.hit("t", "k", limit=2, window_seconds=60, now=180.0)  # the next window
     assert ratelimit.hit("t", "other", limit=2, window_seconds=60, now=120.0)
+
+
+def test_pending_needs_are_not_kept_after_their_link_expired(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from guichet.desk.services import CONFIRM_MAX_AGE
+
+    post(client, "old@lab.example", remote="192.0.2.1")
+    VisitorSubmission.objects.update(created_at=timezone.now() - timedelta(seconds=CONFIRM_MAX_AGE + 60))
+    post(client, "recent@lab.example", remote="192.0.2.2")
+    assert list(VisitorSubmission.objects.values_list("email", flat=True)) == ["recent@lab.example"]
+    assert AuditEvent.objects.filter(action="desk_visitor.purge").exists()

@@ -146,3 +146,11 @@ def test_a_command_without_a_secret_key_says_in_one_line_what_to_set(tmp_path, c
     assert len(lines) == 1, proc.stderr
     assert "GUICHET_SECRET_KEY" in lines[0] and "GUICHET_DEBUG=1" in lines[0]
     assert "Traceback" not in proc.stderr and proc.stdout == ""
+
+
+def test_the_admin_login_shares_the_same_budget(client, staff):
+    for _ in range(5):
+        client.post("/admin/login/", {"username": "staff@test.example", "password": "wrong"})
+    response = client.post("/admin/login/?next=/admin/", {"username": "STAFF@TEST.EXAMPLE", "password": PASSWORD})
+    assert response.status_code == 429
+    assert client.get("/admin/").status_code == 302  # not logged in

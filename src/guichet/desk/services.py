@@ -1,5 +1,7 @@
 """Desk writes: every transition by the right role only, compare-and-set, audited, e-mailed after commit."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core import signing
 from django.core.mail import send_mail
@@ -148,6 +150,12 @@ def visitor_request_start(*, email: str, full_name: str, text: str, confidential
         raise AccountExists(_("An account already uses this e-mail address. Log in to send your request: "
                               "a request is attached to an account only by its owner."))
     with transaction.atomic(durable=True):
+        # Pending needs whose link has expired are of no use to anyone: their addresses are not kept longer.
+        stale, _by_model = VisitorSubmission.objects.filter(
+            confirmed_at__isnull=True, created_at__lt=timezone.now() - timedelta(seconds=CONFIRM_MAX_AGE)).delete()
+        if stale:
+            audit_record(actor=None, action="desk_visitor.purge", entity_type="desk_visitor_submission",
+                         entity_key="expired", changes={"deleted": [None, stale]})
         submission = VisitorSubmission.objects.create(
             email=email, full_name=full_name.strip()[:200], text=text, confidential=confidential,
             language=(language or translation.get_language() or settings.LANGUAGE_CODE)[:2])
