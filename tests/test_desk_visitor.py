@@ -3,7 +3,6 @@ e-mail address, no account before the e-mail is confirmed, never attached to an 
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 
 from guichet.accounts.models import Role, User
 from guichet.core.models import AuditEvent
@@ -14,13 +13,6 @@ from .conftest import make_user
 pytestmark = pytest.mark.django_db
 NEED = "Nous cherchons un tri cellulaire de lymphocytes T"
 ATTACKER_TEXT = "Buy cheap watches at spam.example"
-
-
-@pytest.fixture(autouse=True)
-def empty_counters():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def post(client, email, text=NEED, remote="198.51.100.7", lang="fr", **data):
