@@ -74,6 +74,17 @@ def member_client(client, member):
 
 
 @pytest.fixture(autouse=True)
+def empty_django_cache():
+    # Rate-limit counters live in the cache (local memory here, for the whole test process): each test
+    # starts with none, so a test never meets the limit another one reached.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def fresh_matching_caches():
     # The vocabulary and rarity caches are per process; each test's database starts afresh.
     from guichet.matching.engine import reset_cache

@@ -29,7 +29,14 @@ MATRIX = {
     "accounts:login": {"anonymous": 200, **{r: 302 for r in ROLES[1:]}},
     "accounts:logout": {r: 405 for r in ROLES},
     "accounts:profile": MEMBERS,
+    "accounts:password_change": MEMBERS,
+    "accounts:password_change_done": MEMBERS,
+    "accounts:password_reset": OPEN,
+    "accounts:password_reset_done": OPEN,
+    "accounts:password_reset_confirm": OPEN,  # the sample link is not a valid one: the page says so
+    "accounts:password_reset_complete": OPEN,
     "accounts:token_revoke": {"anonymous": LOGIN, **{r: 405 for r in ROLES[1:]}},
+    "accounts:token_rotate": {"anonymous": LOGIN, **{r: 405 for r in ROLES[1:]}},
     "audit": STAFF,
     "set_language": {r: 302 for r in ROLES},
     "admin:index": {"anonymous": LOGIN, "member": LOGIN, "manager": LOGIN, "staff": 200, "admin": 200},
@@ -48,7 +55,9 @@ MATRIX = {
     "desk:list": MEMBERS,
     "desk:detail": {"anonymous": LOGIN, "member": 200, "manager": 404, "staff": 200, "admin": 200},
     "desk:attachment": {"anonymous": 404, "member": 200, "manager": 404, "staff": 200, "admin": 200},
-    "desk:follow": OPEN,  # the token in the link is the requester's key
+    # The sample is confidential: the member's own link leads to the login page, or to the request once logged
+    # in; in the session of someone who may not see it, it is refused.
+    "desk:follow": {"anonymous": LOGIN, "member": 302, "manager": 403, "staff": 302, "admin": 302},
     "desk:confirm": {r: 400 for r in ROLES},  # the sample token is not a signed one
     "desk:export": STAFF,
     **{f"desk:{name}": {"anonymous": LOGIN, **{r: 405 for r in ROLES[1:]}}
@@ -120,6 +129,8 @@ def test_every_url_is_in_the_matrix():
 def sample_url(name, batch_pk, desk=None, extra=None):
     from django.urls import reverse
 
+    from guichet.desk.links import follow_token
+
     extra = extra or {}
     args = {
         "programmes:detail": ["PRIV-1"], "startups:detail": ["acme-bio"],
@@ -134,12 +145,12 @@ def sample_url(name, batch_pk, desk=None, extra=None):
         "bookings:usage": ["cyto"], "api-1:availability": ["cyto.aria"],
         "api-1:cancel_booking": [extra.get("booking", 1)],
         "desk:detail": [desk.pk], "desk:attachment": [desk.pk, desk.attachments.get().pk],
-        "desk:follow": [desk.access_token], "desk:confirm": ["not-signed"],
+        "desk:follow": [follow_token(desk, desk.requester)], "desk:confirm": ["not-signed"],
         **{f"desk:{n}": [desk.pk] for n in ("triage", "route", "message", "close")},
         "desk:respond": [desk.pk, 1], "api-1:get_request": [desk.pk], "api-1:post_message": [desk.pk],
         "directory:organization": ["lab-tcell"], "directory:person": ["p-martin"], "platforms:detail": ["cyto"],
         "directory:import_preview": [batch_pk], "directory:import_confirm": [batch_pk],
-        "accounts:token_revoke": [1], "api-1:directory_record": ["cyto"], "api-1:organization": ["lab-tcell"],
+        "accounts:token_revoke": [1], "accounts:token_rotate": [1], "accounts:password_reset_confirm": ["MQ", "not-a-token"], "api-1:directory_record": ["cyto"], "api-1:organization": ["lab-tcell"],
         "api-1:person": ["p-martin"], "api-1:platform": ["cyto"],
     }.get(name, [])
     url = reverse(name, args=args)

@@ -6,8 +6,17 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guichet.config.settings")
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
+    try:
+        # Read the settings now: a missing GUICHET_SECRET_KEY (or a malformed setting) is the operator's
+        # to fix, so say in one line what to set instead of a traceback from deep inside Django.
+        settings.INSTALLED_APPS  # noqa: B018
+    except ImproperlyConfigured as exc:
+        print(f"guichet: configuration error: {exc}", file=sys.stderr)
+        sys.exit(2)
     execute_from_command_line(sys.argv)
 
 

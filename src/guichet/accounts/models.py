@@ -1,5 +1,6 @@
 import hashlib
 import secrets
+from datetime import timedelta
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
@@ -128,6 +129,10 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    # Chosen at creation (GUICHET_API_TOKEN_DAYS by default, at most GUICHET_API_TOKEN_MAX_DAYS); from then on
+    # the API answers 401 to it. Rotation replaces the secret, keeps the date.
+    expires_at = models.DateTimeField(_("expires"))
+    rotated_at = models.DateTimeField(_("rotated"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("API token")
@@ -140,3 +145,11 @@ class ApiToken(models.Model):
     @staticmethod
     def new_raw_token() -> str:
         return "gt_" + secrets.token_urlsafe(32)
+
+    def is_expired(self, now=None) -> bool:
+        return self.expires_at <= (now or timezone.now())
+
+    @property
+    def valid_through(self):
+        """The last Paris day the token works (it expires at the midnight that ends it)."""
+        return timezone.localdate(self.expires_at - timedelta(microseconds=1))

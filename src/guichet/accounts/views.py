@@ -1,12 +1,16 @@
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import services
-from .forms import ApiTokenForm, EmailAuthenticationForm
+from .forms import ApiTokenForm, EmailAuthenticationForm, PasswordResetForm
 from .models import ApiToken
 
 
@@ -16,20 +20,86 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change_form.html"
+    success_url = reverse_lazy("accounts:password_change_done")
+
+    def form_valid(self, form):
+        services.password_set(actor=self.request.user, form=form, action="user.password_change")
+        update_session_auth_hash(self.request, form.user)  # stay logged in here, other sessions end
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
+    template_name = "accounts/password_change_done.html"
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PasswordResetForm
+    template_name = "accounts/password_reset_form.html"
+    subject_template_name = "email/password_reset_subject.txt"
+    email_template_name = "email/password_reset_body.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        services.password_set(actor=None, form=form, action="user.password_reset")
+        del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
+
+
+def _profile_page(request, form, new_token=None, rotated=None):
+    tokens = request.user.api_tokens.filter(revoked_at__isnull=True)
+    now = timezone.now()
+    return render(request, "accounts/profile.html", {
+        "form": form,
+        "new_token": new_token,
+        "rotated": rotated,
+        "tokens": [t for t in tokens if not t.is_expired(now)],
+        "expired_tokens": [t for t in tokens if t.is_expired(now)],
+        "memberships": request.user.memberships.select_related("organization"),
+    })
+
+
 @login_required
 def profile(request):
     form = ApiTokenForm(request.POST or None)
     new_token = None
     if request.method == "POST" and form.is_valid():
-        _token, new_token = services.api_token_create(actor=request.user, name=form.cleaned_data["name"])
-        messages.success(request, _("Token created. Copy it now: it will not be shown again."))
-        form = ApiTokenForm()
-    return render(request, "accounts/profile.html", {
-        "form": form,
-        "new_token": new_token,
-        "tokens": request.user.api_tokens.filter(revoked_at__isnull=True),
-        "memberships": request.user.memberships.select_related("organization"),
-    })
+        try:
+            _token, new_token = services.api_token_create(actor=request.user, name=form.cleaned_data["name"],
+                                                          expires_on=form.cleaned_data["expires_on"])
+        except services.TokenError as exc:
+            form.add_error("expires_on", str(exc))
+        else:
+            messages.success(request, _("Token created. Copy it now: it will not be shown again."))
+            form = ApiTokenForm()
+    return _profile_page(request, form, new_token)
+
+
+@login_required
+@require_POST
+def token_rotate(request, pk):
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    try:
+        token, raw = services.api_token_rotate(actor=request.user, token=token)
+    except services.TokenError as exc:
+        messages.error(request, str(exc))
+        return redirect("accounts:profile")
+    # Rendered, not redirected: the new secret is shown once and never stored, not even in the session.
+    return _profile_page(request, ApiTokenForm(), new_token=raw, rotated=token)
 
 
 @login_required

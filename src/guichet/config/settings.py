@@ -6,6 +6,7 @@ GUICHET_DEBUG=1 is for development only; production must set GUICHET_SECRET_KEY
 and GUICHET_ALLOWED_HOSTS.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -145,6 +146,19 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# One budget per account whatever its spelling (MEMBER@X is member@x), and per real client address, so
+# that behind a proxy one attacker cannot lock an account for everybody.
+AXES_USERNAME_CALLABLE = "guichet.accounts.identity.axes_username"
+AXES_CLIENT_IP_CALLABLE = "guichet.accounts.identity.client_ip"
+# Reverse proxies whose X-Forwarded-For is believed (IPs or CIDRs). Empty: nobody's; REMOTE_ADDR is the client.
+GUICHET_TRUSTED_PROXIES = env_list("GUICHET_TRUSTED_PROXIES")
+for _entry in GUICHET_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_entry, strict=False)
+    except ValueError:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(f"GUICHET_TRUSTED_PROXIES: {_entry!r} is not an IP address or CIDR.") from None
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
@@ -210,3 +224,12 @@ GUICHET_PAGE_SIZE = 20
 # The desk: first-response target in working days (weekends and French public holidays excluded).
 GUICHET_DESK_FIRST_RESPONSE_DAYS = int(os.environ.get("GUICHET_DESK_FIRST_RESPONSE_DAYS", "2"))
 GUICHET_DESK_MAX_ATTACHMENT_MB = int(os.environ.get("GUICHET_DESK_MAX_ATTACHMENT_MB", "10"))
+# The desk's form for visitors without an account: how many submissions one client address (per hour) and
+# one e-mail address (per day) may make; each sends one confirmation e-mail.
+GUICHET_DESK_VISITOR_PER_ADDRESS_HOUR = int(os.environ.get("GUICHET_DESK_VISITOR_PER_ADDRESS_HOUR", "5"))
+GUICHET_DESK_VISITOR_PER_EMAIL_DAY = int(os.environ.get("GUICHET_DESK_VISITOR_PER_EMAIL_DAY", "3"))
+# How long a link e-mailed to a requester (/desk/r/<token>/) opens their request; confidential ones need a login.
+GUICHET_DESK_LINK_DAYS = int(os.environ.get("GUICHET_DESK_LINK_DAYS", "30"))
+# API tokens: the expiry offered by default, and the latest one may choose, in days from today.
+GUICHET_API_TOKEN_DAYS = int(os.environ.get("GUICHET_API_TOKEN_DAYS", "90"))
+GUICHET_API_TOKEN_MAX_DAYS = int(os.environ.get("GUICHET_API_TOKEN_MAX_DAYS", "365"))

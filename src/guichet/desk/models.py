@@ -156,3 +156,29 @@ class StatusChange(models.Model):
 
     def __str__(self):
         return f"{self.request_id}: {self.from_status} → {self.to_status}"
+
+
+class VisitorSubmission(models.Model):
+    """A need sent by a visitor without an account, kept aside until they confirm their e-mail address.
+
+    No account is created, and nothing reaches the desk, before that: an address typed by someone else
+    costs its owner nothing but one e-mail they can ignore.
+    """
+
+    email = models.EmailField(_("e-mail address"))
+    full_name = models.CharField(_("full name"), max_length=200)
+    text = models.TextField(_("need"), max_length=5000)
+    confidential = models.BooleanField(_("confidential"), default=False)
+    language = models.CharField(_("language"), max_length=2, default="fr")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    request = models.OneToOneField(Request, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="visitor_submission")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("visitor submission")
+        verbose_name_plural = _("visitor submissions")
+
+    def __str__(self):
+        return f"{self.email} ({self.created_at:%Y-%m-%d})"

@@ -1,12 +1,18 @@
 """Desk writes: every transition by the right role only, compare-and-set, audited, e-mailed after commit."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core import signing
+from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from guichet.accounts.identity import normalize_login
 from guichet.accounts.models import Membership, Role, User
+from guichet.core import ratelimit
 from guichet.core.audit import audit_record
 from guichet.core.mail import notify
 from guichet.core.workdays import add_working_days
@@ -14,9 +20,10 @@ from guichet.directory.models import Organization, SearchEntry
 from guichet.matching.engine import detect_language, validate_query
 
 from . import permissions
-from .models import Attachment, Message, Outcome, Request, Routing, Status, StatusChange
+from .models import Attachment, Message, Outcome, Request, Routing, Status, StatusChange, VisitorSubmission
 
-CONFIRM_SALT = "guichet.desk.confirm"
+# Signs a VisitorSubmission's key (the salt of the old Request-keyed tokens was "guichet.desk.confirm").
+VISITOR_SALT = "guichet.desk.visitor"
 CONFIRM_MAX_AGE = 7 * 24 * 3600
 
 
@@ -30,6 +37,14 @@ class NotAllowed(DeskError):
 
 class InvalidTransition(DeskError):
     pass
+
+
+class RateLimited(DeskError):
+    """Too many anonymous submissions from one client address or for one e-mail address."""
+
+
+class AccountExists(DeskError):
+    """The visitor's e-mail address belongs to an account: its owner must log in."""
 
 
 def _staff():
@@ -66,6 +81,17 @@ def _save_attachments(request: Request, files, actor) -> None:
                                   content_type=(getattr(upload, "content_type", "") or "")[:100], uploaded_by=actor)
 
 
+def _request_create(*, actor: User, text: str, title: str, confidential: bool, organization, files, now) -> Request:
+    """Write a new request and its first history line; the caller holds the transaction and audits."""
+    request = Request.objects.create(
+        title=(title or "").strip()[:200] or _title(text), text=text, language=detect_language(text),
+        requester=actor, organization=organization, confidential=confidential, status=Status.NEW,
+        created_at=now, first_response_due=add_working_days(now, settings.GUICHET_DESK_FIRST_RESPONSE_DAYS))
+    _save_attachments(request, files, actor)
+    StatusChange.objects.create(request=request, from_status="", to_status=Status.NEW, actor=actor, at=now)
+    return request
+
+
 def request_submit(*, actor: User, text: str, title: str = "", confidential: bool = False,
                    organization: Organization | None = None, files=(), now=None) -> Request:
     """A member (or a confirmed visitor) submits a need. Raises DeskError / QueryRefused."""
@@ -77,12 +103,8 @@ def request_submit(*, actor: User, text: str, title: str = "", confidential: boo
         membership = Membership.objects.filter(user=actor).select_related("organization").first()
         organization = membership.organization if membership else None
     with transaction.atomic(durable=True):
-        request = Request.objects.create(
-            title=(title or "").strip()[:200] or _title(text), text=text, language=detect_language(text),
-            requester=actor, organization=organization, confidential=confidential, status=Status.NEW,
-            created_at=now, first_response_due=add_working_days(now, settings.GUICHET_DESK_FIRST_RESPONSE_DAYS))
-        _save_attachments(request, files, actor)
-        StatusChange.objects.create(request=request, from_status="", to_status=Status.NEW, actor=actor, at=now)
+        request = _request_create(actor=actor, text=text, title=title, confidential=confidential,
+                                  organization=organization, files=files, now=now)
         audit_record(actor=actor, action="desk_request.submit", entity_type="desk_request",
                      entity_key=str(request.pk), entity_label=request.title,
                      changes={"confidential": [None, confidential], "attachments": [None, len(files or [])]})
@@ -91,37 +113,88 @@ def request_submit(*, actor: User, text: str, title: str = "", confidential: boo
     return request
 
 
-def visitor_request_start(*, email: str, full_name: str, text: str, confidential: bool = False) -> Request:
-    """A visitor without an account: the request waits until they confirm their e-mail address."""
+def _account_exists(email: str) -> bool:
+    return User.objects.filter(email__iexact=email).exists()
+
+
+def _visitor_confirm_mail(submission: VisitorSubmission, token: str) -> None:
+    """The confirmation e-mail, in the visitor's language. It quotes nothing the visitor typed, so the
+    form cannot be used to send someone else's words to an arbitrary address."""
+
+    def send():
+        with translation.override(submission.language or settings.LANGUAGE_CODE):
+            ctx = {"token": token, "site_url": settings.SITE_URL,
+                   "max_days": CONFIRM_MAX_AGE // (24 * 3600)}
+            subject = " ".join(render_to_string("email/desk_visitor_confirm_subject.txt", ctx).split())
+            body = render_to_string("email/desk_visitor_confirm_body.txt", ctx)
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [submission.email], fail_silently=False)
+    transaction.on_commit(send)
+
+
+def visitor_request_start(*, email: str, full_name: str, text: str, confidential: bool = False,
+                          client_address: str | None = None, language: str | None = None) -> VisitorSubmission:
+    """A visitor without an account: the need is kept aside, and nothing else written, until they confirm
+    their e-mail address. Limited per client address and per e-mail address (RateLimited); refused for an
+    address that already has an account, whose owner must log in (AccountExists)."""
     text = validate_query(text)
-    email = User.objects.normalize_email(email).lower()
+    email = normalize_login(email)
+    if not ratelimit.hit("desk-visitor-address", client_address or "unknown",
+                         limit=settings.GUICHET_DESK_VISITOR_PER_ADDRESS_HOUR, window_seconds=3600):
+        raise RateLimited(_("Too many requests were sent from your connection. Try again in an hour, "
+                            "or log in."))
+    if not ratelimit.hit("desk-visitor-email", email, limit=settings.GUICHET_DESK_VISITOR_PER_EMAIL_DAY,
+                         window_seconds=24 * 3600):
+        raise RateLimited(_("Too many requests were sent for this e-mail address today. Try again tomorrow, "
+                            "or log in."))
+    if _account_exists(email):
+        raise AccountExists(_("An account already uses this e-mail address. Log in to send your request: "
+                              "a request is attached to an account only by its owner."))
     with transaction.atomic(durable=True):
-        user = User.objects.filter(email__iexact=email).first()
-        if user is None:
-            user = User.objects.create_user(email, None, full_name=full_name[:200], role=Role.GUEST)
-        request = Request.objects.create(title=_title(text), text=text, language=detect_language(text),
-                                         requester=user, confidential=confidential, status=Status.UNCONFIRMED)
-        audit_record(actor=None, action="desk_request.visitor_start", entity_type="desk_request",
-                     entity_key=str(request.pk), entity_label=request.title)
-        token = signing.TimestampSigner(salt=CONFIRM_SALT).sign(str(request.pk))
-        notify([user], "desk_confirm", {"request": request, "token": token})
-    return request
+        # Pending needs whose link has expired are of no use to anyone: their addresses are not kept longer.
+        stale, _by_model = VisitorSubmission.objects.filter(
+            confirmed_at__isnull=True, created_at__lt=timezone.now() - timedelta(seconds=CONFIRM_MAX_AGE)).delete()
+        if stale:
+            audit_record(actor=None, action="desk_visitor.purge", entity_type="desk_visitor_submission",
+                         entity_key="expired", changes={"deleted": [None, stale]})
+        submission = VisitorSubmission.objects.create(
+            email=email, full_name=full_name.strip()[:200], text=text, confidential=confidential,
+            language=(language or translation.get_language() or settings.LANGUAGE_CODE)[:2])
+        audit_record(actor=None, action="desk_visitor.start", entity_type="desk_visitor_submission",
+                     entity_key=str(submission.pk), entity_label=_title(text))
+        token = signing.TimestampSigner(salt=VISITOR_SALT).sign(str(submission.pk))
+        _visitor_confirm_mail(submission, token)
+    return submission
 
 
 def visitor_request_confirm(*, token: str, now=None) -> Request:
+    """The visitor clicked the e-mailed link: create their guest account and the request, once."""
     try:
-        pk = signing.TimestampSigner(salt=CONFIRM_SALT).unsign(token, max_age=CONFIRM_MAX_AGE)
+        pk = signing.TimestampSigner(salt=VISITOR_SALT).unsign(token, max_age=CONFIRM_MAX_AGE)
     except signing.BadSignature as exc:
         raise DeskError(_("This confirmation link is invalid or has expired.")) from exc
     now = now or timezone.now()
     with transaction.atomic(durable=True):
-        request = Request.objects.select_related("requester").get(pk=int(pk))
-        if request.status != Status.UNCONFIRMED:
-            return request
-        _transition(request, actor=request.requester, to=Status.NEW, allowed_from=[Status.UNCONFIRMED],
-                    note="e-mail confirmed", created_at=now,
-                    first_response_due=add_working_days(now, settings.GUICHET_DESK_FIRST_RESPONSE_DAYS))
-        notify([request.requester], "desk_submitted", {"request": request})
+        submission = VisitorSubmission.objects.select_for_update().filter(pk=int(pk)).first()
+        if submission is None:
+            raise DeskError(_("This confirmation link is invalid or has expired."))
+        if submission.request_id:  # a second click on the same link
+            return submission.request
+        if _account_exists(submission.email):
+            # Someone created an account with this address meanwhile: never attach to it without its login.
+            raise AccountExists(_("An account already uses this e-mail address. Log in to send your request: "
+                                  "a request is attached to an account only by its owner."))
+        user = User.objects.create_user(submission.email, None, full_name=submission.full_name,
+                                        role=Role.GUEST, language=submission.language)
+        audit_record(actor=None, action="user.create_guest", entity_type="user", entity_key=user.email,
+                     entity_label=str(user), changes={"role": [None, Role.GUEST]})
+        request = _request_create(actor=user, text=submission.text, title="", confidential=submission.confidential,
+                                  organization=None, files=(), now=now)
+        VisitorSubmission.objects.filter(pk=submission.pk).update(request=request, confirmed_at=now)
+        audit_record(actor=user, action="desk_request.submit", entity_type="desk_request",
+                     entity_key=str(request.pk), entity_label=request.title,
+                     changes={"confidential": [None, submission.confidential],
+                              "visitor_submission": [None, submission.pk]})
+        notify([user], "desk_submitted", {"request": request})
         notify(_staff(), "desk_new", {"request": request})
     return request
 

@@ -1,16 +1,20 @@
 import csv
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from guichet.accounts.identity import client_ip
 from guichet.matching import engine
 
-from . import permissions, selectors, services
+from . import links, permissions, selectors, services
 from .forms import CloseForm, MessageForm, RequestForm, RespondForm, RouteForm, VisitorRequestForm
 from .models import Request, Status
 
@@ -23,6 +27,7 @@ def new_request(request):
     user = request.user
     form_class = RequestForm if user.is_authenticated else VisitorRequestForm
     form = form_class(request.POST or None, request.FILES or None)
+    status, login_needed = 200, False
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -33,11 +38,17 @@ def new_request(request):
                     "due": created.first_response_due.strftime("%d/%m/%Y %H:%M")})
                 return redirect("desk:detail", created.pk)
             services.visitor_request_start(email=data["email"], full_name=data["full_name"], text=data["text"],
-                                           confidential=data["confidential"])
+                                           confidential=data["confidential"], client_address=client_ip(request))
             return render(request, "desk/check_email.html", {"email": data["email"]})
+        except services.RateLimited as exc:
+            form.add_error(None, str(exc))
+            status = 429
+        except services.AccountExists as exc:
+            form.add_error(None, str(exc))
+            login_needed = True
         except (services.DeskError, engine.QueryRefused) as exc:
             form.add_error(None, str(exc))
-    return render(request, "desk/new.html", {"form": form})
+    return render(request, "desk/new.html", {"form": form, "login_needed": login_needed}, status=status)
 
 
 def suggest(request):
@@ -97,31 +108,46 @@ def request_detail(request, pk):
 
 
 def follow(request, token):
-    """The requester's own link (sent by e-mail): follow the request without logging in."""
-    desk_request = Request.objects.filter(access_token=token).exclude(status=Status.UNCONFIRMED).first()
-    if desk_request is None:
-        raise Http404
+    """The requester's e-mailed link: signed, bound to them, expiring; a confidential request needs a login."""
+    try:
+        link = links.follow_resolve(token)
+    except links.LinkExpired:
+        return render(request, "desk/link_expired.html", {"days": settings.GUICHET_DESK_LINK_DAYS}, status=410)
+    except links.LinkInvalid as exc:
+        raise Http404 from exc
+    desk_request, recipient = link.request, link.recipient
+    if request.user.is_authenticated:
+        # Bound to its recipient: in someone else's session the link never acts as them; it leads to the
+        # request only if that person may see it with their own rights.
+        if request.user.pk == recipient.pk or permissions.can_view_request(request.user, desk_request):
+            return redirect("desk:detail", desk_request.pk)
+        return render(request, "desk/link_not_yours.html", status=403)
+    if desk_request.confidential:
+        messages.info(request, _("This request is confidential: log in to read it. No password yet? "
+                                 "Choose one with “Forgotten password”."))
+        return redirect_to_login(reverse("desk:detail", args=[desk_request.pk]))
     if request.method == "POST":
         form = MessageForm(request.POST)
         if form.is_valid():
             try:
-                services.message_post(actor=desk_request.requester, request=desk_request,
-                                      body=form.cleaned_data["body"])
+                services.message_post(actor=recipient, request=desk_request, body=form.cleaned_data["body"])
             except services.DeskError as exc:
                 _error(request, exc)
         return redirect("desk:follow", token)
-    desk_request = selectors.request_get(desk_request.requester, desk_request.pk)
-    return render(request, "desk/detail.html", _detail_context(request, desk_request, desk_request.requester,
-                                                                token_mode=True))
+    desk_request = selectors.request_get(recipient, desk_request.pk)
+    context = _detail_context(request, desk_request, recipient, token_mode=True)
+    context["follow_token"] = token
+    return render(request, "desk/detail.html", context)
 
 
 def confirm(request, token):
     try:
         desk_request = services.visitor_request_confirm(token=token)
     except services.DeskError as exc:
-        return render(request, "desk/confirm_failed.html", {"error": str(exc)}, status=400)
+        return render(request, "desk/confirm_failed.html", {
+            "error": str(exc), "login_needed": isinstance(exc, services.AccountExists)}, status=400)
     messages.success(request, _("Thank you: your request is sent to the cluster team."))
-    return redirect("desk:follow", desk_request.access_token)
+    return redirect(links.follow_path(desk_request, desk_request.requester))
 
 
 def _act(request, pk, action):
@@ -203,12 +229,17 @@ def close(request, pk):
 
 
 def attachment(request, pk, attachment_pk):
-    token = request.GET.get("t", "")
     desk_request = Request.objects.filter(pk=pk).first()
     if desk_request is None:
         raise Http404
-    allowed = (token and token == desk_request.access_token) or permissions.can_view_request(request.user,
-                                                                                            desk_request)
+    allowed = permissions.can_view_request(request.user, desk_request)
+    if not allowed and request.GET.get("t") and not request.user.is_authenticated:
+        # The same rules as the page the link opens: this request, not confidential, not expired.
+        try:
+            link = links.follow_resolve(request.GET["t"])
+        except links.LinkInvalid:
+            link = None
+        allowed = bool(link and link.request.pk == desk_request.pk and not desk_request.confidential)
     if not allowed:
         raise Http404
     item = get_object_or_404(desk_request.attachments, pk=attachment_pk)
