@@ -1,0 +1,36 @@
+// The site menu: groups open on click or keyboard (Enter/Space), close on Escape or a click elsewhere;
+// on a phone the whole menu folds behind one "Menu" button. Without JavaScript every link stays visible.
+(function () {
+  "use strict";
+  var nav = document.getElementById("site-nav");
+  if (!nav) return;
+  document.documentElement.classList.add("js");
+  var toggle = document.querySelector(".nav-toggle");
+  var buttons = document.querySelectorAll(".site-header .menu-button");
+  function closeAll(except) {
+    buttons.forEach(function (b) { if (b !== except) b.setAttribute("aria-expanded", "false"); });
+  }
+  buttons.forEach(function (button) {
+    button.addEventListener("click", function (event) {
+      event.stopPropagation();
+      var open = button.getAttribute("aria-expanded") === "true";
+      closeAll(button);
+      button.setAttribute("aria-expanded", open ? "false" : "true");
+    });
+  });
+  document.addEventListener("click", function (event) { if (!event.target.closest(".menu")) closeAll(null); });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var open = document.querySelector('.site-header .menu-button[aria-expanded="true"]');
+    closeAll(null);
+    if (open) open.focus();
+  });
+  if (toggle) {
+    toggle.hidden = false;
+    toggle.addEventListener("click", function () {
+      var open = toggle.getAttribute("aria-expanded") === "true";
+      toggle.setAttribute("aria-expanded", open ? "false" : "true");
+      nav.classList.toggle("open", !open);
+    });
+  }
+})();
