@@ -32,7 +32,12 @@ class Links(HTMLParser):
 
 
 def crawl(client, limit=600):
-    seen, names, queue = set(), set(), ["/"]
+    return {resolve(urlsplit(url).path).view_name for url, _html in crawl_pages(client, limit)}
+
+
+def crawl_pages(client, limit=600):
+    """(url, html) of every HTML page reached by following links from the home page."""
+    seen, queue = set(), ["/"]
     while queue and len(seen) < limit:
         url = queue.pop(0)
         if url in seen:
@@ -41,9 +46,10 @@ def crawl(client, limit=600):
         response = client.get(url)
         if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
             continue
-        names.add(resolve(urlsplit(url).path).view_name)
+        html = response.content.decode()
+        yield url, html
         parser = Links()
-        parser.feed(response.content.decode())
+        parser.feed(html)
         for href in parser.hrefs:
             href = urldefrag(href)[0]
             parts = urlsplit(href)
@@ -57,7 +63,6 @@ def crawl(client, limit=600):
             key = parts.path if not parts.query else f"{parts.path}?{parts.query}"
             if key not in seen and not any(s.startswith(parts.path + "?") for s in seen if parts.query):
                 queue.append(key)
-    return names
 
 
 @pytest.mark.django_db
