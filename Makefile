@@ -22,9 +22,12 @@ install: system-deps $(VENV)/.installed messages
 system-deps:
 	@command -v msgfmt >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; }
 
-# Debian's Chromium for the browser tests (never a downloaded browser build).
+# Debian's Chromium for the browser tests (never a downloaded browser build), and axe-core (npm registry, MPL-2.0)
+# that the accessibility tests run inside it.
+AXE_VERSION := 4.14.1
 browser-deps:
 	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@test -f tests/e2e/node_modules/axe-core/axe.min.js || npm install --no-save --no-package-lock --silent --prefix tests/e2e axe-core@$(AXE_VERSION)
 
 messages: $(VENV)/.installed
 	cd src/guichet && GUICHET_DEBUG=1 $(CURDIR)/$(PY) -m guichet compilemessages -v0

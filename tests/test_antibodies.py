@@ -217,3 +217,45 @@ def test_owner_links_an_assessment_to_their_programme(client):
     assert "Lead panel" not in client.get("/programmes/AB-9/").content.decode()
     client.post(f"/antibodies/{assessment.pk}/", {"programme": ""})
     assert Assessment.objects.get().programme == programme  # not theirs: nothing changes (and 404)
+
+
+def visible_text(html: str) -> str:
+    """What a reader sees: text nodes and tooltips, not classes or ids."""
+    from html.parser import HTMLParser
+
+    class Text(HTMLParser):
+        parts: list[str] = []
+
+        def handle_data(self, data):
+            self.parts.append(data)
+
+        def handle_starttag(self, tag, attrs):
+            self.parts.extend(v for k, v in attrs if k in ("title", "aria-label") and v)
+
+    parser = Text()
+    parser.parts = []
+    parser.feed(html)
+    return " ".join(parser.parts)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language, words, codes", [
+    ("fr", ["Désamidation", "Isomérisation", "Longueur totale des CDR", "Charpente", "anticorps thérapeutiques"],
+     ["deamidation", "isomerization", "total_cdr_length", "fv_charge_asymmetry", "fmwk", ">green<", ">amber<",
+      "shared/data", "guichet.antibodies"]),
+    ("en", ["Deamidation", "Isomerization", "Total CDR length", "Framework", "approved therapeutic antibodies"],
+     ["total_cdr_length", "fv_charge_asymmetry", "fmwk", ">green<", ">amber<", "shared/data", "guichet.antibodies"]),
+])
+def test_the_report_page_shows_labels_not_codes(client, language, words, codes):
+    from guichet.accounts.models import User
+
+    client.force_login(User.objects.create_user("reader@example.org", "x", language=language))
+    client.post("/i18n/setlang/", {"language": language, "next": "/"})
+    fasta = f">trastuzumab_VH\n{TRASTUZUMAB_VH}\n>trastuzumab_VL\n{TRASTUZUMAB_VL}\n"
+    client.post("/antibodies/", {"title": "Batch", "text": fasta, "cdr_scheme": "imgt"})
+    from guichet.antibodies.models import Assessment
+
+    page = client.get(f"/antibodies/{Assessment.objects.get().pk}/").content.decode()
+    assert all(w in page for w in words), [w for w in words if w not in page]
+    visible = visible_text(page.split("<main", 1)[1])
+    assert [c for c in codes if c.strip("<>") in visible.split() or c in visible] == []

@@ -217,3 +217,15 @@ def test_partnerships_and_startups_api_scoped_to_the_caller(world, client):
     raw = api_token_create(actor=founder, name="t")[1]
     assert [s["organization"] for s in client.get("/api/v1/startups",
                                                   HTTP_AUTHORIZATION=f"Bearer {raw}").json()] == ["s2"]
+
+
+@pytest.mark.django_db
+def test_targets_are_labelled_in_the_page_language_and_their_source_cited_once(client, staff):
+    client.force_login(staff)
+    french = client.get("/impact/").content.decode()
+    assert "Emplois directs" in french and "Direct jobs" not in french
+    assert french.count("Communiqué de presse du 16 mai 2023") == 1
+    assert "Situation au" in french
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = client.get("/impact/").content.decode()
+    assert "Direct jobs" in english and "Emplois directs" not in english

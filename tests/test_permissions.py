@@ -38,6 +38,7 @@ MATRIX = {
     "accounts:token_revoke": {"anonymous": LOGIN, **{r: 405 for r in ROLES[1:]}},
     "accounts:token_rotate": {"anonymous": LOGIN, **{r: 405 for r in ROLES[1:]}},
     "audit": STAFF,
+    "accessibility": OPEN,
     "set_language": {r: 302 for r in ROLES},
     "admin:index": {"anonymous": LOGIN, "member": LOGIN, "manager": LOGIN, "staff": 200, "admin": 200},
     "api-1:api-root": {r: 404 for r in ROLES},

@@ -10,6 +10,8 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import cm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from . import labels
+
 BAND = {"green": colors.HexColor("#e3f4e8"), "amber": colors.HexColor("#fff3d6"), "red": colors.HexColor("#fdecec")}
 
 
@@ -32,7 +34,8 @@ def pdf(assessment, provenance: str) -> bytes:
         for label, chain in (("VH", item["heavy"]), ("VL", item["light"])):
             if not chain:
                 continue
-            story.append(Paragraph(f"{label} ({chain['chain_type'] or '?'})", styles["Heading3"]))
+            story.append(Paragraph(f"{label} ({labels.label(labels.CHAINS, chain['chain_type']) or '?'})",
+                                   styles["Heading3"]))
             if chain["errors"]:
                 story.append(Paragraph("; ".join(chain["errors"]), styles["Normal"]))
                 continue
@@ -45,14 +48,16 @@ def pdf(assessment, provenance: str) -> bytes:
                       Paragraph("CDR1 " + chain["cdrs"]["cdr1"] + " · CDR2 " + chain["cdrs"]["cdr2"] + " · CDR3 "
                                 + chain["cdrs"]["cdr3"], styles["Normal"])]
             rows = [[_("Liability"), _("Motif"), _("Position"), _("Region")]] + [
-                [x["kind"], x["motif"], str(x["position"]), x["region"]] for x in chain["liabilities"]]
+                [labels.label(labels.LIABILITIES, x["kind"]), x["motif"], str(x["position"]),
+                 labels.label(labels.REGIONS, x["region"])] for x in chain["liabilities"]]
             if len(rows) > 1:
                 story.append(_table(rows, [5 * cm, 3 * cm, 3 * cm, 4 * cm]))
         if item["developability"]:
-            rows = [[_("Developability (sequence-based estimates)"), _("Value"), "%", "band"]]
+            rows = [[_("Developability (sequence-based estimates)"), _("Value"), _("Percentile"), _("Band")]]
             styles_rows = []
             for i, (metric, v) in enumerate(item["developability"].items(), start=1):
-                rows.append([metric, str(v["value"]), str(v["percentile"]), v["band"]])
+                rows.append([labels.label(labels.METRICS, metric), str(v["value"]), str(v["percentile"]),
+                             labels.label(labels.BANDS, v["band"])])
                 styles_rows.append(("BACKGROUND", (3, i), (3, i), BAND.get(v["band"], colors.white)))
             table = _table(rows, [7 * cm, 3 * cm, 3 * cm, 2.5 * cm])
             table.setStyle(TableStyle(styles_rows))

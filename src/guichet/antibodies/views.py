@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from guichet.accounts.models import Membership
 
-from . import engine
+from . import engine, labels
 from .models import Assessment
 from .permissions import assessments_visible_to
 
@@ -66,15 +66,29 @@ def _get(request, pk) -> Assessment:
     return assessment
 
 
-def _segments(chain: dict) -> list[tuple[str, str]]:
-    """The sequence cut into runs of one region, for the aligned display."""
+def _segments(chain: dict) -> list[tuple[str, str, str]]:
+    """The sequence cut into runs of one region (residues, region code, region label), for the aligned display."""
     out = []
     for residue, region in zip(chain["sequence"], chain["regions"], strict=False):
         if out and out[-1][1] == region:
-            out[-1] = (out[-1][0] + residue, region)
+            out[-1] = (out[-1][0] + residue, region, out[-1][2])
         else:
-            out.append((residue, region))
+            out.append((residue, region, labels.label(labels.REGIONS, region)))
     return out
+
+
+def _readable(item: dict) -> dict:
+    """The report item with a translated label beside each code shown on the page."""
+    for chain in (item.get("heavy"), item.get("light")):
+        if chain:
+            chain["chain_type_label"] = labels.label(labels.CHAINS, chain.get("chain_type"))
+            for x in chain.get("liabilities", []):
+                x["kind_label"] = labels.label(labels.LIABILITIES, x["kind"])
+                x["region_label"] = labels.label(labels.REGIONS, x["region"])
+    item["developability_rows"] = [
+        {"code": metric, "label": labels.label(labels.METRICS, metric), "band_label": labels.label(labels.BANDS, v["band"]),
+         **v} for metric, v in (item.get("developability") or {}).items()]
+    return item
 
 
 @login_required
@@ -82,6 +96,7 @@ def detail(request, pk):
     assessment = _get(request, pk)
     antibodies = []
     for item in assessment.result:
+        item = _readable(item)
         chains = []
         for label, key, chain in (("VH", "heavy", item["heavy"]), ("VL", "light", item["light"])):
             if chain:
@@ -96,7 +111,7 @@ def detail(request, pk):
         messages.success(request, _("Link saved."))
         return redirect("antibodies:detail", assessment.pk)
     return render(request, "antibodies/detail.html", {
-        "a": assessment, "antibodies": antibodies, "provenance": engine.reference().get("provenance", ""),
+        "a": assessment, "antibodies": antibodies, "provenance": labels.provenance(engine.reference()),
         "programmes": programmes_visible_to(request.user).filter(owner__memberships__user=request.user)
         if assessment.owner_id == request.user.pk else []})
 
@@ -107,7 +122,7 @@ def export(request, pk, fmt):
     if fmt == "pdf":
         from .report import pdf
 
-        response = HttpResponse(pdf(assessment, engine.reference().get("provenance", "")),
+        response = HttpResponse(pdf(assessment, labels.provenance(engine.reference())),
                                 content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="assessment-{assessment.pk}.pdf"'
         return response

@@ -24,6 +24,7 @@ urlpatterns = [
     path("antibodies/", include("guichet.antibodies.urls")),
     path("accounts/", include("guichet.accounts.urls")),
     path("staff/audit/", core_views.audit_log, name="audit"),
+    path("accessibility/", core_views.accessibility, name="accessibility"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -40,3 +40,8 @@ def audit_log(request):
         events = events.filter(action__startswith=action)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(request, "core/audit.html", {"page": page, "entity": entity, "actor": actor, "action": action})
+
+
+def accessibility(request):
+    """The accessibility statement (déclaration d'accessibilité) required of public bodies by the RGAA."""
+    return render(request, "core/accessibility.html")

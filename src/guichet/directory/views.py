@@ -77,7 +77,8 @@ def import_upload(request):
         if not issues:
             batch = services.import_batch_create(actor=request.user, filename=upload.name, payload=payload)
             return redirect("directory:import_preview", batch.pk)
-    return render(request, "directory/import_upload.html", {"form": form, "issues": issues})
+    recent = ImportBatch.objects.select_related("created_by").defer("payload")[:20]
+    return render(request, "directory/import_upload.html", {"form": form, "issues": issues, "recent": recent})
 
 
 def import_preview(request, pk):

@@ -5,4 +5,4 @@ from .models import Target
 
 @admin.register(Target)
 class TargetAdmin(admin.ModelAdmin):
-    list_display = ("label", "value", "year", "key")
+    list_display = ("label", "label_en", "value", "year", "key")

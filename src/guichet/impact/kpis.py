@@ -204,7 +204,8 @@ def compute(*, as_of: date | None = None, start: date | None = None, end: date |
     s["programmes_by_area_stage"] = by_area
     v["economic_impact"] = v["funds_raised_total"] + v["partnerships_value_total"] + all_revenue
     targets = {t.key: t for t in Target.objects.all()}
-    report.series["targets"] = {k: {"label": t.label, "value": t.value, "year": t.year, "source": t.source}
+    report.series["targets"] = {k: {"label": t.display_label, "value": t.value, "year": t.year, "source": t.source,
+                                    "reference": t.reference}
                                 for k, t in targets.items()}
     if "startups_2030" in targets and cumulative:
         first_year, target = cumulative[0][0], targets["startups_2030"]

@@ -57,9 +57,12 @@ def dashboard(request):
     _staff(request)
     dates = _dates(request)
     rep = kpis.compute(**dates)
+    targets = sorted(rep.series["targets"].items(), key=lambda kv: (kv[1]["year"], kv[0]))
+    # Several targets cite one document: it is shown once, under the table.
+    references = list(dict.fromkeys(t["reference"] for _k, t in targets if t.get("reference")))
     return render(request, "impact/dashboard.html", {
         "rep": rep, "rows": kpis.as_rows(rep), "charts": [(c.title, c.svg()) for c in build_charts(rep)],
-        "targets": sorted(rep.series["targets"].items(), key=lambda kv: (kv[1]["year"], kv[0])), **dates})
+        "targets": targets, "references": references, **dates})
 
 
 def public_summary(request):

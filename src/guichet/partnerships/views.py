@@ -40,8 +40,8 @@ def board(request):
         qs = qs.filter(Q(parties__memberships__user=request.user)).distinct()
     columns = {s: [] for s in Stage.values}
     for p in qs:
-        if p.stage:
-            columns[p.stage].append(p)
+        # A partnership recorded without a stage yet is a lead: it must not vanish from the board.
+        columns[p.stage or Stage.LEAD].append(p)
     form = PartnershipForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -1,4 +1,7 @@
+import functools
+
 from django import template
+from django.apps import apps
 from django.urls import reverse
 
 register = template.Library()
@@ -45,3 +48,23 @@ def unit_label(unit: str) -> str:
     from guichet.platforms.models import ServiceUnit
 
     return dict(ServiceUnit.choices).get(unit, unit)
+
+
+@functools.cache
+def _choice_labels() -> dict:
+    """(field name, code) → label, for every field with choices in every model: how the audit log reads a code."""
+    labels = {}
+    for model in apps.get_models():
+        for field in model._meta.get_fields():
+            for code, label in getattr(field, "choices", None) or []:
+                if isinstance(code, str):
+                    labels.setdefault((field.name, code), label)
+    return labels
+
+
+@register.filter
+def audit_value(value, field: str):
+    """A recorded value as a reader knows it: a choice code becomes its label; anything else is shown as stored."""
+    if isinstance(value, str):
+        return _choice_labels().get((field, value), value)
+    return value

@@ -1,0 +1,133 @@
+"""Accessibility in Chromium, on the demo: every page each role reaches from the menu passes axe-core with no
+serious or critical violation and does not scroll sideways at phone width; booking a slot and submitting a need
+work with the keyboard alone."""
+
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from django.core.management import call_command
+
+from guichet.bookings.models import Booking
+from guichet.desk.models import Request
+
+from .test_booking_journey import next_week_monday
+from .test_booking_journey import platform  # noqa: F401 (fixture)
+from .test_desk_journey import login
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+AXE = Path(__file__).with_name("node_modules") / "axe-core" / "axe.min.js"
+DEMO_PASSWORD = "guichet-demo-2026"
+SKIP = re.compile(r"^/(api|admin|i18n|static|media)/|\.(csv|xlsx|json|pdf|ics)$|/logout|/desk/r/|/confirm/")
+RUN_AXE = """async () => {
+  const result = await axe.run(document, {resultTypes: ["violations"]});
+  return result.violations.filter(v => v.impact === "serious" || v.impact === "critical")
+    .map(v => v.id + " (" + v.impact + "): " + v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(" | "));
+}"""
+
+
+@pytest.fixture
+def demo(transactional_db):
+    call_command("loaddemo", verbosity=0)
+
+
+def pages_of(page, base, limit):
+    """Follow links from the home page, one page per URL shape (every instrument calendar is the same page)."""
+    seen, shapes, queue = set(), set(), ["/"]
+    while queue and len(seen) < limit:
+        path = queue.pop(0)
+        shape = re.sub(r"\d+", "N", urlsplit(path).path)
+        if path in seen or shape in shapes:
+            continue
+        seen.add(path)
+        shapes.add(shape)
+        response = page.goto(base + path)
+        if response is None or response.status != 200 or "text/html" not in response.headers.get("content-type", ""):
+            continue
+        yield path
+        for href in page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))"):
+            href = href.split("#")[0]
+            if href.startswith("/") and not SKIP.search(urlsplit(href).path) and href not in seen:
+                queue.append(href)
+
+
+@pytest.mark.parametrize("role, language", [
+    ("anonymous", "fr"), ("anonymous", "en"), ("member@demo.guichet.example", "fr"),
+    ("manager@demo.guichet.example", "fr"), ("founder@demo.guichet.example", "en"),
+    ("staff@demo.guichet.example", "fr"), ("staff@demo.guichet.example", "en"),
+])
+def test_every_page_passes_axe_and_fits_a_phone(browser, live_server, demo, role, language):
+    if not AXE.exists():
+        pytest.fail(f"axe-core is required at {AXE} (make test installs it from the npm registry)")
+    axe = AXE.read_text()
+    context = browser.new_context(locale="fr-FR", viewport={"width": 390, "height": 844}, bypass_csp=True)
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    page.goto(live_server.url + "/")
+    if language == "en":
+        page.click("button[name=language][value=en]")
+        page.wait_for_selector("html[lang=en]")
+    if role != "anonymous":
+        page.goto(live_server.url + "/accounts/login/")
+        page.fill("#id_username", role)
+        page.fill("#id_password", DEMO_PASSWORD)
+        page.click("main button[type=submit]")
+        page.wait_for_url(live_server.url + "/")
+    problems, count = {}, 0
+    for path in pages_of(page, live_server.url, limit=35):
+        count += 1
+        width = page.evaluate("document.documentElement.scrollWidth")
+        page.evaluate(axe)
+        found = page.evaluate(RUN_AXE)
+        if width > 391:
+            found.append(f"scrolls sideways at 390 px ({width} px wide)")
+        if found:
+            problems[path] = found
+    context.close()
+    assert count >= 10
+    assert problems == {}
+
+
+def tab_to(page, selector, limit=300):
+    """Press Tab until the focused element matches `selector` (fails if the keyboard never gets there)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("(s) => document.activeElement && document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"{selector} cannot be reached with the Tab key")
+
+
+def test_booking_a_slot_with_the_keyboard_alone(browser, live_server, platform):  # noqa: F811
+    monday = next_week_monday()
+    page = login(browser, live_server, "trained@e2e.example")
+    page.goto(f"{live_server.url}/bookings/instruments/cyto.spectral/?week={monday.isoformat()}")
+    tab_to(page, "select[name=duration]")
+    page.keyboard.press("ArrowDown")  # the second duration offered
+    tab_to(page, "button.slot.free")
+    chosen = page.evaluate("document.activeElement.value")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".messages li.success")
+    booking = Booking.objects.get()
+    assert booking.start.isoformat()[:16] == chosen[:16] or booking.start.astimezone().isoformat()[:16] == chosen[:16]
+    assert booking.end > booking.start
+
+
+def test_submitting_a_need_with_the_keyboard_alone(browser, live_server, transactional_db):
+    from guichet.accounts.models import Role
+
+    from ..conftest import make_user
+
+    make_user("keyboard@e2e.example", Role.MEMBER)
+    page = login(browser, live_server, "keyboard@e2e.example")
+    tab_to(page, "#site-nav .menu-button[aria-controls=menu-desk]")
+    page.keyboard.press("Enter")
+    tab_to(page, "#menu-desk a[href='/desk/']")
+    page.keyboard.press("Enter")
+    page.wait_for_url(live_server.url + "/desk/")
+    tab_to(page, "#id_text")
+    page.keyboard.type("Nous cherchons une plateforme de cytométrie en flux pour trier des lymphocytes T")
+    tab_to(page, "main form button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".messages li.success")
+    assert Request.objects.get().text.startswith("Nous cherchons une plateforme de cytométrie")
