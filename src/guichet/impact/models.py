@@ -1,5 +1,9 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from guichet.core import bounds
+from guichet.core.fields import TolerantDecimalField
 
 
 class Target(models.Model):
@@ -7,12 +11,21 @@ class Target(models.Model):
 
     key = models.SlugField(_("key"), max_length=40, unique=True)
     label = models.CharField(_("label"), max_length=200)
-    value = models.DecimalField(_("value"), max_digits=16, decimal_places=2)
-    year = models.PositiveIntegerField(_("by the end of"))
+    value = TolerantDecimalField(_("value"), max_digits=16, decimal_places=2, validators=[
+        MinValueValidator(0), MaxValueValidator(bounds.MAX_TARGET_VALUE)])
+    year = models.PositiveIntegerField(_("by the end of"), validators=[
+        MinValueValidator(bounds.EARLIEST_TARGET_YEAR), MaxValueValidator(bounds.LATEST_TARGET_YEAR)])
     source = models.TextField(_("source and interpretation"), blank=True)
 
     class Meta:
         ordering = ["year", "key"]
+        constraints = [
+            models.CheckConstraint(condition=bounds.amount_in_bounds("value", bounds.MAX_TARGET_VALUE),
+                                   name="target_value_in_bounds"),
+            models.CheckConstraint(condition=models.Q(year__gte=bounds.EARLIEST_TARGET_YEAR,
+                                                      year__lte=bounds.LATEST_TARGET_YEAR),
+                                   name="target_year_in_bounds"),
+        ]
         verbose_name = _("target")
         verbose_name_plural = _("targets")
 

@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from guichet.core import bounds
 from guichet.core.audit import audit_record
 
 SHEETS = {
@@ -97,7 +98,7 @@ def import_pipelines(*, actor, data: bytes) -> dict[str, int]:
     errors: list[RowError] = []
     orgs = {o.key: o for o in Organization.objects.all().only("id", "key", "kind", "name")}
 
-    def get(sheet, n, row, field, kind="text", choices=None, required=True):
+    def get(sheet, n, row, field, kind="text", choices=None, required=True, maximum=None):
         value = row.get(field)
         if value in (None, ""):
             if required:
@@ -105,21 +106,37 @@ def import_pipelines(*, actor, data: bytes) -> dict[str, int]:
             return None
         try:
             if kind == "date":
-                return value.date() if isinstance(value, datetime) else (
+                day = value.date() if isinstance(value, datetime) else (
                     value if isinstance(value, date) else date.fromisoformat(str(value).strip()))
+                message = bounds.date_error(day)
+                if message:
+                    errors.append(RowError(sheet, n, field, message))
+                    return None
+                return day
             if kind == "decimal":
                 amount = Decimal(str(value))
-                if amount < 0:
+                if not amount.is_finite():
                     raise InvalidOperation
+                message = bounds.amount_error(amount, maximum)
+                if message:
+                    errors.append(RowError(sheet, n, field, message))
+                    return None
                 return amount
             if kind == "int":
-                return int(value)
+                if isinstance(value, float) and not value.is_integer():
+                    raise ValueError
+                number = int(value)
+                message = bounds.count_error(number, maximum)
+                if message:
+                    errors.append(RowError(sheet, n, field, message))
+                    return None
+                return number
             if kind == "org":
                 key = str(value).strip()
                 if key not in orgs:
                     raise KeyError(key)
                 return orgs[key]
-        except (ValueError, InvalidOperation):
+        except (ValueError, InvalidOperation, OverflowError):
             errors.append(RowError(sheet, n, field, _("“%(value)s” is not valid here.") % {"value": value}))
             return None
         except KeyError:
@@ -145,12 +162,14 @@ def import_pipelines(*, actor, data: bytes) -> dict[str, int]:
         if org and org.key not in startup_orgs and not Startup.objects.filter(organization=org).exists():
             errors.append(RowError("funding_rounds", n, "organization", _("Not a start-up of the programme.")))
         plan["funding_rounds"].append((org, get("funding_rounds", n, row, "on", "date"),
-                                       get("funding_rounds", n, row, "amount_eur", "decimal"),
+                                       get("funding_rounds", n, row, "amount_eur", "decimal",
+                                           maximum=bounds.MAX_FUNDING_ROUND_EUR),
                                        get("funding_rounds", n, row, "kind", required=False) or "",
                                        get("funding_rounds", n, row, "investors", required=False) or ""))
     for n, row in sheets.get("headcounts", []):
         plan["headcounts"].append((get("headcounts", n, row, "organization", "org"),
-                                   get("headcounts", n, row, "on", "date"), get("headcounts", n, row, "headcount", "int")))
+                                   get("headcounts", n, row, "on", "date"), get("headcounts", n, row, "headcount", "int",
+                                                                          maximum=bounds.MAX_HEADCOUNT)))
     titles = set()
     for n, row in sheets.get("partnerships", []):
         parties = [p.strip() for p in str(row.get("parties") or "").split(";") if p.strip()]
@@ -163,7 +182,8 @@ def import_pipelines(*, actor, data: bytes) -> dict[str, int]:
         title = get("partnerships", n, row, "title")
         titles.add(title)
         plan["partnerships"].append((title, get("partnerships", n, row, "type", choices=PartnershipType.values),
-                                     get("partnerships", n, row, "value_eur", "decimal", required=False) or Decimal(0),
+                                     get("partnerships", n, row, "value_eur", "decimal", required=False,
+                                         maximum=bounds.MAX_PARTNERSHIP_VALUE_EUR) or Decimal(0),
                                      [orgs[p] for p in parties if p in orgs]))
     for n, row in sheets.get("partnership_stages", []):
         title = get("partnership_stages", n, row, "title")

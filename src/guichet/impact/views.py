@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -57,7 +58,9 @@ def dashboard(request):
     _staff(request)
     dates = _dates(request)
     rep = kpis.compute(**dates)
-    return render(request, "impact/dashboard.html", {
+    out_of_bounds = [{**row, "url": reverse("admin:{}_{}_change".format(*row["admin"][:2]), args=[row["admin"][2]])}
+                     for row in kpis.out_of_bounds()]
+    return render(request, "impact/dashboard.html", {"out_of_bounds": out_of_bounds,
         "rep": rep, "rows": kpis.as_rows(rep), "charts": [(c.title, c.svg()) for c in build_charts(rep)],
         "targets": sorted(rep.series["targets"].items(), key=lambda kv: (kv[1]["year"], kv[0])), **dates})
 

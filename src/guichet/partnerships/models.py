@@ -1,7 +1,11 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from guichet.core import bounds
+from guichet.core.fields import TolerantDecimalField
 
 PUBLIC_KINDS = ("research_lab", "hospital", "training", "public_authority")
 PRIVATE_KINDS = ("company", "startup", "investor")
@@ -37,7 +41,8 @@ class Partnership(models.Model):
     type = models.CharField(_("type"), max_length=20, choices=PartnershipType.choices)
     parties = models.ManyToManyField("directory.Organization", related_name="partnerships",
                                      verbose_name=_("parties"))
-    value_eur = models.DecimalField(_("value (EUR)"), max_digits=14, decimal_places=2, default=0)
+    value_eur = TolerantDecimalField(_("value (EUR)"), max_digits=14, decimal_places=2, default=0, validators=[
+        MinValueValidator(0), MaxValueValidator(bounds.MAX_PARTNERSHIP_VALUE_EUR)])
     description = models.TextField(_("description"), blank=True, max_length=5000)
     contacts = models.ManyToManyField("directory.Person", blank=True, related_name="partnerships",
                                       verbose_name=_("contacts"))
@@ -49,6 +54,9 @@ class Partnership(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [models.CheckConstraint(
+            condition=bounds.amount_in_bounds("value_eur", bounds.MAX_PARTNERSHIP_VALUE_EUR),
+            name="partnership_value_in_bounds")]
         verbose_name = _("partnership")
         verbose_name_plural = _("partnerships")
 
@@ -73,11 +81,13 @@ class Partnership(models.Model):
 class PartnershipStageChange(models.Model):
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="stage_changes")
     stage = models.CharField(_("stage"), max_length=12, choices=Stage.choices)
-    on = models.DateField(_("date"))
+    on = models.DateField(_("date"), validators=[bounds.past_date_validator])
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         ordering = ["on", "id"]
+        constraints = [models.CheckConstraint(condition=bounds.date_in_bounds("on"),
+                                              name="partnership_stage_date_in_bounds")]
 
     def __str__(self):
         return f"{self.partnership_id} {self.stage} {self.on}"

@@ -2,6 +2,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from guichet.core import bounds
 from guichet.core.audit import audit_record
 
 from .models import Partnership, PartnershipDocument, PartnershipStageChange
@@ -18,6 +19,11 @@ def partnership_create(*, actor, title, type, parties, value_eur, stage, on=None
     """Staff, or a member for a partnership their own organization is party to."""
     if not can_record_partnership(actor):
         raise PartnershipError(_("Log in as a member of the network to record a partnership."))
+    message = bounds.amount_error(value_eur, bounds.MAX_PARTNERSHIP_VALUE_EUR)
+    if message:
+        raise PartnershipError(message, "value_eur")
+    if on is not None and (message := bounds.date_error(on)):
+        raise PartnershipError(message, "on")
     parties = list(parties)
     if len(parties) < 2:
         raise PartnershipError(_("A partnership has at least two parties."), "parties")
@@ -39,6 +45,8 @@ def partnership_move(*, actor, partnership, stage, on=None) -> None:
     """A new stage, dated: the history is kept, never overwritten."""
     if not can_see_partnership(actor, partnership) or not can_record_partnership(actor):
         raise PartnershipError(_("You cannot change this partnership."))
+    if on is not None and (message := bounds.date_error(on)):
+        raise PartnershipError(message, "on")
     with transaction.atomic(durable=True):
         before = partnership.stage
         PartnershipStageChange.objects.create(partnership=partnership, stage=stage, on=on or timezone.localdate(),

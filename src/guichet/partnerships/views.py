@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from guichet.core import bounds
 from guichet.directory.models import Organization
 
 from . import services
@@ -18,10 +19,12 @@ class PartnershipForm(forms.Form):
     title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
     type = forms.ChoiceField(label=gettext_lazy("Type"), choices=PartnershipType.choices)
     parties = forms.CharField(label=gettext_lazy("Parties (directory keys, separated by ;)"), max_length=1000)
-    value_eur = forms.DecimalField(label=gettext_lazy("Value (EUR)"), min_value=0, max_digits=14, decimal_places=2,
+    value_eur = forms.DecimalField(label=gettext_lazy("Value (EUR)"), min_value=0,
+                                   max_value=bounds.MAX_PARTNERSHIP_VALUE_EUR, max_digits=14, decimal_places=2,
                                    initial=0)
     stage = forms.ChoiceField(label=gettext_lazy("Stage"), choices=Stage.choices)
-    on = forms.DateField(label=gettext_lazy("Date of the stage"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(label=gettext_lazy("Date of the stage"), validators=[bounds.past_date_validator],
+                         widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean_parties(self):
         keys = [k.strip() for k in self.cleaned_data["parties"].split(";") if k.strip()]
