@@ -30,7 +30,12 @@ class AssessForm(forms.Form):
         if upload:
             if upload.size > 2 * 1024 * 1024:
                 raise forms.ValidationError({"file": _("The file is larger than %(mb)s MB.") % {"mb": 2}})
-            data["text"] = upload.read().decode("utf-8", errors="replace")
+            try:
+                data["text"] = upload.read().decode("utf-8")
+            except UnicodeDecodeError:
+                data["text"] = ""
+            if not data["text"] or "\x00" in data["text"]:
+                raise forms.ValidationError({"file": _("This file is not text: give a FASTA or CSV file.")})
         if not (data.get("text") or "").strip():
             raise forms.ValidationError({"text": _("Paste sequences or choose a file.")})
         return data

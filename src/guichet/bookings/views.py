@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from guichet.accounts.models import User
+from guichet.core import params
 from guichet.core.workdays import PARIS
 from guichet.directory.models import Organization
 from guichet.directory.selectors import valid_key_or_404
@@ -30,10 +31,8 @@ def _instrument(key) -> Instrument:
 
 
 def _week(request) -> date:
-    try:
-        day = date.fromisoformat(request.GET.get("week", ""))
-    except ValueError:
-        day = timezone.localdate()
+    """The Monday of the week asked for (this week by default); a bad or out-of-bounds date is a 400."""
+    day = params.day_param(request.GET, "week", label=_("week")) or timezone.localdate()
     return selectors.week_start(day)
 
 
@@ -283,13 +282,12 @@ def order_detail(request, pk):
 # --- statements and usage -----------------------------------------------------------------------------
 
 def _month(request) -> tuple[int, int]:
-    try:
-        year, month = (int(x) for x in request.GET.get("month", "").split("-"))
-        date(year, month, 1)
-    except ValueError:
-        today = timezone.localdate()
-        year, month = today.year, today.month
-    return year, month
+    """The month asked for (this month by default); a bad or out-of-bounds month is a 400."""
+    asked = params.month_param(request.GET, "month", label=_("month"))
+    if asked:
+        return asked
+    today = timezone.localdate()
+    return today.year, today.month
 
 
 def _statement_scope(request):

@@ -40,3 +40,11 @@ def audit_log(request):
         events = events.filter(action__startswith=action)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(request, "core/audit.html", {"page": page, "entity": entity, "actor": actor, "action": action})
+
+
+def bad_request(request, exception=None):
+    """The 400 page: says which parameter is wrong when Guichet knows (core.params), nothing internal else."""
+    from .params import BadParameter
+
+    message = exception.message if isinstance(exception, BadParameter) else ""
+    return render(request, "400.html", {"message": message}, status=400)
