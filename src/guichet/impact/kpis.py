@@ -77,7 +77,7 @@ def funds_raised(start: date | None, end: date) -> Decimal:
 
 
 def signed_partnerships(as_of: date) -> list[dict]:
-    """Partnerships signed on or before the date: first signature date, value, public-private flag.
+    """Confirmed partnerships signed on or before the date: first signature date, value, public-private flag.
 
     One aggregate query: the database finds each partnership's first signature and whether its parties
     include a public and a private organization.
@@ -88,6 +88,7 @@ def signed_partnerships(as_of: date) -> list[dict]:
 
     parties = Partnership.parties.through.objects.filter(partnership_id=OuterRef("pk"))
     rows = (Partnership.objects
+            .filter(confirmed_at__isnull=False)  # a member's record counts once the other parties confirm it
             .filter(bounds.amount_in_bounds("value_eur", bounds.MAX_PARTNERSHIP_VALUE_EUR),
                     stage_changes__stage__in=SIGNED_STAGES, stage_changes__on__lte=as_of,
                     stage_changes__on__gte=bounds.EARLIEST_DATE)
@@ -239,7 +240,8 @@ def _funnel(as_of: date) -> list[tuple[str, int]]:
     rank = Case(*[When(stage=s, then=Value(i)) for i, s in enumerate(order)],
                 When(stage__in=[Stage.ACTIVE, Stage.COMPLETED], then=Value(3)), default=Value(-1),
                 output_field=IntegerField())
-    furthest = Counter(PartnershipStageChange.objects.filter(bounds.date_in_bounds("on"), on__lte=as_of)
+    furthest = Counter(PartnershipStageChange.objects.filter(bounds.date_in_bounds("on"), on__lte=as_of,
+                                                             partnership__confirmed_at__isnull=False)
                        .values("partnership")
                        .annotate(furthest=Max(rank)).values_list("furthest", flat=True))
     return [(stage.value, sum(n for f, n in furthest.items() if f >= i)) for i, stage in enumerate(order)]

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guichet.core import bounds
@@ -227,7 +228,10 @@ def import_pipelines(*, actor, data: bytes) -> dict[str, int]:
             counts["headcounts"] += created
         for title, type_, value, parties in plan["partnerships"]:
             partnership, created = Partnership.objects.get_or_create(
-                title=title, defaults={"type": type_, "value_eur": value, "created_by": actor})
+                title=title, defaults={"type": type_, "value_eur": value, "created_by": actor,
+                                       # staff's import: the records stand confirmed
+                                       "confirmed_at": timezone.now(),
+                                       "confirmed_by": actor if getattr(actor, "is_authenticated", False) else None})
             partnership.parties.add(*parties)
             counts["partnerships"] += created
         for title, stage, on in plan["partnership_stages"]:

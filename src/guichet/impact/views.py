@@ -71,7 +71,12 @@ def dashboard(request):
     rep = kpis.compute(**dates)
     out_of_bounds = [{**row, "url": reverse("admin:{}_{}_change".format(*row["admin"][:2]), args=[row["admin"][2]])}
                      for row in kpis.out_of_bounds()]
-    return render(request, "impact/dashboard.html", {"out_of_bounds": out_of_bounds,
+    from guichet.core import bounds
+    from guichet.partnerships.selectors import to_check
+
+    return render(request, "impact/dashboard.html", {
+        "out_of_bounds": out_of_bounds, "partnerships_to_check": to_check()[:50],
+        "outlier_threshold": bounds.PARTNERSHIP_VALUE_OUTLIER_EUR,
         "rep": rep, "rows": kpis.as_rows(rep), "charts": [(c.title, c.svg()) for c in build_charts(rep)],
         "targets": sorted(rep.series["targets"].items(), key=lambda kv: (kv[1]["year"], kv[0])), **dates,
         "period_error": period_error, "typed": request.GET}, status=status)

@@ -32,6 +32,16 @@ class Stage(models.TextChoices):
 
 
 SIGNED_STAGES = (Stage.SIGNED, Stage.ACTIVE, Stage.COMPLETED)
+# The order a partnership moves in. From each stage: any later stage of the order (an NDA is not always
+# signed, so a stage may be skipped), or lost while it is still open; completed and lost are final.
+STAGE_ORDER = (Stage.LEAD, Stage.NDA, Stage.NEGOTIATION, Stage.SIGNED, Stage.ACTIVE, Stage.COMPLETED)
+FINAL_STAGES = (Stage.COMPLETED, Stage.LOST)
+TRANSITIONS = {
+    stage: tuple(STAGE_ORDER[index + 1:]) + ((Stage.LOST,) if stage not in FINAL_STAGES else ())
+    for index, stage in enumerate(STAGE_ORDER)
+} | {Stage.LOST: ()}
+# A new partnership may be recorded at any stage it has reached (most are recorded once signed), not lost.
+FIRST_STAGES = STAGE_ORDER
 
 
 class Partnership(models.Model):
@@ -51,6 +61,11 @@ class Partnership(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    # Counts in the figures only once confirmed: by a contact of each other party, or by staff (issue 9:
+    # one member's record counted at once, whatever organizations and value it named).
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+", verbose_name=_("confirmed by"))
 
     class Meta:
         ordering = ["-created_at"]
@@ -73,6 +88,14 @@ class Partnership(models.Model):
         return self.stage_on()
 
     @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+    @property
+    def is_outlier(self) -> bool:
+        return self.value_eur > bounds.PARTNERSHIP_VALUE_OUTLIER_EUR
+
+    @property
     def is_public_private(self) -> bool:
         kinds = {o.kind for o in self.parties.all()}
         return bool(kinds & set(PUBLIC_KINDS)) and bool(kinds & set(PRIVATE_KINDS))
@@ -91,6 +114,24 @@ class PartnershipStageChange(models.Model):
 
     def __str__(self):
         return f"{self.partnership_id} {self.stage} {self.on}"
+
+
+class PartnershipConfirmation(models.Model):
+    """One party organization confirms the partnership, through one of its contacts (or the member who
+    recorded it, for their own organization)."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="confirmations")
+    organization = models.ForeignKey("directory.Organization", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+        constraints = [models.UniqueConstraint(fields=["partnership", "organization"],
+                                               name="partnership_confirmed_once_per_party")]
+
+    def __str__(self):
+        return f"{self.partnership_id} {self.organization_id}"
 
 
 class PartnershipDocument(models.Model):
