@@ -180,3 +180,6 @@ class OrderStatusChange(models.Model):
 
     def __str__(self):
         return f"{self.order_id}: {self.to_status}"
+
+    def get_to_status_display(self):
+        return dict(ServiceOrder.Status.choices).get(self.to_status, self.to_status)

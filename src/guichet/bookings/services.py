@@ -77,6 +77,29 @@ def check_rules(instrument, start: datetime, end: datetime, now: datetime) -> No
     if local_start.time() < instrument.opens_at or local_end.time() > instrument.closes_at:
         raise BookingError(_("The instrument is open from %(open)s to %(close)s.") % {
             "open": instrument.opens_at.strftime("%H:%M"), "close": instrument.closes_at.strftime("%H:%M")}, "start")
+    check_grid(instrument, local_start, local_end)
+
+
+def _minutes_after_opening(instrument, local: datetime) -> float:
+    opening = datetime.combine(local.date(), instrument.opens_at, local.tzinfo)
+    return (local.replace(tzinfo=None) - opening.replace(tzinfo=None)).total_seconds() / 60
+
+
+def check_grid(instrument, local_start: datetime, local_end: datetime) -> None:
+    """Slots start and end on the instrument's grid (every slot_minutes from opening time, wall clock), the
+    last one may end at closing time: the page offers nothing else, and the API may not either (issue 15:
+    14:07:13-15:03 was accepted by the API)."""
+    step = instrument.slot_minutes or 1
+    start_off, end_off = _minutes_after_opening(instrument, local_start), _minutes_after_opening(instrument,
+                                                                                                   local_end)
+    on_grid_start = start_off == int(start_off) and int(start_off) % step == 0
+    on_grid_end = local_end.time() == instrument.closes_at or (end_off == int(end_off) and int(end_off) % step == 0)
+    if not on_grid_start:
+        raise BookingError(_("Start on a slot of the instrument's grid: every %(n)d minutes from %(open)s.")
+                           % {"n": step, "open": instrument.opens_at.strftime("%H:%M")}, "start")
+    if not on_grid_end:
+        raise BookingError(_("End on a slot of the instrument's grid: every %(n)d minutes from %(open)s.")
+                           % {"n": step, "open": instrument.opens_at.strftime("%H:%M")}, "end")
 
 
 def _insert(booking: Booking) -> Booking:
@@ -228,7 +251,9 @@ def training_revoke(*, actor, training: TrainingAuthorization) -> None:
 
 ORDER_FLOW = {
     # action: (from states, to state, who: "requester" | "manager")
-    "quote": ([ServiceOrder.Status.REQUESTED, ServiceOrder.Status.QUOTED], ServiceOrder.Status.QUOTED, "manager"),
+    # Quoted once: the compare-and-set on "requested" makes a second quote (a double click, a second
+    # manager) fail instead of writing a second "quoted" step over the first quote's lines.
+    "quote": ([ServiceOrder.Status.REQUESTED], ServiceOrder.Status.QUOTED, "manager"),
     "accept": ([ServiceOrder.Status.QUOTED], ServiceOrder.Status.ACCEPTED, "requester"),
     "start": ([ServiceOrder.Status.ACCEPTED], ServiceOrder.Status.IN_PROGRESS, "manager"),
     "deliver": ([ServiceOrder.Status.IN_PROGRESS], ServiceOrder.Status.DELIVERED, "manager"),

@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -119,8 +119,11 @@ def approvals(request):
 @require_POST
 def decide(request, pk):
     booking = get_object_or_404(Booking.objects.select_related("instrument__platform"), pk=pk)
+    decision = request.POST.get("approve")
+    if decision not in ("1", "0"):  # anything else used to count as a refusal, cancelling the booking
+        raise params.BadParameter(_("Choose to approve (1) or refuse (0) the booking."), "approve")
     try:
-        services.booking_decide(actor=request.user, booking=booking, approve=request.POST.get("approve") == "1")
+        services.booking_decide(actor=request.user, booking=booking, approve=decision == "1")
         messages.success(request, _("Decision recorded."))
     except services.NotAllowed as exc:
         raise PermissionDenied(str(exc)) from exc
@@ -256,8 +259,8 @@ def orders(request):
 
 @login_required
 def order_detail(request, pk):
-    order = get_object_or_404(selectors.orders_visible_to(request.user).prefetch_related("quote_lines", "history"),
-                              pk=pk)
+    order = get_object_or_404(selectors.orders_visible_to(request.user).prefetch_related("quote_lines",
+                                                                                          "history__actor"), pk=pk)
     if request.method == "POST":
         action = request.POST.get("action", "")
         lines = None
@@ -275,8 +278,19 @@ def order_detail(request, pk):
                            else _("Quote lines need a positive quantity and a price."))
         return redirect("bookings:order", order.pk)
     manager = permissions.can_manage_platform(request.user, order.service.platform)
-    return render(request, "bookings/order.html", {"order": order, "manager": manager,
-                                                   "is_requester": order.requester_id == request.user.pk})
+    return render(request, "bookings/order.html", {
+        "order": order, "manager": manager, "is_requester": order.requester_id == request.user.pk,
+        "attachment_name": order.attachment.name.rsplit("/", 1)[-1] if order.attachment else ""})
+
+
+@login_required
+def order_attachment(request, pk):
+    """The order's attachment, to those who may see the order (its requester, the platform's managers, staff)."""
+    order = get_object_or_404(selectors.orders_visible_to(request.user), pk=pk)
+    if not order.attachment:
+        raise Http404
+    return FileResponse(order.attachment.open("rb"), as_attachment=True,
+                        filename=order.attachment.name.rsplit("/", 1)[-1])
 
 
 # --- statements and usage -----------------------------------------------------------------------------
