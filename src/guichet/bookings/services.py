@@ -8,11 +8,13 @@ overlap even when two transactions race; on SQLite the transaction holds the wri
 from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guichet.accounts.models import Membership
+from guichet.core import params, uploads
 from guichet.core.audit import audit_record
 from guichet.core.mail import notify
 from guichet.core.workdays import PARIS
@@ -22,6 +24,11 @@ from . import permissions
 from .models import Booking, OrderStatusChange, QuoteLine, ServiceOrder, TrainingAuthorization
 
 CENT = Decimal("0.01")
+# The columns' lengths, which the API's schemas state too: refused beyond, never cut.
+COST_CENTRE_MAX = Booking._meta.get_field("cost_centre").max_length
+NOTE_MAX = Booking._meta.get_field("note").max_length
+DESCRIPTION_MAX = ServiceOrder._meta.get_field("description").max_length
+QUOTE_LABEL_MAX = QuoteLine._meta.get_field("label").max_length
 
 
 class BookingError(Exception):
@@ -138,12 +145,17 @@ def booking_create(*, actor, instrument, start: datetime, end: datetime, organiz
     if not manager and not is_trained(actor, instrument, start):
         raise NotTrained(_("You are not trained on this instrument (or your training has expired). Ask the "
                            "platform's managers for a training session."), "instrument")
+    cost_centre = (cost_centre or "").strip()
+    if message := params.text_error(cost_centre, max_length=COST_CENTRE_MAX, label=_("Cost centre")):
+        raise BookingError(message, "cost_centre")
+    if message := params.text_error(note or "", max_length=NOTE_MAX, label=_("Note")):
+        raise BookingError(message, "note")
     check_rules(instrument, start, end, now)
     status = Booking.Status.REQUESTED if instrument.approval_required and not manager else Booking.Status.CONFIRMED
     with transaction.atomic(durable=True):
         booking = _insert(Booking(
             instrument=instrument, user=actor, organization=organization or _organization_of(actor),
-            cost_centre=cost_centre.strip()[:60], start=start, end=end, note=note[:300],
+            cost_centre=cost_centre, start=start, end=end, note=note,
             blocked_until=end + timedelta(minutes=instrument.buffer_minutes), status=status, created_at=now))
         audit_record(actor=actor, action="booking.create", entity_type="booking", entity_key=str(booking.pk),
                      entity_label=str(booking), changes={"start": [None, start.isoformat()],
@@ -273,11 +285,21 @@ def order_create(*, actor, service, description: str, quantity, organization=Non
     quantity = Decimal(str(quantity))
     if quantity <= 0:
         raise BookingError(_("The quantity must be positive."), "quantity")
+    cost_centre = (cost_centre or "").strip()
+    if message := params.text_error(cost_centre, max_length=COST_CENTRE_MAX, label=_("Cost centre")):
+        raise BookingError(message, "cost_centre")
+    if message := params.text_error(description, max_length=DESCRIPTION_MAX, label=_("Work to do")):
+        raise BookingError(message, "description")
+    if attachment:
+        try:
+            uploads.check_upload(attachment, max_mb=settings.GUICHET_ORDER_ATTACHMENT_MAX_MB)
+        except uploads.UploadRefused as exc:
+            raise BookingError(str(exc), "attachment") from None
     organization = organization or _organization_of(actor)
     with transaction.atomic(durable=True):
         order = ServiceOrder.objects.create(
-            service=service, requester=actor, organization=organization, cost_centre=cost_centre.strip()[:60],
-            customer_category=customer_category(organization), description=description[:5000], quantity=quantity,
+            service=service, requester=actor, organization=organization, cost_centre=cost_centre,
+            customer_category=customer_category(organization), description=description, quantity=quantity,
             desk_request=desk_request, **({"attachment": attachment} if attachment else {}))
         OrderStatusChange.objects.create(order=order, from_status="", to_status=order.status, actor=actor)
         audit_record(actor=actor, action="order.create", entity_type="service_order", entity_key=str(order.pk),
@@ -315,7 +337,9 @@ def order_transition(*, actor, order: ServiceOrder, action: str, lines=None) -> 
                 quantity, unit_price = Decimal(str(quantity)), Decimal(str(unit_price))
                 if quantity <= 0 or unit_price < 0:
                     raise BookingError(_("Quote lines need a positive quantity and a price."), "lines")
-                QuoteLine.objects.create(order=order, label=str(label)[:200], quantity=quantity, unit_price=unit_price,
+                if message := params.text_error(str(label), max_length=QUOTE_LABEL_MAX, label=_("Line")):
+                    raise BookingError(message, "lines")
+                QuoteLine.objects.create(order=order, label=str(label), quantity=quantity, unit_price=unit_price,
                                          amount=(quantity * unit_price).quantize(CENT, ROUND_HALF_UP))
         OrderStatusChange.objects.create(order=order, from_status=order.status, to_status=to, actor=actor)
         audit_record(actor=actor, action=f"order.{action}", entity_type="service_order", entity_key=str(order.pk),

@@ -102,7 +102,7 @@ def cancel(request, pk):
         messages.success(request, _("Booking cancelled."))
     except services.BookingError as exc:
         messages.error(request, str(exc))
-    return redirect(request.POST.get("next") or "bookings:mine")
+    return redirect(params.safe_next(request, "bookings:mine"))
 
 
 @login_required
@@ -197,7 +197,7 @@ def feed_create(request):
     FeedToken.objects.create(user=None if instrument else request.user, instrument=instrument,
                              created_by=request.user)
     messages.success(request, _("New calendar address created; the previous one no longer works."))
-    return redirect(request.POST.get("next") or "bookings:mine")
+    return redirect(params.safe_next(request, "bookings:mine"))
 
 
 @login_required
@@ -206,7 +206,7 @@ def feed_revoke(request, pk):
     FeedToken.objects.filter(pk=pk, created_by=request.user, revoked_at__isnull=True).update(
         revoked_at=timezone.now())
     messages.success(request, _("Calendar address revoked."))
-    return redirect(request.POST.get("next") or "bookings:mine")
+    return redirect(params.safe_next(request, "bookings:mine"))
 
 
 def feed(request, token):

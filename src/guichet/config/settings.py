@@ -210,3 +210,10 @@ GUICHET_PAGE_SIZE = 20
 # The desk: first-response target in working days (weekends and French public holidays excluded).
 GUICHET_DESK_FIRST_RESPONSE_DAYS = int(os.environ.get("GUICHET_DESK_FIRST_RESPONSE_DAYS", "2"))
 GUICHET_DESK_MAX_ATTACHMENT_MB = int(os.environ.get("GUICHET_DESK_MAX_ATTACHMENT_MB", "10"))
+
+# Uploaded documents (partnerships) and service-order attachments: largest size, and the accepted types
+# (extension and content are both checked, core/uploads.py).
+GUICHET_PARTNERSHIP_DOCUMENT_MAX_MB = int(os.environ.get("GUICHET_PARTNERSHIP_DOCUMENT_MAX_MB", "20"))
+GUICHET_ORDER_ATTACHMENT_MAX_MB = int(os.environ.get("GUICHET_ORDER_ATTACHMENT_MAX_MB", "10"))
+GUICHET_UPLOAD_TYPES = [t.strip().lower() for t in os.environ.get(
+    "GUICHET_UPLOAD_TYPES", "pdf,docx,xlsx,pptx,odt,ods,odp,txt,csv,tsv,fasta,png,jpg,jpeg").split(",") if t.strip()]

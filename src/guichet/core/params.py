@@ -66,3 +66,23 @@ def month_param(query, name: str = "month", *, label: str = "") -> tuple[int, in
         exc.field = name
         raise exc
     return year, month
+
+
+def safe_next(request, default: str) -> str:
+    """The `next` address of a form, when it stays on this site; else the default (no open redirect)."""
+    from django.shortcuts import resolve_url
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return target
+    return resolve_url(default)
+
+
+def text_error(value: str, *, max_length: int, label: str) -> str | None:
+    """The same limit as the API's schema and the database column, said instead of silently cutting."""
+    if value is not None and len(value) > max_length:
+        return _("%(label)s: at most %(max)d characters (this one has %(n)d).") % {
+            "label": label, "max": max_length, "n": len(value)}
+    return None

@@ -1,8 +1,9 @@
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from guichet.core import bounds
+from guichet.core import bounds, uploads
 from guichet.core.audit import audit_record
 
 from .models import (
@@ -148,6 +149,10 @@ def partnership_admin_delete(*, actor, record) -> None:
 def document_add(*, actor, partnership, upload) -> PartnershipDocument:
     if not can_see_partnership(actor, partnership):
         raise PartnershipError(_("You cannot change this partnership."))
+    try:
+        uploads.check_upload(upload, max_mb=settings.GUICHET_PARTNERSHIP_DOCUMENT_MAX_MB)
+    except uploads.UploadRefused as exc:
+        raise PartnershipError(str(exc), "document") from None
     with transaction.atomic(durable=True):
         document = PartnershipDocument.objects.create(partnership=partnership, file=upload, name=upload.name[:255],
                                                       uploaded_by=actor)
