@@ -96,9 +96,13 @@ def detail(request, pk):
     from guichet.programmes.permissions import programmes_visible_to
 
     if request.method == "POST" and assessment.owner_id == request.user.pk:
-        programme = programmes_visible_to(request.user).filter(code=request.POST.get("programme", "")).first()
-        Assessment.objects.filter(pk=assessment.pk).update(programme=programme)
-        messages.success(request, _("Link saved."))
+        code = request.POST.get("programme", "")
+        programme = programmes_visible_to(request.user).filter(code=code).first()
+        if code and programme is None:  # it used to unlink silently, saying "Link saved."
+            messages.error(request, _("No programme you may see has the code “%(code)s”.") % {"code": code[:40]})
+        else:
+            Assessment.objects.filter(pk=assessment.pk).update(programme=programme)
+            messages.success(request, _("Link saved."))
         return redirect("antibodies:detail", assessment.pk)
     return render(request, "antibodies/detail.html", {
         "a": assessment, "antibodies": antibodies, "provenance": engine.reference().get("provenance", ""),

@@ -134,16 +134,21 @@ def decide(request, pk):
 
 @login_required
 def manage(request, key):
-    """Rules, trainings and blackouts of an instrument, for its platform's managers."""
+    """Rules, trainings and blackouts of an instrument, for its platform's managers.
+
+    A refused form comes back bound, with its errors under the fields (or above the form for the service's
+    refusals): it used to come back empty, its errors lost (issue 15, defect 7)."""
     instrument = _instrument(key)
     if not permissions.can_manage_instrument(request.user, instrument):
         raise PermissionDenied
-    rules = InstrumentRulesForm(instance=instrument)
+    rules, training_form, blackout_form = InstrumentRulesForm(instance=instrument), TrainingForm(), BlackoutForm()
+    status = 200
     if request.method == "POST":
         form_name = request.POST.get("form")
+        form = None
         try:
             if form_name == "rules":
-                rules = InstrumentRulesForm(request.POST, instance=instrument)
+                form = rules = InstrumentRulesForm(request.POST, instance=instrument)
                 if rules.is_valid():
                     from guichet.directory.services import directory_record_save
 
@@ -151,12 +156,12 @@ def manage(request, key):
                     messages.success(request, _("Rules saved."))
                     return redirect("bookings:manage", key)
             elif form_name == "training":
-                form = TrainingForm(request.POST)
-                if form.is_valid():
-                    user = User.objects.filter(email__iexact=form.cleaned_data["email"]).first()
+                form = training_form = TrainingForm(request.POST)
+                if training_form.is_valid():
+                    user = User.objects.filter(email__iexact=training_form.cleaned_data["email"]).first()
                     if user is None:
                         raise services.BookingError(_("No account has this e-mail address."), "email")
-                    expires = form.cleaned_data["expires_at"]
+                    expires = training_form.cleaned_data["expires_at"]
                     services.training_grant(actor=request.user, user=user, instrument=instrument, expires_at=(
                         datetime.combine(expires, datetime.min.time(), PARIS) if expires else None))
                     messages.success(request, _("Training recorded."))
@@ -165,22 +170,30 @@ def manage(request, key):
                 training = get_object_or_404(TrainingAuthorization, pk=request.POST.get("training"),
                                              instrument=instrument)
                 services.training_revoke(actor=request.user, training=training)
+                messages.success(request, _("Training revoked."))
                 return redirect("bookings:manage", key)
             elif form_name == "blackout":
-                form = BlackoutForm(request.POST)
-                if form.is_valid():
-                    services.blackout_create(actor=request.user, instrument=instrument, **form.cleaned_data)
+                form = blackout_form = BlackoutForm(request.POST)
+                if blackout_form.is_valid():
+                    services.blackout_create(actor=request.user, instrument=instrument, **blackout_form.cleaned_data)
                     messages.success(request, _("The instrument is blocked for that period."))
                     return redirect("bookings:manage", key)
-                messages.error(request, _("Give a start and an end."))
+            else:
+                raise params.BadParameter(_("Unknown form."), "form")
         except services.BookingError as exc:
-            messages.error(request, str(exc))
+            if form is None:
+                messages.error(request, str(exc))
+            else:
+                form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+        if form is not None and form.errors:
+            messages.error(request, _("Nothing was saved: see the errors below."))
+            status = 400
     return render(request, "bookings/manage.html", {
-        "instrument": instrument, "rules": rules, "training_form": TrainingForm(), "blackout_form": BlackoutForm(),
+        "instrument": instrument, "rules": rules, "training_form": training_form, "blackout_form": blackout_form,
         "trainings": instrument.trainings.select_related("user").order_by("-granted_at"),
         "blackouts": Booking.objects.filter(instrument=instrument, kind=Booking.Kind.BLACKOUT,
                                             end__gt=timezone.now(), status=Booking.Status.CONFIRMED),
-    })
+    }, status=status)
 
 
 # --- ICS feeds --------------------------------------------------------------------------------------
