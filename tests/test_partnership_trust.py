@@ -163,3 +163,27 @@ def test_admin_confirms_through_the_service(world, client):
     p.refresh_from_db()
     assert p.is_confirmed and p.confirmed_by == admin
     assert date.today() >= p.confirmed_at.date() - timedelta(days=1)
+
+
+def test_the_pipelines_workbook_keeps_stage_order_and_parties_once(world):
+    from guichet.impact.pipelines_import import PipelinesRefused, import_pipelines
+
+    from .test_pipelines_import import workbook
+
+    header = ["title", "type", "value_eur", "parties"]
+    with pytest.raises(PipelinesRefused) as caught:
+        import_pipelines(actor=world["staff"], data=workbook(
+            partnerships=[header, ["Licence", "licence", 10, "lab;pharma"]],
+            partnership_stages=[["title", "stage", "on"], ["Licence", "signed", "2023-01-01"],
+                                ["Licence", "lost", "2023-02-01"], ["Licence", "active", "2023-03-01"]]))
+    assert [(e.sheet, e.row, e.field) for e in caught.value.errors] == [("partnership_stages", 4, "stage")]
+    with pytest.raises(PipelinesRefused) as caught:
+        import_pipelines(actor=world["staff"], data=workbook(partnerships=[header, ["Twice", "licence", 10,
+                                                                                    "lab;lab"]]))
+    assert [(e.row, e.field) for e in caught.value.errors] == [(2, "parties")]
+    assert not Partnership.objects.exists()
+    import_pipelines(actor=world["staff"], data=workbook(
+        partnerships=[header, ["Licence", "licence", 10, "lab;pharma"]],
+        partnership_stages=[["title", "stage", "on"], ["Licence", "lead", "2023-01-01"],
+                            ["Licence", "signed", "2023-02-01"]]))
+    assert Partnership.objects.get().is_confirmed and signed_count() == 1

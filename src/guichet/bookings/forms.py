@@ -54,6 +54,7 @@ class BlackoutForm(forms.Form):
 
 class OrderForm(forms.Form):
     description = forms.CharField(label=_("Work to do"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))
-    quantity = forms.DecimalField(label=_("Quantity"), min_value=0.01, max_digits=10, decimal_places=2)
+    quantity = forms.DecimalField(label=_("Quantity"), min_value=0.01, max_value=bounds.MAX_ORDER_QUANTITY,
+                                  max_digits=10, decimal_places=2)
     cost_centre = forms.CharField(label=_("Cost centre"), max_length=60, required=False)
     attachment = forms.FileField(label=_("Attachment"), required=False)

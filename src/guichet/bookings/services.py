@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guichet.accounts.models import Membership
-from guichet.core import params, uploads
+from guichet.core import bounds, params, uploads
 from guichet.core.audit import audit_record
 from guichet.core.mail import notify
 from guichet.core.workdays import PARIS
@@ -283,8 +283,9 @@ def order_create(*, actor, service, description: str, quantity, organization=Non
     if not description:
         raise BookingError(_("Describe the work to do."), "description")
     quantity = Decimal(str(quantity))
-    if quantity <= 0:
-        raise BookingError(_("The quantity must be positive."), "quantity")
+    if not quantity.is_finite() or quantity <= 0 or quantity > bounds.MAX_ORDER_QUANTITY:
+        raise BookingError(_("Give a quantity above 0 and at most %(max)s.") % {"max": bounds.MAX_ORDER_QUANTITY},
+                           "quantity")
     cost_centre = (cost_centre or "").strip()
     if message := params.text_error(cost_centre, max_length=COST_CENTRE_MAX, label=_("Cost centre")):
         raise BookingError(message, "cost_centre")
@@ -335,8 +336,11 @@ def order_transition(*, actor, order: ServiceOrder, action: str, lines=None) -> 
             order.quote_lines.all().delete()
             for label, quantity, unit_price in (lines or default_quote_lines(order)):
                 quantity, unit_price = Decimal(str(quantity)), Decimal(str(unit_price))
-                if quantity <= 0 or unit_price < 0:
-                    raise BookingError(_("Quote lines need a positive quantity and a price."), "lines")
+                if not (quantity.is_finite() and unit_price.is_finite()) or quantity <= 0 or unit_price < 0 \
+                        or quantity > bounds.MAX_ORDER_QUANTITY or unit_price > bounds.MAX_UNIT_PRICE_EUR:
+                    raise BookingError(_("Quote lines need a quantity above 0 and at most %(q)s, and a unit price "
+                                         "from 0 to %(p)s EUR.") % {"q": bounds.MAX_ORDER_QUANTITY,
+                                                                     "p": bounds.MAX_UNIT_PRICE_EUR}, "lines")
                 if message := params.text_error(str(label), max_length=QUOTE_LABEL_MAX, label=_("Line")):
                     raise BookingError(message, "lines")
                 QuoteLine.objects.create(order=order, label=str(label), quantity=quantity, unit_price=unit_price,

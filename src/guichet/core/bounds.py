@@ -35,6 +35,11 @@ MAX_HEADCOUNT = 100_000
 # Targets are counts or euro amounts of the whole cluster: a thousand billion is far beyond any of them.
 MAX_TARGET_VALUE = Decimal("1000000000000")
 EARLIEST_TARGET_YEAR, LATEST_TARGET_YEAR = 2000, 2100
+# A service order counts samples, hours or plates: 100,000 of them is more than a platform delivers in years.
+MAX_ORDER_QUANTITY = Decimal("100000")
+# The dearest platform service (a GMP production batch) costs tens of thousands of euros: a million per unit
+# is far above, and keeps every quote line's amount within its column.
+MAX_UNIT_PRICE_EUR = Decimal("1000000")
 
 
 def latest_past_date() -> date:

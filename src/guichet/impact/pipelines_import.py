@@ -84,7 +84,7 @@ def _read(data: bytes) -> dict[str, list[tuple[int, dict]]]:
 
 def import_pipelines(*, actor, data: bytes) -> dict[str, int]:
     from guichet.directory.models import Organization, TherapeuticArea
-    from guichet.partnerships.models import Partnership, PartnershipStageChange, PartnershipType, Stage
+    from guichet.partnerships.models import TRANSITIONS, Partnership, PartnershipStageChange, PartnershipType, Stage
     from guichet.programmes.models import (
         Format,
         Indication,
@@ -175,7 +175,9 @@ def import_pipelines(*, actor, data: bytes) -> dict[str, int]:
     for n, row in sheets.get("partnerships", []):
         parties = [p.strip() for p in str(row.get("parties") or "").split(";") if p.strip()]
         missing = [p for p in parties if p not in orgs]
-        if len(parties) < 2:
+        if len(set(parties)) != len(parties):
+            errors.append(RowError("partnerships", n, "parties", _("Name each party once.")))
+        elif len(parties) < 2:
             errors.append(RowError("partnerships", n, "parties", _("Name at least two organizations, separated by ;.")))
         elif missing:
             errors.append(RowError("partnerships", n, "parties", _("“%(value)s” names no organization of the "
@@ -186,12 +188,32 @@ def import_pipelines(*, actor, data: bytes) -> dict[str, int]:
                                      get("partnerships", n, row, "value_eur", "decimal", required=False,
                                          maximum=bounds.MAX_PARTNERSHIP_VALUE_EUR) or Decimal(0),
                                      [orgs[p] for p in parties if p in orgs]))
+    stage_rows = []
     for n, row in sheets.get("partnership_stages", []):
         title = get("partnership_stages", n, row, "title")
         if title and title not in titles and not Partnership.objects.filter(title=title).exists():
             errors.append(RowError("partnership_stages", n, "title", _("No partnership has this title.")))
         plan["partnership_stages"].append((title, get("partnership_stages", n, row, "stage", choices=Stage.values),
                                            get("partnership_stages", n, row, "on", "date")))
+        stage_rows.append(n)
+    # Each partnership's history, what is stored and what the sheet adds, read in date order, must follow the
+    # stage order (partnerships.models.TRANSITIONS), as moves on the page do.
+    histories, labels = {}, {k: str(v) for k, v in Stage.choices}
+    for (title, stage, on), n in zip(plan["partnership_stages"], stage_rows, strict=True):
+        if title and stage and on:
+            histories.setdefault(title, []).append((on, n, stage))
+    for title, rows in histories.items():
+        stored = [(c.on, 0, c.stage) for c in PartnershipStageChange.objects.filter(partnership__title=title)]
+        known = {(on, stage) for on, _n, stage in stored}
+        previous = None
+        for on, n, stage in sorted(stored + [r for r in rows if (r[0], r[2]) not in known]):
+            if previous is not None and stage not in TRANSITIONS.get(previous, ()):
+                errors.append(RowError("partnership_stages", n or rows[0][1], "stage",
+                                       _("After “%(before)s” a partnership cannot move to “%(after)s”.")
+                                       % {"before": labels.get(previous, previous),
+                                          "after": labels.get(stage, stage)}))
+                break
+            previous = stage
     codes = set()
     for n, row in sheets.get("programmes", []):
         code = get("programmes", n, row, "code")
