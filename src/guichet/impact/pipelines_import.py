@@ -84,7 +84,13 @@ def _read(data: bytes) -> dict[str, list[tuple[int, dict]]]:
 
 def import_pipelines(*, actor, data: bytes) -> dict[str, int]:
     from guichet.directory.models import Organization, TherapeuticArea
-    from guichet.partnerships.models import TRANSITIONS, Partnership, PartnershipStageChange, PartnershipType, Stage
+    from guichet.partnerships.models import (
+        TRANSITIONS,
+        Partnership,
+        PartnershipStageChange,
+        PartnershipType,
+        Stage,
+    )
     from guichet.programmes.models import (
         Format,
         Indication,
@@ -206,7 +212,7 @@ def import_pipelines(*, actor, data: bytes) -> dict[str, int]:
         stored = [(c.on, 0, c.stage) for c in PartnershipStageChange.objects.filter(partnership__title=title)]
         known = {(on, stage) for on, _n, stage in stored}
         previous = None
-        for on, n, stage in sorted(stored + [r for r in rows if (r[0], r[2]) not in known]):
+        for _on, n, stage in sorted(stored + [r for r in rows if (r[0], r[2]) not in known]):
             if previous is not None and stage not in TRANSITIONS.get(previous, ()):
                 errors.append(RowError("partnership_stages", n or rows[0][1], "stage",
                                        _("After “%(before)s” a partnership cannot move to “%(after)s”.")
