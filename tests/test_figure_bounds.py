@@ -236,3 +236,24 @@ def test_order_quantities_and_quote_prices_are_bounded(db):
     with pytest.raises(IntegrityError), transaction.atomic():
         QuoteLine.objects.create(order=order, label="x", quantity=1, unit_price=Decimal("1000000.01"),
                                  amount=Decimal("1000000.01"))
+
+
+def test_admin_pages_of_the_bounded_models_render_and_save_through_services(smuggled, client, admin_user):
+    lab = Organization.objects.create(key="lab", name="Lab", kind="research_lab")
+    client.force_login(admin_user)
+    for url in ("/admin/startups/startup/", "/admin/startups/headcount/", "/admin/partnerships/partnership/",
+                "/admin/partnerships/partnership/add/", "/admin/impact/target/",
+                f"/admin/startups/headcount/{smuggled.headcount.pk}/change/"):
+        assert client.get(url).status_code == 200, url
+    response = client.post(f"/admin/startups/headcount/{smuggled.headcount.pk}/change/",
+                           {"organization": smuggled.headcount.organization_id, "on": "2024-01-01",
+                            "headcount": "1000000000"})
+    assert response.status_code == 200 and "headcount" in response.context["adminform"].form.errors
+    response = client.post("/admin/partnerships/partnership/add/", {
+        "title": "Staff licence", "type": "licence", "value_eur": "1000", "parties": [lab.pk],
+        "created_at_0": "2025-01-01", "created_at_1": "10:00:00", "description": "",
+        "stage_changes-TOTAL_FORMS": "0", "stage_changes-INITIAL_FORMS": "0"})
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    created = Partnership.objects.get(title="Staff licence")
+    assert created.is_confirmed and created.created_by == admin_user
+    assert AuditEvent.objects.filter(action="partnership.create", entity_key=str(created.pk)).exists()
