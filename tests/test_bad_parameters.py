@@ -115,3 +115,23 @@ def test_a_png_posted_as_fasta_is_a_400_on_the_api(client, site):
                                HTTP_AUTHORIZATION=f"Bearer {raw}")
         assert response.status_code == 400, response.content
         assert "FASTA" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("start, duration", [("0001-01-01T00:00", "60"), ("9999-12-31T23:30", "60"),
+                                             ("2027-03-23T10:00", str(10 ** 12)), ("2027-03-23T10:00", "-5")])
+def test_the_booking_page_refuses_impossible_dates_and_durations(client, site, start, duration):
+    client.force_login(site["member"])
+    response = client.post("/bookings/instruments/cyto.aria/book/", {"start": start, "duration": duration},
+                           follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200 and "Choose a slot and a duration." in response.content.decode()
+
+
+@pytest.mark.parametrize("start, end", [("0001-01-01T00:00:00+14:00", "0001-01-01T01:00:00+14:00"),
+                                        ("9999-12-31T22:00:00-14:00", "9999-12-31T23:00:00-14:00")])
+def test_the_booking_api_refuses_dates_beyond_the_calendar(client, site, start, end):
+    from guichet.accounts.services import api_token_create
+
+    raw = api_token_create(actor=site["member"], name="t")[1]
+    response = client.post("/api/v1/bookings", {"instrument": "cyto.aria", "start": start, "end": end},
+                           content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert response.status_code == 400 and response.json()["field"] == "start"

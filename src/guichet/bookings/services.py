@@ -51,9 +51,13 @@ class NotAllowed(BookingError):
     pass
 
 
-def _aware(value: datetime) -> datetime:
+def _aware(value: datetime, field: str = "start") -> datetime:
     """An instant in UTC; a naive value is Paris wall-clock time. (Python subtracts two datetimes of the
-    same zone on the wall clock, which is wrong across a DST change: UTC avoids that trap.)"""
+    same zone on the wall clock, which is wrong across a DST change: UTC avoids that trap.) A date outside
+    core.bounds is refused before any arithmetic (0001-01-01 in Paris is before year 1 in UTC: a 500)."""
+    if not bounds.EARLIEST_DATE <= value.date() <= bounds.LATEST_DATE:
+        raise BookingError(_("Give a date between %(first)s and %(last)s.") % {
+            "first": bounds.EARLIEST_DATE.isoformat(), "last": bounds.LATEST_DATE.isoformat()}, field)
     local = value if timezone.is_aware(value) else value.replace(tzinfo=PARIS)
     return local.astimezone(UTC)
 
@@ -136,7 +140,7 @@ def _organization_of(user):
 def booking_create(*, actor, instrument, start: datetime, end: datetime, organization=None, cost_centre: str = "",
                    note: str = "", now: datetime | None = None) -> Booking:
     now = now or timezone.now()
-    start, end = _aware(start), _aware(end)
+    start, end = _aware(start), _aware(end, "end")
     if not permissions.can_book(actor):
         raise NotAllowed(_("Log in as a member of the network to book."))
     if not instrument.bookable:
@@ -225,7 +229,7 @@ def blackout_create(*, actor, instrument, start: datetime, end: datetime, reason
     """Block the instrument (maintenance). Refused where bookings already stand: cancel them first."""
     if not permissions.can_manage_instrument(actor, instrument):
         raise NotAllowed(_("Only the platform's managers block an instrument."))
-    start, end = _aware(start), _aware(end)
+    start, end = _aware(start), _aware(end, "end")
     if end <= start:
         raise BookingError(_("The end must be after the start."), "end")
     with transaction.atomic(durable=True):

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from guichet.accounts.models import User
-from guichet.core import params
+from guichet.core import bounds, params
 from guichet.core.workdays import PARIS
 from guichet.directory.models import Organization
 from guichet.directory.selectors import valid_key_or_404
@@ -23,6 +23,8 @@ from guichet.platforms.models import Instrument, Platform, Service
 from . import ics, permissions, selectors, services
 from .forms import BlackoutForm, InstrumentRulesForm, OrderForm, TrainingForm
 from .models import Booking, FeedToken, TrainingAuthorization
+
+MINUTES_PER_DAY = 24 * 60  # a booking lies within one day (check_rules)
 
 
 def _instrument(key) -> Instrument:
@@ -60,6 +62,9 @@ def book(request, key):
     try:
         start = datetime.fromisoformat(request.POST["start"])
         minutes = int(request.POST.get("duration", instrument.min_duration))
+        # Bounded before any arithmetic (year 9999 plus an hour, or a duration of 10**12 minutes, was a 500).
+        if not bounds.EARLIEST_DATE <= start.date() <= bounds.LATEST_DATE or not 0 < minutes <= MINUTES_PER_DAY:
+            raise ValueError
     except (KeyError, ValueError):
         messages.error(request, _("Choose a slot and a duration."))
         return redirect("bookings:calendar", key)
