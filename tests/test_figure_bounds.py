@@ -126,6 +126,15 @@ def smuggled(startup):
     return SimpleNamespace(round=bad, headcount=huge)
 
 
+def test_staff_see_figures_dated_in_the_future(startup):
+    from datetime import timedelta
+
+    Headcount.objects.create(organization=startup.organization, on=date.today() + timedelta(days=400), headcount=5)
+    with translation.override("en"):
+        assert [(str(r["what"]), r["name"]) for r in kpis.out_of_bounds()] == [("Headcount", "Acme Bio")]
+    assert kpis.compute().values["jobs"] == 0
+
+
 def test_kpis_leave_out_rows_out_of_bounds(smuggled):
     report = kpis.compute(as_of=date(2025, 1, 1))
     assert report.values["funds_raised_total"] == Decimal("500000")

@@ -258,16 +258,19 @@ def out_of_bounds() -> list[dict]:
     from guichet.startups.models import FundingRound, Headcount, Startup
 
     found = []
+    today = bounds.latest_past_date()  # a round, a headcount, a founding in the future is a typing error too
     for row in (FundingRound.objects.exclude(bounds.amount_in_bounds("amount_eur", bounds.MAX_FUNDING_ROUND_EUR)
-                                             & bounds.date_in_bounds("on"))
+                                             & bounds.date_in_bounds("on") & Q(on__lte=today))
                 .values("pk", "startup_id", "startup__organization__name")):
         found.append({"what": _("Funding round"), "name": row["startup__organization__name"],
                       "admin": ("startups", "startup", row["startup_id"])})
-    for row in (Headcount.objects.exclude(Q(headcount__lte=bounds.MAX_HEADCOUNT) & bounds.date_in_bounds("on"))
+    for row in (Headcount.objects.exclude(Q(headcount__lte=bounds.MAX_HEADCOUNT) & bounds.date_in_bounds("on")
+                                          & Q(on__lte=today))
                 .values("pk", "organization__name")):
         found.append({"what": _("Headcount"), "name": row["organization__name"],
                       "admin": ("startups", "headcount", row["pk"])})
-    for row in Startup.objects.exclude(bounds.date_in_bounds("founded_on")).values("pk", "organization__name"):
+    for row in (Startup.objects.exclude(bounds.date_in_bounds("founded_on") & Q(founded_on__lte=today))
+                .values("pk", "organization__name")):
         found.append({"what": _("Founding date"), "name": row["organization__name"],
                       "admin": ("startups", "startup", row["pk"])})
     for row in (Partnership.objects.exclude(bounds.amount_in_bounds("value_eur", bounds.MAX_PARTNERSHIP_VALUE_EUR))
