@@ -187,3 +187,14 @@ def test_the_pipelines_workbook_keeps_stage_order_and_parties_once(world):
         partnership_stages=[["title", "stage", "on"], ["Licence", "lead", "2023-01-01"],
                             ["Licence", "signed", "2023-02-01"]]))
     assert Partnership.objects.get().is_confirmed and signed_count() == 1
+
+
+def test_the_other_parties_contacts_are_asked_to_confirm(world, django_capture_on_commit_callbacks, mailoutbox):
+    with django_capture_on_commit_callbacks(execute=True):
+        p = record(world, parties=("lab", "pharma", "cro"))
+    assert sorted(m.to[0] for m in mailoutbox) == ["cro_contact@t.example", "pharma_contact@t.example"]
+    assert f"/partnerships/{p.pk}/" in mailoutbox[0].body and "Licence" in mailoutbox[0].subject
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        record(world, who="staff")
+    assert mailoutbox == []

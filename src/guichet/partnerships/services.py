@@ -3,8 +3,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from guichet.accounts.models import User
 from guichet.core import bounds, uploads
 from guichet.core.audit import audit_record
+from guichet.core.mail import notify
 
 from .models import (
     FIRST_STAGES,
@@ -66,6 +68,11 @@ def partnership_create(*, actor, title, type, parties, value_eur, stage, on=None
                      entity_key=str(partnership.pk), entity_label=title,
                      changes={"stage": [None, stage], "parties": [None, [p.key for p in parties]],
                               "value_eur": [None, str(value_eur)], "confirmed": [None, actor.is_staff]})
+        if not actor.is_staff:
+            # The contacts of the other parties are asked to confirm (after commit); staff see it to check.
+            others = [p for p in parties if p not in own]
+            notify(User.objects.filter(memberships__organization__in=others, memberships__is_contact=True)
+                   .exclude(pk=actor.pk).distinct(), "partnership_to_confirm", {"partnership": partnership})
     return partnership
 
 
