@@ -266,3 +266,19 @@ def test_admin_pages_of_the_bounded_models_render_and_save_through_services(smug
     created = Partnership.objects.get(title="Staff licence")
     assert created.is_confirmed and created.created_by == admin_user
     assert AuditEvent.objects.filter(action="partnership.create", entity_key=str(created.pk)).exists()
+
+
+def test_targets_are_bounded_and_audited_in_the_admin(client, admin_user):
+    from guichet.impact.models import Target
+
+    target = Target.objects.first()  # the defaults from the founding text
+    client.force_login(admin_user)
+    url = f"/admin/impact/target/{target.pk}/change/"
+    data = {"key": target.key, "label": target.label, "value": "1e30", "year": "2030", "source": ""}
+    refused = client.post(url, data)
+    assert refused.status_code == 200 and "value" in refused.context["adminform"].form.errors
+    refused = client.post(url, {**data, "value": "40", "year": "3000"})
+    assert "year" in refused.context["adminform"].form.errors
+    assert client.post(url, {**data, "value": "45"}).status_code == 302
+    assert Target.objects.get(pk=target.pk).value == Decimal("45")
+    assert AuditEvent.objects.filter(action="target.update", entity_key=target.key).exists()
