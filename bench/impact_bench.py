@@ -32,8 +32,10 @@ FILL = [
        SELECT o.id, date '2016-06-30' + (y * 365)::int, 1 + (o.id + y) % 50
        FROM directory_organization o CROSS JOIN generate_series(0, 9) y
        WHERE o.key LIKE 'ib-o%%' AND o.id %% 5 = 0""",
-    """INSERT INTO partnerships_partnership (title, type, value_eur, description, created_by_id, created_at)
-       SELECT 'P' || g, 'licence', 10000 * (1 + g % 100), '', %(user)s, now() FROM generate_series(1, %(partnerships)s) g""",
+    """INSERT INTO partnerships_partnership (title, type, value_eur, description, created_by_id, created_at,
+                                            confirmed_at, confirmed_by_id)
+       SELECT 'P' || g, 'licence', 10000 * (1 + g % 100), '', %(user)s, now(), now(), %(user)s
+       FROM generate_series(1, %(partnerships)s) g""",
     """INSERT INTO partnerships_partnership_parties (partnership_id, organization_id)
        SELECT p.id, o.id FROM partnerships_partnership p
        JOIN directory_organization o ON o.key = 'ib-o' || (1 + (p.id * 7) %% %(orgs)s)
@@ -68,7 +70,8 @@ FLOOR = [
         FROM partnerships_partnership p JOIN partnerships_partnershipstagechange c ON c.partnership_id = p.id
         JOIN partnerships_partnership_parties x ON x.partnership_id = p.id
         JOIN directory_organization o ON o.id = x.organization_id
-        WHERE c.stage IN ('signed','active','completed') AND c."on" <= %(as_of)s GROUP BY p.id) s"""),
+        WHERE c.stage IN ('signed','active','completed') AND c."on" <= %(as_of)s AND p.confirmed_at IS NOT NULL
+        GROUP BY p.id) s"""),
     ("programmes by stage", """SELECT stage, count(*) FROM (SELECT DISTINCT ON (programme_id) stage
         FROM programmes_programmestagechange WHERE "on" <= %(as_of)s ORDER BY programme_id, "on" DESC, id DESC) s
         GROUP BY stage"""),

@@ -33,7 +33,8 @@ def next_monday(hour=10):
 def instrument(transactional_db):
     org = Organization.objects.create(key="race-lab", name="Race lab", kind="research_lab")
     platform = Platform.objects.create(key="race", name="Race platform", organization=org)
-    return Instrument.objects.create(key="race.sorter", name="Sorter", platform=platform, buffer_minutes=15)
+    return Instrument.objects.create(key="race.sorter", name="Sorter", platform=platform, buffer_minutes=15,
+                                     slot_minutes=5)  # the races below start every 5 minutes
 
 
 def race(target, n=THREADS):

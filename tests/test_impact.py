@@ -43,12 +43,15 @@ def world(db):
     for org, on, n in [(s1, date(2021, 6, 1), 3), (s1, date(2023, 6, 1), 12), (s2, date(2023, 3, 1), 4),
                        (lab, date(2022, 1, 1), 30), (lab, date(2024, 1, 1), 35)]:
         Headcount.objects.create(organization=org, on=on, headcount=n)
-    p1 = Partnership.objects.create(title="P1", type="licence", value_eur=Decimal("200000"), created_by=staff)
+    p1 = Partnership.objects.create(title="P1", type="licence", value_eur=Decimal("200000"), created_by=staff,
+                                    confirmed_at=datetime(2025, 1, 1, tzinfo=PARIS))
     p1.parties.add(lab, pharma)  # public-private
     p2 = Partnership.objects.create(title="P2", type="rd_collaboration", value_eur=Decimal("50000"),
-                                    created_by=staff)
+                                    created_by=staff,
+                                    confirmed_at=datetime(2025, 1, 1, tzinfo=PARIS))
     p2.parties.add(pharma, s1)  # private-private
-    p3 = Partnership.objects.create(title="P3", type="cifre", value_eur=Decimal("90000"), created_by=staff)
+    p3 = Partnership.objects.create(title="P3", type="cifre", value_eur=Decimal("90000"), created_by=staff,
+                                    confirmed_at=datetime(2025, 1, 1, tzinfo=PARIS))
     p3.parties.add(lab, s2)
     for p, stages in [(p1, [("lead", date(2022, 1, 5)), ("negotiation", date(2022, 3, 1)),
                             ("signed", date(2022, 6, 1)), ("active", date(2022, 7, 1))]),

@@ -78,6 +78,7 @@ MATRIX = {
     "bookings:orders": MEMBERS,
     "bookings:order_new": MEMBERS,
     "bookings:order": {"anonymous": LOGIN, "member": 200, "manager": 200, "staff": 200, "admin": 200},
+    "bookings:order_attachment": {"anonymous": LOGIN, "member": 200, "manager": 200, "staff": 200, "admin": 200},
     **{f"bookings:{name}": {"anonymous": LOGIN, "member": 200, "manager": 403, "staff": 200, "admin": 200}
        for name in ("statement", "statement_csv", "statement_xlsx")},
     "bookings:usage": {"anonymous": LOGIN, "member": 403, "manager": 200, "staff": 200, "admin": 200},
@@ -143,6 +144,7 @@ def sample_url(name, batch_pk, desk=None, extra=None):
         "bookings:cancel": [extra.get("booking", 1)], "bookings:decide": [extra.get("booking", 1)],
         "bookings:feed_revoke": [extra.get("feed_pk", 1)], "bookings:feed": [extra.get("feed", "x")],
         "bookings:order_new": ["cyto.sort"], "bookings:order": [extra.get("order", 1)],
+        "bookings:order_attachment": [extra.get("order", 1)],
         "bookings:usage": ["cyto"], "api-1:availability": ["cyto.aria"],
         "api-1:cancel_booking": [extra.get("booking", 1)],
         "desk:detail": [desk.pk], "desk:attachment": [desk.pk, desk.attachments.get().pk],
@@ -176,8 +178,10 @@ def bookings_sample(users) -> dict:
                                      start=start, end=start + timedelta(hours=1),
                                      blocked_until=start + timedelta(hours=1), status="confirmed")
     feed = FeedToken.objects.create(user=users["member"], created_by=users["member"])
+    from django.core.files.uploadedfile import SimpleUploadedFile as Upload
+
     order = order_create(actor=users["member"], service=Service.objects.get(key="cyto.sort"), description="x",
-                         quantity=1)
+                         quantity=1, attachment=Upload("samples.csv", b"id\n1\n", "text/csv"))
     from datetime import date
 
     from guichet.programmes.models import Programme

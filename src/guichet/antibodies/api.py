@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from guichet.core.api_auth import api_user
@@ -25,5 +26,5 @@ def assess(request, payload: AssessIn):
     try:
         reports = engine.assess_batch(payload.text, cdr_scheme=payload.cdr_scheme)
     except engine.InputError:
-        return 400, {"detail": "Give FASTA, or a CSV with the columns name,heavy,light."}
+        return 400, {"detail": _("Give FASTA, or a CSV with the columns name,heavy,light.")}
     return 200, [r.as_dict() for r in reports[:100]]

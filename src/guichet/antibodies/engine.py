@@ -77,6 +77,8 @@ def parse_input(text: str) -> list[tuple[str, str, str]]:
     text = (text or "").strip()
     if not text:
         raise InputError("empty")
+    if "\x00" in text or "\ufffd" in text:  # a binary file (an image, a PDF) posted as sequences
+        raise InputError("binary")
     if text.startswith(">"):
         records, name = {}, None
         for line in text.splitlines():
@@ -93,7 +95,10 @@ def parse_input(text: str) -> list[tuple[str, str, str]]:
             kind = "heavy" if role in ("VH", "H", "HEAVY") else "light" if role else "unknown"
             pairs.setdefault(base, {})[kind] = seq.upper()
         return [(n, p.get("heavy", p.get("unknown", "")), p.get("light", "")) for n, p in pairs.items()]
-    rows = list(csv.DictReader(io.StringIO(text)))
+    try:
+        rows = list(csv.DictReader(io.StringIO(text)))
+    except csv.Error as exc:  # e.g. a NUL byte or an unterminated quote: not a CSV we can read
+        raise InputError("csv") from exc
     if not rows or not {"name", "heavy", "light"} <= {k.strip().lower() for k in rows[0]}:
         raise InputError("csv")
     out = []

@@ -30,7 +30,12 @@ class AssessForm(forms.Form):
         if upload:
             if upload.size > 2 * 1024 * 1024:
                 raise forms.ValidationError({"file": _("The file is larger than %(mb)s MB.") % {"mb": 2}})
-            data["text"] = upload.read().decode("utf-8", errors="replace")
+            try:
+                data["text"] = upload.read().decode("utf-8")
+            except UnicodeDecodeError:
+                data["text"] = ""
+            if not data["text"] or "\x00" in data["text"]:
+                raise forms.ValidationError({"file": _("This file is not text: give a FASTA or CSV file.")})
         if not (data.get("text") or "").strip():
             raise forms.ValidationError({"text": _("Paste sequences or choose a file.")})
         return data
@@ -106,9 +111,13 @@ def detail(request, pk):
     from guichet.programmes.permissions import programmes_visible_to
 
     if request.method == "POST" and assessment.owner_id == request.user.pk:
-        programme = programmes_visible_to(request.user).filter(code=request.POST.get("programme", "")).first()
-        Assessment.objects.filter(pk=assessment.pk).update(programme=programme)
-        messages.success(request, _("Link saved."))
+        code = request.POST.get("programme", "")
+        programme = programmes_visible_to(request.user).filter(code=code).first()
+        if code and programme is None:  # it used to unlink silently, saying "Link saved."
+            messages.error(request, _("No programme you may see has the code “%(code)s”.") % {"code": code[:40]})
+        else:
+            Assessment.objects.filter(pk=assessment.pk).update(programme=programme)
+            messages.success(request, _("Link saved."))
         return redirect("antibodies:detail", assessment.pk)
     return render(request, "antibodies/detail.html", {
         "a": assessment, "antibodies": antibodies, "provenance": labels.provenance(engine.reference()),

@@ -4,6 +4,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
+from guichet.core import params
 from guichet.core.api_auth import api_user
 from guichet.core.workdays import PARIS
 from guichet.directory.selectors import valid_key_or_404
@@ -57,14 +58,18 @@ def _out(b: Booking) -> dict:
             "cost_centre": b.cost_centre}
 
 
-@router.get("/instruments/{key}/availability", response=Availability, summary="Busy slots of an instrument's week")
+@router.get("/instruments/{key}/availability", response={200: Availability, 400: Problem},
+            summary="Busy slots of an instrument's week")
 def availability(request, key: str, week: date | None = Query(None, description="any day of the week")):
     instrument = get_object_or_404(Instrument, key=valid_key_or_404(key))
-    monday = selectors.week_start(week or date.today())
+    try:
+        monday = selectors.week_start(params.check_day(week or date.today(), field="week"))
+    except params.BadParameter as exc:
+        return 400, {"detail": exc.message, "field": "week"}
     start = datetime.combine(monday, datetime.min.time(), PARIS)
     user = api_user(request)
     busy = selectors.busy(instrument, start, start + timedelta(days=7))
-    return {"instrument": instrument.key, "week": monday, "opens_at": instrument.opens_at.strftime("%H:%M"),
+    return 200, {"instrument": instrument.key, "week": monday, "opens_at": instrument.opens_at.strftime("%H:%M"),
             "closes_at": instrument.closes_at.strftime("%H:%M"), "open_weekdays": instrument.open_weekdays,
             "busy": [{"start": b.start, "end": b.blocked_until, "kind": b.kind,
                       "mine": bool(user.is_authenticated and b.user_id == user.pk)} for b in busy]}

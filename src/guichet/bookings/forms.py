@@ -1,6 +1,8 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from guichet.core import bounds
 from guichet.platforms.models import Instrument
 
 
@@ -25,15 +27,34 @@ class TrainingForm(forms.Form):
     expires_at = forms.DateField(label=_("Expires on"), required=False,
                                  widget=forms.DateInput(attrs={"type": "date"}))
 
+    def clean_expires_at(self):
+        day = self.cleaned_data["expires_at"]
+        if day is not None and day <= timezone.localdate():
+            raise forms.ValidationError(_("A training expires after today."))
+        if day is not None and (message := bounds.date_error(day, planned=True)):
+            raise forms.ValidationError(message)
+        return day
+
 
 class BlackoutForm(forms.Form):
     start = forms.DateTimeField(label=_("From"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     end = forms.DateTimeField(label=_("To"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
 
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        for name in ("start", "end"):
+            if data.get(name) and (message := bounds.date_error(data[name].date(), planned=True)):
+                self.add_error(name, message)
+        if start and end and end <= start:  # said, next to the field: never swapped nor replaced
+            self.add_error("end", _("The end must be after the start."))
+        return data
+
 
 class OrderForm(forms.Form):
     description = forms.CharField(label=_("Work to do"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))
-    quantity = forms.DecimalField(label=_("Quantity"), min_value=0.01, max_digits=10, decimal_places=2)
+    quantity = forms.DecimalField(label=_("Quantity"), min_value=0.01, max_value=bounds.MAX_ORDER_QUANTITY,
+                                  max_digits=10, decimal_places=2)
     cost_centre = forms.CharField(label=_("Cost centre"), max_length=60, required=False)
     attachment = forms.FileField(label=_("Attachment"), required=False)

@@ -6,6 +6,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from guichet.core import bounds
+from guichet.core.fields import TolerantDecimalField
+
 
 class TrainingAuthorization(models.Model):
     """A user may book an instrument that requires training: granted by a manager, until it expires."""
@@ -127,7 +130,7 @@ class ServiceOrder(models.Model):
     cost_centre = models.CharField(_("cost centre"), max_length=60, blank=True)
     customer_category = models.CharField(_("price list"), max_length=10)
     description = models.TextField(_("work to do"), max_length=5000)
-    quantity = models.DecimalField(_("quantity"), max_digits=10, decimal_places=2)
+    quantity = TolerantDecimalField(_("quantity"), max_digits=10, decimal_places=2)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.REQUESTED,
                               db_index=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -138,6 +141,9 @@ class ServiceOrder(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        constraints = [models.CheckConstraint(
+            condition=models.Q(quantity__gt=0, quantity__lte=bounds.MAX_ORDER_QUANTITY),
+            name="service_order_quantity_in_bounds")]
         verbose_name = _("service order")
         verbose_name_plural = _("service orders")
 
@@ -156,13 +162,19 @@ class ServiceOrder(models.Model):
 class QuoteLine(models.Model):
     order = models.ForeignKey(ServiceOrder, on_delete=models.CASCADE, related_name="quote_lines")
     label = models.CharField(_("line"), max_length=200)
-    quantity = models.DecimalField(_("quantity"), max_digits=10, decimal_places=2)
-    unit_price = models.DecimalField(_("unit price"), max_digits=12, decimal_places=2)
-    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    # Tolerant: a row stored out of range before the constraints must not take the statements down.
+    quantity = TolerantDecimalField(_("quantity"), max_digits=10, decimal_places=2)
+    unit_price = TolerantDecimalField(_("unit price"), max_digits=12, decimal_places=2)
+    amount = TolerantDecimalField(_("amount"), max_digits=14, decimal_places=2)
 
     class Meta:
         ordering = ["id"]
-        constraints = [models.CheckConstraint(condition=models.Q(amount__gte=0), name="quote_line_non_negative")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gte=0), name="quote_line_non_negative"),
+            models.CheckConstraint(condition=models.Q(quantity__gt=0, quantity__lte=bounds.MAX_ORDER_QUANTITY,
+                                                      unit_price__gte=0, unit_price__lte=bounds.MAX_UNIT_PRICE_EUR),
+                                   name="quote_line_in_bounds"),
+        ]
 
     def __str__(self):
         return self.label
@@ -180,3 +192,6 @@ class OrderStatusChange(models.Model):
 
     def __str__(self):
         return f"{self.order_id}: {self.to_status}"
+
+    def get_to_status_display(self):
+        return dict(ServiceOrder.Status.choices).get(self.to_status, self.to_status)

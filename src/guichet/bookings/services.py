@@ -8,11 +8,13 @@ overlap even when two transactions race; on SQLite the transaction holds the wri
 from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guichet.accounts.models import Membership
+from guichet.core import bounds, params, uploads
 from guichet.core.audit import audit_record
 from guichet.core.mail import notify
 from guichet.core.workdays import PARIS
@@ -22,6 +24,11 @@ from . import permissions
 from .models import Booking, OrderStatusChange, QuoteLine, ServiceOrder, TrainingAuthorization
 
 CENT = Decimal("0.01")
+# The columns' lengths, which the API's schemas state too: refused beyond, never cut.
+COST_CENTRE_MAX = Booking._meta.get_field("cost_centre").max_length
+NOTE_MAX = Booking._meta.get_field("note").max_length
+DESCRIPTION_MAX = ServiceOrder._meta.get_field("description").max_length
+QUOTE_LABEL_MAX = QuoteLine._meta.get_field("label").max_length
 
 
 class BookingError(Exception):
@@ -44,9 +51,13 @@ class NotAllowed(BookingError):
     pass
 
 
-def _aware(value: datetime) -> datetime:
+def _aware(value: datetime, field: str = "start") -> datetime:
     """An instant in UTC; a naive value is Paris wall-clock time. (Python subtracts two datetimes of the
-    same zone on the wall clock, which is wrong across a DST change: UTC avoids that trap.)"""
+    same zone on the wall clock, which is wrong across a DST change: UTC avoids that trap.) A date outside
+    core.bounds is refused before any arithmetic (0001-01-01 in Paris is before year 1 in UTC: a 500)."""
+    if not bounds.EARLIEST_DATE <= value.date() <= bounds.LATEST_DATE:
+        raise BookingError(_("Give a date between %(first)s and %(last)s.") % {
+            "first": bounds.EARLIEST_DATE.isoformat(), "last": bounds.LATEST_DATE.isoformat()}, field)
     local = value if timezone.is_aware(value) else value.replace(tzinfo=PARIS)
     return local.astimezone(UTC)
 
@@ -77,6 +88,29 @@ def check_rules(instrument, start: datetime, end: datetime, now: datetime) -> No
     if local_start.time() < instrument.opens_at or local_end.time() > instrument.closes_at:
         raise BookingError(_("The instrument is open from %(open)s to %(close)s.") % {
             "open": instrument.opens_at.strftime("%H:%M"), "close": instrument.closes_at.strftime("%H:%M")}, "start")
+    check_grid(instrument, local_start, local_end)
+
+
+def _minutes_after_opening(instrument, local: datetime) -> float:
+    opening = datetime.combine(local.date(), instrument.opens_at, local.tzinfo)
+    return (local.replace(tzinfo=None) - opening.replace(tzinfo=None)).total_seconds() / 60
+
+
+def check_grid(instrument, local_start: datetime, local_end: datetime) -> None:
+    """Slots start and end on the instrument's grid (every slot_minutes from opening time, wall clock), the
+    last one may end at closing time: the page offers nothing else, and the API may not either (issue 15:
+    14:07:13-15:03 was accepted by the API)."""
+    step = instrument.slot_minutes or 1
+    start_off, end_off = _minutes_after_opening(instrument, local_start), _minutes_after_opening(instrument,
+                                                                                                   local_end)
+    on_grid_start = start_off == int(start_off) and int(start_off) % step == 0
+    on_grid_end = local_end.time() == instrument.closes_at or (end_off == int(end_off) and int(end_off) % step == 0)
+    if not on_grid_start:
+        raise BookingError(_("Start on a slot of the instrument's grid: every %(n)d minutes from %(open)s.")
+                           % {"n": step, "open": instrument.opens_at.strftime("%H:%M")}, "start")
+    if not on_grid_end:
+        raise BookingError(_("End on a slot of the instrument's grid: every %(n)d minutes from %(open)s.")
+                           % {"n": step, "open": instrument.opens_at.strftime("%H:%M")}, "end")
 
 
 def _insert(booking: Booking) -> Booking:
@@ -106,7 +140,7 @@ def _organization_of(user):
 def booking_create(*, actor, instrument, start: datetime, end: datetime, organization=None, cost_centre: str = "",
                    note: str = "", now: datetime | None = None) -> Booking:
     now = now or timezone.now()
-    start, end = _aware(start), _aware(end)
+    start, end = _aware(start), _aware(end, "end")
     if not permissions.can_book(actor):
         raise NotAllowed(_("Log in as a member of the network to book."))
     if not instrument.bookable:
@@ -115,12 +149,17 @@ def booking_create(*, actor, instrument, start: datetime, end: datetime, organiz
     if not manager and not is_trained(actor, instrument, start):
         raise NotTrained(_("You are not trained on this instrument (or your training has expired). Ask the "
                            "platform's managers for a training session."), "instrument")
+    cost_centre = (cost_centre or "").strip()
+    if message := params.text_error(cost_centre, max_length=COST_CENTRE_MAX, label=_("Cost centre")):
+        raise BookingError(message, "cost_centre")
+    if message := params.text_error(note or "", max_length=NOTE_MAX, label=_("Note")):
+        raise BookingError(message, "note")
     check_rules(instrument, start, end, now)
     status = Booking.Status.REQUESTED if instrument.approval_required and not manager else Booking.Status.CONFIRMED
     with transaction.atomic(durable=True):
         booking = _insert(Booking(
             instrument=instrument, user=actor, organization=organization or _organization_of(actor),
-            cost_centre=cost_centre.strip()[:60], start=start, end=end, note=note[:300],
+            cost_centre=cost_centre, start=start, end=end, note=note,
             blocked_until=end + timedelta(minutes=instrument.buffer_minutes), status=status, created_at=now))
         audit_record(actor=actor, action="booking.create", entity_type="booking", entity_key=str(booking.pk),
                      entity_label=str(booking), changes={"start": [None, start.isoformat()],
@@ -190,7 +229,7 @@ def blackout_create(*, actor, instrument, start: datetime, end: datetime, reason
     """Block the instrument (maintenance). Refused where bookings already stand: cancel them first."""
     if not permissions.can_manage_instrument(actor, instrument):
         raise NotAllowed(_("Only the platform's managers block an instrument."))
-    start, end = _aware(start), _aware(end)
+    start, end = _aware(start), _aware(end, "end")
     if end <= start:
         raise BookingError(_("The end must be after the start."), "end")
     with transaction.atomic(durable=True):
@@ -228,7 +267,9 @@ def training_revoke(*, actor, training: TrainingAuthorization) -> None:
 
 ORDER_FLOW = {
     # action: (from states, to state, who: "requester" | "manager")
-    "quote": ([ServiceOrder.Status.REQUESTED, ServiceOrder.Status.QUOTED], ServiceOrder.Status.QUOTED, "manager"),
+    # Quoted once: the compare-and-set on "requested" makes a second quote (a double click, a second
+    # manager) fail instead of writing a second "quoted" step over the first quote's lines.
+    "quote": ([ServiceOrder.Status.REQUESTED], ServiceOrder.Status.QUOTED, "manager"),
     "accept": ([ServiceOrder.Status.QUOTED], ServiceOrder.Status.ACCEPTED, "requester"),
     "start": ([ServiceOrder.Status.ACCEPTED], ServiceOrder.Status.IN_PROGRESS, "manager"),
     "deliver": ([ServiceOrder.Status.IN_PROGRESS], ServiceOrder.Status.DELIVERED, "manager"),
@@ -246,13 +287,24 @@ def order_create(*, actor, service, description: str, quantity, organization=Non
     if not description:
         raise BookingError(_("Describe the work to do."), "description")
     quantity = Decimal(str(quantity))
-    if quantity <= 0:
-        raise BookingError(_("The quantity must be positive."), "quantity")
+    if not quantity.is_finite() or quantity <= 0 or quantity > bounds.MAX_ORDER_QUANTITY:
+        raise BookingError(_("Give a quantity above 0 and at most %(max)s.") % {"max": bounds.MAX_ORDER_QUANTITY},
+                           "quantity")
+    cost_centre = (cost_centre or "").strip()
+    if message := params.text_error(cost_centre, max_length=COST_CENTRE_MAX, label=_("Cost centre")):
+        raise BookingError(message, "cost_centre")
+    if message := params.text_error(description, max_length=DESCRIPTION_MAX, label=_("Work to do")):
+        raise BookingError(message, "description")
+    if attachment:
+        try:
+            uploads.check_upload(attachment, max_mb=settings.GUICHET_ORDER_ATTACHMENT_MAX_MB)
+        except uploads.UploadRefused as exc:
+            raise BookingError(str(exc), "attachment") from None
     organization = organization or _organization_of(actor)
     with transaction.atomic(durable=True):
         order = ServiceOrder.objects.create(
-            service=service, requester=actor, organization=organization, cost_centre=cost_centre.strip()[:60],
-            customer_category=customer_category(organization), description=description[:5000], quantity=quantity,
+            service=service, requester=actor, organization=organization, cost_centre=cost_centre,
+            customer_category=customer_category(organization), description=description, quantity=quantity,
             desk_request=desk_request, **({"attachment": attachment} if attachment else {}))
         OrderStatusChange.objects.create(order=order, from_status="", to_status=order.status, actor=actor)
         audit_record(actor=actor, action="order.create", entity_type="service_order", entity_key=str(order.pk),
@@ -288,9 +340,14 @@ def order_transition(*, actor, order: ServiceOrder, action: str, lines=None) -> 
             order.quote_lines.all().delete()
             for label, quantity, unit_price in (lines or default_quote_lines(order)):
                 quantity, unit_price = Decimal(str(quantity)), Decimal(str(unit_price))
-                if quantity <= 0 or unit_price < 0:
-                    raise BookingError(_("Quote lines need a positive quantity and a price."), "lines")
-                QuoteLine.objects.create(order=order, label=str(label)[:200], quantity=quantity, unit_price=unit_price,
+                if not (quantity.is_finite() and unit_price.is_finite()) or quantity <= 0 or unit_price < 0 \
+                        or quantity > bounds.MAX_ORDER_QUANTITY or unit_price > bounds.MAX_UNIT_PRICE_EUR:
+                    raise BookingError(_("Quote lines need a quantity above 0 and at most %(q)s, and a unit price "
+                                         "from 0 to %(p)s EUR.") % {"q": bounds.MAX_ORDER_QUANTITY,
+                                                                     "p": bounds.MAX_UNIT_PRICE_EUR}, "lines")
+                if message := params.text_error(str(label), max_length=QUOTE_LABEL_MAX, label=_("Line")):
+                    raise BookingError(message, "lines")
+                QuoteLine.objects.create(order=order, label=str(label), quantity=quantity, unit_price=unit_price,
                                          amount=(quantity * unit_price).quantize(CENT, ROUND_HALF_UP))
         OrderStatusChange.objects.create(order=order, from_status=order.status, to_status=to, actor=actor)
         audit_record(actor=actor, action=f"order.{action}", entity_type="service_order", entity_key=str(order.pk),

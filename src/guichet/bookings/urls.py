@@ -17,6 +17,7 @@ urlpatterns = [
     path("orders/", views.orders, name="orders"),
     path("orders/new/<key:key>/", views.order_new, name="order_new"),
     path("orders/<int:pk>/", views.order_detail, name="order"),
+    path("orders/<int:pk>/attachment/", views.order_attachment, name="order_attachment"),
     path("statements/", views.statement, name="statement"),
     path("statements.csv", views.statement, {"fmt": "csv"}, name="statement_csv"),
     path("statements.xlsx", views.statement, {"fmt": "xlsx"}, name="statement_xlsx"),

@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from guichet.accounts.models import User
+from guichet.core import bounds, params
 from guichet.core.workdays import PARIS
 from guichet.directory.models import Organization
 from guichet.directory.selectors import valid_key_or_404
@@ -23,6 +24,8 @@ from . import ics, permissions, selectors, services
 from .forms import BlackoutForm, InstrumentRulesForm, OrderForm, TrainingForm
 from .models import Booking, FeedToken, TrainingAuthorization
 
+MINUTES_PER_DAY = 24 * 60  # a booking lies within one day (check_rules)
+
 
 def _instrument(key) -> Instrument:
     valid_key_or_404(key)
@@ -30,10 +33,8 @@ def _instrument(key) -> Instrument:
 
 
 def _week(request) -> date:
-    try:
-        day = date.fromisoformat(request.GET.get("week", ""))
-    except ValueError:
-        day = timezone.localdate()
+    """The Monday of the week asked for (this week by default); a bad or out-of-bounds date is a 400."""
+    day = params.day_param(request.GET, "week", label=_("week")) or timezone.localdate()
     return selectors.week_start(day)
 
 
@@ -61,6 +62,9 @@ def book(request, key):
     try:
         start = datetime.fromisoformat(request.POST["start"])
         minutes = int(request.POST.get("duration", instrument.min_duration))
+        # Bounded before any arithmetic (year 9999 plus an hour, or a duration of 10**12 minutes, was a 500).
+        if not bounds.EARLIEST_DATE <= start.date() <= bounds.LATEST_DATE or not 0 < minutes <= MINUTES_PER_DAY:
+            raise ValueError
     except (KeyError, ValueError):
         messages.error(request, _("Choose a slot and a duration."))
         return redirect("bookings:calendar", key)
@@ -103,7 +107,7 @@ def cancel(request, pk):
         messages.success(request, _("Booking cancelled."))
     except services.BookingError as exc:
         messages.error(request, str(exc))
-    return redirect(request.POST.get("next") or "bookings:mine")
+    return redirect(params.safe_next(request, "bookings:mine"))
 
 
 @login_required
@@ -120,8 +124,11 @@ def approvals(request):
 @require_POST
 def decide(request, pk):
     booking = get_object_or_404(Booking.objects.select_related("instrument__platform"), pk=pk)
+    decision = request.POST.get("approve")
+    if decision not in ("1", "0"):  # anything else used to count as a refusal, cancelling the booking
+        raise params.BadParameter(_("Choose to approve (1) or refuse (0) the booking."), "approve")
     try:
-        services.booking_decide(actor=request.user, booking=booking, approve=request.POST.get("approve") == "1")
+        services.booking_decide(actor=request.user, booking=booking, approve=decision == "1")
         messages.success(request, _("Decision recorded."))
     except services.NotAllowed as exc:
         raise PermissionDenied(str(exc)) from exc
@@ -132,16 +139,21 @@ def decide(request, pk):
 
 @login_required
 def manage(request, key):
-    """Rules, trainings and blackouts of an instrument, for its platform's managers."""
+    """Rules, trainings and blackouts of an instrument, for its platform's managers.
+
+    A refused form comes back bound, with its errors under the fields (or above the form for the service's
+    refusals): it used to come back empty, its errors lost (issue 15, defect 7)."""
     instrument = _instrument(key)
     if not permissions.can_manage_instrument(request.user, instrument):
         raise PermissionDenied
-    rules = InstrumentRulesForm(instance=instrument)
+    rules, training_form, blackout_form = InstrumentRulesForm(instance=instrument), TrainingForm(), BlackoutForm()
+    status = 200
     if request.method == "POST":
         form_name = request.POST.get("form")
+        form = None
         try:
             if form_name == "rules":
-                rules = InstrumentRulesForm(request.POST, instance=instrument)
+                form = rules = InstrumentRulesForm(request.POST, instance=instrument)
                 if rules.is_valid():
                     from guichet.directory.services import directory_record_save
 
@@ -149,12 +161,12 @@ def manage(request, key):
                     messages.success(request, _("Rules saved."))
                     return redirect("bookings:manage", key)
             elif form_name == "training":
-                form = TrainingForm(request.POST)
-                if form.is_valid():
-                    user = User.objects.filter(email__iexact=form.cleaned_data["email"]).first()
+                form = training_form = TrainingForm(request.POST)
+                if training_form.is_valid():
+                    user = User.objects.filter(email__iexact=training_form.cleaned_data["email"]).first()
                     if user is None:
                         raise services.BookingError(_("No account has this e-mail address."), "email")
-                    expires = form.cleaned_data["expires_at"]
+                    expires = training_form.cleaned_data["expires_at"]
                     services.training_grant(actor=request.user, user=user, instrument=instrument, expires_at=(
                         datetime.combine(expires, datetime.min.time(), PARIS) if expires else None))
                     messages.success(request, _("Training recorded."))
@@ -163,22 +175,30 @@ def manage(request, key):
                 training = get_object_or_404(TrainingAuthorization, pk=request.POST.get("training"),
                                              instrument=instrument)
                 services.training_revoke(actor=request.user, training=training)
+                messages.success(request, _("Training revoked."))
                 return redirect("bookings:manage", key)
             elif form_name == "blackout":
-                form = BlackoutForm(request.POST)
-                if form.is_valid():
-                    services.blackout_create(actor=request.user, instrument=instrument, **form.cleaned_data)
+                form = blackout_form = BlackoutForm(request.POST)
+                if blackout_form.is_valid():
+                    services.blackout_create(actor=request.user, instrument=instrument, **blackout_form.cleaned_data)
                     messages.success(request, _("The instrument is blocked for that period."))
                     return redirect("bookings:manage", key)
-                messages.error(request, _("Give a start and an end."))
+            else:
+                raise params.BadParameter(_("Unknown form."), "form")
         except services.BookingError as exc:
-            messages.error(request, str(exc))
+            if form is None:
+                messages.error(request, str(exc))
+            else:
+                form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+        if form is not None and form.errors:
+            messages.error(request, _("Nothing was saved: see the errors below."))
+            status = 400
     return render(request, "bookings/manage.html", {
-        "instrument": instrument, "rules": rules, "training_form": TrainingForm(), "blackout_form": BlackoutForm(),
+        "instrument": instrument, "rules": rules, "training_form": training_form, "blackout_form": blackout_form,
         "trainings": instrument.trainings.select_related("user").order_by("-granted_at"),
         "blackouts": Booking.objects.filter(instrument=instrument, kind=Booking.Kind.BLACKOUT,
                                             end__gt=timezone.now(), status=Booking.Status.CONFIRMED),
-    })
+    }, status=status)
 
 
 # --- ICS feeds --------------------------------------------------------------------------------------
@@ -195,7 +215,7 @@ def feed_create(request):
     FeedToken.objects.create(user=None if instrument else request.user, instrument=instrument,
                              created_by=request.user)
     messages.success(request, _("New calendar address created; the previous one no longer works."))
-    return redirect(request.POST.get("next") or "bookings:mine")
+    return redirect(params.safe_next(request, "bookings:mine"))
 
 
 @login_required
@@ -204,7 +224,7 @@ def feed_revoke(request, pk):
     FeedToken.objects.filter(pk=pk, created_by=request.user, revoked_at__isnull=True).update(
         revoked_at=timezone.now())
     messages.success(request, _("Calendar address revoked."))
-    return redirect(request.POST.get("next") or "bookings:mine")
+    return redirect(params.safe_next(request, "bookings:mine"))
 
 
 def feed(request, token):
@@ -257,8 +277,8 @@ def orders(request):
 
 @login_required
 def order_detail(request, pk):
-    order = get_object_or_404(selectors.orders_visible_to(request.user).prefetch_related("quote_lines", "history"),
-                              pk=pk)
+    order = get_object_or_404(selectors.orders_visible_to(request.user).prefetch_related("quote_lines",
+                                                                                          "history__actor"), pk=pk)
     if request.method == "POST":
         action = request.POST.get("action", "")
         lines = None
@@ -276,20 +296,30 @@ def order_detail(request, pk):
                            else _("Quote lines need a positive quantity and a price."))
         return redirect("bookings:order", order.pk)
     manager = permissions.can_manage_platform(request.user, order.service.platform)
-    return render(request, "bookings/order.html", {"order": order, "manager": manager,
-                                                   "is_requester": order.requester_id == request.user.pk})
+    return render(request, "bookings/order.html", {
+        "order": order, "manager": manager, "is_requester": order.requester_id == request.user.pk,
+        "attachment_name": order.attachment.name.rsplit("/", 1)[-1] if order.attachment else ""})
+
+
+@login_required
+def order_attachment(request, pk):
+    """The order's attachment, to those who may see the order (its requester, the platform's managers, staff)."""
+    order = get_object_or_404(selectors.orders_visible_to(request.user), pk=pk)
+    if not order.attachment:
+        raise Http404
+    return FileResponse(order.attachment.open("rb"), as_attachment=True,
+                        filename=order.attachment.name.rsplit("/", 1)[-1])
 
 
 # --- statements and usage -----------------------------------------------------------------------------
 
 def _month(request) -> tuple[int, int]:
-    try:
-        year, month = (int(x) for x in request.GET.get("month", "").split("-"))
-        date(year, month, 1)
-    except ValueError:
-        today = timezone.localdate()
-        year, month = today.year, today.month
-    return year, month
+    """The month asked for (this month by default); a bad or out-of-bounds month is a 400."""
+    asked = params.month_param(request.GET, "month", label=_("month"))
+    if asked:
+        return asked
+    today = timezone.localdate()
+    return today.year, today.month
 
 
 def _statement_scope(request):

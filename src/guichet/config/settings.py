@@ -234,3 +234,10 @@ GUICHET_DESK_LINK_DAYS = int(os.environ.get("GUICHET_DESK_LINK_DAYS", "30"))
 # API tokens: the expiry offered by default, and the latest one may choose, in days from today.
 GUICHET_API_TOKEN_DAYS = int(os.environ.get("GUICHET_API_TOKEN_DAYS", "90"))
 GUICHET_API_TOKEN_MAX_DAYS = int(os.environ.get("GUICHET_API_TOKEN_MAX_DAYS", "365"))
+
+# Uploaded documents (partnerships) and service-order attachments: largest size, and the accepted types
+# (extension and content are both checked, core/uploads.py).
+GUICHET_PARTNERSHIP_DOCUMENT_MAX_MB = int(os.environ.get("GUICHET_PARTNERSHIP_DOCUMENT_MAX_MB", "20"))
+GUICHET_ORDER_ATTACHMENT_MAX_MB = int(os.environ.get("GUICHET_ORDER_ATTACHMENT_MAX_MB", "10"))
+GUICHET_UPLOAD_TYPES = [t.strip().lower() for t in os.environ.get(
+    "GUICHET_UPLOAD_TYPES", "pdf,docx,xlsx,pptx,odt,ods,odp,txt,csv,tsv,fasta,png,jpg,jpeg").split(",") if t.strip()]

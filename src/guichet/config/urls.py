@@ -8,6 +8,8 @@ from .api import api
 
 register_converter(RecordKeyConverter, "key")
 
+handler400 = "guichet.core.views.bad_request"  # a bad query parameter: its translated message, on our page
+
 admin.site.site_header = "Guichet"
 admin.site.site_title = "Guichet"
 

@@ -45,3 +45,9 @@ def audit_log(request):
 def accessibility(request):
     """The accessibility statement (déclaration d'accessibilité) required of public bodies by the RGAA."""
     return render(request, "core/accessibility.html")
+def bad_request(request, exception=None):
+    """The 400 page: says which parameter is wrong when Guichet knows (core.params), nothing internal else."""
+    from .params import BadParameter
+
+    message = exception.message if isinstance(exception, BadParameter) else ""
+    return render(request, "400.html", {"message": message}, status=400)

@@ -27,6 +27,9 @@ VISITOR_SALT = "guichet.desk.visitor"
 CONFIRM_MAX_AGE = 7 * 24 * 3600
 
 
+TITLE_MAX = Request._meta.get_field("title").max_length
+
+
 class DeskError(Exception):
     """A refused desk action, with a translated message for the user."""
 
@@ -84,7 +87,7 @@ def _save_attachments(request: Request, files, actor) -> None:
 def _request_create(*, actor: User, text: str, title: str, confidential: bool, organization, files, now) -> Request:
     """Write a new request and its first history line; the caller holds the transaction and audits."""
     request = Request.objects.create(
-        title=(title or "").strip()[:200] or _title(text), text=text, language=detect_language(text),
+        title=(title or "").strip() or _title(text), text=text, language=detect_language(text),
         requester=actor, organization=organization, confidential=confidential, status=Status.NEW,
         created_at=now, first_response_due=add_working_days(now, settings.GUICHET_DESK_FIRST_RESPONSE_DAYS))
     _save_attachments(request, files, actor)
@@ -98,6 +101,9 @@ def request_submit(*, actor: User, text: str, title: str = "", confidential: boo
     if not permissions.can_submit_request(actor):
         raise NotAllowed(_("Log in or confirm your e-mail address to submit a request."))
     text = validate_query(text)
+    if len((title or "").strip()) > TITLE_MAX:  # the form and the API refuse it too: said, never cut
+        raise DeskError(_("Title: at most %(max)d characters (this one has %(n)d).") % {
+            "max": TITLE_MAX, "n": len(title.strip())})
     now = now or timezone.now()
     if organization is None:
         membership = Membership.objects.filter(user=actor).select_related("organization").first()
@@ -203,7 +209,11 @@ def request_triage(*, actor: User, request: Request, title: str = "") -> Request
     if not permissions.can_manage_desk(actor):
         raise NotAllowed(_("Only the cluster team triages requests."))
     with transaction.atomic(durable=True):
-        fields = {"title": title.strip()[:200]} if title.strip() else {}
+        title = title.strip()
+        if len(title) > TITLE_MAX:  # the form and the API refuse it too: said, never cut
+            raise DeskError(_("Title: at most %(max)d characters (this one has %(n)d).") % {
+                "max": TITLE_MAX, "n": len(title)})
+        fields = {"title": title} if title else {}
         _transition(request, actor=actor, to=Status.TRIAGED, allowed_from=[Status.NEW], **fields)
     return request
 

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from guichet.accounts.models import User
 from guichet.directory.models import Organization
@@ -87,6 +88,7 @@ def load_demo_impact(today: date | None = None) -> int:
             parties = [lab, partner] if i % 4 else [pharma, rng.choice([s.organization for s in startups] or [cro])]
             p = Partnership.objects.create(
                 title=f"Partenariat {i + 1}{F}", type=rng.choice(PartnershipType.values), created_by=staff,
+                confirmed_at=timezone.now(), confirmed_by=staff,
                 value_eur=Decimal(rng.choice([50, 120, 300, 800, 2000])) * 1000)
             p.parties.add(*parties)
             furthest = rng.choice([0, 1, 2, 3, 3, 4, 5]) if i % 7 else 6  # some are lost

@@ -2,6 +2,10 @@
 
 Histories are kept (stage changes, headcount declarations, rounds), so a KPI "as of" a date only reads what
 was true then. `public=True` leaves out what the public may not see (private and members-only programmes).
+
+Every KPI reads only rows whose figures are within `core.bounds` (the database checks them, but a row
+stored before the constraints, or behind their back, must never take a page down nor inflate a figure):
+such rows are left out here and listed for staff by `out_of_bounds()`.
 """
 
 import statistics
@@ -13,6 +17,7 @@ from decimal import Decimal
 from django.db.models import OuterRef, Subquery, Sum
 from django.utils.translation import gettext_lazy as _
 
+from guichet.core import bounds
 from guichet.core.workdays import PARIS
 
 ZERO = Decimal("0.00")
@@ -46,7 +51,8 @@ def members_by_kind(as_of: date) -> dict[str, int]:
 def startups_by_year(as_of: date) -> dict[int, int]:
     from guichet.startups.models import Startup
 
-    return dict(sorted(Counter(d.year for d in Startup.objects.filter(founded_on__lte=as_of)
+    return dict(sorted(Counter(d.year for d in Startup.objects.filter(bounds.date_in_bounds("founded_on"),
+                                                                      founded_on__lte=as_of)
                                .values_list("founded_on", flat=True)).items()))
 
 
@@ -54,23 +60,24 @@ def jobs(as_of: date) -> int:
     """Sum, over organizations, of the latest headcount each declared on or before the date."""
     from guichet.startups.models import Headcount
 
-    latest = (Headcount.objects.filter(organization=OuterRef("organization"), on__lte=as_of)
-              .order_by("-on").values("on")[:1])
-    total = Headcount.objects.filter(on__lte=as_of, on=Subquery(latest)).aggregate(n=Sum("headcount"))["n"]
+    sane = Headcount.objects.filter(bounds.date_in_bounds("on"), headcount__lte=bounds.MAX_HEADCOUNT)
+    latest = (sane.filter(organization=OuterRef("organization"), on__lte=as_of).order_by("-on").values("on")[:1])
+    total = sane.filter(on__lte=as_of, on=Subquery(latest)).aggregate(n=Sum("headcount"))["n"]
     return total or 0
 
 
 def funds_raised(start: date | None, end: date) -> Decimal:
     from guichet.startups.models import FundingRound
 
-    qs = FundingRound.objects.filter(on__lte=end)
+    qs = FundingRound.objects.filter(bounds.amount_in_bounds("amount_eur", bounds.MAX_FUNDING_ROUND_EUR),
+                                     bounds.date_in_bounds("on"), on__lte=end)
     if start:
         qs = qs.filter(on__gte=start)
     return sum(qs.values_list("amount_eur", flat=True), ZERO)
 
 
 def signed_partnerships(as_of: date) -> list[dict]:
-    """Partnerships signed on or before the date: first signature date, value, public-private flag.
+    """Confirmed partnerships signed on or before the date: first signature date, value, public-private flag.
 
     One aggregate query: the database finds each partnership's first signature and whether its parties
     include a public and a private organization.
@@ -81,7 +88,10 @@ def signed_partnerships(as_of: date) -> list[dict]:
 
     parties = Partnership.parties.through.objects.filter(partnership_id=OuterRef("pk"))
     rows = (Partnership.objects
-            .filter(stage_changes__stage__in=SIGNED_STAGES, stage_changes__on__lte=as_of)
+            .filter(confirmed_at__isnull=False)  # a member's record counts once the other parties confirm it
+            .filter(bounds.amount_in_bounds("value_eur", bounds.MAX_PARTNERSHIP_VALUE_EUR),
+                    stage_changes__stage__in=SIGNED_STAGES, stage_changes__on__lte=as_of,
+                    stage_changes__on__gte=bounds.EARLIEST_DATE)
             .annotate(signed=Min("stage_changes__on"),
                       has_public=Exists(parties.filter(organization__kind__in=PUBLIC_KINDS)),
                       has_private=Exists(parties.filter(organization__kind__in=PRIVATE_KINDS)))
@@ -231,9 +241,44 @@ def _funnel(as_of: date) -> list[tuple[str, int]]:
     rank = Case(*[When(stage=s, then=Value(i)) for i, s in enumerate(order)],
                 When(stage__in=[Stage.ACTIVE, Stage.COMPLETED], then=Value(3)), default=Value(-1),
                 output_field=IntegerField())
-    furthest = Counter(PartnershipStageChange.objects.filter(on__lte=as_of).values("partnership")
+    furthest = Counter(PartnershipStageChange.objects.filter(bounds.date_in_bounds("on"), on__lte=as_of,
+                                                             partnership__confirmed_at__isnull=False)
+                       .values("partnership")
                        .annotate(furthest=Max(rank)).values_list("furthest", flat=True))
     return [(stage.value, sum(n for f, n in furthest.items() if f >= i)) for i, stage in enumerate(order)]
+
+
+def out_of_bounds() -> list[dict]:
+    """Stored rows whose figures are outside the bounds (left out of every KPI), for staff to repair.
+
+    Filters in SQL and reads only keys and dates, so that a value that cannot even be read as a Decimal
+    is found as well."""
+    from django.db.models import Q
+
+    from guichet.partnerships.models import Partnership
+    from guichet.startups.models import FundingRound, Headcount, Startup
+
+    found = []
+    today = bounds.latest_past_date()  # a round, a headcount, a founding in the future is a typing error too
+    for row in (FundingRound.objects.exclude(bounds.amount_in_bounds("amount_eur", bounds.MAX_FUNDING_ROUND_EUR)
+                                             & bounds.date_in_bounds("on") & Q(on__lte=today))
+                .values("pk", "startup_id", "startup__organization__name")):
+        found.append({"what": _("Funding round"), "name": row["startup__organization__name"],
+                      "admin": ("startups", "startup", row["startup_id"])})
+    for row in (Headcount.objects.exclude(Q(headcount__lte=bounds.MAX_HEADCOUNT) & bounds.date_in_bounds("on")
+                                          & Q(on__lte=today))
+                .values("pk", "organization__name")):
+        found.append({"what": _("Headcount"), "name": row["organization__name"],
+                      "admin": ("startups", "headcount", row["pk"])})
+    for row in (Startup.objects.exclude(bounds.date_in_bounds("founded_on") & Q(founded_on__lte=today))
+                .values("pk", "organization__name")):
+        found.append({"what": _("Founding date"), "name": row["organization__name"],
+                      "admin": ("startups", "startup", row["pk"])})
+    for row in (Partnership.objects.exclude(bounds.amount_in_bounds("value_eur", bounds.MAX_PARTNERSHIP_VALUE_EUR))
+                .values("pk", "title")):
+        found.append({"what": _("Partnership value"), "name": row["title"],
+                      "admin": ("partnerships", "partnership", row["pk"])})
+    return found
 
 
 def as_rows(report: Report) -> list[tuple[str, str, object]]:

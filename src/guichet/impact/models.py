@@ -1,6 +1,10 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from guichet.core import bounds
+from guichet.core.fields import TolerantDecimalField
 
 
 class Target(models.Model):
@@ -10,8 +14,10 @@ class Target(models.Model):
     label = models.CharField(_("label (French)"), max_length=200)
     label_en = models.CharField(_("label (English)"), max_length=200, blank=True,
                                 help_text=_("Shown on English pages; the French label is used when empty."))
-    value = models.DecimalField(_("value"), max_digits=16, decimal_places=2)
-    year = models.PositiveIntegerField(_("by the end of"))
+    value = TolerantDecimalField(_("value"), max_digits=16, decimal_places=2, validators=[
+        MinValueValidator(0), MaxValueValidator(bounds.MAX_TARGET_VALUE)])
+    year = models.PositiveIntegerField(_("by the end of"), validators=[
+        MinValueValidator(bounds.EARLIEST_TARGET_YEAR), MaxValueValidator(bounds.LATEST_TARGET_YEAR)])
     source = models.TextField(_("interpretation"), blank=True,
                               help_text=_("How the target was read from its source document."))
     reference = models.TextField(_("source document"), blank=True,
@@ -19,6 +25,13 @@ class Target(models.Model):
 
     class Meta:
         ordering = ["year", "key"]
+        constraints = [
+            models.CheckConstraint(condition=bounds.amount_in_bounds("value", bounds.MAX_TARGET_VALUE),
+                                   name="target_value_in_bounds"),
+            models.CheckConstraint(condition=models.Q(year__gte=bounds.EARLIEST_TARGET_YEAR,
+                                                      year__lte=bounds.LATEST_TARGET_YEAR),
+                                   name="target_year_in_bounds"),
+        ]
         verbose_name = _("target")
         verbose_name_plural = _("targets")
 

@@ -12,8 +12,10 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from guichet.core import bounds
 from guichet.core.audit import audit_record
 
 SHEETS = {
@@ -82,7 +84,13 @@ def _read(data: bytes) -> dict[str, list[tuple[int, dict]]]:
 
 def import_pipelines(*, actor, data: bytes) -> dict[str, int]:
     from guichet.directory.models import Organization, TherapeuticArea
-    from guichet.partnerships.models import Partnership, PartnershipStageChange, PartnershipType, Stage
+    from guichet.partnerships.models import (
+        TRANSITIONS,
+        Partnership,
+        PartnershipStageChange,
+        PartnershipType,
+        Stage,
+    )
     from guichet.programmes.models import (
         Format,
         Indication,
@@ -97,7 +105,7 @@ def import_pipelines(*, actor, data: bytes) -> dict[str, int]:
     errors: list[RowError] = []
     orgs = {o.key: o for o in Organization.objects.all().only("id", "key", "kind", "name")}
 
-    def get(sheet, n, row, field, kind="text", choices=None, required=True):
+    def get(sheet, n, row, field, kind="text", choices=None, required=True, maximum=None):
         value = row.get(field)
         if value in (None, ""):
             if required:
@@ -105,21 +113,37 @@ def import_pipelines(*, actor, data: bytes) -> dict[str, int]:
             return None
         try:
             if kind == "date":
-                return value.date() if isinstance(value, datetime) else (
+                day = value.date() if isinstance(value, datetime) else (
                     value if isinstance(value, date) else date.fromisoformat(str(value).strip()))
+                message = bounds.date_error(day)
+                if message:
+                    errors.append(RowError(sheet, n, field, message))
+                    return None
+                return day
             if kind == "decimal":
                 amount = Decimal(str(value))
-                if amount < 0:
+                if not amount.is_finite():
                     raise InvalidOperation
+                message = bounds.amount_error(amount, maximum)
+                if message:
+                    errors.append(RowError(sheet, n, field, message))
+                    return None
                 return amount
             if kind == "int":
-                return int(value)
+                if isinstance(value, float) and not value.is_integer():
+                    raise ValueError
+                number = int(value)
+                message = bounds.count_error(number, maximum)
+                if message:
+                    errors.append(RowError(sheet, n, field, message))
+                    return None
+                return number
             if kind == "org":
                 key = str(value).strip()
                 if key not in orgs:
                     raise KeyError(key)
                 return orgs[key]
-        except (ValueError, InvalidOperation):
+        except (ValueError, InvalidOperation, OverflowError):
             errors.append(RowError(sheet, n, field, _("“%(value)s” is not valid here.") % {"value": value}))
             return None
         except KeyError:
@@ -145,17 +169,21 @@ def import_pipelines(*, actor, data: bytes) -> dict[str, int]:
         if org and org.key not in startup_orgs and not Startup.objects.filter(organization=org).exists():
             errors.append(RowError("funding_rounds", n, "organization", _("Not a start-up of the programme.")))
         plan["funding_rounds"].append((org, get("funding_rounds", n, row, "on", "date"),
-                                       get("funding_rounds", n, row, "amount_eur", "decimal"),
+                                       get("funding_rounds", n, row, "amount_eur", "decimal",
+                                           maximum=bounds.MAX_FUNDING_ROUND_EUR),
                                        get("funding_rounds", n, row, "kind", required=False) or "",
                                        get("funding_rounds", n, row, "investors", required=False) or ""))
     for n, row in sheets.get("headcounts", []):
         plan["headcounts"].append((get("headcounts", n, row, "organization", "org"),
-                                   get("headcounts", n, row, "on", "date"), get("headcounts", n, row, "headcount", "int")))
+                                   get("headcounts", n, row, "on", "date"), get("headcounts", n, row, "headcount", "int",
+                                                                          maximum=bounds.MAX_HEADCOUNT)))
     titles = set()
     for n, row in sheets.get("partnerships", []):
         parties = [p.strip() for p in str(row.get("parties") or "").split(";") if p.strip()]
         missing = [p for p in parties if p not in orgs]
-        if len(parties) < 2:
+        if len(set(parties)) != len(parties):
+            errors.append(RowError("partnerships", n, "parties", _("Name each party once.")))
+        elif len(parties) < 2:
             errors.append(RowError("partnerships", n, "parties", _("Name at least two organizations, separated by ;.")))
         elif missing:
             errors.append(RowError("partnerships", n, "parties", _("“%(value)s” names no organization of the "
@@ -163,14 +191,35 @@ def import_pipelines(*, actor, data: bytes) -> dict[str, int]:
         title = get("partnerships", n, row, "title")
         titles.add(title)
         plan["partnerships"].append((title, get("partnerships", n, row, "type", choices=PartnershipType.values),
-                                     get("partnerships", n, row, "value_eur", "decimal", required=False) or Decimal(0),
+                                     get("partnerships", n, row, "value_eur", "decimal", required=False,
+                                         maximum=bounds.MAX_PARTNERSHIP_VALUE_EUR) or Decimal(0),
                                      [orgs[p] for p in parties if p in orgs]))
+    stage_rows = []
     for n, row in sheets.get("partnership_stages", []):
         title = get("partnership_stages", n, row, "title")
         if title and title not in titles and not Partnership.objects.filter(title=title).exists():
             errors.append(RowError("partnership_stages", n, "title", _("No partnership has this title.")))
         plan["partnership_stages"].append((title, get("partnership_stages", n, row, "stage", choices=Stage.values),
                                            get("partnership_stages", n, row, "on", "date")))
+        stage_rows.append(n)
+    # Each partnership's history, what is stored and what the sheet adds, read in date order, must follow the
+    # stage order (partnerships.models.TRANSITIONS), as moves on the page do.
+    histories, labels = {}, {k: str(v) for k, v in Stage.choices}
+    for (title, stage, on), n in zip(plan["partnership_stages"], stage_rows, strict=True):
+        if title and stage and on:
+            histories.setdefault(title, []).append((on, n, stage))
+    for title, rows in histories.items():
+        stored = [(c.on, 0, c.stage) for c in PartnershipStageChange.objects.filter(partnership__title=title)]
+        known = {(on, stage) for on, _n, stage in stored}
+        previous = None
+        for _on, n, stage in sorted(stored + [r for r in rows if (r[0], r[2]) not in known]):
+            if previous is not None and stage not in TRANSITIONS.get(previous, ()):
+                errors.append(RowError("partnership_stages", n or rows[0][1], "stage",
+                                       _("After “%(before)s” a partnership cannot move to “%(after)s”.")
+                                       % {"before": labels.get(previous, previous),
+                                          "after": labels.get(stage, stage)}))
+                break
+            previous = stage
     codes = set()
     for n, row in sheets.get("programmes", []):
         code = get("programmes", n, row, "code")
@@ -207,7 +256,10 @@ def import_pipelines(*, actor, data: bytes) -> dict[str, int]:
             counts["headcounts"] += created
         for title, type_, value, parties in plan["partnerships"]:
             partnership, created = Partnership.objects.get_or_create(
-                title=title, defaults={"type": type_, "value_eur": value, "created_by": actor})
+                title=title, defaults={"type": type_, "value_eur": value, "created_by": actor,
+                                       # staff's import: the records stand confirmed
+                                       "confirmed_at": timezone.now(),
+                                       "confirmed_by": actor if getattr(actor, "is_authenticated", False) else None})
             partnership.parties.add(*parties)
             counts["partnerships"] += created
         for title, stage, on in plan["partnership_stages"]:

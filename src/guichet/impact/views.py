@@ -6,9 +6,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from guichet.core import params
 from guichet.directory.models import TherapeuticArea
 from guichet.partnerships.models import Stage
 from guichet.programmes.models import ProgrammeStage
@@ -17,18 +20,22 @@ from . import charts, kpis, report
 
 
 def _dates(request) -> dict:
-    def parse(name):
-        try:
-            return date.fromisoformat(request.GET.get(name, ""))
-        except ValueError:
-            return None
+    """The period and the as-of date asked for; BadParameter (a 400 naming the field) when a date is
+    unreadable, outside the dates Guichet covers, or the period is reversed (it was silently swapped)."""
     today = timezone.localdate()
-    as_of = parse("as_of") or today
-    end = parse("end") or as_of
-    start = parse("start") or date(end.year, 1, 1)
+    as_of = params.day_param(request.GET, "as_of", label=_("As of")) or today
+    end = params.day_param(request.GET, "end", label=_("To")) or as_of
+    start = params.day_param(request.GET, "start", label=_("From")) or date(end.year, 1, 1)
     if start > end:
-        start, end = end, start
+        raise params.BadParameter(_("The period starts on %(start)s, after it ends on %(end)s: give a start "
+                                    "before the end.") % {"start": date_format(start, "DATE_FORMAT"),
+                                                          "end": date_format(end, "DATE_FORMAT")}, "start")
     return {"as_of": as_of, "start": start, "end": end}
+
+
+def _dates_default() -> dict:
+    today = timezone.localdate()
+    return {"as_of": today, "start": date(today.year, 1, 1), "end": today}
 
 
 def build_charts(rep: kpis.Report) -> list:
@@ -55,14 +62,27 @@ def _staff(request):
 @login_required
 def dashboard(request):
     _staff(request)
-    dates = _dates(request)
+    try:
+        dates, period_error, status = _dates(request), None, 200
+    except params.BadParameter as exc:
+        # The form again with what was typed and why it is refused; the figures shown are the default
+        # period's, and the page says so.
+        dates, period_error, status = _dates_default(), exc, 400
     rep = kpis.compute(**dates)
     targets = sorted(rep.series["targets"].items(), key=lambda kv: (kv[1]["year"], kv[0]))
     # Several targets cite one document: it is shown once, under the table.
     references = list(dict.fromkeys(t["reference"] for _k, t in targets if t.get("reference")))
+    out_of_bounds = [{**row, "url": reverse("admin:{}_{}_change".format(*row["admin"][:2]), args=[row["admin"][2]])}
+                     for row in kpis.out_of_bounds()]
+    from guichet.core import bounds
+    from guichet.partnerships.selectors import to_check
+
     return render(request, "impact/dashboard.html", {
+        "out_of_bounds": out_of_bounds, "partnerships_to_check": to_check()[:50],
+        "outlier_threshold": bounds.PARTNERSHIP_VALUE_OUTLIER_EUR,
         "rep": rep, "rows": kpis.as_rows(rep), "charts": [(c.title, c.svg()) for c in build_charts(rep)],
-        "targets": targets, "references": references, **dates})
+        "targets": targets, "references": references, **dates,
+        "period_error": period_error, "typed": request.GET}, status=status)
 
 
 def public_summary(request):

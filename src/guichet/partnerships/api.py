@@ -22,6 +22,7 @@ class PartnershipOut(Schema):
     value_eur: float
     parties: list[str]
     public_private: bool
+    confirmed: bool
     stage: str | None
     history: list[StageOut]
 
@@ -35,5 +36,6 @@ def partnerships(request):
     if not user.is_staff:
         qs = qs.filter(Q(parties__memberships__user=user)).distinct()
     return [{"id": p.pk, "title": p.title, "type": p.type, "value_eur": float(p.value_eur),
-             "parties": [o.key for o in p.parties.all()], "public_private": p.is_public_private, "stage": p.stage,
+             "parties": [o.key for o in p.parties.all()], "public_private": p.is_public_private,
+             "confirmed": p.is_confirmed, "stage": p.stage,
              "history": [{"stage": c.stage, "on": c.on} for c in p.stage_changes.all()]} for p in qs]

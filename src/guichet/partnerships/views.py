@@ -1,30 +1,38 @@
+from datetime import date
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from guichet.core import bounds
 from guichet.directory.models import Organization
 
 from . import services
-from .models import Partnership, PartnershipType, Stage
-from .permissions import can_see_partnership
+from .models import FIRST_STAGES, TRANSITIONS, Partnership, PartnershipType, Stage
+from .permissions import can_confirm_partnership, can_see_partnership
 
 
 class PartnershipForm(forms.Form):
     title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
     type = forms.ChoiceField(label=gettext_lazy("Type"), choices=PartnershipType.choices)
     parties = forms.CharField(label=gettext_lazy("Parties (directory keys, separated by ;)"), max_length=1000)
-    value_eur = forms.DecimalField(label=gettext_lazy("Value (EUR)"), min_value=0, max_digits=14, decimal_places=2,
+    value_eur = forms.DecimalField(label=gettext_lazy("Value (EUR)"), min_value=0,
+                                   max_value=bounds.MAX_PARTNERSHIP_VALUE_EUR, max_digits=14, decimal_places=2,
                                    initial=0)
-    stage = forms.ChoiceField(label=gettext_lazy("Stage"), choices=Stage.choices)
-    on = forms.DateField(label=gettext_lazy("Date of the stage"), widget=forms.DateInput(attrs={"type": "date"}))
+    stage = forms.ChoiceField(label=gettext_lazy("Stage"), choices=[(s.value, s.label) for s in FIRST_STAGES])
+    on = forms.DateField(label=gettext_lazy("Date of the stage"), validators=[bounds.past_date_validator],
+                         widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean_parties(self):
         keys = [k.strip() for k in self.cleaned_data["parties"].split(";") if k.strip()]
+        if len(set(keys)) != len(keys):
+            raise forms.ValidationError(_("Name each party once."))
         found = {o.key: o for o in Organization.objects.filter(key__in=keys)}
         missing = [k for k in keys if k not in found]
         if missing:
@@ -51,26 +59,46 @@ def board(request):
         except services.PartnershipError as exc:
             form.add_error(exc.field or None, str(exc))
     return render(request, "partnerships/board.html", {
-        "columns": [(label, columns[value]) for value, label in Stage.choices], "form": form})
+        "columns": [(label, columns[value]) for value, label in Stage.choices], "form": form,
+        "outlier_threshold": bounds.PARTNERSHIP_VALUE_OUTLIER_EUR})
 
 
 @login_required
 def detail(request, pk):
-    partnership = get_object_or_404(Partnership.objects.prefetch_related("parties", "stage_changes", "documents"),
-                                    pk=pk)
+    partnership = get_object_or_404(Partnership.objects.prefetch_related(
+        "parties", "stage_changes__actor", "documents", "confirmations__organization"), pk=pk)
     if not can_see_partnership(request.user, partnership):
         raise Http404
     if request.method == "POST":
         try:
             if request.FILES.get("document"):
                 services.document_add(actor=request.user, partnership=partnership, upload=request.FILES["document"])
+                messages.success(request, _("Document added."))
+            elif request.POST.get("action") == "confirm":
+                counted = services.partnership_confirm(actor=request.user, partnership=partnership)
+                messages.success(request, _("Partnership confirmed: it now counts in the figures.") if counted
+                                 else _("Confirmation recorded; the other parties have still to confirm."))
             elif request.POST.get("stage") in Stage.values:
-                services.partnership_move(actor=request.user, partnership=partnership, stage=request.POST["stage"])
-            messages.success(request, _("Partnership updated."))
+                try:
+                    on = date.fromisoformat(request.POST.get("on") or timezone.localdate().isoformat())
+                except ValueError:
+                    raise services.PartnershipError(_("Give the date of the stage (YYYY-MM-DD)."), "on") from None
+                services.partnership_move(actor=request.user, partnership=partnership, stage=request.POST["stage"],
+                                          on=on)
+                messages.success(request, _("Partnership updated."))
+            else:
+                raise services.PartnershipError(_("Choose a stage, a document or a confirmation."))
         except services.PartnershipError as exc:
             messages.error(request, str(exc))
         return redirect("partnerships:detail", pk)
-    return render(request, "partnerships/detail.html", {"p": partnership, "stages": Stage.choices})
+    current = partnership.stage
+    confirmed_ids = {c.organization_id for c in partnership.confirmations.all()}
+    return render(request, "partnerships/detail.html", {
+        "p": partnership, "next_stages": [(s, label) for s, label in Stage.choices
+                                          if s in TRANSITIONS.get(current, FIRST_STAGES)],
+        "awaiting": [o for o in partnership.parties.all() if o.pk not in confirmed_ids],
+        "can_confirm": can_confirm_partnership(request.user, partnership), "today": timezone.localdate(),
+        "outlier_threshold": bounds.PARTNERSHIP_VALUE_OUTLIER_EUR})
 
 
 @login_required

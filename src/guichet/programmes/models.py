@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from guichet.core import bounds
+
 
 class Format(models.TextChoices):
     MAB = "monoclonal", _("Monoclonal antibody")
@@ -78,10 +80,12 @@ class Indication(models.Model):
 class ProgrammeStageChange(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="stage_changes")
     stage = models.CharField(_("stage"), max_length=20, choices=ProgrammeStage.choices)
-    on = models.DateField(_("date"))
+    on = models.DateField(_("date"), validators=[bounds.past_date_validator])
 
     class Meta:
         ordering = ["on", "id"]
+        constraints = [models.CheckConstraint(condition=bounds.date_in_bounds("on"),
+                                              name="programme_stage_date_in_bounds")]
 
     def __str__(self):
         return f"{self.programme_id} {self.stage} {self.on}"

@@ -1,6 +1,10 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from guichet.core import bounds
+from guichet.core.fields import TolerantDecimalField
 
 
 class Origin(models.TextChoices):
@@ -23,7 +27,7 @@ class Startup(models.Model):
 
     organization = models.OneToOneField("directory.Organization", on_delete=models.PROTECT,
                                         related_name="startup", verbose_name=_("organization"))
-    founded_on = models.DateField(_("founded on"))
+    founded_on = models.DateField(_("founded on"), validators=[bounds.past_date_validator])
     origin = models.CharField(_("origin"), max_length=12, choices=Origin.choices)
     support = models.ManyToManyField("directory.Organization", blank=True, related_name="supported_startups",
                                      verbose_name=_("support received (incubator, tech-transfer office, funds)"))
@@ -33,6 +37,8 @@ class Startup(models.Model):
 
     class Meta:
         ordering = ["organization__name"]
+        constraints = [models.CheckConstraint(condition=bounds.date_in_bounds("founded_on"),
+                                              name="startup_founded_in_bounds")]
         verbose_name = _("start-up")
         verbose_name_plural = _("start-ups")
 
@@ -42,13 +48,19 @@ class Startup(models.Model):
 
 class FundingRound(models.Model):
     startup = models.ForeignKey(Startup, on_delete=models.CASCADE, related_name="rounds")
-    on = models.DateField(_("date"))
-    amount_eur = models.DecimalField(_("amount (EUR)"), max_digits=14, decimal_places=2)
+    on = models.DateField(_("date"), validators=[bounds.past_date_validator])
+    amount_eur = TolerantDecimalField(_("amount (EUR)"), max_digits=14, decimal_places=2, validators=[
+        MinValueValidator(0), MaxValueValidator(bounds.MAX_FUNDING_ROUND_EUR)])
     kind = models.CharField(_("round"), max_length=40, blank=True)
     investors = models.CharField(_("investors"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["on", "id"]
+        constraints = [
+            models.CheckConstraint(condition=bounds.amount_in_bounds("amount_eur", bounds.MAX_FUNDING_ROUND_EUR),
+                                   name="funding_round_amount_in_bounds"),
+            models.CheckConstraint(condition=bounds.date_in_bounds("on"), name="funding_round_date_in_bounds"),
+        ]
 
     def __str__(self):
         return f"{self.startup} {self.on} {self.amount_eur}"
@@ -56,11 +68,12 @@ class FundingRound(models.Model):
 
 class Milestone(models.Model):
     startup = models.ForeignKey(Startup, on_delete=models.CASCADE, related_name="milestones")
-    on = models.DateField(_("date"))
+    on = models.DateField(_("date"), validators=[bounds.planned_date_validator])
     title = models.CharField(_("milestone"), max_length=200)
 
     class Meta:
         ordering = ["on", "id"]
+        constraints = [models.CheckConstraint(condition=bounds.date_in_bounds("on"), name="milestone_date_in_bounds")]
 
     def __str__(self):
         return self.title
@@ -71,12 +84,17 @@ class Headcount(models.Model):
 
     organization = models.ForeignKey("directory.Organization", on_delete=models.CASCADE,
                                      related_name="headcounts")
-    on = models.DateField(_("date"))
-    headcount = models.PositiveIntegerField(_("headcount"))
+    on = models.DateField(_("date"), validators=[bounds.past_date_validator])
+    headcount = models.PositiveIntegerField(_("headcount"), validators=[MaxValueValidator(bounds.MAX_HEADCOUNT)])
 
     class Meta:
         ordering = ["on", "id"]
-        constraints = [models.UniqueConstraint(fields=["organization", "on"], name="headcount_one_per_day")]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "on"], name="headcount_one_per_day"),
+            models.CheckConstraint(condition=models.Q(headcount__lte=bounds.MAX_HEADCOUNT),
+                                   name="headcount_in_bounds"),
+            models.CheckConstraint(condition=bounds.date_in_bounds("on"), name="headcount_date_in_bounds"),
+        ]
 
     def __str__(self):
         return f"{self.organization_id} {self.on} {self.headcount}"

@@ -1,5 +1,6 @@
 from django.db import transaction
 
+from guichet.core import bounds
 from guichet.core.audit import audit_record
 
 from .models import FundingRound, Headcount, Milestone
@@ -10,11 +11,34 @@ class NotAllowed(Exception):
     pass
 
 
+class FigureRefused(Exception):
+    """A figure outside its bounds (core.bounds), with the field it belongs to."""
+
+    def __init__(self, message, field=""):
+        super().__init__(message)
+        self.field = field
+
+
+def check_figures(*, headcount_on=None, headcount=None, round_on=None, round_amount=None, milestone_on=None,
+                  **_ignored) -> None:
+    """Every door (page, admin, workbook) refuses the same figures, naming the field."""
+    checks = [("headcount_on", bounds.date_error(headcount_on)),
+              ("headcount", bounds.count_error(headcount, bounds.MAX_HEADCOUNT)),
+              ("round_on", bounds.date_error(round_on)),
+              ("round_amount", bounds.amount_error(round_amount, bounds.MAX_FUNDING_ROUND_EUR)),
+              ("milestone_on", bounds.date_error(milestone_on, planned=True))]
+    for field, message in checks:
+        if message:
+            raise FigureRefused(message, field)
+
+
 def startup_declare(*, actor, startup, headcount_on=None, headcount=None, round_on=None, round_amount=None,
                     round_kind="", investors="", milestone_on=None, milestone=""):
     """A founder (or staff) adds dated figures; history is kept, nothing is overwritten."""
     if not can_edit_startup(actor, startup):
         raise NotAllowed
+    check_figures(headcount_on=headcount_on, headcount=headcount, round_on=round_on, round_amount=round_amount,
+                  milestone_on=milestone_on)
     with transaction.atomic(durable=True):
         changes = {}
         if headcount_on and headcount is not None:
@@ -30,3 +54,28 @@ def startup_declare(*, actor, startup, headcount_on=None, headcount=None, round_
             changes["milestone"] = [None, f"{milestone_on}: {milestone}"]
         audit_record(actor=actor, action="startup.declare", entity_type="startup",
                      entity_key=startup.organization.key, entity_label=str(startup), changes=changes)
+
+
+def startup_admin_save(*, actor, record, is_new: bool) -> None:
+    """A start-up, funding round, milestone or headcount saved from the admin: validated against the same
+    bounds as every other door (full_clean runs the field validators), and audited."""
+    with transaction.atomic():
+        model = type(record)
+        before = None if is_new else model.objects.filter(pk=record.pk).values().first()
+        record.full_clean()
+        record.save()
+        after = model.objects.filter(pk=record.pk).values().first()
+        changes = {k: [before.get(k) if before else None, v] for k, v in after.items()
+                   if not before or before.get(k) != v}
+        audit_record(actor=actor, action=f"{model.__name__.lower()}.{'create' if is_new else 'update'}",
+                     entity_type=model.__name__.lower(), entity_key=str(record.pk), entity_label=str(record),
+                     changes={k: [str(a) if a is not None else None, str(b) if b is not None else None]
+                              for k, (a, b) in changes.items()})
+
+
+def startup_admin_delete(*, actor, record) -> None:
+    with transaction.atomic():
+        label, pk, model = str(record), record.pk, type(record).__name__.lower()
+        record.delete()
+        audit_record(actor=actor, action=f"{model}.delete", entity_type=model, entity_key=str(pk),
+                     entity_label=label)

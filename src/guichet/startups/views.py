@@ -6,6 +6,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from guichet.core import bounds
+
 from . import services
 from .models import Startup
 from .permissions import can_edit_startup
@@ -13,14 +15,20 @@ from .permissions import can_edit_startup
 
 class DeclareForm(forms.Form):
     headcount_on = forms.DateField(label=gettext_lazy("Headcount on"), required=False,
+                                   validators=[bounds.past_date_validator],
                                    widget=forms.DateInput(attrs={"type": "date"}))
-    headcount = forms.IntegerField(label=gettext_lazy("Headcount"), min_value=0, required=False)
+    headcount = forms.IntegerField(label=gettext_lazy("Headcount"), min_value=0, max_value=bounds.MAX_HEADCOUNT,
+                                   required=False)
     round_on = forms.DateField(label=gettext_lazy("Funding round on"), required=False,
+                               validators=[bounds.past_date_validator],
                                widget=forms.DateInput(attrs={"type": "date"}))
-    round_amount = forms.DecimalField(label=gettext_lazy("Amount (EUR)"), min_value=0, required=False)
+    round_amount = forms.DecimalField(label=gettext_lazy("Amount (EUR)"), min_value=0,
+                                      max_value=bounds.MAX_FUNDING_ROUND_EUR, max_digits=14, decimal_places=2,
+                                      required=False)
     round_kind = forms.CharField(label=gettext_lazy("Round"), max_length=40, required=False)
     investors = forms.CharField(label=gettext_lazy("Investors"), max_length=300, required=False)
     milestone_on = forms.DateField(label=gettext_lazy("Milestone on"), required=False,
+                                   validators=[bounds.planned_date_validator],
                                    widget=forms.DateInput(attrs={"type": "date"}))
     milestone = forms.CharField(label=gettext_lazy("Milestone"), max_length=200, required=False)
 
@@ -42,8 +50,12 @@ def startup_detail(request, key):
         raise PermissionDenied
     form = DeclareForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.startup_declare(actor=request.user, startup=startup, **form.cleaned_data)
-        messages.success(request, _("Figures recorded."))
-        return redirect("startups:detail", key)
+        try:
+            services.startup_declare(actor=request.user, startup=startup, **form.cleaned_data)
+        except services.FigureRefused as exc:
+            form.add_error(exc.field or None, str(exc))
+        else:
+            messages.success(request, _("Figures recorded."))
+            return redirect("startups:detail", key)
     return render(request, "startups/detail.html", {
         "s": startup, "form": form, "headcounts": startup.organization.headcounts.order_by("on")})

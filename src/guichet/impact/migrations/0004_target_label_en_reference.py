@@ -23,7 +23,7 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("impact", "0002_default_targets")]
+    dependencies = [("impact", "0003_figures_in_bounds")]
     operations = [
         migrations.AddField("target", "label_en", models.CharField(
             blank=True, help_text="Shown on English pages; the French label is used when empty.", max_length=200,

@@ -1,0 +1,137 @@
+"""Issue 9, defect 8: no query parameter or posted file gives a 500. Each is parsed into a bounded value;
+a bad one answers 400 with a translated message naming it (pages: our 400 page or the form with its error;
+API: 400 JSON)."""
+
+import base64
+from decimal import Decimal
+
+import pytest
+
+from guichet.accounts.models import Membership, Role
+from guichet.antibodies.models import Assessment
+from guichet.directory.models import Organization
+from guichet.platforms.models import Instrument, Platform
+
+from .conftest import make_user
+
+pytestmark = pytest.mark.django_db
+
+# The smallest valid PNG (1x1 pixel): what a member picks by mistake instead of a FASTA file.
+PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
+
+
+@pytest.fixture
+def site(db, client):
+    org = Organization.objects.create(key="lab", name="Lab", kind="research_lab")
+    platform = Platform.objects.create(key="cyto", name="Cytometry", organization=org)
+    Instrument.objects.create(key="cyto.aria", name="Sorter", platform=platform, hourly_academic=Decimal("45"))
+    staff = make_user("staff@p.example", Role.STAFF)
+    member = make_user("member@p.example", Role.MEMBER)
+    Membership.objects.create(user=member, organization=org)
+    platform.managers.add(staff)
+    return {"staff": staff, "member": member}
+
+
+BAD_DAYS = ["9999-12-31", "0001-01-01", "1989-12-31", "2101-01-01", "2025-13-01", "not-a-date", "2025-01-01T00:00:00Z"]
+BAD_MONTHS = ["9999-12", "0001-01", "2025-13", "2025", "x-y"]
+
+CASES = (
+    [("anonymous", "/bookings/instruments/cyto.aria/", "week", v, "html") for v in BAD_DAYS]
+    + [("anonymous", "/api/v1/instruments/cyto.aria/availability", "week", v, "api")
+       for v in ["9999-12-31", "0001-01-01", "2101-01-01"]]
+    + [("member", "/bookings/statements/", "month", v, "html") for v in BAD_MONTHS]
+    + [("staff", "/bookings/statements.csv", "month", "9999-12", "html")]
+    + [("staff", "/bookings/usage/cyto/", "month", v, "html") for v in BAD_MONTHS]
+    + [("staff", "/impact/export.csv", name, v, "html") for name in ("start", "end", "as_of")
+       for v in ("0001-01-01", "9999-12-31")]
+    + [("staff", "/impact/report.pdf", "start", "0001-01-01", "html")]
+)
+
+
+@pytest.mark.parametrize("who, url, name, value, kind", CASES)
+def test_a_bad_parameter_is_a_400_naming_it_in_the_visitors_language(client, site, who, url, name, value, kind):
+    if who != "anonymous":
+        client.force_login(site[who])
+    response = client.get(url, {name: value}, HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.status_code == 400
+    if kind == "api":
+        body = response.json()
+        assert body["field"] == name and value in body["detail"] and "couvre" in body["detail"]
+    else:
+        text = response.content.decode()
+        assert 'id="bad-request-message"' in text
+        assert value[:40].replace("'", "&#x27;") in text  # the message quotes what was typed
+
+
+@pytest.mark.parametrize("value", ["0001-01-01", "9999-12-31", "garbage"])
+def test_impact_dashboard_shows_the_form_with_the_error(client, site, value):
+    client.force_login(site["staff"])
+    response = client.get("/impact/", {"start": value}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    text = response.content.decode()
+    error = text.split('id="period-error"')[1].split("</p>")[0]
+    assert "From" in error and value in error
+    assert 'aria-invalid="true"' in text and 'id="kpi-members"' in text
+
+
+def test_a_reversed_period_is_refused_visibly_not_swapped(client, site):
+    client.force_login(site["staff"])
+    response = client.get("/impact/", {"start": "2025-06-01", "end": "2025-01-01"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert "after it ends" in response.content.decode().split('id="period-error"')[1].split("</p>")[0]
+    export = client.get("/impact/export.csv", {"start": "2025-06-01", "end": "2025-01-01"})
+    assert export.status_code == 400
+
+
+def test_good_parameters_still_work(client, site):
+    assert client.get("/bookings/instruments/cyto.aria/", {"week": "2100-12-31"}).status_code == 200
+    assert client.get("/bookings/instruments/cyto.aria/", {"week": "1990-01-01"}).status_code == 200
+    assert client.get("/api/v1/instruments/cyto.aria/availability", {"week": "2030-01-01"}).json()["week"] == \
+        "2029-12-31"
+    client.force_login(site["staff"])
+    assert client.get("/bookings/usage/cyto/", {"month": "2100-12"}).status_code == 200
+    assert client.get("/impact/", {"start": "1990-01-01", "end": "2025-01-01"}).status_code == 200
+
+
+def test_a_png_posted_as_fasta_is_refused_on_the_form(client, site):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(site["member"])
+    response = client.post("/antibodies/", {"title": "t", "cdr_scheme": "imgt",
+                                            "file": SimpleUploadedFile("seq.fasta", PNG, "image/png")},
+                           HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert "file" in response.context["form"].errors
+    assert "not text" in response.content.decode()
+    assert not Assessment.objects.exists()
+
+
+def test_a_png_posted_as_fasta_is_a_400_on_the_api(client, site):
+    from guichet.accounts.services import api_token_create
+
+    raw = api_token_create(actor=site["member"], name="t")[1]
+    for text in (PNG.decode("latin-1"), PNG.decode("utf-8", errors="replace")):
+        response = client.post("/api/v1/antibodies/assess", {"text": text}, content_type="application/json",
+                               HTTP_AUTHORIZATION=f"Bearer {raw}")
+        assert response.status_code == 400, response.content
+        assert "FASTA" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("start, duration", [("0001-01-01T00:00", "60"), ("9999-12-31T23:30", "60"),
+                                             ("2027-03-23T10:00", str(10 ** 12)), ("2027-03-23T10:00", "-5")])
+def test_the_booking_page_refuses_impossible_dates_and_durations(client, site, start, duration):
+    client.force_login(site["member"])
+    response = client.post("/bookings/instruments/cyto.aria/book/", {"start": start, "duration": duration},
+                           follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200 and "Choose a slot and a duration." in response.content.decode()
+
+
+@pytest.mark.parametrize("start, end", [("0001-01-01T00:00:00+14:00", "0001-01-01T01:00:00+14:00"),
+                                        ("9999-12-31T22:00:00-14:00", "9999-12-31T23:00:00-14:00")])
+def test_the_booking_api_refuses_dates_beyond_the_calendar(client, site, start, end):
+    from guichet.accounts.services import api_token_create
+
+    raw = api_token_create(actor=site["member"], name="t")[1]
+    response = client.post("/api/v1/bookings", {"instrument": "cyto.aria", "start": start, "end": end},
+                           content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert response.status_code == 400 and response.json()["field"] == "start"
