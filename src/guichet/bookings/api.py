@@ -3,8 +3,9 @@ from datetime import date, datetime, timedelta
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, Header, Path, Query, Router, Schema
 
+from guichet.core import idempotency
 from guichet.core.api_auth import MEMBERS, MEMBERS_WRITE, api_user
 from guichet.core.api_errors import errors
 from guichet.core.workdays import PARIS
@@ -96,16 +97,40 @@ def my_bookings(request):
              summary="Book a slot",
              description="201: booked. 404: no instrument has this key. 403: not trained, or not a member. "
                          "409: the slot is taken, or breaks the instrument's booking rules (opening hours and days, "
-                         "duration, notice, advance, end after start); `field` names the field at fault.")
-def create_booking(request, payload: BookingIn):
+                         "duration, notice, advance, end after start); `field` names the field at fault. "
+                         "With an `Idempotency-Key` header, a retry of the same request by the same member within "
+                         "24 hours answers what the first one answered (the same 201 and body: one booking); "
+                         "the same key with a different body is a 422.")
+def create_booking(request, payload: BookingIn,
+                   key: str = Header(None, alias=idempotency.HEADER, pattern=idempotency.KEY_PATTERN,
+                                     description="Any unique string (a UUID) per booking you mean to make; "
+                                                 "send it again on a retry.")):
     user = api_user(request)
+    claim = None
+    if key:
+        fingerprint = idempotency.fingerprint(payload.model_dump())
+        try:
+            done = idempotency.replay(user=user, scope="bookings.create", key=key, fingerprint=fingerprint)
+        except idempotency.KeyReused:
+            return 422, _key_reused()
+        if done is not None:
+            return done
+        claim = idempotency.Claim(user=user, scope="bookings.create", key=key, fingerprint=fingerprint, render=_out)
     try:
         instrument = Instrument.objects.get(key=valid_key_or_404(payload.instrument))
     except (Instrument.DoesNotExist, Http404):
         return 404, {"detail": _("Unknown instrument."), "field": "instrument"}
     try:
         booking = services.booking_create(actor=user, instrument=instrument, start=payload.start, end=payload.end,
-                                          cost_centre=payload.cost_centre)
+                                          cost_centre=payload.cost_centre, idempotency=claim)
+    except idempotency.AlreadyClaimed:  # the same request, sent twice at once: the first one's answer
+        try:
+            done = idempotency.replay(user=user, scope="bookings.create", key=key, fingerprint=claim.fingerprint)
+        except idempotency.KeyReused:
+            return 422, _key_reused()
+        # A committed key always holds its answer; only an expiry in between could leave none.
+        return done or (409, {"detail": _("This Idempotency-Key was already used for a different request."),
+                              "field": idempotency.HEADER})
     except services.SlotUnavailable as exc:
         return 409, {"detail": str(exc), "field": exc.field}
     except (services.NotTrained, services.NotAllowed) as exc:
@@ -113,6 +138,11 @@ def create_booking(request, payload: BookingIn):
     except services.BookingError as exc:  # a rule of the instrument: a conflict with its state, not bad syntax
         return 409, {"detail": str(exc), "field": exc.field}
     return 201, _out(booking)
+
+
+def _key_reused():
+    return {"detail": _("This Idempotency-Key was already used for a different request."),
+            "field": idempotency.HEADER}
 
 
 @router.post("/bookings/{booking_id}/cancel", response={200: BookingOut, **errors(401, 403, 404, 409, 422)},
