@@ -197,3 +197,16 @@ def test_pipelines_template_is_headers_only_and_formula_free():
     assert formula_cells(workbook) == []
     assert [s.title for s in workbook.worksheets] == list(pipelines_import.SHEETS)
     assert [c.value for c in workbook.worksheets[0][1]] == list(pipelines_import.SHEETS[workbook.sheetnames[0]])
+
+
+def test_no_csv_or_workbook_is_written_outside_the_export_helper():
+    """One door for every spreadsheet: a new export written with csv.writer or openpyxl directly would skip
+    the neutralisation (reading spreadsheets, load_workbook / csv.reader, stays free)."""
+    from .conftest import ROOT
+
+    helper = ROOT / "src" / "guichet" / "core" / "exports.py"
+    offenders = [str(path.relative_to(ROOT)) for path in (ROOT / "src" / "guichet").rglob("*.py")
+                 if path != helper and any(marker in path.read_text(encoding="utf-8")
+                                           for marker in ("csv.writer", "csv.DictWriter", "Workbook(",
+                                                          "import Workbook"))]
+    assert offenders == []
