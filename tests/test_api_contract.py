@@ -1,6 +1,7 @@
 """The API says what it does (issue 9 defect 11) and answers errors in one language (issue 15 item 3)."""
 
 import pytest
+from django.test import Client
 
 from guichet.accounts.services import api_token_create
 
@@ -100,3 +101,5 @@ def test_the_browser_session_counts_for_reads_only(client, member):
 def test_an_unknown_api_path_is_a_json_404(client):
     response = client.get("/api/v1/no/such/thing", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 404 and response.json() == {"detail": "Not found."}
+    posted = Client(enforce_csrf_checks=True).post("/api/v1/no/such/thing", HTTP_ACCEPT_LANGUAGE="fr")
+    assert posted.status_code == 404 and posted.json() == {"detail": "Introuvable."}
