@@ -103,3 +103,12 @@ def test_an_unknown_api_path_is_a_json_404(client):
     assert response.status_code == 404 and response.json() == {"detail": "Not found."}
     posted = Client(enforce_csrf_checks=True).post("/api/v1/no/such/thing", HTTP_ACCEPT_LANGUAGE="fr")
     assert posted.status_code == 404 and posted.json() == {"detail": "Introuvable."}
+
+
+@pytest.mark.parametrize("language, detail, label", [
+    ("fr", "Décrivez le besoin", "Membres du réseau"), ("en", "Describe the need", "Members of the network")])
+def test_domain_refusals_and_labels_follow_the_request_language(client, language, detail, label):
+    refused = client.get("/api/v1/match", {"q": "   "}, HTTP_ACCEPT_LANGUAGE=language)
+    assert refused.status_code == 400 and refused.json()["detail"].startswith(detail)
+    figures = client.get("/api/v1/impact/public", HTTP_ACCEPT_LANGUAGE=language).json()
+    assert next(f["label"] for f in figures if f["key"] == "members") == label
