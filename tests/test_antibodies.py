@@ -121,8 +121,10 @@ def test_api_assess_needs_a_member_and_answers_the_export_json(client):
     assert response.status_code == 200
     assert response.json()[0]["light"]["v_gene"].startswith("IGKV1-39")
     bad = client.post("/api/v1/antibodies/assess", {"text": "hello"}, content_type="application/json",
-                      HTTP_AUTHORIZATION=f"Bearer {raw}")
-    assert bad.status_code == 400
+                      HTTP_AUTHORIZATION=f"Bearer {raw}", HTTP_ACCEPT_LANGUAGE="fr")
+    # Neither FASTA nor name,heavy,light: the schema's pattern says so (422), naming the field, in French.
+    assert bad.status_code == 422 and bad.json()["field"] == "text"
+    assert bad.json()["errors"][0]["message"] == "Pas au format attendu."
 
 
 def test_reference_is_built_from_approved_therapeutics():

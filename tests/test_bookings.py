@@ -309,17 +309,18 @@ def test_statement_totals_equal_the_sum_of_lines_and_exports_agree(client, lab):
                       ("NewCo", ""): Decimal("211.50")}
     assert sum(x.amount for x in lines) == sum(totals.values()) == Decimal("456.50")
     client.force_login(lab["staff"])
-    rows = list(csv.reader(io.StringIO(client.get("/bookings/statements.csv?month=2026-10").content.decode())))
-    assert rows[0][0] == "organization"
-    body = [r for r in rows[1:] if r[2] in ("booking", "service")]
+    en = {"HTTP_ACCEPT_LANGUAGE": "en"}
+    rows = list(csv.reader(io.StringIO(client.get("/bookings/statements.csv?month=2026-10", **en).content.decode())))
+    assert rows[0][0] == "Organization" and rows[1][0] == "organization"  # labels, then machine names
+    body = [r for r in rows[2:] if r[2] in ("Booking", "Service")]
     assert len(body) == 3 and sum(Decimal(r[8]) for r in body) == Decimal("456.50")
-    assert rows[-1][2] == "grand_total" and Decimal(rows[-1][8]) == Decimal("456.50")
-    workbook = load_workbook(io.BytesIO(client.get("/bookings/statements.xlsx?month=2026-10").content))
+    assert rows[-1][2] == "Grand total" and Decimal(rows[-1][8]) == Decimal("456.50")
+    workbook = load_workbook(io.BytesIO(client.get("/bookings/statements.xlsx?month=2026-10", **en).content))
     sheet = workbook.active
-    data = [row for row in sheet.iter_rows(min_row=2, values_only=True) if row and row[2] in ("booking", "service")]
+    data = [row for row in sheet.iter_rows(min_row=3, values_only=True) if row and row[2] in ("Booking", "Service")]
     assert round(sum(row[8] for row in data), 2) == 456.50
-    total_row = next(row for row in sheet.iter_rows(min_row=2, values_only=True) if row and row[0] == "total")
-    assert total_row[8] == f"=SUM(I2:I{len(data) + 1})"
+    total_row = next(row for row in sheet.iter_rows(min_row=3, values_only=True) if row and row[0] == "Total")
+    assert total_row[8] == f"=SUM(I3:I{len(data) + 2})"
     page = client.get("/bookings/statements/?month=2026-10").content.decode()
     assert "456,50" in page or "456.50" in page
 

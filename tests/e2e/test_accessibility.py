@@ -12,8 +12,10 @@ from django.core.management import call_command
 from guichet.bookings.models import Booking
 from guichet.desk.models import Request
 
-from .test_booking_journey import next_week_monday
-from .test_booking_journey import platform  # noqa: F401 (fixture)
+from .test_booking_journey import (
+    next_week_monday,
+    platform,  # noqa: F401 (fixture)
+)
 from .test_desk_journey import login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

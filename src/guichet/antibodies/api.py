@@ -1,7 +1,10 @@
+from typing import Literal
+
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
-from guichet.core.api_auth import api_user
+from guichet.core.api_auth import MEMBERS_WRITE
+from guichet.core.api_errors import errors
 
 from . import engine
 
@@ -9,22 +12,18 @@ router = Router(tags=["antibodies"])
 
 
 class AssessIn(Schema):
-    text: str = Field(..., max_length=200_000, description="FASTA, or CSV with the columns name,heavy,light")
-    cdr_scheme: str = Field("imgt", pattern="^(imgt|kabat|chothia)$")
+    # What engine.parse_input reads: FASTA (a first line starting with ">"), or CSV whose header is
+    # name,heavy,light followed by at least one row. A chain that is not an antibody is reported in the 200.
+    text: str = Field(..., max_length=200_000, pattern=r"^\s*(>|name,heavy,light\r?\n[^\r\n])",
+                      description="FASTA, or CSV with the header name,heavy,light and one row per antibody")
+    cdr_scheme: Literal["imgt", "kabat", "chothia"] = "imgt"
 
 
-class Problem(Schema):
-    detail: str
-
-
-@router.post("/assess", response={200: list[dict], 400: Problem, 401: Problem},
+@router.post("/assess", response={200: list[dict], **errors(400, 401, 422)}, auth=MEMBERS_WRITE,
              summary="Assess antibody variable domains (numbering, CDRs, germlines, humanness, liabilities)")
 def assess(request, payload: AssessIn):
-    user = api_user(request)
-    if not user.is_authenticated:
-        return 401, {"detail": "Authentication required."}
     try:
         reports = engine.assess_batch(payload.text, cdr_scheme=payload.cdr_scheme)
     except engine.InputError:
-        return 400, {"detail": _("Give FASTA, or a CSV with the columns name,heavy,light.")}
+        return 400, {"detail": _("Give FASTA, or a CSV with the columns name,heavy,light."), "field": "text"}
     return 200, [r.as_dict() for r in reports[:100]]

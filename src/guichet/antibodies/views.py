@@ -1,5 +1,3 @@
-import csv
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from guichet.accounts.models import Membership
+from guichet.core import exports
 
 from . import engine, labels
 from .models import Assessment
@@ -137,17 +136,26 @@ def export(request, pk, fmt):
         return response
     if fmt == "json":
         return JsonResponse(assessment.result, safe=False, json_dumps_params={"indent": 1})
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="assessment-{assessment.pk}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(["antibody", "chain", "type", "errors", "v_gene", "v_identity", "j_gene", "oasis_9mer",
-                     "cdr1", "cdr2", "cdr3", "liabilities"])
+    return exports.csv_response(f"assessment-{assessment.pk}.csv", CSV_COLUMNS, _csv_rows(assessment))
+
+
+CSV_COLUMNS = [("antibody", gettext_lazy("Antibody")), ("chain", gettext_lazy("Chain")),
+               ("type", gettext_lazy("Chain type")), ("errors", gettext_lazy("Errors")),
+               ("v_gene", gettext_lazy("V gene")), ("v_identity", gettext_lazy("V identity")),
+               ("j_gene", gettext_lazy("J gene")), ("oasis_9mer", gettext_lazy("Humanness (OASis 9-mer)")),
+               ("cdr1", "CDR1"), ("cdr2", "CDR2"), ("cdr3", "CDR3"), ("liabilities", gettext_lazy("Liabilities"))]
+# The engine's liability codes (antibodies.engine.liabilities), as a person reads them.
+LIABILITY_LABELS = {"N-glycosylation": gettext_lazy("N-glycosylation"), "deamidation": gettext_lazy("deamidation"),
+                    "isomerization": gettext_lazy("isomerization"), "oxidation": gettext_lazy("oxidation"),
+                    "unpaired cysteine": gettext_lazy("unpaired cysteine")}
+
+
+def _csv_rows(assessment):
     for item in assessment.result:
         for label, chain in (("VH", item["heavy"]), ("VL", item["light"])):
             if chain:
-                writer.writerow([item["name"], label, chain["chain_type"], "; ".join(chain["errors"]),
-                                 chain["v_gene"], chain["v_identity"], chain["j_gene"], chain["oasis_9mer"],
-                                 chain["cdrs"].get("cdr1", ""), chain["cdrs"].get("cdr2", ""),
-                                 chain["cdrs"].get("cdr3", ""),
-                                 "; ".join(f"{x['kind']} {x['motif']}@{x['position']}" for x in chain["liabilities"])])
-    return response
+                yield [item["name"], label, chain["chain_type"], "; ".join(chain["errors"]), chain["v_gene"],
+                       chain["v_identity"], chain["j_gene"], chain["oasis_9mer"], chain["cdrs"].get("cdr1", ""),
+                       chain["cdrs"].get("cdr2", ""), chain["cdrs"].get("cdr3", ""),
+                       "; ".join(f"{LIABILITY_LABELS.get(x['kind'], x['kind'])} {x['motif']}@{x['position']}"
+                                 for x in chain["liabilities"])]

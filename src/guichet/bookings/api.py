@@ -2,11 +2,14 @@ from datetime import date, datetime, timedelta
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Field, Header, Path, Query, Router, Schema
 
-from guichet.core import params
-from guichet.core.api_auth import api_user
+from guichet.core import idempotency, params
+from guichet.core.api_auth import MEMBERS, MEMBERS_WRITE, api_user
+from guichet.core.api_errors import errors
 from guichet.core.workdays import PARIS
+from guichet.directory.models import KEY_PATTERN
 from guichet.directory.selectors import valid_key_or_404
 from guichet.platforms.models import Instrument
 
@@ -32,11 +35,26 @@ class Availability(Schema):
     busy: list[SlotOut]
 
 
+# The calendar a week parameter may name (older or later weeks are refused, 422): it keeps every date
+# computation of the week (Paris offsets, +7 days) inside what Python and the databases represent.
+WEEK_MIN, WEEK_MAX = date(2000, 1, 1), date(2099, 12, 31)
+YEAR_2000S = r"^20[0-9]{2}-"
+MAX_ID = 2**63 - 1  # the largest primary key the databases hold
+COST_CENTRE_MAX = 60  # BookingIn refuses longer (422) rather than cutting it
+
+
+class WeekParams(Schema):
+    week: date = Field(None, ge=WEEK_MIN, le=WEEK_MAX, json_schema_extra={"pattern": YEAR_2000S},
+                       description="any day of the week (2000 to 2099); today's week by default")
+
+
 class BookingIn(Schema):
-    instrument: str = Field(..., description="the instrument's key")
-    start: datetime
-    end: datetime
-    cost_centre: str = Field("", max_length=60)
+    instrument: str = Field(..., description="the instrument's key", pattern=KEY_PATTERN)
+    start: datetime = Field(..., description="ISO 8601 with its offset; between 2000 and 2099",
+                            json_schema_extra={"pattern": YEAR_2000S})
+    end: datetime = Field(..., description="ISO 8601 with its offset; after the start",
+                          json_schema_extra={"pattern": YEAR_2000S})
+    cost_centre: str = Field("", max_length=COST_CENTRE_MAX)
 
 
 class BookingOut(Schema):
@@ -48,19 +66,15 @@ class BookingOut(Schema):
     cost_centre: str
 
 
-class Problem(Schema):
-    detail: str
-    field: str = ""
-
-
 def _out(b: Booking) -> dict:
     return {"id": b.pk, "instrument": b.instrument.key, "start": b.start, "end": b.end, "status": b.status,
             "cost_centre": b.cost_centre}
 
 
-@router.get("/instruments/{key}/availability", response={200: Availability, 400: Problem},
+@router.get("/instruments/{key}/availability", response={200: Availability, **errors(400, 401, 404, 422)},
             summary="Busy slots of an instrument's week")
-def availability(request, key: str, week: date | None = Query(None, description="any day of the week")):
+def availability(request, query: Query[WeekParams], key: str = Path(..., pattern=KEY_PATTERN)):
+    week = query.week
     instrument = get_object_or_404(Instrument, key=valid_key_or_404(key))
     try:
         monday = selectors.week_start(params.check_day(week or date.today(), field="week"))
@@ -75,47 +89,79 @@ def availability(request, key: str, week: date | None = Query(None, description=
                       "mine": bool(user.is_authenticated and b.user_id == user.pk)} for b in busy]}
 
 
-@router.get("/bookings", response={200: list[BookingOut], 401: Problem}, summary="Your bookings")
+@router.get("/bookings", response={200: list[BookingOut], **errors(401)}, auth=MEMBERS, summary="Your bookings")
 def my_bookings(request):
     user = api_user(request)
-    if not user.is_authenticated:
-        return 401, {"detail": "Authentication required."}
     return 200, [_out(b) for b in Booking.objects.filter(user=user, kind=Booking.Kind.BOOKING)
                  .select_related("instrument").order_by("-start")[:200]]
 
 
-@router.post("/bookings", response={201: BookingOut, 400: Problem, 401: Problem, 403: Problem, 409: Problem},
-             summary="Book a slot (409 when it is taken)")
-def create_booking(request, payload: BookingIn):
+@router.post("/bookings", response={201: BookingOut, **errors(400, 401, 403, 404, 409, 422)}, auth=MEMBERS_WRITE,
+             summary="Book a slot",
+             description="201: booked. 404: no instrument has this key. 403: not trained, or not a member. "
+                         "409: the slot is taken, or breaks the instrument's booking rules (opening hours and days, "
+                         "duration, notice, advance, end after start); `field` names the field at fault. "
+                         "With an `Idempotency-Key` header, a retry of the same request by the same member within "
+                         "24 hours answers what the first one answered (the same 201 and body: one booking); "
+                         "the same key with a different body is a 422.")
+def create_booking(request, payload: BookingIn,
+                   key: str = Header(None, alias=idempotency.HEADER, pattern=idempotency.KEY_PATTERN,
+                                     description="Any unique string (a UUID) per booking you mean to make; "
+                                                 "send it again on a retry.")):
     user = api_user(request)
-    if not user.is_authenticated:
-        return 401, {"detail": "Authentication required."}
+    claim = None
+    if key:
+        fingerprint = idempotency.fingerprint(payload.model_dump())
+        try:
+            done = idempotency.replay(user=user, scope="bookings.create", key=key, fingerprint=fingerprint)
+        except idempotency.KeyReused:
+            return 422, _key_reused()
+        if done is not None:
+            return done
+        claim = idempotency.Claim(user=user, scope="bookings.create", key=key, fingerprint=fingerprint, render=_out)
     try:
         instrument = Instrument.objects.get(key=valid_key_or_404(payload.instrument))
     except (Instrument.DoesNotExist, Http404):
-        return 400, {"detail": "Unknown instrument.", "field": "instrument"}
+        return 404, {"detail": _("Unknown instrument."), "field": "instrument"}
     try:
         booking = services.booking_create(actor=user, instrument=instrument, start=payload.start, end=payload.end,
-                                          cost_centre=payload.cost_centre)
+                                          cost_centre=payload.cost_centre, idempotency=claim)
+    except idempotency.AlreadyClaimed:  # the same request, sent twice at once: the first one's answer
+        try:
+            done = idempotency.replay(user=user, scope="bookings.create", key=key, fingerprint=claim.fingerprint)
+        except idempotency.KeyReused:
+            return 422, _key_reused()
+        # A committed key always holds its answer; only an expiry in between could leave none.
+        return done or (409, {"detail": _("This Idempotency-Key was already used for a different request."),
+                              "field": idempotency.HEADER})
     except services.SlotUnavailable as exc:
         return 409, {"detail": str(exc), "field": exc.field}
     except (services.NotTrained, services.NotAllowed) as exc:
         return 403, {"detail": str(exc), "field": exc.field}
-    except services.BookingError as exc:
-        return 400, {"detail": str(exc), "field": exc.field}
+    except services.BookingError as exc:  # a rule of the instrument: a conflict with its state, not bad syntax
+        return 409, {"detail": str(exc), "field": exc.field}
     return 201, _out(booking)
 
 
-@router.post("/bookings/{booking_id}/cancel", response={200: BookingOut, 400: Problem, 404: Problem},
-             summary="Cancel a booking")
-def cancel_booking(request, booking_id: int):
+def _key_reused():
+    return {"detail": _("This Idempotency-Key was already used for a different request."),
+            "field": idempotency.HEADER}
+
+
+@router.post("/bookings/{booking_id}/cancel", response={200: BookingOut, **errors(401, 403, 404, 409, 422)},
+             auth=MEMBERS_WRITE, summary="Cancel a booking",
+             description="404: no such booking of yours (or of an instrument you manage). 409: too late to cancel, "
+                         "or already cancelled or finished.")
+def cancel_booking(request, booking_id: int = Path(..., ge=1, le=MAX_ID)):
     user = api_user(request)
     booking = Booking.objects.select_related("instrument__platform").filter(pk=booking_id).first()
-    if booking is None or not user.is_authenticated or (
+    if booking is None or (
             booking.user_id != user.pk and not permissions.can_manage_instrument(user, booking.instrument)):
-        return 404, {"detail": "Not found."}
+        return 404, {"detail": _("Not found.")}
     try:
         services.booking_cancel(actor=user, booking=booking)
+    except services.NotAllowed as exc:
+        return 403, {"detail": str(exc), "field": exc.field}
     except services.BookingError as exc:
-        return 400, {"detail": str(exc), "field": exc.field}
+        return 409, {"detail": str(exc), "field": exc.field}
     return 200, _out(booking)

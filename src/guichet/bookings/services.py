@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from guichet.accounts.models import Membership
 from guichet.core import bounds, params, uploads
 from guichet.core.audit import audit_record
+from guichet.core.idempotency import Claim
 from guichet.core.mail import notify
 from guichet.core.workdays import PARIS
 from guichet.platforms.models import customer_category
@@ -138,7 +139,9 @@ def _organization_of(user):
 
 
 def booking_create(*, actor, instrument, start: datetime, end: datetime, organization=None, cost_centre: str = "",
-                   note: str = "", now: datetime | None = None) -> Booking:
+                   note: str = "", now: datetime | None = None, idempotency: Claim | None = None) -> Booking:
+    """Take a slot. With an `idempotency` claim (API `Idempotency-Key`), the key is taken first in the same
+    transaction: a concurrent duplicate raises AlreadyClaimed instead of meeting this booking as a conflict."""
     now = now or timezone.now()
     start, end = _aware(start), _aware(end, "end")
     if not permissions.can_book(actor):
@@ -157,6 +160,8 @@ def booking_create(*, actor, instrument, start: datetime, end: datetime, organiz
     check_rules(instrument, start, end, now)
     status = Booking.Status.REQUESTED if instrument.approval_required and not manager else Booking.Status.CONFIRMED
     with transaction.atomic(durable=True):
+        if idempotency is not None:
+            idempotency.begin(now)
         booking = _insert(Booking(
             instrument=instrument, user=actor, organization=organization or _organization_of(actor),
             cost_centre=cost_centre, start=start, end=end, note=note,
@@ -168,6 +173,8 @@ def booking_create(*, actor, instrument, start: datetime, end: datetime, organiz
         notify([actor], template, {"booking": booking})
         if status == Booking.Status.REQUESTED:
             notify(instrument.platform.managers.all(), "booking_to_approve", {"booking": booking})
+        if idempotency is not None:
+            idempotency.complete(201, booking)
     return booking
 
 

@@ -1,5 +1,3 @@
-import csv
-import io
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -11,14 +9,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from guichet.accounts.models import User
-from guichet.core import bounds, params
+from guichet.core import bounds, exports, params
 from guichet.core.workdays import PARIS
 from guichet.directory.models import Organization
 from guichet.directory.selectors import valid_key_or_404
-from guichet.platforms.models import Instrument, Platform, Service
+from guichet.platforms.models import CustomerCategory, Instrument, Platform, Service, ServiceUnit
 
 from . import ics, permissions, selectors, services
 from .forms import BlackoutForm, InstrumentRulesForm, OrderForm, TrainingForm
@@ -339,6 +338,32 @@ def _statement_scope(request):
     return None, orgs
 
 
+STATEMENT_COLUMNS = [("organization", _lazy("Organization")), ("cost_centre", _lazy("Cost centre")),
+                     ("kind", _lazy("Kind")), ("date", _lazy("Date")), ("label", _lazy("Label")),
+                     ("quantity", _lazy("Quantity")), ("unit", _lazy("Unit")), ("unit_price", _lazy("Unit price")),
+                     ("amount", _lazy("Amount")), ("price_list", _lazy("Price list"))]
+STATEMENT_LINE_KINDS = {"booking": _lazy("Booking"), "service": _lazy("Service")}
+
+
+def _statement_export(fmt, stem, period, lines, totals, grand):
+    """The statement as CSV or XLSX: translated headers and labels, amounts as numbers (core.exports)."""
+    units, categories = dict(ServiceUnit.choices), dict(CustomerCategory.choices)
+    rows = [[x.organization, x.cost_centre, STATEMENT_LINE_KINDS.get(x.kind, x.kind), x.date, x.label, x.quantity,
+             units.get(x.unit, x.unit), x.unit_price, x.amount, categories.get(x.category, x.category)]
+            for x in lines]
+    if fmt == "csv":
+        rows += [[org, centre, _("Total"), "", "", "", "", "", total, ""]
+                 for (org, centre), total in sorted(totals.items())]
+        rows.append(["", "", _("Grand total"), "", "", "", "", "", grand, ""])
+        return exports.csv_response(f"{stem}.csv", STATEMENT_COLUMNS, rows)
+    first, last = 3, len(rows) + 2  # rows 1 and 2 are the headers
+    rows += [[], [_("Total"), "", "", "", "", "", "", "",
+                  exports.Formula(f"=SUM(I{first}:I{last})") if lines else 0]]
+    return exports.xlsx_response(f"{stem}.xlsx", [exports.Sheet(
+        period, STATEMENT_COLUMNS, rows, widths={"organization": 24, "label": 40, "date": 17},
+        number_formats={"amount": "#,##0.00", "unit_price": "#,##0.00"})])
+
+
 @login_required
 def statement(request, fmt="html"):
     year, month = _month(request)
@@ -347,43 +372,8 @@ def statement(request, fmt="html"):
     totals = selectors.statement_totals(lines)
     grand = sum(totals.values(), Decimal("0.00"))
     stem = f"guichet-statement-{year}-{month:02d}" + (f"-{organization.key}" if organization else "")
-    header = ["organization", "cost_centre", "kind", "date", "label", "quantity", "unit", "unit_price", "amount",
-              "price_list"]
-    rows = [[x.organization, x.cost_centre, x.kind, x.date.astimezone(PARIS).strftime("%Y-%m-%d %H:%M"), x.label,
-             x.quantity, x.unit, x.unit_price, x.amount, x.category] for x in lines]
-    if fmt == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
-        writer = csv.writer(response)
-        writer.writerow(header)
-        writer.writerows([[str(c) for c in row] for row in rows])
-        for (org, centre), total in sorted(totals.items()):
-            writer.writerow([org, centre, "total", "", "", "", "", "", str(total), ""])
-        writer.writerow(["", "", "grand_total", "", "", "", "", "", str(grand), ""])
-        return response
-    if fmt == "xlsx":
-        from openpyxl import Workbook
-        from openpyxl.styles import Font
-
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = f"{year}-{month:02d}"
-        sheet.append(header)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            sheet.append([float(c) if isinstance(c, Decimal) else c for c in row])
-        first, last = 2, len(rows) + 1
-        sheet.append([])
-        sheet.append(["total", "", "", "", "", "", "", "", f"=SUM(I{first}:I{last})" if rows else 0])
-        for cell in sheet["I"][1:]:
-            cell.number_format = "#,##0.00"
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        response = HttpResponse(buffer.getvalue(), content_type=(
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
-        response["Content-Disposition"] = f'attachment; filename="{stem}.xlsx"'
-        return response
+    if fmt in ("csv", "xlsx"):
+        return _statement_export(fmt, stem, f"{year}-{month:02d}", lines, totals, grand)
     return render(request, "bookings/statement.html", {
         "lines": lines, "totals": sorted(totals.items()), "grand": grand, "year": year, "month": month,
         "organization": organization, "choices": choices if choices is not None else Organization.objects.filter(

@@ -1,10 +1,10 @@
 from django.contrib import admin
-from django.urls import include, path, register_converter
+from django.urls import include, path, re_path, register_converter
 
 from guichet.core import views as core_views
 from guichet.core.converters import RecordKeyConverter
 
-from .api import api
+from .api import api, unknown_path
 
 register_converter(RecordKeyConverter, "key")
 
@@ -30,4 +30,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    re_path(r"^api/v1/", unknown_path),
 ]

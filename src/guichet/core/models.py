@@ -52,3 +52,29 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise InsertOnlyError("The audit log is insert-only.")
+
+
+class IdempotencyKey(models.Model):
+    """A write the API already did for an `Idempotency-Key`: a retry gets the same answer, not a second write.
+
+    The row is inserted first in the write's own transaction and completed before it commits, so a committed
+    row always holds its answer; the unique constraint makes a concurrent duplicate wait for it (PostgreSQL's
+    unique index, SQLite's write lock) and then fail, which `core.idempotency` turns into a replay.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    scope = models.CharField(_("operation"), max_length=80)
+    key = models.CharField(_("idempotency key"), max_length=255)
+    fingerprint = models.CharField(_("request fingerprint"), max_length=64)
+    status_code = models.PositiveSmallIntegerField(_("status"), null=True)
+    response = models.JSONField(_("response"), null=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"), db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "scope", "key"], name="idempotency_key_unique")]
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+
+    def __str__(self):
+        return f"{self.scope} {self.key}"

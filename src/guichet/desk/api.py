@@ -1,9 +1,11 @@
 from datetime import datetime
 
 from django.http import Http404
-from ninja import Field, Query, Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Field, Path, Query, Router, Schema
 
-from guichet.core.api_auth import api_user
+from guichet.core.api_auth import MEMBERS_WRITE, api_user
+from guichet.core.api_errors import errors
 from guichet.matching.engine import QueryRefused
 
 from . import permissions, selectors, services
@@ -40,18 +42,20 @@ class RequestOut(Schema):
     messages: list[MessageOut]
 
 
+# Something else than blanks (Python's strip() also drops NUL and the \x1c-\x1f separators): what the
+# services refuse as empty is refused by the schema too.
+NOT_BLANK = r"[^\s\u0000\u001c-\u001f]"
+MAX_ID = 2**63 - 1
+
+
 class RequestIn(Schema):
-    text: str = Field(..., max_length=5000)
+    text: str = Field(..., max_length=5000, pattern=NOT_BLANK, description="The need, in French or English.")
     title: str = Field("", max_length=200)
-    confidential: bool = False
+    confidential: bool = Field(False, strict=True)  # JSON true/false only, not 0 or "yes"
 
 
 class MessageIn(Schema):
-    body: str = Field(..., max_length=10000)
-
-
-class Problem(Schema):
-    detail: str
+    body: str = Field(..., max_length=10000, pattern=NOT_BLANK)
 
 
 def _out(r) -> dict:
@@ -65,43 +69,49 @@ def _out(r) -> dict:
                          for m in r.messages.all()]}
 
 
-@router.get("/requests", response=list[RequestOut], summary="Requests you may see")
+@router.get("/requests", response={200: list[RequestOut], **errors(401, 422)},
+            summary="Requests you may see (none for anonymous callers)")
 def list_requests(request, limit: int = Query(50, ge=1, le=200)):
     user = api_user(request)
     qs = selectors.requests_visible_to(user).prefetch_related("routings", "messages__author")
     return [_out(r) for r in qs[:limit]]
 
 
-@router.post("/requests", response={201: RequestOut, 400: Problem, 401: Problem}, summary="Submit a need")
+@router.post("/requests", response={201: RequestOut, **errors(400, 401, 403, 422)}, auth=MEMBERS_WRITE,
+             summary="Submit a need")
 def create_request(request, payload: RequestIn):
     user = api_user(request)
     if not permissions.can_submit_request(user):
-        return 401, {"detail": "Authentication required."}
+        return 403, {"detail": _("Log in or confirm your e-mail address to submit a request.")}
     try:
         created = services.request_submit(actor=user, text=payload.text, title=payload.title,
                                           confidential=payload.confidential)
+    except services.NotAllowed as exc:
+        return 403, {"detail": str(exc)}
     except (services.DeskError, QueryRefused) as exc:
         return 400, {"detail": str(exc)}
     return 201, _out(selectors.request_get(user, created.pk))
 
 
-@router.get("/requests/{request_id}", response={200: RequestOut, 404: Problem}, summary="One request")
-def get_request(request, request_id: int):
+@router.get("/requests/{request_id}", response={200: RequestOut, **errors(401, 404, 422)}, summary="One request")
+def get_request(request, request_id: int = Path(..., ge=1, le=MAX_ID)):
     try:
         return 200, _out(selectors.request_get(api_user(request), request_id))
     except Http404:
-        return 404, {"detail": "Not found."}
+        return 404, {"detail": _("Not found.")}
 
 
-@router.post("/requests/{request_id}/messages", response={201: MessageOut, 400: Problem, 404: Problem},
-             summary="Write in a request's conversation")
-def post_message(request, request_id: int, payload: MessageIn):
+@router.post("/requests/{request_id}/messages", response={201: MessageOut, **errors(400, 401, 403, 404, 422)},
+             auth=MEMBERS_WRITE, summary="Write in a request's conversation")
+def post_message(request, payload: MessageIn, request_id: int = Path(..., ge=1, le=MAX_ID)):
     user = api_user(request)
     try:
         desk_request = selectors.request_get(user, request_id)
         message = services.message_post(actor=user, request=desk_request, body=payload.body)
     except Http404:
-        return 404, {"detail": "Not found."}
+        return 404, {"detail": _("Not found.")}
+    except services.NotAllowed as exc:
+        return 403, {"detail": str(exc)}
     except services.DeskError as exc:
         return 400, {"detail": str(exc)}
     return 201, {"author": user.get_full_name(), "body": message.body, "created_at": message.created_at}

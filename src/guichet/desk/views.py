@@ -1,17 +1,17 @@
-import csv
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from guichet.accounts.identity import client_ip
+from guichet.core import exports
 from guichet.matching import engine
 
 from . import links, permissions, selectors, services
@@ -250,15 +250,16 @@ def attachment(request, pk, attachment_pk):
 def export_csv(request):
     if not permissions.can_manage_desk(request.user):
         raise PermissionDenied
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="guichet-desk.csv"'
-    writer = csv.writer(response)
-    writer.writerow(["reference", "submitted", "status", "confidential", "requester", "organization", "title",
-                     "first_response_due", "first_response", "overdue", "outcome", "outcome_key", "routed_to"])
-    for r in selectors.inbox().prefetch_related("routings"):
-        writer.writerow([r.reference, r.created_at.isoformat(), r.status, r.confidential, r.requester.email,
-                         r.organization.key if r.organization else "", r.title,
-                         r.first_response_due.isoformat() if r.first_response_due else "",
-                         r.first_response_at.isoformat() if r.first_response_at else "", r.is_overdue(),
-                         r.outcome, r.outcome_key, " ".join(x.record_key for x in r.routings.all())])
-    return response
+    columns = [("reference", _("Reference")), ("submitted", _("Submitted")), ("status", _("Status")),
+               ("confidential", _("Confidential")), ("requester", _("Requester")),
+               ("organization", _("Organization")), ("title", _("Title")),
+               ("first_response_due", _("First response due")), ("first_response", _("First response")),
+               ("overdue", _("Overdue")), ("outcome", _("Outcome")), ("outcome_key", _("Outcome key")),
+               ("routed_to", _("Routed to"))]
+    yes_no = {True: _("yes"), False: _("no")}
+    rows = ([r.reference, r.created_at, r.get_status_display(), yes_no[r.confidential], r.requester.email,
+             r.organization.key if r.organization else "", r.title, r.first_response_due, r.first_response_at,
+             yes_no[r.is_overdue()], r.get_outcome_display(), r.outcome_key,
+             " ".join(x.record_key for x in r.routings.all())]
+            for r in selectors.inbox().prefetch_related("routings"))
+    return exports.csv_response("guichet-desk.csv", columns, rows)

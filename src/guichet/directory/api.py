@@ -1,10 +1,11 @@
 from django.http import Http404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema
 
 from guichet.core.api_auth import api_user
+from guichet.core.api_errors import errors
 
 from . import exchange, permissions, selectors
-from .models import OrganizationKind, RecordKind, TherapeuticArea
+from .models import KEY_PATTERN, OrganizationKind, RecordKind, TherapeuticArea
 from .search import SearchFilters, search_entries
 
 router = Router(tags=["directory"])
@@ -12,9 +13,10 @@ router = Router(tags=["directory"])
 
 class SearchParams(Schema):
     q: str = Field("", max_length=500, description="Free text, French or English; accents and case ignored.")
-    kind: RecordKind | None = Field(None, description="Only records of this kind.")
-    org_kind: OrganizationKind | None = Field(None, description="Only records of organizations of this kind.")
-    area: TherapeuticArea | None = None
+    # Not Optional: a query parameter is absent or a value, never JSON null.
+    kind: RecordKind = Field(None, description="Only records of this kind.")
+    org_kind: OrganizationKind = Field(None, description="Only records of organizations of this kind.")
+    area: TherapeuticArea = Field(None, description="Only records in this therapeutic area.")
     city: str = Field("", max_length=200)
     limit: int = Field(20, ge=1, le=100)
     offset: int = Field(0, ge=0, le=10000)
@@ -100,7 +102,10 @@ def _url(entry) -> str:
     return reverse("api-1:directory_record", args=[entry.key])
 
 
-@router.get("/search", response=SearchPage, summary="Search the directory")
+KEY = Path(..., pattern=KEY_PATTERN, description="the record's key (directory-v1)")
+
+
+@router.get("/search", response={200: SearchPage, **errors(401, 422)}, summary="Search the directory")
 def directory_search(request, params: Query[SearchParams]):
     filters = SearchFilters(record_kind=params.kind or "", org_kind=params.org_kind or "", area=params.area or "",
                             city=selectors.clean_text(params.city, 200))
@@ -110,9 +115,9 @@ def directory_search(request, params: Query[SearchParams]):
             "has_more": more}
 
 
-@router.get("/records/{key}", response={200: dict}, url_name="directory_record",
+@router.get("/records/{key}", response={200: dict, **errors(401, 404, 422)}, url_name="directory_record",
             summary="Any record by key, with its kind")
-def directory_record(request, key: str):
+def directory_record(request, key: str = KEY):
     from guichet.directory.models import SearchEntry
 
     entry = SearchEntry.objects.filter(key=selectors.valid_key_or_404(key)).first()
@@ -129,19 +134,22 @@ def directory_record(request, key: str):
     return {"kind": entry.record_kind, "record": {**record, "platform": obj.platform.key}}
 
 
-@router.get("/organizations/{key}", response=Organization, summary="One organization")
-def organization(request, key: str):
+@router.get("/organizations/{key}", response={200: Organization, **errors(401, 404, 422)},
+            summary="One organization")
+def organization(request, key: str = KEY):
     return exchange.organization_record(selectors.organization_get(key))
 
 
-@router.get("/people/{key}", response=Person, summary="One person (e-mail for members only)")
-def person(request, key: str):
+@router.get("/people/{key}", response={200: Person, **errors(401, 404, 422)},
+            summary="One person (e-mail for members only)")
+def person(request, key: str = KEY):
     show = permissions.can_see_contact_details(api_user(request))
     return exchange.person_record(selectors.person_get(key), with_email=show)
 
 
-@router.get("/platforms/{key}", response=Platform, summary="One technology platform with its services")
-def platform(request, key: str):
+@router.get("/platforms/{key}", response={200: Platform, **errors(401, 404, 422)},
+            summary="One technology platform with its services")
+def platform(request, key: str = KEY):
     from guichet.platforms.selectors import platform_get
 
     return exchange.platform_record(platform_get(key))

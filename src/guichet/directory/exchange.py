@@ -383,12 +383,16 @@ def canonical_json(payload: dict) -> str:
 
 
 def export_xlsx(payload: dict) -> bytes:
-    """The workbook form of a payload; with an empty directory it is the import template."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+    """The workbook form of a payload; with an empty directory it is the import template.
 
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    Written through `core.exports`, so text that looks like a formula (`=HYPERLINK(...)` in a description) is a
+    string cell with Excel's quote-prefix style, never a live formula, and its value is unchanged: `parse_xlsx`
+    reads back exactly the text of the JSON, so the format round-trips. (A leading apostrophe, OWASP's CSV advice,
+    would have changed the data on re-import; a formula cell would have come back empty.) Headers stay the
+    format's machine names, one row: this workbook is the format, not a report.
+    """
+    from guichet.core import exports
+
     rows: dict[str, list[dict]] = {
         "organizations": payload.get("organizations", []),
         "people": payload.get("people", []),
@@ -404,23 +408,13 @@ def export_xlsx(payload: dict) -> bytes:
             rows["services"].append({"platform": platform["key"], **flat})
         for instrument in platform.get("instruments", []):
             rows["instruments"].append({"platform": platform["key"], **instrument})
+    sheets = []
     for sheet_name, columns in XLSX_COLUMNS.items():
-        sheet = workbook.create_sheet(sheet_name)
-        sheet.append(columns)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        sheet.freeze_panes = "A2"
-        for record in rows[sheet_name]:
-            sheet.append([
-                (f"{LIST_SEPARATOR} ".join(record[c]) if isinstance(record.get(c), list) else record.get(c))
-                for c in columns
-            ])
-        for index, column in enumerate(columns, start=1):
-            sheet.column_dimensions[sheet.cell(1, index).column_letter].width = 40 if column in (
-                "description", "expertise") else 18
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        table = [[(f"{LIST_SEPARATOR} ".join(record[c]) if isinstance(record.get(c), list) else record.get(c))
+                  for c in columns] for record in rows[sheet_name]]
+        widths = {c: 40 if c in ("description", "expertise") else 18 for c in columns}
+        sheets.append(exports.Sheet(sheet_name, columns, table, widths=widths))
+    return exports.xlsx_bytes(sheets)
 
 
 # --- planning ----------------------------------------------------------------------------------

@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from guichet.core import exports
+
 from . import exchange, permissions, selectors, services
 from .forms import ImportUploadForm
 from .models import ImportBatch, OrganizationKind, RecordKind, TherapeuticArea
@@ -116,8 +118,7 @@ def export_file(request, fmt):
     payload = exchange.export_payload()
     stamp = timezone.localdate().isoformat()
     if fmt == "xlsx":
-        response = HttpResponse(exchange.export_xlsx(payload), content_type=(
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+        response = HttpResponse(exchange.export_xlsx(payload), content_type=exports.XLSX_CONTENT_TYPE)
         response["Content-Disposition"] = f'attachment; filename="guichet-directory-{stamp}.xlsx"'
         return response
     response = HttpResponse(exchange.canonical_json(payload), content_type="application/json; charset=utf-8")

@@ -1,5 +1,7 @@
 from ninja import Router, Schema
 
+from guichet.core.api_errors import errors
+
 from . import kpis
 
 router = Router(tags=["impact"])
@@ -11,7 +13,7 @@ class KpiOut(Schema):
     value: float | None
 
 
-@router.get("/public", response=list[KpiOut], summary="The public impact figures (public programmes only)")
+@router.get("/public", response={200: list[KpiOut], **errors(401)}, summary="The public impact figures (public programmes only)")
 def public(request):
     keep = ("members", "startups_total", "jobs", "funds_raised_total", "partnerships_signed_total",
             "public_private_share", "platform_hours", "programmes")

@@ -47,15 +47,10 @@ class PipelinesRefused(Exception):
 
 
 def template() -> bytes:
-    from openpyxl import Workbook
+    """The empty workbook to fill in: the machine column names are the import's header row."""
+    from guichet.core import exports
 
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    for name, columns in SHEETS.items():
-        workbook.create_sheet(name).append(columns)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return exports.xlsx_bytes([exports.Sheet(name, columns) for name, columns in SHEETS.items()])
 
 
 def _read(data: bytes) -> dict[str, list[tuple[int, dict]]]:

@@ -1,5 +1,3 @@
-import csv
-import io
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
@@ -11,7 +9,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from guichet.core import params
+from guichet.core import exports, params
 from guichet.directory.models import TherapeuticArea
 from guichet.partnerships.models import Stage
 from guichet.programmes.models import ProgrammeStage
@@ -107,33 +105,16 @@ def export(request, fmt):
         response = HttpResponse(report.pdf(rep, build_charts(rep)), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{stem}.pdf"'
         return response
-    header = ["kpi", "label", "value", "period_start", "period_end", "as_of"]
-    table = [[k, label, str(v) if v is not None else "", dates["start"].isoformat(), dates["end"].isoformat(),
-              dates["as_of"].isoformat()] for k, label, v in rows]
+    columns = [("kpi", _("Indicator code")), ("label", _("Indicator")), ("value", _("Value")),
+               ("period_start", _("Period start")), ("period_end", _("Period end")), ("as_of", _("As of"))]
+    table = [[k, label, v, dates["start"], dates["end"], dates["as_of"]] for k, label, v in rows]
     if fmt == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
-        writer = csv.writer(response)
-        writer.writerow(header)
-        writer.writerows(table)
-        return response
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "KPIs"
-    sheet.append(header)
-    for k, label, v in rows:
-        sheet.append([k, label, float(v) if v is not None else None, dates["start"], dates["end"], dates["as_of"]])
-    series = workbook.create_sheet("start-ups per year")
-    series.append(["year", "created", "cumulative"])
-    for (year, n), (_y, cum) in zip(rep.series["startups_per_year"], rep.series["startups_cumulative"], strict=False):
-        series.append([year, n, cum])
-    method = workbook.create_sheet("method")
-    method.append([rep.method])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{stem}.xlsx"'
-    return response
+        return exports.csv_response(f"{stem}.csv", columns, table)
+    series = [[year, n, cum] for (year, n), (_y, cum) in zip(
+        rep.series["startups_per_year"], rep.series["startups_cumulative"], strict=False)]
+    return exports.xlsx_response(f"{stem}.xlsx", [
+        exports.Sheet(_("KPIs"), columns, table, widths={"kpi": 26, "label": 48}),
+        exports.Sheet(_("Start-ups per year"), [("year", _("Year")), ("created", _("Created")),
+                                                ("cumulative", _("Cumulative"))], series),
+        exports.Sheet(_("Method"), [("method", _("Method"))], [[rep.method]], widths={"method": 100}),
+    ])

@@ -4,6 +4,7 @@ from django.db.models import Q
 from ninja import Router, Schema
 
 from guichet.core.api_auth import api_user
+from guichet.core.api_errors import errors
 
 from .models import Partnership
 
@@ -27,7 +28,7 @@ class PartnershipOut(Schema):
     history: list[StageOut]
 
 
-@router.get("", response=list[PartnershipOut], summary="Partnerships the caller may see")
+@router.get("", response={200: list[PartnershipOut], **errors(401)}, summary="Partnerships the caller may see")
 def partnerships(request):
     user = api_user(request)
     if not user.is_authenticated:

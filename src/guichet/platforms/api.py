@@ -1,5 +1,7 @@
 from ninja import Router, Schema
 
+from guichet.core.api_errors import errors
+
 from .selectors import platform_list
 
 router = Router(tags=["platforms"])
@@ -13,7 +15,7 @@ class PlatformSummary(Schema):
     instruments: int
 
 
-@router.get("", response=list[PlatformSummary], summary="The catalogue of technology platforms")
+@router.get("", response={200: list[PlatformSummary], **errors(401)}, summary="The catalogue of technology platforms")
 def catalogue(request):
     return [{"key": p.key, "name": p.name, "organization": p.organization.key, "services": p.service_count,
              "instruments": p.instrument_count} for p in platform_list()]

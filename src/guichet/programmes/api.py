@@ -1,6 +1,7 @@
 from ninja import Router, Schema
 
 from guichet.core.api_auth import api_user
+from guichet.core.api_errors import errors
 
 from .permissions import programmes_visible_to
 
@@ -18,7 +19,7 @@ class ProgrammeOut(Schema):
     indications: list[str]
 
 
-@router.get("", response=list[ProgrammeOut], summary="Antibody programmes the caller may see")
+@router.get("", response={200: list[ProgrammeOut], **errors(401)}, summary="Antibody programmes the caller may see")
 def programmes(request):
     qs = programmes_visible_to(api_user(request)).select_related("owner").prefetch_related("indications",
                                                                                           "stage_changes")

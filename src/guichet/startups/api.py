@@ -3,6 +3,7 @@ from datetime import date
 from ninja import Router, Schema
 
 from guichet.core.api_auth import api_user
+from guichet.core.api_errors import errors
 
 from .models import Startup
 
@@ -24,7 +25,7 @@ class StartupOut(Schema):
     rounds: list[RoundOut]
 
 
-@router.get("", response=list[StartupOut], summary="Start-ups: all for staff, their own for founders")
+@router.get("", response={200: list[StartupOut], **errors(401)}, summary="Start-ups: all for staff, their own for founders")
 def startups(request):
     user = api_user(request)
     if not user.is_authenticated:
