@@ -76,6 +76,9 @@ class Builder:
         })
 
     def write(self, folder: Path, prefix: str):
+        orgs = {o["key"] for o in self.orgs}
+        for rec in self.people + self.platforms:
+            assert rec["organization"] in orgs, f"{rec['key']}: unknown organization {rec['organization']}"
         for i, need in enumerate(self.needs, 1):
             need["id"] = f"{prefix}-{i:03d}"
         payload = {"format": "guichet-directory", "version": 1, "organizations": self.orgs,

@@ -734,7 +734,7 @@ more_people = [
      "Mesure de la perméabilité intestinale (FITC-dextran), chambres de Ussing, organoïdes de côlon."),
     ("oc-p-reilly", "Aoife Reilly", "oc-crct", "Single-cell scientist", "en",
      "10x Flex on fixed clinical samples, CITE-seq, lymphoma single-cell atlases."),
-    ("oc-p-valette", "Denis Valette", "oc-azr", "Vétérinaire de l'animalerie".replace("oc-azr", ""), "fr",
+    ("oc-p-valette", "Denis Valette", "oc-sernin", "Vétérinaire de l'animalerie AZR", "fr",
      "Santé des colonies, anesthésie, points limites, comité d'éthique."),
     ("oc-p-osei-b", "Abena Osei-Bonsu", "oc-tidu", "Field coordinator", "en",
      "Field sampling logistics, dried blood spots, export permits, Nagoya protocol compliance."),
