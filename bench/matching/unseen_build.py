@@ -44,7 +44,7 @@ class Builder:
             if unit:
                 s["unit"] = unit
             if prices:
-                s["prices"] = dict(zip(("academic", "startup", "industry"), prices))
+                s["prices"] = dict(zip(("academic", "startup", "industry"), prices, strict=True))
             rec["services"].append(s)
             self._seen(s["key"], slang, "service")
         for ikey, iname, ilang, training, idesc in instruments:
@@ -105,6 +105,6 @@ class Builder:
         print("  best kind:", kinds)
         print("  tags:", tags)
         langs = {}
-        for k, v in self.lang_of.items():
+        for v in self.lang_of.values():
             langs[v] = langs.get(v, 0) + 1
         print("  record languages:", langs)

@@ -12,193 +12,193 @@ sys.path.insert(0, str(HERE.parent))
 from unseen_build import Builder  # noqa: E402
 
 b = Builder("immunopole-ra.example")
-O, P, PL, N = b.org, b.person, b.platform, b.need
+ORG, P, PL, N = b.org, b.person, b.platform, b.need
 
 # ---------------------------------------------------------------- organizations
-O("ly-iri", "Institut Rhodanien d'Immunologie (IRI)", "research_lab", "fr", "Lyon",
+ORG("ly-iri", "Institut Rhodanien d'Immunologie (IRI)", "research_lab", "fr", "Lyon",
   "Unité mixte de recherche sur l'immunité innée et adaptative : cellules dendritiques, lymphocytes T mémoire, "
   "réponse vaccinale. Héberge le plateau CytoRhône et le plateau d'imagerie Lumina.",
   ["infectious", "autoimmune"], ["DC", "Tmem", "vaccinologie"], web=True)
-O("ly-cvg", "Centre de Virologie Gerland-Sud (CVGS)", "research_lab", "en", "Lyon",
+ORG("ly-cvg", "Centre de Virologie Gerland-Sud (CVGS)", "research_lab", "en", "Lyon",
   "Virology research centre with a BSL-3 suite: SARS-CoV-2, influenza, RSV and arboviruses (dengue, Zika). "
   "Pseudovirus and live-virus neutralisation, hamster and ferret challenge.", ["infectious"],
   ["BSL3", "neutralisation", "arbovirus"], web=True)
-O("ly-galsi", "Grenoble Alpes Lab for Structural Immunology (GALSI)", "research_lab", "en", "Grenoble",
+ORG("ly-galsi", "Grenoble Alpes Lab for Structural Immunology (GALSI)", "research_lab", "en", "Grenoble",
   "Structural biology of immune receptors and antibody–antigen complexes: cryo-EM, crystallography, "
   "biophysics. Runs the BioPhysAlp and CryoAlp cores.", ["cancer", "infectious"], ["cryo-EM", "structure"])
-O("ly-sae", "Synchrotron Alpin Européen (SAE)", "research_lab", "en", "Grenoble",
+ORG("ly-sae", "Synchrotron Alpin Européen (SAE)", "research_lab", "en", "Grenoble",
   "Fictional European synchrotron light source with macromolecular crystallography (MX) and BioSAXS beamlines "
   "open to academic and proprietary users.", [], ["beamline", "MX", "SAXS"], web=True)
-O("ly-clcc", "Centre Léonie-Vautrin de lutte contre le cancer", "hospital", "fr", "Lyon",
+ORG("ly-clcc", "Centre Léonie-Vautrin de lutte contre le cancer", "hospital", "fr", "Lyon",
   "Centre de lutte contre le cancer : unité d'essais précoces (phase I), tumorothèque, plateau d'anatomo-"
   "pathologie et d'immunomonitoring. Oncologie thoracique, sarcomes, mélanome.", ["cancer"],
   ["CLCC", "phase précoce", "tumorothèque"], web=True)
-O("ly-hdc", "Hôpitaux du Confluent (CHU fictif)", "hospital", "fr", "Lyon",
+ORG("ly-hdc", "Hôpitaux du Confluent (CHU fictif)", "hospital", "fr", "Lyon",
   "Centre hospitalier universitaire : rhumatologie, dermatologie, néphrologie, transplantation rénale, "
   "hépato-gastro-entérologie (centre MICI), pédiatrie.", ["autoimmune", "chronic_inflammatory", "transplantation"],
   ["CHU", "investigateurs"], web=True)
-O("ly-ctm", "Centre hospitalier des Trois-Massifs", "hospital", "fr", "Grenoble",
+ORG("ly-ctm", "Centre hospitalier des Trois-Massifs", "hospital", "fr", "Grenoble",
   "CHU grenoblois : pneumologie, allergologie, centre de ressources mucoviscidose, réanimation. "
   "Cohortes asthme sévère et allergie alimentaire de l'enfant.", ["allergy", "chronic_inflammatory"],
   ["asthme", "allergie alimentaire"])
-O("ly-cic", "CIC Rhône Biothérapies (CIC 1521, fictif)", "hospital", "fr", "Lyon",
+ORG("ly-cic", "CIC Rhône Biothérapies (CIC 1521, fictif)", "hospital", "fr", "Lyon",
   "Centre d'investigation clinique : phases I chez le volontaire sain, essais vaccinaux, études de "
   "pharmacocinétique, première administration chez l'homme (FIH).", ["infectious"],
   ["CIC", "volontaires sains", "FIH"])
-O("ly-crb", "CRB Confluent – Centre de ressources biologiques", "hospital", "fr", "Lyon",
+ORG("ly-crb", "CRB Confluent – Centre de ressources biologiques", "hospital", "fr", "Lyon",
   "Biobanque hospitalière certifiée NF S96-900 : sérums, plasmas, PBMC cryoconservés, ADN, tissus "
   "tumoraux congelés et FFPE, collections associées à des données cliniques.", ["cancer", "autoimmune"],
   ["biobanque", "NF S96-900", "cession d'échantillons"])
-O("ly-stellar", "Stellar Antibodies SAS", "startup", "en", "Lyon",
+ORG("ly-stellar", "Stellar Antibodies SAS", "startup", "en", "Lyon",
   "Start-up discovering fully human antibodies from convalescent and vaccinated donors by single B-cell "
   "screening on the Beacon optofluidic system. Partnering for infectious disease and oncology targets.",
   ["infectious", "cancer"], ["single B cell", "Beacon", "human mAbs"], web=True)
-O("ly-phagium", "Phagium", "company", "fr", "Villeurbanne",
+ORG("ly-phagium", "Phagium", "company", "fr", "Villeurbanne",
   "Société de services : banques de phages naïves et immunes, nanocorps (VHH) de lama et d'alpaga, "
   "humanisation et maturation d'affinité. Ferme d'immunisation partenaire en Ardèche.", ["cancer", "other"],
   ["phage display", "VHH", "nanobody"], web=True)
-O("ly-cellamont", "Cellamont Biomanufacturing", "company", "en", "Saint-Priest",
+ORG("ly-cellamont", "Cellamont Biomanufacturing", "company", "en", "Saint-Priest",
   "CDMO for biologics and viral vectors: CHO cell line development, upstream and downstream process "
   "development, GMP manufacturing of AAV and lentiviral vectors, aseptic fill & finish, QC release.",
   ["other"], ["CDMO", "GMP", "AAV", "LV"], web=True)
-O("ly-organa", "Organa Lyon", "startup", "fr", "Lyon",
+ORG("ly-organa", "Organa Lyon", "startup", "fr", "Lyon",
   "Organoïdes dérivés de patients (côlon, poumon, pancréas) et co-cultures avec cellules immunitaires pour "
   "tester des molécules avant l'animal.", ["cancer", "chronic_inflammatory"], ["PDO", "organoïdes", "co-culture"])
-O("ly-dermoscope", "DermoScope Labs", "company", "en", "Lyon",
+ORG("ly-dermoscope", "DermoScope Labs", "company", "en", "Lyon",
   "Contract lab for skin models: reconstructed human epidermis (RHE), full-thickness skin, human skin "
   "explants; irritation and sensitisation testing (OECD TG 439, 442D/E), Franz diffusion cells.",
   ["allergy", "chronic_inflammatory"], ["RHE", "OECD", "cosmetics"])
-O("ly-alpinpk", "AlpinPK Bioanalytics", "company", "en", "Grenoble",
+ORG("ly-alpinpk", "AlpinPK Bioanalytics", "company", "en", "Grenoble",
   "GLP-certified bioanalytical CRO: LC-MS/MS small molecules and peptides, ligand-binding assays for "
   "biologics (PK, TK), anti-drug antibodies (ADA) and neutralising antibodies, biomarker assays.",
   ["other"], ["GLP", "LBA", "ADA", "PK"], web=True)
-O("ly-rodentia", "Rodentia Services", "company", "fr", "L'Arbresle",
+ORG("ly-rodentia", "Rodentia Services", "company", "fr", "L'Arbresle",
   "CRO préclinique in vivo : modèles d'efficacité chez la souris et le rat (arthrite au collagène, colite "
   "DSS, EAE, psoriasis à l'imiquimod, tumeurs syngéniques), études de tolérance non-GLP.",
   ["autoimmune", "chronic_inflammatory", "cancer"], ["in vivo", "CRO", "rongeurs"])
-O("ly-suides", "Suidés & Co", "company", "fr", "Bourg-en-Bresse",
+ORG("ly-suides", "Suidés & Co", "company", "fr", "Bourg-en-Bresse",
   "Élevage et études sur miniporc (Göttingen, Yucatan) : pharmacologie cutanée, cicatrisation, "
   "toxicologie, dispositifs implantables.", ["other"], ["miniporc", "minipig"])
-O("ly-zebralp", "ZebrAlp", "startup", "en", "Grenoble",
+ORG("ly-zebralp", "ZebrAlp", "startup", "en", "Grenoble",
   "Zebrafish larvae platform: tumour xenografts in 48 h, inflammation reporter lines (mpx:GFP, mpeg1:mCherry), "
   "early toxicity screening.", ["cancer", "chronic_inflammatory"], ["zebrafish", "xenograft"])
-O("ly-insilix", "Insilix AI", "startup", "en", "Grenoble",
+ORG("ly-insilix", "Insilix AI", "startup", "en", "Grenoble",
   "Machine learning for biologics: developability scoring, T-cell epitope (immunogenicity) prediction, "
   "structure modelling with AlphaFold-Multimer, language models for antibody design.", ["other"],
   ["ML", "developability", "in silico"], web=True)
-O("ly-gsa", "Génomique Saône-Alpes (GSA)", "research_lab", "fr", "Lyon",
+ORG("ly-gsa", "Génomique Saône-Alpes (GSA)", "research_lab", "fr", "Lyon",
   "Plateforme mutualisée de génomique et de bioinformatique labellisée IBiSA (fictive) : séquençage "
   "court et long, cellule unique, spatial.", [], ["NGS", "single-cell", "IBiSA"])
-O("ly-srv", "SATT Rhône Valorisation (SRV)", "support", "fr", "Lyon",
+ORG("ly-srv", "SATT Rhône Valorisation (SRV)", "support", "fr", "Lyon",
   "Société d'accélération du transfert de technologies : détection d'inventions, dépôt de brevets, "
   "programmes de maturation, négociation de licences avec les industriels, création de start-up.",
   [], ["SATT", "maturation", "licence"])
-O("ly-vercors-ip", "Cabinet Vercors IP", "company", "fr", "Grenoble",
+ORG("ly-vercors-ip", "Cabinet Vercors IP", "company", "fr", "Grenoble",
   "Conseils en propriété industrielle (mandataires européens) spécialisés en biotechnologies : rédaction "
   "de brevets sur anticorps, liberté d'exploitation (FTO), oppositions OEB.", [], ["brevet", "FTO", "OEB"])
-O("ly-incub", "Incubateur Confluence Santé", "support", "fr", "Lyon",
+ORG("ly-incub", "Incubateur Confluence Santé", "support", "fr", "Lyon",
   "Incubateur de projets deeptech santé : 18 mois d'accompagnement, bureaux et paillasses, mentorat, "
   "préparation aux levées de fonds et aux concours d'innovation.", [], ["incubation", "deeptech"], web=True)
-O("ly-angels", "Angels Dauphiné Santé", "investor", "fr", "Grenoble",
+ORG("ly-angels", "Angels Dauphiné Santé", "investor", "fr", "Grenoble",
   "Réseau de business angels du Dauphiné : tickets d'amorçage de 50 à 300 k€ dans les start-up santé, "
   "medtech et biotech, souvent en co-investissement.", [], ["business angels", "amorçage", "seed"])
-O("ly-rvb", "Rhône Ventures Bio", "investor", "en", "Lyon",
+ORG("ly-rvb", "Rhône Ventures Bio", "investor", "en", "Lyon",
   "Life-science venture fund (fictional), EUR 120 m: Series A and B rounds of EUR 2-10 m in therapeutics "
   "and platform biotechs, board seats, syndication with European funds.", [], ["VC", "Series A"], web=True)
-O("ly-innovara", "Agence Innov'ARA", "public_authority", "fr", "Lyon",
+ORG("ly-innovara", "Agence Innov'ARA", "public_authority", "fr", "Lyon",
   "Agence régionale d'innovation : subventions de faisabilité, prêts d'amorçage à taux zéro, appels à projets "
   "collaboratifs, accompagnement aux dispositifs européens (EIC Accelerator).", [],
   ["subvention", "aide régionale", "EIC"])
-O("ly-ifbp", "Institut de Formation BioProd Lyon (IFBP)", "training", "fr", "Lyon",
+ORG("ly-ifbp", "Institut de Formation BioProd Lyon (IFBP)", "training", "fr", "Lyon",
   "Organisme de formation continue : BPF/GMP, comportement en salle blanche (ZAC), procédés aseptiques, "
   "validation de nettoyage, culture cellulaire en bioréacteur. Salle blanche pédagogique.", [],
   ["BPF", "salle blanche", "Qualiopi"])
-O("ly-eta", "École des Techniques Animales (ETA)", "training", "fr", "Lyon",
+ORG("ly-eta", "École des Techniques Animales (ETA)", "training", "fr", "Lyon",
   "Formations réglementaires à l'expérimentation animale (concepteur, applicateur), chirurgie des rongeurs, "
   "anesthésie-analgésie, point limite, 3R.", [], ["expérimentation animale", "3R", "APAFIS"])
-O("ly-bda", "BioData Academy", "training", "en", "Grenoble",
+ORG("ly-bda", "BioData Academy", "training", "en", "Grenoble",
   "Hands-on courses in R and Python for biologists: bulk and single-cell RNA-seq analysis (Seurat, Scanpy), "
   "flow cytometry data (OMIQ, FlowJo, FlowSOM), reproducible pipelines (Nextflow).", [],
   ["training", "bioinformatics", "courses"])
-O("ly-du-cyto", "DU Cytométrie & Imagerie – Université Grenoble Piémont (fictive)", "training", "fr", "Grenoble",
+ORG("ly-du-cyto", "DU Cytométrie & Imagerie – Université Grenoble Piémont (fictive)", "training", "fr", "Grenoble",
   "Diplôme universitaire de cytométrie en flux et d'imagerie : théorie, compensation, panels, tri, 60 h "
   "dont 30 h de pratique sur cytomètres.", [], ["diplôme", "cytométrie"])
-O("ly-regpath", "RegPath Consulting", "company", "en", "Lyon",
+ORG("ly-regpath", "RegPath Consulting", "company", "en", "Lyon",
   "Regulatory affairs consultancy: CTA/IND strategy, scientific advice with EMA and ANSM, CMC Module 3, "
   "orphan drug designation, PRIME, paediatric plans (PIP).", [], ["regulatory", "CTA", "IND"])
-O("ly-qualipharm", "QualiPharm Rhône", "company", "fr", "Lyon",
+ORG("ly-qualipharm", "QualiPharm Rhône", "company", "fr", "Lyon",
   "Assurance qualité pharmaceutique : pharmacien responsable intérimaire, Personne Qualifiée (QP) pour la "
   "libération de lots, audits fournisseurs, mise en conformité BPF et BPL.", [], ["QP", "audit", "BPF"])
-O("ly-tolerance", "Équipe Tolérance & Auto-immunité", "research_lab", "fr", "Lyon",
+ORG("ly-tolerance", "Équipe Tolérance & Auto-immunité", "research_lab", "fr", "Lyon",
   "Équipe académique : lymphocytes T régulateurs, diabète de type 1, lupus ; souris NOD et MRL/lpr.",
   ["autoimmune"], ["Treg", "NOD", "lupus"])
-O("ly-mucosa", "Microbiota & Mucosal Immunity Group", "research_lab", "en", "Lyon",
+ORG("ly-mucosa", "Microbiota & Mucosal Immunity Group", "research_lab", "en", "Lyon",
   "Academic group on gut microbiota–immune crosstalk: germ-free and gnotobiotic mice, IgA-seq, "
   "shotgun metagenomics, colitis models.", ["chronic_inflammatory"], ["microbiome", "germ-free", "IgA"])
-O("ly-allergo-lab", "Laboratoire d'allergologie moléculaire", "research_lab", "fr", "Grenoble",
+ORG("ly-allergo-lab", "Laboratoire d'allergologie moléculaire", "research_lab", "fr", "Grenoble",
   "Équipe : allergènes recombinants, test d'activation des basophiles, IgE spécifiques, immunothérapie "
   "allergénique ; lien avec la cohorte allergie alimentaire du CHU.", ["allergy"], ["BAT", "IgE", "allergène"])
-O("ly-nkteam", "NK Cells & Tumour Immunity team", "research_lab", "en", "Lyon",
+ORG("ly-nkteam", "NK Cells & Tumour Immunity team", "research_lab", "en", "Lyon",
   "Research team studying NK cell engagers, KIR/HLA, ADCC and tumour escape in lymphoma and AML.",
   ["cancer"], ["NK", "ADCC", "NKCE"])
-O("ly-transplab", "Laboratoire d'immunologie de la transplantation", "research_lab", "fr", "Lyon",
+ORG("ly-transplab", "Laboratoire d'immunologie de la transplantation", "research_lab", "fr", "Lyon",
   "Histocompatibilité HLA, anticorps anti-HLA et DSA (Luminex single antigen), crossmatch, suivi des "
   "greffés rénaux, rejet humoral.", ["transplantation"], ["HLA", "DSA", "crossmatch"])
-O("ly-microflu", "Grenoble Microfluidics & Organ-on-Chip Lab", "research_lab", "en", "Grenoble",
+ORG("ly-microflu", "Grenoble Microfluidics & Organ-on-Chip Lab", "research_lab", "en", "Grenoble",
   "Engineering lab: organ-on-chip (gut, lymph node, skin), microfluidic droplet encapsulation of single "
   "cells, custom PDMS chips, CEA-style clean room.", ["other"], ["organ-on-chip", "microfluidics", "droplets"])
-O("ly-glycan", "GlycoAlpes", "research_lab", "fr", "Grenoble",
+ORG("ly-glycan", "GlycoAlpes", "research_lab", "fr", "Grenoble",
   "Laboratoire de glycobiologie : structure des glycanes, lectines, glycosylation des anticorps.",
   [], ["glycane", "lectine"])
-O("ly-vetmarcy", "École vétérinaire de Marcy (fictive)", "training", "fr", "Marcy-l'Étoile",
+ORG("ly-vetmarcy", "École vétérinaire de Marcy (fictive)", "training", "fr", "Marcy-l'Étoile",
   "École nationale vétérinaire : clinique des animaux de compagnie et de rente, immunologie vétérinaire, "
   "essais cliniques chez le chien et le chat, vaccins vétérinaires.", ["infectious", "cancer"],
   ["vétérinaire", "chien", "one health"])
-O("ly-glycanova", "Glycanova", "startup", "en", "Grenoble",
+ORG("ly-glycanova", "Glycanova", "startup", "en", "Grenoble",
   "Glyco-engineering start-up: afucosylated and sialylated antibody variants, FcγR binding optimisation, "
   "glyco-engineered CHO hosts licensed out.", ["cancer"], ["afucosylation", "Fc engineering"])
-O("ly-conjugx", "Conjugx", "startup", "fr", "Villeurbanne",
+ORG("ly-conjugx", "Conjugx", "startup", "fr", "Villeurbanne",
   "Start-up de conjugués anticorps-médicament (ADC) : conjugaison site-spécifique, linkers clivables, "
   "mesure du DAR, charges utiles topo-I.", ["cancer"], ["ADC", "DAR", "bioconjugaison"])
-O("ly-carverne", "CARverne Therapeutics", "startup", "en", "Lyon",
+ORG("ly-carverne", "CARverne Therapeutics", "startup", "en", "Lyon",
   "Clinical-stage start-up developing CD19 CAR-T for refractory lupus and myositis; in-house lentiviral "
   "vector process, looking for clinical sites and co-development partners.", ["autoimmune"],
   ["CAR-T", "lupus", "cell therapy"], web=True)
-O("ly-vaxalp", "Vaxalp", "startup", "fr", "Grenoble",
+ORG("ly-vaxalp", "Vaxalp", "startup", "fr", "Grenoble",
   "Jeune entreprise : adjuvants et formulation de vaccins ARNm en nanoparticules lipidiques (LNP), "
   "microfluidique NanoAssemblr, stabilité.", ["infectious"], ["LNP", "ARNm", "adjuvant"])
-O("ly-immunosense", "ImmunoSense Diagnostics", "company", "en", "Annecy",
+ORG("ly-immunosense", "ImmunoSense Diagnostics", "company", "en", "Annecy",
   "In-vitro diagnostics developer: lateral-flow rapid tests, ELISA kit development and CE-IVDR files, "
   "antibody pair selection for immunoassays.", ["infectious", "allergy"], ["IVD", "lateral flow", "IVDR"])
-O("ly-acg", "Animalerie Centrale de Gerland (ACG)", "support", "fr", "Lyon",
+ORG("ly-acg", "Animalerie Centrale de Gerland (ACG)", "support", "fr", "Lyon",
   "Animalerie mutualisée A1-A3 : hébergement souris et rats SPF, isolateurs axéniques, cryoconservation "
   "de lignées, transgenèse, zone A3 pour agents infectieux.", [], ["animalerie", "SPF", "A3"])
-O("ly-clinalpes", "ClinAlpes CRO", "company", "fr", "Grenoble",
+ORG("ly-clinalpes", "ClinAlpes CRO", "company", "fr", "Grenoble",
   "CRO clinique : monitoring (ARC), gestion des données (eCRF), pharmacovigilance, soumissions CPP/ANSM "
   "pour promoteurs académiques et start-up.", [], ["ARC", "eCRF", "CPP"])
-O("ly-statrhone", "StatRhône", "company", "fr", "Lyon",
+ORG("ly-statrhone", "StatRhône", "company", "fr", "Lyon",
   "Bureau d'études en biostatistique : calcul du nombre de sujets, plans d'analyse statistique, analyses "
   "intermédiaires, modèles mixtes.", [], ["biostatistique", "SAP"])
-O("ly-rhumato", "Service de rhumatologie – Hôpital Édouard-Cerdan", "hospital", "fr", "Lyon",
+ORG("ly-rhumato", "Service de rhumatologie – Hôpital Édouard-Cerdan", "hospital", "fr", "Lyon",
   "Service hospitalier : polyarthrite rhumatoïde, spondyloarthrite, lupus, vascularites ; cohorte de patients "
   "sous biothérapies, recrutement pour essais de phase II-III.", ["autoimmune", "chronic_inflammatory"],
   ["rhumatologie", "PR", "spondyloarthrite"])
-O("ly-dermato", "Dermatology department – Hôpital du Parc", "hospital", "en", "Lyon",
+ORG("ly-dermato", "Dermatology department – Hôpital du Parc", "hospital", "en", "Lyon",
   "Hospital dermatology: psoriasis, atopic dermatitis, hidradenitis suppurativa, bullous diseases; skin "
   "biopsy collection, phase II-III trials.", ["chronic_inflammatory", "autoimmune"],
   ["psoriasis", "atopic dermatitis", "HS"])
-O("ly-mici", "Centre MICI – Hôpitaux du Confluent", "hospital", "fr", "Lyon",
+ORG("ly-mici", "Centre MICI – Hôpitaux du Confluent", "hospital", "fr", "Lyon",
   "Centre expert des maladies inflammatoires chroniques de l'intestin : maladie de Crohn, rectocolite "
   "hémorragique, biopsies endoscopiques, essais cliniques.", ["chronic_inflammatory"],
   ["Crohn", "RCH", "endoscopie"])
-O("ly-nephro", "Kidney transplant & nephrology unit", "hospital", "en", "Lyon",
+ORG("ly-nephro", "Kidney transplant & nephrology unit", "hospital", "en", "Lyon",
   "Nephrology and kidney transplantation: IgA nephropathy, lupus nephritis, rejection biopsies, "
   "transplant cohort with serial blood sampling.", ["transplantation", "autoimmune"],
   ["kidney", "lupus nephritis", "graft"])
-O("ly-pedia", "Pédiatrie immuno-hématologique – Hôpital Femme-Mère-Enfant du Confluent", "hospital", "fr", "Bron",
+ORG("ly-pedia", "Pédiatrie immuno-hématologique – Hôpital Femme-Mère-Enfant du Confluent", "hospital", "fr", "Bron",
   "Déficits immunitaires héréditaires, maladies auto-inflammatoires de l'enfant, greffe de moelle "
   "pédiatrique.", ["autoimmune", "other"], ["DIP", "auto-inflammatoire", "enfant"])
-O("ly-lumentech", "LumenTech Imaging", "company", "en", "Grenoble",
+ORG("ly-lumentech", "LumenTech Imaging", "company", "en", "Grenoble",
   "Imaging CRO: tissue clearing and 3D light-sheet imaging of whole organs, quantitative 3D analysis "
   "with Imaris and arivis.", [], ["light-sheet", "3D", "clearing"])
 

@@ -12,178 +12,178 @@ sys.path.insert(0, str(HERE.parent))
 from unseen_build import Builder  # noqa: E402
 
 b = Builder("biosud-immuno.example")
-O, P, PL, N = b.org, b.person, b.platform, b.need
+ORG, P, PL, N = b.org, b.person, b.platform, b.need
 
 # ---------------------------------------------------------------- organizations
-O("oc-iti", "Institut Toulousain d'Infectiologie (ITI)", "research_lab", "fr", "Toulouse",
+ORG("oc-iti", "Institut Toulousain d'Infectiologie (ITI)", "research_lab", "fr", "Toulouse",
   "Institut de recherche sur les maladies infectieuses : VIH, tuberculose, mycobactéries, immunité innée "
   "des macrophages. Laboratoires L3 et animalerie L3.", ["infectious"], ["L3", "mycobactéries", "VIH"], web=True)
-O("oc-crct", "Garonne Cancer Research Centre (GCRC)", "research_lab", "en", "Toulouse",
+ORG("oc-crct", "Garonne Cancer Research Centre (GCRC)", "research_lab", "en", "Toulouse",
   "Cancer research centre: lymphoma and myeloma biology, tumour immunology, single-cell and spatial "
   "omics; hosts the TRI-Cyto and histology cores.", ["cancer"], ["lymphoma", "myeloma", "tumour immunology"])
-O("oc-oncopole", "Oncopôle Garonne", "hospital", "fr", "Toulouse",
+ORG("oc-oncopole", "Oncopôle Garonne", "hospital", "fr", "Toulouse",
   "Établissement de soins en cancérologie : hématologie, oncologie médicale, centre agréé pour les CAR-T, "
   "essais de phase précoce.", ["cancer"], ["cancérologie", "CAR-T", "phase I"], web=True)
-O("oc-hemato", "Service d'hématologie – Oncopôle Garonne", "hospital", "fr", "Toulouse",
+ORG("oc-hemato", "Service d'hématologie – Oncopôle Garonne", "hospital", "fr", "Toulouse",
   "Myélome, lymphomes, leucémies, allogreffe de cellules souches hématopoïétiques, administration de "
   "CAR-T et d'anticorps bispécifiques.", ["cancer"], ["myélome", "allogreffe", "bispécifiques"])
-O("oc-chum", "CHU Montpellier-Lez (fictif)", "hospital", "fr", "Montpellier",
+ORG("oc-chum", "CHU Montpellier-Lez (fictif)", "hospital", "fr", "Montpellier",
   "Centre hospitalier universitaire : dermatologie, rhumatologie, maladies infectieuses et tropicales, "
   "direction de la recherche clinique et de l'innovation (DRCI).", ["autoimmune", "infectious", "allergy"],
   ["CHU", "DRCI"], web=True)
-O("oc-sernin", "Hôpital Saint-Sernin (CHU fictif de Toulouse)", "hospital", "fr", "Toulouse",
+ORG("oc-sernin", "Hôpital Saint-Sernin (CHU fictif de Toulouse)", "hospital", "fr", "Toulouse",
   "CHU : neurologie (sclérose en plaques), néphrologie, hépato-gastro-entérologie, pédiatrie, gériatrie.",
   ["autoimmune", "chronic_inflammatory", "transplantation"], ["CHU", "Toulouse"])
-O("oc-derm", "Dermatology & Allergy department – CHU Montpellier-Lez", "hospital", "en", "Montpellier",
+ORG("oc-derm", "Dermatology & Allergy department – CHU Montpellier-Lez", "hospital", "en", "Montpellier",
   "Severe atopic dermatitis, chronic urticaria, psoriasis, drug allergy; skin biopsies and tape strips, "
   "investigator-initiated and industry trials.", ["allergy", "chronic_inflammatory"],
   ["atopic dermatitis", "urticaria", "drug allergy"])
-O("oc-neuro", "Neurologie – Hôpital Saint-Sernin", "hospital", "fr", "Toulouse",
+ORG("oc-neuro", "Neurologie – Hôpital Saint-Sernin", "hospital", "fr", "Toulouse",
   "Centre de ressources sclérose en plaques et neuromyélite optique : IRM, ponctions lombaires, cohorte "
   "de patients sous anti-CD20.", ["autoimmune"], ["SEP", "NMO", "LCR"])
-O("oc-inf", "Infectious & Tropical Diseases department – CHU Montpellier-Lez", "hospital", "en", "Montpellier",
+ORG("oc-inf", "Infectious & Tropical Diseases department – CHU Montpellier-Lez", "hospital", "en", "Montpellier",
   "HIV cohort with long-term follow-up, travel medicine, returning travellers with fever, vaccine "
   "clinic.", ["infectious"], ["HIV cohort", "travel medicine"])
-O("oc-gastro", "Hépato-gastro-entérologie – Hôpital Saint-Sernin", "hospital", "fr", "Toulouse",
+ORG("oc-gastro", "Hépato-gastro-entérologie – Hôpital Saint-Sernin", "hospital", "fr", "Toulouse",
   "MICI, stéatohépatite (MASH), cirrhose ; biopsies hépatiques et intestinales, essais de phase II.",
   ["chronic_inflammatory"], ["MICI", "foie", "MASH"])
-O("oc-geria", "Gérontopôle Garonne", "hospital", "fr", "Toulouse",
+ORG("oc-geria", "Gérontopôle Garonne", "hospital", "fr", "Toulouse",
   "Recherche clinique chez la personne âgée : fragilité, cohorte de 2 000 seniors, réponse vaccinale "
   "chez les plus de 75 ans.", ["infectious", "other"], ["sujet âgé", "fragilité", "cohorte"])
-O("oc-pedia", "Children's Hospital Purpan-Sud", "hospital", "en", "Toulouse",
+ORG("oc-pedia", "Children's Hospital Purpan-Sud", "hospital", "en", "Toulouse",
   "Paediatric rheumatology and immunology: juvenile idiopathic arthritis, Kawasaki disease, MIS-C, "
   "inborn errors of immunity.", ["autoimmune", "chronic_inflammatory"], ["paediatrics", "JIA", "Kawasaki"])
-O("oc-utc", "Unité de thérapie cellulaire et génique (UTCG) – CHU Montpellier-Lez", "hospital", "fr", "Montpellier",
+ORG("oc-utc", "Unité de thérapie cellulaire et génique (UTCG) – CHU Montpellier-Lez", "hospital", "fr", "Montpellier",
   "Unité hospitalière BPF : préparation de médicaments de thérapie innovante (MTI), cellules souches "
   "mésenchymateuses, CAR-T académiques, exemption hospitalière.", ["cancer", "autoimmune"], ["MTI", "ATMP", "BPF"])
-O("oc-cic", "CIC Occitanie Biothérapies (fictif)", "hospital", "fr", "Toulouse",
+ORG("oc-cic", "CIC Occitanie Biothérapies (fictif)", "hospital", "fr", "Toulouse",
   "Centre d'investigation clinique : phases I-II, essais vaccinaux chez l'adulte et le sujet âgé, "
   "prélèvements immunologiques, études en ambulatoire.", ["infectious"], ["CIC", "vaccins"])
-O("oc-biocc", "Biobanque Occitanie (BiOcc)", "hospital", "fr", "Toulouse",
+ORG("oc-biocc", "Biobanque Occitanie (BiOcc)", "hospital", "fr", "Toulouse",
   "Centre de ressources biologiques multi-sites : moelle osseuse de myélome, ganglions de lymphome, LCR, "
   "selles, biopsies cutanées, plasmas de cohortes VIH.", ["cancer", "autoimmune", "infectious"], ["CRB", "biobanque"])
-O("oc-igml", "Institut de Génétique Moléculaire du Lez (IGML)", "research_lab", "fr", "Montpellier",
+ORG("oc-igml", "Institut de Génétique Moléculaire du Lez (IGML)", "research_lab", "fr", "Montpellier",
   "Institut de génétique et de biologie cellulaire : régulation des gènes, criblages CRISPR, vecteurs "
   "lentiviraux ; héberge le plateau d'imagerie MIRI.", [], ["CRISPR", "lentivirus"])
-O("oc-irm", "Montpellier Institute for Regenerative Medicine (MIRM)", "research_lab", "en", "Montpellier",
+ORG("oc-irm", "Montpellier Institute for Regenerative Medicine (MIRM)", "research_lab", "en", "Montpellier",
   "Mesenchymal stromal cells, iPSC, cartilage and bone; osteoarthritis and immunomodulation by MSCs.",
   ["chronic_inflammatory"], ["MSC", "iPSC", "osteoarthritis"])
-O("oc-cbs", "Centre de Biochimie Structurale du Lez (CBSL)", "research_lab", "fr", "Montpellier",
+ORG("oc-cbs", "Centre de Biochimie Structurale du Lez (CBSL)", "research_lab", "fr", "Montpellier",
   "Biologie structurale intégrative : RMN, cristallographie, biophysique des interactions et des "
   "protéines membranaires.", [], ["RMN", "biophysique"])
-O("oc-vet", "École vétérinaire de Toulouse-Lauragais (fictive)", "training", "fr", "Toulouse",
+ORG("oc-vet", "École vétérinaire de Toulouse-Lauragais (fictive)", "training", "fr", "Toulouse",
   "École vétérinaire : hôpital pour animaux, oncologie comparée chez le chien, médecine équine et "
   "des ruminants, anatomopathologie vétérinaire.", ["cancer", "infectious"], ["vétérinaire", "oncologie comparée"])
-O("oc-uias", "Unité d'Immunologie Animale et Santé (UIAS)", "research_lab", "fr", "Toulouse",
+ORG("oc-uias", "Unité d'Immunologie Animale et Santé (UIAS)", "research_lab", "fr", "Toulouse",
   "Immunologie des animaux d'élevage : porc, volaille, ovins ; influenza aviaire, vaccins vétérinaires.",
   ["infectious"], ["porc", "volaille", "One Health"])
-O("oc-tidu", "Tropical Infectious Diseases Unit (TIDU)", "research_lab", "en", "Montpellier",
+ORG("oc-tidu", "Tropical Infectious Diseases Unit (TIDU)", "research_lab", "en", "Montpellier",
   "Malaria, leishmaniasis and arboviruses; field cohorts in West Africa and French Guiana, reference "
   "serology.", ["infectious"], ["malaria", "Leishmania", "field cohorts"])
-O("oc-vectopole", "Vectopôle Sud", "research_lab", "en", "Montpellier",
+ORG("oc-vectopole", "Vectopôle Sud", "research_lab", "en", "Montpellier",
   "Insectary and vector biology facility: Aedes and Anopheles colonies, vector competence, BSL-3 insectary.",
   ["infectious"], ["mosquito", "insectary"])
-O("oc-toxalim", "Laboratoire de toxicologie alimentaire", "research_lab", "fr", "Toulouse",
+ORG("oc-toxalim", "Laboratoire de toxicologie alimentaire", "research_lab", "fr", "Toulouse",
   "Contaminants alimentaires, barrière intestinale, perméabilité, inflammation du côlon, "
   "exposition précoce.", ["chronic_inflammatory"], ["toxicologie", "barrière intestinale"])
-O("oc-mabsud", "MabSud", "company", "fr", "Montpellier",
+ORG("oc-mabsud", "MabSud", "company", "fr", "Montpellier",
   "Production d'anticorps à façon : monoclonaux de lapin, hybridomes murins, polyclonaux lapin, chèvre "
   "et IgY de poule, purification, marquage.", ["other"], ["anticorps à façon", "lapin", "polyclonal"], web=True)
-O("oc-biocortex", "Biocortex Analytics", "company", "en", "Toulouse",
+ORG("oc-biocortex", "Biocortex Analytics", "company", "en", "Toulouse",
   "Biomarker laboratory: ultrasensitive digital immunoassays (Simoa), proximity extension proteomics "
   "(Olink), neurofilament light, femtogram cytokines.", ["autoimmune", "other"], ["Simoa", "Olink", "NfL"], web=True)
-O("oc-genesud", "GeneSud Services", "company", "fr", "Toulouse",
+ORG("oc-genesud", "GeneSud Services", "company", "fr", "Toulouse",
   "Laboratoire de biologie moléculaire : qPCR, PCR digitale, Sanger, génotypage de souris, 16S.",
   [], ["qPCR", "ddPCR", "génotypage"])
-O("oc-metagenomix", "Metagenomix", "startup", "en", "Toulouse",
+ORG("oc-metagenomix", "Metagenomix", "startup", "en", "Toulouse",
   "Shotgun metagenomics of gut, skin and vaginal microbiota, strain-level profiling, microbiome "
   "biomarker discovery for clinical trials.", ["chronic_inflammatory"], ["metagenomics", "microbiome"])
-O("oc-dermatech", "DermaTech Montpellier", "startup", "fr", "Montpellier",
+ORG("oc-dermatech", "DermaTech Montpellier", "startup", "fr", "Montpellier",
   "Modèles de peau sur puce et peaux reconstruites inflammatoires (dermatite atopique, psoriasis) pour "
   "le criblage de molécules.", ["allergy", "chronic_inflammatory"], ["peau sur puce", "dermatite atopique"])
-O("oc-immunoscope", "ImmunoScope Montpellier", "company", "en", "Montpellier",
+ORG("oc-immunoscope", "ImmunoScope Montpellier", "company", "en", "Montpellier",
   "Immune monitoring central lab for clinical trials (GCLP): PBMC processing, ELISpot, intracellular "
   "cytokine staining, validated flow panels, sample kits and shipping.", ["infectious", "cancer"],
   ["GCLP", "central lab", "ELISpot"], web=True)
-O("oc-vaccilab", "VacciLab Sud", "startup", "fr", "Toulouse",
+ORG("oc-vaccilab", "VacciLab Sud", "startup", "fr", "Toulouse",
   "Vaccins muqueux administrés par voie nasale, adjuvants, immunité IgA sécrétoire.", ["infectious"],
   ["vaccin nasal", "muqueuse"])
-O("oc-peptilink", "Peptilink", "startup", "en", "Montpellier",
+ORG("oc-peptilink", "Peptilink", "startup", "en", "Montpellier",
   "Custom peptides and peptide pools, pMHC multimers (tetramers, dextramers) for antigen-specific T "
   "cell detection.", ["infectious", "cancer"], ["peptides", "tetramers"])
-O("oc-nanoform", "NanoForm Pyrénées", "company", "fr", "Tarbes",
+ORG("oc-nanoform", "NanoForm Pyrénées", "company", "fr", "Tarbes",
   "Développement galénique : atomisation (spray drying), formes inhalées, lyophilisation, stabilité ICH.",
   ["other"], ["galénique", "inhalation", "lyophilisation"])
-O("oc-deepcell", "DeepCell Occitanie", "startup", "en", "Toulouse",
+ORG("oc-deepcell", "DeepCell Occitanie", "startup", "en", "Toulouse",
   "AI for microscopy: deep-learning segmentation of cells in whole-slide images, cytology and "
   "haematology smear classification.", ["cancer"], ["AI", "deep learning", "digital pathology"])
-O("oc-ovinia", "Ovinia", "company", "fr", "Castres",
+ORG("oc-ovinia", "Ovinia", "company", "fr", "Castres",
   "CRO gros animaux : brebis et porcs, chirurgie expérimentale, immunogénicité de vaccins, modèles de "
   "cicatrisation et d'implants.", ["infectious", "other"], ["brebis", "porc", "gros animaux"])
-O("oc-clinsud", "ClinSud Research", "company", "en", "Toulouse",
+ORG("oc-clinsud", "ClinSud Research", "company", "en", "Toulouse",
   "Clinical CRO: site selection, monitoring and project management for phase II-III trials in "
   "oncology, haematology and immunology.", [], ["CRO", "phase III"])
-O("oc-epistat", "EpiStat Occitanie", "support", "fr", "Montpellier",
+ORG("oc-epistat", "EpiStat Occitanie", "support", "fr", "Montpellier",
   "Unité de méthodologie : épidémiologie, biostatistique, données de vie réelle, accès aux bases "
   "médico-administratives (SNDS).", [], ["épidémiologie", "SNDS", "méthodologie"])
-O("oc-garonne-ip", "Cabinet Garonne Brevets", "company", "fr", "Toulouse",
+ORG("oc-garonne-ip", "Cabinet Garonne Brevets", "company", "fr", "Toulouse",
   "Conseils en propriété industrielle : brevets en biotechnologie et diagnostic, marques, veille "
   "brevets, contentieux.", [], ["brevet", "PI"])
-O("oc-soi", "SATT Occitanie Innovation (SOI)", "support", "fr", "Toulouse",
+ORG("oc-soi", "SATT Occitanie Innovation (SOI)", "support", "fr", "Toulouse",
   "Transfert de technologie des laboratoires publics d'Occitanie : financement de maturation, "
   "protection, licences, start-up.", [], ["SATT", "transfert"])
-O("oc-incub", "Incubateur BioSud Occitanie", "support", "fr", "Montpellier",
+ORG("oc-incub", "Incubateur BioSud Occitanie", "support", "fr", "Montpellier",
   "Incubateur régional : accompagnement des projets issus de la recherche publique, hébergement, "
   "expertise réglementaire et financement d'amorçage.", [], ["incubateur", "accompagnement"], web=True)
-O("oc-fpa", "Fonds Pyrénées Amorçage", "investor", "fr", "Toulouse",
+ORG("oc-fpa", "Fonds Pyrénées Amorçage", "investor", "fr", "Toulouse",
   "Fonds d'amorçage régional : premiers tours de 0,5 à 2 M€ dans les biotech et medtech d'Occitanie.",
   [], ["amorçage", "fonds"])
-O("oc-glc", "Garonne Life Capital", "investor", "en", "Toulouse",
+ORG("oc-glc", "Garonne Life Capital", "investor", "en", "Toulouse",
   "Venture capital (fictional) investing EUR 3-15 m in Series A/B rounds of clinical-stage "
   "biotechs, immunology and infectious disease focus.", [], ["venture capital", "Series B"], web=True)
-O("oc-santepart", "Santé Participative", "investor", "fr", "Montpellier",
+ORG("oc-santepart", "Santé Participative", "investor", "fr", "Montpellier",
   "Plateforme de financement participatif en capital pour les jeunes entreprises de santé.",
   [], ["crowdfunding", "financement participatif"])
-O("oc-aoi", "Agence Occitanie Innovation (fictive)", "public_authority", "fr", "Montpellier",
+ORG("oc-aoi", "Agence Occitanie Innovation (fictive)", "public_authority", "fr", "Montpellier",
   "Agence régionale : Pass Innovation, aides à la faisabilité, contrats de plan, appels à projets "
   "santé.", [], ["aides", "région"])
-O("oc-beos", "Bureau Europe Occitanie Santé", "public_authority", "fr", "Toulouse",
+ORG("oc-beos", "Bureau Europe Occitanie Santé", "public_authority", "fr", "Toulouse",
   "Accompagnement au montage de projets européens : Horizon Europe, IHI, ERC, MSCA.",
   [], ["Horizon Europe", "ERC", "projets européens"])
-O("oc-campus", "Campus Bioproduction Sud", "training", "fr", "Toulouse",
+ORG("oc-campus", "Campus Bioproduction Sud", "training", "fr", "Toulouse",
   "Formation de techniciens et opérateurs de bioproduction : culture cellulaire, chromatographie, "
   "filtration, BPF, avec un atelier pilote.", [], ["bioproduction", "opérateurs"])
-O("oc-formanim", "Formation Animal Sud", "training", "fr", "Toulouse",
+ORG("oc-formanim", "Formation Animal Sud", "training", "fr", "Toulouse",
   "Modules réglementaires pour les personnels utilisant des animaux à des fins scientifiques, "
   "formations spécifiques espèces (poisson-zèbre, porc, brebis).", [], ["formation réglementaire"])
-O("oc-ssci", "Summer School in Computational Immunology", "training", "en", "Montpellier",
+ORG("oc-ssci", "Summer School in Computational Immunology", "training", "en", "Montpellier",
   "One-week summer school: immune repertoire analysis, single-cell, systems vaccinology, "
   "machine learning for immunology.", [], ["summer school", "computational"])
-O("oc-qualisud", "QualiSud Conseil", "company", "fr", "Toulouse",
+ORG("oc-qualisud", "QualiSud Conseil", "company", "fr", "Toulouse",
   "Qualité : accréditation ISO 15189 des laboratoires, BPF, BPL, qualification d'équipements, "
   "validation de systèmes informatisés.", [], ["ISO 15189", "qualification"])
-O("oc-pyrene", "Pyrène Regulatory", "company", "en", "Toulouse",
+ORG("oc-pyrene", "Pyrène Regulatory", "company", "en", "Toulouse",
   "Regulatory consultancy for ATMPs, medical devices (MDR) and in-vitro diagnostics (IVDR); CE marking, "
   "notified body interactions.", [], ["MDR", "IVDR", "ATMP"])
-O("oc-macro", "Macrophage & Granuloma team", "research_lab", "en", "Toulouse",
+ORG("oc-macro", "Macrophage & Granuloma team", "research_lab", "en", "Toulouse",
   "Mycobacterium tuberculosis–macrophage interactions, 3D granuloma models, host-directed therapies.",
   ["infectious"], ["tuberculosis", "granuloma"])
-O("oc-neuroinf", "Équipe Neuro-inflammation", "research_lab", "fr", "Toulouse",
+ORG("oc-neuroinf", "Équipe Neuro-inflammation", "research_lab", "fr", "Toulouse",
   "Sclérose en plaques, microglie, barrière hémato-encéphalique, modèle EAE, lymphocytes B dans le LCR.",
   ["autoimmune"], ["SEP", "microglie"])
-O("oc-t1d", "Type 1 Diabetes & Islets lab", "research_lab", "en", "Montpellier",
+ORG("oc-t1d", "Type 1 Diabetes & Islets lab", "research_lab", "en", "Montpellier",
   "Human and mouse islets, beta-cell stress, islet autoantigens, islet transplantation.",
   ["autoimmune", "transplantation"], ["islets", "T1D"])
-O("oc-senesc", "Équipe Immunosénescence", "research_lab", "fr", "Toulouse",
+ORG("oc-senesc", "Équipe Immunosénescence", "research_lab", "fr", "Toulouse",
   "Vieillissement du système immunitaire, inflammaging, réponse vaccinale chez le sujet âgé, "
   "lymphocytes T CD28-.", ["infectious", "other"], ["vieillissement", "inflammaging"])
-O("oc-hivres", "HIV Reservoir lab", "research_lab", "en", "Montpellier",
+ORG("oc-hivres", "HIV Reservoir lab", "research_lab", "en", "Montpellier",
   "HIV latency and reservoir quantification, broadly neutralising antibodies, cure strategies.",
   ["infectious"], ["HIV", "reservoir", "bnAbs"])
-O("oc-lympho", "Équipe Biologie des lymphomes", "research_lab", "fr", "Toulouse",
+ORG("oc-lympho", "Équipe Biologie des lymphomes", "research_lab", "fr", "Toulouse",
   "Lymphomes B, microenvironnement ganglionnaire, lymphocytes T folliculaires, résistance aux "
   "anti-CD20.", ["cancer"], ["lymphome", "microenvironnement"])
-O("oc-bact", "Bacterial Pathogenesis & Vaccines lab", "research_lab", "en", "Montpellier",
+ORG("oc-bact", "Bacterial Pathogenesis & Vaccines lab", "research_lab", "en", "Montpellier",
   "Staphylococcus aureus and streptococci: virulence, biofilms, opsonophagocytic killing, vaccine "
   "antigens.", ["infectious"], ["bacteria", "biofilm", "OPK"])
 
@@ -751,7 +751,7 @@ more_people = [
     ("oc-p-mauri", "Fabien Mauri", "oc-nanoform", "Ingénieur stabilité", "fr",
      "Stabilité ICH, dégradation forcée, suivi d'agrégation des protéines."),
 ]
-more_people = [(k, n, o if o else "oc-sernin", t, l, e) for k, n, o, t, l, e in more_people]
+more_people = [(k, n, o or "oc-sernin", t, lang, e) for k, n, o, t, lang, e in more_people]
 for row in more_people:
     P(*row)
 
