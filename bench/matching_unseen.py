@@ -276,7 +276,7 @@ def print_set(set_name: str, by_mode: dict, first_look: dict, http: str | None) 
         for system, result in run["results"].items():
             name = SYSTEM_NAMES[(system, mode)]
             if http and system == "guichet":
-                name = f"guichet via HTTP ({mode})"
+                name = "guichet via HTTP"  # the server's own GUICHET_SEMANTIC decides, not the mode
             for group, values in result["groups"].items():
                 print(f"  {name:<28} {group:<19} {values['n']:>4} "
                       + " ".join(f"{values[m]:>9.3f}" for m in METRICS))
