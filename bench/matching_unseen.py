@@ -335,9 +335,11 @@ def main() -> int:
         if probe.stdout.strip() != "True":
             print("embeddings not installed (pip install '.[semantic]'): the embeddings-on runs are skipped")
             modes.remove("on")
-    first_look = json.loads(FIRST_LOOK.read_text(encoding="utf-8")) if FIRST_LOOK.exists() else {}
-    if args.synthetic or args.http:
-        first_look = {}  # the first look is the small directory, in process: not comparable
+    recorded = json.loads(FIRST_LOOK.read_text(encoding="utf-8")) if FIRST_LOOK.exists() else {}
+    # Compare like with like: the small directory in process, or the same number of synthetic records.
+    first_look = recorded.get("synthetic", {}).get(str(args.synthetic), {}) if args.synthetic else recorded
+    if args.http:
+        first_look = {}
     figures = {}
     for set_name in args.sets:
         figures[set_name] = {mode: run_child(set_name, mode, args) for mode in modes}
@@ -348,6 +350,11 @@ def main() -> int:
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
     if args.write_first_look:
+        if args.synthetic:  # kept beside the small-directory first look, under its number of records
+            recorded.setdefault("synthetic", {})[str(args.synthetic)] = report
+            report = recorded
+        else:
+            report["synthetic"] = recorded.get("synthetic", {})
         FIRST_LOOK.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
         print(f"\nfirst look written to {FIRST_LOOK.relative_to(ROOT)}")
     return 0
