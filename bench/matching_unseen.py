@@ -288,7 +288,7 @@ def print_set(set_name: str, by_mode: dict, first_look: dict, http: str | None) 
               f"-> now, overall:")
         for mode, run in by_mode.items():
             for system, result in run["results"].items():
-                before = looks.get(mode, {}).get(system)
+                before = looks.get(mode, {}).get("results", {}).get(system)
                 if not before:
                     continue
                 now_all, then_all = result["groups"]["all"], before["groups"]["all"]
