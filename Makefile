@@ -51,6 +51,7 @@ test-fast: install
 bench: install
 	GUICHET_DEBUG=1 $(PY) bench/matching_eval.py
 	GUICHET_DEBUG=1 $(PY) bench/matching_eval.py --needs bench/matching/needs-holdout.json
+	GUICHET_DEBUG=1 $(PY) bench/matching_unseen.py
 	GUICHET_DEBUG=1 $(PY) bench/semantic_cost.py
 	GUICHET_DEBUG=1 $(PY) bench/matching_latency.py
 	GUICHET_DEBUG=1 $(PY) bench/booking_bench.py

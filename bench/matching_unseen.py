@@ -1,0 +1,365 @@
+"""Matching quality on every labelled set, old and unseen: Guichet vs BM25 alone vs MiniLM alone.
+
+Sets: the old evaluation set (bench/matching/directory.json + needs.json), its held-out needs
+(needs-holdout.json), and the two unseen sets (bench/matching/unseen-1/, unseen-2/), written by other
+hands and never used for tuning: measure on them, never diagnose (no misses are printed for them).
+
+For every set and mode (embeddings off: GUICHET_SEMANTIC=0; embeddings on: GUICHET_SEMANTIC=1 when the
+semantic extra is installed) a child process imports the set's directory into its own fresh SQLite
+database under var/bench/ and ranks every need. Printed: hit@5, recall@10, MRR, nDCG@10 (graded gains when
+the needs carry grades), overall, per language and per kind of best answer; the count of empty answers,
+and of empty answers among needs of three content words or more; and the first-look figure
+(bench/matching/first-look.json) beside the current one.
+
+    python bench/matching_unseen.py                       # all sets, embeddings off and on
+    python bench/matching_unseen.py --sets unseen-1 --modes off
+    python bench/matching_unseen.py --http http://127.0.0.1:8000 --sets unseen-1
+        # Guichet through GET /api/v1/match of a running server into which the set was imported
+    python bench/matching_unseen.py --synthetic 20000 --sets unseen-1 unseen-2 --modes off
+        # the set imported beside N synthetic records from `guichet generate`
+    python bench/matching_unseen.py --write-first-look    # record the current figures as the first look
+"""
+
+import argparse
+import json
+import math
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+HERE = ROOT / "bench" / "matching"
+VAR = ROOT / "var" / "bench"
+FIRST_LOOK = HERE / "first-look.json"
+
+SETS = {
+    "old": (HERE / "directory.json", HERE / "needs.json"),
+    "old-holdout": (HERE / "directory.json", HERE / "needs-holdout.json"),
+    "unseen-1": (HERE / "unseen-1" / "directory.json", HERE / "unseen-1" / "needs.json"),
+    "unseen-2": (HERE / "unseen-2" / "directory.json", HERE / "unseen-2" / "needs.json"),
+}
+METRICS = ("hit@5", "recall@10", "MRR", "nDCG@10")
+KINDS = ("service", "instrument", "platform", "organization", "person")
+
+# Words that carry no content, for "needs of three content words or more" (kept here, not borrowed from the
+# engine, so that the count does not move when the engine's own lists change).
+STOPWORDS = set("""
+a au aux avec ce ces cette dans de des du elle en est et il ils je la le les leur leurs lui ma mais me mes
+moi mon ne nos notre nous on ou où par pas pour qu que qui sa se ses si son sur ta te tes toi ton tu un une
+vos votre vous y à été être avoir ai as avons avez ont fait faire peut peuvent veut voulons voudrions
+cherche cherchons besoin bonjour merci quel quelle quels quelles comment combien est-ce non oui plus moins
+tout tous très aussi ainsi sans sous entre chez après avant déjà encore
+the an and or of to in on for with by at from is are was were be been being this that these those it its
+we our us you your they them their he she his her i me my do does did can could would should will shall
+need needs want wants looking look find someone who what which where when how much many some any not no
+yes please hi hello thanks about into than then there here have has had just only also very get make
+""".split())
+
+
+# ------------------------------------------------------------------------------------------ metrics
+
+def metrics(ranked: list[str], grades: dict[str, int]) -> dict[str, float]:
+    """hit@5 and MRR on any relevant key; recall@10 on the relevant set; nDCG@10 with gain 2^grade - 1."""
+    relevant = set(grades)
+    hit5 = float(any(k in relevant for k in ranked[:5]))
+    recall10 = len(relevant & set(ranked[:10])) / len(relevant)
+    rr = next((1 / (i + 1) for i, k in enumerate(ranked) if k in relevant), 0.0)
+    dcg = sum((2 ** grades[k] - 1) / math.log2(i + 2) for i, k in enumerate(ranked[:10]) if k in relevant)
+    ideal = sorted(grades.values(), reverse=True)[:10]
+    idcg = sum((2 ** g - 1) / math.log2(i + 2) for i, g in enumerate(ideal))
+    return {"hit@5": hit5, "recall@10": recall10, "MRR": rr, "nDCG@10": dcg / idcg}
+
+
+def content_words(text: str) -> int:
+    return sum(1 for w in re.findall(r"[^\W\d_][\w'-]*", text.lower()) if len(w) > 2 and w not in STOPWORDS)
+
+
+def record_kinds(payload: dict) -> dict[str, str]:
+    kinds = {o["key"]: "organization" for o in payload.get("organizations", [])}
+    kinds.update({p["key"]: "person" for p in payload.get("people", [])})
+    for pl in payload.get("platforms", []):
+        kinds[pl["key"]] = "platform"
+        kinds.update({s["key"]: "service" for s in pl.get("services", [])})
+        kinds.update({i["key"]: "instrument" for i in pl.get("instruments", [])})
+    return kinds
+
+
+def prepared_needs(needs: list[dict], kinds: dict[str, str]) -> list[dict]:
+    """Each need with its graded labels (grade 1 for every key of an ungraded file) and kind of best answer."""
+    out = []
+    for need in needs:
+        grades = need.get("grades") or {k: 1 for k in need["relevant"]}
+        best = max(need["relevant"], key=lambda k: grades.get(k, 1))  # first of the highest grade
+        out.append({"id": need["id"], "text": need["text"], "lang": need["lang"],
+                    "grades": {k: grades.get(k, 1) for k in need["relevant"]},
+                    "kind": need.get("best_kind") or kinds.get(best, "?"),
+                    "cross": need.get("cross_lingual")})  # None when the file does not say
+    return out
+
+
+def summarize(rows: list[tuple[dict, list[str]]]) -> dict:
+    """Averages overall, per language and per kind of best answer, plus empty answers."""
+    def mean(chosen):
+        if not chosen:
+            return None
+        ms = [metrics(ranked, need["grades"]) for need, ranked in chosen]
+        return {"n": len(ms), **{k: round(sum(m[k] for m in ms) / len(ms), 4) for k in METRICS}}
+    groups = {"all": mean(rows)}
+    for lang in ("fr", "en"):
+        groups[lang] = mean([r for r in rows if r[0]["lang"] == lang])
+    groups["cross-lingual"] = mean([r for r in rows if r[0]["cross"] is True])
+    groups["same-language"] = mean([r for r in rows if r[0]["cross"] is False])
+    for kind in KINDS:
+        groups[f"kind:{kind}"] = mean([r for r in rows if r[0]["kind"] == kind])
+    empty = [need for need, ranked in rows if not ranked]
+    return {"groups": {g: v for g, v in groups.items() if v},
+            "empty": len(empty),
+            "empty_3_content_words": sum(content_words(n["text"]) >= 3 for n in empty)}
+
+
+# ------------------------------------------------------------------------------------------ rankers
+
+def record_texts(payload: dict) -> dict[str, str]:
+    texts = {}
+    for o in payload.get("organizations", []):
+        texts[o["key"]] = " ".join([o["name"], o.get("description", ""), " ".join(o.get("keywords", []))])
+    for p in payload.get("people", []):
+        texts[p["key"]] = " ".join([p["name"], p.get("title", ""), p.get("expertise", "")])
+    for pl in payload.get("platforms", []):
+        texts[pl["key"]] = " ".join([pl["name"], pl.get("description", "")])
+        for r in pl.get("services", []) + pl.get("instruments", []):
+            texts[r["key"]] = " ".join([r["name"], r.get("description", ""), pl["name"]])
+    return texts
+
+
+def bm25_ranker(texts: dict[str, str]):
+    from rank_bm25 import BM25Okapi
+
+    def tok(text):
+        return re.findall(r"\w+", text.lower())
+    keys = list(texts)
+    bm25 = BM25Okapi([tok(texts[k]) for k in keys])
+
+    def rank(query):
+        scores = bm25.get_scores(tok(query))
+        order = sorted(range(len(keys)), key=lambda i: -scores[i])
+        return [keys[i] for i in order[:10] if scores[i] > 0]
+    return rank
+
+
+def minilm_ranker(texts: dict[str, str]):
+    from guichet.matching import semantic
+
+    keys = list(texts)
+    matrix = semantic.embed([texts[k] for k in keys])
+
+    def rank(query):
+        scores = matrix @ semantic.embed([query])[0]
+        order = sorted(range(len(keys)), key=lambda i: -scores[i])
+        return [keys[i] for i in order[:10]]
+    return rank
+
+
+def http_ranker(base: str):
+    def rank(query):
+        url = f"{base.rstrip('/')}/api/v1/match?" + urllib.parse.urlencode({"q": query, "limit": 10})
+        with urllib.request.urlopen(url, timeout=60) as response:
+            return [item["key"] for item in json.load(response)]
+    return rank
+
+
+# ------------------------------------------------------------------------------------------ one set, one mode
+
+def template_database() -> Path:
+    """A migrated empty SQLite database, made once and copied for every set (migrate is the slow part)."""
+    template = VAR / "matching-unseen-template.sqlite3"
+    stamp = VAR / "matching-unseen-template.migrations"
+    migrations = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "src" / "guichet").glob("*/migrations/0*.py"))
+    if template.exists() and stamp.exists() and stamp.read_text() == "\n".join(migrations):
+        return template
+    template.unlink(missing_ok=True)
+    env = dict(os.environ, GUICHET_DATABASE_URL=f"sqlite:///{template}", GUICHET_DEBUG="1",
+               PYTHONPATH=str(ROOT / "src"))
+    subprocess.run([sys.executable, "-m", "guichet", "migrate", "-v0"], env=env, check=True)
+    stamp.write_text("\n".join(migrations))
+    return template
+
+
+def child(args) -> int:
+    """Runs in its own process: import one set into a fresh database and rank every need."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from guichet.directory.models import SearchEntry
+    from guichet.directory.services import directory_import
+    from guichet.matching import engine, semantic
+
+    directory, needs_file = SETS[args.child]
+    payload = json.loads(directory.read_text(encoding="utf-8"))
+    needs = prepared_needs(json.loads(needs_file.read_text(encoding="utf-8")), record_kinds(payload))
+    info = {}
+    started = time.perf_counter()
+    directory_import(actor=None, payload=payload)
+    info["import_s"] = round(time.perf_counter() - started, 1)
+    if args.synthetic:
+        started = time.perf_counter()
+        call_command("generate", organizations=args.synthetic // 4, people=args.synthetic - args.synthetic // 4,
+                     verbosity=0, stdout=open(os.devnull, "w"))
+        info["synthetic_build_s"] = round(time.perf_counter() - started, 1)
+    info["records"] = SearchEntry.objects.count()
+    embeddings = semantic.available()
+    texts = record_texts(payload)
+    systems = []
+    if args.http:
+        systems.append(("guichet", http_ranker(args.http)))
+    else:
+        systems.append(("guichet", lambda q: [r.key for r in engine.match(q, limit=10, semantic=embeddings)]))
+    if not args.synthetic:  # the baselines see only the set's own records: beside synthetic ones they say nothing
+        if embeddings:
+            systems.append(("minilm", minilm_ranker(texts)))
+        else:
+            systems.append(("bm25", bm25_ranker(texts)))
+    results = {}
+    for name, rank in systems:
+        started = time.perf_counter()
+        rows = [(need, rank(need["text"])) for need in needs]
+        results[name] = summarize(rows)
+        results[name]["seconds"] = round(time.perf_counter() - started, 1)
+    json.dump({"info": info, "results": results}, sys.stdout)
+    return 0
+
+
+def run_child(set_name: str, mode: str, args) -> dict:
+    suffix = f"-syn{args.synthetic}" if args.synthetic else ""
+    db = VAR / f"matching-unseen-{set_name}-{mode}{suffix}.sqlite3"
+    for extra in ("", "-wal", "-shm"):
+        Path(f"{db}{extra}").unlink(missing_ok=True)
+    shutil.copyfile(template_database(), db)
+    env = dict(os.environ, GUICHET_DATABASE_URL=f"sqlite:///{db}", GUICHET_DEBUG="1",
+               GUICHET_SEMANTIC="1" if mode == "on" else "0", DJANGO_SETTINGS_MODULE="guichet.config.settings",
+               PYTHONPATH=str(ROOT / "src"))
+    command = [sys.executable, __file__, "--child", set_name]
+    if args.http:
+        command += ["--http", args.http]
+    if args.synthetic:
+        command += ["--synthetic", str(args.synthetic)]
+    done = subprocess.run(command, env=env, capture_output=True, text=True)
+    if done.returncode:
+        sys.stderr.write(done.stderr)
+        raise SystemExit(f"{set_name} ({mode}) failed")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+# ------------------------------------------------------------------------------------------ report
+
+SYSTEM_NAMES = {("guichet", "off"): "guichet, embeddings off", ("guichet", "on"): "guichet, embeddings on",
+                ("bm25", "off"): "BM25 alone (rank-bm25)", ("minilm", "on"): "MiniLM alone"}
+
+
+def print_set(set_name: str, by_mode: dict, first_look: dict, http: str | None) -> None:
+    info = next(iter(by_mode.values()))["info"]
+    print(f"\n== {set_name}: {info['records']} records indexed"
+          + (f" (synthetic built in {info['synthetic_build_s']} s)" if "synthetic_build_s" in info else ""))
+    header = f"  {'system':<28} {'group':<19} {'n':>4} " + " ".join(f"{m:>9}" for m in METRICS)
+    print(header)
+    print("  " + "-" * (len(header) - 2))
+    for mode, run in by_mode.items():
+        for system, result in run["results"].items():
+            name = SYSTEM_NAMES[(system, mode)]
+            if http and system == "guichet":
+                name = "guichet via HTTP"  # the server's own GUICHET_SEMANTIC decides, not the mode
+            for group, values in result["groups"].items():
+                print(f"  {name:<28} {group:<19} {values['n']:>4} "
+                      + " ".join(f"{values[m]:>9.3f}" for m in METRICS))
+            print(f"  {name:<28} empty answers: {result['empty']} "
+                  f"(of needs with 3+ content words: {result['empty_3_content_words']}); {result['seconds']} s")
+    looks = first_look.get("sets", {}).get(set_name, {})
+    if looks:
+        print(f"  first look ({first_look.get('date', '?')[:10]}, engine {first_look.get('engine_commit', '?')[:10]}) "
+              f"-> now, overall:")
+        for mode, run in by_mode.items():
+            for system, result in run["results"].items():
+                before = looks.get(mode, {}).get("results", {}).get(system)
+                if not before:
+                    continue
+                now_all, then_all = result["groups"]["all"], before["groups"]["all"]
+                cells = [f"{m} {then_all[m]:.3f} -> {now_all[m]:.3f}" for m in ("hit@5", "nDCG@10")]
+                for lang in ("fr", "en"):
+                    if lang in result["groups"] and lang in before["groups"]:
+                        cells.append(f"hit@5 {lang} {before['groups'][lang]['hit@5']:.3f} -> "
+                                     f"{result['groups'][lang]['hit@5']:.3f}")
+                cells.append(f"empty {before['empty']} -> {result['empty']}")
+                print(f"    {SYSTEM_NAMES[(system, mode)]:<26} " + "; ".join(cells))
+
+
+def git_commit(*paths: str) -> str:
+    """HEAD, or with paths the last commit that changed them (the engine measured is the last one under src/)."""
+    command = ["git", "log", "-1", "--format=%H", "--", *paths] if paths else ["git", "rev-parse", "HEAD"]
+    try:
+        return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sets", nargs="+", choices=list(SETS), default=list(SETS))
+    parser.add_argument("--modes", nargs="+", choices=["off", "on"], default=["off", "on"],
+                        help="embeddings off (GUICHET_SEMANTIC=0) and/or on (skipped when not installed)")
+    parser.add_argument("--http", metavar="URL", help="rank with GET URL/api/v1/match (the set must be imported there)")
+    parser.add_argument("--synthetic", type=int, default=0, metavar="N",
+                        help="import each set beside N synthetic records from `guichet generate`")
+    parser.add_argument("--write-first-look", action="store_true",
+                        help=f"record these figures as the first look in {FIRST_LOOK.relative_to(ROOT)}")
+    parser.add_argument("--json", metavar="FILE", help="also write the figures to FILE")
+    parser.add_argument("--child", choices=list(SETS), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        return child(args)
+
+    VAR.mkdir(parents=True, exist_ok=True)
+    modes = list(args.modes)
+    if "on" in modes:
+        probe = subprocess.run([sys.executable, "-c", "from guichet.matching import semantic; "
+                                "print(semantic.available())"], capture_output=True, text=True,
+                               env=dict(os.environ, GUICHET_SEMANTIC="1", PYTHONPATH=str(ROOT / "src")))
+        if probe.stdout.strip() != "True":
+            print("embeddings not installed (pip install '.[semantic]'): the embeddings-on runs are skipped")
+            modes.remove("on")
+    recorded = json.loads(FIRST_LOOK.read_text(encoding="utf-8")) if FIRST_LOOK.exists() else {}
+    # Compare like with like: the small directory in process, or the same number of synthetic records.
+    first_look = recorded.get("synthetic", {}).get(str(args.synthetic), {}) if args.synthetic else recorded
+    if args.http:
+        first_look = {}
+    figures = {}
+    for set_name in args.sets:
+        figures[set_name] = {mode: run_child(set_name, mode, args) for mode in modes}
+        print_set(set_name, figures[set_name], first_look, args.http)
+    report = {"date": datetime.now(UTC).isoformat(timespec="seconds"), "commit": git_commit(), "engine_commit": git_commit("src"),
+              "command": "python bench/matching_unseen.py " + " ".join(sys.argv[1:]),
+              "http": args.http, "synthetic": args.synthetic, "sets": figures}
+    if args.json:
+        Path(args.json).write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+    if args.write_first_look:
+        if args.synthetic:  # kept beside the small-directory first look, under its number of records
+            recorded.setdefault("synthetic", {})[str(args.synthetic)] = report
+            report = recorded
+        else:
+            report["synthetic"] = recorded.get("synthetic", {})
+        FIRST_LOOK.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+        print(f"\nfirst look written to {FIRST_LOOK.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT / "src"))
+    sys.exit(main())
