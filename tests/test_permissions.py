@@ -99,6 +99,10 @@ MATRIX = {
     # The member's own assessment: no one else sees it, staff included.
     **{f"antibodies:{n}": {"anonymous": LOGIN, "member": 200, "manager": 404, "staff": 404, "admin": 404}
        for n in ("detail", "export_json", "export_csv", "export_pdf")},
+    # Operations: the health report is public (it names services, never data); the test client connects
+    # from 127.0.0.1, the one address /metrics answers by default (see tests/test_operations.py).
+    "health": OPEN,
+    "metrics": OPEN,
 }
 SKIPPED_NAMESPACES = {"admin"}  # Django's own admin views; only its index is in the matrix
 

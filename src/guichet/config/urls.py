@@ -3,6 +3,8 @@ from django.urls import include, path, register_converter
 
 from guichet.core import views as core_views
 from guichet.core.converters import RecordKeyConverter
+from guichet.core.health import health
+from guichet.core.metrics import metrics
 
 from .api import api
 
@@ -27,4 +29,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("health/", health, name="health"),
+    path("metrics", metrics, name="metrics"),
 ]
