@@ -249,8 +249,9 @@ LOGGING = {
     "formatters": {
         "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
         "json": {"()": "pythonjsonlogger.json.JsonFormatter",
-                 "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
-                 "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"}},
+                 # "time": ISO 8601 in UTC, whatever the process's time zone (Django sets Europe/Paris).
+                 "fmt": "%(levelname)s %(name)s %(message)s", "timestamp": "time",
+                 "rename_fields": {"levelname": "level", "name": "logger"}},
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout",
                              "formatter": GUICHET_LOG_FORMAT}},
