@@ -103,6 +103,10 @@ MATRIX = {
     # from 127.0.0.1, the one address /metrics answers by default (see tests/test_operations.py).
     "health": OPEN,
     "metrics": OPEN,
+    "privacy:page": OPEN,
+    "privacy:export": {"anonymous": LOGIN, **{r: 405 for r in ROLES[1:]}},  # POST only; see tests/test_privacy.py
+    "privacy:erase": STAFF,
+    "privacy:erase_confirm": {"anonymous": LOGIN, **{r: 405 for r in ROLES[1:]}},
 }
 SKIPPED_NAMESPACES = {"admin"}  # Django's own admin views; only its index is in the matrix
 
@@ -136,7 +140,7 @@ def sample_url(name, batch_pk, desk=None, extra=None):
         "bookings:feed_revoke": [extra.get("feed_pk", 1)], "bookings:feed": [extra.get("feed", "x")],
         "bookings:order_new": ["cyto.sort"], "bookings:order": [extra.get("order", 1)],
         "bookings:usage": ["cyto"], "api-1:availability": ["cyto.aria"],
-        "api-1:cancel_booking": [extra.get("booking", 1)],
+        "api-1:cancel_booking": [extra.get("booking", 1)], "privacy:erase_confirm": [1],
         "desk:detail": [desk.pk], "desk:attachment": [desk.pk, desk.attachments.get().pk],
         "desk:follow": [desk.access_token], "desk:confirm": ["not-signed"],
         **{f"desk:{n}": [desk.pk] for n in ("triage", "route", "message", "close")},

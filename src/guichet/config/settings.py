@@ -270,3 +270,9 @@ if os.environ.get("GUICHET_SENTRY_DSN"):
         traces_sample_rate=float(os.environ.get("GUICHET_SENTRY_TRACES_SAMPLE_RATE", "0")),
         send_default_pii=False,  # no e-mail addresses, cookies or user ids leave for a third party
     )
+GUICHET_SENTRY_ENABLED = bool(os.environ.get("GUICHET_SENTRY_DSN"))
+
+# --- Privacy: a member's export, staff erasure, and how long uploaded import files are kept. ---
+INSTALLED_APPS += ["guichet.privacy"]
+GUICHET_IMPORT_RETENTION_DAYS = int(os.environ.get("GUICHET_IMPORT_RETENTION_DAYS", "30"))
+GUICHET_PRIVACY_CONTACT = os.environ.get("GUICHET_PRIVACY_CONTACT", DEFAULT_FROM_EMAIL)

@@ -25,6 +25,7 @@ urlpatterns = [
     path("partnerships/", include("guichet.partnerships.urls")),
     path("antibodies/", include("guichet.antibodies.urls")),
     path("accounts/", include("guichet.accounts.urls")),
+    path("privacy/", include("guichet.privacy.urls")),
     path("staff/audit/", core_views.audit_log, name="audit"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
