@@ -78,3 +78,10 @@ def test_search_as_you_type_and_desk_suggestions_work_under_the_policy(watched, 
             page.goto(live_server.url + path)
             page.wait_for_load_state("networkidle")
             assert violations(page, console) == [], path
+
+    # The statement's print button (was an inline onclick) works from static/js/guichet.js.
+    page.goto(live_server.url + "/bookings/statements/")
+    page.evaluate("() => { window.print = () => { window.__printed = true; }; }")
+    page.click("[data-print]")
+    assert page.evaluate("() => window.__printed === true")
+    assert violations(page, console) == []
