@@ -9,6 +9,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection, connections
 from django.db.utils import load_backend
 
+from guichet.core.backups import BackupError, restore_media
+
 pytestmark = pytest.mark.django_db(transaction=True)
 SAMPLE = 5  # rows compared field by field at each end of every table
 
@@ -80,3 +82,38 @@ def test_restore_refuses_a_file_that_is_not_a_backup_of_this_engine(tmp_path, em
         call_command("restore", str(junk), database=empty_database, verbosity=0)
     with pytest.raises(CommandError, match="no such file"):
         call_command("restore", str(tmp_path / "missing"), database=empty_database, verbosity=0)
+
+
+def test_uploaded_files_are_archived_and_restored_beside_the_database(tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    (settings.MEDIA_ROOT / "desk" / "7").mkdir(parents=True)
+    (settings.MEDIA_ROOT / "desk" / "7" / "devis.pdf").write_bytes(b"%PDF-1.7 quote")
+    (settings.MEDIA_ROOT / "orders").mkdir()
+    (settings.MEDIA_ROOT / "orders" / "plan.xlsx").write_bytes(b"PK workbook")
+    dump, archive = tmp_path / "db.backup", tmp_path / "media.tar"
+    call_command("backup", str(dump), media=str(archive), verbosity=0)
+
+    settings.MEDIA_ROOT = tmp_path / "restored-media"
+
+    assert restore_media(archive) == 2
+    assert (settings.MEDIA_ROOT / "desk" / "7" / "devis.pdf").read_bytes() == b"%PDF-1.7 quote"
+    assert (settings.MEDIA_ROOT / "orders" / "plan.xlsx").read_bytes() == b"PK workbook"
+    with pytest.raises(BackupError, match="already in"):
+        restore_media(archive)  # nothing is overwritten without --force
+    assert restore_media(archive, force=True) == 2
+
+
+def test_a_media_archive_cannot_write_outside_the_media_directory(tmp_path, settings):
+    import io
+    import tarfile
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    archive = tmp_path / "evil.tar"
+    with tarfile.open(archive, "w") as tar:
+        data = b"owned"
+        info = tarfile.TarInfo("../outside.txt")
+        info.size = len(data)
+        tar.addfile(info, io.BytesIO(data))
+    with pytest.raises(BackupError, match="refused"):
+        restore_media(archive)
+    assert not (tmp_path / "outside.txt").exists()

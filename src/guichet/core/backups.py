@@ -1,8 +1,8 @@
 """Database backups: SQLite's online backup API, PostgreSQL's pg_dump/pg_restore (custom format).
 
 Both give a consistent snapshot while the platform keeps serving (SQLite copies pages under its own
-locking; pg_dump reads one MVCC snapshot). Uploaded files (MEDIA_ROOT) are not in the database: back
-them up alongside (README, "Backups").
+locking; pg_dump reads one MVCC snapshot). Uploaded files (MEDIA_ROOT) are not in the database:
+`backup_media`/`restore_media` archive them as a tar file next to the database backup.
 """
 
 import os
@@ -10,8 +10,10 @@ import re
 import shutil
 import sqlite3
 import subprocess
+import tarfile
 from pathlib import Path
 
+from django.conf import settings
 from django.db import connections
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -119,3 +121,37 @@ def _check_pg_tool_version(tool: str, using: str) -> None:
     if tool_major < server_major:
         raise BackupError(f"{tool} {tool_major} cannot dump a PostgreSQL {server_major} server: install "
                           f"postgresql-client-{server_major}")
+
+
+def backup_media(path: Path) -> int:
+    """Archive MEDIA_ROOT (uploads) as a tar file; returns the number of files."""
+    path, root = Path(path), Path(settings.MEDIA_ROOT)
+    partial = path.with_name(path.name + ".partial")
+    count = 0
+    with tarfile.open(partial, "w") as archive:
+        if root.is_dir():
+            for file in sorted(p for p in root.rglob("*") if p.is_file()):
+                archive.add(file, arcname=str(file.relative_to(root)))
+                count += 1
+    os.replace(partial, path)
+    return count
+
+
+def restore_media(path: Path, *, force: bool = False) -> int:
+    """Unpack a media archive into MEDIA_ROOT; refuse to overwrite a file unless `force`."""
+    path, root = Path(path), Path(settings.MEDIA_ROOT)
+    if not tarfile.is_tarfile(path):
+        raise BackupError(f"{path} is not a media archive (tar)")
+    with tarfile.open(path) as archive:
+        members = [m for m in archive.getmembers() if m.isfile()]
+        clashes = [m.name for m in members if (root / m.name).exists()]
+        if clashes and not force:
+            raise BackupError(f"{len(clashes)} files already in {root} (first: {clashes[0]}); "
+                              "pass --force to overwrite them")
+        root.mkdir(parents=True, exist_ok=True)
+        # The "data" filter refuses absolute paths, "..", links out of the tree and device files.
+        try:
+            archive.extractall(root, members=members, filter="data")
+        except tarfile.FilterError as exc:
+            raise BackupError(f"{path}: refused to unpack {exc}") from exc
+    return len(members)

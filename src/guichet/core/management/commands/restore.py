@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from guichet.core.backups import BackupError, restore
+from guichet.core.backups import BackupError, restore, restore_media
 
 
 class Command(BaseCommand):
@@ -10,10 +10,13 @@ class Command(BaseCommand):
         parser.add_argument("file")
         parser.add_argument("--database", default="default")
         parser.add_argument("--force", action="store_true", help="replace the contents of a non-empty database")
+        parser.add_argument("--media", metavar="TAR", help="also unpack the uploaded files archived by backup --media")
 
-    def handle(self, *args, file, database, force, **options):
+    def handle(self, *args, file, database, force, media, **options):
         try:
             engine = restore(file, using=database, force=force)
+            self.stdout.write(f"{file} restored into the {engine} database")
+            if media:
+                self.stdout.write(f"{restore_media(media, force=force)} uploaded files restored from {media}")
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write(f"{file} restored into the {engine} database")
