@@ -198,6 +198,27 @@ if os.environ.get("GUICHET_REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                           "LOCATION": os.environ["GUICHET_REDIS_URL"]}}
 
+# GUICHET_LOG_FORMAT=json: one JSON object per line on stdout (for a log collector); text for people.
+GUICHET_LOG_FORMAT = os.environ.get("GUICHET_LOG_FORMAT", "text")
+if GUICHET_LOG_FORMAT not in {"json", "text"}:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("GUICHET_LOG_FORMAT must be json or text.")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "pythonjsonlogger.json.JsonFormatter",
+                 # "time": ISO 8601 in UTC, whatever the process's time zone (Django sets Europe/Paris).
+                 "fmt": "%(levelname)s %(name)s %(message)s", "timestamp": "time",
+                 "rename_fields": {"levelname": "level", "name": "logger"}},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout",
+                             "formatter": GUICHET_LOG_FORMAT}},
+    "root": {"handlers": ["console"], "level": os.environ.get("GUICHET_LOG_LEVEL", "WARNING")},
+}
+
 GUICHET_PAGE_SIZE = 20
 
 # The desk: first-response target in working days (weekends and French public holidays excluded).
@@ -235,27 +256,6 @@ CONTENT_SECURITY_POLICY = {
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
     },
-}
-
-# GUICHET_LOG_FORMAT=json: one JSON object per line on stdout (for a log collector); text for people.
-GUICHET_LOG_FORMAT = os.environ.get("GUICHET_LOG_FORMAT", "text")
-if GUICHET_LOG_FORMAT not in {"json", "text"}:
-    from django.core.exceptions import ImproperlyConfigured
-
-    raise ImproperlyConfigured("GUICHET_LOG_FORMAT must be json or text.")
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-        "json": {"()": "pythonjsonlogger.json.JsonFormatter",
-                 # "time": ISO 8601 in UTC, whatever the process's time zone (Django sets Europe/Paris).
-                 "fmt": "%(levelname)s %(name)s %(message)s", "timestamp": "time",
-                 "rename_fields": {"levelname": "level", "name": "logger"}},
-    },
-    "handlers": {"console": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout",
-                             "formatter": GUICHET_LOG_FORMAT}},
-    "root": {"handlers": ["console"], "level": os.environ.get("GUICHET_LOG_LEVEL", "WARNING")},
 }
 
 # Sentry only when a DSN is given: without it, sentry_sdk is never imported.
