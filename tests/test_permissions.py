@@ -110,6 +110,14 @@ MATRIX = {
     # The member's own assessment: no one else sees it, staff included.
     **{f"antibodies:{n}": {"anonymous": LOGIN, "member": 200, "manager": 404, "staff": 404, "admin": 404}
        for n in ("detail", "export_json", "export_csv", "export_pdf")},
+    # Operations: the health report is public (it names services, never data); the test client connects
+    # from 127.0.0.1, the one address /metrics answers by default (see tests/test_operations.py).
+    "health": OPEN,
+    "metrics": OPEN,
+    "privacy:page": OPEN,
+    "privacy:export": {"anonymous": LOGIN, **{r: 405 for r in ROLES[1:]}},  # POST only; see tests/test_privacy.py
+    "privacy:erase": STAFF,
+    "privacy:erase_confirm": {"anonymous": LOGIN, **{r: 405 for r in ROLES[1:]}},
 }
 SKIPPED_NAMESPACES = {"admin"}  # Django's own admin views; only its index is in the matrix
 
@@ -146,7 +154,7 @@ def sample_url(name, batch_pk, desk=None, extra=None):
         "bookings:order_new": ["cyto.sort"], "bookings:order": [extra.get("order", 1)],
         "bookings:order_attachment": [extra.get("order", 1)],
         "bookings:usage": ["cyto"], "api-1:availability": ["cyto.aria"],
-        "api-1:cancel_booking": [extra.get("booking", 1)],
+        "api-1:cancel_booking": [extra.get("booking", 1)], "privacy:erase_confirm": [1],
         "desk:detail": [desk.pk], "desk:attachment": [desk.pk, desk.attachments.get().pk],
         "desk:follow": [follow_token(desk, desk.requester)], "desk:confirm": ["not-signed"],
         **{f"desk:{n}": [desk.pk] for n in ("triage", "route", "message", "close")},

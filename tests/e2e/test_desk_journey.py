@@ -38,7 +38,7 @@ def test_need_to_answer(browser, live_server, transactional_db):
     requester.fill("#id_text", "Nous cherchons un tri cellulaire de lymphocytes T de patients")
     requester.wait_for_selector("#suggestions .s-name")
     requester.wait_for_function(
-        "Array.from(document.querySelectorAll('#suggestions .s-name')).slice(0, 3)"
+        "() => Array.from(document.querySelectorAll('#suggestions .s-name')).slice(0, 3)"
         ".some(e => e.textContent.trim() === 'Cell sorting')")
     first = requester.locator("#suggestions .suggestion").first
     assert "tri cellulaire ↔ Cell sorting" in first.inner_text()

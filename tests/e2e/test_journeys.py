@@ -39,7 +39,7 @@ def test_search_in_french_with_and_without_accents_then_switch_to_english(page, 
     page.select_option("select[name=kind]", "hospital")
     page.fill("#q", "lupus")
     page.wait_for_url("**q=lupus*")
-    page.wait_for_function("document.querySelectorAll('#results .result-name').length === 1")
+    page.wait_for_function("() => document.querySelectorAll('#results .result-name').length === 1")
     assert result_names(page) == ["Service de rhumatologie (exemple)"]
     page.click("button[name=language][value=en]")
     page.wait_for_selector("html[lang=en]")

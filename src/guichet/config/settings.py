@@ -213,10 +213,24 @@ if os.environ.get("GUICHET_REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                           "LOCATION": os.environ["GUICHET_REDIS_URL"]}}
 
+# GUICHET_LOG_FORMAT=json: one JSON object per line on stdout (for a log collector); text for people.
+GUICHET_LOG_FORMAT = os.environ.get("GUICHET_LOG_FORMAT", "text")
+if GUICHET_LOG_FORMAT not in {"json", "text"}:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("GUICHET_LOG_FORMAT must be json or text.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "pythonjsonlogger.json.JsonFormatter",
+                 # "time": ISO 8601 in UTC, whatever the process's time zone (Django sets Europe/Paris).
+                 "fmt": "%(levelname)s %(name)s %(message)s", "timestamp": "time",
+                 "rename_fields": {"levelname": "level", "name": "logger"}},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout",
+                             "formatter": GUICHET_LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("GUICHET_LOG_LEVEL", "WARNING")},
 }
 
@@ -241,3 +255,55 @@ GUICHET_PARTNERSHIP_DOCUMENT_MAX_MB = int(os.environ.get("GUICHET_PARTNERSHIP_DO
 GUICHET_ORDER_ATTACHMENT_MAX_MB = int(os.environ.get("GUICHET_ORDER_ATTACHMENT_MAX_MB", "10"))
 GUICHET_UPLOAD_TYPES = [t.strip().lower() for t in os.environ.get(
     "GUICHET_UPLOAD_TYPES", "pdf,docx,xlsx,pptx,odt,ods,odp,txt,csv,tsv,fasta,png,jpg,jpeg").split(",") if t.strip()]
+
+# --- Operations: health, metrics, structured logs, optional Sentry, Content-Security-Policy, 503s. ---
+# The 503 middleware sits after LocaleMiddleware (its page is translated) and before anything that reads
+# the user; Prometheus' two middlewares wrap everything so that every response is counted.
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+                  "csp.middleware.CSPMiddleware")
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.locale.LocaleMiddleware") + 1,
+                  "guichet.core.middleware.DatabaseUnavailableMiddleware")
+MIDDLEWARE = ["django_prometheus.middleware.PrometheusBeforeMiddleware", *MIDDLEWARE,
+              "django_prometheus.middleware.PrometheusAfterMiddleware"]
+GUICHET_RETRY_AFTER_SECONDS = int(os.environ.get("GUICHET_RETRY_AFTER_SECONDS", "30"))
+
+# /metrics answers direct connections from these addresses only (never through the proxy: a request
+# carrying X-Forwarded-For is refused), or anyone presenting GUICHET_METRICS_TOKEN as a bearer token.
+GUICHET_METRICS_ALLOWED_IPS = env_list("GUICHET_METRICS_ALLOWED_IPS", "127.0.0.1,::1")
+GUICHET_METRICS_TOKEN = os.environ.get("GUICHET_METRICS_TOKEN", "")
+
+# Scripts and styles from our own static files only (htmx is vendored, its inline indicator style is
+# turned off in base.html and lives in guichet.css); no inline script or style anywhere.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# Sentry only when a DSN is given: without it, sentry_sdk is never imported.
+if os.environ.get("GUICHET_SENTRY_DSN"):
+    import sentry_sdk
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=os.environ["GUICHET_SENTRY_DSN"],
+        integrations=[DjangoIntegration()],
+        environment=os.environ.get("GUICHET_SENTRY_ENVIRONMENT", "production"),
+        traces_sample_rate=float(os.environ.get("GUICHET_SENTRY_TRACES_SAMPLE_RATE", "0")),
+        send_default_pii=False,  # no e-mail addresses, cookies or user ids leave for a third party
+    )
+GUICHET_SENTRY_ENABLED = bool(os.environ.get("GUICHET_SENTRY_DSN"))
+
+# --- Privacy: a member's export, staff erasure, and how long uploaded import files are kept. ---
+INSTALLED_APPS += ["guichet.privacy"]
+GUICHET_IMPORT_RETENTION_DAYS = int(os.environ.get("GUICHET_IMPORT_RETENTION_DAYS", "30"))
+GUICHET_PRIVACY_CONTACT = os.environ.get("GUICHET_PRIVACY_CONTACT", DEFAULT_FROM_EMAIL)

@@ -3,6 +3,8 @@ from django.urls import include, path, re_path, register_converter
 
 from guichet.core import views as core_views
 from guichet.core.converters import RecordKeyConverter
+from guichet.core.health import health
+from guichet.core.metrics import metrics
 
 from .api import api, unknown_path
 
@@ -25,10 +27,13 @@ urlpatterns = [
     path("partnerships/", include("guichet.partnerships.urls")),
     path("antibodies/", include("guichet.antibodies.urls")),
     path("accounts/", include("guichet.accounts.urls")),
+    path("privacy/", include("guichet.privacy.urls")),
     path("staff/audit/", core_views.audit_log, name="audit"),
     path("accessibility/", core_views.accessibility, name="accessibility"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("health/", health, name="health"),
+    path("metrics", metrics, name="metrics"),
     re_path(r"^api/v1/", unknown_path),
 ]

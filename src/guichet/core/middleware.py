@@ -1,0 +1,56 @@
+"""503 with Retry-After, not 500, while the database cannot be reached."""
+
+import logging
+
+from django.conf import settings
+from django.db import InterfaceError, OperationalError, connection
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+logger = logging.getLogger("guichet.unavailable")
+
+# /health/ reports each service itself (503 naming the one that is down); /metrics needs no database.
+PATHS_THAT_REPORT_THEMSELVES = ("/health/", "/metrics")
+
+
+class DatabaseUnavailableMiddleware:
+    """Connect before the request reaches a view, and turn connection failures into a 503.
+
+    Placed after LocaleMiddleware (the page is in the visitor's language) and before anything that
+    reads the session's user. A failure later in the view (the server went away mid-request) is
+    caught by process_exception; either way the transaction, if any, was rolled back.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path.startswith(PATHS_THAT_REPORT_THEMSELVES):
+            try:
+                connection.ensure_connection()
+            except (OperationalError, InterfaceError) as exc:
+                return self.unavailable(request, exc)
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, (OperationalError, InterfaceError)):
+            return self.unavailable(request, exception)
+        return None
+
+    def unavailable(self, request, exc) -> HttpResponse:
+        logger.error("database unavailable: %s", str(exc).splitlines()[0] if str(exc) else type(exc).__name__,
+                     extra={"path": request.path})
+        seconds = settings.GUICHET_RETRY_AFTER_SECONDS
+        if request.path.startswith("/api/"):
+            response = JsonResponse({"detail": _("The service is briefly unavailable; try again later.")},
+                                    status=503)
+        else:
+            # No request context: the context processors would read the user from the database.
+            try:
+                body = render_to_string("503.html", {"retry_after": seconds})
+            except Exception:  # noqa: BLE001 - this page must never become the 500 it replaces
+                body = _("The service is briefly unavailable; try again later.")
+            response = HttpResponse(body, status=503)
+        response["Retry-After"] = str(seconds)
+        return response

@@ -1,0 +1,85 @@
+"""gunicorn with the shipped configuration serves /health/ and /metrics, reloads gracefully on HUP,
+and stops on TERM: a real master and two workers on a free port, a production-like environment."""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str, attempts: int = 100) -> tuple[int, str]:
+    for _ in range(attempts):
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read().decode()
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"{url} never answered")
+
+
+def worker_pids(master: int) -> set[int]:
+    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(master)], capture_output=True, text=True).stdout
+    return {int(pid) for pid in out.split()}
+
+
+def test_gunicorn_with_the_shipped_config_serves_health_and_reloads(tmp_path):
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GUICHET_", "DJANGO_"))}
+    env.update({
+        "PYTHONPATH": str(SRC), "GUICHET_SECRET_KEY": "gunicorn-test-" + "x" * 40, "GUICHET_SEMANTIC": "0",
+        "GUICHET_DATA_DIR": str(tmp_path / "data"), "GUICHET_ALLOWED_HOSTS": "127.0.0.1",
+        "GUICHET_SSL_REDIRECT": "0", "GUICHET_BIND": f"127.0.0.1:{port}", "GUICHET_WORKERS": "2",
+        "GUICHET_LOG_FORMAT": "json", "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "prometheus"),
+    })
+    subprocess.run([sys.executable, "-m", "guichet", "migrate", "-v0"], env=env, check=True, timeout=300)
+    log = (tmp_path / "gunicorn.log").open("w+")
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "python:guichet.config.gunicorn_conf"],
+                              env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        status, body = fetch(f"http://127.0.0.1:{port}/health/?format=json")
+        assert status == 200, body
+        assert set(json.loads(body).values()) == {"OK"}
+        for _ in range(50):
+            if len(worker_pids(server.pid)) == 2:
+                break
+            time.sleep(0.2)
+        before = worker_pids(server.pid)
+        assert len(before) == 2
+
+        # Graceful restart: new workers replace the old ones, and the site answers throughout.
+        server.send_signal(signal.SIGHUP)
+        for _ in range(100):
+            after = worker_pids(server.pid)
+            if len(after) == 2 and not after & before:
+                break
+            time.sleep(0.2)
+        assert len(after) == 2 and not after & before
+        assert fetch(f"http://127.0.0.1:{port}/health/?format=json")[0] == 200
+
+        # Prometheus adds up the figures of every worker, past and present.
+        status, metrics = fetch(f"http://127.0.0.1:{port}/metrics")
+        assert status == 200 and "django_http_requests_total_by_method_total" in metrics
+    finally:
+        server.send_signal(signal.SIGTERM)
+        code = server.wait(timeout=60)
+    assert code == 0
+    log.seek(0)
+    lines = [json.loads(line) for line in log.read().splitlines() if line.startswith("{")]
+    access = [line for line in lines if line["logger"] == "gunicorn.access"]
+    assert any('"GET /health/?format=json HTTP/1.1" 200' in line["message"] for line in access)
+    assert any("Handling signal: hup" in line["message"] for line in lines)
