@@ -94,7 +94,7 @@ def test_the_api_refuses_an_off_grid_booking(client, lab):
                "end": start.replace(hour=15, minute=13, second=0).isoformat()}
     response = client.post("/api/v1/bookings", payload, content_type="application/json",
                            HTTP_AUTHORIZATION=f"Bearer {raw}", HTTP_ACCEPT_LANGUAGE="en")
-    assert response.status_code == 400 and response.json()["field"] == "start"
+    assert response.status_code == 409 and response.json()["field"] == "start"  # a rule of the instrument
     assert "grid" in response.json()["detail"]
     assert not Booking.objects.exists()
 

@@ -22,12 +22,13 @@ def test_paste_two_antibodies_and_read_the_report(browser, live_server, transact
     page.fill("#id_title", "Two anti-HER2")
     page.fill("#id_text", f">trastuzumab_VH\n{TRASTUZUMAB_VH}\n>trastuzumab_VL\n{TRASTUZUMAB_VL}\n"
                           f">pertuzumab_VH\n{PERTUZUMAB_VH}\n>pertuzumab_VL\n{PERTUZUMAB_VL}\n")
-    page.click("main form button[type=submit]")
-    page.wait_for_url("**/antibodies/*/")
+    # The live server's first assessment loads the humanness database (promb, about 10 s on a busy machine).
+    with page.expect_navigation(url="**/antibodies/*/", timeout=90000):
+        page.click("main form button[type=submit]")
     assert page.locator("article.antibody").count() == 2
     first = page.locator("article.antibody").first
     assert first.locator(".sequence .r-cdr3").first.inner_text() == "SRWGGDGFYAMDY"
-    assert "isomerization" in first.inner_text() and "IGHV3-66" in first.inner_text()
+    assert "Isomérisation" in first.inner_text() and "IGHV3-66" in first.inner_text()  # labels, in French
     assert "pertuzumab" in page.locator("article.antibody").nth(1).inner_text()
     with page.expect_download() as info:
         page.click("#export-pdf")

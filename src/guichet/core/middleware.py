@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 
 logger = logging.getLogger("guichet.unavailable")
 
-# /health/ reports each service itself (503 naming the one that is down); /metrics needs no database.
-PATHS_THAT_REPORT_THEMSELVES = ("/health/", "/metrics")
+# /health/ reports each service itself (503 naming the one that is down); /metrics, the API's schema and the
+# static files need no database (a failure later still becomes a 503 through process_exception).
+PATHS_THAT_REPORT_THEMSELVES = ("/health/", "/metrics", "/api/v1/openapi.json", "/static/")
 
 
 class DatabaseUnavailableMiddleware:
