@@ -100,7 +100,7 @@ def test_no_two_concepts_share_a_label_in_the_same_language():
 def test_french_labels_are_written_with_their_accents():
     # Unaccented spellings of common French words are typos in the seed ("cytometrie", "proteomique").
     unaccented = re.compile(r"\b(cytometrie|proteomique|genomique|sequencage|biologie moleculaire|"
-                            r"therapie|cellules? souches? pluripotentes? induites|controle|qualite|"
+                            r"therapie|controle|qualite|"
                             r"securite|efficacite|immunite|maladie auto-immune)\b", re.IGNORECASE)
     wrong = [(c.key, label) for c in SEED for label in c.labels_fr if unaccented.search(label)]
     assert wrong == []
