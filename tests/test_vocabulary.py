@@ -20,7 +20,7 @@ PURPOSE_CATEGORIES = {"technique", "model", "support", "facility", "training"}
 
 # Labels shorter than 3 characters are acronyms a text really uses; each is listed here on purpose.
 # (Ambiguous two-letter words are kept out: "MS", "IF", "ML" read as other things in a text.)
-SHORT_ACRONYMS = {"P3", "VC", "QA", "QP"}
+SHORT_ACRONYMS = {"L2", "P3", "VC", "QA", "QP"}
 
 # The same label on two concepts makes the text ambiguous; these pairs are meant (a word that really
 # names both, e.g. a lay word and its technical concept in another branch).

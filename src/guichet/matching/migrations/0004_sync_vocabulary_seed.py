@@ -14,6 +14,11 @@ from django.utils import timezone
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
+# Labels the first seed (0002) gave these concepts and the seed dropped since because they were too
+# generic to be evidence; no seed concept claims them, so without this list they would look like labels
+# staff added and be kept.
+RETIRED = {"protein-characterization": {"stabilité", "stability"}, "cytokine-assays": {"multiplex"}}
+
 
 def _split(value):
     return [x.strip() for x in value.split(";") if x.strip()]
@@ -62,7 +67,7 @@ def sync(apps, schema_editor):
         obj.category = data["category"]
         for lang in ("fr", "en"):
             staff_added = [x for x in _lines(getattr(obj, f"labels_{lang}"))
-                           if x.casefold() not in claimed[lang]] if obj.pk else []
+                           if x.casefold() not in claimed[lang] and x not in RETIRED.get(key, ())] if obj.pk else []
             setattr(obj, f"labels_{lang}", "\n".join([*data[f"labels_{lang}"], *staff_added]))
             setattr(obj, f"purposes_{lang}", "\n".join(data[f"purposes_{lang}"]))
     # In bulk: some 1,500 concepts. updated_at is set by hand (bulk_update skips auto_now) so that the
