@@ -225,3 +225,48 @@ def test_staff_see_and_edit_purposes_in_the_admin(client, admin_user):
 
     event = AuditEvent.objects.get(action="concept.update", entity_key=concept.key)
     assert "purposes_en" in event.changes
+
+
+def test_sync_command_updates_seeded_concepts_keeps_staff_labels_and_retags(db):
+    import io
+
+    from django.core.management import call_command
+
+    from guichet.core.models import AuditEvent
+    from guichet.directory.models import SearchEntry
+    from guichet.directory.services import directory_import
+    from guichet.matching import engine
+
+    seeded = BY_KEY["cell-sorting"]
+    concept = Concept.objects.get(key="cell-sorting")
+    # Staff replaced every seed label by their own and dropped the purposes and the broader link.
+    concept.labels_fr, concept.labels_en = "synonyme du personnel", "staff sorting synonym"
+    concept.purposes_fr = ""
+    concept.save()
+    concept.broader.clear()
+    Concept.objects.filter(key="spr").delete()
+    engine.reset_cache()
+    directory_import(actor=None, payload={"format": "guichet-directory", "version": 1, "organizations": [
+        {"key": "core", "name": "Core facility", "kind": "support", "lang": "en",
+         "description": "Cell sorting of rare populations."}]})
+    entry = SearchEntry.objects.get(key="core")
+    assert "cell-sorting" not in entry.concepts
+
+    out = io.StringIO()
+    call_command("syncvocabulary", stdout=out)
+
+    concept.refresh_from_db()
+    assert concept.labels("en") == [*seeded.labels_en, "staff sorting synonym"]
+    assert concept.labels("fr") == [*seeded.labels_fr, "synonyme du personnel"]
+    assert concept.purposes("fr") == list(seeded.purposes_fr)
+    assert {b.key for b in concept.broader.all()} == set(seeded.broader)
+    assert Concept.objects.get(key="spr").purposes("en") == list(BY_KEY["spr"].purposes_en)
+    assert out.getvalue().startswith("1 created, 1 updated")
+    assert AuditEvent.objects.filter(action="concept.update", entity_key="cell-sorting").exists()
+    assert AuditEvent.objects.filter(action="concept.create", entity_key="spr").exists()
+    entry.refresh_from_db()
+    assert entry.concepts.get("cell-sorting") == "Cell sorting"  # re-tagged with the restored label
+    again = io.StringIO()
+    call_command("syncvocabulary", stdout=again)  # nothing left to do
+    assert again.getvalue().startswith("0 created, 0 updated")
+    assert Concept.objects.count() == len(SEED)

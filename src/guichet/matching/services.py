@@ -52,3 +52,52 @@ def concept_save(*, actor, concept: Concept, is_new: bool) -> int:
         if before is not None:
             labels += [*before.labels("fr"), *before.labels("en")]
         return retag_entries(labels)
+
+
+def vocabulary_sync_seed(*, actor=None, path=SEED_FILE) -> dict[str, int]:
+    """Bring the database in line with the seed files after they changed (what migration 0004 does on
+    upgrade): new concepts are created; seeded ones get the seed's category, labels, purposes and broader
+    concepts. What staff added survives: their own concepts, the labels they gave a seeded concept that no
+    seed concept claims, and broader links to their own concepts. Audited; the directory entries whose
+    words hold a changed label are re-tagged."""
+    from guichet.directory.search import retag_entries
+
+    seed = parse_seed(path)
+    seed_keys = {c.key for c in seed}
+    claimed = {lang: {label.casefold() for c in seed for label in getattr(c, f"labels_{lang}")} for lang in ("fr", "en")}
+    created = updated = 0
+    touched_labels: set[str] = set()
+    with transaction.atomic():
+        existing = {c.key: c for c in Concept.objects.select_for_update().prefetch_related("broader")}
+        for item in seed:
+            concept = existing.get(item.key)
+            is_new = concept is None
+            concept = concept or Concept(key=item.key)
+            before = {f: getattr(concept, f) for f in ("category", "labels_fr", "labels_en", "purposes_fr",
+                                                        "purposes_en")}
+            concept.category = item.category
+            for lang in ("fr", "en"):
+                kept = [] if is_new else [x for x in concept.labels(lang) if x.casefold() not in claimed[lang]]
+                setattr(concept, f"labels_{lang}", "\n".join([*getattr(item, f"labels_{lang}"), *kept]))
+                setattr(concept, f"purposes_{lang}", "\n".join(getattr(item, f"purposes_{lang}")))
+            changes = {f: [None if is_new else old, getattr(concept, f)] for f, old in before.items()
+                       if is_new or old != getattr(concept, f)}
+            if changes:
+                concept.save()
+                created += is_new
+                updated += not is_new
+                touched_labels.update(before["labels_fr"].splitlines() + before["labels_en"].splitlines())
+                touched_labels.update(concept.labels("fr") + concept.labels("en"))
+                audit_record(actor=actor, action=f"concept.{'create' if is_new else 'update'}", entity_type="concept",
+                             entity_key=concept.key, entity_label=str(concept), changes=changes)
+            existing[item.key] = concept
+        for item in seed:
+            concept = existing[item.key]
+            outside = [b for b in concept.broader.all() if b.key not in seed_keys]
+            wanted = {existing[b].pk for b in item.broader} | {b.pk for b in outside}
+            if wanted != set(concept.broader.values_list("pk", flat=True)):
+                concept.broader.set(wanted)
+                touched_labels.update(concept.labels("fr") + concept.labels("en"))
+        reset_cache()
+        retagged = retag_entries(sorted(x for x in touched_labels if x.strip())) if touched_labels else 0
+    return {"created": created, "updated": updated, "total": len(seed), "retagged": retagged}
