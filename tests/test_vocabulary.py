@@ -163,6 +163,7 @@ def test_migrations_load_the_whole_seed_with_purposes_and_hierarchy(db):
         assert concept.purposes("fr") == list(seed.purposes_fr)
         assert concept.purposes("en") == list(seed.purposes_en)
         assert {b.key for b in concept.broader.all()} == set(seed.broader)
+        assert concept.seed_labels_fr.splitlines() == list(seed.labels_fr)
 
 
 def test_sync_migration_updates_seeded_concepts_and_keeps_what_staff_added(db):
@@ -173,6 +174,9 @@ def test_sync_migration_updates_seeded_concepts_and_keeps_what_staff_added(db):
                                            labels_en="our own thing")
     # Staff edited the seeded concept: dropped a seed label, added one of theirs, linked their concept.
     concept.labels_en = "\n".join([*seeded.labels_en[1:], "staff synonym"])
+    hybridoma = Concept.objects.get(key="hybridoma")  # as the first seed (0002) left it
+    hybridoma.labels_en += "\nimmunization"
+    hybridoma.save()
     concept.purposes_en = ""
     concept.category = "training"
     concept.save()
@@ -188,6 +192,8 @@ def test_sync_migration_updates_seeded_concepts_and_keeps_what_staff_added(db):
     assert concept.category == seeded.category
     assert {b.key for b in concept.broader.all()} == {*seeded.broader, "staff-own"}
     assert Concept.objects.filter(key=SEED[-1].key).exists()
+    hybridoma.refresh_from_db()
+    assert "immunization" not in hybridoma.labels("en")  # retired: it stems to "immun"
     staff_concept.refresh_from_db()
     assert staff_concept.labels("en") == ["our own thing"]
     assert Concept.objects.count() == len(SEED) + 1
@@ -239,8 +245,10 @@ def test_sync_command_updates_seeded_concepts_keeps_staff_labels_and_retags(db):
 
     seeded = BY_KEY["cell-sorting"]
     concept = Concept.objects.get(key="cell-sorting")
-    # Staff replaced every seed label by their own and dropped the purposes and the broader link.
-    concept.labels_fr, concept.labels_en = "synonyme du personnel", "staff sorting synonym"
+    # Staff replaced every seed label by their own and dropped the purposes and the broader link; the
+    # previous seed had a label the seed files no longer have.
+    concept.labels_fr, concept.labels_en = "synonyme du personnel", "staff sorting synonym\nold seed label"
+    concept.seed_labels_en += "\nold seed label"
     concept.purposes_fr = ""
     concept.save()
     concept.broader.clear()
@@ -256,8 +264,9 @@ def test_sync_command_updates_seeded_concepts_keeps_staff_labels_and_retags(db):
     call_command("syncvocabulary", stdout=out)
 
     concept.refresh_from_db()
-    assert concept.labels("en") == [*seeded.labels_en, "staff sorting synonym"]
+    assert concept.labels("en") == [*seeded.labels_en, "staff sorting synonym"]  # "old seed label" went
     assert concept.labels("fr") == [*seeded.labels_fr, "synonyme du personnel"]
+    assert concept.seed_labels_en.splitlines() == list(seeded.labels_en)
     assert concept.purposes("fr") == list(seeded.purposes_fr)
     assert {b.key for b in concept.broader.all()} == set(seeded.broader)
     assert Concept.objects.get(key="spr").purposes("en") == list(BY_KEY["spr"].purposes_en)

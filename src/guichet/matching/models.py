@@ -30,6 +30,11 @@ class Concept(models.Model):
     purposes_en = models.TextField(_("English purposes"), blank=True,
                                    help_text=_("One per line: what it measures, produces or is used for, in plain "
                                                "words."))
+    # The labels the seed files gave this concept at the last sync (one per line; empty for a concept staff
+    # created): a label in the database but not here was added by staff and survives a sync, a label here
+    # that the seed no longer has was dropped from the seed and goes.
+    seed_labels_fr = models.TextField(blank=True, editable=False)
+    seed_labels_en = models.TextField(blank=True, editable=False)
     broader = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="narrower",
                                      verbose_name=_("broader concepts"))
     is_active = models.BooleanField(_("active"), default=True)

@@ -18,7 +18,8 @@ def vocabulary_load_seed(*, actor=None, path=SEED_FILE, apps=None) -> dict[str, 
         # In bulk: a fresh database (and every transactional test) loads some 1,500 concepts.
         new = [model(key=c.key, category=c.category, labels_fr="\n".join(c.labels_fr),
                      labels_en="\n".join(c.labels_en), purposes_fr="\n".join(c.purposes_fr),
-                     purposes_en="\n".join(c.purposes_en)) for c in seed if c.key not in existing]
+                     purposes_en="\n".join(c.purposes_en), seed_labels_fr="\n".join(c.labels_fr),
+                     seed_labels_en="\n".join(c.labels_en)) for c in seed if c.key not in existing]
         model.objects.bulk_create(new)
         created = len(new)
         pk_of = dict(model.objects.values_list("key", "pk"))
@@ -57,9 +58,10 @@ def concept_save(*, actor, concept: Concept, is_new: bool) -> int:
 def vocabulary_sync_seed(*, actor=None, path=SEED_FILE) -> dict[str, int]:
     """Bring the database in line with the seed files after they changed (what migration 0004 does on
     upgrade): new concepts are created; seeded ones get the seed's category, labels, purposes and broader
-    concepts. What staff added survives: their own concepts, the labels they gave a seeded concept that no
-    seed concept claims, and broader links to their own concepts. Audited; the directory entries whose
-    words hold a changed label are re-tagged."""
+    concepts, and lose the labels the seed dropped since the last sync. What staff added survives: their
+    own concepts, the labels they gave a seeded concept (not in its last seed labels, claimed by no seed
+    concept), and broader links to their own concepts. Audited; the directory entries whose words hold a
+    changed label are re-tagged."""
     from guichet.directory.search import retag_entries
 
     seed = parse_seed(path)
@@ -74,12 +76,15 @@ def vocabulary_sync_seed(*, actor=None, path=SEED_FILE) -> dict[str, int]:
             is_new = concept is None
             concept = concept or Concept(key=item.key)
             before = {f: getattr(concept, f) for f in ("category", "labels_fr", "labels_en", "purposes_fr",
-                                                        "purposes_en")}
+                                                        "purposes_en", "seed_labels_fr", "seed_labels_en")}
             concept.category = item.category
             for lang in ("fr", "en"):
-                kept = [] if is_new else [x for x in concept.labels(lang) if x.casefold() not in claimed[lang]]
+                last_seed = {x.strip().casefold() for x in getattr(concept, f"seed_labels_{lang}").splitlines()}
+                kept = [] if is_new else [x for x in concept.labels(lang)
+                                          if x.casefold() not in claimed[lang] and x.casefold() not in last_seed]
                 setattr(concept, f"labels_{lang}", "\n".join([*getattr(item, f"labels_{lang}"), *kept]))
                 setattr(concept, f"purposes_{lang}", "\n".join(getattr(item, f"purposes_{lang}")))
+                setattr(concept, f"seed_labels_{lang}", "\n".join(getattr(item, f"labels_{lang}")))
             changes = {f: [None if is_new else old, getattr(concept, f)] for f, old in before.items()
                        if is_new or old != getattr(concept, f)}
             if changes:

@@ -20,6 +20,16 @@ class Migration(migrations.Migration):
             name='purposes_fr',
             field=models.TextField(blank=True, help_text='One per line: what it measures, produces or is used for, in plain words.', verbose_name='French purposes'),
         ),
+        migrations.AddField(
+            model_name='concept',
+            name='seed_labels_en',
+            field=models.TextField(blank=True, editable=False),
+        ),
+        migrations.AddField(
+            model_name='concept',
+            name='seed_labels_fr',
+            field=models.TextField(blank=True, editable=False),
+        ),
         migrations.AlterField(
             model_name='concept',
             name='category',

@@ -14,10 +14,14 @@ from django.utils import timezone
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
-# Labels the first seed (0002) gave these concepts and the seed dropped since because they were too
-# generic to be evidence; no seed concept claims them, so without this list they would look like labels
-# staff added and be kept.
-RETIRED = {"protein-characterization": {"stabilité", "stability"}, "cytokine-assays": {"multiplex"}}
+# Labels the first seed (0002) gave these concepts and the seed dropped since (too generic to be evidence,
+# or stems that match common words: "humanization" and "immunization" stem to "human" and "immun").
+# Databases seeded by 0002 have no record of which labels came from the seed, and no seed concept claims
+# these, so without this list they would look like labels staff added and be kept. From this migration on
+# the concept keeps that record (seed_labels_fr/en) and `syncvocabulary` uses it.
+RETIRED = {"protein-characterization": {"stabilité", "stability"}, "cytokine-assays": {"multiplex"},
+           "hybridoma": {"immunization"}, "humanization": {"humanization", "humanize"},
+           "developability": {"developability"}}
 
 
 def _split(value):
@@ -70,6 +74,7 @@ def sync(apps, schema_editor):
                            if x.casefold() not in claimed[lang] and x not in RETIRED.get(key, ())] if obj.pk else []
             setattr(obj, f"labels_{lang}", "\n".join([*data[f"labels_{lang}"], *staff_added]))
             setattr(obj, f"purposes_{lang}", "\n".join(data[f"purposes_{lang}"]))
+            setattr(obj, f"seed_labels_{lang}", "\n".join(data[f"labels_{lang}"]))
     # In bulk: some 1,500 concepts. updated_at is set by hand (bulk_update skips auto_now) so that the
     # engine's cache, stamped on it, notices the change.
     now = timezone.now()
@@ -77,7 +82,7 @@ def sync(apps, schema_editor):
         obj.updated_at = now
     Concept.objects.bulk_create(new)
     Concept.objects.bulk_update(changed, ["category", "labels_fr", "labels_en", "purposes_fr", "purposes_en",
-                                          "updated_at"], batch_size=500)
+                                          "seed_labels_fr", "seed_labels_en", "updated_at"], batch_size=500)
     pk_of = dict(Concept.objects.values_list("key", "pk"))
     through = Concept.broader.through
     seeded = {pk_of[k] for k in seed}
