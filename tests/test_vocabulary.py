@@ -279,3 +279,11 @@ def test_sync_command_updates_seeded_concepts_keeps_staff_labels_and_retags(db):
     call_command("syncvocabulary", stdout=again)  # nothing left to do
     assert again.getvalue().startswith("0 created, 0 updated")
     assert Concept.objects.count() == len(SEED)
+
+
+def test_labels_the_sync_migration_retires_are_not_in_the_seed():
+    # Else 0004 would strip a label the seed still gives.
+    retired = importlib.import_module("guichet.matching.migrations.0004_sync_vocabulary_seed").RETIRED
+    for key, labels in retired.items():
+        assert key in BY_KEY
+        assert not labels & {*BY_KEY[key].labels_fr, *BY_KEY[key].labels_en}, key

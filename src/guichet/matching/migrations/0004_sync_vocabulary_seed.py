@@ -21,7 +21,11 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 # the concept keeps that record (seed_labels_fr/en) and `syncvocabulary` uses it.
 RETIRED = {"protein-characterization": {"stabilité", "stability"}, "cytokine-assays": {"multiplex"},
            "hybridoma": {"immunization"}, "humanization": {"humanization", "humanize"},
-           "developability": {"developability"}}
+           "developability": {"developability"}, "biomarkers": {"signature"},
+           "business-development": {"stratégie", "strategy", "introductions"},
+           "lab-space": {"locaux", "bureaux", "hosting", "offices", "premises"},
+           "cluster-network": {"réseau", "événements", "network", "events"},
+           "quality-iso": {"qualité", "certification", "quality"}}
 
 
 def _split(value):
