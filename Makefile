@@ -54,6 +54,7 @@ bench: install
 	GUICHET_DEBUG=1 $(PY) bench/matching_unseen.py
 	GUICHET_DEBUG=1 $(PY) bench/semantic_cost.py
 	GUICHET_DEBUG=1 $(PY) bench/matching_latency.py
+	GUICHET_DEBUG=1 $(PY) bench/vocabulary_cost.py
 	GUICHET_DEBUG=1 $(PY) bench/booking_bench.py
 	GUICHET_DEBUG=1 $(PY) bench/impact_bench.py
 	@command -v hmmscan >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hmmer >/dev/null; }

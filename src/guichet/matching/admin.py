@@ -8,8 +8,9 @@ from .models import Concept
 class ConceptAdmin(admin.ModelAdmin):
     list_display = ("key", "category", "first_fr", "first_en", "is_active", "updated_at")
     list_filter = ("category", "is_active")
-    search_fields = ("key", "labels_fr", "labels_en")
+    search_fields = ("key", "labels_fr", "labels_en", "purposes_fr", "purposes_en")
     filter_horizontal = ("broader",)
+    fields = ("key", "category", "labels_fr", "labels_en", "purposes_fr", "purposes_en", "broader", "is_active")
 
     @admin.display(description="FR")
     def first_fr(self, obj):

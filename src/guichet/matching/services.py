@@ -13,21 +13,20 @@ def vocabulary_load_seed(*, actor=None, path=SEED_FILE, apps=None) -> dict[str, 
     """Create the seed's concepts that are missing; concepts staff edited are left as they are."""
     model = apps.get_model("matching", "Concept") if apps else Concept
     seed = parse_seed(path)
-    created = 0
     with transaction.atomic():
         existing = set(model.objects.values_list("key", flat=True))
-        for concept in seed:
-            if concept.key in existing:
-                continue
-            model.objects.create(key=concept.key, category=concept.category,
-                                 labels_fr="\n".join(concept.labels_fr), labels_en="\n".join(concept.labels_en))
-            created += 1
-        by_key = {c.key: c for c in model.objects.all()}
-        for concept in seed:
-            obj = by_key[concept.key]
-            wanted = {by_key[b].pk for b in concept.broader}
-            if wanted - set(obj.broader.values_list("pk", flat=True)):
-                obj.broader.add(*wanted)
+        # In bulk: a fresh database (and every transactional test) loads some 1,500 concepts.
+        new = [model(key=c.key, category=c.category, labels_fr="\n".join(c.labels_fr),
+                     labels_en="\n".join(c.labels_en), purposes_fr="\n".join(c.purposes_fr),
+                     purposes_en="\n".join(c.purposes_en), seed_labels_fr="\n".join(c.labels_fr),
+                     seed_labels_en="\n".join(c.labels_en)) for c in seed if c.key not in existing]
+        model.objects.bulk_create(new)
+        created = len(new)
+        pk_of = dict(model.objects.values_list("key", "pk"))
+        through = model.broader.through
+        linked = set(through.objects.values_list("from_concept_id", "to_concept_id"))
+        links = {(pk_of[c.key], pk_of[b]) for c in seed for b in c.broader} - linked
+        through.objects.bulk_create([through(from_concept_id=a, to_concept_id=b) for a, b in sorted(links)])
         if created and apps is None:
             audit_record(actor=actor, action="vocabulary.load", entity_type="vocabulary", entity_key="seed",
                          changes={"created": [0, created]})
@@ -43,7 +42,7 @@ def concept_save(*, actor, concept: Concept, is_new: bool) -> int:
         concept.full_clean()
         concept.save()
         changes = {}
-        for field in ("category", "labels_fr", "labels_en", "is_active"):
+        for field in ("category", "labels_fr", "labels_en", "purposes_fr", "purposes_en", "is_active"):
             old = getattr(before, field) if before else None
             if old != getattr(concept, field):
                 changes[field] = [old, getattr(concept, field)]
@@ -54,3 +53,56 @@ def concept_save(*, actor, concept: Concept, is_new: bool) -> int:
         if before is not None:
             labels += [*before.labels("fr"), *before.labels("en")]
         return retag_entries(labels)
+
+
+def vocabulary_sync_seed(*, actor=None, path=SEED_FILE) -> dict[str, int]:
+    """Bring the database in line with the seed files after they changed (what migration 0004 does on
+    upgrade): new concepts are created; seeded ones get the seed's category, labels, purposes and broader
+    concepts, and lose the labels the seed dropped since the last sync. What staff added survives: their
+    own concepts, the labels they gave a seeded concept (not in its last seed labels, claimed by no seed
+    concept), and broader links to their own concepts. Audited; the directory entries whose words hold a
+    changed label are re-tagged."""
+    from guichet.directory.search import retag_entries
+
+    seed = parse_seed(path)
+    seed_keys = {c.key for c in seed}
+    claimed = {lang: {label.casefold() for c in seed for label in getattr(c, f"labels_{lang}")} for lang in ("fr", "en")}
+    created = updated = 0
+    touched_labels: set[str] = set()
+    with transaction.atomic():
+        existing = {c.key: c for c in Concept.objects.select_for_update().prefetch_related("broader")}
+        for item in seed:
+            concept = existing.get(item.key)
+            is_new = concept is None
+            concept = concept or Concept(key=item.key)
+            before = {f: getattr(concept, f) for f in ("category", "labels_fr", "labels_en", "purposes_fr",
+                                                        "purposes_en", "seed_labels_fr", "seed_labels_en")}
+            concept.category = item.category
+            for lang in ("fr", "en"):
+                last_seed = {x.strip().casefold() for x in getattr(concept, f"seed_labels_{lang}").splitlines()}
+                kept = [] if is_new else [x for x in concept.labels(lang)
+                                          if x.casefold() not in claimed[lang] and x.casefold() not in last_seed]
+                setattr(concept, f"labels_{lang}", "\n".join([*getattr(item, f"labels_{lang}"), *kept]))
+                setattr(concept, f"purposes_{lang}", "\n".join(getattr(item, f"purposes_{lang}")))
+                setattr(concept, f"seed_labels_{lang}", "\n".join(getattr(item, f"labels_{lang}")))
+            changes = {f: [None if is_new else old, getattr(concept, f)] for f, old in before.items()
+                       if is_new or old != getattr(concept, f)}
+            if changes:
+                concept.save()
+                created += is_new
+                updated += not is_new
+                touched_labels.update(before["labels_fr"].splitlines() + before["labels_en"].splitlines())
+                touched_labels.update(concept.labels("fr") + concept.labels("en"))
+                audit_record(actor=actor, action=f"concept.{'create' if is_new else 'update'}", entity_type="concept",
+                             entity_key=concept.key, entity_label=str(concept), changes=changes)
+            existing[item.key] = concept
+        for item in seed:
+            concept = existing[item.key]
+            outside = [b for b in concept.broader.all() if b.key not in seed_keys]
+            wanted = {existing[b].pk for b in item.broader} | {b.pk for b in outside}
+            if wanted != set(concept.broader.values_list("pk", flat=True)):
+                concept.broader.set(wanted)
+                touched_labels.update(concept.labels("fr") + concept.labels("en"))
+        reset_cache()
+        retagged = retag_entries(sorted(x for x in touched_labels if x.strip())) if touched_labels else 0
+    return {"created": created, "updated": updated, "total": len(seed), "retagged": retagged}

@@ -2,9 +2,11 @@ from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from guichet.matching.services import vocabulary_load_seed
-
-    vocabulary_load_seed(apps=apps)
+    # The seed used to be loaded here through the live service. The live service now writes fields that
+    # do not exist yet at this point of the history (purposes, 0003), so the seed is loaded by
+    # 0004_sync_vocabulary_seed, which is self-contained; on a database that already ran this migration
+    # 0004 updates what it created.
+    pass
 
 
 class Migration(migrations.Migration):
