@@ -10,10 +10,6 @@ from django.core.management import call_command
 from .test_antibodies import visible_text
 from .test_navigation import crawl_pages
 
-ROLES = ["anonymous", "member@demo.guichet.example", "manager@demo.guichet.example",
-         "staff@demo.guichet.example", "founder@demo.guichet.example"]
-
-
 def choice_codes() -> set[str]:
     """Codes that can never be a word of a sentence: those with an underscore or a hyphen between letters."""
     codes = set()
@@ -25,18 +21,19 @@ def choice_codes() -> set[str]:
     return codes
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        call_command("loaddemo", verbosity=0)
-    yield
-    with django_db_blocker.unblock():
-        call_command("flush", interactive=False, verbosity=0)
+@pytest.fixture
+def demo(transactional_db):
+    # Transactional: the demo's services open durable transactions, and the flush after the test runs among
+    # the other transactional tests (pytest-django orders them last), never under a plain database test.
+    call_command("loaddemo", verbosity=0)
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("language", ["fr", "en"])
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("role, language", [
+    ("anonymous", "fr"), ("anonymous", "en"), ("member@demo.guichet.example", "fr"),
+    ("manager@demo.guichet.example", "en"), ("staff@demo.guichet.example", "fr"),
+    ("staff@demo.guichet.example", "en"), ("founder@demo.guichet.example", "fr"),
+])
 def test_no_page_shows_a_raw_choice_code(demo, client, role, language):
     from guichet.accounts.models import User
 
