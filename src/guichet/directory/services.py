@@ -5,7 +5,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
-from guichet.core.audit import audit_record, diff_fields
+from guichet.core.audit import audit_bulk, audit_event, audit_record, diff_fields
 
 from . import exchange
 from .exchange import ImportPlan, ImportRefused
@@ -78,7 +78,16 @@ def _serialize_imports() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_ID])
 
 
-def _import_in_transaction(*, actor, payload: dict) -> ImportPlan:
+WRITE_BATCH = 1000
+
+
+def _import_in_transaction(*, actor, payload: dict, progress=None) -> ImportPlan:
+    """Check, plan and write in bulk: one read per 500 keys, one INSERT or UPDATE per 1,000 rows.
+
+    `progress(phase, done, total)`, when given, is told how far the writing has gone.
+    """
+    from django.utils import timezone
+
     from guichet.platforms.models import Instrument, Platform, Service
 
     _serialize_imports()
@@ -89,67 +98,98 @@ def _import_in_transaction(*, actor, payload: dict) -> ImportPlan:
     todo = {c.key: c for c in plan.changes if c.action != "unchanged"}
     if not todo:
         return plan
-    orgs = {o.key: o for o in Organization.objects.filter(
-        key__in={r["key"] for r in payload.get("organizations", [])} | {
-            r.get("organization") for s in ("people", "platforms") for r in payload.get(s, [])})}
+    now = timezone.now()
+    total, done = len(todo), 0
     touched: list = []
+    audit_rows: list = []
     changed_orgs: set[int] = set()
     changed_platforms: set[int] = set()
 
-    def write(model, key, values, change):
-        obj = model.objects.filter(key=key).first() or model(key=key)
-        for name, value in values.items():
-            setattr(obj, name, value)
-        obj.save()
-        audit_record(actor=actor, action=f"{change.record_type}.{change.action}", entity_type=change.record_type,
-                     entity_key=key, entity_label=obj.name, changes=change.changes)
-        touched.append(obj)
-        return obj
+    def existing(queryset, keys):
+        found = {}
+        keys = list(keys)
+        for start in range(0, len(keys), 500):
+            found.update({o.key: o for o in queryset.filter(key__in=keys[start:start + 500])})
+        return found
 
-    for record in payload.get("organizations", []):
-        if record["key"] in todo:
-            org = write(Organization, record["key"], {
-                "name": record["name"], "kind": record["kind"], "description": record.get("description", ""),
-                "lang": record.get("lang", ""), "city": record.get("city", ""),
-                "website": record.get("website", ""),
-                "therapeutic_areas": list(record.get("therapeutic_areas", [])),
-                "keywords": list(record.get("keywords", [])),
-            }, todo[record["key"]])
-            orgs[org.key] = org
-            changed_orgs.add(org.pk)
-    for record in payload.get("people", []):
-        if record["key"] in todo:
-            write(Person, record["key"], {
-                "name": record["name"], "organization": orgs.get(record.get("organization")),
-                "title": record.get("title", ""), "expertise": record.get("expertise", ""),
-                "lang": record.get("lang", ""), "email": record.get("email", ""),
-            }, todo[record["key"]])
-    for record in payload.get("platforms", []):
-        platform = Platform.objects.filter(key=record["key"]).first()
-        if record["key"] in todo:
-            platform = write(Platform, record["key"], {
-                "name": record["name"], "organization": orgs[record["organization"]],
-                "description": record.get("description", ""), "lang": record.get("lang", ""),
-            }, todo[record["key"]])
-            changed_platforms.add(platform.pk)
-        for service in record.get("services", []):
-            if service["key"] in todo:
-                prices = service.get("prices", {})
-                write(Service, service["key"], {
-                    "platform": platform, "name": service["name"],
-                    "description": service.get("description", ""), "lang": service.get("lang", ""),
-                    "unit": service.get("unit", ""),
-                    **{f"price_{c}": (Decimal(str(prices[c])).quantize(Decimal("0.01")) if c in prices else None)
-                       for c in exchange.PRICE_CATEGORIES},
-                }, todo[service["key"]])
-        for instrument in record.get("instruments", []):
-            if instrument["key"] in todo:
-                write(Instrument, instrument["key"], {
-                    "platform": platform, "name": instrument["name"],
-                    "description": instrument.get("description", ""), "lang": instrument.get("lang", ""),
-                    "requires_training": bool(instrument.get("requires_training", False)),
-                }, todo[instrument["key"]])
-    index_records([*touched, *_dependents(changed_orgs, changed_platforms)])
+    def write(model, rows):
+        """rows: [(key, values)] of records to create or update; returns every written object by key."""
+        nonlocal done
+        rows = [(key, values) for key, values in rows if key in todo]
+        if not rows:
+            return {}
+        stored = existing(model.objects.all(), [key for key, _v in rows])
+        new, changed, names = [], [], set()
+        for key, values in rows:
+            obj = stored.get(key) or model(key=key)
+            for name, value in values.items():
+                setattr(obj, name, value)
+            names.update(values)
+            if obj.pk is None:
+                obj.created_at = obj.updated_at = now
+                new.append(obj)
+            else:
+                obj.updated_at = now
+                changed.append(obj)
+        model.objects.bulk_create(new, batch_size=WRITE_BATCH)
+        if changed:
+            model.objects.bulk_update(changed, [*sorted(names), "updated_at"], batch_size=WRITE_BATCH)
+        if any(o.pk is None for o in new):  # a backend without RETURNING: read the new ids back
+            ids = dict(model.objects.filter(key__in=[o.key for o in new]).values_list("key", "pk"))
+            for obj in new:
+                obj.pk = ids[obj.key]
+        written = {o.key: o for o in [*new, *changed]}
+        for key, _values in rows:
+            change, obj = todo[key], written[key]
+            audit_rows.append(audit_event(actor=actor, action=f"{change.record_type}.{change.action}",
+                                          entity_type=change.record_type, entity_key=key, entity_label=obj.name,
+                                          changes=change.changes))
+        touched.extend(written.values())
+        done += len(rows)
+        if progress:
+            progress("writing", done, total)
+        return written
+
+    orgs = existing(Organization.objects.all(), {r["key"] for r in payload.get("organizations", [])} | {
+        r.get("organization") for s in ("people", "platforms") for r in payload.get(s, []) if r.get("organization")})
+    written_orgs = write(Organization, [(r["key"], {
+        "name": r["name"], "kind": r["kind"], "description": r.get("description", ""), "lang": r.get("lang", ""),
+        "city": r.get("city", ""), "website": r.get("website", ""),
+        "therapeutic_areas": list(r.get("therapeutic_areas", [])), "keywords": list(r.get("keywords", [])),
+    }) for r in payload.get("organizations", [])])
+    orgs.update(written_orgs)
+    changed_orgs.update(o.pk for o in written_orgs.values())
+    write(Person, [(r["key"], {
+        "name": r["name"], "organization": orgs.get(r.get("organization")), "title": r.get("title", ""),
+        "expertise": r.get("expertise", ""), "lang": r.get("lang", ""), "email": r.get("email", ""),
+    }) for r in payload.get("people", [])])
+    platforms = existing(Platform.objects.select_related("organization"),
+                         [r["key"] for r in payload.get("platforms", [])])
+    written_platforms = write(Platform, [(r["key"], {
+        "name": r["name"], "organization": orgs[r["organization"]], "description": r.get("description", ""),
+        "lang": r.get("lang", ""),
+    }) for r in payload.get("platforms", [])])
+    platforms.update(written_platforms)
+    changed_platforms.update(p.pk for p in written_platforms.values())
+
+    def price(prices, category):
+        return Decimal(str(prices[category])).quantize(Decimal("0.01")) if category in prices else None
+
+    write(Service, [(s["key"], {
+        "platform": platforms[r["key"]], "name": s["name"], "description": s.get("description", ""),
+        "lang": s.get("lang", ""), "unit": s.get("unit", ""),
+        **{f"price_{c}": price(s.get("prices", {}), c) for c in exchange.PRICE_CATEGORIES},
+    }) for r in payload.get("platforms", []) for s in r.get("services", [])])
+    write(Instrument, [(i["key"], {
+        "platform": platforms[r["key"]], "name": i["name"], "description": i.get("description", ""),
+        "lang": i.get("lang", ""), "requires_training": bool(i.get("requires_training", False)),
+    }) for r in payload.get("platforms", []) for i in r.get("instruments", [])])
+    audit_bulk(audit_rows)
+    # Records written here are indexed once; their unchanged dependents (people of a renamed
+    # organization…) are re-indexed because their entries carry the organization's name, kind and city.
+    seen = {(type(o), o.pk) for o in touched}
+    dependents = [d for d in _dependents(changed_orgs, changed_platforms) if (type(d), d.pk) not in seen]
+    index_records([*touched, *dependents])
     return plan
 
 
