@@ -242,3 +242,8 @@ EMAIL_PORT = int(os.environ.get("GUICHET_EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("GUICHET_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("GUICHET_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("GUICHET_EMAIL_USE_TLS")
+
+# Directory imports: what one file may hold (a larger one gets a translated error, never a 500).
+GUICHET_IMPORT_MAX_RECORDS = int(os.environ.get("GUICHET_IMPORT_MAX_RECORDS", "150000"))
+GUICHET_IMPORT_MAX_DEPTH = int(os.environ.get("GUICHET_IMPORT_MAX_DEPTH", "16"))
+GUICHET_IMPORT_MAX_XLSX_UNPACKED_BYTES = int(os.environ.get("GUICHET_IMPORT_MAX_XLSX_UNPACKED_MB", "200")) * 1024 * 1024

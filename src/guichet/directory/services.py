@@ -3,9 +3,11 @@
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 
 from guichet.core.audit import audit_bulk, audit_event, audit_record, diff_fields
+from guichet.core.jobs import backoff, enqueue
+from guichet.matching.engine import detection_memo, warm_detections
 
 from . import exchange
 from .exchange import ImportPlan, ImportRefused
@@ -58,10 +60,38 @@ def _dependents(org_ids: set[int], platform_ids: set[int]) -> list:
     ]
 
 
-def directory_import(*, actor, payload: dict) -> ImportPlan:
-    """Create or update every record of a directory-v1 payload, all or nothing. Raises ImportRefused."""
-    with transaction.atomic(durable=True):
-        return _import_in_transaction(actor=actor, payload=payload)
+def directory_import(*, actor, payload: dict, progress=None) -> ImportPlan:
+    """Create or update every record of a directory-v1 payload, all or nothing. Raises ImportRefused.
+
+    The slow work that needs no lock (schema validation, vocabulary tagging) runs before the transaction:
+    on SQLite a writing transaction holds the database's only write lock, and bookings wait for it.
+    """
+    issues = exchange.check_schema(payload)
+    if issues:
+        raise ImportRefused(issues)
+    with detection_memo():
+        _warm_tags(payload, progress)
+        with transaction.atomic(durable=True):
+            return _import_in_transaction(actor=actor, payload=payload, progress=progress, schema_checked=True)
+
+
+def _warm_tags(payload: dict, progress=None) -> None:
+    """Tag every text of the payload now (memoized for the transaction's indexing)."""
+    def texts(record_type, record):
+        yield record.get("name")
+        if record_type == "organization":
+            yield from (" ".join(record.get("keywords", [])), record.get("description"), record.get("city"))
+        elif record_type == "person":
+            yield from (record.get("title"), record.get("expertise"))
+        else:
+            yield record.get("description")
+
+    records = list(exchange._iter_records(payload))
+    for start in range(0, len(records), 2000):
+        warm_detections(t for record_type, record, _p in records[start:start + 2000]
+                        for t in texts(record_type, record))
+        if progress:
+            progress("tagging", min(start + 2000, len(records)), len(records))
 
 
 IMPORT_LOCK_ID = 0x6775_6963_6865_74  # "guichet": one import at a time, cluster-wide
@@ -81,7 +111,7 @@ def _serialize_imports() -> None:
 WRITE_BATCH = 1000
 
 
-def _import_in_transaction(*, actor, payload: dict, progress=None) -> ImportPlan:
+def _import_in_transaction(*, actor, payload: dict, progress=None, schema_checked=False) -> ImportPlan:
     """Check, plan and write in bulk: one read per 500 keys, one INSERT or UPDATE per 1,000 rows.
 
     `progress(phase, done, total)`, when given, is told how far the writing has gone.
@@ -91,7 +121,7 @@ def _import_in_transaction(*, actor, payload: dict, progress=None) -> ImportPlan
     from guichet.platforms.models import Instrument, Platform, Service
 
     _serialize_imports()
-    issues = exchange.check_payload(payload)
+    issues = exchange.check_references(payload) if schema_checked else exchange.check_payload(payload)
     if issues:
         raise ImportRefused(issues)
     plan = exchange.plan_import(payload)
@@ -223,33 +253,145 @@ def directory_record_delete(*, actor, record) -> None:
                      entity_label=before["name"], changes=record_diff(before, None))
 
 
-def import_batch_create(*, actor, filename: str, payload: dict):
-    """Keep an uploaded, checked payload until its preview is confirmed."""
+def import_batch_create(*, actor, filename: str, payload: dict, plan: ImportPlan | None = None):
+    """Keep an uploaded, checked payload and what importing it would do, until its preview is confirmed."""
     from .models import ImportBatch
 
+    plan = plan or exchange.plan_import(payload)
     with transaction.atomic():
-        batch = ImportBatch.objects.create(created_by=actor, filename=filename[:255], payload=payload)
+        batch = ImportBatch.objects.create(
+            created_by=actor, filename=filename[:255], payload=payload, summary=plan.summary,
+            progress_total=sum(1 for c in plan.changes if c.action != "unchanged"),
+            plan=[[c.action, c.record_type, c.key, c.name, c.changes if c.action == "update" else len(c.changes)]
+                  for c in plan.changes])
         audit_record(actor=actor, action="import.upload", entity_type="import", entity_key=str(batch.pk),
-                     entity_label=batch.filename)
+                     entity_label=batch.filename, changes={"summary": [None, plan.summary]})
     return batch
 
 
-def import_batch_apply(*, actor, batch) -> ImportPlan:
-    """Apply a pending upload; a batch is applied at most once, even when confirmed twice at the same time."""
+def import_batch_refuse(*, actor, filename: str, issues: list) -> object:
+    """Keep the errors of a refused file (not its content), so that all of them can be read page by page."""
+    from .models import ImportBatch
+
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(
+            created_by=actor, filename=filename[:255], payload={}, status=ImportBatch.Status.REFUSED,
+            issues=[[i.record, i.field, i.message] for i in issues])
+        audit_record(actor=actor, action="import.refuse", entity_type="import", entity_key=str(batch.pk),
+                     entity_label=batch.filename, changes={"errors": [None, len(issues)]})
+    return batch
+
+
+def import_batch_confirm(*, actor, batch):
+    """Queue a pending upload for the import job; a batch is queued at most once, even on a double click."""
+    from django.utils import timezone
+
+    from .models import ImportBatch
+    from .tasks import run_import
+
+    with transaction.atomic():
+        claimed = ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.PENDING).update(
+            status=ImportBatch.Status.QUEUED, confirmed_by=actor, phase="queued", progress_done=0,
+            heartbeat_at=timezone.now())
+        if not claimed:
+            raise ImportAlreadyApplied
+        audit_record(actor=actor, action="import.confirm", entity_type="import", entity_key=str(batch.pk),
+                     entity_label=batch.filename)
+        enqueue(run_import, batch.pk)
+    batch.refresh_from_db()
+    return batch
+
+
+def import_batch_run(batch_id: int) -> str:
+    """The import job: claim the batch, write it all in one transaction, mark it applied in that same one.
+
+    Run twice at once, or again after a success, it does nothing: the claim is a compare-and-set and the
+    final write checks that this attempt still owns the batch. Killed mid-way, the transaction is rolled
+    back by the database and `import_batches_recover` queues the batch again.
+    """
+    from django.conf import settings
     from django.utils import timezone
 
     from .models import ImportBatch
 
-    with transaction.atomic(durable=True):
-        claimed = ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.PENDING).update(
-            status=ImportBatch.Status.APPLIED, applied_at=timezone.now())
-        if not claimed:
-            raise ImportAlreadyApplied
-        plan = _import_in_transaction(actor=actor, payload=batch.payload)
-        audit_record(actor=actor, action="import.apply", entity_type="import", entity_key=str(batch.pk),
-                     entity_label=batch.filename, changes={"summary": [None, plan.summary]})
-    return plan
+    Status = ImportBatch.Status
+    now = timezone.now()
+    claimed = ImportBatch.objects.filter(pk=batch_id, status=Status.QUEUED).update(
+        status=Status.RUNNING, attempts=models.F("attempts") + 1, heartbeat_at=now, phase="checking",
+        progress_done=0, error="")
+    if not claimed:
+        return "not queued"
+    batch = ImportBatch.objects.select_related("confirmed_by").get(pk=batch_id)
+    attempt = batch.attempts
+
+    def progress(phase, done, total):
+        # Outside the transaction (tagging) this is seen at once; inside it, only after commit on both
+        # databases: the page then shows the step ("writing") rather than a count that cannot move.
+        if not transaction.get_connection().in_atomic_block:
+            ImportBatch.objects.filter(pk=batch_id, status=Status.RUNNING, attempts=attempt).update(
+                phase=phase, progress_done=done, progress_total=total, heartbeat_at=timezone.now())
+
+    try:
+        issues = exchange.check_schema(batch.payload)
+        if issues:
+            raise ImportRefused(issues)
+        with detection_memo():
+            _warm_tags(batch.payload, progress)
+            ImportBatch.objects.filter(pk=batch_id, attempts=attempt).update(
+                phase="writing", heartbeat_at=timezone.now())
+            with transaction.atomic(durable=True):
+                # Still ours? (recovery may have queued it again if this worker looked dead)
+                owned = ImportBatch.objects.filter(pk=batch_id, status=Status.RUNNING, attempts=attempt).update(
+                    status=Status.APPLIED, applied_at=timezone.now(), phase="done")
+                if not owned:
+                    return "lost"
+                plan = _import_in_transaction(actor=batch.confirmed_by, payload=batch.payload,
+                                              schema_checked=True)
+                ImportBatch.objects.filter(pk=batch_id).update(summary=plan.summary,
+                                                               progress_done=batch.progress_total)
+                audit_record(actor=batch.confirmed_by, action="import.apply", entity_type="import",
+                             entity_key=str(batch.pk), entity_label=batch.filename,
+                             changes={"summary": [None, plan.summary]})
+        return "applied"
+    except ImportRefused as refused:
+        # The directory changed since the preview (a key now names another record…): no retry helps.
+        ImportBatch.objects.filter(pk=batch_id, attempts=attempt).update(
+            status=Status.FAILED, phase="", issues=[[i.record, i.field, i.message] for i in refused.issues],
+            error="\n".join(str(i) for i in refused.issues[:20]))
+        return "refused"
+    except Exception as exc:
+        retry = attempt < settings.GUICHET_JOB_MAX_ATTEMPTS
+        ImportBatch.objects.filter(pk=batch_id, attempts=attempt).update(
+            status=Status.QUEUED if retry else Status.FAILED, phase="", error=f"{exc.__class__.__name__}: {exc}")
+        if retry:
+            from .tasks import run_import
+
+            enqueue(run_import, batch_id, run_after=timezone.now() + backoff(attempt, 30))
+            return "retrying"
+        raise
 
 
 def import_batches_recover() -> int:
-    return 0
+    """Queue again the imports whose worker stopped (no heartbeat for GUICHET_JOB_STALE_SECONDS) and the
+    queued ones whose job was lost; give up after GUICHET_JOB_MAX_ATTEMPTS."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from .models import ImportBatch
+    from .tasks import run_import
+
+    Status = ImportBatch.Status
+    stale = timezone.now() - timedelta(seconds=settings.GUICHET_JOB_STALE_SECONDS)
+    dead = ImportBatch.objects.filter(status=Status.RUNNING, heartbeat_at__lt=stale)
+    dead.filter(attempts__gte=settings.GUICHET_JOB_MAX_ATTEMPTS).update(
+        status=Status.FAILED, error="the worker stopped during every attempt")
+    dead.update(status=Status.QUEUED, error="interrupted (worker stopped); queued again")
+    queued = list(ImportBatch.objects.filter(status=Status.QUEUED).filter(
+        models.Q(heartbeat_at__isnull=True) | models.Q(heartbeat_at__lt=stale)).values_list("pk", flat=True))
+    # A queued batch is normally picked within seconds; one untouched for long has lost its job.
+    for pk in queued:
+        ImportBatch.objects.filter(pk=pk, status=Status.QUEUED).update(heartbeat_at=timezone.now())
+        enqueue(run_import, pk)
+    return len(queued)

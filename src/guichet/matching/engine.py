@@ -14,6 +14,8 @@ import re
 import threading
 import time
 from collections import defaultdict
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -299,14 +301,45 @@ def document_frequencies(tokens: list[str]) -> dict[str, int]:
 
 # --- tagging directory records -------------------------------------------------------------------
 
+_detections: ContextVar[dict | None] = ContextVar("guichet_detections", default=None)
+
+
+@contextmanager
+def detection_memo():
+    """Within this block, each distinct text is tagged once. An import tags its texts before it takes the
+    database's write lock (`warm_detections`), so that the transaction only reads the results."""
+    token = _detections.set({})
+    try:
+        yield
+    finally:
+        _detections.reset(token)
+
+
+def warm_detections(texts) -> None:
+    memo = _detections.get()
+    if memo is None:
+        return
+    vocab = vocabulary()
+    for text in texts:
+        if text and text not in memo:
+            memo[text] = vocab.detect(text)
+
+
 def tag_text(*texts: str) -> dict[str, str]:
     """Concepts of a record: {key: phrase as written} for those found, {^key: phrase} for their broader ones."""
     vocab = vocabulary()
+    memo = _detections.get()
     found: dict[str, str] = {}
     for text in texts:
         if not text:
             continue
-        for detection in vocab.detect(text):
+        if memo is not None:
+            detections = memo.get(text)
+            if detections is None:
+                detections = memo[text] = vocab.detect(text)
+        else:
+            detections = vocab.detect(text)
+        for detection in detections:
             found.setdefault(detection.concept, detection.phrase)
     tags = dict(found)
     frontier = list(found)
