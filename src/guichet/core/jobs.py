@@ -105,7 +105,9 @@ def seed_clock() -> None:
 
 def queue_check() -> tuple[bool, str]:
     """(healthy, detail) of the job queue, for /health/: can we reach it, and is work waiting too long?"""
-    backend = type(default_task_backend).__name__
+    from django_tasks import task_backends
+
+    backend = type(task_backends["default"]).__name__
     try:
         if settings.GUICHET_TASKS_BACKEND == "rq":
             import django_rq
