@@ -171,7 +171,8 @@ def via_web_job(payload: dict) -> float:
     assert preview.status_code == 200
     confirm = client.post(f"/directory/import/{batch.pk}/confirm/", HTTP_HOST="127.0.0.1")
     assert confirm.status_code == 302
-    env = {**os.environ, "GUICHET_TASKS_BACKEND": "database", "GUICHET_EMAIL_BACKEND":
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "GUICHET_TASKS_BACKEND": "database",
+           "GUICHET_EMAIL_BACKEND":
            "django.core.mail.backends.locmem.EmailBackend"}
     connection.close()
     subprocess.run([sys.executable, "-m", "guichet", "worker", "--batch", "-v0"], env=env, check=True, cwd=ROOT)

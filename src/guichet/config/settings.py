@@ -247,3 +247,9 @@ EMAIL_USE_TLS = env_bool("GUICHET_EMAIL_USE_TLS")
 GUICHET_IMPORT_MAX_RECORDS = int(os.environ.get("GUICHET_IMPORT_MAX_RECORDS", "150000"))
 GUICHET_IMPORT_MAX_DEPTH = int(os.environ.get("GUICHET_IMPORT_MAX_DEPTH", "16"))
 GUICHET_IMPORT_MAX_XLSX_UNPACKED_BYTES = int(os.environ.get("GUICHET_IMPORT_MAX_XLSX_UNPACKED_MB", "200")) * 1024 * 1024
+
+# Antibody assessment: a batch above the threshold runs as a job (progress on its page); larger inputs are
+# refused before they are read.
+GUICHET_ANTIBODY_JOB_THRESHOLD = int(os.environ.get("GUICHET_ANTIBODY_JOB_THRESHOLD", "20"))
+GUICHET_ANTIBODY_MAX_ANTIBODIES = int(os.environ.get("GUICHET_ANTIBODY_MAX_ANTIBODIES", "2000"))
+GUICHET_ANTIBODY_MAX_INPUT_BYTES = int(os.environ.get("GUICHET_ANTIBODY_MAX_INPUT_KB", "2048")) * 1024

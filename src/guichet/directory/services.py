@@ -188,7 +188,8 @@ def _import_in_transaction(*, actor, payload: dict, progress=None, schema_checke
         "therapeutic_areas": list(r.get("therapeutic_areas", [])), "keywords": list(r.get("keywords", [])),
     }) for r in payload.get("organizations", [])])
     orgs.update(written_orgs)
-    changed_orgs.update(o.pk for o in written_orgs.values())
+    # Only an updated organization can have stored dependents to re-index; a new one has none yet.
+    changed_orgs.update(o.pk for k, o in written_orgs.items() if todo[k].action == "update")
     write(Person, [(r["key"], {
         "name": r["name"], "organization": orgs.get(r.get("organization")), "title": r.get("title", ""),
         "expertise": r.get("expertise", ""), "lang": r.get("lang", ""), "email": r.get("email", ""),
@@ -200,7 +201,7 @@ def _import_in_transaction(*, actor, payload: dict, progress=None, schema_checke
         "lang": r.get("lang", ""),
     }) for r in payload.get("platforms", [])])
     platforms.update(written_platforms)
-    changed_platforms.update(p.pk for p in written_platforms.values())
+    changed_platforms.update(p.pk for k, p in written_platforms.items() if todo[k].action == "update")
 
     def price(prices, category):
         return Decimal(str(prices[category])).quantize(Decimal("0.01")) if category in prices else None
