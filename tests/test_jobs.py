@@ -209,3 +209,18 @@ def test_queue_check_reports_the_database_queue(database_queue):
     healthy, detail = queue_check()
     assert healthy and "DatabaseBackend" in detail
     json.dumps(detail)
+
+
+def test_a_task_left_running_by_a_dead_worker_is_enqueued_again(database_queue, settings):
+    from django_tasks_db.models import DBTaskResult
+
+    from guichet.core.jobs import database_tasks_recover
+    from guichet.matching.tasks import retag_vocabulary
+
+    retag_vocabulary.enqueue(["tri cellulaire"])
+    DBTaskResult.objects.update(status="RUNNING", started_at=timezone.now() - timedelta(hours=1))
+    assert database_tasks_recover() == 1
+    rows = list(DBTaskResult.objects.filter(task_path="guichet.matching.tasks.retag_vocabulary")
+                .order_by("enqueued_at").values_list("status", flat=True))
+    assert rows == ["FAILED", "READY"]
+    assert database_tasks_recover() == 0  # the new one is not stale

@@ -115,12 +115,26 @@ def test_the_index_follows_imports_without_rebuild(directory):
     assert keys("biobanque de tumeurs")[0] == "bank2"
 
 
-def test_staff_extend_the_vocabulary_and_entries_are_retagged(directory, staff):
+def test_staff_extend_the_vocabulary_and_entries_are_retagged(directory, staff, settings,
+                                                              django_capture_on_commit_callbacks):
+    from django_tasks_db.models import DBTaskResult
+
+    from guichet.directory.models import SearchEntry
+
     assert "bank" not in keys("blood samples")
     concept = Concept(key="blood-samples", category="sample", labels_fr="échantillons sanguins",
                       labels_en="blood samples")
-    retagged = concept_save(actor=staff, concept=concept, is_new=True)
-    assert retagged >= 1
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        concept_save(actor=staff, concept=concept, is_new=True)
+    # The re-tagging is a job (the admin's request only saves the concept).
+    job = DBTaskResult.objects.get(task_path="guichet.matching.tasks.retag_vocabulary")
+    assert "blood samples" in job.args_kwargs["args"][0]
+    assert "blood-samples" not in SearchEntry.objects.get(key="bank").concepts
+    from guichet.matching.services import vocabulary_retag
+
+    assert vocabulary_retag(job.args_kwargs["args"][0]) >= 1  # what the worker runs
+    assert "blood-samples" in SearchEntry.objects.get(key="bank").concepts
     engine.reset_cache()
     results = engine.match("blood samples")
     assert results[0].key == "bank"

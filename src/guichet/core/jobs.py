@@ -80,7 +80,7 @@ def run_periodic() -> dict:
 
     done = {}
     for name, step in (("outbox", outbox_recover), ("imports", import_batches_recover),
-                       ("reminders", send_due_reminders)):
+                       ("reminders", send_due_reminders), ("interrupted", database_tasks_recover)):
         try:
             done[name] = step()
         except Exception:  # one failing step must not stop the others, nor the clock
@@ -93,6 +93,34 @@ def run_periodic() -> dict:
     else:
         done["antibodies"] = assessment_jobs_recover()
     return done
+
+
+INTERRUPTED = "guichet.core.jobs.WorkerStopped"
+
+
+def database_tasks_recover() -> int:
+    """Database queue: a task left `RUNNING` by a worker that died (SIGKILL, host lost) is marked failed and
+    enqueued again, up to GUICHET_JOB_MAX_ATTEMPTS times. Every Guichet task is safe to run twice."""
+    if settings.GUICHET_TASKS_BACKEND != "database":
+        return 0
+    from django.utils.module_loading import import_string
+    from django_tasks_db.models import DBTaskResult
+
+    stale = timezone.now() - timedelta(seconds=settings.GUICHET_JOB_STALE_SECONDS)
+    again = 0
+    for row in DBTaskResult.objects.running().filter(started_at__lt=stale)[:200]:
+        if not DBTaskResult.objects.filter(pk=row.pk, status="RUNNING").update(
+                status="FAILED", finished_at=timezone.now(), exception_class_path=INTERRUPTED,
+                traceback="the worker stopped while running this task"):
+            continue
+        if row.task_path == "guichet.core.jobs.tick":
+            continue  # the clock re-enqueued itself before working
+        failures = DBTaskResult.objects.filter(task_path=row.task_path, args_kwargs=row.args_kwargs,
+                                               exception_class_path=INTERRUPTED).count()
+        if failures < settings.GUICHET_JOB_MAX_ATTEMPTS:
+            import_string(row.task_path).enqueue(*row.args_kwargs["args"], **row.args_kwargs["kwargs"])
+            again += 1
+    return again
 
 
 def seed_clock() -> None:
