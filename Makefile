@@ -52,6 +52,7 @@ bench: install
 	GUICHET_DEBUG=1 $(PY) bench/matching_latency.py
 	GUICHET_DEBUG=1 $(PY) bench/booking_bench.py
 	GUICHET_DEBUG=1 $(PY) bench/impact_bench.py
+	GUICHET_DEBUG=1 $(PY) bench/import_bench.py
 	@command -v hmmscan >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hmmer >/dev/null; }
 	$(PY) -m pip install -q "anarci>=2024"
 	GUICHET_DEBUG=1 $(PY) bench/antibody_bench.py

@@ -224,3 +224,49 @@ def test_a_task_left_running_by_a_dead_worker_is_enqueued_again(database_queue, 
                 .order_by("enqueued_at").values_list("status", flat=True))
     assert rows == ["FAILED", "READY"]
     assert database_tasks_recover() == 0  # the new one is not stale
+
+
+def test_bookings_during_an_import_never_meet_a_locked_database(database_queue, staff):
+    """SQLite has one writer at a time: bookings made while the worker imports must wait, not fail."""
+    import threading
+    import time as clock
+
+    from guichet.bookings.services import booking_create
+
+    from .test_booking_concurrency import next_monday
+
+    member = make_user("booker@jobs.example", Role.MEMBER)
+    org = Organization.objects.create(key="soak-lab", name="Soak lab", kind="research_lab")
+    platform = Platform.objects.create(key="soak", name="Soak platform", organization=org)
+    instrument = Instrument.objects.create(key="soak.sorter", name="Sorter", platform=platform,
+                                           requires_training=False, max_advance_days=365)
+    batch = services.import_batch_create(actor=staff, filename="soak.json", payload=big_payload(2000, 4000))
+    services.import_batch_confirm(actor=staff, batch=batch)
+    connection.close()
+    worker = subprocess.Popen([sys.executable, "-m", "guichet", "worker", "--batch", "-v0"],
+                              env=worker_env(GUICHET_TASKS_BACKEND="database"), cwd=ROOT)
+    booked, errors = [], []
+    start = next_monday(10)
+
+    def book():
+        try:
+            for week in range(50):
+                if worker.poll() is not None:
+                    return
+                slot = start + timedelta(days=7 * week)
+                booked.append(booking_create(actor=member, instrument=instrument, start=slot,
+                                             end=slot + timedelta(hours=1)))
+                clock.sleep(0.05)
+        except Exception as exc:  # judged below: any error is a failure of this test
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=book)
+    thread.start()
+    assert worker.wait(timeout=600) == 0
+    thread.join(120)
+    assert errors == []
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.APPLIED
+    assert len(booked) >= 3 and Booking.objects.filter(instrument=instrument).count() == len(booked)
