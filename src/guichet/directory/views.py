@@ -142,10 +142,14 @@ def import_confirm(request, pk):
         return refusal
     batch = get_object_or_404(ImportBatch.objects.defer("payload"), pk=pk)
     try:
-        services.import_batch_confirm(actor=request.user, batch=batch)
+        batch = services.import_batch_confirm(actor=request.user, batch=batch)
     except services.ImportAlreadyApplied:
         messages.info(request, _("This file was confirmed already."))
         return redirect("directory:import_preview", batch.pk)
+    if batch.status == ImportBatch.Status.APPLIED:  # the job ran already (immediate backend, a fast worker)
+        messages.success(request, _("Import done: %(create)s created, %(update)s updated, %(unchanged)s unchanged.")
+                         % batch.summary)
+        return redirect("directory:list")
     messages.success(request, _("The import is running; this page follows it."))
     return redirect("directory:import_preview", batch.pk)
 
