@@ -32,8 +32,8 @@ messages: $(VENV)/.installed
 demo: install
 	GUICHET_DEBUG=1 $(GUICHET) migrate -v0
 	GUICHET_DEBUG=1 $(GUICHET) loaddemo
-	@echo; echo "Guichet is at http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
-	GUICHET_DEBUG=1 $(GUICHET) runserver $(HOST):$(PORT)
+	@echo; echo "Guichet is at http://$(HOST):$(PORT)/  (Ctrl-C to stop; a job worker runs beside it)"
+	GUICHET_DEBUG=1 $(GUICHET) worker -v0 & trap "kill $$!" EXIT; GUICHET_DEBUG=1 $(GUICHET) runserver $(HOST):$(PORT)
 
 # Embeddings are off by default in tests (fast, deterministic); tests of the semantic path turn them on.
 TEST_ENV := GUICHET_DEBUG=1 GUICHET_SEMANTIC=0 GUICHET_DATA_DIR=$(CURDIR)/var/test

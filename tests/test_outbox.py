@@ -166,3 +166,17 @@ def test_a_message_left_sending_by_a_killed_worker_is_recovered(settings, django
         assert outbox.outbox_recover() == 1
     message.refresh_from_db()
     assert message.status == OutboxMessage.Status.SENT and [m.to for m in mail.outbox] == [["x@test.example"]]
+
+
+def test_staff_resend_from_the_admin(staff_client, member, settings, django_capture_on_commit_callbacks):
+    settings.GUICHET_OUTBOX_MAX_ATTEMPTS = 1
+    message = outbox.outbox_write(subject="Relance", body="b", to=["x@test.example"])
+    OutboxMessage.objects.filter(pk=message.pk).update(status=OutboxMessage.Status.FAILED, attempts=1)
+    assert staff_client.get("/admin/core/outboxmessage/").status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post("/admin/core/outboxmessage/", {
+            "action": "resend", "_selected_action": [message.pk]})
+    assert response.status_code == 302
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.SENT and [m.subject for m in mail.outbox] == ["Relance"]
+    assert AuditEvent.objects.filter(action="outbox.resend", entity_key=str(message.pk)).count() == 1
