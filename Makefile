@@ -35,8 +35,8 @@ messages: $(VENV)/.installed
 demo: install
 	GUICHET_DEBUG=1 $(GUICHET) migrate -v0
 	GUICHET_DEBUG=1 $(GUICHET) loaddemo
-	@echo; echo "Guichet is at http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
-	GUICHET_DEBUG=1 $(GUICHET) runserver $(HOST):$(PORT)
+	@echo; echo "Guichet is at http://$(HOST):$(PORT)/  (Ctrl-C to stop; a job worker runs beside it)"
+	GUICHET_DEBUG=1 $(GUICHET) worker -v0 & trap "kill $$!" EXIT; GUICHET_DEBUG=1 $(GUICHET) runserver $(HOST):$(PORT)
 
 # Embeddings are off by default in tests (fast, deterministic); tests of the semantic path turn them on.
 TEST_ENV := GUICHET_DEBUG=1 GUICHET_SEMANTIC=0 GUICHET_DATA_DIR=$(CURDIR)/var/test
@@ -57,6 +57,7 @@ bench: install
 	GUICHET_DEBUG=1 $(PY) bench/vocabulary_cost.py
 	GUICHET_DEBUG=1 $(PY) bench/booking_bench.py
 	GUICHET_DEBUG=1 $(PY) bench/impact_bench.py
+	GUICHET_DEBUG=1 $(PY) bench/import_bench.py
 	@command -v hmmscan >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hmmer >/dev/null; }
 	$(PY) -m pip install -q "anarci>=2024"
 	GUICHET_DEBUG=1 $(PY) bench/antibody_bench.py

@@ -20,6 +20,14 @@ def load_example(name: str) -> dict:
 
 
 @pytest.fixture(autouse=True)
+def immediate_jobs(settings):
+    # Jobs run when their transaction commits, in the test's own process: deterministic. The tests of the
+    # queues themselves (tests/test_jobs.py) switch back to the database and RQ backends with real workers.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.GUICHET_TASKS_BACKEND = "immediate"
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hasher(settings):
     # Argon2 stays the production hasher (see test_accounts); tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

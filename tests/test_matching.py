@@ -115,13 +115,27 @@ def test_the_index_follows_imports_without_rebuild(directory):
     assert keys("biobanque de tumeurs")[0] == "bank2"
 
 
-def test_staff_extend_the_vocabulary_and_entries_are_retagged(directory, staff):
+def test_staff_extend_the_vocabulary_and_entries_are_retagged(directory, staff, settings,
+                                                              django_capture_on_commit_callbacks):
+    from django_tasks_db.models import DBTaskResult
+
+    from guichet.directory.models import SearchEntry
+
     # A phrase the seed vocabulary does not know (the seed now has "blood samples" itself).
     assert "bank" not in keys("specimen repository")
     concept = Concept(key="specimen-repository", category="sample", labels_fr="banque d'échantillons",
                       labels_en="specimen repository")
-    retagged = concept_save(actor=staff, concept=concept, is_new=True)
-    assert retagged >= 1
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        concept_save(actor=staff, concept=concept, is_new=True)
+    # The re-tagging is a job (the admin's request only saves the concept).
+    job = DBTaskResult.objects.get(task_path="guichet.matching.tasks.retag_vocabulary")
+    assert "specimen repository" in job.args_kwargs["args"][0]
+    assert "specimen-repository" not in SearchEntry.objects.get(key="bank").concepts
+    from guichet.matching.services import vocabulary_retag
+
+    assert vocabulary_retag(job.args_kwargs["args"][0]) >= 1  # what the worker runs
+    assert "specimen-repository" in SearchEntry.objects.get(key="bank").concepts
     engine.reset_cache()
     results = engine.match("specimen repository")
     assert results[0].key == "bank"

@@ -22,6 +22,7 @@ MATRIX = {
     "directory:import": STAFF,
     "directory:import_preview": STAFF,
     "directory:import_confirm": {r: 405 for r in ROLES},  # POST only; see test_only_staff_confirm_imports
+    "directory:import_progress": STAFF,
     "directory:export_json": STAFF,
     "directory:export_xlsx": STAFF,
     "platforms:list": OPEN,
@@ -39,6 +40,8 @@ MATRIX = {
     "accounts:token_rotate": {"anonymous": LOGIN, **{r: 405 for r in ROLES[1:]}},
     "audit": STAFF,
     "accessibility": OPEN,
+    "outbox": STAFF,
+    "outbox_resend": {r: 405 for r in ROLES},  # POST only; tests/test_outbox.py checks who may resend
     "set_language": {r: 302 for r in ROLES},
     "admin:index": {"anonymous": LOGIN, "member": LOGIN, "manager": LOGIN, "staff": 200, "admin": 200},
     "api-1:api-root": {r: 404 for r in ROLES},
@@ -109,7 +112,7 @@ MATRIX = {
     "antibodies:workspace": MEMBERS,
     # The member's own assessment: no one else sees it, staff included.
     **{f"antibodies:{n}": {"anonymous": LOGIN, "member": 200, "manager": 404, "staff": 404, "admin": 404}
-       for n in ("detail", "export_json", "export_csv", "export_pdf")},
+       for n in ("detail", "progress", "export_json", "export_csv", "export_pdf")},
     # Operations: the health report is public (it names services, never data); the test client connects
     # from 127.0.0.1, the one address /metrics answers by default (see tests/test_operations.py).
     "health": OPEN,
@@ -145,7 +148,8 @@ def sample_url(name, batch_pk, desk=None, extra=None):
     args = {
         "programmes:detail": ["PRIV-1"], "startups:detail": ["acme-bio"],
         **{f"antibodies:{n}": [extra.get("assessment", 1)]
-           for n in ("detail", "export_json", "export_csv", "export_pdf")},
+           for n in ("detail", "progress", "export_json", "export_csv", "export_pdf")},
+        "directory:import_progress": [batch_pk], "outbox_resend": [1],
         "partnerships:detail": [extra.get("partnership", 1)],
         "partnerships:document": [extra.get("partnership", 1), extra.get("document", 1)],
         **{f"bookings:{n}": ["cyto.aria"] for n in ("calendar", "book", "manage")},
@@ -242,7 +246,8 @@ def test_permission_matrix(client, role, small_directory, request, settings, tmp
 
 
 @pytest.mark.django_db
-def test_only_staff_confirm_imports(client, member, manager, staff, small_directory):
+def test_only_staff_confirm_imports(client, member, manager, staff, small_directory,
+                                    django_capture_on_commit_callbacks):
     from guichet.directory.services import import_batch_create
 
     from .conftest import load_example
@@ -255,5 +260,6 @@ def test_only_staff_confirm_imports(client, member, manager, staff, small_direct
         assert client.post(url).status_code == 403
     assert ImportBatch.objects.get(pk=batch.pk).status == ImportBatch.Status.PENDING
     client.force_login(staff)
-    assert client.post(url).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):  # the import job runs when the confirmation commits
+        assert client.post(url).status_code == 302
     assert ImportBatch.objects.get(pk=batch.pk).status == ImportBatch.Status.APPLIED

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from .test_antibodies import visible_text
 from .test_navigation import crawl_pages
 
+
 def choice_codes() -> set[str]:
     """Codes that can never be a word of a sentence: those with an underscore or a hyphen between letters."""
     codes = set()

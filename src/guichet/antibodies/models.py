@@ -17,6 +17,16 @@ class Assessment(models.Model):
     programme = models.ForeignKey("programmes.Programme", null=True, blank=True, on_delete=models.SET_NULL,
                                   related_name="assessments", verbose_name=_("antibody programme"))
     created_at = models.DateTimeField(default=timezone.now)
+    # A batch above GUICHET_ANTIBODY_JOB_THRESHOLD antibodies is assessed by a job: its input waits here.
+    status = models.CharField(_("status"), max_length=10, choices=[
+        ("queued", _("Queued")), ("running", _("Assessing")), ("done", _("Done")), ("failed", _("Failed"))],
+        default="done")
+    input_text = models.TextField(blank=True)
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -25,3 +35,11 @@ class Assessment(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def is_working(self) -> bool:
+        return self.status in ("queued", "running")
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.progress_done / self.progress_total) if self.progress_total else 0

@@ -6,6 +6,7 @@ app_name = "antibodies"
 urlpatterns = [
     path("", views.workspace, name="workspace"),
     path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/progress/", views.progress, name="progress"),
     path("<int:pk>.json", views.export, {"fmt": "json"}, name="export_json"),
     path("<int:pk>.csv", views.export, {"fmt": "csv"}, name="export_csv"),
     path("<int:pk>.pdf", views.export, {"fmt": "pdf"}, name="export_pdf"),

@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
@@ -6,10 +7,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from guichet.accounts.models import Membership
 from guichet.core import exports
 
-from . import engine, labels
+from . import engine, labels, services
 from .models import Assessment
 from .permissions import assessments_visible_to
 
@@ -26,41 +26,76 @@ class AssessForm(forms.Form):
     def clean(self):
         data = super().clean()
         upload = data.get("file")
+        limit = settings.GUICHET_ANTIBODY_MAX_INPUT_BYTES
         if upload:
-            if upload.size > 2 * 1024 * 1024:
-                raise forms.ValidationError({"file": _("The file is larger than %(mb)s MB.") % {"mb": 2}})
+            if upload.size > limit:
+                raise forms.ValidationError({"file": _("The file is larger than %(kb)s KB.") % {"kb": limit // 1024}})
             try:
                 data["text"] = upload.read().decode("utf-8")
             except UnicodeDecodeError:
                 data["text"] = ""
             if not data["text"] or "\x00" in data["text"]:
                 raise forms.ValidationError({"file": _("This file is not text: give a FASTA or CSV file.")})
+        elif len((data.get("text") or "").encode()) > limit:
+            raise forms.ValidationError({"text": _("The sequences are longer than %(kb)s KB in all; send a file of "
+                                                   "several batches.") % {"kb": limit // 1024}})
         if not (data.get("text") or "").strip():
             raise forms.ValidationError({"text": _("Paste sequences or choose a file.")})
         return data
 
 
+def _too_large(request) -> bool:
+    """Judged on the announced length, before the body is read: an 8.9 MB post is refused at once."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return True
+    return length > settings.GUICHET_ANTIBODY_MAX_INPUT_BYTES + 64 * 1024  # the form's other fields
+
+
 @login_required
 def workspace(request):
+    if request.method == "POST" and _too_large(request):
+        refused = _("The sequences are longer than %(kb)s KB in all; send a file of several batches.") % {
+            "kb": settings.GUICHET_ANTIBODY_MAX_INPUT_BYTES // 1024}
+        response = render(request, "antibodies/workspace.html", {
+            "form": AssessForm(), "refused": refused, "assessments": assessments_visible_to(request.user).select_related("owner")[:100]},
+            status=413)
+        response["Connection"] = "close"  # the unread body is not kept waiting on this connection
+        return response
     form = AssessForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            reports = engine.assess_batch(data["text"], cdr_scheme=data["cdr_scheme"])
+            assessment = services.assessment_create(
+                owner=request.user, title=data["title"], text=data["text"], cdr_scheme=data["cdr_scheme"],
+                shared_with_organization=data["shared_with_organization"])
+        except services.TooManyAntibodies as too_many:
+            form.add_error("text", _("%(n)d antibodies: at most %(max)d in one batch.") % {
+                "n": too_many.args[0], "max": settings.GUICHET_ANTIBODY_MAX_ANTIBODIES})
         except engine.InputError:
             form.add_error("text", _("Give FASTA, or a CSV with the columns name,heavy,light."))
         else:
-            membership = Membership.objects.filter(user=request.user).first()
-            assessment = Assessment.objects.create(
-                owner=request.user, organization=membership.organization if membership else None,
-                shared_with_organization=data["shared_with_organization"] and membership is not None,
-                title=data["title"], cdr_scheme=data["cdr_scheme"], result=[r.as_dict() for r in reports[:100]])
-            count = len(assessment.result)
-            messages.success(request, ngettext("%(n)d antibody assessed.", "%(n)d antibodies assessed.", count)
-                             % {"n": count})
+            count = assessment.progress_total
+            if assessment.is_working:
+                messages.info(request, ngettext("%(n)d antibody: the assessment runs in the background.",
+                                                "%(n)d antibodies: the assessment runs in the background.", count)
+                              % {"n": count})
+            else:
+                messages.success(request, ngettext("%(n)d antibody assessed.", "%(n)d antibodies assessed.", count)
+                                 % {"n": count})
             return redirect("antibodies:detail", assessment.pk)
     return render(request, "antibodies/workspace.html", {
         "form": form, "assessments": assessments_visible_to(request.user).select_related("owner")[:100]})
+
+
+@login_required
+def progress(request, pk):
+    assessment = _get(request, pk)
+    response = render(request, "antibodies/_progress.html", {"a": assessment})
+    if not assessment.is_working:
+        response["HX-Refresh"] = "true"
+    return response
 
 
 def _get(request, pk) -> Assessment:

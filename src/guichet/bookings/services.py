@@ -367,3 +367,25 @@ def order_transition(*, actor, order: ServiceOrder, action: str, lines=None) -> 
         elif who == "manager":
             notify([order.requester], "order_status", {"order": order})
     return order
+
+
+def send_due_reminders(*, now=None) -> int:
+    """E-mail a reminder for each confirmed booking starting within 24 hours, exactly once.
+
+    Run by the worker's clock (guichet.core.jobs.tick) and by `guichet sendreminders`; each reminder is
+    claimed by compare-and-set, so two processes racing for one booking send it once.
+    """
+    now = now or timezone.now()
+    due = Booking.objects.filter(kind=Booking.Kind.BOOKING, status=Booking.Status.CONFIRMED,
+                                 reminder_sent_at__isnull=True, start__gt=now,
+                                 start__lte=now + timedelta(hours=24)).values_list("pk", flat=True)
+    sent = 0
+    for pk in list(due):
+        with transaction.atomic():
+            claimed = Booking.objects.filter(pk=pk, reminder_sent_at__isnull=True).update(reminder_sent_at=now)
+            if not claimed:
+                continue
+            booking = Booking.objects.select_related("user", "instrument__platform").get(pk=pk)
+            notify([booking.user], "booking_reminder", {"booking": booking})
+            sent += 1
+    return sent

@@ -307,3 +307,46 @@ GUICHET_SENTRY_ENABLED = bool(os.environ.get("GUICHET_SENTRY_DSN"))
 INSTALLED_APPS += ["guichet.privacy"]
 GUICHET_IMPORT_RETENTION_DAYS = int(os.environ.get("GUICHET_IMPORT_RETENTION_DAYS", "30"))
 GUICHET_PRIVACY_CONTACT = os.environ.get("GUICHET_PRIVACY_CONTACT", DEFAULT_FROM_EMAIL)
+
+# Background jobs: Django's tasks API (django-tasks backport). The database backend by default (nothing extra
+# to run: `guichet worker` runs the jobs on SQLite or PostgreSQL); GUICHET_TASKS_BACKEND=rq puts them on Redis
+# (GUICHET_REDIS_URL) for an RQ worker; "immediate" runs them in the request (tests, debugging).
+GUICHET_TASKS_BACKEND = os.environ.get("GUICHET_TASKS_BACKEND", "database")
+INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
+RQ_QUEUES = {"default": {"URL": os.environ.get("GUICHET_REDIS_URL", "redis://127.0.0.1:6379/0"),
+                         "DEFAULT_TIMEOUT": 3600}}
+if GUICHET_TASKS_BACKEND == "rq":
+    INSTALLED_APPS += ["django_rq"]
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+elif GUICHET_TASKS_BACKEND == "immediate":
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# The worker's own clock: every GUICHET_TICK_SECONDS it sends reminders and recovers lost or interrupted jobs.
+GUICHET_TICK_SECONDS = int(os.environ.get("GUICHET_TICK_SECONDS", "60"))
+GUICHET_JOB_STALE_SECONDS = int(os.environ.get("GUICHET_JOB_STALE_SECONDS", "600"))  # no heartbeat: retried
+GUICHET_JOB_MAX_ATTEMPTS = int(os.environ.get("GUICHET_JOB_MAX_ATTEMPTS", "3"))
+
+# E-mail outbox: every message is a row written in the business transaction, sent by a job through
+# GUICHET_EMAIL_BACKEND (SMTP in production), retried with exponential back-off.
+GUICHET_EMAIL_DELIVERY_BACKEND = EMAIL_BACKEND
+EMAIL_BACKEND = "guichet.core.mail.OutboxBackend"
+EMAIL_TIMEOUT = int(os.environ.get("GUICHET_EMAIL_TIMEOUT", "15"))
+GUICHET_OUTBOX_MAX_ATTEMPTS = int(os.environ.get("GUICHET_OUTBOX_MAX_ATTEMPTS", "6"))
+GUICHET_OUTBOX_RETRY_SECONDS = int(os.environ.get("GUICHET_OUTBOX_RETRY_SECONDS", "60"))  # doubles each time
+EMAIL_HOST = os.environ.get("GUICHET_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("GUICHET_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("GUICHET_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("GUICHET_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("GUICHET_EMAIL_USE_TLS")
+
+# Directory imports: what one file may hold (a larger one gets a translated error, never a 500).
+GUICHET_IMPORT_MAX_RECORDS = int(os.environ.get("GUICHET_IMPORT_MAX_RECORDS", "150000"))
+GUICHET_IMPORT_MAX_DEPTH = int(os.environ.get("GUICHET_IMPORT_MAX_DEPTH", "16"))
+GUICHET_IMPORT_MAX_XLSX_UNPACKED_BYTES = int(os.environ.get("GUICHET_IMPORT_MAX_XLSX_UNPACKED_MB", "200")) * 1024 * 1024
+
+# Antibody assessment: a batch above the threshold runs as a job (progress on its page); larger inputs are
+# refused before they are read.
+GUICHET_ANTIBODY_JOB_THRESHOLD = int(os.environ.get("GUICHET_ANTIBODY_JOB_THRESHOLD", "20"))
+GUICHET_ANTIBODY_MAX_ANTIBODIES = int(os.environ.get("GUICHET_ANTIBODY_MAX_ANTIBODIES", "2000"))
+GUICHET_ANTIBODY_MAX_INPUT_BYTES = int(os.environ.get("GUICHET_ANTIBODY_MAX_INPUT_KB", "2048")) * 1024

@@ -30,6 +30,8 @@ urlpatterns = [
     path("privacy/", include("guichet.privacy.urls")),
     path("staff/audit/", core_views.audit_log, name="audit"),
     path("accessibility/", core_views.accessibility, name="accessibility"),
+    path("staff/outbox/", core_views.outbox, name="outbox"),
+    path("staff/outbox/<int:pk>/resend/", core_views.outbox_resend, name="outbox_resend"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -1,6 +1,7 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from .models import AuditEvent
+from .models import AuditEvent, OutboxMessage
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -39,3 +40,28 @@ class ServiceBackedAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for obj in queryset:
             self.delete_model(request, obj)
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(ReadOnlyAdmin):
+    """Outgoing e-mails: read here, resent through the outbox service (audited), never edited."""
+
+    list_display = ("created_at", "recipients", "subject", "status", "attempts", "next_attempt_at")
+    list_filter = ("status", "template")
+    search_fields = ("subject", "to")
+    date_hierarchy = "created_at"
+    actions = ["resend"]
+
+    @admin.display(description=_("to"))
+    def recipients(self, obj):
+        return ", ".join(obj.to)
+
+    @admin.action(description=_("Resend the selected failed e-mails"))
+    def resend(self, request, queryset):
+        from .mail import outbox_resend
+
+        done = 0
+        for message in queryset.filter(status__in=[OutboxMessage.Status.FAILED, OutboxMessage.Status.RETRYING]):
+            outbox_resend(actor=request.user, message=message)
+            done += 1
+        self.message_user(request, _("%(n)d e-mail(s) queued again.") % {"n": done})

@@ -46,3 +46,19 @@ def audit_record(*, actor, action: str, entity_type: str, entity_key: str, entit
         entity_label=str(entity_label)[:300],
         changes=dict(changes or {}),
     )
+
+
+def audit_event(*, actor, action: str, entity_type: str, entity_key: str, entity_label: str = "",
+                changes: Mapping[str, list[Any]] | None = None) -> AuditEvent:
+    """An audit event not yet saved, for `audit_bulk` (imports write thousands)."""
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    return AuditEvent(actor=user, actor_label=user.email if user else "system", action=action,
+                      entity_type=entity_type, entity_key=str(entity_key)[:120], entity_label=str(entity_label)[:300],
+                      changes=dict(changes or {}))
+
+
+def audit_bulk(events: list[AuditEvent], batch_size: int = 1000) -> None:
+    """Insert many audit events in the caller's transaction (insert-only, like audit_record)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_bulk must be called inside the service's transaction")
+    AuditEvent.objects.bulk_create(events, batch_size=batch_size)

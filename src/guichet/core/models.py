@@ -78,3 +78,56 @@ class IdempotencyKey(models.Model):
 
     def __str__(self):
         return f"{self.scope} {self.key}"
+
+
+class OutboxMessage(models.Model):
+    """One e-mail, written in the transaction of the action that causes it and sent later by a job.
+
+    A failed attempt is retried with exponential back-off (GUICHET_OUTBOX_RETRY_SECONDS, doubling) up to
+    GUICHET_OUTBOX_MAX_ATTEMPTS; then the message is `failed` and staff may resend it.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent")
+        RETRYING = "retrying", _("Failed, retry scheduled")
+        FAILED = "failed", _("Failed, gave up")
+
+    created_at = models.DateTimeField(_("written"), default=timezone.now, db_index=True)
+    template = models.CharField(_("template"), max_length=80, blank=True)
+    subject = models.CharField(_("subject"), max_length=998)
+    body = models.TextField(_("text"))
+    html_body = models.TextField(_("HTML text"), blank=True)
+    from_email = models.CharField(_("from"), max_length=254)
+    to = models.JSONField(_("to"), default=list)
+    cc = models.JSONField(_("cc"), default=list, blank=True)
+    bcc = models.JSONField(_("bcc"), default=list, blank=True)
+    reply_to = models.JSONField(_("reply to"), default=list, blank=True)
+    headers = models.JSONField(_("headers"), default=dict, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING,
+                              db_index=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now, db_index=True)
+    last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+
+    def __str__(self):
+        return f"{', '.join(self.to)}: {self.subject}"
+
+
+class Schedule(models.Model):
+    """When a periodic job is next due; claimed by compare-and-set so that one worker runs it at a time."""
+
+    name = models.CharField(max_length=80, primary_key=True)
+    next_run_at = models.DateTimeField()
+    last_run_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return self.name

@@ -48,11 +48,13 @@ def stems(word: str) -> tuple[str, ...]:
 
 def index_document(*texts: str) -> str:
     """The token string stored in the full-text index for these texts."""
-    tokens: list[str] = []
-    for text in texts:
-        for word in words(text or ""):
-            tokens.extend(stems(word))
-    return " ".join(tokens)
+    return " ".join(filter(None, (_text_stems(text or "") for text in texts)))
+
+
+@lru_cache(maxsize=16384)
+def _text_stems(text: str) -> str:
+    # Cached: a record's name is indexed twice, an organization's name once more in each of its people.
+    return " ".join(s for word in words(text) for s in stems(word))
 
 
 def query_terms(text: str) -> list[tuple[str, ...]]:

@@ -2,6 +2,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import render
+from django.views.decorators.http import require_POST
 
 from guichet.directory.models import Organization, OrganizationKind, Person
 from guichet.directory.permissions import can_browse_audit
@@ -45,9 +46,53 @@ def audit_log(request):
 def accessibility(request):
     """The accessibility statement (déclaration d'accessibilité) required of public bodies by the RGAA."""
     return render(request, "core/accessibility.html")
+
+
 def bad_request(request, exception=None):
     """The 400 page: says which parameter is wrong when Guichet knows (core.params), nothing internal else."""
     from .params import BadParameter
 
     message = exception.message if isinstance(exception, BadParameter) else ""
     return render(request, "400.html", {"message": message}, status=400)
+
+
+def outbox(request):
+    from django.contrib.auth.views import redirect_to_login
+
+    from .mail import outbox_problems
+    from .models import OutboxMessage
+    from .permissions import can_manage_outbox
+
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not can_manage_outbox(request.user):
+        raise PermissionDenied
+    status = request.GET.get("status") or "problems"
+    if status == "problems":
+        messages_ = outbox_problems()
+    elif status in OutboxMessage.Status.values:
+        messages_ = OutboxMessage.objects.filter(status=status)
+    else:
+        status, messages_ = "all", OutboxMessage.objects.all()
+    counts = dict(OutboxMessage.objects.values_list("status").annotate(n=Count("id")).order_by())
+    page = Paginator(messages_.order_by("-created_at", "-id"), 50).get_page(request.GET.get("page"))
+    statuses = [(value, label, counts.get(value, 0)) for value, label in OutboxMessage.Status.choices]
+    return render(request, "core/outbox.html", {"page": page, "status": status, "statuses": statuses})
+
+
+@require_POST
+def outbox_resend(request, pk):
+    from django.contrib import messages
+    from django.shortcuts import get_object_or_404, redirect
+    from django.utils.translation import gettext as _
+
+    from .mail import outbox_resend as resend
+    from .models import OutboxMessage
+    from .permissions import can_manage_outbox
+
+    if not can_manage_outbox(request.user):
+        raise PermissionDenied
+    message = resend(actor=request.user, message=get_object_or_404(OutboxMessage, pk=pk))
+    messages.success(request, _("E-mail to %(to)s: %(status)s.") % {
+        "to": ", ".join(message.to), "status": message.get_status_display()})
+    return redirect("outbox")

@@ -53,12 +53,43 @@ class ImportRefused(Exception):
 
 # --- reading -----------------------------------------------------------------------------------
 
+def _limit(name: str) -> int:
+    from django.conf import settings
+
+    return getattr(settings, name)
+
+
+def _too_deep(value: Any, limit: int) -> bool:
+    """True when lists and objects nest deeper than `limit` (walked without recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict):
+            children = node.values()
+        elif isinstance(node, list):
+            children = node
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return False
+
+
 def parse_json(data: bytes | str) -> Any:
+    limit = _limit("GUICHET_IMPORT_MAX_DEPTH")
     try:
-        return json.loads(data)
+        payload = json.loads(data)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         message = _("The file is not valid JSON: %(error)s") % {"error": exc}
         raise ImportRefused([ImportIssue("", "", message)]) from exc
+    except RecursionError as exc:  # the parser's own limit, far above ours
+        raise ImportRefused([ImportIssue("", "", _("The file nests lists or objects more than %(n)s levels deep.")
+                                         % {"n": limit})]) from exc
+    if _too_deep(payload, limit):
+        raise ImportRefused([ImportIssue("", "", _("The file nests lists or objects more than %(n)s levels deep.")
+                                         % {"n": limit})])
+    return payload
 
 
 XLSX_COLUMNS = {
@@ -96,12 +127,32 @@ def _xlsx_bool(value: Any) -> Any:
 
 def parse_xlsx(data: bytes) -> dict:
     """Turn a workbook (one sheet per record type, `guichet export --xlsx`) into a directory-v1 payload."""
+    try:
+        return _parse_xlsx(data)
+    except ImportRefused:
+        raise
+    except (Exception, RecursionError) as exc:  # openpyxl and its XML parser raise many types on a crafted file
+        raise ImportRefused([ImportIssue("", "", _("The file is not a readable XLSX workbook."))]) from exc
+
+
+def _parse_xlsx(data: bytes) -> dict:
+    import zipfile
+
     from openpyxl import load_workbook
 
+    max_rows, max_bytes = _limit("GUICHET_IMPORT_MAX_RECORDS"), _limit("GUICHET_IMPORT_MAX_XLSX_UNPACKED_BYTES")
+    try:
+        unpacked = sum(info.file_size for info in zipfile.ZipFile(io.BytesIO(data)).infolist())
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise ImportRefused([ImportIssue("", "", _("The file is not a readable XLSX workbook."))]) from exc
+    if unpacked > max_bytes:  # a small file that unpacks to gigabytes
+        raise ImportRefused([ImportIssue("", "", _("The workbook unpacks to more than %(mb)s MB.")
+                                         % {"mb": max_bytes // (1024 * 1024)})])
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a file that is not a workbook
         raise ImportRefused([ImportIssue("", "", _("The file is not a readable XLSX workbook."))]) from exc
+    seen_rows = 0
     issues: list[ImportIssue] = []
     sheets: dict[str, list[dict]] = {}
     for sheet_name in workbook.sheetnames:
@@ -116,6 +167,11 @@ def parse_xlsx(data: bytes) -> dict:
                 issues.append(ImportIssue(sheet_name, column, _("Unknown column.")))
         records = []
         for number, row in enumerate(rows, start=2):
+            seen_rows += 1
+            if seen_rows > max_rows:  # counted before reading on: 200,000 empty rows cost nothing to refuse
+                workbook.close()
+                raise ImportRefused([ImportIssue(sheet_name, "", _(
+                    "The workbook has more than %(n)s rows; split it into several files.") % {"n": max_rows})])
             values = {h: _cell(v) for h, v in zip(header, row, strict=False) if h}
             if all(v is None for v in values.values()):
                 continue
@@ -253,8 +309,38 @@ def stored_key_types(keys: set[str]) -> dict[str, str]:
 
 def check_payload(payload: Any) -> list[ImportIssue]:
     """Every problem in a payload, each naming the record key and field. Reads the database, never writes."""
+    issues, well_formed = _check_local(payload)
+    return issues + check_references(payload) if well_formed else issues
+
+
+def record_count(payload: dict) -> int:
+    n = 0
+    for section in SECTIONS:
+        records = payload.get(section)
+        if isinstance(records, list):
+            n += len(records)
+            if section == "platforms":
+                n += sum(len(r.get(child) or []) for r in records if isinstance(r, dict)
+                         for child in ("services", "instruments") if isinstance(r.get(child) or [], list))
+    return n
+
+
+def check_schema(payload: Any) -> list[ImportIssue]:
+    """The problems a payload has on its own (format, fields, values, repeated keys); reads nothing."""
+    return _check_local(payload)[0]
+
+
+def _check_local(payload: Any) -> tuple[list[ImportIssue], bool]:
+    """(issues, well formed): references are checked only in a payload that follows the schema."""
     if not isinstance(payload, dict):
-        return [ImportIssue("", "", _("The file must hold one JSON object in directory-v1 format."))]
+        return [ImportIssue("", "", _("The file must hold one JSON object in directory-v1 format."))], False
+    limit = _limit("GUICHET_IMPORT_MAX_RECORDS")
+    if record_count(payload) > limit:
+        return [ImportIssue("", "", _("The file holds more than %(n)s records; split it into several files.")
+                            % {"n": limit})], False
+    if _too_deep(payload, _limit("GUICHET_IMPORT_MAX_DEPTH")):
+        return [ImportIssue("", "", _("The file nests lists or objects more than %(n)s levels deep.")
+                            % {"n": _limit("GUICHET_IMPORT_MAX_DEPTH")})], False
     issues: list[ImportIssue] = []
     validator = Draft202012Validator(schema())
     for error in sorted(validator.iter_errors(payload), key=lambda e: [str(p) for p in e.absolute_path]):
@@ -264,11 +350,10 @@ def check_payload(payload: Any) -> list[ImportIssue]:
             field_name = f"{field_name}.{named_field}" if field_name else named_field
         issues.append(ImportIssue(record, field_name, message))
     if issues:
-        return issues
+        return issues, False
 
     url_ok, email_ok = URLValidator(schemes=["http", "https"]), EmailValidator()
     seen: dict[str, str] = {}
-    org_keys = {r["key"] for r in payload.get("organizations", [])}
     for record_type, record, _parent in _iter_records(payload):
         key = record["key"]
         if key in seen:
@@ -285,6 +370,16 @@ def check_payload(payload: Any) -> list[ImportIssue]:
                 email_ok(record["email"])
             except ValidationError:
                 issues.append(ImportIssue(key, "email", _("Not a valid e-mail address.")))
+    return issues, True
+
+
+def check_references(payload: dict) -> list[ImportIssue]:
+    """The problems a schema-valid payload has against the stored directory (key types, references)."""
+    issues: list[ImportIssue] = []
+    seen: dict[str, str] = {}
+    for record_type, record, _parent in _iter_records(payload):
+        seen.setdefault(record["key"], record_type)
+    org_keys = {r["key"] for r in payload.get("organizations", [])}
     stored = stored_key_types(set(seen))
     for key, record_type in seen.items():
         if key in stored and stored[key] != record_type:

@@ -123,11 +123,20 @@ class SearchEntry(models.Model):
 
 
 class ImportBatch(models.Model):
-    """An uploaded file waiting for a staff member to confirm its preview."""
+    """An uploaded file: checked and planned at upload, applied by a job once a staff member confirms it.
+
+    The job claims the batch by compare-and-set and writes everything in one transaction with the status
+    `applied`; a worker killed mid-way leaves the batch `running` with an old heartbeat and nothing written,
+    and the worker's clock queues it again (at most GUICHET_JOB_MAX_ATTEMPTS times).
+    """
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for confirmation")
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Importing")
         APPLIED = "applied", _("Imported")
+        FAILED = "failed", _("Failed")
+        REFUSED = "refused", _("Refused")
         DISCARDED = "discarded", _("Discarded")
 
     created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+",
@@ -137,6 +146,18 @@ class ImportBatch(models.Model):
     payload = models.JSONField(_("content"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     applied_at = models.DateTimeField(_("imported"), null=True, blank=True)
+    # What importing would do, computed once at upload: [[action, record type, key, name, changes], …].
+    plan = models.JSONField(_("plan"), default=list, blank=True)
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+    issues = models.JSONField(_("errors"), default=list, blank=True)  # [[record, field, message], …]
+    confirmed_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+", null=True,
+                                     blank=True, verbose_name=_("confirmed by"))
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    phase = models.CharField(_("step"), max_length=20, blank=True)
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
 
     class Meta:
         verbose_name = _("import")
@@ -145,3 +166,13 @@ class ImportBatch(models.Model):
 
     def __str__(self):
         return self.filename
+
+    @property
+    def is_working(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.APPLIED:
+            return 100
+        return int(100 * self.progress_done / self.progress_total) if self.progress_total else 0

@@ -68,17 +68,35 @@ def entry_values(record) -> dict:
     }
 
 
-def index_records(records: Iterable) -> None:
-    """Create or refresh the entries of these records (call inside the writing transaction)."""
+def index_records(records: Iterable, batch_size: int = 1000) -> None:
+    """Create or refresh the entries of these records (call inside the writing transaction), in bulk."""
     from guichet.matching import semantic
 
     rows = [entry_values(record) for record in records]
     if rows and semantic.available():
         for values, vector in zip(rows, semantic.embed([v.pop("embedding_text") for v in rows]), strict=True):
             values["embedding"] = vector.astype("float32").tobytes()
+    by_key = {}
     for values in rows:
         values.pop("embedding_text", None)
-        SearchEntry.objects.update_or_create(key=values.pop("key"), defaults=values)
+        by_key[values["key"]] = values  # a record listed twice is indexed once, as last seen
+    keys = list(by_key)
+    stored = {}
+    for start in range(0, len(keys), 500):
+        stored.update(SearchEntry.objects.filter(key__in=keys[start:start + 500]).in_bulk(field_name="key"))
+    new, changed = [], []
+    for key, values in by_key.items():
+        entry = stored.get(key)
+        if entry is None:
+            new.append(SearchEntry(**values))
+        else:
+            for name, value in values.items():
+                setattr(entry, name, value)
+            changed.append(entry)
+    SearchEntry.objects.bulk_create(new, batch_size=batch_size)
+    if changed:
+        fields = sorted({name for values in by_key.values() for name in values} - {"key"})
+        SearchEntry.objects.bulk_update(changed, fields, batch_size=batch_size)
 
 
 def records_of(entries: Iterable[SearchEntry]) -> list:

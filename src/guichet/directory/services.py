@@ -3,9 +3,11 @@
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 
-from guichet.core.audit import audit_record, diff_fields
+from guichet.core.audit import audit_bulk, audit_event, audit_record, diff_fields
+from guichet.core.jobs import backoff, enqueue
+from guichet.matching.engine import detection_memo, warm_detections
 
 from . import exchange
 from .exchange import ImportPlan, ImportRefused
@@ -58,10 +60,38 @@ def _dependents(org_ids: set[int], platform_ids: set[int]) -> list:
     ]
 
 
-def directory_import(*, actor, payload: dict) -> ImportPlan:
-    """Create or update every record of a directory-v1 payload, all or nothing. Raises ImportRefused."""
-    with transaction.atomic(durable=True):
-        return _import_in_transaction(actor=actor, payload=payload)
+def directory_import(*, actor, payload: dict, progress=None) -> ImportPlan:
+    """Create or update every record of a directory-v1 payload, all or nothing. Raises ImportRefused.
+
+    The slow work that needs no lock (schema validation, vocabulary tagging) runs before the transaction:
+    on SQLite a writing transaction holds the database's only write lock, and bookings wait for it.
+    """
+    issues = exchange.check_schema(payload)
+    if issues:
+        raise ImportRefused(issues)
+    with detection_memo():
+        _warm_tags(payload, progress)
+        with transaction.atomic(durable=True):
+            return _import_in_transaction(actor=actor, payload=payload, progress=progress, schema_checked=True)
+
+
+def _warm_tags(payload: dict, progress=None) -> None:
+    """Tag every text of the payload now (memoized for the transaction's indexing)."""
+    def texts(record_type, record):
+        yield record.get("name")
+        if record_type == "organization":
+            yield from (" ".join(record.get("keywords", [])), record.get("description"), record.get("city"))
+        elif record_type == "person":
+            yield from (record.get("title"), record.get("expertise"))
+        else:
+            yield record.get("description")
+
+    records = list(exchange._iter_records(payload))
+    for start in range(0, len(records), 2000):
+        warm_detections(t for record_type, record, _p in records[start:start + 2000]
+                        for t in texts(record_type, record))
+        if progress:
+            progress("tagging", min(start + 2000, len(records)), len(records))
 
 
 IMPORT_LOCK_ID = 0x6775_6963_6865_74  # "guichet": one import at a time, cluster-wide
@@ -78,78 +108,119 @@ def _serialize_imports() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_ID])
 
 
-def _import_in_transaction(*, actor, payload: dict) -> ImportPlan:
+WRITE_BATCH = 1000
+
+
+def _import_in_transaction(*, actor, payload: dict, progress=None, schema_checked=False) -> ImportPlan:
+    """Check, plan and write in bulk: one read per 500 keys, one INSERT or UPDATE per 1,000 rows.
+
+    `progress(phase, done, total)`, when given, is told how far the writing has gone.
+    """
+    from django.utils import timezone
+
     from guichet.platforms.models import Instrument, Platform, Service
 
     _serialize_imports()
-    issues = exchange.check_payload(payload)
+    issues = exchange.check_references(payload) if schema_checked else exchange.check_payload(payload)
     if issues:
         raise ImportRefused(issues)
     plan = exchange.plan_import(payload)
     todo = {c.key: c for c in plan.changes if c.action != "unchanged"}
     if not todo:
         return plan
-    orgs = {o.key: o for o in Organization.objects.filter(
-        key__in={r["key"] for r in payload.get("organizations", [])} | {
-            r.get("organization") for s in ("people", "platforms") for r in payload.get(s, [])})}
+    now = timezone.now()
+    total, done = len(todo), 0
     touched: list = []
+    audit_rows: list = []
     changed_orgs: set[int] = set()
     changed_platforms: set[int] = set()
 
-    def write(model, key, values, change):
-        obj = model.objects.filter(key=key).first() or model(key=key)
-        for name, value in values.items():
-            setattr(obj, name, value)
-        obj.save()
-        audit_record(actor=actor, action=f"{change.record_type}.{change.action}", entity_type=change.record_type,
-                     entity_key=key, entity_label=obj.name, changes=change.changes)
-        touched.append(obj)
-        return obj
+    def existing(queryset, keys):
+        found = {}
+        keys = list(keys)
+        for start in range(0, len(keys), 500):
+            found.update({o.key: o for o in queryset.filter(key__in=keys[start:start + 500])})
+        return found
 
-    for record in payload.get("organizations", []):
-        if record["key"] in todo:
-            org = write(Organization, record["key"], {
-                "name": record["name"], "kind": record["kind"], "description": record.get("description", ""),
-                "lang": record.get("lang", ""), "city": record.get("city", ""),
-                "website": record.get("website", ""),
-                "therapeutic_areas": list(record.get("therapeutic_areas", [])),
-                "keywords": list(record.get("keywords", [])),
-            }, todo[record["key"]])
-            orgs[org.key] = org
-            changed_orgs.add(org.pk)
-    for record in payload.get("people", []):
-        if record["key"] in todo:
-            write(Person, record["key"], {
-                "name": record["name"], "organization": orgs.get(record.get("organization")),
-                "title": record.get("title", ""), "expertise": record.get("expertise", ""),
-                "lang": record.get("lang", ""), "email": record.get("email", ""),
-            }, todo[record["key"]])
-    for record in payload.get("platforms", []):
-        platform = Platform.objects.filter(key=record["key"]).first()
-        if record["key"] in todo:
-            platform = write(Platform, record["key"], {
-                "name": record["name"], "organization": orgs[record["organization"]],
-                "description": record.get("description", ""), "lang": record.get("lang", ""),
-            }, todo[record["key"]])
-            changed_platforms.add(platform.pk)
-        for service in record.get("services", []):
-            if service["key"] in todo:
-                prices = service.get("prices", {})
-                write(Service, service["key"], {
-                    "platform": platform, "name": service["name"],
-                    "description": service.get("description", ""), "lang": service.get("lang", ""),
-                    "unit": service.get("unit", ""),
-                    **{f"price_{c}": (Decimal(str(prices[c])).quantize(Decimal("0.01")) if c in prices else None)
-                       for c in exchange.PRICE_CATEGORIES},
-                }, todo[service["key"]])
-        for instrument in record.get("instruments", []):
-            if instrument["key"] in todo:
-                write(Instrument, instrument["key"], {
-                    "platform": platform, "name": instrument["name"],
-                    "description": instrument.get("description", ""), "lang": instrument.get("lang", ""),
-                    "requires_training": bool(instrument.get("requires_training", False)),
-                }, todo[instrument["key"]])
-    index_records([*touched, *_dependents(changed_orgs, changed_platforms)])
+    def write(model, rows):
+        """rows: [(key, values)] of records to create or update; returns every written object by key."""
+        nonlocal done
+        rows = [(key, values) for key, values in rows if key in todo]
+        if not rows:
+            return {}
+        stored = existing(model.objects.all(), [key for key, _v in rows])
+        new, changed, names = [], [], set()
+        for key, values in rows:
+            obj = stored.get(key) or model(key=key)
+            for name, value in values.items():
+                setattr(obj, name, value)
+            names.update(values)
+            if obj.pk is None:
+                obj.created_at = obj.updated_at = now
+                new.append(obj)
+            else:
+                obj.updated_at = now
+                changed.append(obj)
+        model.objects.bulk_create(new, batch_size=WRITE_BATCH)
+        if changed:
+            model.objects.bulk_update(changed, [*sorted(names), "updated_at"], batch_size=WRITE_BATCH)
+        if any(o.pk is None for o in new):  # a backend without RETURNING: read the new ids back
+            ids = dict(model.objects.filter(key__in=[o.key for o in new]).values_list("key", "pk"))
+            for obj in new:
+                obj.pk = ids[obj.key]
+        written = {o.key: o for o in [*new, *changed]}
+        for key, _values in rows:
+            change, obj = todo[key], written[key]
+            audit_rows.append(audit_event(actor=actor, action=f"{change.record_type}.{change.action}",
+                                          entity_type=change.record_type, entity_key=key, entity_label=obj.name,
+                                          changes=change.changes))
+        touched.extend(written.values())
+        done += len(rows)
+        if progress:
+            progress("writing", done, total)
+        return written
+
+    orgs = existing(Organization.objects.all(), {r["key"] for r in payload.get("organizations", [])} | {
+        r.get("organization") for s in ("people", "platforms") for r in payload.get(s, []) if r.get("organization")})
+    written_orgs = write(Organization, [(r["key"], {
+        "name": r["name"], "kind": r["kind"], "description": r.get("description", ""), "lang": r.get("lang", ""),
+        "city": r.get("city", ""), "website": r.get("website", ""),
+        "therapeutic_areas": list(r.get("therapeutic_areas", [])), "keywords": list(r.get("keywords", [])),
+    }) for r in payload.get("organizations", [])])
+    orgs.update(written_orgs)
+    # Only an updated organization can have stored dependents to re-index; a new one has none yet.
+    changed_orgs.update(o.pk for k, o in written_orgs.items() if todo[k].action == "update")
+    write(Person, [(r["key"], {
+        "name": r["name"], "organization": orgs.get(r.get("organization")), "title": r.get("title", ""),
+        "expertise": r.get("expertise", ""), "lang": r.get("lang", ""), "email": r.get("email", ""),
+    }) for r in payload.get("people", [])])
+    platforms = existing(Platform.objects.select_related("organization"),
+                         [r["key"] for r in payload.get("platforms", [])])
+    written_platforms = write(Platform, [(r["key"], {
+        "name": r["name"], "organization": orgs[r["organization"]], "description": r.get("description", ""),
+        "lang": r.get("lang", ""),
+    }) for r in payload.get("platforms", [])])
+    platforms.update(written_platforms)
+    changed_platforms.update(p.pk for k, p in written_platforms.items() if todo[k].action == "update")
+
+    def price(prices, category):
+        return Decimal(str(prices[category])).quantize(Decimal("0.01")) if category in prices else None
+
+    write(Service, [(s["key"], {
+        "platform": platforms[r["key"]], "name": s["name"], "description": s.get("description", ""),
+        "lang": s.get("lang", ""), "unit": s.get("unit", ""),
+        **{f"price_{c}": price(s.get("prices", {}), c) for c in exchange.PRICE_CATEGORIES},
+    }) for r in payload.get("platforms", []) for s in r.get("services", [])])
+    write(Instrument, [(i["key"], {
+        "platform": platforms[r["key"]], "name": i["name"], "description": i.get("description", ""),
+        "lang": i.get("lang", ""), "requires_training": bool(i.get("requires_training", False)),
+    }) for r in payload.get("platforms", []) for i in r.get("instruments", [])])
+    audit_bulk(audit_rows)
+    # Records written here are indexed once; their unchanged dependents (people of a renamed
+    # organization…) are re-indexed because their entries carry the organization's name, kind and city.
+    seen = {(type(o), o.pk) for o in touched}
+    dependents = [d for d in _dependents(changed_orgs, changed_platforms) if (type(d), d.pk) not in seen]
+    index_records([*touched, *dependents])
     return plan
 
 
@@ -183,29 +254,145 @@ def directory_record_delete(*, actor, record) -> None:
                      entity_label=before["name"], changes=record_diff(before, None))
 
 
-def import_batch_create(*, actor, filename: str, payload: dict):
-    """Keep an uploaded, checked payload until its preview is confirmed."""
+def import_batch_create(*, actor, filename: str, payload: dict, plan: ImportPlan | None = None):
+    """Keep an uploaded, checked payload and what importing it would do, until its preview is confirmed."""
     from .models import ImportBatch
 
+    plan = plan or exchange.plan_import(payload)
     with transaction.atomic():
-        batch = ImportBatch.objects.create(created_by=actor, filename=filename[:255], payload=payload)
+        batch = ImportBatch.objects.create(
+            created_by=actor, filename=filename[:255], payload=payload, summary=plan.summary,
+            progress_total=sum(1 for c in plan.changes if c.action != "unchanged"),
+            plan=[[c.action, c.record_type, c.key, c.name, c.changes if c.action == "update" else len(c.changes)]
+                  for c in plan.changes])
         audit_record(actor=actor, action="import.upload", entity_type="import", entity_key=str(batch.pk),
-                     entity_label=batch.filename)
+                     entity_label=batch.filename, changes={"summary": [None, plan.summary]})
     return batch
 
 
-def import_batch_apply(*, actor, batch) -> ImportPlan:
-    """Apply a pending upload; a batch is applied at most once, even when confirmed twice at the same time."""
+def import_batch_refuse(*, actor, filename: str, issues: list) -> object:
+    """Keep the errors of a refused file (not its content), so that all of them can be read page by page."""
+    from .models import ImportBatch
+
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(
+            created_by=actor, filename=filename[:255], payload={}, status=ImportBatch.Status.REFUSED,
+            issues=[[i.record, i.field, i.message] for i in issues])
+        audit_record(actor=actor, action="import.refuse", entity_type="import", entity_key=str(batch.pk),
+                     entity_label=batch.filename, changes={"errors": [None, len(issues)]})
+    return batch
+
+
+def import_batch_confirm(*, actor, batch):
+    """Queue a pending upload for the import job; a batch is queued at most once, even on a double click."""
+    from django.utils import timezone
+
+    from .models import ImportBatch
+    from .tasks import run_import
+
+    with transaction.atomic():
+        claimed = ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.PENDING).update(
+            status=ImportBatch.Status.QUEUED, confirmed_by=actor, phase="queued", progress_done=0,
+            heartbeat_at=timezone.now())
+        if not claimed:
+            raise ImportAlreadyApplied
+        audit_record(actor=actor, action="import.confirm", entity_type="import", entity_key=str(batch.pk),
+                     entity_label=batch.filename)
+        enqueue(run_import, batch.pk)
+    batch.refresh_from_db()
+    return batch
+
+
+def import_batch_run(batch_id: int) -> str:
+    """The import job: claim the batch, write it all in one transaction, mark it applied in that same one.
+
+    Run twice at once, or again after a success, it does nothing: the claim is a compare-and-set and the
+    final write checks that this attempt still owns the batch. Killed mid-way, the transaction is rolled
+    back by the database and `import_batches_recover` queues the batch again.
+    """
+    from django.conf import settings
     from django.utils import timezone
 
     from .models import ImportBatch
 
-    with transaction.atomic(durable=True):
-        claimed = ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.PENDING).update(
-            status=ImportBatch.Status.APPLIED, applied_at=timezone.now())
-        if not claimed:
-            raise ImportAlreadyApplied
-        plan = _import_in_transaction(actor=actor, payload=batch.payload)
-        audit_record(actor=actor, action="import.apply", entity_type="import", entity_key=str(batch.pk),
-                     entity_label=batch.filename, changes={"summary": [None, plan.summary]})
-    return plan
+    Status = ImportBatch.Status
+    now = timezone.now()
+    claimed = ImportBatch.objects.filter(pk=batch_id, status=Status.QUEUED).update(
+        status=Status.RUNNING, attempts=models.F("attempts") + 1, heartbeat_at=now, phase="checking",
+        progress_done=0, error="")
+    if not claimed:
+        return "not queued"
+    batch = ImportBatch.objects.select_related("confirmed_by").get(pk=batch_id)
+    attempt = batch.attempts
+
+    def progress(phase, done, total):
+        # Outside the transaction (tagging) this is seen at once; inside it, only after commit on both
+        # databases: the page then shows the step ("writing") rather than a count that cannot move.
+        if not transaction.get_connection().in_atomic_block:
+            ImportBatch.objects.filter(pk=batch_id, status=Status.RUNNING, attempts=attempt).update(
+                phase=phase, progress_done=done, progress_total=total, heartbeat_at=timezone.now())
+
+    try:
+        issues = exchange.check_schema(batch.payload)
+        if issues:
+            raise ImportRefused(issues)
+        with detection_memo():
+            _warm_tags(batch.payload, progress)
+            ImportBatch.objects.filter(pk=batch_id, attempts=attempt).update(
+                phase="writing", heartbeat_at=timezone.now())
+            with transaction.atomic(durable=True):
+                # Still ours? (recovery may have queued it again if this worker looked dead)
+                owned = ImportBatch.objects.filter(pk=batch_id, status=Status.RUNNING, attempts=attempt).update(
+                    status=Status.APPLIED, applied_at=timezone.now(), phase="done")
+                if not owned:
+                    return "lost"
+                plan = _import_in_transaction(actor=batch.confirmed_by, payload=batch.payload,
+                                              schema_checked=True)
+                ImportBatch.objects.filter(pk=batch_id).update(summary=plan.summary,
+                                                               progress_done=batch.progress_total)
+                audit_record(actor=batch.confirmed_by, action="import.apply", entity_type="import",
+                             entity_key=str(batch.pk), entity_label=batch.filename,
+                             changes={"summary": [None, plan.summary]})
+        return "applied"
+    except ImportRefused as refused:
+        # The directory changed since the preview (a key now names another record…): no retry helps.
+        ImportBatch.objects.filter(pk=batch_id, attempts=attempt).update(
+            status=Status.FAILED, phase="", issues=[[i.record, i.field, i.message] for i in refused.issues],
+            error="\n".join(str(i) for i in refused.issues[:20]))
+        return "refused"
+    except Exception as exc:
+        retry = attempt < settings.GUICHET_JOB_MAX_ATTEMPTS
+        ImportBatch.objects.filter(pk=batch_id, attempts=attempt).update(
+            status=Status.QUEUED if retry else Status.FAILED, phase="", error=f"{exc.__class__.__name__}: {exc}")
+        if retry:
+            from .tasks import run_import
+
+            enqueue(run_import, batch_id, run_after=timezone.now() + backoff(attempt, 30))
+            return "retrying"
+        raise
+
+
+def import_batches_recover() -> int:
+    """Queue again the imports whose worker stopped (no heartbeat for GUICHET_JOB_STALE_SECONDS) and the
+    queued ones whose job was lost; give up after GUICHET_JOB_MAX_ATTEMPTS."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from .models import ImportBatch
+    from .tasks import run_import
+
+    Status = ImportBatch.Status
+    stale = timezone.now() - timedelta(seconds=settings.GUICHET_JOB_STALE_SECONDS)
+    dead = ImportBatch.objects.filter(status=Status.RUNNING, heartbeat_at__lt=stale)
+    dead.filter(attempts__gte=settings.GUICHET_JOB_MAX_ATTEMPTS).update(
+        status=Status.FAILED, error="the worker stopped during every attempt")
+    dead.update(status=Status.QUEUED, error="interrupted (worker stopped); queued again")
+    queued = list(ImportBatch.objects.filter(status=Status.QUEUED).filter(
+        models.Q(heartbeat_at__isnull=True) | models.Q(heartbeat_at__lt=stale)).values_list("pk", flat=True))
+    # A queued batch is normally picked within seconds; one untouched for long has lost its job.
+    for pk in queued:
+        ImportBatch.objects.filter(pk=pk, status=Status.QUEUED).update(heartbeat_at=timezone.now())
+        enqueue(run_import, pk)
+    return len(queued)

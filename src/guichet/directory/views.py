@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -63,52 +64,97 @@ def redirect_to_login(request):
     return to_login(request.get_full_path())
 
 
+ISSUES_PER_PAGE = 50
+PLAN_ROWS_PER_PAGE = 20
+
+
+def _issue_objects(rows):
+    return [exchange.ImportIssue(*row) for row in rows]
+
+
 def import_upload(request):
     if (refusal := _staff_only(request)) is not None:
         return refusal
     form = ImportUploadForm(request.POST or None, request.FILES or None)
-    issues = []
+    issues, refused = [], None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         data = upload.read()
         try:
             payload = exchange.parse_xlsx(data) if upload.name.lower().endswith(".xlsx") else exchange.parse_json(data)
             issues = exchange.check_payload(payload)
-        except exchange.ImportRefused as refused:
-            issues = refused.issues
+        except exchange.ImportRefused as error:
+            issues = error.issues
         if not issues:
             batch = services.import_batch_create(actor=request.user, filename=upload.name, payload=payload)
             return redirect("directory:import_preview", batch.pk)
+        if len(issues) > ISSUES_PER_PAGE:
+            # Thousands of errors: the first page here, every one of them on the refused upload's pages.
+            refused = services.import_batch_refuse(actor=request.user, filename=upload.name, issues=issues)
     recent = ImportBatch.objects.select_related("created_by").defer("payload")[:20]
-    return render(request, "directory/import_upload.html", {"form": form, "issues": issues, "recent": recent})
+    return render(request, "directory/import_upload.html", {
+        "form": form, "issues": issues[:ISSUES_PER_PAGE], "issue_count": len(issues), "refused": refused,
+        "recent": recent}, status=400 if issues else 200)
+
+
+def _plan_page(batch, action, number):
+    rows = [row for row in batch.plan if row[0] == action]
+    page = Paginator(rows, PLAN_ROWS_PER_PAGE).get_page(number)
+    labels = dict(RecordKind.choices)
+    page.object_list = [{"action": r[0], "record_type": r[1], "record_label": labels.get(r[1], r[1]), "key": r[2],
+                         "name": r[3], "changes": r[4] if isinstance(r[4], dict) else {}, "n_fields": r[4]
+                         if isinstance(r[4], int) else len(r[4])} for r in page.object_list]
+    return page
+
+
+def _import_context(request, batch):
+    from types import SimpleNamespace
+
+    issues = Paginator(_issue_objects(batch.issues), ISSUES_PER_PAGE).get_page(request.GET.get("errors"))
+    return {
+        "batch": batch,
+        "plan": SimpleNamespace(summary=batch.summary) if batch.summary else None,
+        "creates": _plan_page(batch, "create", request.GET.get("create")),
+        "updates": _plan_page(batch, "update", request.GET.get("update")),
+        "issues": issues,
+        "query": request.GET.copy(),
+    }
 
 
 def import_preview(request, pk):
     if (refusal := _staff_only(request)) is not None:
         return refusal
-    batch = get_object_or_404(ImportBatch, pk=pk)
-    plan, issues = None, exchange.check_payload(batch.payload)
-    if not issues:
-        plan = exchange.plan_import(batch.payload)
-    return render(request, "directory/import_preview.html", {"batch": batch, "plan": plan, "issues": issues})
+    batch = get_object_or_404(ImportBatch.objects.defer("payload"), pk=pk)
+    return render(request, "directory/import_preview.html", _import_context(request, batch))
+
+
+def import_progress(request, pk):
+    """The job's progress, polled by htmx; once the job is over the page reloads to show the result."""
+    if (refusal := _staff_only(request)) is not None:
+        return refusal
+    batch = get_object_or_404(ImportBatch.objects.defer("payload", "plan"), pk=pk)
+    response = render(request, "directory/_import_progress.html", {"batch": batch})
+    if not batch.is_working:
+        response["HX-Refresh"] = "true"
+    return response
 
 
 @require_POST
 def import_confirm(request, pk):
     if (refusal := _staff_only(request)) is not None:
         return refusal
-    batch = get_object_or_404(ImportBatch, pk=pk)
+    batch = get_object_or_404(ImportBatch.objects.defer("payload"), pk=pk)
     try:
-        plan = services.import_batch_apply(actor=request.user, batch=batch)
+        batch = services.import_batch_confirm(actor=request.user, batch=batch)
     except services.ImportAlreadyApplied:
-        messages.info(request, _("This file was imported already."))
+        messages.info(request, _("This file was confirmed already."))
         return redirect("directory:import_preview", batch.pk)
-    except exchange.ImportRefused as refused:
-        return render(request, "directory/import_preview.html",
-                      {"batch": batch, "plan": None, "issues": refused.issues}, status=400)
-    messages.success(request, _("Import done: %(create)s created, %(update)s updated, %(unchanged)s unchanged.")
-                     % plan.summary)
-    return redirect("directory:list")
+    if batch.status == ImportBatch.Status.APPLIED:  # the job ran already (immediate backend, a fast worker)
+        messages.success(request, _("Import done: %(create)s created, %(update)s updated, %(unchanged)s unchanged.")
+                         % batch.summary)
+        return redirect("directory:list")
+    messages.success(request, _("The import is running; this page follows it."))
+    return redirect("directory:import_preview", batch.pk)
 
 
 @login_required

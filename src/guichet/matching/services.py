@@ -33,9 +33,15 @@ def vocabulary_load_seed(*, actor=None, path=SEED_FILE, apps=None) -> dict[str, 
     return {"created": created, "total": len(seed)}
 
 
-def concept_save(*, actor, concept: Concept, is_new: bool) -> int:
-    """Save a concept edited by staff and re-tag the directory entries its labels touch. Returns how many."""
-    from guichet.directory.search import retag_entries
+def concept_save(*, actor, concept: Concept, is_new: bool) -> None:
+    """Save a concept edited by staff, then re-tag the directory entries its labels touch, as a job.
+
+    Re-tagging reads and rewrites every entry that holds one of the labels (thousands on a large
+    directory): too long for the admin's request, and idempotent, so it is safe to run again.
+    """
+    from guichet.core.jobs import enqueue
+
+    from .tasks import retag_vocabulary
 
     with transaction.atomic():
         before = None if is_new else Concept.objects.get(pk=concept.pk)
@@ -52,6 +58,15 @@ def concept_save(*, actor, concept: Concept, is_new: bool) -> int:
         labels = [*concept.labels("fr"), *concept.labels("en")]
         if before is not None:
             labels += [*before.labels("fr"), *before.labels("en")]
+        enqueue(retag_vocabulary, sorted(set(labels)))
+
+
+def vocabulary_retag(labels: list[str]) -> int:
+    """Re-index, in one transaction, the entries whose words could hold one of these labels."""
+    from guichet.directory.search import retag_entries
+
+    reset_cache()  # the worker tags with the vocabulary as it is now
+    with transaction.atomic():
         return retag_entries(labels)
 
 

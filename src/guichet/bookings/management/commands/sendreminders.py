@@ -1,30 +1,13 @@
-from datetime import timedelta
-
 from django.core.management.base import BaseCommand
-from django.db import transaction
-from django.utils import timezone
 
-from guichet.bookings.models import Booking
-from guichet.core.mail import notify
+from guichet.bookings.services import send_due_reminders
 
 
 class Command(BaseCommand):
-    help = ("E-mail a reminder for bookings starting within the next 24 hours. Safe from cron every few minutes "
-            "and from several processes at once: each reminder is claimed by one process, sent once.")
+    help = ("E-mail a reminder for bookings starting within the next 24 hours. The worker (`guichet worker`) "
+            "already does this every GUICHET_TICK_SECONDS; this command is for a one-off run. Each reminder is "
+            "claimed by one process and sent once.")
 
     def handle(self, *args, **options):
-        now = timezone.now()
-        due = Booking.objects.filter(kind=Booking.Kind.BOOKING, status=Booking.Status.CONFIRMED,
-                                     reminder_sent_at__isnull=True, start__gt=now,
-                                     start__lte=now + timedelta(hours=24)).values_list("pk", flat=True)
-        sent = 0
-        for pk in list(due):
-            with transaction.atomic():
-                # Compare-and-set: of two processes racing for this booking, exactly one updates the row.
-                claimed = Booking.objects.filter(pk=pk, reminder_sent_at__isnull=True).update(reminder_sent_at=now)
-                if not claimed:
-                    continue
-                booking = Booking.objects.select_related("user", "instrument__platform").get(pk=pk)
-                notify([booking.user], "booking_reminder", {"booking": booking})
-                sent += 1
+        sent = send_due_reminders()
         self.stdout.write(f"{sent} reminder(s) sent")

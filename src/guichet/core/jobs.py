@@ -1,0 +1,159 @@
+"""Background jobs on Django's tasks API (django-tasks), and the worker's own clock.
+
+What a job does is always recorded in our own rows (an outbox message, an import batch, an assessment),
+claimed by compare-and-set; a task only says "work on row N". So a task delivered twice does the work once,
+and a task lost (a worker killed with SIGKILL, Redis flushed) is found again by `tick`, which re-enqueues
+whatever is due or whose worker stopped giving signs of life. Neither queue backend retries by itself.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import default_task_backend, task
+
+logger = logging.getLogger("guichet.jobs")
+
+
+def supports_defer() -> bool:
+    return bool(getattr(default_task_backend, "supports_defer", False))
+
+
+def enqueue(job, *args, run_after=None, **kwargs) -> None:
+    """Enqueue `job` once the current transaction commits (at once outside one).
+
+    A job enqueued for rows that are then rolled back would find nothing, or worse, old rows; on commit it
+    finds what the transaction wrote. A queue that is down is logged, never raised into the user's request:
+    the row stays due and `tick` enqueues it again.
+    """
+    def go():
+        target = job
+        if run_after is not None:
+            if not supports_defer():
+                return  # e.g. the immediate backend: `tick` runs what is due
+            target = job.using(run_after=run_after)
+        try:
+            target.enqueue(*args, **kwargs)
+        except Exception:  # the queue's own errors (Redis down, database locked): the row is still due
+            logger.exception("could not enqueue %s", job.name)
+
+    transaction.on_commit(go)
+
+
+def backoff(attempts: int, base_seconds: int, cap_seconds: int = 6 * 3600) -> timedelta:
+    """base, 2·base, 4·base… after the 1st, 2nd, 3rd failed attempt, never more than the cap."""
+    return timedelta(seconds=min(cap_seconds, base_seconds * 2 ** max(0, attempts - 1)))
+
+
+def claim_schedule(name: str, every: timedelta) -> bool:
+    """True for exactly one caller per period: moves the schedule's next run forward by compare-and-set."""
+    from .models import Schedule
+
+    now = timezone.now()
+    Schedule.objects.get_or_create(name=name, defaults={"next_run_at": now})
+    return bool(Schedule.objects.filter(name=name, next_run_at__lte=now).update(
+        next_run_at=now + every, last_run_at=now))
+
+
+@task()
+def tick() -> dict:
+    """The periodic job: re-enqueues itself first, then sends reminders and recovers lost jobs.
+
+    Extra ticks (each worker start seeds one) find the schedule claimed and stop, so one chain lives on.
+    """
+    every = timedelta(seconds=settings.GUICHET_TICK_SECONDS)
+    with transaction.atomic():
+        if not claim_schedule("tick", every):
+            return {"skipped": True}
+        enqueue(tick, run_after=timezone.now() + every)
+    return run_periodic()
+
+
+def run_periodic() -> dict:
+    """Everything the clock does, also callable directly (tests, `guichet tick`)."""
+    from guichet.bookings.services import send_due_reminders
+    from guichet.directory.services import import_batches_recover
+
+    from .mail import outbox_recover
+
+    done = {}
+    for name, step in (("outbox", outbox_recover), ("imports", import_batches_recover),
+                       ("reminders", send_due_reminders), ("interrupted", database_tasks_recover)):
+        try:
+            done[name] = step()
+        except Exception:  # one failing step must not stop the others, nor the clock
+            logger.exception("periodic step %s failed", name)
+            done[name] = "error"
+    try:
+        from guichet.antibodies.services import assessment_jobs_recover
+    except ImportError:
+        pass
+    else:
+        done["antibodies"] = assessment_jobs_recover()
+    return done
+
+
+INTERRUPTED = "guichet.core.jobs.WorkerStopped"
+
+
+def database_tasks_recover() -> int:
+    """Database queue: a task left `RUNNING` by a worker that died (SIGKILL, host lost) is marked failed and
+    enqueued again, up to GUICHET_JOB_MAX_ATTEMPTS times. Every Guichet task is safe to run twice."""
+    if settings.GUICHET_TASKS_BACKEND != "database":
+        return 0
+    from django.utils.module_loading import import_string
+    from django_tasks_db.models import DBTaskResult
+
+    stale = timezone.now() - timedelta(seconds=settings.GUICHET_JOB_STALE_SECONDS)
+    again = 0
+    for row in DBTaskResult.objects.running().filter(started_at__lt=stale)[:200]:
+        if not DBTaskResult.objects.filter(pk=row.pk, status="RUNNING").update(
+                status="FAILED", finished_at=timezone.now(), exception_class_path=INTERRUPTED,
+                traceback="the worker stopped while running this task"):
+            continue
+        if row.task_path == "guichet.core.jobs.tick":
+            continue  # the clock re-enqueued itself before working
+        failures = DBTaskResult.objects.filter(task_path=row.task_path, args_kwargs=row.args_kwargs,
+                                               exception_class_path=INTERRUPTED).count()
+        if failures < settings.GUICHET_JOB_MAX_ATTEMPTS:
+            import_string(row.task_path).enqueue(*row.args_kwargs["args"], **row.args_kwargs["kwargs"])
+            again += 1
+    return again
+
+
+def seed_clock() -> None:
+    """Start the periodic chain (called when a worker starts; a chain already alive absorbs it)."""
+    try:
+        tick.enqueue()
+    except Exception:
+        logger.exception("could not seed the periodic job")
+
+
+def queue_check() -> tuple[bool, str]:
+    """(healthy, detail) of the job queue, for /health/: can we reach it, and is work waiting too long?"""
+    from django_tasks import task_backends
+
+    backend = type(task_backends["default"]).__name__
+    try:
+        if settings.GUICHET_TASKS_BACKEND == "rq":
+            import django_rq
+
+            queue = django_rq.get_queue("default")
+            queue.connection.ping()
+            return True, f"{backend}: {len(queue)} waiting"
+        if settings.GUICHET_TASKS_BACKEND == "immediate":
+            return True, backend
+        from django.db.models import Q
+        from django_tasks_db.models import DBTaskResult, get_date_max
+
+        late = timezone.now() - timedelta(seconds=settings.GUICHET_JOB_STALE_SECONDS)
+        waiting = DBTaskResult.objects.ready().count()
+        stuck = DBTaskResult.objects.ready().filter(Q(run_after=get_date_max()) | Q(run_after__lt=late),
+                                                    enqueued_at__lt=late).count()
+        if stuck:
+            return False, f"{backend}: {stuck} job(s) waiting for more than {settings.GUICHET_JOB_STALE_SECONDS} s"
+        return True, f"{backend}: {waiting} waiting"
+    except Exception as exc:
+        return False, f"{backend}: {exc.__class__.__name__}: {exc}"

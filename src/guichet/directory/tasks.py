@@ -1,0 +1,10 @@
+"""Directory jobs (run by `guichet worker`)."""
+
+from django_tasks import task
+
+
+@task()
+def run_import(batch_id: int) -> str:
+    from .services import import_batch_run
+
+    return import_batch_run(batch_id)
