@@ -102,7 +102,7 @@ def test_staff_see_failed_messages_and_resend_them_audited(smtp_down, staff_clie
                                                           django_capture_on_commit_callbacks):
     smtp_down.GUICHET_OUTBOX_MAX_ATTEMPTS = 1
     with django_capture_on_commit_callbacks(execute=True):
-        outbox.notify([member], "desk_confirm", {"request": {"title": "tri"}, "token": "t0k3n"})
+        outbox.notify([member], "partnership_to_confirm", {"partnership": {"pk": 1, "title": "tri", "created_by": {"get_full_name": "Camille"}}})
     message = OutboxMessage.objects.get()
     assert message.status == OutboxMessage.Status.FAILED
     page = staff_client.get("/staff/outbox/").content.decode()
@@ -131,8 +131,8 @@ def test_plain_text_is_not_html_escaped_on_the_wire(settings, member, django_cap
     controller, inbox = smtp_up(settings.EMAIL_PORT)
     try:
         with django_capture_on_commit_callbacks(execute=True):
-            outbox.notify([member], "desk_confirm", {"request": {"title": "L'équipe <Dupont> & fils"},
-                                                     "token": "t0k3n"})
+            outbox.notify([member], "partnership_to_confirm", {"partnership": {
+                "pk": 1, "title": "L'équipe <Dupont> & fils", "created_by": {"get_full_name": "Quelqu'un"}}})
     finally:
         controller.stop()
     [received] = inbox.messages
