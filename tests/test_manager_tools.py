@@ -110,6 +110,8 @@ def test_revoke_a_training_by_role(client, world, who):
         event = AuditEvent.objects.get(action="training.revoke")
         assert event.changes["reason"] == [None, "Left the lab"] and event.actor == world[who]
         assert not services.is_trained(world["trainee"], world["instrument"])
+        client.force_login(world["trainee"])  # the trainee reads why on "My bookings"
+        assert "Left the lab" in client.get("/bookings/mine/").content.decode()
     else:
         assert response.status_code == 403 and training.revoked_at is None and audited("training.revoke") == 0
 
