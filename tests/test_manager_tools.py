@@ -141,6 +141,31 @@ def test_declare_maintenance_by_role(client, world, who):
 
 
 @pytest.mark.parametrize("who", ROLES)
+def test_remove_a_maintenance_period_by_role(client, world, who):
+    blackout = services.blackout_create(actor=world["manager"], instrument=world["instrument"], start=soon(3, 8),
+                                        end=soon(3, 12))
+    response = post(client, world, who, f"maintenance/{blackout.pk}/cancel/", {})
+    blackout.refresh_from_db()
+    if who in ALLOWED:
+        assert response.status_code == 302 and blackout.status == "cancelled"
+        assert AuditEvent.objects.filter(action="booking.cancelled", entity_key=str(blackout.pk)).exists()
+        services.training_grant(actor=world["manager"], user=world["trainee"], instrument=world["instrument"])
+        services.booking_create(actor=world["trainee"], instrument=world["instrument"], start=soon(3, 9),
+                                end=soon(3, 10))  # bookable again
+    else:
+        assert response.status_code == 403 and blackout.status == "confirmed"
+
+
+def test_a_booking_is_not_removed_as_a_maintenance_period(client, world):
+    services.training_grant(actor=world["manager"], user=world["trainee"], instrument=world["instrument"])
+    booking = services.booking_create(actor=world["trainee"], instrument=world["instrument"], start=soon(3, 9),
+                                      end=soon(3, 10))
+    assert post(client, world, "manager", f"maintenance/{booking.pk}/cancel/", {}).status_code == 404
+    booking.refresh_from_db()
+    assert booking.status == "confirmed"
+
+
+@pytest.mark.parametrize("who", ROLES)
 def test_instrument_feed_create_rotate_and_revoke_by_role(client, world, who):
     client.force_login(world[who])
     response = client.post("/bookings/feeds/new/", {"instrument": "cyto.aria", "next": BASE + "#feed"})

@@ -285,6 +285,18 @@ def blackout_create(*, actor, instrument, start: datetime, end: datetime, reason
     return blackout
 
 
+def blackout_cancel(*, actor, blackout: Booking, now: datetime | None = None) -> Booking:
+    """Remove a maintenance period (declared by mistake, or over early): the slots can be booked again."""
+    if not permissions.can_manage_instrument(actor, blackout.instrument):
+        raise NotAllowed(_("Only the platform's managers block an instrument."))
+    if blackout.kind != Booking.Kind.BLACKOUT:
+        raise BookingError(_("This is not a maintenance period."), "status")
+    with transaction.atomic(durable=True):
+        return _booking_transition(blackout, actor=actor, to=Booking.Status.CANCELLED,
+                                   allowed_from=[Booking.Status.CONFIRMED], template="",
+                                   cancelled_at=now or timezone.now())
+
+
 def training_grant(*, actor, user, instrument, expires_at=None, now: datetime | None = None) -> TrainingAuthorization:
     if not permissions.can_manage_instrument(actor, instrument):
         raise NotAllowed(_("Only the platform's managers grant trainings."))

@@ -13,6 +13,8 @@ urlpatterns = [
     path("instruments/<key:key>/manage/trainings/", views.training_grant, name="training_grant"),
     path("instruments/<key:key>/manage/trainings/<int:pk>/revoke/", views.training_revoke, name="training_revoke"),
     path("instruments/<key:key>/manage/maintenance/", views.maintenance_declare, name="maintenance_declare"),
+    path("instruments/<key:key>/manage/maintenance/<int:pk>/cancel/", views.maintenance_cancel,
+         name="maintenance_cancel"),
     path("<int:pk>/cancel/", views.cancel, name="cancel"),
     path("<int:pk>/decide/", views.decide, name="decide"),
     path("feeds/new/", views.feed_create, name="feed_create"),

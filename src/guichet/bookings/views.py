@@ -252,6 +252,23 @@ def maintenance_declare(request, key):
     return _manage_page(request, key, status=400, blackout_form=form)
 
 
+@login_required
+@require_POST
+def maintenance_cancel(request, key, pk):
+    instrument = _managed(request, key)
+    blackout = get_object_or_404(Booking.objects.select_related("instrument__platform"), pk=pk,
+                                 instrument=instrument, kind=Booking.Kind.BLACKOUT)
+    try:
+        services.blackout_cancel(actor=request.user, blackout=blackout)
+    except services.NotAllowed as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except services.BookingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Maintenance period removed: the instrument can be booked then again."))
+    return redirect(f"{reverse('bookings:manage', args=[key])}#maintenance")
+
+
 # --- ICS feeds --------------------------------------------------------------------------------------
 
 @login_required
