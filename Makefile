@@ -6,6 +6,8 @@ GUICHET := $(PY) -m guichet
 export PYTHONPATH := $(CURDIR)/src
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in e-mails and ICS feeds point at the address the demo serves (`make demo PORT=8101`), not at :8000.
+GUICHET_SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: install system-deps browser-deps messages demo serve test test-fast bench lint clean
 
@@ -34,9 +36,9 @@ messages: $(VENV)/.installed
 
 demo: install
 	GUICHET_DEBUG=1 $(GUICHET) migrate -v0
-	GUICHET_DEBUG=1 $(GUICHET) loaddemo
-	@echo; echo "Guichet is at http://$(HOST):$(PORT)/  (Ctrl-C to stop; a job worker runs beside it)"
-	GUICHET_DEBUG=1 $(GUICHET) worker -v0 & trap "kill $$!" EXIT; GUICHET_DEBUG=1 $(GUICHET) runserver $(HOST):$(PORT)
+	GUICHET_DEBUG=1 GUICHET_SITE_URL=$(GUICHET_SITE_URL) $(GUICHET) loaddemo
+	@echo; echo "Guichet is at $(GUICHET_SITE_URL)/  (Ctrl-C to stop; a job worker runs beside it and prints the e-mails it sends)"
+	GUICHET_DEBUG=1 GUICHET_SITE_URL=$(GUICHET_SITE_URL) $(GUICHET) worker -v0 & trap "kill $$!" EXIT; GUICHET_DEBUG=1 GUICHET_SITE_URL=$(GUICHET_SITE_URL) $(GUICHET) runserver $(HOST):$(PORT)
 
 # Embeddings are off by default in tests (fast, deterministic); tests of the semantic path turn them on.
 TEST_ENV := GUICHET_DEBUG=1 GUICHET_SEMANTIC=0 GUICHET_DATA_DIR=$(CURDIR)/var/test

@@ -72,7 +72,7 @@ def test_training_expiry_and_revocation(lab):
     book(lab, at(1, 10), at(1, 11))  # before expiry
     with pytest.raises(services.NotTrained):
         book(lab, at(2, 10), at(2, 11))  # after it
-    services.training_revoke(actor=lab["manager"], training=training)
+    services.training_revoke(actor=lab["manager"], training=training, reason="Left the lab")
     with pytest.raises(services.NotTrained):
         book(lab, at(1, 14), at(1, 15))
 

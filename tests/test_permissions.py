@@ -75,6 +75,10 @@ MATRIX = {
     "bookings:approvals": {"anonymous": LOGIN, "member": 403, "manager": 200, "staff": 200, "admin": 200},
     "bookings:calendar": OPEN,
     "bookings:manage": {"anonymous": LOGIN, "member": 403, "manager": 200, "staff": 200, "admin": 200},
+    # The manage page's forms post to their own views (POST only; who may post: tests/test_manager_tools.py).
+    **{f"bookings:{name}": {"anonymous": LOGIN, **{r: 405 for r in ROLES[1:]}}
+       for name in ("manage_rules", "training_grant", "training_revoke", "maintenance_declare",
+                    "maintenance_cancel")},
     **{f"bookings:{name}": {"anonymous": LOGIN, **{r: 405 for r in ROLES[1:]}}
        for name in ("book", "cancel", "decide", "feed_create", "feed_revoke")},
     "bookings:feed": OPEN,
@@ -152,7 +156,9 @@ def sample_url(name, batch_pk, desk=None, extra=None):
         "directory:import_progress": [batch_pk], "outbox_resend": [1],
         "partnerships:detail": [extra.get("partnership", 1)],
         "partnerships:document": [extra.get("partnership", 1), extra.get("document", 1)],
-        **{f"bookings:{n}": ["cyto.aria"] for n in ("calendar", "book", "manage")},
+        **{f"bookings:{n}": ["cyto.aria"] for n in ("calendar", "book", "manage", "manage_rules", "training_grant",
+                                                     "maintenance_declare")},
+        "bookings:training_revoke": ["cyto.aria", 1], "bookings:maintenance_cancel": ["cyto.aria", 1],
         "bookings:cancel": [extra.get("booking", 1)], "bookings:decide": [extra.get("booking", 1)],
         "bookings:feed_revoke": [extra.get("feed_pk", 1)], "bookings:feed": [extra.get("feed", "x")],
         "bookings:order_new": ["cyto.sort"], "bookings:order": [extra.get("order", 1)],

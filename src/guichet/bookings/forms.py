@@ -23,9 +23,25 @@ class InstrumentRulesForm(forms.ModelForm):
 
 
 class TrainingForm(forms.Form):
-    email = forms.EmailField(label=_("User's e-mail address"))
+    """Grant a training: the person is found among the network's members by e-mail address or name."""
+
+    person = forms.CharField(label=_("Person (e-mail address or name)"), max_length=254)
     expires_at = forms.DateField(label=_("Expires on"), required=False,
                                  widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean_person(self):
+        from . import selectors
+
+        query = self.cleaned_data["person"].strip()
+        matches = list(selectors.members_matching(query)[:selectors.MEMBER_MATCHES_SHOWN + 1])
+        if not matches:
+            raise forms.ValidationError(_("No member of the network matches “%(q)s”.") % {"q": query})
+        if len(matches) > 1:
+            shown = ", ".join(f"{u.get_full_name()} <{u.email}>" for u in matches[:selectors.MEMBER_MATCHES_SHOWN])
+            raise forms.ValidationError(_("Several members match: give the e-mail address of one of them (%(who)s).")
+                                        % {"who": shown})
+        self.cleaned_data["user"] = matches[0]
+        return query
 
     def clean_expires_at(self):
         day = self.cleaned_data["expires_at"]
@@ -36,9 +52,14 @@ class TrainingForm(forms.Form):
         return day
 
 
+class RevokeForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
 class BlackoutForm(forms.Form):
-    start = forms.DateTimeField(label=_("From"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
-    end = forms.DateTimeField(label=_("To"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    start = forms.DateTimeField(label=_("From (Paris time)"),
+                                widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    end = forms.DateTimeField(label=_("To (Paris time)"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
 
     def clean(self):

@@ -3,6 +3,7 @@
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event, Timezone
 
@@ -32,6 +33,10 @@ def calendar_of(bookings, *, name: str, show_owner) -> bytes:
             title += f" — {booking.user.get_full_name()}"
         event.add("summary", title)
         event.add("location", booking.instrument.platform.name)
+        # An absolute link to the instrument's week, on the address the site is served at (GUICHET_SITE_URL).
+        week = booking.start.astimezone(PARIS).date().isoformat()
+        path = reverse("bookings:calendar", args=[booking.instrument.key])
+        event.add("url", f"{settings.SITE_URL.rstrip('/')}{path}?week={week}")
         event.add("status", "TENTATIVE" if booking.status == booking.Status.REQUESTED else "CONFIRMED")
         cal.add_component(event)
     return cal.to_ical()

@@ -19,6 +19,7 @@ class TrainingAuthorization(models.Model):
     granted_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoke_reason = models.CharField(_("reason"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["-granted_at"]

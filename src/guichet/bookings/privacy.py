@@ -21,7 +21,8 @@ def export_bookings(user):
                            for o in ServiceOrder.objects.filter(requester=user)
                            .select_related("service", "organization").order_by("created_at", "pk")],
         "trainings": [{"instrument": t.instrument.key, "granted_at": when(t.granted_at),
-                       "expires_at": when(t.expires_at), "revoked_at": when(t.revoked_at)}
+                       "expires_at": when(t.expires_at), "revoked_at": when(t.revoked_at),
+                       "revoke_reason": t.revoke_reason}
                       for t in TrainingAuthorization.objects.filter(user=user).select_related("instrument")
                       .order_by("granted_at", "pk")],
         # The feed's secret address is not personal data about them, it is a key: it is not exported.

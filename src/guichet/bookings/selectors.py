@@ -182,3 +182,39 @@ def orders_visible_to(user):
     if user.is_staff:
         return qs
     return qs.filter(Q(requester=user) | Q(service__platform__managers=user)).distinct()
+
+
+# A training shown as "expires soon" this many days ahead: a month gives the manager time for a session.
+TRAINING_EXPIRY_WARNING_DAYS = 30
+MEMBER_MATCHES_SHOWN = 10
+
+
+def members_matching(query: str):
+    """Active members of the network (not guests) whose e-mail is `query`, or whose name or e-mail contains
+    it: an exact e-mail address wins alone."""
+    from guichet.accounts.models import Role, User
+
+    query = (query or "").strip()
+    members = User.objects.filter(is_active=True).exclude(role=Role.GUEST)
+    if not query:
+        return members.none()
+    exact = members.filter(email__iexact=query)
+    if exact.exists():
+        return exact
+    return members.filter(Q(full_name__icontains=query) | Q(email__icontains=query)).order_by("full_name", "email")
+
+
+def trainings_with_state(instrument, now=None):
+    """The instrument's trainings, newest first, each with `state`: valid | expiring | expired | revoked."""
+    now = now or timezone.now()
+    soon = now + timedelta(days=TRAINING_EXPIRY_WARNING_DAYS)
+    rows = list(instrument.trainings.select_related("user", "granted_by").order_by("-granted_at", "-id"))
+    for t in rows:
+        t.state = ("revoked" if t.revoked_at else "expired" if t.expires_at and t.expires_at <= now
+                   else "expiring" if t.expires_at and t.expires_at <= soon else "valid")
+    return rows
+
+
+def coming_blackouts(instrument, now=None):
+    return Booking.objects.filter(instrument=instrument, kind=Booking.Kind.BLACKOUT, end__gt=now or timezone.now(),
+                                  status=Booking.Status.CONFIRMED).order_by("start")

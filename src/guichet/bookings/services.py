@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from guichet.accounts.models import Membership
 from guichet.core import bounds, params, uploads
@@ -22,7 +23,7 @@ from guichet.core.workdays import PARIS
 from guichet.platforms.models import customer_category
 
 from . import permissions
-from .models import Booking, OrderStatusChange, QuoteLine, ServiceOrder, TrainingAuthorization
+from .models import Booking, FeedToken, OrderStatusChange, QuoteLine, ServiceOrder, TrainingAuthorization
 
 CENT = Decimal("0.01")
 # The columns' lengths, which the API's schemas state too: refused beyond, never cut.
@@ -232,25 +233,77 @@ def booking_close(*, actor, booking: Booking, no_show: bool = False, now=None) -
                                    else Booking.Status.COMPLETED, allowed_from=[Booking.Status.CONFIRMED], template="")
 
 
-def blackout_create(*, actor, instrument, start: datetime, end: datetime, reason: str = "") -> Booking:
-    """Block the instrument (maintenance). Refused where bookings already stand: cancel them first."""
+class MaintenanceOverlaps(SlotUnavailable):
+    """Bookings stand in the period asked for: the manager must confirm cancelling (and notifying) them."""
+
+    def __init__(self, message, bookings):
+        super().__init__(message, "start")
+        self.bookings = bookings
+
+
+REASON_MAX = NOTE_MAX
+
+
+def blackout_create(*, actor, instrument, start: datetime, end: datetime, reason: str = "",
+                    cancel_bookings=(), now: datetime | None = None) -> Booking:
+    """Block the instrument (maintenance). Where live bookings stand, refused with MaintenanceOverlaps, unless
+    the manager confirmed cancelling exactly those (`cancel_bookings`, their ids): then they are cancelled,
+    audited and their holders e-mailed with the reason, in the same transaction as the blackout. A booking
+    taken after the confirmation page was shown is not in the list: refused again, never cancelled unseen."""
     if not permissions.can_manage_instrument(actor, instrument):
         raise NotAllowed(_("Only the platform's managers block an instrument."))
+    now = now or timezone.now()
     start, end = _aware(start), _aware(end, "end")
     if end <= start:
         raise BookingError(_("The end must be after the start."), "end")
+    if end <= now:
+        raise BookingError(_("A maintenance period ends in the future."), "end")
+    reason = (reason or "").strip()
+    if message := params.text_error(reason, max_length=REASON_MAX, label=_("Reason")):
+        raise BookingError(message, "reason")
+    confirmed = {int(pk) for pk in cancel_bookings}
     with transaction.atomic(durable=True):
+        standing = list(Booking.objects.filter(instrument=instrument, status__in=Booking.LIVE, start__lt=end,
+                                               blocked_until__gt=start).select_related("user").order_by("start"))
+        if any(b.kind == Booking.Kind.BLACKOUT for b in standing):
+            raise SlotUnavailable(_("Another maintenance period already covers part of this one."), "start")
+        if standing and not {b.pk for b in standing} <= confirmed:
+            raise MaintenanceOverlaps(ngettext(
+                "%(n)d booking stands in this period: confirm to cancel it and tell its holder.",
+                "%(n)d bookings stand in this period: confirm to cancel them and tell their holders.",
+                len(standing)) % {"n": len(standing)}, standing)
+        for booking in standing:
+            _booking_transition(booking, actor=actor, to=Booking.Status.CANCELLED, allowed_from=Booking.LIVE,
+                                template="", cancelled_at=now, decided_by=actor)
+            notify([booking.user], "booking_cancelled", {"booking": booking, "maintenance": True, "reason": reason})
         blackout = _insert(Booking(instrument=instrument, kind=Booking.Kind.BLACKOUT, user=actor, start=start,
-                                   end=end, blocked_until=end, status=Booking.Status.CONFIRMED, note=reason[:300]))
+                                   end=end, blocked_until=end, status=Booking.Status.CONFIRMED, note=reason))
         audit_record(actor=actor, action="blackout.create", entity_type="booking", entity_key=str(blackout.pk),
                      entity_label=str(blackout), changes={"start": [None, start.isoformat()],
-                                                          "end": [None, end.isoformat()]})
+                                                          "end": [None, end.isoformat()], "note": [None, reason],
+                                                          "cancelled_bookings": [None, [b.pk for b in standing]]})
     return blackout
 
 
-def training_grant(*, actor, user, instrument, expires_at=None) -> TrainingAuthorization:
+def blackout_cancel(*, actor, blackout: Booking, now: datetime | None = None) -> Booking:
+    """Remove a maintenance period (declared by mistake, or over early): the slots can be booked again."""
+    if not permissions.can_manage_instrument(actor, blackout.instrument):
+        raise NotAllowed(_("Only the platform's managers block an instrument."))
+    if blackout.kind != Booking.Kind.BLACKOUT:
+        raise BookingError(_("This is not a maintenance period."), "status")
+    with transaction.atomic(durable=True):
+        return _booking_transition(blackout, actor=actor, to=Booking.Status.CANCELLED,
+                                   allowed_from=[Booking.Status.CONFIRMED], template="",
+                                   cancelled_at=now or timezone.now())
+
+
+def training_grant(*, actor, user, instrument, expires_at=None, now: datetime | None = None) -> TrainingAuthorization:
     if not permissions.can_manage_instrument(actor, instrument):
         raise NotAllowed(_("Only the platform's managers grant trainings."))
+    if not permissions.can_book(user):
+        raise BookingError(_("Trainings are granted to members of the network only."), "person")
+    if expires_at is not None and expires_at <= (now or timezone.now()):
+        raise BookingError(_("A training expires after today."), "expires_at")
     with transaction.atomic(durable=True):
         training = TrainingAuthorization.objects.create(user=user, instrument=instrument, granted_by=actor,
                                                         expires_at=expires_at)
@@ -260,14 +313,51 @@ def training_grant(*, actor, user, instrument, expires_at=None) -> TrainingAutho
     return training
 
 
-def training_revoke(*, actor, training: TrainingAuthorization) -> None:
+def training_revoke(*, actor, training: TrainingAuthorization, reason: str = "") -> TrainingAuthorization:
+    """Revoke with a reason (kept on the training and in the audit log); revoking twice is refused."""
     if not permissions.can_manage_instrument(actor, training.instrument):
         raise NotAllowed(_("Only the platform's managers revoke trainings."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise BookingError(_("Say why the training is revoked."), "reason")
+    if message := params.text_error(reason, max_length=REASON_MAX, label=_("Reason")):
+        raise BookingError(message, "reason")
+    now = timezone.now()
     with transaction.atomic(durable=True):
-        if TrainingAuthorization.objects.filter(pk=training.pk, revoked_at__isnull=True).update(
-                revoked_at=timezone.now()):
-            audit_record(actor=actor, action="training.revoke", entity_type="training",
-                         entity_key=str(training.pk), entity_label=str(training), changes={"revoked": [False, True]})
+        if not TrainingAuthorization.objects.filter(pk=training.pk, revoked_at__isnull=True).update(
+                revoked_at=now, revoke_reason=reason):
+            raise BookingError(_("This training is already revoked."), "reason")
+        audit_record(actor=actor, action="training.revoke", entity_type="training",
+                     entity_key=str(training.pk), entity_label=str(training),
+                     changes={"revoked": [False, True], "reason": [None, reason]})
+    training.revoked_at, training.revoke_reason = now, reason
+    return training
+
+
+def feed_token_rotate(*, actor, instrument=None) -> FeedToken:
+    """A new private ICS address (the actor's bookings, or an instrument's for its managers); the actor's
+    previous one for the same calendar stops working in the same transaction."""
+    if instrument is not None and not permissions.can_manage_instrument(actor, instrument):
+        raise NotAllowed(_("Only the platform's managers see an instrument's calendar feed."))
+    subject = {"user": None if instrument else actor, "instrument": instrument}
+    with transaction.atomic(durable=True):
+        revoked = FeedToken.objects.filter(**subject, created_by=actor, revoked_at__isnull=True).update(
+            revoked_at=timezone.now())
+        token = FeedToken.objects.create(**subject, created_by=actor)
+        audit_record(actor=actor, action="feed.rotate" if revoked else "feed.create", entity_type="feed_token",
+                     entity_key=str(token.pk), entity_label=instrument.key if instrument else str(actor),
+                     changes={"revoked_previous": [None, revoked]})  # never the secret itself
+    return token
+
+
+def feed_token_revoke(*, actor, token: FeedToken) -> None:
+    if token.created_by_id != actor.pk:
+        raise NotAllowed(_("You can revoke your own calendar addresses only."))
+    with transaction.atomic(durable=True):
+        if FeedToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now()):
+            audit_record(actor=actor, action="feed.revoke", entity_type="feed_token", entity_key=str(token.pk),
+                         entity_label=token.instrument.key if token.instrument_id else str(actor),
+                         changes={"revoked": [False, True]})
 
 
 # --- service orders ---------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from guichet.accounts.models import User
 from guichet.core import bounds, exports, params
 from guichet.core.workdays import PARIS
 from guichet.directory.models import Organization
@@ -20,7 +19,7 @@ from guichet.directory.selectors import valid_key_or_404
 from guichet.platforms.models import CustomerCategory, Instrument, Platform, Service, ServiceUnit
 
 from . import ics, permissions, selectors, services
-from .forms import BlackoutForm, InstrumentRulesForm, OrderForm, TrainingForm
+from .forms import BlackoutForm, InstrumentRulesForm, OrderForm, RevokeForm, TrainingForm
 from .models import Booking, FeedToken, TrainingAuthorization
 
 MINUTES_PER_DAY = 24 * 60  # a booking lies within one day (check_rules)
@@ -136,68 +135,138 @@ def decide(request, pk):
     return redirect("bookings:approvals")
 
 
-@login_required
-def manage(request, key):
-    """Rules, trainings and blackouts of an instrument, for its platform's managers.
+# --- an instrument's managers: rules, trainings, maintenance, calendar feed ---------------------------
+# One small view per form, over the audited services; a refused form comes back bound, with its errors under
+# its fields (or above it for the service's refusals), on the manage page, nothing written (issue 15, 7).
 
-    A refused form comes back bound, with its errors under the fields (or above the form for the service's
-    refusals): it used to come back empty, its errors lost (issue 15, defect 7)."""
+def _managed(request, key) -> Instrument:
+    """The instrument, to its platform's managers and staff only (403 otherwise: the instrument is public)."""
     instrument = _instrument(key)
     if not permissions.can_manage_instrument(request.user, instrument):
         raise PermissionDenied
-    rules, training_form, blackout_form = InstrumentRulesForm(instance=instrument), TrainingForm(), BlackoutForm()
-    status = 200
-    if request.method == "POST":
-        form_name = request.POST.get("form")
-        form = None
-        try:
-            if form_name == "rules":
-                form = rules = InstrumentRulesForm(request.POST, instance=instrument)
-                if rules.is_valid():
-                    from guichet.directory.services import directory_record_save
+    return instrument
 
-                    directory_record_save(actor=request.user, record=rules.save(commit=False), is_new=False)
-                    messages.success(request, _("Rules saved."))
-                    return redirect("bookings:manage", key)
-            elif form_name == "training":
-                form = training_form = TrainingForm(request.POST)
-                if training_form.is_valid():
-                    user = User.objects.filter(email__iexact=training_form.cleaned_data["email"]).first()
-                    if user is None:
-                        raise services.BookingError(_("No account has this e-mail address."), "email")
-                    expires = training_form.cleaned_data["expires_at"]
-                    services.training_grant(actor=request.user, user=user, instrument=instrument, expires_at=(
-                        datetime.combine(expires, datetime.min.time(), PARIS) if expires else None))
-                    messages.success(request, _("Training recorded."))
-                    return redirect("bookings:manage", key)
-            elif form_name == "revoke":
-                training = get_object_or_404(TrainingAuthorization, pk=request.POST.get("training"),
-                                             instrument=instrument)
-                services.training_revoke(actor=request.user, training=training)
-                messages.success(request, _("Training revoked."))
-                return redirect("bookings:manage", key)
-            elif form_name == "blackout":
-                form = blackout_form = BlackoutForm(request.POST)
-                if blackout_form.is_valid():
-                    services.blackout_create(actor=request.user, instrument=instrument, **blackout_form.cleaned_data)
-                    messages.success(request, _("The instrument is blocked for that period."))
-                    return redirect("bookings:manage", key)
-            else:
-                raise params.BadParameter(_("Unknown form."), "form")
-        except services.BookingError as exc:
-            if form is None:
-                messages.error(request, str(exc))
-            else:
-                form.add_error(exc.field if exc.field in form.fields else None, str(exc))
-        if form is not None and form.errors:
-            messages.error(request, _("Nothing was saved: see the errors below."))
-            status = 400
+
+def _manage_page(request, key, *, status=200, **forms):
+    instrument = _instrument(key)  # afresh: a refused rules form has written its values into its instance
+    now = timezone.now()
+    feed = FeedToken.objects.filter(instrument=instrument, created_by=request.user, revoked_at__isnull=True).first()
+    if status >= 400:
+        messages.error(request, _("Nothing was saved: see the errors below."))
     return render(request, "bookings/manage.html", {
-        "instrument": instrument, "rules": rules, "training_form": training_form, "blackout_form": blackout_form,
-        "trainings": instrument.trainings.select_related("user").order_by("-granted_at"),
-        "blackouts": Booking.objects.filter(instrument=instrument, kind=Booking.Kind.BLACKOUT,
-                                            end__gt=timezone.now(), status=Booking.Status.CONFIRMED),
-    }, status=status)
+        "instrument": instrument, "rules": InstrumentRulesForm(instance=instrument), "training_form": TrainingForm(),
+        "blackout_form": BlackoutForm(), "revoke_form": None, "revoke_pk": None, "overlaps": [],
+        "trainings": selectors.trainings_with_state(instrument, now),
+        "blackouts": selectors.coming_blackouts(instrument, now), "feed": feed,
+        "feed_url": request.build_absolute_uri(reverse("bookings:feed", args=[feed.token])) if feed else "",
+        "expiry_warning_days": selectors.TRAINING_EXPIRY_WARNING_DAYS, **forms}, status=status)
+
+
+def _refused(form, exc: services.BookingError) -> None:
+    if isinstance(exc, services.NotAllowed):
+        raise PermissionDenied(str(exc)) from exc
+    form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+
+
+@login_required
+def manage(request, key):
+    _managed(request, key)
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
+    return _manage_page(request, key)
+
+
+@login_required
+@require_POST
+def manage_rules(request, key):
+    from guichet.directory.services import directory_record_save
+
+    form = InstrumentRulesForm(request.POST, instance=_managed(request, key))
+    if form.is_valid():
+        directory_record_save(actor=request.user, record=form.save(commit=False), is_new=False)
+        messages.success(request, _("Rules saved."))
+        return redirect("bookings:manage", key)
+    return _manage_page(request, key, status=400, rules=form)
+
+
+@login_required
+@require_POST
+def training_grant(request, key):
+    instrument = _managed(request, key)
+    form = TrainingForm(request.POST)
+    if form.is_valid():
+        expires = form.cleaned_data["expires_at"]
+        try:
+            training = services.training_grant(
+                actor=request.user, user=form.cleaned_data["user"], instrument=instrument,
+                expires_at=datetime.combine(expires, datetime.min.time(), PARIS) if expires else None)
+        except services.BookingError as exc:
+            _refused(form, exc)
+        else:
+            messages.success(request, _("Training recorded for %(who)s.") % {"who": training.user.get_full_name()})
+            return redirect("bookings:manage", key)
+    return _manage_page(request, key, status=400, training_form=form)
+
+
+@login_required
+@require_POST
+def training_revoke(request, key, pk):
+    instrument = _managed(request, key)
+    training = get_object_or_404(TrainingAuthorization.objects.select_related("user", "instrument__platform"),
+                                 pk=pk, instrument=instrument)
+    form = RevokeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.training_revoke(actor=request.user, training=training, reason=form.cleaned_data["reason"])
+        except services.BookingError as exc:
+            _refused(form, exc)
+        else:
+            messages.success(request, _("Training revoked."))
+            return redirect("bookings:manage", key)
+    return _manage_page(request, key, status=400, revoke_form=form, revoke_pk=training.pk)
+
+
+@login_required
+@require_POST
+def maintenance_declare(request, key):
+    """Block the instrument. Bookings in the period: the page lists them and asks to confirm (409); the
+    confirmation names the bookings it cancels, so one taken meanwhile is never cancelled unseen."""
+    instrument = _managed(request, key)
+    form = BlackoutForm(request.POST)
+    cancel = request.POST.getlist("cancel")
+    if any(not pk.isdigit() or len(pk) > 18 for pk in cancel):
+        raise params.BadParameter(_("The bookings to cancel are given by their numbers."), "cancel")
+    if form.is_valid():
+        try:
+            services.blackout_create(actor=request.user, instrument=instrument, cancel_bookings=cancel,
+                                     **form.cleaned_data)
+        except services.MaintenanceOverlaps as exc:
+            return _manage_page(request, key, status=409, blackout_form=form, overlaps=exc.bookings)
+        except services.BookingError as exc:
+            _refused(form, exc)
+        else:
+            messages.success(request, _("The instrument is blocked for that period.") if not cancel else
+                             _("The instrument is blocked for that period; the bookings in it are cancelled and "
+                               "their holders told."))
+            return redirect("bookings:manage", key)
+    return _manage_page(request, key, status=400, blackout_form=form)
+
+
+@login_required
+@require_POST
+def maintenance_cancel(request, key, pk):
+    instrument = _managed(request, key)
+    blackout = get_object_or_404(Booking.objects.select_related("instrument__platform"), pk=pk,
+                                 instrument=instrument, kind=Booking.Kind.BLACKOUT)
+    try:
+        services.blackout_cancel(actor=request.user, blackout=blackout)
+    except services.NotAllowed as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except services.BookingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Maintenance period removed: the instrument can be booked then again."))
+    return redirect(f"{reverse('bookings:manage', args=[key])}#maintenance")
 
 
 # --- ICS feeds --------------------------------------------------------------------------------------
@@ -207,12 +276,10 @@ def manage(request, key):
 def feed_create(request):
     key = request.POST.get("instrument")
     instrument = _instrument(key) if key else None
-    if instrument is not None and not permissions.can_manage_instrument(request.user, instrument):
-        raise PermissionDenied
-    FeedToken.objects.filter(user=None if instrument else request.user, instrument=instrument,
-                             created_by=request.user, revoked_at__isnull=True).update(revoked_at=timezone.now())
-    FeedToken.objects.create(user=None if instrument else request.user, instrument=instrument,
-                             created_by=request.user)
+    try:
+        services.feed_token_rotate(actor=request.user, instrument=instrument)
+    except services.NotAllowed as exc:
+        raise PermissionDenied(str(exc)) from exc
     messages.success(request, _("New calendar address created; the previous one no longer works."))
     return redirect(params.safe_next(request, "bookings:mine"))
 
@@ -220,8 +287,8 @@ def feed_create(request):
 @login_required
 @require_POST
 def feed_revoke(request, pk):
-    FeedToken.objects.filter(pk=pk, created_by=request.user, revoked_at__isnull=True).update(
-        revoked_at=timezone.now())
+    token = get_object_or_404(FeedToken.objects.select_related("instrument"), pk=pk, created_by=request.user)
+    services.feed_token_revoke(actor=request.user, token=token)
     messages.success(request, _("Calendar address revoked."))
     return redirect(params.safe_next(request, "bookings:mine"))
 
