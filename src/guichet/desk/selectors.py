@@ -46,3 +46,34 @@ def inbox(*, status: str = "", overdue: bool = False):
         qs = qs.filter(first_response_at__isnull=True, first_response_due__lt=timezone.now(),
                        status__in=OPEN_STATUSES)
     return qs
+
+
+def provider_of(entry):
+    """(organization, person) behind a directory search entry: who answers for a routing to it."""
+    from guichet.directory.models import Organization, Person
+    from guichet.directory.search import records_of
+
+    records = records_of([entry])
+    if not records:
+        return None, None
+    record = records[0]
+    if isinstance(record, Organization):
+        return record, None
+    if isinstance(record, Person):
+        return record.organization, record
+    if hasattr(record, "organization"):
+        return record.organization, None
+    return record.platform.organization, None
+
+
+def reach_for_keys(keys):
+    """{key: Reach} for the keys that name a directory record: what the request page shows before routing."""
+    from guichet.directory.models import SearchEntry
+
+    from .permissions import routing_reach
+
+    reach = {}
+    for entry in SearchEntry.objects.filter(key__in=list(keys)):
+        organization, person = provider_of(entry)
+        reach[entry.key] = routing_reach(organization=organization, person=person)
+    return reach
