@@ -168,3 +168,18 @@ def test_the_provider_link_shows_only_its_own_routing_and_the_requester_only_whe
         assert hidden not in page
     assert ("requester@desk.example" in page) is (not confidential)
     assert ("<strong>Requester:</strong> Requester" in page) is (not confidential)
+
+
+def test_the_directory_contact_is_told_of_new_messages_and_reads_them_without_the_requester_s_name(
+        cast, secret_need, client, django_capture_on_commit_callbacks):  # noqa: F811
+    rheum_contact()
+    route(cast, secret_need, ["cyto.sort", "hosp-rheum"], django_capture_on_commit_callbacks)
+    path, _message = provider_link("rheum.contact@hosp.example")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.message_post(actor=cast["requester"], request=secret_need, body="Budget is 10k, Zorglub lab")
+    to_contact = [m for m in mail.outbox if m.to == ["rheum.contact@hosp.example"]]
+    assert len(to_contact) == 1 and path in to_contact[0].body and "Budget" not in to_contact[0].body
+    page = client.get(path, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Budget is 10k" in page and "The requester" in page and "Requester" not in page.replace(
+        "The requester", "")

@@ -77,3 +77,24 @@ def reach_for_keys(keys):
         organization, person = provider_of(entry)
         reach[entry.key] = routing_reach(organization=organization, person=person)
     return reach
+
+
+def provider_thread(routing):
+    """The conversation a routing's directory contact reads: its own replies and the messages written to
+    everyone (no routing), never another provider's. Each with `shown_author`: on a confidential request the
+    requester is "the requester", never named."""
+    from django.utils.translation import gettext as _
+
+    from .models import Message
+
+    request = routing.request
+    thread = list(Message.objects.filter(request=request).filter(Q(routing=routing) | Q(routing__isnull=True))
+                  .select_related("author").order_by("created_at", "id"))
+    for message in thread:
+        if message.author_id == request.requester_id and request.confidential:
+            message.shown_author = _("The requester")
+        elif message.author_id and message.author.is_staff and message.routing_id is None:
+            message.shown_author = _("%(name)s (cluster team)") % {"name": message.author.get_full_name()}
+        else:
+            message.shown_author = message.author_display
+    return thread

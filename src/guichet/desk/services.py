@@ -375,6 +375,10 @@ def message_post(*, actor: User, request: Request, body: str, now=None) -> Messa
                      entity_key=str(request.pk), entity_label=request.title)
         others = [request.requester, *[u for r in request.routings.all() for u in responders(r)]]
         notify([u for u in others if u.pk != actor.pk], "desk_message", {"request": request, "message": message})
+        # Providers reached at their directory address read the conversation through their own link; the
+        # e-mail only says there is something new (it quotes nothing, like the routing e-mail).
+        for routing in request.routings.exclude(contact_email="").exclude(state=Routing.State.DECLINED):
+            _mail_contact(routing, "desk_message_contact", {"request": request})
     return message
 
 

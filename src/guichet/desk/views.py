@@ -148,7 +148,9 @@ def provider(request, routing_pk, token):
     date, and this routing's own state and messages. Never the other providers routed to (competitors, often)
     nor their messages. The requester's name, organization and e-mail are shown only when the request is not
     confidential: a provider needs the need to answer, not who has it, and its answer reaches the requester
-    through the desk anyway. Attachments stay behind a login (they are the requester's files)."""
+    through the desk anyway. The conversation shown is this routing's replies and the messages written to
+    everyone (routing unset: the requester's and the cluster team's), the requester named only when the
+    request is not confidential. Attachments stay behind a login (they are the requester's files)."""
     try:
         link = links.provider_resolve(routing_pk, token)
     except links.LinkExpired:
@@ -170,7 +172,7 @@ def provider(request, routing_pk, token):
     return render(request, "desk/provider.html", {
         "r": desk_request, "routing": routing, "form": form, "token": token,
         "show_requester": not desk_request.confidential,
-        "thread": routing.messages.select_related("author").order_by("created_at", "id"),
+        "thread": selectors.provider_thread(routing),
         "can_answer": routing.state != routing.State.DECLINED and desk_request.status != Status.CLOSED,
     }, status=400 if request.method == "POST" else 200)
 
