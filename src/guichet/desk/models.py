@@ -125,12 +125,12 @@ class Message(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
 
+    def __str__(self):
+        return f"{self.request_id}: {self.body[:40]}"
+
     @property
     def author_display(self) -> str:
         return self.author.get_full_name() if self.author_id else self.author_name
-
-    def __str__(self):
-        return f"{self.request_id}: {self.body[:40]}"
 
 
 def attachment_path(instance, filename):
