@@ -183,3 +183,12 @@ def test_the_directory_contact_is_told_of_new_messages_and_reads_them_without_th
     page = client.get(path, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Budget is 10k" in page and "The requester" in page and "Requester" not in page.replace(
         "The requester", "")
+
+
+def test_the_route_form_says_why_an_unreachable_provider_is_refused(cast, need, client):  # noqa: F811
+    client.force_login(cast["staff"])
+    response = client.post(f"/desk/requests/{need.pk}/route/", {"other_keys": "cyto.sort, hosp-rheum"},
+                           HTTP_ACCEPT_LANGUAGE="en", follow=True)
+    page = response.content.decode()
+    assert "Nobody can be told of a routing to hosp-rheum" in page and "nothing was routed" in page
+    assert not need.routings.exists()
