@@ -10,7 +10,7 @@ from guichet.core.workdays import PARIS
 from guichet.platforms.models import Instrument, Platform, Service
 
 from . import services
-from .models import Booking, ServiceOrder
+from .models import Booking, OrderStatusChange, ServiceOrder, TrainingAuthorization
 
 
 def load_demo_bookings() -> int:
@@ -65,6 +65,19 @@ def load_demo_bookings() -> int:
     quoted = services.order_create(actor=founder, service=panel, quantity=1,
                                    description="Panel 25 couleurs pour nanocorps (fictional example).")
     services.order_transition(actor=manager, order=quoted, action="quote")
-    services.order_create(actor=member, service=sort, quantity=2, description="Tri de Treg (exemple fictif).")
-    ServiceOrder.objects.filter(pk=delivered.pk).update(delivered_at=now - timedelta(days=3))
+    requested = services.order_create(actor=member, service=sort, quantity=2,
+                                      description="Tri de Treg (exemple fictif).")
+    # The services write at the load time; the demo's histories are spread over the weeks they describe:
+    # trainings before the first bookings, each order's steps a few days apart, the latest ones recent.
+    TrainingAuthorization.objects.filter(instrument__platform=platform).update(granted_at=now - timedelta(days=90))
+    for order, created_days_ago, step_days in ((delivered, 40, (2, 4, 6, 37)), (quoted, 12, (3,)),
+                                                (requested, 2, ())):
+        opened = now - timedelta(days=created_days_ago)
+        ServiceOrder.objects.filter(pk=order.pk).update(created_at=opened)
+        changes = list(OrderStatusChange.objects.filter(order=order).order_by("at", "id"))
+        offsets = (0, *step_days)
+        for change, offset in zip(changes, offsets, strict=False):
+            OrderStatusChange.objects.filter(pk=change.pk).update(at=opened + timedelta(days=offset))
+        if order is delivered:
+            ServiceOrder.objects.filter(pk=order.pk).update(delivered_at=opened + timedelta(days=step_days[-1]))
     return created

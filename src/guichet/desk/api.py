@@ -65,7 +65,7 @@ def _out(r) -> dict:
             "outcome": r.outcome,
             "routings": [{"kind": x.record_kind, "key": x.record_key, "name": x.record_name, "state": x.state}
                          for x in r.routings.all()],
-            "messages": [{"author": m.author.get_full_name(), "body": m.body, "created_at": m.created_at}
+            "messages": [{"author": m.author_display, "body": m.body, "created_at": m.created_at}
                          for m in r.messages.all()]}
 
 

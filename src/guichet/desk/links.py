@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from guichet.accounts.models import User
 
-from .models import Request, Status
+from .models import Request, Routing, Status
 
 SALT = "guichet.desk.follow"
 
@@ -65,3 +65,51 @@ def follow_resolve(token: str) -> FollowLink:
     if data.get("u") != recipient.pk or not recipient.is_active:
         raise LinkInvalid
     return FollowLink(request=request, recipient=recipient)
+
+
+# --- The provider's link: a routing answered without an account -------------------------------------------
+#
+# When no account answers for the provider, the routing is e-mailed to the directory's contact address
+# (permissions.routing_reach). The link carries the routing, a digest of that address and of the request's
+# secret, signed and dated: it opens this routing only, for as long as the routing is still addressed there
+# (re-addressing it, or replacing the request's access_token, revokes it), and nothing after
+# GUICHET_DESK_LINK_DAYS.
+
+PROVIDER_SALT = "guichet.desk.provider"
+
+
+@dataclass
+class ProviderLink:
+    routing: Routing
+    email: str
+
+
+def _address_key(email: str) -> str:
+    return hashlib.sha256(email.strip().lower().encode()).hexdigest()[:16]
+
+
+def provider_token(routing: Routing) -> str:
+    return signing.dumps({"g": routing.pk, "e": _address_key(routing.contact_email),
+                          "k": _request_key(routing.request)}, salt=PROVIDER_SALT)
+
+
+def provider_path(routing: Routing) -> str:
+    return reverse("desk:provider", args=[routing.pk, provider_token(routing)])
+
+
+def provider_resolve(routing_pk: int, token: str) -> ProviderLink:
+    """The routing a provider's link opens; LinkExpired or LinkInvalid (another routing's, tampered, re-addressed)."""
+    try:
+        data = signing.loads(token, salt=PROVIDER_SALT, max_age=settings.GUICHET_DESK_LINK_DAYS * 24 * 3600)
+    except signing.SignatureExpired as exc:
+        raise LinkExpired from exc
+    except (signing.BadSignature, ValueError) as exc:
+        raise LinkInvalid from exc
+    if not isinstance(data, dict) or data.get("g") != routing_pk:
+        raise LinkInvalid
+    routing = (Routing.objects.select_related("request", "provider_organization")
+               .filter(pk=routing_pk).exclude(request__status=Status.UNCONFIRMED).first())
+    if (routing is None or not routing.contact_email or data.get("e") != _address_key(routing.contact_email)
+            or data.get("k") != _request_key(routing.request)):
+        raise LinkInvalid
+    return ProviderLink(routing=routing, email=routing.contact_email)

@@ -98,6 +98,11 @@ class Routing(models.Model):
     routed_at = models.DateTimeField(default=timezone.now)
     responded_at = models.DateTimeField(null=True, blank=True)
     reasons = models.JSONField(default=list, blank=True)
+    # Set when no account answers for the provider: the directory address the routing was e-mailed to. The
+    # provider's link is bound to it (permissions.routing_reach says who is told; links.provider_token signs).
+    contact_email = models.EmailField(_("directory contact e-mailed"), max_length=254, blank=True)
+    contact_name = models.CharField(_("directory contact"), max_length=300, blank=True)
+    contact_language = models.CharField(max_length=2, blank=True)
 
     class Meta:
         ordering = ["routed_at", "id"]
@@ -109,7 +114,10 @@ class Routing(models.Model):
 
 class Message(models.Model):
     request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="messages")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # No author for a provider who answered by its e-mailed link without an account: author_name says who.
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+")
+    author_name = models.CharField(max_length=300, blank=True)
     routing = models.ForeignKey(Routing, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages")
     body = models.TextField(_("message"), max_length=10000)
     created_at = models.DateTimeField(default=timezone.now)
@@ -119,6 +127,10 @@ class Message(models.Model):
 
     def __str__(self):
         return f"{self.request_id}: {self.body[:40]}"
+
+    @property
+    def author_display(self) -> str:
+        return self.author.get_full_name() if self.author_id else self.author_name
 
 
 def attachment_path(instance, filename):

@@ -1,5 +1,8 @@
 """Who may see and do what on the desk. Pages, API, search and e-mails all ask these."""
 
+from dataclasses import dataclass, field
+
+from django.conf import settings
 from django.db.models import Q
 
 from guichet.accounts.models import Membership, Role
@@ -14,6 +17,59 @@ def answering_memberships():
     users answer for an organization.
     """
     return Membership.objects.filter(Q(is_contact=True) | Q(user__role=Role.PLATFORM_MANAGER))
+
+
+@dataclass
+class Reach:
+    """Who is told of a routing, and how: the accounts that answer for the provider, or else the directory's
+    contact address (answered by a signed link, without an account), or nobody."""
+
+    accounts: list = field(default_factory=list)
+    organization: object = None
+    email: str = ""
+    contact_name: str = ""
+    language: str = ""
+
+    @property
+    def how(self) -> str:
+        return "accounts" if self.accounts else "directory" if self.email else "nobody"
+
+    @property
+    def reachable(self) -> bool:
+        return self.how != "nobody"
+
+
+def _directory_contact(organization, person):
+    """The directory's address for a provider: the person routed to, else the organization's first person
+    with an address (by key: stable, and what the cluster team sees in the directory)."""
+    if person is not None and person.email:
+        return person
+    if organization is None:
+        return None
+    return organization.people.exclude(email="").order_by("key").first()
+
+
+def routing_reach(*, organization, person=None, assignee=None) -> Reach:
+    """The one statement of who is told for a routing to `organization` (or to `person` of it).
+
+    Accounts first: the active users of answering_memberships() for the organization, and the assignee. Only
+    when there is none, the directory contact's e-mail, in the language of its directory record (the language
+    its text is written in is the best guess of what its reader reads; the site's default otherwise).
+    The preview on the request page, the routing e-mails and the provider links all read this.
+    """
+    accounts = []
+    if organization is not None:
+        accounts = [m.user for m in answering_memberships().filter(
+            organization=organization, user__is_active=True).select_related("user").order_by("user__email")]
+    if assignee is not None and assignee.is_active and assignee not in accounts:
+        accounts.append(assignee)
+    if accounts:
+        return Reach(accounts=accounts, organization=organization)
+    contact = _directory_contact(organization, person)
+    if contact is None:
+        return Reach(organization=organization)
+    language = contact.lang or (organization.lang if organization else "") or settings.LANGUAGE_CODE
+    return Reach(organization=organization, email=contact.email, contact_name=contact.name, language=language)
 
 
 def provider_organization_ids(user) -> set[int]:

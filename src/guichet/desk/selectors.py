@@ -46,3 +46,55 @@ def inbox(*, status: str = "", overdue: bool = False):
         qs = qs.filter(first_response_at__isnull=True, first_response_due__lt=timezone.now(),
                        status__in=OPEN_STATUSES)
     return qs
+
+
+def provider_of(entry):
+    """(organization, person) behind a directory search entry: who answers for a routing to it."""
+    from guichet.directory.models import Organization, Person
+    from guichet.directory.search import records_of
+
+    records = records_of([entry])
+    if not records:
+        return None, None
+    record = records[0]
+    if isinstance(record, Organization):
+        return record, None
+    if isinstance(record, Person):
+        return record.organization, record
+    if hasattr(record, "organization"):
+        return record.organization, None
+    return record.platform.organization, None
+
+
+def reach_for_keys(keys):
+    """{key: Reach} for the keys that name a directory record: what the request page shows before routing."""
+    from guichet.directory.models import SearchEntry
+
+    from .permissions import routing_reach
+
+    reach = {}
+    for entry in SearchEntry.objects.filter(key__in=list(keys)):
+        organization, person = provider_of(entry)
+        reach[entry.key] = routing_reach(organization=organization, person=person)
+    return reach
+
+
+def provider_thread(routing):
+    """The conversation a routing's directory contact reads: its own replies and the messages written to
+    everyone (no routing), never another provider's. Each with `shown_author`: on a confidential request the
+    requester is "the requester", never named."""
+    from django.utils.translation import gettext as _
+
+    from .models import Message
+
+    request = routing.request
+    thread = list(Message.objects.filter(request=request).filter(Q(routing=routing) | Q(routing__isnull=True))
+                  .select_related("author").order_by("created_at", "id"))
+    for message in thread:
+        if message.author_id == request.requester_id and request.confidential:
+            message.shown_author = _("The requester")
+        elif message.author_id and message.author.is_staff and message.routing_id is None:
+            message.shown_author = _("%(name)s (cluster team)") % {"name": message.author.get_full_name()}
+        else:
+            message.shown_author = message.author_display
+    return thread

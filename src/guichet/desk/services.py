@@ -54,13 +54,14 @@ def _staff():
     return User.objects.filter(role__in=[Role.STAFF, Role.ADMIN], is_active=True)
 
 
-def _transition(request: Request, *, actor, to: str, allowed_from, note: str = "", **fields) -> None:
+def _transition(request: Request, *, actor, to: str, allowed_from, note: str = "", at=None, **fields) -> None:
     """Move the request to `to` only if it is still in one of `allowed_from` (compare-and-set)."""
     updated = Request.objects.filter(pk=request.pk, status__in=list(allowed_from)).update(status=to, **fields)
     if not updated:
         raise InvalidTransition(_("This request is no longer in a state that allows this action."))
     StatusChange.objects.create(request=request, from_status=request.status, to_status=to,
-                                actor=actor if actor and actor.is_authenticated else None, note=note[:300])
+                                actor=actor if actor and actor.is_authenticated else None, note=note[:300],
+                                at=at or timezone.now())
     audit_record(actor=actor, action=f"desk_request.{to}", entity_type="desk_request", entity_key=str(request.pk),
                  entity_label=request.title, changes={"status": [request.status, to],
                                                       **{k: [None, str(v)] for k, v in fields.items()}})
@@ -205,7 +206,7 @@ def visitor_request_confirm(*, token: str, now=None) -> Request:
     return request
 
 
-def request_triage(*, actor: User, request: Request, title: str = "") -> Request:
+def request_triage(*, actor: User, request: Request, title: str = "", now=None) -> Request:
     if not permissions.can_manage_desk(actor):
         raise NotAllowed(_("Only the cluster team triages requests."))
     with transaction.atomic(durable=True):
@@ -214,71 +215,97 @@ def request_triage(*, actor: User, request: Request, title: str = "") -> Request
             raise DeskError(_("Title: at most %(max)d characters (this one has %(n)d).") % {
                 "max": TITLE_MAX, "n": len(title)})
         fields = {"title": title} if title else {}
-        _transition(request, actor=actor, to=Status.TRIAGED, allowed_from=[Status.NEW], **fields)
+        _transition(request, actor=actor, to=Status.TRIAGED, allowed_from=[Status.NEW], at=now, **fields)
     return request
 
 
 def responders(routing: Routing) -> list[User]:
-    """Who answers for the routed provider: the same rule as permissions.can_respond, read the other way."""
-    users = []
-    if routing.provider_organization_id:
-        users = [m.user for m in permissions.answering_memberships().filter(
-            organization_id=routing.provider_organization_id, user__is_active=True).select_related("user")]
-    if routing.assignee and routing.assignee not in users:
-        users.append(routing.assignee)
-    return users
+    """The accounts told of a routing: permissions.routing_reach, the rule the preview and the links read too."""
+    return permissions.routing_reach(organization=routing.provider_organization, assignee=routing.assignee).accounts
 
 
-def _provider_organization(entry: SearchEntry) -> Organization | None:
-    from guichet.directory.search import records_of
+def _mail_contact(routing: Routing, template: str, context: dict) -> None:
+    """E-mail a routing's directory contact (no account) in its directory language, with its own link.
 
-    record = records_of([entry])[0]
-    if isinstance(record, Organization):
-        return record
-    if hasattr(record, "organization"):
-        return record.organization
-    return record.platform.organization
+    The same shape as core.mail.notify, for an address instead of a user; sent after the transaction commits."""
+    from .links import provider_path
+
+    address, language = routing.contact_email, routing.contact_language or settings.LANGUAGE_CODE
+
+    def send():
+        with translation.override(language):
+            ctx = {**context, "routing": routing, "contact_name": routing.contact_name,
+                   "site_url": settings.SITE_URL, "provider_path": provider_path(routing),
+                   "days": settings.GUICHET_DESK_LINK_DAYS}
+            subject = " ".join(render_to_string(f"email/{template}_subject.txt", ctx).split())
+            body = render_to_string(f"email/{template}_body.txt", ctx)
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address], fail_silently=False)
+    transaction.on_commit(send)
 
 
 def request_route(*, actor: User, request: Request, keys: list[str], assignee: User | None = None,
-                  reasons: dict[str, list[str]] | None = None) -> list[Routing]:
-    """Send the request to providers of the directory, named by key."""
+                  reasons: dict[str, list[str]] | None = None, now=None) -> list[Routing]:
+    """Send the request to providers of the directory, named by key.
+
+    Each routing reaches someone (permissions.routing_reach): the accounts that answer for the provider, or
+    else its directory contact by e-mail. A provider nobody can be told of is refused, with nothing written:
+    a routing nobody reads is the request lost in the void, while the cluster team believes it sent."""
+    from .selectors import provider_of
+
     if not permissions.can_manage_desk(actor):
         raise NotAllowed(_("Only the cluster team routes requests."))
-    keys = [k.strip() for k in keys if k and k.strip()]
+    keys = list(dict.fromkeys(k.strip() for k in keys if k and k.strip()))
     entries = {e.key: e for e in SearchEntry.objects.filter(key__in=keys)}
     unknown = [k for k in keys if k not in entries]
     if not keys or unknown:
         raise DeskError(_("Unknown provider key(s): %(keys)s") % {"keys": ", ".join(unknown) or "—"})
+    already = set(Routing.objects.filter(request=request, record_key__in=keys).values_list("record_key", flat=True))
+    plan = {}
+    for key in keys:
+        if key in already:
+            continue
+        organization, person = provider_of(entries[key])
+        plan[key] = (organization, permissions.routing_reach(organization=organization, person=person,
+                                                             assignee=assignee))
+    unreachable = [k for k, (_org, reach) in plan.items() if not reach.reachable]
+    if unreachable:
+        raise DeskError(_("Nobody can be told of a routing to %(keys)s: no account answers for it and the "
+                          "directory holds no e-mail address. Add a contact first (a member account, or a "
+                          "person with an e-mail address in the directory); nothing was routed.") % {
+                              "keys": ", ".join(unreachable)})
+    now = now or timezone.now()
     with transaction.atomic(durable=True):
         current = Request.objects.select_for_update().get(pk=request.pk)
         if current.status not in (Status.NEW, Status.TRIAGED, Status.ROUTED, Status.ANSWERED):
             raise InvalidTransition(_("This request is no longer in a state that allows this action."))
         created = []
-        for key in keys:
+        for key, (organization, reach) in plan.items():
             if Routing.objects.filter(request=request, record_key=key).exists():
                 continue
             entry = entries[key]
             routing = Routing.objects.create(
                 request=request, record_kind=entry.record_kind, record_key=key, record_name=entry.name,
-                provider_organization=_provider_organization(entry), assignee=assignee, routed_by=actor,
-                reasons=(reasons or {}).get(key, []))
+                provider_organization=organization, assignee=assignee, routed_by=actor, routed_at=now,
+                reasons=(reasons or {}).get(key, []), contact_email=reach.email,
+                contact_name=reach.contact_name[:300], contact_language=reach.language)
+            told = [u.email for u in reach.accounts] if reach.accounts else [reach.email]
             audit_record(actor=actor, action="desk_request.route", entity_type="desk_request",
                          entity_key=str(request.pk), entity_label=request.title,
-                         changes={"routed_to": [None, key]})
-            notify(responders(routing), "desk_routed", {"request": request, "routing": routing})
+                         changes={"routed_to": [None, key], "told": [None, f"{reach.how}: {', '.join(told)}"]})
+            if reach.accounts:
+                notify(reach.accounts, "desk_routed", {"request": request, "routing": routing})
+            else:
+                _mail_contact(routing, "desk_routed_contact", {"request": request})
             created.append(routing)
         if current.status in (Status.NEW, Status.TRIAGED) and created:
             request.status = current.status
             _transition(request, actor=actor, to=Status.ROUTED, allowed_from=[Status.NEW, Status.TRIAGED],
-                        note=", ".join(r.record_key for r in created))
+                        note=", ".join(r.record_key for r in created), at=now)
     return created
 
 
-def routing_respond(*, actor: User, routing: Routing, action: str, message: str = "", now=None) -> Routing:
-    """A provider accepts, declines or answers. The first response stops the first-response clock."""
-    if not permissions.can_respond(actor, routing):
-        raise NotAllowed(_("Only the providers this request was routed to can answer it."))
+def _respond(*, routing: Routing, action: str, message: str, now, actor: User | None, author_name: str = "",
+             by: str = "") -> Routing:
     allowed = {"accept": [Routing.State.PENDING], "decline": [Routing.State.PENDING, Routing.State.ACCEPTED],
                "answer": [Routing.State.PENDING, Routing.State.ACCEPTED, Routing.State.ANSWERED]}
     if action not in allowed:
@@ -295,20 +322,42 @@ def routing_respond(*, actor: User, routing: Routing, action: str, message: str 
         if not updated:
             raise InvalidTransition(_("This request is no longer in a state that allows this action."))
         routing.state = new_state
+        routing.responded_at = now
         request = routing.request
         if message:
-            Message.objects.create(request=request, author=actor, routing=routing, body=message[:10000],
-                                   created_at=now)
+            Message.objects.create(request=request, author=actor, author_name=author_name[:300], routing=routing,
+                                   body=message[:10000], created_at=now)
         Request.objects.filter(pk=request.pk, first_response_at__isnull=True).update(first_response_at=now)
+        changes = {"routing": [routing.record_key, new_state]}
+        if by:
+            changes["by"] = [None, by]
         audit_record(actor=actor, action=f"desk_routing.{action}", entity_type="desk_request",
-                     entity_key=str(request.pk), entity_label=request.title,
-                     changes={"routing": [routing.record_key, new_state]})
+                     entity_key=str(request.pk), entity_label=request.title, changes=changes)
         if action == "answer" and request.status == Status.ROUTED:
             _transition(request, actor=actor, to=Status.ANSWERED, allowed_from=[Status.ROUTED],
-                        note=routing.record_key)
+                        note=routing.record_key, at=now)
         notify([request.requester], "desk_answered", {"request": request, "routing": routing, "action": action,
                                                       "message": message})
     return routing
+
+
+def routing_respond(*, actor: User, routing: Routing, action: str, message: str = "", now=None) -> Routing:
+    """A provider accepts, declines or answers. The first response stops the first-response clock."""
+    if not permissions.can_respond(actor, routing):
+        raise NotAllowed(_("Only the providers this request was routed to can answer it."))
+    return _respond(routing=routing, action=action, message=message, now=now, actor=actor)
+
+
+def routing_respond_by_link(*, link, action: str, message: str = "", now=None) -> Routing:
+    """The routing's directory contact answers through its e-mailed link (links.provider_resolve), without an
+    account: the same transitions, messages and audit as an account's answer, the address recorded as who."""
+    routing = link.routing
+    if not routing.contact_email or link.email != routing.contact_email:
+        raise NotAllowed(_("Only the providers this request was routed to can answer it."))
+    name = routing.contact_name or routing.record_name
+    return _respond(routing=routing, action=action, message=message, now=now, actor=None,
+                    author_name=f"{name} ({routing.record_name})" if name != routing.record_name else name,
+                    by=f"directory contact {routing.contact_email}")
 
 
 def message_post(*, actor: User, request: Request, body: str, now=None) -> Message:
@@ -326,6 +375,10 @@ def message_post(*, actor: User, request: Request, body: str, now=None) -> Messa
                      entity_key=str(request.pk), entity_label=request.title)
         others = [request.requester, *[u for r in request.routings.all() for u in responders(r)]]
         notify([u for u in others if u.pk != actor.pk], "desk_message", {"request": request, "message": message})
+        # Providers reached at their directory address read the conversation through their own link; the
+        # e-mail only says there is something new (it quotes nothing, like the routing e-mail).
+        for routing in request.routings.exclude(contact_email="").exclude(state=Routing.State.DECLINED):
+            _mail_contact(routing, "desk_message_contact", {"request": request})
     return message
 
 
@@ -343,6 +396,7 @@ def request_close(*, actor: User, request: Request, outcome: str, note: str = ""
     with transaction.atomic(durable=True):
         _transition(request, actor=actor, to=Status.CLOSED,
                     allowed_from=[Status.NEW, Status.TRIAGED, Status.ROUTED, Status.ANSWERED], note=note[:300],
-                    outcome=outcome, outcome_note=note[:2000], outcome_key=outcome_key.strip()[:120], closed_at=now)
+                    outcome=outcome, outcome_note=note[:2000], outcome_key=outcome_key.strip()[:120], closed_at=now,
+                    at=now)
         notify([request.requester], "desk_closed", {"request": request})
     return request

@@ -14,7 +14,9 @@ urlpatterns = [
     path("requests/<int:pk>/message/", views.message, name="message"),
     path("requests/<int:pk>/close/", views.close, name="close"),
     path("requests/<int:pk>/attachments/<int:attachment_pk>/", views.attachment, name="attachment"),
+    path("requests/<int:pk>/reach/", views.reach, name="reach"),
     path("r/<str:token>/", views.follow, name="follow"),
+    path("p/<int:routing_pk>/<str:token>/", views.provider, name="provider"),
     path("confirm/<str:token>/", views.confirm, name="confirm"),
     path("export.csv", views.export_csv, name="export"),
 ]

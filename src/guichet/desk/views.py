@@ -86,10 +86,11 @@ def _detail_context(request, desk_request, acting_user, token_mode=False):
     if can_manage and desk_request.status != Status.CLOSED:
         suggestions = engine.match(desk_request.text, limit=10)
     my_routings = [r for r in desk_request.routings.all() if permissions.can_respond(acting_user, r)]
+    reach = selectors.reach_for_keys([s.key for s in suggestions]) if suggestions else {}
     return {
         "r": desk_request,
         "can_manage": can_manage,
-        "suggestions": suggestions,
+        "suggestions": [(s, reach.get(s.key)) for s in suggestions],
         "route_form": RouteForm(suggestions=suggestions),
         "my_routings": my_routings,
         "respond_form": RespondForm(),
@@ -138,6 +139,53 @@ def follow(request, token):
     context = _detail_context(request, desk_request, recipient, token_mode=True)
     context["follow_token"] = token
     return render(request, "desk/detail.html", context)
+
+
+def provider(request, routing_pk, token):
+    """A routing's directory contact, without an account, reads it and answers through its e-mailed link.
+
+    What it shows (links.provider_resolve binds the link to this routing and address): the need, its title and
+    date, and this routing's own state and messages. Never the other providers routed to (competitors, often)
+    nor their messages. The requester's name, organization and e-mail are shown only when the request is not
+    confidential: a provider needs the need to answer, not who has it, and its answer reaches the requester
+    through the desk anyway. The conversation shown is this routing's replies and the messages written to
+    everyone (routing unset: the requester's and the cluster team's), the requester named only when the
+    request is not confidential. Attachments stay behind a login (they are the requester's files)."""
+    try:
+        link = links.provider_resolve(routing_pk, token)
+    except links.LinkExpired:
+        return render(request, "desk/link_expired.html", {"days": settings.GUICHET_DESK_LINK_DAYS}, status=410)
+    except links.LinkInvalid as exc:
+        raise Http404 from exc
+    routing = link.routing
+    form = RespondForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.routing_respond_by_link(link=link, action=form.cleaned_data["action"],
+                                                 message=form.cleaned_data["message"])
+                messages.success(request, _("Your reply is sent to the requester."))
+                return redirect("desk:provider", routing.pk, token)
+            except services.DeskError as exc:
+                form.add_error(None, str(exc))
+    desk_request = routing.request
+    return render(request, "desk/provider.html", {
+        "r": desk_request, "routing": routing, "form": form, "token": token,
+        "show_requester": not desk_request.confidential,
+        "thread": selectors.provider_thread(routing),
+        "can_answer": routing.state != routing.State.DECLINED and desk_request.status != Status.CLOSED,
+    }, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+def reach(request, pk):
+    """Who will be told, and how, for the keys typed in the "other providers" field (htmx, staff only)."""
+    desk_request = selectors.request_get(request.user, pk)
+    if not permissions.can_manage_desk(request.user):
+        raise PermissionDenied
+    keys = [k.strip() for k in (request.GET.get("other_keys") or "").split(",") if k.strip()][:20]
+    found = selectors.reach_for_keys(keys)
+    return render(request, "desk/_reach_list.html", {"r": desk_request, "rows": [(k, found.get(k)) for k in keys]})
 
 
 def confirm(request, token):

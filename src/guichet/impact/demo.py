@@ -5,13 +5,13 @@ nothing is invented about the real organizations of the directory.
 """
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
 
 from guichet.accounts.models import User
+from guichet.core.workdays import PARIS
 from guichet.directory.models import Organization
 from guichet.directory.services import directory_import
 from guichet.partnerships.models import Partnership, PartnershipStageChange, PartnershipType, Stage
@@ -74,8 +74,26 @@ def load_demo_impact(today: date | None = None) -> int:
                     FundingRound.objects.create(startup=startup, on=on, kind=kind, investors=f"Fonds d'amorçage{F}",
                                                 amount_eur=Decimal(rng.choice([300, 800, 1500, 4000, 12000])) * 1000)
             Milestone.objects.create(startup=startup, on=founded, title="Création (exemple fictif)")
-        if founder and startups:
-            startups[0].founders.add(founder)
+        # The founder's own start-up: the organization of their membership (loaddemo), with its history.
+        own = Organization.objects.filter(key="startup-exemple").first()
+        if own is not None and not Startup.objects.filter(organization=own).exists():
+            founded = min(date(2021, 5, 17), today)
+            startup = Startup.objects.create(organization=own, founded_on=founded, origin=Origin.SPINOFF,
+                                             stage=StartupStage.PRECLINICAL)
+            startup.support.add(fund)
+            if founder:
+                startup.founders.add(founder)
+            startups.insert(0, startup)
+            for year, count in enumerate([2, 4, 7, 9, 12, 15]):
+                on = date(founded.year + year, founded.month, founded.day)
+                if on <= today:
+                    Headcount.objects.create(organization=own, on=on, headcount=count)
+            for r, (kind, amount) in enumerate([("Pre-seed", 400), ("Seed", 2500)]):
+                on = founded + timedelta(days=180 + 400 * r)
+                if on <= today:
+                    FundingRound.objects.create(startup=startup, on=on, kind=kind, investors=f"Fonds d'amorçage{F}",
+                                                amount_eur=Decimal(amount) * 1000)
+            Milestone.objects.create(startup=startup, on=founded, title="Création (exemple fictif)")
         for org in (lab, pharma, cro):
             for year in range(2019, today.year + 1):
                 Headcount.objects.get_or_create(organization=org, on=date(year, 6, 30),
@@ -86,9 +104,11 @@ def load_demo_impact(today: date | None = None) -> int:
             start = date(2019, 3, 1) + timedelta(days=rng.randint(0, (today - date(2019, 3, 1)).days))
             partner = rng.choice([pharma, cro, *[s.organization for s in startups]])
             parties = [lab, partner] if i % 4 else [pharma, rng.choice([s.organization for s in startups] or [cro])]
+            # Created and confirmed when it started, not when the demo was loaded.
+            opened = datetime.combine(start, time(10), PARIS)
             p = Partnership.objects.create(
                 title=f"Partenariat {i + 1}{F}", type=rng.choice(PartnershipType.values), created_by=staff,
-                confirmed_at=timezone.now(), confirmed_by=staff,
+                created_at=opened, confirmed_at=opened + timedelta(hours=2), confirmed_by=staff,
                 value_eur=Decimal(rng.choice([50, 120, 300, 800, 2000])) * 1000)
             p.parties.add(*parties)
             furthest = rng.choice([0, 1, 2, 3, 3, 4, 5]) if i % 7 else 6  # some are lost

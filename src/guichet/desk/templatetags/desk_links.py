@@ -9,3 +9,11 @@ register = template.Library()
 def desk_follow_path(request, recipient):
     """The path of the link that lets `recipient` follow `request` (signed, bound to them, expiring)."""
     return follow_path(request, recipient)
+
+
+@register.simple_tag
+def desk_provider_path(routing):
+    """The path of the link that lets a routing's directory contact answer it without an account."""
+    from guichet.desk.links import provider_path
+
+    return provider_path(routing)
