@@ -141,3 +141,13 @@ def test_directory_search_uses_concepts_and_the_lexicon(directory, client):
     assert "Cell sorting" in page
     page = client.get(reverse("directory:list"), {"q": "rein"}).content.decode()
     assert "Renal Pathology Unit" in page
+
+
+def test_warm_up_loads_the_engine_before_the_first_request(directory):
+    from guichet.matching import lexicon, warm
+
+    engine.reset_cache()
+    lexicon.lexicon.cache_clear()
+    assert profile._cache["vocabulary"] is None
+    warm.warm()
+    assert profile._cache["vocabulary"] is not None and lexicon.lexicon.cache_info().currsize == 1
