@@ -86,6 +86,7 @@ def main() -> int:
     parser.add_argument("--no-evidence", action="store_true", help="lever off: learning from the desk")
     parser.add_argument("--no-vocabulary", action="store_true",
                         help="ablation: the domain vocabulary switched off (what the other levers bring alone)")
+    parser.add_argument("--no-intent", action="store_true", help="lever off: the kind of provider asked for")
     parser.add_argument("--quick", action="store_true", help="Guichet rows only, no baselines")
     args = parser.parse_args()
     db = ROOT / "var" / "bench" / "matching-eval.sqlite3"
@@ -103,6 +104,10 @@ def main() -> int:
     from guichet.matching import engine, semantic
 
     call_command("migrate", verbosity=0)
+    if args.no_intent:
+        from guichet.matching import weights
+
+        weights.INTENT_LOGIT = 0.0
     if args.no_vocabulary:
         from guichet.matching.models import Concept
 

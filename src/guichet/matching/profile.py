@@ -257,8 +257,8 @@ def concept_tokens(tags: dict[str, str]) -> str:
 
 # Bilingual cue phrases of the kind of provider a need asks for. Matched on folded words, as phrases.
 INTENT_CUES = {
-    "person": ("expert", "experte", "experts", "expertise de", "specialiste", "specialist", "quelqu un",
-               "quelqu", "someone", "somebody", "chercheur", "chercheuse", "researcher", "scientist",
+    "person": ("expert", "experte", "experts", "expertise de", "specialiste", "specialist", "quelqu un qui",
+               "someone who", "somebody who", "chercheur", "chercheuse", "researcher", "scientist",
                "scientifique", "conseil", "conseils", "advice", "avis", "consultant", "interlocuteur",
                "who knows", "qui connait", "qui sait", "contact"),
     "organization": ("partenaire", "partenaires", "partner", "partners", "partenariat", "partnership",
@@ -267,27 +267,31 @@ INTENT_CUES = {
                      "co development", "codevelopment", "licence", "license"),
     "investor": ("financement", "financer", "investisseur", "investisseurs", "investor", "investors",
                  "funding", "funder", "funders", "fund", "fonds", "lever des fonds", "levee de fonds",
-                 "raise", "fundraising", "seed", "amorcage", "capital risque", "venture", "business angel",
+                 "raise funds", "raise money", "raise capital", "fundraising", "seed", "amorcage", "capital risque", "venture", "business angel",
                  "business angels", "subvention", "grant"),
     "instrument": ("machine", "appareil", "instrument", "equipement", "equipment", "nous memes", "moi meme",
                    "ourselves", "myself", "en autonomie", "autonomously", "hands on", "reserver", "book",
-                   "booking", "reservation", "creneau", "slot", "acces a un", "access to a", "utiliser un",
-                   "use a", "run it", "run our"),
+                   "booking", "reservation", "creneau", "slot", "utiliser un", "use a", "run it ourselves"),
 }
+
+
+FUNDERS = ("investor", "public_authority", "support")
 
 
 def detect_intent(text: str) -> set[str]:
     """The kinds of provider the need asks for explicitly ("we look for an investor"), possibly none."""
     folded = " " + " ".join(re.findall(r"[a-z0-9]+", fold(text))) + " "
+    folded = folded.replace(" machine learning ", " ").replace(" apprentissage machine ", " ")
     return {kind for kind, cues in INTENT_CUES.items() if any(f" {cue} " in folded for cue in cues)}
 
 
 def intent_matches(intent: set[str], record_kind: str, org_kind: str) -> bool:
-    if "investor" in intent and record_kind == "organization" and org_kind == "investor":
+    # Funders: investors, and the public bodies and support structures that grant or help raise funds.
+    if "investor" in intent and record_kind == "organization" and org_kind in FUNDERS:
         return True
     if "person" in intent and record_kind == "person":
         return True
-    if "organization" in intent and record_kind == "organization" and org_kind != "investor":
+    if "organization" in intent and record_kind == "organization" and org_kind not in FUNDERS:
         return True
     return "instrument" in intent and record_kind == "instrument"
 
