@@ -89,7 +89,7 @@ def main() -> int:
     parser.add_argument("--no-intent", action="store_true", help="lever off: the kind of provider asked for")
     parser.add_argument("--quick", action="store_true", help="Guichet rows only, no baselines")
     args = parser.parse_args()
-    db = ROOT / "var" / "bench" / "matching-eval.sqlite3"
+    db = ROOT / "var" / "bench" / f"matching-eval-{os.getpid()}.sqlite3"  # runs in parallel do not collide
     db.parent.mkdir(parents=True, exist_ok=True)
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
@@ -117,6 +117,9 @@ def main() -> int:
     needs = json.loads(Path(args.needs).read_text(encoding="utf-8"))
     started = time.perf_counter()
     directory_import(actor=None, payload=payload)
+    import atexit
+
+    atexit.register(lambda: [Path(f"{db}{x}").unlink(missing_ok=True) for x in ("", "-wal", "-shm")])
     print(f"directory: {len(record_texts(payload))} records imported and indexed in "
           f"{time.perf_counter() - started:.1f} s; {len(needs)} needs "
           f"({sum(n['lang'] == 'fr' for n in needs)} French, {sum(n['lang'] == 'en' for n in needs)} English)")
