@@ -102,7 +102,9 @@ def match(text: str, *, limit: int = 10, semantic: bool | None = None, translate
                                     model=model, evidence=past, labels=vocab.labels)
     # Stage 4: rerank — the calibrated score is the order; non-increasing by construction.
     results.sort(key=lambda r: (-r.score, r.name, r.key))
-    return results[:limit]
+    results = results[:limit]
+    scoring.explain(results, profile, df=df, total=total)
+    return results
 
 
 def semantic_module_backend(semantic_flag: bool | None) -> str | None:

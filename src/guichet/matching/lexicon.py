@@ -12,7 +12,12 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+import snowballstemmer
+
 from guichet.core.text import STOPWORDS, fold, stems
+
+_FR_STEMMER = snowballstemmer.stemmer("french")
+_EN_STEMMER = snowballstemmer.stemmer("english")
 
 LEXICON_FILE = Path(__file__).with_name("data") / "lexicon-fr-en.tsv"
 DICTD_DIR = Path("/usr/share/dictd")
@@ -84,52 +89,57 @@ def build_pairs(directory: Path = DICTD_DIR) -> list[tuple[str, str]]:
 
 
 def write_lexicon(pairs: list[tuple[str, str]], path: Path = LEXICON_FILE) -> None:
-    header = ("# French-English general lexicon for Guichet's matching, one pair per line (folded French\\tEnglish).\n"
+    """One pair per line, with the French Snowball stem of the French word and the English stem of a one-word
+    English side, so that loading needs no stemming (the engine looks inflected words up by stem)."""
+    header = ("# French-English general lexicon for Guichet's matching, one pair per line: folded French word,\n"
+              "# English word or phrase, French stem of the first, English stem of the second (one word only).\n"
               "# Built by `guichet buildlexicon` from Debian's dict-freedict-fra-eng and dict-freedict-eng-fra\n"
               "# (FreeDict, https://freedict.org/, GPL-2.0-or-later; Debian copyright in\n"
               "# /usr/share/doc/dict-freedict-fra-eng/copyright). This derived file keeps that licence.\n")
-    path.write_text(header + "".join(f"{fr}\t{en}\n" for fr, en in pairs), encoding="utf-8")
+    lines = []
+    for fr, en in pairs:
+        en_stem = _EN_STEMMER.stemWord(en) if " " not in en else ""
+        lines.append(f"{fr}\t{en}\t{_FR_STEMMER.stemWord(fr)}\t{en_stem}\n")
+    path.write_text(header + "".join(lines), encoding="utf-8")
 
 
 class Lexicon:
     """Both directions, looked up by folded word and, failing that, by stem ("reins" → "rein" → "kidney")."""
 
-    def __init__(self, pairs: list[tuple[str, str]]):
+    def __init__(self, rows: list[tuple[str, ...]]):
         self.fr_en: dict[str, list[str]] = {}
         self.en_fr: dict[str, list[str]] = {}
-        for fr, en in pairs:
+        self._fr_stem: dict[str, list[str]] = {}
+        self._en_stem: dict[str, list[str]] = {}
+        for row in rows:
+            fr, en = row[0], row[1]
+            fr_stem = row[2] if len(row) > 2 else ""
+            en_stem = row[3] if len(row) > 3 else ""
             self.fr_en.setdefault(fr, []).append(en)
+            if fr_stem:
+                self._fr_stem.setdefault(fr_stem, []).append(en)
             if " " not in en:
                 self.en_fr.setdefault(en, []).append(fr)
-        self._by_stem = {}
-        for table in (self.fr_en, self.en_fr):
-            stemmed = {}
-            for word, translations in table.items():
-                for s in stems(word):
-                    stemmed.setdefault(s, translations)
-            self._by_stem[id(table)] = stemmed
+                if en_stem:
+                    self._en_stem.setdefault(en_stem, []).append(fr)
 
     def translate(self, word: str) -> list[str]:
         """The other language's words for one folded word (both directions: the need's language may be mixed)."""
-        out = []
-        for table in (self.fr_en, self.en_fr):
-            found = table.get(word)
-            if found is None and len(word) > 4:
-                stemmed = self._by_stem[id(table)]
-                found = next((stemmed[s] for s in stems(word) if s in stemmed), None)
-            out.extend(found or ())
+        out = list(self.fr_en.get(word, ())) + list(self.en_fr.get(word, ()))
+        if len(word) > 3:  # and the words of the same stem: "reins" is also the plural of "rein" (kidney)
+            own = stems(word)  # (French stem,) or (French stem, English stem)
+            out += list(self._fr_stem.get(own[0], ())) + list(self._en_stem.get(own[-1], ()))
         return [t for t in dict.fromkeys(out) if t != word]
 
 
-def read_lexicon(path: Path = LEXICON_FILE) -> list[tuple[str, str]]:
-    pairs = []
+def read_lexicon(path: Path = LEXICON_FILE) -> list[tuple[str, ...]]:
+    rows = []
     if not path.exists():
-        return pairs
+        return rows
     for line in path.read_text(encoding="utf-8").splitlines():
         if line and not line.startswith("#") and "\t" in line:
-            fr, en = line.split("\t", 1)
-            pairs.append((fr, en))
-    return pairs
+            rows.append(tuple(line.split("\t")))
+    return rows
 
 
 @lru_cache(maxsize=1)

@@ -9,9 +9,10 @@ to the next and the desk can say "no good match" below weights.GOOD_MATCH.
 """
 
 import math
+import re
 from dataclasses import dataclass, field
 
-from guichet.core.text import fold, stems, words
+from guichet.core.text import fold
 
 from . import weights
 from .candidates import idf, is_common
@@ -32,6 +33,7 @@ class Result:
     score: float
     reasons: list[str]
     features: dict = field(default_factory=dict, repr=False)
+    _why: tuple = field(default=(), repr=False)
 
     @property
     def good(self) -> bool:
@@ -120,27 +122,48 @@ def score_entries(profile: QueryProfile, entries, *, df: dict[str, int], total: 
             continue
         legacy *= weights.KIND_PRIOR.get(entry.record_kind, 0.9)
         # Words of the need found in the record's own name weigh more than in its context (its parent's name).
-        name_words = {x for w in words(entry.name) for x in stems(w)}
-        in_name = sum(word_weight[w] for w in matched if set(profile.words[w].token.stems) & name_words)
+        # A stem is a prefix of the words it stems: the name's folded words are enough, no stemming per record.
+        name_words = set(_NAME_WORD.findall(fold(entry.name)))
+        in_name = sum(word_weight[w] for w in matched if _in_name(profile.words[w].token, name_words))
         legacy = min(1.0, legacy + weights.NAME_BONUS * in_name / word_total)
         intent = 1.0 if profile.intent and intent_matches(profile.intent, entry.record_kind, entry.org_kind) else 0.0
         features = {"legacy": legacy, "dense": dense, "intent": intent, "evidence": ev}
         score = calibrate(features, mode)
+        result = Result(entry.record_kind, entry.key, entry.name, score, [], features)
+        result._why = (c_reasons, matched, translated)
+        results.append(result)
+    return results
 
+
+def explain(results: list[Result], profile: QueryProfile, *, df: dict[str, int], total: int) -> None:
+    """Reasons, for the results that will be shown only (the rest are cut)."""
+    lang = profile.lang
+    for result in results:
+        c_reasons, matched, translated = result._why
         covered = fold(" ".join(c_reasons))
         extra = [profile.words[w].token.surface for w in matched
                  if w not in covered and not is_common(min(df[x] for x in profile.words[w].token.stems), total)
                  and not any(t.startswith(profile.words[w].token.surface + " →") for t in translated)][:3]
         reasons = list(dict.fromkeys(c_reasons))[:3] + ([", ".join(extra)] if extra else [])
         reasons += list(dict.fromkeys(translated))[:2]
-        if ev > 0:
+        if result.features.get("evidence", 0) > 0:
             reasons.append(REASON_TEXT["evidence"][lang])
-        if not reasons and dense > 0:
+        if not reasons and result.features.get("dense", 0) > 0:
             reasons.append(REASON_TEXT["dense"][lang])
-        if intent and len(reasons) < 5:
+        if result.features.get("intent") and len(reasons) < 5:
             reasons.append(REASON_TEXT["intent"][lang])
-        results.append(Result(entry.record_kind, entry.key, entry.name, score, reasons, features))
-    return results
+        result.reasons = reasons
+
+
+_NAME_WORD = re.compile(r"[a-z0-9]+")
+
+
+def _in_name(token, name_words: set[str]) -> bool:
+    if token.folded in name_words:
+        return True
+    if len(token.folded) <= 4:
+        return False
+    return any(len(w) > 4 and w.startswith(stem) for w in name_words for stem in token.stems)
 
 
 def _evidence_feature(query_concepts: dict[str, float], past) -> float:
