@@ -87,6 +87,7 @@ def main() -> int:
     parser.add_argument("--no-vocabulary", action="store_true",
                         help="ablation: the domain vocabulary switched off (what the other levers bring alone)")
     parser.add_argument("--no-intent", action="store_true", help="lever off: the kind of provider asked for")
+    parser.add_argument("--intent-logit", type=float, help="try another weights.INTENT_LOGIT")
     parser.add_argument("--quick", action="store_true", help="Guichet rows only, no baselines")
     args = parser.parse_args()
     db = ROOT / "var" / "bench" / f"matching-eval-{os.getpid()}.sqlite3"  # runs in parallel do not collide
@@ -104,10 +105,10 @@ def main() -> int:
     from guichet.matching import engine, semantic
 
     call_command("migrate", verbosity=0)
-    if args.no_intent:
+    if args.no_intent or args.intent_logit is not None:
         from guichet.matching import weights
 
-        weights.INTENT_LOGIT = 0.0
+        weights.INTENT_LOGIT = 0.0 if args.no_intent else args.intent_logit
     if args.no_vocabulary:
         from guichet.matching.models import Concept
 
