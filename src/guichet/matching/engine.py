@@ -19,6 +19,7 @@ from .profile import (  # noqa: F401  (the names other apps import from here)
     CONCEPT_PREFIX,
     QueryProfile,
     Token,
+    _reset_hooks,
     build_profile,
     compile_vocabulary,
     concept_token,
@@ -30,7 +31,6 @@ from .profile import (  # noqa: F401  (the names other apps import from here)
     vocabulary,
     words_match,
 )
-from .profile import _reset_hooks
 from .scoring import Result  # noqa: F401
 
 MAX_QUERY_LENGTH = 5000
