@@ -15,7 +15,7 @@ $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q torch==2.13.0
-	$(PY) -m pip install -q -e '.[test,semantic]'
+	$(PY) -m pip install -q -e '.[test,semantic,embeddings]'
 	touch $@
 
 install: system-deps $(VENV)/.installed messages
@@ -55,6 +55,8 @@ bench: install
 	GUICHET_DEBUG=1 $(PY) bench/matching_eval.py --needs bench/matching/needs-holdout.json
 	GUICHET_DEBUG=1 $(PY) bench/matching_unseen.py
 	GUICHET_DEBUG=1 $(PY) bench/semantic_cost.py
+	GUICHET_DEBUG=1 GUICHET_EMBEDDINGS=minilm $(PY) bench/semantic_cost.py
+	GUICHET_DEBUG=1 $(PY) bench/matching_vectors.py
 	GUICHET_DEBUG=1 $(PY) bench/matching_latency.py
 	GUICHET_DEBUG=1 $(PY) bench/vocabulary_cost.py
 	GUICHET_DEBUG=1 $(PY) bench/booking_bench.py

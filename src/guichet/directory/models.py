@@ -113,7 +113,10 @@ class SearchEntry(models.Model):
     sort_name = models.CharField(max_length=300, db_index=True)
     document = models.TextField(blank=True)
     concepts = models.JSONField(default=dict, blank=True)
-    embedding = models.BinaryField(null=True, blank=True)  # float32 MiniLM vector, with guichet[semantic]
+    embedding = models.BinaryField(null=True, blank=True)  # float32 unit vector (matching.semantic)
+    # Nullable like indexed_at: SQLite then adds the columns in place (a table rebuild would drop the FTS triggers).
+    embedding_model = models.CharField(max_length=20, null=True, blank=True, db_index=True)  # noqa: DJ001 (see above)
+    indexed_at = models.DateTimeField(null=True, blank=True, db_index=True)  # the vector matrix refreshes from it
 
     class Meta:
         indexes = [models.Index(fields=["record_kind", "sort_name"], name="search_kind_sort")]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 
-from guichet.core.text import index_document, query_terms, stems
+from guichet.core.text import index_document, stems
 
 from .models import Organization, Person, RecordKind, SearchEntry
 
@@ -68,35 +68,41 @@ def entry_values(record) -> dict:
     }
 
 
-def index_records(records: Iterable, batch_size: int = 1000) -> None:
-    """Create or refresh the entries of these records (call inside the writing transaction), in bulk."""
+def index_records(records: Iterable, batch_size: int = 500) -> None:
+    """Create or refresh the entries of these records (call inside the writing transaction), in bulk.
+
+    One batch: the texts are tagged, embedded together (one model call per batch) and written with bulk
+    inserts and updates, so that an import of thousands of records stays fast."""
+    from django.utils import timezone
+
     from guichet.matching import semantic
 
-    rows = [entry_values(record) for record in records]
-    if rows and semantic.available():
-        for values, vector in zip(rows, semantic.embed([v.pop("embedding_text") for v in rows]), strict=True):
-            values["embedding"] = vector.astype("float32").tobytes()
-    by_key = {}
-    for values in rows:
-        values.pop("embedding_text", None)
-        by_key[values["key"]] = values  # a record listed twice is indexed once, as last seen
-    keys = list(by_key)
-    stored = {}
-    for start in range(0, len(keys), 500):
-        stored.update(SearchEntry.objects.filter(key__in=keys[start:start + 500]).in_bulk(field_name="key"))
+    unique = {}
+    for record in records:  # a record may come twice (touched and a dependent of another): index it once
+        unique[(type(record), record.pk)] = record
+    rows = [entry_values(record) for record in unique.values()]
+    if not rows:
+        return
+    texts = [values.pop("embedding_text") for values in rows]
+    model = semantic.backend()
+    vectors = semantic.embed(texts, name=model) if model else [None] * len(rows)
+    now = timezone.now()
+    for values, vector in zip(rows, vectors, strict=True):
+        # Without a backend the vector goes: a stale one would rank the record on its old text.
+        values["embedding"] = vector.astype("float32").tobytes() if vector is not None else None
+        values["embedding_model"] = model if vector is not None else None
+        values["indexed_at"] = now
+    keys = [v["key"] for v in rows]
+    existing = {}
+    for start in range(0, len(keys), 500):  # SQLite caps the variables of one query
+        existing.update(SearchEntry.objects.filter(key__in=keys[start:start + 500]).values_list("key", "id"))
     new, changed = [], []
-    for key, values in by_key.items():
-        entry = stored.get(key)
-        if entry is None:
-            new.append(SearchEntry(**values))
-        else:
-            for name, value in values.items():
-                setattr(entry, name, value)
-            changed.append(entry)
+    for values in rows:
+        pk = existing.get(values["key"])
+        (changed if pk else new).append(SearchEntry(id=pk, **values))
     SearchEntry.objects.bulk_create(new, batch_size=batch_size)
     if changed:
-        fields = sorted({name for values in by_key.values() for name in values} - {"key"})
-        SearchEntry.objects.bulk_update(changed, fields, batch_size=batch_size)
+        SearchEntry.objects.bulk_update(changed, [f for f in rows[0] if f != "key"], batch_size=batch_size)
 
 
 def records_of(entries: Iterable[SearchEntry]) -> list:
@@ -141,20 +147,48 @@ def index_remove(keys: Iterable[str]) -> None:
     SearchEntry.objects.filter(key__in=list(keys)).delete()
 
 
+def expanded_terms(text: str) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """One group per query word: (its own stems, what else may stand for it) — the concepts the word is part
+    of ("anticorps humanisés" → humanization) and its translations ("rein" → "kidney"), the same concepts
+    and bridge as the desk's matching (issue 15, item 9)."""
+    from guichet.core.text import words
+    from guichet.matching.lexicon import lexicon
+    from guichet.matching.profile import concept_token, vocabulary
+
+    folded = words(text)
+    carried: dict[str, set[str]] = defaultdict(set)
+    for detection in vocabulary().detect(text):
+        for word in detection.words:
+            carried[word].add(concept_token(detection.concept))
+    lex, seen, groups = lexicon(), set(), []
+    for word in folded:
+        own = stems(word)
+        if own in seen:
+            continue
+        seen.add(own)
+        extra = set(carried.get(word, ()))
+        if word not in carried and len(word) > 2:
+            for translation in lex.translate(word)[:4]:
+                if " " not in translation:
+                    extra.update(stems(translation))
+        groups.append((own, tuple(sorted(extra - set(own)))))
+    return groups[:32]
+
+
 def match_expression(text: str, *, prefix: bool = False) -> str | None:
     """The full-text expression for this backend, or None when the text has no searchable word."""
-    terms = query_terms(text)
+    terms = expanded_terms(text)
     if not terms:
         return None
     pg = connection.vendor == "postgresql"
     groups = []
-    for position, alternatives in enumerate(terms):
+    for position, (own, extra) in enumerate(terms):
         last = prefix and position == len(terms) - 1
         if pg:
-            alts = [f"{a}:*" if last else a for a in alternatives]
+            alts = [f"{a}:*" if last else a for a in own] + list(extra)
             groups.append("(" + " | ".join(alts) + ")")
         else:
-            alts = [f'"{a}"*' if last else f'"{a}"' for a in alternatives]
+            alts = [f'"{a}"*' if last else f'"{a}"' for a in own] + [f'"{a}"' for a in extra]
             groups.append("(" + " OR ".join(alts) + ")")
     return (" & " if pg else " AND ").join(groups)
 

@@ -11,14 +11,21 @@ from guichet.directory.search import entry_values
 
 
 def entries(records):
-    """SearchEntry rows for freshly created records, with embeddings when guichet[semantic] is on."""
+    """SearchEntry rows for freshly created records, with embeddings when a backend is on (one batch)."""
+    from django.utils import timezone
+
     from guichet.matching import semantic
 
     rows = [entry_values(r) for r in records]
     texts = [row.pop("embedding_text") for row in rows]
-    if semantic.available():
-        for row, vector in zip(rows, semantic.embed(texts), strict=True):
+    model = semantic.backend()
+    now = timezone.now()
+    for row in rows:
+        row["indexed_at"] = now
+    if model:
+        for row, vector in zip(rows, semantic.embed(texts, name=model), strict=True):
             row["embedding"] = vector.astype("float32").tobytes()
+            row["embedding_model"] = model
     return [SearchEntry(**row) for row in rows]
 
 FR_WORDS = ("anticorps cytométrie tri cellulaire lymphocytes régulateurs humanisation séquençage cellule unique "

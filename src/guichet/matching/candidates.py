@@ -1,0 +1,101 @@
+"""Stage 2, candidates: the records worth scoring, from four sources, so that a real need never gets none.
+
+- concepts: entries tagged with the need's concepts (full-text index, concept tokens OR-ed);
+- words: entries holding the need's rarest words or their translations (stems OR-ed, within a postings
+  budget so that the cost stays bounded at 100k records);
+- fallback: when both found nothing, every content word OR-ed, common ones included;
+- dense: the nearest entries by embedding over *all* records (vectors.py), whatever their words;
+- the desk's evidence: providers that answered requests with the same concepts (evidence.py).
+"""
+
+import math
+import time
+
+from django.db import connection
+
+from . import weights
+
+_df_cache: dict[str, tuple[float, int]] = {}
+DF_TTL = 600.0
+
+
+def document_frequencies(tokens: list[str]) -> dict[str, int]:
+    """How many directory entries hold each token (cached for a few minutes: rarity changes slowly)."""
+    from guichet.directory.models import SearchEntry
+
+    now = time.monotonic()
+    out, missing = {}, []
+    for token in tokens:
+        cached = _df_cache.get(token)
+        if cached and now - cached[0] < DF_TTL:
+            out[token] = cached[1]
+        else:
+            missing.append(token)
+    if missing:
+        with connection.cursor() as cursor:
+            for token in missing:
+                if token == "__total__":
+                    n = SearchEntry.objects.count()
+                elif connection.vendor == "postgresql":
+                    cursor.execute("SELECT count(*) FROM directory_searchentry "
+                                   "WHERE document_tsv @@ to_tsquery('simple'::regconfig, %s)", [token])
+                    n = cursor.fetchone()[0]
+                else:
+                    cursor.execute("SELECT count(*) FROM directory_searchentry_fts "
+                                   "WHERE directory_searchentry_fts MATCH %s", [f'"{token}"'])
+                    n = cursor.fetchone()[0]
+                _df_cache[token] = (now, n)
+                out[token] = n
+    return out
+
+
+def clear_frequencies() -> None:
+    _df_cache.clear()
+
+
+def idf(df: int, total: int) -> float:
+    return math.log(1 + (total + 1) / (df + 1))
+
+
+def lexical_ids(tokens: list[str], limit: int = weights.CANDIDATES) -> list[int]:
+    """Entries holding any of these index tokens, best full-text rank first."""
+    if not tokens:
+        return []
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT e.id FROM directory_searchentry e, to_tsquery('simple'::regconfig, %s) q "
+                "WHERE e.document_tsv @@ q ORDER BY ts_rank(e.document_tsv, q) DESC LIMIT %s",
+                [" | ".join(tokens), limit])
+        else:
+            cursor.execute(
+                "SELECT rowid FROM directory_searchentry_fts WHERE directory_searchentry_fts MATCH %s "
+                "ORDER BY rank LIMIT %s", [" OR ".join(f'"{t}"' for t in tokens), limit])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def rarest(tokens: list[str], df: dict[str, int]) -> list[str]:
+    """Rarest first, until the postings to rank reach a budget: the cost of a query stays bounded."""
+    chosen, postings = [], 0
+    for token in sorted(set(tokens), key=lambda t: (df[t], t)):
+        if df[token] == 0:
+            continue  # in no record: asking for it finds nothing
+        if chosen and (postings + df[token] > weights.CANDIDATE_POSTINGS or len(chosen) >= weights.MAX_QUERY_TERMS):
+            break
+        chosen.append(token)
+        postings += df[token]
+    return chosen
+
+
+def is_common(n: int, total: int) -> bool:
+    return n > weights.COMMON_SHARE * total and n > 1000
+
+
+def lexical_candidates(concept_tokens: list[str], word_stems: list[str], df: dict[str, int], total: int) -> list[int]:
+    selective = [s for s in word_stems if not is_common(df[s], total)]
+    ids = [*lexical_ids(rarest(concept_tokens, df)), *lexical_ids(rarest(selective, df))]
+    if not ids and word_stems:
+        # OR semantics over every word, common ones too: a need of general words still gets candidates.
+        present = sorted((s for s in set(word_stems) if df[s] > 0), key=lambda t: (df[t], t))
+        ids = lexical_ids(present[:weights.MAX_QUERY_TERMS * 2])
+    return list(dict.fromkeys(ids))

@@ -1,0 +1,105 @@
+"""Dense retrieval over every record: the embeddings stored with the directory entries, as one matrix.
+
+Each process keeps the vectors of the current model as a float32 NumPy matrix (100k records × 384 = 147 MB),
+loaded on first use (or at start, warm.py) and refreshed when entries change: every few seconds one
+aggregate query compares the count and the latest `indexed_at`; changed rows are read again, a deletion
+reloads all. One matrix-vector product scores all records (bench/matching_vectors.py: measured against
+sqlite-vec-style brute force in SQL, the in-process product is faster on both databases, see README).
+"""
+
+import threading
+import time
+
+import numpy as np
+from django.db.models import Count, Max
+
+STAMP_TTL = 2.0  # seconds between checks that the directory has not changed
+_lock = threading.Lock()
+_state: dict = {"index": None, "checked": 0.0}
+
+
+class VectorIndex:
+    def __init__(self, model: str, ids: np.ndarray, matrix: np.ndarray, stamp):
+        self.model, self.ids, self.matrix, self.stamp = model, ids, matrix, stamp
+        self.row = {int(i): r for r, i in enumerate(ids)}
+
+    def __len__(self):
+        return len(self.ids)
+
+    def nearest(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
+        """The k entries closest to a unit vector, as (entry id, cosine), best first."""
+        if not len(self.ids):
+            return []
+        scores = self.matrix @ vector
+        k = min(k, len(scores))
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top])]
+        return [(int(self.ids[i]), float(scores[i])) for i in top]
+
+    def cosines(self, vector: np.ndarray, ids) -> dict[int, float]:
+        rows = [(i, self.row[i]) for i in ids if i in self.row]
+        if not rows:
+            return {}
+        values = self.matrix[[r for _i, r in rows]] @ vector
+        return {i: float(v) for (i, _r), v in zip(rows, values, strict=True)}
+
+
+def _stamp(model: str):
+    from guichet.directory.models import SearchEntry
+
+    return tuple(SearchEntry.objects.filter(embedding_model=model)
+                 .aggregate(n=Count("id"), t=Max("indexed_at")).values())
+
+
+def _rows(queryset) -> tuple[np.ndarray, np.ndarray]:
+    ids, vectors = [], []
+    for pk, blob in queryset.values_list("id", "embedding").iterator(chunk_size=5000):
+        if blob:
+            ids.append(pk)
+            vectors.append(np.frombuffer(bytes(blob), dtype=np.float32))
+    if not ids:
+        return np.zeros(0, dtype=np.int64), np.zeros((0, 384), dtype=np.float32)
+    return np.asarray(ids, dtype=np.int64), np.vstack(vectors)
+
+
+def vector_index(model: str) -> VectorIndex:
+    """This process's matrix for a model, current within a few seconds of any directory change."""
+    from guichet.directory.models import SearchEntry
+
+    now = time.monotonic()
+    current = _state["index"]
+    if current is not None and current.model == model and now - _state["checked"] < STAMP_TTL:
+        return current
+    with _lock:
+        current = _state["index"]
+        stamp = _stamp(model)
+        if current is None or current.model != model:
+            ids, matrix = _rows(SearchEntry.objects.filter(embedding_model=model).order_by("id"))
+            current = VectorIndex(model, ids, matrix, stamp)
+        elif current.stamp != stamp:
+            changed = SearchEntry.objects.filter(embedding_model=model)
+            if current.stamp[1] is not None:
+                changed = changed.filter(indexed_at__gte=current.stamp[1])
+            ids, matrix = _rows(changed.order_by("id"))
+            new_ids, new_rows = [], []
+            for pk, vector in zip(ids, matrix, strict=True):
+                row = current.row.get(int(pk))
+                if row is None:
+                    new_ids.append(pk)
+                    new_rows.append(vector)
+                else:
+                    current.matrix[row] = vector
+            if new_ids:
+                current = VectorIndex(model, np.concatenate([current.ids, np.asarray(new_ids, dtype=np.int64)]),
+                                      np.vstack([current.matrix, np.vstack(new_rows)]), stamp)
+            current.stamp = stamp
+            if len(current) != stamp[0]:  # rows were deleted (or lost their vector): read all again
+                ids, matrix = _rows(SearchEntry.objects.filter(embedding_model=model).order_by("id"))
+                current = VectorIndex(model, ids, matrix, stamp)
+        _state.update(index=current, checked=now)
+        return current
+
+
+def reset() -> None:
+    with _lock:
+        _state.update(index=None, checked=0.0)

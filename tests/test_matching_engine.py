@@ -1,0 +1,153 @@
+"""The matching engine's levers: cross-lingual lexicon, never-empty candidates, intent, learning from the desk
+without leaks, calibrated scores and the "no good match" threshold."""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from guichet.desk.models import Request, Routing, Status
+from guichet.directory.services import directory_import
+from guichet.matching import candidates, engine, profile
+
+from .conftest import make_user
+
+pytestmark = pytest.mark.django_db
+
+DIRECTORY = {"format": "guichet-directory", "version": 1,
+             "organizations": [
+                 {"key": "kidney", "name": "Renal Pathology Unit", "kind": "hospital", "lang": "en",
+                  "description": "We study diseased kidney and skin tissue from children."},
+                 {"key": "marine", "name": "Coastal Marine Station", "kind": "research_lab", "lang": "en",
+                  "description": "Oceanography of coral reefs and plankton blooms."},
+                 {"key": "fund", "name": "Provence Ventures", "kind": "investor", "lang": "en",
+                  "description": "Seed investment in antibody start-ups and biotech companies."},
+                 {"key": "abco", "name": "Antibody Company", "kind": "company", "lang": "en",
+                  "description": "Antibody discovery for start-ups and biotech companies."}],
+             "people": [{"key": "expert", "name": "Jane Roe", "organization": "abco", "lang": "en",
+                         "expertise": "Antibody discovery for biotech companies."}],
+             "platforms": [{"key": "cyto", "name": "Flow cytometry core", "organization": "abco", "lang": "en",
+                            "description": "Analytical flow cytometry.",
+                            "services": [{"key": "cyto.sort", "name": "Cell sorting", "lang": "en",
+                                          "unit": "hour", "description": "Sorting of rare populations."}]},
+                           {"key": "omics", "name": "Omics core", "organization": "abco", "lang": "en",
+                            "description": "Sequencing.",
+                            "services": [{"key": "omics.sc", "name": "Single-cell sequencing", "lang": "en",
+                                          "unit": "sample",
+                                          "description": "Cell sorting then single-cell RNA sequencing."}]}]}
+
+
+@pytest.fixture
+def directory(db):
+    directory_import(actor=None, payload=DIRECTORY)
+
+
+def test_a_french_need_of_general_words_finds_an_english_record(directory):
+    need = "Nous voulons comprendre pourquoi le rein et la peau sont malades"
+    results = engine.match(need, limit=3)
+    assert results and results[0].key == "kidney"
+    assert any("→" in reason for reason in results[0].reasons)  # "rein → kidney" says why
+    # The general lexicon is what crosses: without it the English record shares no word with the need.
+    assert "kidney" not in [r.key for r in engine.match(need, limit=3, translate=False)]
+
+
+def test_a_need_whose_words_are_all_common_still_gets_candidates(directory, monkeypatch):
+    # When every word is too common to be asked for selectively (and no concept is named), the OR
+    # fallback still queries them all: the list is not empty while the directory holds a relevant record.
+    monkeypatch.setattr(candidates, "is_common", lambda n, total: True)
+    results = engine.match("oceanography plankton coral reefs", limit=3)
+    assert results and results[0].key == "marine"
+
+
+def test_scores_are_in_0_1_non_increasing_and_calibrated(directory):
+    for need in ("tri cellulaire de lymphocytes T", "antibody discovery for a start-up",
+                 "Nous voulons comprendre pourquoi le rein est malade", "plankton"):
+        scores = [r.score for r in engine.match(need, limit=10)]
+        assert scores, need
+        assert all(0.0 <= s <= 1.0 for s in scores)
+        assert scores == sorted(scores, reverse=True)
+    strong = engine.match("cell sorting", limit=1)[0]
+    assert strong.key == "cyto.sort" and strong.good
+
+
+def test_an_unrelated_need_has_no_good_match_and_the_desk_says_so(directory, client):
+    need = "recette de gâteau au chocolat pour un anniversaire"
+    assert engine.good_matches(engine.match(need)) == []
+    page = client.get(reverse("desk:suggest"), {"text": need}, HTTP_ACCEPT_LANGUAGE="en")
+    assert "No good match" in page.content.decode()
+    page = client.get(reverse("desk:suggest"), {"text": "cell sorting"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert "Cell sorting" in page.content.decode() and "No good match" not in page.content.decode()
+
+
+def test_intent_ranks_the_kind_of_provider_asked_for(directory):
+    topic = "antibody biotech start-ups"
+    assert engine.match(f"We look for an investor to fund our {topic}", limit=1)[0].key == "fund"
+    assert engine.match(f"Nous cherchons un expert: {topic}", limit=1)[0].key == "expert"
+    plain = [r.key for r in engine.match(topic, limit=5)]
+    assert plain[0] != "fund"  # without the cue, the investor does not come first
+
+
+def test_purpose_phrases_find_a_technique_named_in_lay_words(directory, monkeypatch):
+    # A vocabulary with purposes (concept fields purposes_fr / purposes_en): "separate the cells one by one"
+    # names no technique, the purpose phrase of cell sorting carries it.
+    real = profile.concept_purposes_of
+    monkeypatch.setattr(profile, "concept_purposes_of", lambda concept, lang: (
+        ["separate living cells one by one"] if concept.key == "cell-sorting" and lang == "en"
+        else real(concept, lang)))
+    profile.reset_cache()
+    results = engine.match("we want to separate living cells one by one", limit=3)
+    assert results[0].key == "cyto.sort"
+
+
+def _answered_request(requester, *, text, key, confidential, state=Routing.State.ACCEPTED):
+    staff = make_user(f"staff-{key}@test.example", "staff")
+    desk_request = Request.objects.create(title="t", text=text, language="fr", requester=requester,
+                                          confidential=confidential, status=Status.ROUTED)
+    Routing.objects.create(request=desk_request, record_kind="service", record_key=key, record_name=key,
+                           routed_by=staff, state=state)
+    return desk_request
+
+
+def test_accepted_requests_teach_the_engine_without_leaking_a_confidential_text(directory, client, member):
+    need = "tri cellulaire puis séquençage"
+    before = {r.key: r.score for r in engine.match(need, limit=10)}
+    secret = "Projet Zorglub XK-999: tri cellulaire puis séquençage de nos lymphocytes"
+    _answered_request(member, text=secret, key="cyto.sort", confidential=True)
+    engine.reset_cache()
+    after = engine.match(need, limit=10)
+    scores = {r.key: r.score for r in after}
+    assert scores["cyto.sort"] > before["cyto.sort"]  # the provider that accepted a similar need gains
+    reasons = {r.key: r.reasons for r in after}
+    assert "a déjà répondu à des demandes semblables" in reasons["cyto.sort"]
+    # Another user, through the API: nothing of the confidential text, anywhere in the answer.
+    client.force_login(make_user("other@test.example", "member"))
+    body = client.get("/api/v1/match", {"q": need}).content.decode()
+    for fragment in ("Zorglub", "XK-999", "lymphocytes", "Projet"):
+        assert fragment not in body
+    assert json.loads(body)[0]["key"] in {"cyto.sort", "omics.sc"}
+
+
+def test_declined_routings_teach_nothing(directory, member):
+    need = "tri cellulaire puis séquençage"
+    before = {r.key: r.score for r in engine.match(need, limit=10)}
+    _answered_request(member, text=need, key="cyto.sort", confidential=False, state=Routing.State.DECLINED)
+    engine.reset_cache()
+    assert {r.key: r.score for r in engine.match(need, limit=10)} == before
+
+
+def test_directory_search_uses_concepts_and_the_lexicon(directory, client):
+    # "tri cellulaire" is French for the English-described cell sorting service (issue 15, item 9).
+    page = client.get(reverse("directory:list"), {"q": "tri cellulaire"}).content.decode()
+    assert "Cell sorting" in page
+    page = client.get(reverse("directory:list"), {"q": "rein"}).content.decode()
+    assert "Renal Pathology Unit" in page
+
+
+def test_warm_up_loads_the_engine_before_the_first_request(directory):
+    from guichet.matching import lexicon, warm
+
+    engine.reset_cache()
+    lexicon.lexicon.cache_clear()
+    assert profile._cache["vocabulary"] is None
+    warm.warm()
+    assert profile._cache["vocabulary"] is not None and lexicon.lexicon.cache_info().currsize == 1
