@@ -108,8 +108,9 @@ def test_the_request_page_says_who_will_be_told_before_routing(cast, need, clien
     client.force_login(cast["staff"])
     with mock.patch("guichet.matching.engine.match") as match:
         from types import SimpleNamespace as S
-        match.return_value = [S(key="cyto.sort", name="Tri", kind="service", score=0.9, reasons=["tri"]),
-                              S(key="hosp-rheum", name="Rhumato", kind="organization", score=0.5, reasons=[])]
+        match.return_value = [S(key="cyto.sort", name="Tri", kind="service", score=0.9, reasons=["tri"], good=True),
+                              S(key="hosp-rheum", name="Rhumato", kind="organization", score=0.5, reasons=[],
+                                good=True)]
         page = client.get(f"/desk/requests/{need.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "told: 1 account (contacts of Laboratoire d&#x27;immunologie des lymphocytes T (exemple))" in page
     assert "nobody can be reached — add a contact first" in page
