@@ -45,6 +45,8 @@ def crawl_pages(client, limit=600):
             continue
         seen.add(url)
         response = client.get(url)
+        # A link that leads to a server error is a broken page for whoever follows it.
+        assert response.status_code < 500, f"{url} answers {response.status_code}"
         if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
             continue
         html = response.content.decode()

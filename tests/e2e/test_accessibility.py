@@ -45,6 +45,7 @@ def pages_of(page, base, limit):
         seen.add(path)
         shapes.add(shape)
         response = page.goto(base + path)
+        assert response is None or response.status < 500, f"{path} answers {response.status}"
         if response is None or response.status != 200 or "text/html" not in response.headers.get("content-type", ""):
             continue
         yield path
