@@ -53,12 +53,36 @@ class ImportRefused(Exception):
 
 # --- reading -----------------------------------------------------------------------------------
 
+# directory-v1 nests five levels at most (file > list > record > list > value); a crafted file nested deeper
+# made the decoder or the schema check recurse until RecursionError, a 500 (issue 9).
+MAX_JSON_DEPTH = 32
+
+
+def _too_deep(value: Any, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether the decoded value nests more than `limit` lists or objects; iterative, so it cannot recurse."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (dict, list)):
+            if depth > limit:
+                return True
+            stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return False
+
+
 def parse_json(data: bytes | str) -> Any:
+    too_deep = ImportRefused([ImportIssue("", "", _("The file is nested deeper than directory-v1 allows "
+                                                    "(%(max)s levels).") % {"max": MAX_JSON_DEPTH})])
     try:
-        return json.loads(data)
+        payload = json.loads(data)
+    except RecursionError:
+        raise too_deep from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         message = _("The file is not valid JSON: %(error)s") % {"error": exc}
         raise ImportRefused([ImportIssue("", "", message)]) from exc
+    if _too_deep(payload):
+        raise too_deep
+    return payload
 
 
 XLSX_COLUMNS = {
