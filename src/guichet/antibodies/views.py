@@ -17,7 +17,7 @@ from .permissions import assessments_visible_to
 class AssessForm(forms.Form):
     title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
     text = forms.CharField(label=gettext_lazy("Sequences (FASTA, or CSV with name,heavy,light)"), required=False,
-                           widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}))
+                           max_length=engine.MAX_TEXT_LENGTH, widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}))
     file = forms.FileField(label=gettext_lazy("…or a file"), required=False)
     cdr_scheme = forms.ChoiceField(label=gettext_lazy("CDR definition"),
                                    choices=[("imgt", "IMGT"), ("kabat", "Kabat"), ("chothia", "Chothia")])
@@ -46,9 +46,10 @@ def workspace(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            reports = engine.assess_batch(data["text"], cdr_scheme=data["cdr_scheme"])
-        except engine.InputError:
-            form.add_error("text", _("Give FASTA, or a CSV with the columns name,heavy,light."))
+            reports = engine.assess_batch(data["text"], cdr_scheme=data["cdr_scheme"],
+                                          max_antibodies=engine.MAX_ANTIBODIES_PER_REQUEST)
+        except engine.InputError as exc:
+            form.add_error("text", exc.message or _("Give FASTA, or a CSV with the columns name,heavy,light."))
         else:
             membership = Membership.objects.filter(user=request.user).first()
             assessment = Assessment.objects.create(
