@@ -275,7 +275,10 @@ def test_a_chain_longer_than_any_antibody_is_refused_without_numbering_it(monkey
         raise AssertionError("the numbering engine ran on a sequence refused by its length")
 
     monkeypatch.setattr(engine, "_annotator", no_engine)
-    report = engine.assess_chain("ACDEFGHIKLMNPQRSTVWY" * 60_000)  # 1.2 million residues
+    from django.utils import translation
+
+    with translation.override("en"):
+        report = engine.assess_chain("ACDEFGHIKLMNPQRSTVWY" * 60_000)  # 1.2 million residues
     assert report.errors == ["1200000 residues: longer than any antibody chain (at most 1000)"]
 
 
@@ -306,7 +309,8 @@ def test_workspace_refuses_too_much_text_and_too_many_antibodies_keeping_nothing
     too_long = ">x\n" + "A" * engine.MAX_TEXT_LENGTH
     response = client.post("/antibodies/", {"title": "x", "text": too_long, "cdr_scheme": "imgt"},
                            HTTP_ACCEPT_LANGUAGE="en")
-    assert response.status_code == 200 and response.context["form"].errors["text"]
+    assert response.status_code == 200 and len(response.context["form"].errors["text"]) == 1
+    assert "200000" in response.context["form"].errors["text"][0]
     response = client.post("/antibodies/", {"title": "x", "text": _batch(101), "cdr_scheme": "imgt"},
                            HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
@@ -326,3 +330,49 @@ def test_api_refuses_a_batch_larger_than_a_request_takes(client):
                            HTTP_AUTHORIZATION=f"Bearer {raw}", HTTP_ACCEPT_LANGUAGE="fr")
     assert response.status_code == 400 and response.json()["field"] == "text"
     assert "au plus 100 à la fois" in response.json()["detail"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("text", ["name,heavy,light\n\f", "name,heavy,light\r\n \x1c\x1f\n"])
+def test_api_schema_refuses_a_csv_header_with_only_blanks_after_it(client, text):
+    """Found by schemathesis (ST202) against gunicorn: schema-valid, then refused with a 400 by the engine."""
+    from guichet.accounts.models import Role
+    from guichet.accounts.services import api_token_create
+
+    from .conftest import make_user
+
+    raw = api_token_create(actor=make_user("blank@ab.example", Role.MEMBER), name="t")[1]
+    response = client.post("/api/v1/antibodies/assess", {"text": text}, content_type="application/json",
+                           HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert response.status_code == 422 and response.json()["field"] == "text"
+    row = client.post("/api/v1/antibodies/assess", {"text": f"name,heavy,light\n\fx,{TRASTUZUMAB_VH},"},
+                      content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert row.status_code == 200 and row.json()[0]["heavy"]["v_gene"].startswith("IGHV3-66")
+
+
+def test_a_csv_row_with_more_cells_than_its_header_is_a_clear_error_not_a_500():
+    from django.utils import translation
+
+    with translation.override("en"), pytest.raises(engine.InputError) as refused:
+        engine.parse_input("name,heavy,light\na,b,c,d\n")
+    assert "Line 2 has more columns" in refused.value.message
+    long_cell = "A" * 140_000  # above the csv module's default cell limit, within the API's text bound
+    assert engine.parse_input(f"name,heavy,light\nx,{long_cell},\n") == [("x", long_cell, "")]
+
+
+@pytest.mark.django_db
+def test_api_csv_row_with_an_extra_cell_and_nul_bytes(client):
+    from guichet.accounts.models import Role
+    from guichet.accounts.services import api_token_create
+
+    from .conftest import make_user
+
+    raw = api_token_create(actor=make_user("extra@ab.example", Role.MEMBER), name="t")[1]
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}", "HTTP_ACCEPT_LANGUAGE": "en"}
+    response = client.post("/api/v1/antibodies/assess", {"text": "name,heavy,light\na,b,c,d"},
+                           content_type="application/json", **auth)
+    assert response.status_code == 400 and "more columns" in response.json()["detail"]
+    # Schema-valid must mean accepted: a NUL byte (the engine's sign of a binary file) is refused by the schema.
+    response = client.post("/api/v1/antibodies/assess", {"text": "name,heavy,light\nx\u0000y"},
+                           content_type="application/json", **auth)
+    assert response.status_code == 422 and response.json()["field"] == "text"

@@ -13,8 +13,12 @@ router = Router(tags=["antibodies"])
 
 class AssessIn(Schema):
     # What engine.parse_input reads: FASTA (a first line starting with ">"), or CSV whose header is
-    # name,heavy,light followed by at least one row. A chain that is not an antibody is reported in the 200.
-    text: str = Field(..., max_length=engine.MAX_TEXT_LENGTH, pattern=r"^\s*(>|name,heavy,light\r?\n[^\r\n])",
+    # name,heavy,light followed by at least one row that is not blank (the engine strips the text, and str.strip
+    # also drops \x1c-\x1f, which JSON Schema's \s does not name: a header and blanks only was schema-valid, then
+    # refused with a 400; schemathesis against gunicorn, issue 9 review). A chain that is not an antibody is
+    # reported in the 200. No NUL or U+FFFD anywhere: the engine takes them for a binary file.
+    text: str = Field(..., max_length=engine.MAX_TEXT_LENGTH,
+                      pattern=r"^\s*(>|name,heavy,light\r?\n[\s\x1c-\x1f]*[^\s\x1c-\x1f\x00\ufffd])[^\x00\ufffd]*$",
                       description="FASTA, or CSV with the header name,heavy,light and one row per antibody")
     cdr_scheme: Literal["imgt", "kabat", "chothia"] = "imgt"
 

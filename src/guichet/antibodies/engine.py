@@ -34,6 +34,8 @@ MAX_CHAIN_LENGTH = 1000
 MAX_ANTIBODIES_PER_REQUEST = 100
 # The same bound on the pasted text as the API's schema (about 800 antibodies of ~230 residues).
 MAX_TEXT_LENGTH = 200_000
+# The csv module refuses a cell over 131,072 characters by default, which a schema-valid text can hold.
+csv.field_size_limit(max(csv.field_size_limit(), MAX_TEXT_LENGTH))
 
 
 @dataclass
@@ -125,10 +127,13 @@ def _parse_input(text: str) -> list[tuple[str, str, str]]:
         rows = list(csv.DictReader(io.StringIO(text)))
     except csv.Error as exc:  # e.g. a NUL byte or an unterminated quote: not a CSV we can read
         raise InputError("csv") from exc
-    if not rows or not {"name", "heavy", "light"} <= {k.strip().lower() for k in rows[0]}:
+    if not rows or not {"name", "heavy", "light"} <= {k.strip().lower() for k in rows[0] if k is not None}:
         raise InputError("csv")
     out = []
-    for row in rows:
+    for number, row in enumerate(rows, start=2):
+        if None in row:  # DictReader puts the cells beyond the header under the key None (a 500 before)
+            raise InputError("csv", _("Line %(n)d has more columns than its header (name,heavy,light): quote a "
+                                      "cell that holds a comma.") % {"n": number})
         row = {k.strip().lower(): (v or "").strip() for k, v in row.items()}
         out.append((row["name"], re.sub(r"\s", "", row["heavy"]).upper(), re.sub(r"\s", "", row["light"]).upper()))
     return out

@@ -35,7 +35,8 @@ class AssessForm(forms.Form):
                 data["text"] = ""
             if not data["text"] or "\x00" in data["text"]:
                 raise forms.ValidationError({"file": _("This file is not text: give a FASTA or CSV file.")})
-        if not (data.get("text") or "").strip():
+        # A text refused already (too long) was pasted: "paste sequences" would contradict its error.
+        if not (data.get("text") or "").strip() and "text" not in self.errors:
             raise forms.ValidationError({"text": _("Paste sequences or choose a file.")})
         return data
 
