@@ -124,7 +124,8 @@ def _parse_input(text: str) -> list[tuple[str, str, str]]:
             pairs.setdefault(base, {})[kind] = seq.upper()
         return [(n, p.get("heavy", p.get("unknown", "")), p.get("light", "")) for n, p in pairs.items()]
     try:
-        rows = list(csv.DictReader(io.StringIO(text)))
+        # Universal newlines: a bare \r (old Mac files, or pasted) made csv raise "new-line character seen".
+        rows = list(csv.DictReader(io.StringIO(text, newline=None)))
     except csv.Error as exc:  # e.g. a NUL byte or an unterminated quote: not a CSV we can read
         raise InputError("csv") from exc
     if not rows or not {"name", "heavy", "light"} <= {k.strip().lower() for k in rows[0] if k is not None}:
