@@ -261,3 +261,124 @@ def test_the_report_page_shows_labels_not_codes(client, language, words, codes):
     assert all(w in page for w in words), [w for w in words if w not in page]
     visible = visible_text(page.split("<main", 1)[1])
     assert [c for c in codes if c.strip("<>") in visible.split() or c in visible] == []
+
+
+# Issue 9, defect 7: an 8.9 MB antibody post held a gunicorn worker past its 30 s timeout. The input is
+# bounded before the engine runs: the text's length, the batch's size, each chain's length.
+
+def _batch(count: int) -> str:
+    return "".join(f">ab{i}_VH\n{TRASTUZUMAB_VH}\n>ab{i}_VL\n{TRASTUZUMAB_VL}\n" for i in range(count))
+
+
+def test_a_chain_longer_than_any_antibody_is_refused_without_numbering_it(monkeypatch):
+    def no_engine(*args, **kwargs):
+        raise AssertionError("the numbering engine ran on a sequence refused by its length")
+
+    monkeypatch.setattr(engine, "_annotator", no_engine)
+    from django.utils import translation
+
+    with translation.override("en"):
+        report = engine.assess_chain("ACDEFGHIKLMNPQRSTVWY" * 60_000)  # 1.2 million residues
+    assert report.errors == ["1200000 residues: longer than any antibody chain (at most 1000)"]
+
+
+def test_a_batch_larger_than_a_request_takes_is_refused_before_any_assessment(monkeypatch):
+    assessed = []
+    monkeypatch.setattr(engine, "assess", lambda *args, **kwargs: assessed.append(args))
+    with pytest.raises(engine.InputError) as refused:
+        engine.assess_batch(_batch(101), max_antibodies=100)
+    assert "101" in refused.value.message and "100" in refused.value.message and assessed == []
+    engine.assess_batch(_batch(3), max_antibodies=100)
+    assert len(assessed) == 3
+
+
+def test_a_long_fasta_of_many_lines_is_read_whole():
+    lines = "\n".join(TRASTUZUMAB_VH[i:i + 10] for i in range(0, len(TRASTUZUMAB_VH), 10))
+    assert engine.parse_input(f">one_VH\n{lines}\n>one_VL\n{TRASTUZUMAB_VL}\n") == [
+        ("one", TRASTUZUMAB_VH, TRASTUZUMAB_VL)]
+
+
+@pytest.mark.django_db
+def test_workspace_refuses_too_much_text_and_too_many_antibodies_keeping_nothing(client):
+    from guichet.accounts.models import Role
+    from guichet.antibodies.models import Assessment
+
+    from .conftest import make_user
+
+    client.force_login(make_user("big@ab.example", Role.MEMBER))
+    too_long = ">x\n" + "A" * engine.MAX_TEXT_LENGTH
+    response = client.post("/antibodies/", {"title": "x", "text": too_long, "cdr_scheme": "imgt"},
+                           HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200 and len(response.context["form"].errors["text"]) == 1
+    assert "200000" in response.context["form"].errors["text"][0]
+    response = client.post("/antibodies/", {"title": "x", "text": _batch(101), "cdr_scheme": "imgt"},
+                           HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert "at most 100 at a time" in " ".join(response.context["form"].errors["text"])
+    assert Assessment.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_api_refuses_a_batch_larger_than_a_request_takes(client):
+    from guichet.accounts.models import Role
+    from guichet.accounts.services import api_token_create
+
+    from .conftest import make_user
+
+    raw = api_token_create(actor=make_user("bigapi@ab.example", Role.MEMBER), name="t")[1]
+    response = client.post("/api/v1/antibodies/assess", {"text": _batch(101)}, content_type="application/json",
+                           HTTP_AUTHORIZATION=f"Bearer {raw}", HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.status_code == 400 and response.json()["field"] == "text"
+    assert "au plus 100 à la fois" in response.json()["detail"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("text", ["name,heavy,light\n\f", "name,heavy,light\r\n \x1c\x1f\n"])
+def test_api_schema_refuses_a_csv_header_with_only_blanks_after_it(client, text):
+    """Found by schemathesis (ST202) against gunicorn: schema-valid, then refused with a 400 by the engine."""
+    from guichet.accounts.models import Role
+    from guichet.accounts.services import api_token_create
+
+    from .conftest import make_user
+
+    raw = api_token_create(actor=make_user("blank@ab.example", Role.MEMBER), name="t")[1]
+    response = client.post("/api/v1/antibodies/assess", {"text": text}, content_type="application/json",
+                           HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert response.status_code == 422 and response.json()["field"] == "text"
+    row = client.post("/api/v1/antibodies/assess", {"text": f"name,heavy,light\n\fx,{TRASTUZUMAB_VH},"},
+                      content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert row.status_code == 200 and row.json()[0]["heavy"]["v_gene"].startswith("IGHV3-66")
+
+
+def test_a_csv_row_with_more_cells_than_its_header_is_a_clear_error_not_a_500():
+    from django.utils import translation
+
+    with translation.override("en"), pytest.raises(engine.InputError) as refused:
+        engine.parse_input("name,heavy,light\na,b,c,d\n")
+    assert "Line 2 has more columns" in refused.value.message
+    long_cell = "A" * 140_000  # above the csv module's default cell limit, within the API's text bound
+    assert engine.parse_input(f"name,heavy,light\nx,{long_cell},\n") == [("x", long_cell, "")]
+
+
+@pytest.mark.django_db
+def test_api_csv_row_with_an_extra_cell_and_nul_bytes(client):
+    from guichet.accounts.models import Role
+    from guichet.accounts.services import api_token_create
+
+    from .conftest import make_user
+
+    raw = api_token_create(actor=make_user("extra@ab.example", Role.MEMBER), name="t")[1]
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}", "HTTP_ACCEPT_LANGUAGE": "en"}
+    response = client.post("/api/v1/antibodies/assess", {"text": "name,heavy,light\na,b,c,d"},
+                           content_type="application/json", **auth)
+    assert response.status_code == 400 and "more columns" in response.json()["detail"]
+    # Schema-valid must mean accepted: a NUL byte (the engine's sign of a binary file) is refused by the schema.
+    response = client.post("/api/v1/antibodies/assess", {"text": "name,heavy,light\nx\u0000y"},
+                           content_type="application/json", **auth)
+    assert response.status_code == 422 and response.json()["field"] == "text"
+
+
+def test_a_csv_with_bare_carriage_returns_is_read():
+    """schemathesis (in make test) sent 'name,heavy,light\\n\\r...': csv raised on the bare \\r, a 400 for a
+    schema-valid text."""
+    assert engine.parse_input(f"name,heavy,light\r\rx,{TRASTUZUMAB_VH},\r") == [("x", TRASTUZUMAB_VH, "")]

@@ -147,3 +147,17 @@ def test_pending_needs_are_not_kept_after_their_link_expired(client):
     post(client, "recent@lab.example", remote="192.0.2.2")
     assert list(VisitorSubmission.objects.values_list("email", flat=True)) == ["recent@lab.example"]
     assert AuditEvent.objects.filter(action="desk_visitor.purge").exists()
+
+
+def test_the_e_mail_limit_holds_across_app_processes(client, settings):
+    """Each gunicorn worker has its own local-memory cache: with the shipped config (several workers) and no
+    GUICHET_REDIS_URL, one address received 8 confirmation e-mails instead of 3 (issue 9 review, from
+    outside). The e-mail limit also counts the pending needs in the database, which every process shares."""
+    from django.core.cache import cache
+
+    statuses = []
+    for i in range(5):
+        cache.clear()  # the next post lands on another worker, whose cache never saw the earlier ones
+        statuses.append(post(client, "target@victim.example", remote=f"192.0.2.{i}").status_code)
+    assert statuses == [200, 200, 200, 429, 429]
+    assert VisitorSubmission.objects.filter(email="target@victim.example").count() == 3

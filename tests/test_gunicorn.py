@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -83,3 +84,31 @@ def test_gunicorn_with_the_shipped_config_serves_health_and_reloads(tmp_path):
     access = [line for line in lines if line["logger"] == "gunicorn.access"]
     assert any('"GET /health/?format=json HTTP/1.1" 200' in line["message"] for line in access)
     assert any("Handling signal: hup" in line["message"] for line in lines)
+
+
+def test_gunicorn_takes_a_need_as_long_as_matching_v1_allows(tmp_path):
+    """matching-v1 takes `q` up to 5,000 characters (400 beyond): gunicorn's default request-line limit
+    (4,094 bytes) answered a longer line with an undocumented 414 before Django saw it (schemathesis
+    against gunicorn, issue 9 review)."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GUICHET_", "DJANGO_"))}
+    env.update({
+        "PYTHONPATH": str(SRC), "GUICHET_SECRET_KEY": "gunicorn-test-" + "x" * 40, "GUICHET_SEMANTIC": "0",
+        "GUICHET_DATA_DIR": str(tmp_path / "data"), "GUICHET_ALLOWED_HOSTS": "127.0.0.1",
+        "GUICHET_SSL_REDIRECT": "0", "GUICHET_BIND": f"127.0.0.1:{port}", "GUICHET_WORKERS": "1",
+    })
+    subprocess.run([sys.executable, "-m", "guichet", "migrate", "-v0"], env=env, check=True, timeout=300)
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "python:guichet.config.gunicorn_conf"],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        assert fetch(f"http://127.0.0.1:{port}/health/?format=json")[0] == 200
+        need = ("tri cellulaire " * 400)[:5000]
+        status, body = fetch(f"http://127.0.0.1:{port}/api/v1/match?"
+                             + urllib.parse.urlencode({"q": need, "limit": 5}))
+        assert status == 200, body
+        assert json.loads(body) == []  # an empty directory: nobody to suggest, but the need was read
+        status, body = fetch(f"http://127.0.0.1:{port}/api/v1/match?" + urllib.parse.urlencode({"q": need + "x"}))
+        assert status == 400 and json.loads(body)["detail"]  # matching-v1: refused with a message
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=60)

@@ -75,3 +75,21 @@ def test_staff_export_json_and_xlsx(staff_client, small_directory):
     workbook = staff_client.get("/directory/export.xlsx")
     parsed = exchange.parse_xlsx(workbook.content)
     assert [o["key"] for o in parsed["organizations"]] == ["acme-bio", "hosp-rheum", "lab-tcell"]
+
+
+@pytest.mark.parametrize("content", [
+    b"[" * 100_000 + b"]" * 100_000,  # deeper than the JSON decoder's recursion: RecursionError (issue 9)
+    b'{"format": "directory-v1", "organizations": ' + b"[" * 900 + b"]" * 900 + b"}",  # decoded, too deep
+])
+def test_deeply_nested_json_is_a_clear_error_not_a_500(staff_client, db, content):
+    response = upload(staff_client, "nested.json", content)
+    assert response.status_code == 200
+    issues = [str(i) for i in response.context["issues"]]
+    assert issues and "nested" in " ".join(issues)
+    assert ImportBatch.objects.count() == 0
+
+
+def test_deeply_nested_json_is_refused_by_the_command_line_too(db):
+    with pytest.raises(exchange.ImportRefused) as refused:
+        exchange.parse_json("[" * 100_000 + "]" * 100_000)
+    assert "nested" in str(refused.value)

@@ -117,3 +117,15 @@ def test_anonymous_visitors_cannot_reach_the_change_page(client):
     make_user("someone@test.example", Role.MEMBER)
     response = client.get("/accounts/me/password/")
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_reset_e_mails_to_one_address_are_limited_and_the_answer_does_not_change(client, member):
+    """Seen from outside (issue 9 review): ten posts of the reset form sent ten e-mails to one account holder;
+    anyone could flood any member's mailbox. Beyond the limit the page answers the same, and sends nothing."""
+    from django.core.cache import cache
+
+    cache.clear()
+    answers = [client.post("/accounts/password/reset/", {"email": member.email.upper()},
+                           REMOTE_ADDR=f"192.0.2.{i}") for i in range(6)]
+    assert {(a.status_code, a["Location"]) for a in answers} == {(302, "/accounts/password/reset/sent/")}
+    assert len(mail.outbox) == 3 and {tuple(m.to) for m in mail.outbox} == {(member.email,)}

@@ -9,8 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from guichet.core import ratelimit
+
 from . import services
 from .forms import ApiTokenForm, EmailAuthenticationForm, PasswordResetForm
+from .identity import normalize_login
 from .models import ApiToken
 
 
@@ -34,12 +37,25 @@ class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
     template_name = "accounts/password_change_done.html"
 
 
+# Reset e-mails per address per hour: enough for a member who lost the first one, not a way to flood a
+# mailbox (ten posts sent ten e-mails, seen from outside). Counted in the cache, like the desk's limits.
+PASSWORD_RESETS_PER_EMAIL_HOUR = 3
+
+
 class PasswordResetView(auth_views.PasswordResetView):
     form_class = PasswordResetForm
     template_name = "accounts/password_reset_form.html"
     subject_template_name = "email/password_reset_subject.txt"
     email_template_name = "email/password_reset_body.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        email = normalize_login(form.cleaned_data.get("email"))
+        if not ratelimit.hit("password-reset-email", email, limit=PASSWORD_RESETS_PER_EMAIL_HOUR,
+                             window_seconds=3600):
+            # The same answer as a sent e-mail: the page never tells whether an address has an account.
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

@@ -26,6 +26,16 @@ KYTE_DOOLITTLE = {"A": 1.8, "R": -4.5, "N": -3.5, "D": -3.5, "C": 2.5, "Q": -3.5
                   "Y": -1.3, "V": 4.2}
 MIN_IDENTITY = 0.6   # below this, AntPack's best template is too far: not an antibody variable domain
 MIN_LENGTH = 90      # a complete V domain is ~105-125 residues; shorter means truncated
+# A variable domain is ~105-125 residues and a whole heavy chain ~450: a longer "chain" is not one, and the
+# numbering time grows with the length (an 8.9 MB sequence held a worker past gunicorn's 30 s, issue 9).
+MAX_CHAIN_LENGTH = 1000
+# What a page or an API call assesses at once (and what it keeps: the first 100 reports). Bigger batches are
+# for `guichet assess` (and the job queue): at a few ms each, 100 antibodies answer within a request.
+MAX_ANTIBODIES_PER_REQUEST = 100
+# The same bound on the pasted text as the API's schema (about 800 antibodies of ~230 residues).
+MAX_TEXT_LENGTH = 200_000
+# The csv module refuses a cell over 131,072 characters by default, which a schema-valid text can hold.
+csv.field_size_limit(max(csv.field_size_limit(), MAX_TEXT_LENGTH))
 
 
 @dataclass
@@ -69,40 +79,62 @@ class AntibodyReport:
 # --- input -------------------------------------------------------------------------------------------
 
 class InputError(ValueError):
-    pass
+    """Input the engine cannot read; `message`, when set, is the translated reason to show as is."""
+
+    def __init__(self, code: str, message: str | None = None):
+        super().__init__(code)
+        self.message = message
 
 
-def parse_input(text: str) -> list[tuple[str, str, str]]:
-    """(name, heavy, light) from FASTA (names ending _H/_VH and _L/_VL pair up) or CSV (name,heavy,light)."""
+def parse_input(text: str, *, max_antibodies: int | None = None) -> list[tuple[str, str, str]]:
+    """(name, heavy, light) from FASTA (names ending _H/_VH and _L/_VL pair up) or CSV (name,heavy,light).
+
+    With `max_antibodies`, a batch of more is refused (InputError with its message) before any is assessed."""
+    pairs = _parse_input(text)
+    if max_antibodies is not None and len(pairs) > max_antibodies:
+        raise InputError("too_many", _("%(count)s antibodies in one batch: at most %(max)s at a time here "
+                                       "(split the file, or use the command guichet assess).")
+                         % {"count": len(pairs), "max": max_antibodies})
+    return pairs
+
+
+def _parse_input(text: str) -> list[tuple[str, str, str]]:
     text = (text or "").strip()
     if not text:
         raise InputError("empty")
     if "\x00" in text or "\ufffd" in text:  # a binary file (an image, a PDF) posted as sequences
         raise InputError("binary")
     if text.startswith(">"):
-        records, name = {}, None
+        # Lines are collected and joined once: `records[name] += line` copied the whole sequence at every line.
+        records: dict[str, list[str]] = {}
+        name = None
         for line in text.splitlines():
             line = line.strip()
             if line.startswith(">"):
                 name = line[1:].strip() or f"sequence {len(records) + 1}"
-                records[name] = ""
+                records[name] = []
             elif name is not None:
-                records[name] += re.sub(r"\s", "", line)
+                records[name].append(re.sub(r"\s", "", line))
         pairs: dict[str, dict[str, str]] = {}
-        for name, seq in records.items():
+        for name, parts in records.items():
+            seq = "".join(parts)
             m = re.match(r"^(.*?)[\s_|:-]+(VH|H|HEAVY|VL|L|LIGHT|VK|K)$", name, re.IGNORECASE)
             base, role = (m.group(1), m.group(2).upper()) if m else (name, "")
             kind = "heavy" if role in ("VH", "H", "HEAVY") else "light" if role else "unknown"
             pairs.setdefault(base, {})[kind] = seq.upper()
         return [(n, p.get("heavy", p.get("unknown", "")), p.get("light", "")) for n, p in pairs.items()]
     try:
-        rows = list(csv.DictReader(io.StringIO(text)))
+        # Universal newlines: a bare \r (old Mac files, or pasted) made csv raise "new-line character seen".
+        rows = list(csv.DictReader(io.StringIO(text, newline=None)))
     except csv.Error as exc:  # e.g. a NUL byte or an unterminated quote: not a CSV we can read
         raise InputError("csv") from exc
-    if not rows or not {"name", "heavy", "light"} <= {k.strip().lower() for k in rows[0]}:
+    if not rows or not {"name", "heavy", "light"} <= {k.strip().lower() for k in rows[0] if k is not None}:
         raise InputError("csv")
     out = []
-    for row in rows:
+    for number, row in enumerate(rows, start=2):
+        if None in row:  # DictReader puts the cells beyond the header under the key None (a 500 before)
+            raise InputError("csv", _("Line %(n)d has more columns than its header (name,heavy,light): quote a "
+                                      "cell that holds a comma.") % {"n": number})
         row = {k.strip().lower(): (v or "").strip() for k, v in row.items()}
         out.append((row["name"], re.sub(r"\s", "", row["heavy"]).upper(), re.sub(r"\s", "", row["light"]).upper()))
     return out
@@ -146,6 +178,9 @@ def validate(sequence: str) -> list[str]:
     errors = []
     if not sequence:
         return [_("missing sequence")]
+    if len(sequence) > MAX_CHAIN_LENGTH:
+        return [_("%(n)d residues: longer than any antibody chain (at most %(max)d)")
+                % {"n": len(sequence), "max": MAX_CHAIN_LENGTH}]
     if "*" in sequence:
         errors.append(_("stop codon at position %(n)d") % {"n": sequence.index("*") + 1})
     bad = sorted({c for c in sequence if c not in AMINO_ACIDS and c != "*"})
@@ -294,6 +329,7 @@ def assess(name: str, heavy: str, light: str, *, cdr_scheme: str = "imgt") -> An
     return report
 
 
-def assess_batch(text: str, *, cdr_scheme: str = "imgt") -> list[AntibodyReport]:
+def assess_batch(text: str, *, cdr_scheme: str = "imgt", max_antibodies: int | None = None) -> list[AntibodyReport]:
     """Every antibody of a FASTA or CSV text; a bad sequence is reported, the rest still assessed."""
-    return [assess(name, heavy, light, cdr_scheme=cdr_scheme) for name, heavy, light in parse_input(text)]
+    return [assess(name, heavy, light, cdr_scheme=cdr_scheme)
+            for name, heavy, light in parse_input(text, max_antibodies=max_antibodies)]

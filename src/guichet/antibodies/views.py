@@ -17,7 +17,7 @@ from .permissions import assessments_visible_to
 class AssessForm(forms.Form):
     title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
     text = forms.CharField(label=gettext_lazy("Sequences (FASTA, or CSV with name,heavy,light)"), required=False,
-                           widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}))
+                           max_length=engine.MAX_TEXT_LENGTH, widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}))
     file = forms.FileField(label=gettext_lazy("…or a file"), required=False)
     cdr_scheme = forms.ChoiceField(label=gettext_lazy("CDR definition"),
                                    choices=[("imgt", "IMGT"), ("kabat", "Kabat"), ("chothia", "Chothia")])
@@ -39,7 +39,8 @@ class AssessForm(forms.Form):
         elif len((data.get("text") or "").encode()) > limit:
             raise forms.ValidationError({"text": _("The sequences are longer than %(kb)s KB in all; send a file of "
                                                    "several batches.") % {"kb": limit // 1024}})
-        if not (data.get("text") or "").strip():
+        # A text refused already (too long) was pasted: "paste sequences" would contradict its error.
+        if not (data.get("text") or "").strip() and "text" not in self.errors:
             raise forms.ValidationError({"text": _("Paste sequences or choose a file.")})
         return data
 
@@ -73,8 +74,8 @@ def workspace(request):
         except services.TooManyAntibodies as too_many:
             form.add_error("text", _("%(n)d antibodies: at most %(max)d in one batch.") % {
                 "n": too_many.args[0], "max": settings.GUICHET_ANTIBODY_MAX_ANTIBODIES})
-        except engine.InputError:
-            form.add_error("text", _("Give FASTA, or a CSV with the columns name,heavy,light."))
+        except engine.InputError as exc:
+            form.add_error("text", getattr(exc, "message", "") or _("Give FASTA, or a CSV with the columns name,heavy,light."))
         else:
             count = assessment.progress_total
             if assessment.is_working:

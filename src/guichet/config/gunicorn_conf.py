@@ -27,6 +27,10 @@ graceful_timeout = _int("GUICHET_GRACEFUL_TIMEOUT", 30)
 keepalive = _int("GUICHET_KEEPALIVE", 5)
 max_requests = _int("GUICHET_MAX_REQUESTS", 1000)
 max_requests_jitter = _int("GUICHET_MAX_REQUESTS_JITTER", 100)
+# matching-v1 takes a need of up to 5,000 characters in GET /api/v1/match?q=: gunicorn's default request line
+# (4,094 bytes) answered it with a 414 before Django could. 8,190 is gunicorn's largest bounded value; 0 lifts
+# the bound (then the reverse proxy's own limit applies).
+limit_request_line = _int("GUICHET_LIMIT_REQUEST_LINE", 8190)
 # Not preloaded: on HUP each new worker imports the new code (with preload_app the master's old copy stays).
 preload_app = False
 # X-Forwarded-Proto/-For are believed from these addresses only (the reverse proxy).

@@ -44,7 +44,7 @@ class RequestOut(Schema):
 
 # Something else than blanks (Python's strip() also drops NUL and the \x1c-\x1f separators): what the
 # services refuse as empty is refused by the schema too.
-NOT_BLANK = r"[^\s\u0000\u001c-\u001f]"
+NOT_BLANK = r"[^\s\u0000\u001c-\u001f\u0085]"
 MAX_ID = 2**63 - 1
 
 

@@ -12,7 +12,7 @@ class MatchParams(Schema):
     # in the schema but checked by the engine.
     q: str = Field(..., description="The need, in French or English (1 to 5,000 characters, not blank).",
                    json_schema_extra={"minLength": 1, "maxLength": engine.MAX_QUERY_LENGTH,
-                                      "pattern": r"[^\s\u0000\u001c-\u001f]"})
+                                      "pattern": r"[^\s\u0000\u001c-\u001f\u0085]"})
     limit: int = Field(10, ge=1, le=50)
 
 
