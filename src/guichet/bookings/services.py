@@ -367,3 +367,35 @@ def order_transition(*, actor, order: ServiceOrder, action: str, lines=None) -> 
         elif who == "manager":
             notify([order.requester], "order_status", {"order": order})
     return order
+
+
+def blackout_check(*, instrument, start: datetime, end: datetime) -> None:
+    """What blackout_create would refuse, said before it runs (the admin's form shows it on the field).
+    The database still has the last word when two writers race."""
+    start, end = _aware(start), _aware(end, "end")
+    if end <= start:
+        raise BookingError(_("The end must be after the start."), "end")
+    if Booking.objects.filter(instrument=instrument, status__in=Booking.LIVE, start__lt=end,
+                              blocked_until__gt=start).exists():
+        raise SlotUnavailable(_("This slot is taken: choose another one."), "start")
+
+
+def booking_admin_update(*, actor, record: Booking, is_new: bool = False) -> None:
+    """Staff correct a booking's note, cost centre or organization; slots and statuses move only through
+    the services above (create, cancel, decide, close)."""
+    from guichet.core.services import record_save
+
+    if is_new:
+        raise BookingError(_("Bookings are made from the instrument's calendar; the admin adds blackouts."),
+                           "kind")
+    record_save(actor=actor, record=record, is_new=False)
+
+
+def order_admin_update(*, actor, record: ServiceOrder, is_new: bool = False) -> None:
+    """Staff correct an order's cost centre, organization or description; its status moves only through
+    order_transition."""
+    from guichet.core.services import record_save
+
+    if is_new:
+        raise BookingError(_("Orders are placed by members, from the service's page."), "service")
+    record_save(actor=actor, record=record, is_new=False)
