@@ -399,3 +399,34 @@ def order_admin_update(*, actor, record: ServiceOrder, is_new: bool = False) -> 
     if is_new:
         raise BookingError(_("Orders are placed by members, from the service's page."), "service")
     record_save(actor=actor, record=record, is_new=False)
+
+
+def feed_token_rotate(*, actor, instrument=None):
+    """A new calendar address (the actor's bookings, or an instrument's for its managers); the previous
+    one stops working in the same transaction, audited."""
+    from .models import FeedToken
+
+    if instrument is not None and not permissions.can_manage_instrument(actor, instrument):
+        raise NotAllowed(_("Only the platform's managers publish an instrument's calendar."))
+    subject = {"user": None if instrument else actor, "instrument": instrument}
+    with transaction.atomic():
+        revoked = FeedToken.objects.filter(**subject, created_by=actor, revoked_at__isnull=True).update(
+            revoked_at=timezone.now())
+        token = FeedToken.objects.create(**subject, created_by=actor)
+        audit_record(actor=actor, action="feed_token.rotate", entity_type="feed_token", entity_key=str(token.pk),
+                     entity_label=instrument.key if instrument else actor.email,
+                     changes={"revoked": [None, revoked], "prefix": [None, token.token[:6]]})
+    return token
+
+
+def feed_token_revoke(*, actor, pk: int) -> bool:
+    """Revoke one of the actor's calendar addresses; False when there was none to revoke."""
+    from .models import FeedToken
+
+    with transaction.atomic():
+        done = FeedToken.objects.filter(pk=pk, created_by=actor, revoked_at__isnull=True).update(
+            revoked_at=timezone.now())
+        if done:
+            audit_record(actor=actor, action="feed_token.revoke", entity_type="feed_token", entity_key=str(pk),
+                         changes={"revoked": [False, True]})
+    return bool(done)

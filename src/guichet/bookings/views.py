@@ -209,10 +209,7 @@ def feed_create(request):
     instrument = _instrument(key) if key else None
     if instrument is not None and not permissions.can_manage_instrument(request.user, instrument):
         raise PermissionDenied
-    FeedToken.objects.filter(user=None if instrument else request.user, instrument=instrument,
-                             created_by=request.user, revoked_at__isnull=True).update(revoked_at=timezone.now())
-    FeedToken.objects.create(user=None if instrument else request.user, instrument=instrument,
-                             created_by=request.user)
+    services.feed_token_rotate(actor=request.user, instrument=instrument)
     messages.success(request, _("New calendar address created; the previous one no longer works."))
     return redirect(params.safe_next(request, "bookings:mine"))
 
@@ -220,8 +217,7 @@ def feed_create(request):
 @login_required
 @require_POST
 def feed_revoke(request, pk):
-    FeedToken.objects.filter(pk=pk, created_by=request.user, revoked_at__isnull=True).update(
-        revoked_at=timezone.now())
+    services.feed_token_revoke(actor=request.user, pk=pk)
     messages.success(request, _("Calendar address revoked."))
     return redirect(params.safe_next(request, "bookings:mine"))
 
