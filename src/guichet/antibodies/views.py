@@ -6,10 +6,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from guichet.accounts.models import Membership
 from guichet.core import exports
 
-from . import engine, labels
+from . import engine, labels, services
 from .models import Assessment
 from .permissions import assessments_visible_to
 
@@ -50,11 +49,10 @@ def workspace(request):
         except engine.InputError:
             form.add_error("text", _("Give FASTA, or a CSV with the columns name,heavy,light."))
         else:
-            membership = Membership.objects.filter(user=request.user).first()
-            assessment = Assessment.objects.create(
-                owner=request.user, organization=membership.organization if membership else None,
-                shared_with_organization=data["shared_with_organization"] and membership is not None,
-                title=data["title"], cdr_scheme=data["cdr_scheme"], result=[r.as_dict() for r in reports[:100]])
+            assessment = services.assessment_create(
+                actor=request.user, title=data["title"], cdr_scheme=data["cdr_scheme"],
+                result=[r.as_dict() for r in reports[:100]],
+                shared_with_organization=data["shared_with_organization"])
             count = len(assessment.result)
             messages.success(request, ngettext("%(n)d antibody assessed.", "%(n)d antibodies assessed.", count)
                              % {"n": count})
@@ -115,7 +113,7 @@ def detail(request, pk):
         if code and programme is None:  # it used to unlink silently, saying "Link saved."
             messages.error(request, _("No programme you may see has the code “%(code)s”.") % {"code": code[:40]})
         else:
-            Assessment.objects.filter(pk=assessment.pk).update(programme=programme)
+            services.assessment_link_programme(actor=request.user, assessment=assessment, programme=programme)
             messages.success(request, _("Link saved."))
         return redirect("antibodies:detail", assessment.pk)
     return render(request, "antibodies/detail.html", {

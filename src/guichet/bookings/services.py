@@ -430,3 +430,16 @@ def feed_token_revoke(*, actor, pk: int) -> bool:
             audit_record(actor=actor, action="feed_token.revoke", entity_type="feed_token", entity_key=str(pk),
                          changes={"revoked": [False, True]})
     return bool(done)
+
+
+def booking_reminder_claim(*, booking_pk: int, now) -> Booking | None:
+    """Claim a booking's reminder (compare-and-set: of two processes racing, exactly one wins), audited and
+    e-mailed after commit. Returns the booking when this process claimed it."""
+    with transaction.atomic():
+        if not Booking.objects.filter(pk=booking_pk, reminder_sent_at__isnull=True).update(reminder_sent_at=now):
+            return None
+        booking = Booking.objects.select_related("user", "instrument__platform").get(pk=booking_pk)
+        audit_record(actor=None, action="booking.reminder", entity_type="booking", entity_key=str(booking.pk),
+                     entity_label=str(booking), changes={"reminder_sent_at": [None, now.isoformat()]})
+        notify([booking.user], "booking_reminder", {"booking": booking})
+    return booking

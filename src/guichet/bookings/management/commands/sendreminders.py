@@ -1,11 +1,10 @@
 from datetime import timedelta
 
 from django.core.management.base import BaseCommand
-from django.db import transaction
 from django.utils import timezone
 
 from guichet.bookings.models import Booking
-from guichet.core.mail import notify
+from guichet.bookings.services import booking_reminder_claim
 
 
 class Command(BaseCommand):
@@ -19,12 +18,6 @@ class Command(BaseCommand):
                                      start__lte=now + timedelta(hours=24)).values_list("pk", flat=True)
         sent = 0
         for pk in list(due):
-            with transaction.atomic():
-                # Compare-and-set: of two processes racing for this booking, exactly one updates the row.
-                claimed = Booking.objects.filter(pk=pk, reminder_sent_at__isnull=True).update(reminder_sent_at=now)
-                if not claimed:
-                    continue
-                booking = Booking.objects.select_related("user", "instrument__platform").get(pk=pk)
-                notify([booking.user], "booking_reminder", {"booking": booking})
+            if booking_reminder_claim(booking_pk=pk, now=now) is not None:
                 sent += 1
         self.stdout.write(f"{sent} reminder(s) sent")
