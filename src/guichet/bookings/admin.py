@@ -83,7 +83,7 @@ class BlackoutForm(forms.ModelForm):
 
 @admin.register(Booking)
 class BookingAdmin(ServiceTransactionAdmin):
-    list_display = ("instrument", "kind", "user", "start", "end", "status", "organization")
+    list_display = ("instrument", "kind_label", "person", "start", "end", "status", "organization")
     list_filter = ("kind", "status", "instrument__platform")
     search_fields = ("user__email", "user__full_name", "instrument__name", "instrument__key", "note")
     date_hierarchy = "start"
@@ -94,19 +94,44 @@ class BookingAdmin(ServiceTransactionAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
             kwargs["form"] = BlackoutForm
+        kwargs["labels"] = {"instrument": _("instrument"), "organization": _("organization")}
         return super().get_form(request, obj, change=change, **kwargs)
+
+    @admin.display(description=_("kind"), ordering="kind")
+    def kind_label(self, obj):
+        return obj.get_kind_display()
+
+    @admin.display(description=_("user"), ordering="user__email")
+    def person(self, obj):
+        return obj.user
+
+    @admin.display(description=_("decided by"))
+    def decider(self, obj):
+        return obj.decided_by or "—"
+
+    @admin.display(description=_("cancelled"))
+    def cancelled(self, obj):
+        return obj.cancelled_at or "—"
+
+    @admin.display(description=_("reminder sent"))
+    def reminded(self, obj):
+        return obj.reminder_sent_at or "—"
+
+    @admin.display(description=_("created"))
+    def created(self, obj):
+        return obj.created_at
 
     def get_fields(self, request, obj=None):
         if obj is None:
             return ("instrument", "start", "end", "note")
-        return ("instrument", "kind", "user", "start", "end", "status", "organization", "cost_centre", "note",
-                "decided_by", "cancelled_at", "reminder_sent_at", "created_at")
+        return ("instrument", "kind_label", "person", "start", "end", "status", "organization", "cost_centre",
+                "note", "decider", "cancelled", "reminded", "created")
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return ()
-        return ("instrument", "kind", "user", "start", "end", "status", "decided_by", "cancelled_at",
-                "reminder_sent_at", "created_at")
+        return ("instrument", "kind_label", "person", "start", "end", "status", "decider", "cancelled", "reminded",
+                "created")
 
     def has_delete_permission(self, request, obj=None):
         # A booking is cancelled, never deleted (statements count it); a blackout may go.
@@ -191,15 +216,15 @@ class OrderHistoryInline(ReadOnlyInline):
 
 @admin.register(ServiceOrder)
 class ServiceOrderAdmin(ServiceTransactionAdmin):
-    list_display = ("reference", "service", "requester", "organization", "status", "created_at", "total")
+    list_display = ("reference", "service", "requester_name", "organization", "status", "created", "total")
     list_filter = ("status", "service__platform")
     search_fields = ("description", "requester__email", "requester__full_name", "service__name",
                      "service__key", "cost_centre")
     date_hierarchy = "created_at"
-    readonly_fields = ("reference", "service", "requester", "customer_category", "quantity", "status",
-                       "created_at", "delivered_at", "desk_request", "attachment", "total")
-    fields = ("reference", "service", "requester", "organization", "cost_centre", "customer_category",
-              "description", "quantity", "status", "created_at", "delivered_at", "desk_request", "attachment",
+    readonly_fields = ("reference", "service", "requester_name", "price_list", "quantity", "status",
+                       "created", "delivered", "desk_request", "attachment", "total")
+    fields = ("reference", "service", "requester_name", "organization", "cost_centre", "price_list",
+              "description", "quantity", "status", "created", "delivered", "desk_request", "attachment",
               "total")
     inlines = [QuoteLineInline, OrderHistoryInline]
     save_service = services.order_admin_update
@@ -212,9 +237,33 @@ class ServiceOrderAdmin(ServiceTransactionAdmin):
         # An order's history is part of the statements: it is declined or cancelled, never deleted.
         return False
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        # The model's columns have no translated names of their own (changing them needs a migration).
+        kwargs["labels"] = {"organization": _("organization")}
+        return super().get_form(request, obj, change=change, **kwargs)
+
     @admin.display(description=_("reference"))
     def reference(self, obj):
         return obj.reference
+
+    @admin.display(description=_("requester"), ordering="requester__email")
+    def requester_name(self, obj):
+        return obj.requester
+
+    @admin.display(description=_("price list"))
+    def price_list(self, obj):
+        from guichet.platforms.models import CustomerCategory
+
+        return CustomerCategory(obj.customer_category).label if obj.customer_category in CustomerCategory.values \
+            else obj.customer_category
+
+    @admin.display(description=_("created"), ordering="created_at")
+    def created(self, obj):
+        return obj.created_at
+
+    @admin.display(description=_("delivered"), ordering="delivered_at")
+    def delivered(self, obj):
+        return obj.delivered_at
 
     @admin.display(description=_("total"))
     def total(self, obj):
