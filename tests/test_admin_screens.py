@@ -135,3 +135,9 @@ def test_training_granted_and_revoked_in_the_admin(staff_client, desk, member, s
     training.refresh_from_db()
     assert training.revoked_at is not None
     assert AuditEvent.objects.filter(action="training.revoke").exists()
+
+
+@pytest.mark.django_db
+def test_booking_list_filter_is_named_in_french(staff_client, desk):
+    page = staff_client.get("/admin/bookings/booking/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Par type" in page and "Par kind" not in page

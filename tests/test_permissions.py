@@ -167,7 +167,7 @@ def sample_url(name, batch_pk, desk=None, extra=None):
         "bookings:order_new": ["cyto.sort"], "bookings:order": [extra.get("order", 1)],
         "bookings:order_attachment": [extra.get("order", 1)],
         "bookings:usage": ["cyto"], "api-1:availability": ["cyto.aria"],
-        "api-1:cancel_booking": [extra.get("booking", 1)], "privacy:erase_confirm": [1],
+        "api-1:cancel_booking": [extra.get("booking", 1)], "privacy:erase_confirm": [extra.get("erase_user", 1)],
         "desk:detail": [desk.pk], "desk:attachment": [desk.pk, desk.attachments.get().pk],
         "desk:follow": [follow_token(desk, desk.requester)], "desk:confirm": ["not-signed"],
         **{f"desk:{n}": [desk.pk] for n in ("triage", "route", "message", "close")},

@@ -9,12 +9,19 @@ change pages here run without the admin's outer transaction.
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import csrf_protect_m
+from django.utils import formats, timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from guichet.core.admin import ServiceBackedAdmin
 
 from . import services
 from .models import Booking, OrderStatusChange, QuoteLine, ServiceOrder, TrainingAuthorization
+
+
+def when(value) -> str:
+    """A stored UTC time, shown in Paris time in the page's language (— when there is none)."""
+    return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT") if value else "—"
 
 
 class ServiceTransactionAdmin(ServiceBackedAdmin):
@@ -64,6 +71,14 @@ class TrainingAuthorizationAdmin(ServiceTransactionAdmin):
                          _("%(n)d trainings revoked."))
 
 
+class KindFilter(admin.ChoicesFieldListFilter):
+    """The column has no translated name of its own."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = _("kind")
+
+
 class BlackoutForm(forms.ModelForm):
     """The admin adds blackouts (maintenance); bookings are made from the calendar."""
 
@@ -84,7 +99,7 @@ class BlackoutForm(forms.ModelForm):
 @admin.register(Booking)
 class BookingAdmin(ServiceTransactionAdmin):
     list_display = ("instrument", "kind_label", "person", "start", "end", "status", "organization")
-    list_filter = ("kind", "status", "instrument__platform")
+    list_filter = (("kind", KindFilter), "status", "instrument__platform")
     search_fields = ("user__email", "user__full_name", "instrument__name", "instrument__key", "note")
     date_hierarchy = "start"
     autocomplete_fields = ("instrument",)
@@ -94,7 +109,7 @@ class BookingAdmin(ServiceTransactionAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
             kwargs["form"] = BlackoutForm
-        kwargs["labels"] = {"instrument": _("instrument"), "organization": _("organization")}
+        kwargs["labels"] = {"instrument": capfirst(_("instrument")), "organization": capfirst(_("organization"))}
         return super().get_form(request, obj, change=change, **kwargs)
 
     @admin.display(description=_("kind"), ordering="kind")
@@ -111,15 +126,15 @@ class BookingAdmin(ServiceTransactionAdmin):
 
     @admin.display(description=_("cancelled"))
     def cancelled(self, obj):
-        return obj.cancelled_at or "—"
+        return when(obj.cancelled_at)
 
     @admin.display(description=_("reminder sent"))
     def reminded(self, obj):
-        return obj.reminder_sent_at or "—"
+        return when(obj.reminder_sent_at)
 
     @admin.display(description=_("created"))
     def created(self, obj):
-        return obj.created_at
+        return when(obj.created_at)
 
     def get_fields(self, request, obj=None):
         if obj is None:
@@ -201,7 +216,7 @@ class QuoteLineInline(ReadOnlyInline):
 
 class OrderHistoryInline(ReadOnlyInline):
     model = OrderStatusChange
-    fields = readonly_fields = ("from_label", "to_label", "actor", "at")
+    fields = readonly_fields = ("from_label", "to_label", "by", "on")
     verbose_name = _("step")
     verbose_name_plural = _("history")
 
@@ -213,6 +228,14 @@ class OrderHistoryInline(ReadOnlyInline):
     def to_label(self, obj):
         return obj.get_to_status_display()
 
+    @admin.display(description=_("by"))
+    def by(self, obj):
+        return obj.actor
+
+    @admin.display(description=_("on"))
+    def on(self, obj):
+        return when(obj.at)
+
 
 @admin.register(ServiceOrder)
 class ServiceOrderAdmin(ServiceTransactionAdmin):
@@ -222,10 +245,9 @@ class ServiceOrderAdmin(ServiceTransactionAdmin):
                      "service__key", "cost_centre")
     date_hierarchy = "created_at"
     readonly_fields = ("reference", "service", "requester_name", "price_list", "quantity", "status",
-                       "created", "delivered", "desk_request", "attachment", "total")
+                       "created", "delivered", "desk_link", "attached", "total")
     fields = ("reference", "service", "requester_name", "organization", "cost_centre", "price_list",
-              "description", "quantity", "status", "created", "delivered", "desk_request", "attachment",
-              "total")
+              "description", "quantity", "status", "created", "delivered", "desk_link", "attached", "total")
     inlines = [QuoteLineInline, OrderHistoryInline]
     save_service = services.order_admin_update
     actions = ["quote", "start", "deliver", "decline"]
@@ -239,7 +261,7 @@ class ServiceOrderAdmin(ServiceTransactionAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         # The model's columns have no translated names of their own (changing them needs a migration).
-        kwargs["labels"] = {"organization": _("organization")}
+        kwargs["labels"] = {"organization": capfirst(_("organization"))}
         return super().get_form(request, obj, change=change, **kwargs)
 
     @admin.display(description=_("reference"))
@@ -259,15 +281,23 @@ class ServiceOrderAdmin(ServiceTransactionAdmin):
 
     @admin.display(description=_("created"), ordering="created_at")
     def created(self, obj):
-        return obj.created_at
+        return when(obj.created_at)
 
     @admin.display(description=_("delivered"), ordering="delivered_at")
     def delivered(self, obj):
-        return obj.delivered_at
+        return when(obj.delivered_at)
+
+    @admin.display(description=_("desk request"))
+    def desk_link(self, obj):
+        return obj.desk_request or "—"
+
+    @admin.display(description=_("attachment"))
+    def attached(self, obj):
+        return obj.attachment.name.rsplit("/", 1)[-1] if obj.attachment else "—"
 
     @admin.display(description=_("total"))
     def total(self, obj):
-        return obj.total
+        return formats.number_format(obj.total, 2, use_l10n=True) + " €"
 
     def _step(self, request, queryset, action, done):
         self.run_service(request, queryset,
