@@ -58,6 +58,12 @@ def member(db):
 
 
 @pytest.fixture
+def guest(db):
+    """A visitor whose e-mail is confirmed (Role.GUEST): logged in, but not a member of the network."""
+    return make_user("guest@test.example", Role.GUEST)
+
+
+@pytest.fixture
 def outsider(db):
     return make_user("outsider@test.example", Role.MEMBER)
 

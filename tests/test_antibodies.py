@@ -151,6 +151,10 @@ def test_workspace_is_private_to_its_owner_and_optionally_their_organization(cli
     response = client.post("/antibodies/", {"title": "Batch 1", "text": fasta, "cdr_scheme": "imgt"})
     assessment = Assessment.objects.get()
     assert response.status_code == 302 and not assessment.shared_with_organization
+    from guichet.core.models import AuditEvent
+
+    event = AuditEvent.objects.get(action="assessment.create")  # written through its service, audited
+    assert event.actor == owner and event.entity_key == str(assessment.pk)
     page = client.get(f"/antibodies/{assessment.pk}/").content.decode()
     assert "SRWGGDGFYAMDY" in page and "IGHV3-66" in page
     exported = client.get(f"/antibodies/{assessment.pk}.json").json()
@@ -214,6 +218,9 @@ def test_owner_links_an_assessment_to_their_programme(client):
     client.force_login(owner)
     client.post(f"/antibodies/{assessment.pk}/", {"programme": "AB-9"})
     assert Assessment.objects.get().programme == programme
+    from guichet.core.models import AuditEvent
+
+    assert AuditEvent.objects.get(action="assessment.link").changes == {"programme": [None, "AB-9"]}
     assert "Lead panel" in client.get("/programmes/AB-9/").content.decode()
     client.force_login(other)
     assert "Lead panel" not in client.get("/programmes/AB-9/").content.decode()

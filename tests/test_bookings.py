@@ -225,6 +225,9 @@ def test_reminders_are_sent_exactly_once(lab, django_capture_on_commit_callbacks
         call_command("sendreminders", stdout=open("/dev/null", "w"))
         call_command("sendreminders", stdout=open("/dev/null", "w"))
     assert [m.to for m in mail.outbox] == [["member@b.example"]]
+    from guichet.core.models import AuditEvent
+
+    assert AuditEvent.objects.filter(action="booking.reminder").count() == 1  # the claim is audited, once
 
 
 # --- service orders -------------------------------------------------------------------------------------

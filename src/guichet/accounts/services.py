@@ -108,3 +108,85 @@ def membership_add(*, actor, user: User, organization, is_contact: bool = False)
                      entity_key=f"{user.email}@{organization.key}", entity_label=str(membership),
                      changes={"organization": [None, organization.key], "is_contact": [None, is_contact]})
     return membership
+
+
+# --- the admin's writes ------------------------------------------------------------------------------
+# `is_contact` decides who reads a confidential request, and the role what a person may do at all: each
+# change is its own audited step, whichever door it came through.
+
+
+def user_role_change(*, actor, user: User, role: str) -> None:
+    """Give a user another role (what they may do), audited with the role before and after."""
+    with transaction.atomic():
+        before = User.objects.filter(pk=user.pk).values_list("role", flat=True).first()
+        if before == role:
+            return
+        User.objects.filter(pk=user.pk).update(role=role)
+        user.role = role
+        audit_record(actor=actor, action="user.role_change", entity_type="user", entity_key=user.email,
+                     entity_label=str(user), changes={"role": [before, role]})
+
+
+def user_admin_save(*, actor, record: User, is_new: bool) -> None:
+    """A user saved from the admin: the role goes through user_role_change, the rest is audited field by field."""
+    from guichet.core.services import record_save
+
+    with transaction.atomic():
+        new_role = record.role
+        if not is_new:
+            record.role = User.objects.filter(pk=record.pk).values_list("role", flat=True).first()
+        record_save(actor=actor, record=record, is_new=is_new)
+        if not is_new:
+            user_role_change(actor=actor, user=record, role=new_role)
+
+
+def password_admin_set(*, actor, user: User, password: str | None) -> None:
+    """An administrator sets a user's password (None: the account can no longer log in with one)."""
+    with transaction.atomic():
+        if password is None:
+            user.set_unusable_password()
+        else:
+            user.set_password(password)
+        user.save(update_fields=["password"])
+        audit_record(actor=actor, action="user.password_set_by_admin", entity_type="user", entity_key=user.email,
+                     entity_label=str(user), changes={"password": ["…", "…" if password else None]})
+
+
+def _membership_key(membership: Membership) -> str:
+    return f"{membership.user.email}@{membership.organization.key}"
+
+
+def membership_set_contact(*, actor, membership: Membership, is_contact: bool) -> None:
+    """Make a member a contact of their organization (or no longer): contacts read its confidential requests."""
+    with transaction.atomic():
+        if Membership.objects.filter(pk=membership.pk).exclude(is_contact=is_contact).update(is_contact=is_contact):
+            audit_record(actor=actor, action="membership.set_contact", entity_type="membership",
+                         entity_key=_membership_key(membership), entity_label=str(membership),
+                         changes={"is_contact": [not is_contact, is_contact]})
+        membership.is_contact = is_contact
+
+
+def membership_remove(*, actor, record: Membership) -> None:
+    with transaction.atomic():
+        key, label = _membership_key(record), str(record)
+        record.delete()
+        audit_record(actor=actor, action="membership.delete", entity_type="membership", entity_key=key,
+                     entity_label=label, changes={"is_contact": [record.is_contact, None]})
+
+
+def membership_admin_save(*, actor, record: Membership, is_new: bool) -> None:
+    """A membership row of the admin's user page: added, moved to another organization, or made a contact."""
+    from guichet.core.services import record_save
+
+    with transaction.atomic():
+        if is_new:
+            record.save()
+            audit_record(actor=actor, action="membership.create", entity_type="membership",
+                         entity_key=_membership_key(record), entity_label=str(record),
+                         changes={"organization": [None, record.organization.key],
+                                  "is_contact": [None, record.is_contact]})
+            return
+        is_contact = record.is_contact
+        record.is_contact = Membership.objects.get(pk=record.pk).is_contact
+        record_save(actor=actor, record=record, is_new=False)
+        membership_set_contact(actor=actor, membership=record, is_contact=is_contact)

@@ -7,6 +7,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from guichet.accounts.models import Membership
+from guichet.core.audit import audit_record
 from guichet.core.jobs import enqueue
 
 from . import engine
@@ -34,10 +35,21 @@ def assessment_create(*, owner, title: str, text: str, cdr_scheme: str, shared_w
         with transaction.atomic():
             assessment = Assessment.objects.create(status="queued", input_text=text, heartbeat_at=timezone.now(),
                                                    **fields)
+            _audit_create(owner, assessment, len(entries))
             enqueue(run_assessment, assessment.pk)
         return assessment
     reports = [engine.assess(name, heavy, light, cdr_scheme=cdr_scheme) for name, heavy, light in entries]
-    return Assessment.objects.create(result=[r.as_dict() for r in reports], progress_done=len(entries), **fields)
+    with transaction.atomic():
+        assessment = Assessment.objects.create(result=[r.as_dict() for r in reports], progress_done=len(entries),
+                                               **fields)
+        _audit_create(owner, assessment, len(entries))
+    return assessment
+
+
+def _audit_create(owner, assessment: Assessment, antibodies: int) -> None:
+    audit_record(actor=owner, action="assessment.create", entity_type="assessment", entity_key=str(assessment.pk),
+                 entity_label=assessment.title, changes={"antibodies": [None, antibodies],
+                                                         "shared_with_organization": [None, assessment.shared_with_organization]})
 
 
 def assessment_run(assessment_id: int) -> str:
@@ -83,3 +95,15 @@ def assessment_jobs_recover() -> int:
         Assessment.objects.filter(pk=pk, status="queued").update(heartbeat_at=timezone.now())
         enqueue(run_assessment, pk)
     return len(lost)
+
+
+def assessment_link_programme(*, actor, assessment: Assessment, programme) -> None:
+    """The owner links an assessment to a programme (or unlinks it with None)."""
+    with transaction.atomic():
+        before = Assessment.objects.filter(pk=assessment.pk).values_list("programme__code", flat=True).first()
+        updated = Assessment.objects.filter(pk=assessment.pk, owner=actor).update(programme=programme)
+        after = programme.code if programme else None
+        if updated and before != after:
+            audit_record(actor=actor, action="assessment.link", entity_type="assessment",
+                         entity_key=str(assessment.pk), entity_label=assessment.title,
+                         changes={"programme": [before, after]})

@@ -151,7 +151,7 @@ def detail(request, pk):
         if code and programme is None:  # it used to unlink silently, saying "Link saved."
             messages.error(request, _("No programme you may see has the code “%(code)s”.") % {"code": code[:40]})
         else:
-            Assessment.objects.filter(pk=assessment.pk).update(programme=programme)
+            services.assessment_link_programme(actor=request.user, assessment=assessment, programme=programme)
             messages.success(request, _("Link saved."))
         return redirect("antibodies:detail", assessment.pk)
     return render(request, "antibodies/detail.html", {

@@ -192,7 +192,7 @@ class OrderStatusChange(models.Model):
         ordering = ["at", "id"]
 
     def __str__(self):
-        return f"{self.order_id}: {self.to_status}"
+        return f"{self.order_id}: {self.get_to_status_display()}"
 
     def get_to_status_display(self):
         return dict(ServiceOrder.Status.choices).get(self.to_status, self.to_status)

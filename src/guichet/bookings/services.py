@@ -469,13 +469,50 @@ def send_due_reminders(*, now=None) -> int:
     due = Booking.objects.filter(kind=Booking.Kind.BOOKING, status=Booking.Status.CONFIRMED,
                                  reminder_sent_at__isnull=True, start__gt=now,
                                  start__lte=now + timedelta(hours=24)).values_list("pk", flat=True)
-    sent = 0
-    for pk in list(due):
-        with transaction.atomic():
-            claimed = Booking.objects.filter(pk=pk, reminder_sent_at__isnull=True).update(reminder_sent_at=now)
-            if not claimed:
-                continue
-            booking = Booking.objects.select_related("user", "instrument__platform").get(pk=pk)
-            notify([booking.user], "booking_reminder", {"booking": booking})
-            sent += 1
-    return sent
+    return sum(booking_reminder_claim(booking_pk=pk, now=now) is not None for pk in list(due))
+
+
+def blackout_check(*, instrument, start: datetime, end: datetime) -> None:
+    """What blackout_create would refuse, said before it runs (the admin's form shows it on the field).
+    The database still has the last word when two writers race."""
+    start, end = _aware(start), _aware(end, "end")
+    if end <= start:
+        raise BookingError(_("The end must be after the start."), "end")
+    if Booking.objects.filter(instrument=instrument, status__in=Booking.LIVE, start__lt=end,
+                              blocked_until__gt=start).exists():
+        raise SlotUnavailable(_("This slot is taken: choose another one."), "start")
+
+
+def booking_admin_update(*, actor, record: Booking, is_new: bool = False) -> None:
+    """Staff correct a booking's note, cost centre or organization; slots and statuses move only through
+    the services above (create, cancel, decide, close)."""
+    from guichet.core.services import record_save
+
+    if is_new:
+        raise BookingError(_("Bookings are made from the instrument's calendar; the admin adds blackouts."),
+                           "kind")
+    record_save(actor=actor, record=record, is_new=False)
+
+
+def order_admin_update(*, actor, record: ServiceOrder, is_new: bool = False) -> None:
+    """Staff correct an order's cost centre, organization or description; its status moves only through
+    order_transition."""
+    from guichet.core.services import record_save
+
+    if is_new:
+        raise BookingError(_("Orders are placed by members, from the service's page."), "service")
+    record_save(actor=actor, record=record, is_new=False)
+
+
+
+def booking_reminder_claim(*, booking_pk: int, now) -> Booking | None:
+    """Claim a booking's reminder (compare-and-set: of two processes racing, exactly one wins), audited and
+    e-mailed after commit. Returns the booking when this process claimed it."""
+    with transaction.atomic():
+        if not Booking.objects.filter(pk=booking_pk, reminder_sent_at__isnull=True).update(reminder_sent_at=now):
+            return None
+        booking = Booking.objects.select_related("user", "instrument__platform").get(pk=booking_pk)
+        audit_record(actor=None, action="booking.reminder", entity_type="booking", entity_key=str(booking.pk),
+                     entity_label=str(booking), changes={"reminder_sent_at": [None, now.isoformat()]})
+        notify([booking.user], "booking_reminder", {"booking": booking})
+    return booking

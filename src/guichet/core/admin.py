@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from . import services as core_services
 from .models import AuditEvent, OutboxMessage
 
 
@@ -25,21 +27,81 @@ class AuditEventAdmin(ReadOnlyAdmin):
     date_hierarchy = "at"
 
 
-class ServiceBackedAdmin(admin.ModelAdmin):
-    """Admin edits go through the app's services, so they are audited like every other change."""
+class ServiceBackedInline:
+    """An inline whose rows are saved and deleted through services (generic ones unless the inline names its own)."""
 
-    save_service = None
-    delete_service = None
+    save_service = None  # (*, actor, record, is_new)
+    delete_service = None  # (*, actor, record)
+
+
+class ServiceBackedAdmin(admin.ModelAdmin):
+    """Admin edits go through the app's services, so they are audited like every other change.
+
+    Every door of the admin is covered: the record (save_model), its many-to-many sets and inline rows
+    (save_related), single and bulk deletes. A model without services of its own gets the generic, audited
+    ones of core.services.
+    """
+
+    save_service = None  # (*, actor, record, is_new)
+    delete_service = None  # (*, actor, record)
 
     def save_model(self, request, obj, form, change):
-        type(self).save_service(actor=request.user, record=obj, is_new=not change)
+        service = type(self).save_service or core_services.record_save
+        service(actor=request.user, record=obj, is_new=not change)
 
     def delete_model(self, request, obj):
-        type(self).delete_service(actor=request.user, record=obj)
+        service = type(self).delete_service or core_services.record_delete
+        service(actor=request.user, record=obj)
 
     def delete_queryset(self, request, queryset):
-        for obj in queryset:
-            self.delete_model(request, obj)
+        # The bulk action is all or nothing, one audit entry per record.
+        with transaction.atomic():
+            for obj in queryset:
+                self.delete_model(request, obj)
+
+    def save_relation(self, request, record, field: str, values) -> None:
+        """One many-to-many set; an admin overrides this to route a field to its app's service."""
+        core_services.record_relation_set(actor=request.user, record=record, field=field, values=values)
+
+    def save_related(self, request, form, formsets, change):
+        # Instead of form.save_m2m(), which writes every set without a trace.
+        record = form.instance
+        for field in record._meta.many_to_many:
+            if field.name in form.cleaned_data and field.name in form.fields:
+                self.save_relation(request, record, field.name, form.cleaned_data[field.name])
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def _inline_for(self, request, formset):
+        for inline in self.get_inline_instances(request, formset.instance):
+            if inline.model is formset.model:
+                return inline
+        return None
+
+    def save_formset(self, request, form, formset, change):
+        inline = self._inline_for(request, formset)
+        save = getattr(type(inline), "save_service", None) or core_services.record_save
+        delete = getattr(type(inline), "delete_service", None) or core_services.record_delete
+        changed = formset.save(commit=False)  # sets deleted_objects; writes nothing
+        for obj in formset.deleted_objects:
+            delete(actor=request.user, record=obj)
+        for obj in changed:
+            save(actor=request.user, record=obj, is_new=obj.pk is None)
+        if any(f.many_to_many for f in formset.model._meta.get_fields()):
+            formset.save_m2m()
+
+
+# django-axes' screens: deleting an attempt unlocks an account, so it is audited like any other write.
+from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin  # noqa: E402
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog  # noqa: E402
+
+for _model, _base in ((AccessAttempt, AccessAttemptAdmin), (AccessLog, AccessLogAdmin),
+                      (AccessFailureLog, AccessFailureLogAdmin)):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+    # The clean-up action deletes outside any service: bulk delete (audited) does the same job.
+    admin.site.register(_model, type(f"Audited{_base.__name__}", (ServiceBackedAdmin, _base), {"actions": []}))
+
 
 
 @admin.register(OutboxMessage)

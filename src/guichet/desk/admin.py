@@ -31,8 +31,7 @@ class RequestAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
-    list_display = ("request", "author", "created_at")
+class MessageAdmin(ReadOnlyAdmin):
+    """Messages are written through the desk (message_post), which checks who may write and audits."""
 
-    def has_change_permission(self, request, obj=None):
-        return False
+    list_display = ("request", "author", "created_at")

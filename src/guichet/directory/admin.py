@@ -26,7 +26,8 @@ class PersonAdmin(DirectoryAdmin):
 
 
 @admin.register(ImportBatch)
-class ImportBatchAdmin(admin.ModelAdmin):
+class ImportBatchAdmin(ServiceBackedAdmin):
+    """Uploads are shown; deleting one (a pending upload nobody will confirm) is audited."""
     list_display = ("filename", "created_by", "created_at", "status")
     readonly_fields = ("created_by", "created_at", "filename", "payload", "status", "applied_at")
 

@@ -40,7 +40,10 @@ def canonical(record) -> dict:
     if isinstance(record, Service):
         return {**exchange.service_record(record), "_platform": record.platform.key}
     if isinstance(record, Instrument):
-        return {**exchange.instrument_record(record), "_platform": record.platform.key}
+        from guichet.platforms.services import instrument_rules
+
+        # The booking rules (hours, rates) are not part of directory-v1, but changing them is a change.
+        return {**instrument_rules(record), **exchange.instrument_record(record), "_platform": record.platform.key}
     raise TypeError(record)
 
 

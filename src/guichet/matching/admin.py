@@ -1,16 +1,19 @@
 from django.contrib import admin
 
+from guichet.core.admin import ServiceBackedAdmin
+
 from . import services
 from .models import Concept
 
 
 @admin.register(Concept)
-class ConceptAdmin(admin.ModelAdmin):
+class ConceptAdmin(ServiceBackedAdmin):
     list_display = ("key", "category", "first_fr", "first_en", "is_active", "updated_at")
     list_filter = ("category", "is_active")
     search_fields = ("key", "labels_fr", "labels_en", "purposes_fr", "purposes_en")
     filter_horizontal = ("broader",)
     fields = ("key", "category", "labels_fr", "labels_en", "purposes_fr", "purposes_en", "broader", "is_active")
+    delete_service = services.concept_delete
 
     @admin.display(description="FR")
     def first_fr(self, obj):
@@ -23,3 +26,9 @@ class ConceptAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         # Audited, and the directory entries the labels touch are re-tagged at once.
         services.concept_save(actor=request.user, concept=obj, is_new=not change)
+
+    def save_relation(self, request, record, field, values):
+        if field == "broader":
+            services.concept_broader_set(actor=request.user, concept=record, broader=values)
+        else:
+            super().save_relation(request, record, field, values)

@@ -121,3 +121,30 @@ def vocabulary_sync_seed(*, actor=None, path=SEED_FILE) -> dict[str, int]:
         reset_cache()
         retagged = retag_entries(sorted(x for x in touched_labels if x.strip())) if touched_labels else 0
     return {"created": created, "updated": updated, "total": len(seed), "retagged": retagged}
+
+
+def concept_delete(*, actor, record: Concept) -> int:
+    """Delete a concept staff no longer want; the entries its labels tagged are re-tagged. Returns how many."""
+    from guichet.directory.search import retag_entries
+
+    with transaction.atomic():
+        key, label, labels = record.key, str(record), [*record.labels("fr"), *record.labels("en")]
+        before = {f: getattr(record, f) for f in ("category", "labels_fr", "labels_en", "purposes_fr",
+                                                  "purposes_en", "is_active")}
+        record.delete()
+        audit_record(actor=actor, action="concept.delete", entity_type="concept", entity_key=key,
+                     entity_label=label, changes={f: [v, None] for f, v in before.items()})
+        reset_cache()
+        return retag_entries(labels)
+
+
+def concept_broader_set(*, actor, concept: Concept, broader) -> None:
+    """Replace a concept's broader concepts (what a need for it also finds), audited by key."""
+    with transaction.atomic():
+        before = sorted(concept.broader.values_list("key", flat=True))
+        concept.broader.set(broader)
+        after = sorted(concept.broader.values_list("key", flat=True))
+        if before != after:
+            audit_record(actor=actor, action="concept.broader", entity_type="concept", entity_key=concept.key,
+                         entity_label=str(concept), changes={"broader": [before, after]})
+            reset_cache()

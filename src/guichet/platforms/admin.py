@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from guichet.directory.admin import DirectoryAdmin
 
+from . import services
 from .models import Instrument, Platform, Service
 
 
@@ -10,6 +11,12 @@ class PlatformAdmin(DirectoryAdmin):
     list_display = ("name", "key", "organization")
     search_fields = ("name", "key")
     autocomplete_fields = ("organization",)
+
+    def save_relation(self, request, record, field, values):
+        if field == "managers":
+            services.platform_managers_set(actor=request.user, platform=record, managers=values)
+        else:
+            super().save_relation(request, record, field, values)
 
 
 @admin.register(Service)

@@ -1,20 +1,24 @@
 from django.contrib import admin
 
+from guichet.core.admin import ServiceBackedAdmin, ServiceBackedInline
+
 from .models import Indication, Programme, ProgrammeStageChange
 
 
-class IndicationInline(admin.TabularInline):
+class IndicationInline(ServiceBackedInline, admin.TabularInline):
     model = Indication
     extra = 0
 
 
-class StageInline(admin.TabularInline):
+class StageInline(ServiceBackedInline, admin.TabularInline):
     model = ProgrammeStageChange
     extra = 0
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(ServiceBackedAdmin):
+    """No programme services yet: the generic audited ones (core.services) save, relate and delete."""
+
     list_display = ("code", "name", "owner", "format", "visibility")
     list_filter = ("visibility", "format")
     inlines = [IndicationInline, StageInline]

@@ -1,19 +1,31 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from guichet.core.admin import ServiceBackedAdmin
+from guichet.core.admin import ServiceBackedAdmin, ServiceBackedInline
 
 from . import services
 from .models import FundingRound, Headcount, Milestone, Startup
 
 
-class RoundInline(admin.TabularInline):
+class StartupInline(ServiceBackedInline):
+    """Rows saved through the start-up services: the same bounds as the founders' page, audited."""
+
+    save_service = services.startup_admin_save
+    delete_service = services.startup_admin_delete
+
+
+class RoundInline(StartupInline, admin.TabularInline):
     model = FundingRound
     extra = 0
+    verbose_name = _("funding round")
+    verbose_name_plural = _("funding rounds")
 
 
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(StartupInline, admin.TabularInline):
     model = Milestone
     extra = 0
+    verbose_name = _("milestone")
+    verbose_name_plural = _("milestones")
 
 
 class StartupServiceAdmin(ServiceBackedAdmin):
@@ -22,22 +34,26 @@ class StartupServiceAdmin(ServiceBackedAdmin):
     save_service = services.startup_admin_save
     delete_service = services.startup_admin_delete
 
-    def save_formset(self, request, form, formset, change):
-        changed = formset.save(commit=False)  # sets deleted_objects, writes nothing
-        for obj in formset.deleted_objects:
-            services.startup_admin_delete(actor=request.user, record=obj)
-        for obj in changed:
-            services.startup_admin_save(actor=request.user, record=obj, is_new=obj.pk is None)
-        formset.save_m2m()
-
 
 @admin.register(Startup)
 class StartupAdmin(StartupServiceAdmin):
     list_display = ("organization", "founded_on", "origin", "stage")
+    list_filter = ("stage", "origin")
+    search_fields = ("organization__name", "organization__key")
     inlines = [RoundInline, MilestoneInline]
     filter_horizontal = ("support", "founders")
+
+    def save_relation(self, request, record, field, values):
+        if field == "founders":
+            services.startup_founders_set(actor=request.user, startup=record, founders=values)
+        else:
+            super().save_relation(request, record, field, values)
 
 
 @admin.register(Headcount)
 class HeadcountAdmin(StartupServiceAdmin):
+    save_service = services.headcount_admin_save
     list_display = ("organization", "on", "headcount")
+    list_filter = ("on",)
+    search_fields = ("organization__name", "organization__key")
+    date_hierarchy = "on"

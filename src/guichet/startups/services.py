@@ -79,3 +79,40 @@ def startup_admin_delete(*, actor, record) -> None:
         record.delete()
         audit_record(actor=actor, action=f"{model}.delete", entity_type=model, entity_key=str(pk),
                      entity_label=label)
+
+
+def startup_founders_set(*, actor, startup, founders) -> None:
+    """Replace a start-up's founders (they may edit its figures), audited by e-mail address."""
+    with transaction.atomic():
+        before = sorted(startup.founders.values_list("email", flat=True))
+        startup.founders.set(founders)
+        after = sorted(startup.founders.values_list("email", flat=True))
+        if before != after:
+            audit_record(actor=actor, action="startup.founders", entity_type="startup",
+                         entity_key=startup.organization.key, entity_label=str(startup),
+                         changes={"founders": [before, after]})
+
+
+def headcount_declare(*, actor, organization, on, headcount: int) -> Headcount:
+    """The headcount of an organization on a day (one per day: a second declaration replaces the first)."""
+    check_figures(headcount_on=on, headcount=headcount)
+    with transaction.atomic():
+        before = Headcount.objects.filter(organization=organization, on=on).values_list("headcount", flat=True).first()
+        record, _created = Headcount.objects.update_or_create(organization=organization, on=on,
+                                                              defaults={"headcount": headcount})
+        if before != headcount:
+            audit_record(actor=actor, action="headcount.declare", entity_type="headcount",
+                         entity_key=f"{organization.key}@{on.isoformat()}", entity_label=str(organization),
+                         changes={"headcount": [before, headcount]})
+    return record
+
+
+def headcount_admin_save(*, actor, record: Headcount, is_new: bool) -> None:
+    """A headcount added in the admin is a declaration; a correction of one is audited field by field."""
+    if is_new:
+        record.full_clean()
+        saved = headcount_declare(actor=actor, organization=record.organization, on=record.on,
+                                  headcount=record.headcount)
+        record.pk = saved.pk
+    else:
+        startup_admin_save(actor=actor, record=record, is_new=False)

@@ -1,0 +1,229 @@
+"""The permission matrix's method column: POST as each role to every URL the resolver knows.
+
+For each URL and role the status is checked, and when the answer is a refusal, that nothing changed:
+the row count of every table (and every row of the small ones) and the audit log are compared before and
+after (healthchecks' per-view tests, for every view at once). A URL the resolver knows and this matrix
+does not fails `test_every_url_has_a_post_row`; a URL whose sample arguments are missing fails naming it.
+"""
+
+import pytest
+from django.apps import apps
+from django.core.cache import cache
+from django.urls import NoReverseMatch
+
+from guichet.core.models import AuditEvent
+
+from .test_permissions import SKIPPED_NAMESPACES, all_url_names, bookings_sample, sample_url
+
+ROLES = ["anonymous", "guest", "member", "outsider", "manager", "staff", "admin"]
+LOGIN = 302  # to the login page
+REFUSALS = {400, 401, 403, 404, 405, 409, 422, 429}
+NOT_DATA = {"sessions.session", "admin.logentry", "contenttypes.contenttype", "auth.permission"}
+LOGS = {"axes.accesslog"}  # django-axes' own log of logins and logouts
+SMALL = 300  # tables up to this size are compared row by row; larger ones (the vocabulary) by count
+
+
+def row(anonymous, guest, member, outsider, manager, staff, admin):
+    return dict(zip(ROLES, (anonymous, guest, member, outsider, manager, staff, admin), strict=True))
+
+
+def every(status):
+    return row(*[status] * len(ROLES))
+
+
+NOT_POST = every(405)  # GET-only views refuse POST whoever asks
+
+# POST with an empty body, the sample records of tests/test_permissions.py. Columns:
+#            anonymous, guest, member, outsider, manager, staff, admin
+# The API takes tokens, not sessions: every POST there without one is 401 (or 405 where it only reads).
+# 200 on a write page with an empty body is its form coming back with the errors; 302 after a write
+# means it was accepted (the member cancels their own booking, staff triage and confirm imports...).
+POST_MATRIX: dict[str, dict[str, int]] = {
+    "accessibility": every(200),
+    "accounts:login": row(200, 302, 302, 302, 302, 302, 302),
+    "accounts:logout": every(302),
+    "accounts:password_change": row(LOGIN, 200, 200, 200, 200, 200, 200),
+    "accounts:password_change_done": row(LOGIN, 405, 405, 405, 405, 405, 405),
+    "accounts:password_reset": every(200),
+    "accounts:password_reset_complete": NOT_POST,
+    "accounts:password_reset_confirm": every(200),
+    "accounts:password_reset_done": NOT_POST,
+    "accounts:profile": row(LOGIN, 200, 200, 200, 200, 200, 200),
+    "accounts:token_revoke": row(LOGIN, 404, 404, 404, 404, 404, 404),
+    "accounts:token_rotate": row(LOGIN, 404, 404, 404, 404, 404, 404),
+    "antibodies:detail": row(LOGIN, 404, 302, 404, 404, 404, 404),
+    "antibodies:export_csv": row(LOGIN, 404, 200, 404, 404, 404, 404),
+    "antibodies:export_json": row(LOGIN, 404, 200, 404, 404, 404, 404),
+    "antibodies:export_pdf": row(LOGIN, 404, 200, 404, 404, 404, 404),
+    "antibodies:workspace": row(LOGIN, 200, 200, 200, 200, 200, 200),
+    "api-1:api-root": every(404),
+    "api-1:assess": every(401),
+    "api-1:availability": NOT_POST,
+    "api-1:cancel_booking": every(401),
+    "api-1:catalogue": NOT_POST,
+    "api-1:create_booking": every(401),
+    "api-1:create_request": every(401),
+    "api-1:directory_record": NOT_POST,
+    "api-1:directory_search": NOT_POST,
+    "api-1:get_request": NOT_POST,
+    "api-1:list_requests": every(401),
+    "api-1:match": NOT_POST,
+    "api-1:my_bookings": every(401),
+    "api-1:openapi-json": every(200),
+    "api-1:openapi-view": every(200),
+    "api-1:organization": NOT_POST,
+    "api-1:partnerships": NOT_POST,
+    "api-1:person": NOT_POST,
+    "api-1:platform": NOT_POST,
+    "api-1:post_message": every(401),
+    "api-1:programmes": NOT_POST,
+    "api-1:public": NOT_POST,
+    "api-1:startups": NOT_POST,
+    "audit": row(LOGIN, 403, 403, 403, 403, 200, 200),
+    "bookings:approvals": row(LOGIN, 403, 403, 403, 200, 200, 200),
+    "bookings:book": every(302),
+    "bookings:calendar": every(200),
+    "bookings:cancel": row(LOGIN, 404, 302, 404, 302, 302, 302),
+    "bookings:decide": row(LOGIN, 400, 400, 400, 400, 400, 400),
+    "bookings:feed": every(200),
+    "bookings:feed_create": every(302),
+    "bookings:feed_revoke": every(302),
+    "bookings:manage": row(LOGIN, 403, 403, 403, 400, 400, 400),
+    "bookings:mine": row(LOGIN, 200, 200, 200, 200, 200, 200),
+    "bookings:order": row(LOGIN, 404, 302, 404, 302, 302, 302),
+    "bookings:order_attachment": row(LOGIN, 404, 200, 404, 200, 200, 200),
+    "bookings:order_new": row(LOGIN, 200, 200, 200, 200, 200, 200),
+    "bookings:orders": row(LOGIN, 200, 200, 200, 200, 200, 200),
+    "bookings:statement": row(LOGIN, 403, 200, 403, 403, 200, 200),
+    "bookings:statement_csv": row(LOGIN, 403, 200, 403, 403, 200, 200),
+    "bookings:statement_xlsx": row(LOGIN, 403, 200, 403, 403, 200, 200),
+    "bookings:usage": row(LOGIN, 403, 403, 403, 200, 200, 200),
+    "desk:attachment": row(404, 404, 200, 404, 404, 200, 200),
+    "desk:close": every(302),
+    "desk:confirm": every(400),
+    "desk:detail": row(LOGIN, 404, 200, 404, 404, 200, 200),
+    "desk:export": row(LOGIN, 403, 403, 403, 403, 200, 200),
+    "desk:follow": row(LOGIN, 403, 302, 403, 403, 302, 302),
+    "desk:list": row(LOGIN, 200, 200, 200, 200, 200, 200),
+    "desk:message": every(302),
+    "desk:new": every(200),
+    "desk:respond": row(LOGIN, 404, 404, 404, 404, 404, 404),
+    "desk:route": row(LOGIN, 404, 403, 404, 404, 302, 302),
+    "desk:suggest": every(200),
+    "desk:triage": row(LOGIN, 404, 302, 404, 404, 302, 302),
+    "directory:export_json": row(LOGIN, 403, 403, 403, 403, 200, 200),
+    "directory:export_xlsx": row(LOGIN, 403, 403, 403, 403, 200, 200),
+    "directory:import": row(LOGIN, 403, 403, 403, 403, 200, 200),
+    "directory:import_confirm": row(LOGIN, 403, 403, 403, 403, 302, 302),
+    "directory:import_preview": row(LOGIN, 403, 403, 403, 403, 200, 200),
+    "directory:list": every(200),
+    "directory:organization": every(200),
+    "directory:person": every(200),
+    "health": NOT_POST,
+    "home": every(200),
+    "impact:dashboard": row(LOGIN, 403, 403, 403, 403, 200, 200),
+    "impact:export_csv": row(LOGIN, 403, 403, 403, 403, 200, 200),
+    "impact:export_pdf": row(LOGIN, 403, 403, 403, 403, 200, 200),
+    "impact:export_xlsx": row(LOGIN, 403, 403, 403, 403, 200, 200),
+    "impact:public": every(200),
+    "metrics": every(200),
+    "partnerships:board": row(LOGIN, 200, 200, 200, 200, 200, 200),
+    "partnerships:detail": row(LOGIN, 404, 404, 404, 404, 302, 302),
+    "partnerships:document": row(LOGIN, 404, 404, 404, 404, 200, 200),
+    "platforms:detail": every(200),
+    "platforms:list": every(200),
+    "privacy:erase": row(LOGIN, 403, 403, 403, 403, 200, 200),
+    "privacy:erase_confirm": row(LOGIN, 403, 403, 403, 403, 302, 302),
+    "privacy:export": row(LOGIN, 200, 200, 200, 200, 200, 200),
+    "privacy:page": every(200),
+    "programmes:detail": row(404, 404, 404, 404, 404, 200, 200),
+    "programmes:list": every(200),
+    "programmes:showcase": every(200),
+    "set_language": every(302),
+    "startups:detail": row(LOGIN, 403, 403, 403, 403, 200, 200),
+    "startups:list": row(LOGIN, 200, 200, 200, 200, 200, 200),
+}
+
+
+def fingerprint():
+    rows = {}
+    for model in apps.get_models(include_auto_created=True):
+        label = model._meta.label_lower
+        if label in NOT_DATA:
+            continue
+        manager = model._base_manager
+        count = manager.count()
+        rows[label] = list(manager.order_by("pk").values_list()) if count <= SMALL else count
+    return rows
+
+
+@pytest.fixture
+def cast(request, small_directory, member, outsider, manager, staff, admin_user):
+    from guichet.accounts.models import Role
+
+    from .conftest import make_user
+
+    return {"anonymous": None, "guest": make_user("guest@test.example", Role.GUEST), "member": member,
+            "outsider": outsider, "manager": manager, "staff": staff, "admin": admin_user}
+
+
+def world(cast, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from guichet.desk.services import request_submit
+    from guichet.directory.services import import_batch_create
+
+    from .conftest import load_example
+
+    settings.MEDIA_ROOT = tmp_path
+    batch = import_batch_create(actor=cast["staff"], filename="x.json", payload=load_example("valid-small.json"))
+    desk = request_submit(actor=cast["member"], text="Confidential need: cell sorting", confidential=True,
+                          files=[SimpleUploadedFile("a.txt", b"attached")])
+    # Staff's POST to the erasure confirmation erases the member: by primary key, whatever the database's
+    # sequences say.
+    return batch, desk, {**bookings_sample(cast), "erase_user": cast["member"].pk}
+
+
+def url_names():
+    return sorted(name for name, _p in all_url_names() if name.split(":")[0] not in SKIPPED_NAMESPACES)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_post_matrix(client, role, cast, settings, tmp_path):
+    batch, desk, extra = world(cast, settings, tmp_path)
+    if cast[role] is not None:
+        client.force_login(cast[role])
+    got, wrote, urls = {}, {}, {}
+    for name in url_names():  # all first: an accepted POST (an erasure) may remove a later sample
+        try:
+            urls[name] = sample_url(name, batch.pk, desk, extra)
+        except NoReverseMatch:
+            pytest.fail(f"{name}: no sample arguments in tests/test_permissions.py sample_url(): add them")
+    for name, url in urls.items():
+        cache.clear()  # rate limits count per test; each POST here is a first attempt
+        before, events = fingerprint(), AuditEvent.objects.count()
+        response = client.post(url, {})
+        got[name] = response.status_code
+        refused = response.status_code in REFUSALS or (
+            response.status_code == 302 and "/accounts/login/" in response.get("Location", ""))
+        after = fingerprint()
+        changed = sorted(k for k in after if after[k] != before[k] and k not in LOGS)
+        audited = AuditEvent.objects.count() != events
+        if refused and (changed or audited):
+            wrote[name] = f"refused ({response.status_code}) but wrote {changed or ['core.auditevent']}"
+        elif changed and not audited:
+            wrote[name] = f"wrote {changed} without an audit event"
+        if role != "anonymous" and cast[role] is not None and "_auth_user_id" not in client.session:
+            client.force_login(cast[role])  # a logout (or erasure) ended the session: the next URL needs it
+    assert wrote == {}, f"{role}: {wrote}"
+    expected = {name: POST_MATRIX.get(name, {}).get(role, "missing") for name in got}
+    mismatched = {name: (expected[name], got[name]) for name in got if expected[name] != got[name]}
+    assert mismatched == {}, f"{role}: (expected, got) per URL: {mismatched}"
+
+
+def test_every_url_has_a_post_row():
+    missing = [name for name in url_names() if name not in POST_MATRIX]
+    assert missing == [], f"URLs without a row in POST_MATRIX (tests/test_permissions_post.py): {missing}"
+    wrong = [name for name, statuses in POST_MATRIX.items() if set(statuses) != set(ROLES)]
+    assert wrong == [], f"rows without every role: {wrong}"
