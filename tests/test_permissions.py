@@ -63,6 +63,8 @@ MATRIX = {
     # in; in the session of someone who may not see it, it is refused.
     "desk:follow": {"anonymous": LOGIN, "member": 302, "manager": 403, "staff": 302, "admin": 302},
     "desk:confirm": {r: 400 for r in ROLES},  # the sample token is not a signed one
+    "desk:reach": {"anonymous": LOGIN, "member": 403, "manager": 404, "staff": 200, "admin": 200},
+    "desk:provider": {r: 404 for r in ROLES},  # the sample link is not a signed one
     "desk:export": STAFF,
     **{f"desk:{name}": {"anonymous": LOGIN, **{r: 405 for r in ROLES[1:]}}
        for name in ("triage", "route", "respond", "message", "close")},
@@ -133,8 +135,9 @@ MATRIX = {
 GUEST = {
     **{name: 404 for name in ("desk:detail", "desk:attachment", "api-1:get_request", "bookings:order",
                               "bookings:order_attachment", "antibodies:detail", "antibodies:export_json",
-                              "antibodies:export_csv", "antibodies:export_pdf")},
+                              "antibodies:export_csv", "antibodies:export_pdf", "antibodies:progress")},
     "desk:follow": 403,
+    "desk:reach": 404,
     **{f"bookings:{name}": 403 for name in ("statement", "statement_csv", "statement_xlsx")},
 }
 for _name, _statuses in MATRIX.items():
@@ -180,6 +183,7 @@ def sample_url(name, batch_pk, desk=None, extra=None):
         "api-1:cancel_booking": [extra.get("booking", 1)], "privacy:erase_confirm": [extra.get("erase_user", 1)],
         "desk:detail": [desk.pk], "desk:attachment": [desk.pk, desk.attachments.get().pk],
         "desk:follow": [follow_token(desk, desk.requester)], "desk:confirm": ["not-signed"],
+        "desk:reach": [desk.pk], "desk:provider": [1, "not-signed"],
         **{f"desk:{n}": [desk.pk] for n in ("triage", "route", "message", "close")},
         "desk:respond": [desk.pk, 1], "api-1:get_request": [desk.pk], "api-1:post_message": [desk.pk],
         "directory:organization": ["lab-tcell"], "directory:person": ["p-martin"], "platforms:detail": ["cyto"],

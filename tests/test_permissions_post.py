@@ -87,8 +87,8 @@ POST_MATRIX: dict[str, dict[str, int]] = {
     "bookings:decide": row(LOGIN, 400, 400, 400, 400, 400, 400),
     "bookings:feed": every(200),
     "bookings:feed_create": every(302),
-    "bookings:feed_revoke": every(302),
-    "bookings:manage": row(LOGIN, 403, 403, 403, 400, 400, 400),
+    "bookings:feed_revoke": row(LOGIN, 404, 302, 404, 404, 404, 404),  # only its owner revokes a calendar address
+    "bookings:manage": row(LOGIN, 403, 403, 403, 405, 405, 405),  # the page only shows: each form posts to its own view
     "bookings:mine": row(LOGIN, 200, 200, 200, 200, 200, 200),
     "bookings:order": row(LOGIN, 404, 302, 404, 302, 302, 302),
     "bookings:order_attachment": row(LOGIN, 404, 200, 404, 200, 200, 200),
@@ -101,6 +101,16 @@ POST_MATRIX: dict[str, dict[str, int]] = {
     "desk:attachment": row(404, 404, 200, 404, 404, 200, 200),
     "desk:close": every(302),
     "desk:confirm": every(400),
+    "desk:provider": every(404),  # the sample link is not a signed one
+    "antibodies:progress": row(LOGIN, 404, 200, 404, 404, 404, 404),  # a read, the owner's only
+    "directory:import_progress": row(LOGIN, 403, 403, 403, 403, 200, 200),  # a read, staff only
+    "outbox": row(LOGIN, 403, 403, 403, 403, 200, 200),  # a read, staff only
+    "outbox_resend": row(403, 403, 403, 403, 403, 302, 302),
+    # The instrument's manage page: one POST view per form; the sample ids do not exist (404 once allowed).
+    **{f"bookings:{n}": row(LOGIN, 403, 403, 403, 400, 400, 400)
+       for n in ("manage_rules", "training_grant", "maintenance_declare")},
+    **{f"bookings:{n}": row(LOGIN, 403, 403, 403, 404, 404, 404) for n in ("training_revoke", "maintenance_cancel")},
+    "desk:reach": row(LOGIN, 404, 403, 404, 404, 200, 200),  # a read: who would be told
     "desk:detail": row(LOGIN, 404, 200, 404, 404, 200, 200),
     "desk:export": row(LOGIN, 403, 403, 403, 403, 200, 200),
     "desk:follow": row(LOGIN, 403, 302, 403, 403, 302, 302),

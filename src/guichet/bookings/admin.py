@@ -67,7 +67,10 @@ class TrainingAuthorizationAdmin(ServiceTransactionAdmin):
     @admin.action(description=_("Revoke the selected trainings"))
     def revoke(self, request, queryset):
         self.run_service(request, queryset.filter(revoked_at__isnull=True),
-                         lambda t: services.training_revoke(actor=request.user, training=t),
+                         # The action has no form: the reason the trainee reads says who revoked it.
+                         lambda t: services.training_revoke(
+                             actor=request.user, training=t,
+                             reason=str(_("Revoked by the cluster team in the administration."))),
                          _("%(n)d trainings revoked."))
 
 
