@@ -16,7 +16,7 @@ from .test_permissions import MATRIX, ROLES, bookings_sample
 # Reached by other means than a link: files and feeds, e-mailed links, fragments loaded by htmx, the API, and
 # the pages a form lands on once sent (password_reset_done...).
 NOT_PAGES = re.compile(r"^(api-1:|admin:(?!index$))|(export|_csv|_xlsx|_json|_pdf|:feed|attachment|:document)"
-                       r"|^(desk:follow|desk:confirm|desk:suggest|set_language|health|metrics)$|_(done|complete|confirm)$|progress$")
+                       r"|^(desk:follow|desk:confirm|desk:suggest|desk:reach|set_language|health|metrics)$|_(done|complete|confirm)$|progress$")
 SKIP_PATH = re.compile(r"^/(api/|admin/.+|i18n/|static/|media/)|\.(csv|xlsx|json|pdf|ics)$")
 
 
