@@ -331,7 +331,8 @@ def main() -> int:
     if "on" in modes:
         probe = subprocess.run([sys.executable, "-c", "from guichet.matching import semantic; "
                                 "print(semantic.available())"], capture_output=True, text=True,
-                               env=dict(os.environ, GUICHET_SEMANTIC="1", PYTHONPATH=str(ROOT / "src")))
+                               env=dict(os.environ, GUICHET_SEMANTIC="1", GUICHET_DEBUG="1", PYTHONPATH=str(ROOT / "src"),
+                                        DJANGO_SETTINGS_MODULE="guichet.config.settings"))
         if probe.stdout.strip() != "True":
             print("embeddings not installed (pip install '.[semantic]'): the embeddings-on runs are skipped")
             modes.remove("on")

@@ -18,7 +18,11 @@ def rss_mb() -> float:
 def main() -> int:
     os.environ["GUICHET_SEMANTIC"] = "1"
     os.environ.setdefault("OMP_NUM_THREADS", "1")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guichet.config.settings")
     sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "src"))
+    from django.conf import settings
+
+    settings.GUICHET_EMBEDDINGS  # noqa: B018 (the settings are read before the measure starts)
     before = rss_mb()
     t0 = time.perf_counter()
     from guichet.matching import semantic

@@ -5,8 +5,13 @@ import os
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 
 from guichet.accounts.models import Role, User
+
+if django_settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The settings create no directory when imported (config/settings.py); the test database's is made here.
+    Path(django_settings.DATABASES["default"]["TEST"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("GUICHET_SHARED_DIR", ROOT.parent / "shared"))

@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 
 from guichet.accounts.models import Role
 from guichet.core import bounds
+from guichet.core.migrations._repair import repair_out_of_bounds
 from guichet.core.models import AuditEvent
 from guichet.directory.models import Organization
 from guichet.impact import kpis
@@ -188,8 +189,8 @@ def test_staff_repair_the_row_in_the_admin(smuggled, client, admin_user):
 
 def test_migration_repair_keeps_the_old_value_in_the_audit_log(smuggled):
     editor = SimpleNamespace(connection=connection, quote_name=connection.ops.quote_name)
-    repaired = bounds.repair_out_of_bounds(django_apps, editor, table="startups_fundinground", column="amount_eur",
-                                           low=0, high=bounds.MAX_FUNDING_ROUND_EUR, replacement=0)
+    repaired = repair_out_of_bounds(django_apps, editor, table="startups_fundinground", column="amount_eur",
+                                    low=0, high=bounds.MAX_FUNDING_ROUND_EUR, replacement=0)
     assert repaired == 1
     assert FundingRound.objects.get(pk=smuggled.round.pk).amount_eur == 0
     event = AuditEvent.objects.get(action="bounds.repair")

