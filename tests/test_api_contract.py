@@ -23,11 +23,12 @@ def operations(schema):
 def test_authentication_is_optional_where_anonymous_calls_are_allowed_and_required_elsewhere(schema):
     security = {name: op.get("security") for name, op in operations(schema)}
     public = {"GET /api/v1/platforms", "GET /api/v1/match", "GET /api/v1/directory/search",
-              "GET /api/v1/impact/public", "GET /api/v1/instruments/{key}/availability", "GET /api/v1/startups"}
+              "GET /api/v1/impact/public", "GET /api/v1/instruments/{key}/availability"}
     for name in public:
         assert {} in security[name], name
     members = {"GET /api/v1/bookings", "POST /api/v1/bookings", "POST /api/v1/bookings/{booking_id}/cancel",
-               "POST /api/v1/desk/requests", "POST /api/v1/antibodies/assess"}
+               "POST /api/v1/desk/requests", "POST /api/v1/antibodies/assess", "GET /api/v1/startups",
+               "GET /api/v1/partnerships"}
     for name in members:
         assert {} not in security[name] and {"BearerToken": []} in security[name], name
     assert {"SessionCookie": []} not in security["POST /api/v1/bookings"]  # writes need a token

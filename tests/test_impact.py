@@ -209,7 +209,9 @@ def test_public_impact_api_counts_public_programmes_only(world, client):
 def test_partnerships_and_startups_api_scoped_to_the_caller(world, client):
     from guichet.accounts.services import api_token_create
 
-    assert client.get("/api/v1/partnerships").json() == []
+    anonymous = client.get("/api/v1/partnerships")  # members only (issue 10 item 6): said, not an empty list
+    assert anonymous.status_code == 401 and "Authorization: Bearer" in anonymous.json()["detail"]
+    assert client.get("/api/v1/startups").status_code == 401
     member = make_user("p@i.example", Role.MEMBER)
     Membership.objects.create(user=member, organization=world["s1"])
     raw = api_token_create(actor=member, name="t")[1]

@@ -1,6 +1,5 @@
 from typing import Literal
 
-from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from guichet.core.api_auth import MEMBERS_WRITE
@@ -23,13 +22,56 @@ class AssessIn(Schema):
     cdr_scheme: Literal["imgt", "kabat", "chothia"] = "imgt"
 
 
-@router.post("/assess", response={200: list[dict], **errors(400, 401, 422)}, auth=MEMBERS_WRITE,
+class LiabilityOut(Schema):
+    kind: str
+    motif: str
+    position: int = Field(..., description="1-based, in the submitted sequence")
+    region: str
+
+
+class ChainOut(Schema):
+    sequence: str
+    errors: list[str] = Field(..., description="Why the chain could not be assessed (then the rest is empty).")
+    chain_type: str = Field(..., description="H, K or L")
+    imgt: list[str] = Field(..., description="IMGT position of each residue")
+    kabat: list[str]
+    regions: list[str] = Field(..., description="Region of each residue (fmwk1, cdr1...) in the chosen scheme")
+    cdrs: dict[str, str]
+    v_gene: str
+    j_gene: str
+    v_identity: float | None
+    j_identity: float | None
+    oasis_9mer: float | None
+    liabilities: list[LiabilityOut]
+
+
+class HumannessOut(Schema):
+    v_identity: float | None
+    v_identity_percentile: float | None
+    oasis_9mer: float | None
+    oasis_9mer_percentile: float | None
+
+
+class MetricOut(Schema):
+    value: int | float  # counts stay whole numbers
+    percentile: float | None = Field(..., description="Among approved therapeutics (Thera-SAbDab)")
+    band: str = Field(..., description="green, amber, red or unknown")
+    estimate: str
+
+
+class ReportOut(Schema):
+    name: str
+    heavy: ChainOut | None
+    light: ChainOut | None
+    cdr_scheme: str
+    developability: dict[str, MetricOut]
+    humanness: dict[str, HumannessOut] = Field(..., description="per chain: heavy, light")
+
+
+@router.post("/assess", response={200: list[ReportOut], **errors(400, 401, 422)}, auth=MEMBERS_WRITE,
              summary="Assess antibody variable domains (numbering, CDRs, germlines, humanness, liabilities)")
 def assess(request, payload: AssessIn):
-    try:
-        reports = engine.assess_batch(payload.text, cdr_scheme=payload.cdr_scheme,
-                                      max_antibodies=engine.MAX_ANTIBODIES_PER_REQUEST)
-    except engine.InputError as exc:
-        return 400, {"detail": exc.message or _("Give FASTA, or a CSV with the columns name,heavy,light."),
-                     "field": "text"}
+    # Input the engine cannot read (InputError) answers 400 naming `text` (config/api.py DOMAIN_ERRORS).
+    reports = engine.assess_batch(payload.text, cdr_scheme=payload.cdr_scheme,
+                                  max_antibodies=engine.MAX_ANTIBODIES_PER_REQUEST)
     return 200, [r.as_dict() for r in reports[:100]]

@@ -76,10 +76,7 @@ def _out(b: Booking) -> dict:
 def availability(request, query: Query[WeekParams], key: str = Path(..., pattern=KEY_PATTERN)):
     week = query.week
     instrument = get_object_or_404(Instrument, key=valid_key_or_404(key))
-    try:
-        monday = selectors.week_start(params.check_day(week or date.today(), field="week"))
-    except params.BadParameter as exc:
-        return 400, {"detail": exc.message, "field": "week"}
+    monday = selectors.week_start(params.check_day(week or date.today(), field="week"))  # BadParameter: 400
     start = datetime.combine(monday, datetime.min.time(), PARIS)
     user = api_user(request)
     busy = selectors.busy(instrument, start, start + timedelta(days=7))
@@ -112,10 +109,7 @@ def create_booking(request, payload: BookingIn,
     claim = None
     if key:
         fingerprint = idempotency.fingerprint(payload.model_dump())
-        try:
-            done = idempotency.replay(user=user, scope="bookings.create", key=key, fingerprint=fingerprint)
-        except idempotency.KeyReused:
-            return 422, _key_reused()
+        done = idempotency.replay(user=user, scope="bookings.create", key=key, fingerprint=fingerprint)
         if done is not None:
             return done
         claim = idempotency.Claim(user=user, scope="bookings.create", key=key, fingerprint=fingerprint, render=_out)
@@ -127,25 +121,12 @@ def create_booking(request, payload: BookingIn,
         booking = services.booking_create(actor=user, instrument=instrument, start=payload.start, end=payload.end,
                                           cost_centre=payload.cost_centre, idempotency=claim)
     except idempotency.AlreadyClaimed:  # the same request, sent twice at once: the first one's answer
-        try:
-            done = idempotency.replay(user=user, scope="bookings.create", key=key, fingerprint=claim.fingerprint)
-        except idempotency.KeyReused:
-            return 422, _key_reused()
+        done = idempotency.replay(user=user, scope="bookings.create", key=key, fingerprint=claim.fingerprint)
         # A committed key always holds its answer; only an expiry in between could leave none.
         return done or (409, {"detail": _("This Idempotency-Key was already used for a different request."),
                               "field": idempotency.HEADER})
-    except services.SlotUnavailable as exc:
-        return 409, {"detail": str(exc), "field": exc.field}
-    except (services.NotTrained, services.NotAllowed) as exc:
-        return 403, {"detail": str(exc), "field": exc.field}
-    except services.BookingError as exc:  # a rule of the instrument: a conflict with its state, not bad syntax
-        return 409, {"detail": str(exc), "field": exc.field}
+    # NotTrained and NotAllowed answer 403, the other BookingErrors 409 (config/api.py DOMAIN_ERRORS).
     return 201, _out(booking)
-
-
-def _key_reused():
-    return {"detail": _("This Idempotency-Key was already used for a different request."),
-            "field": idempotency.HEADER}
 
 
 @router.post("/bookings/{booking_id}/cancel", response={200: BookingOut, **errors(401, 403, 404, 409, 422)},
@@ -158,10 +139,5 @@ def cancel_booking(request, booking_id: int = Path(..., ge=1, le=MAX_ID)):
     if booking is None or (
             booking.user_id != user.pk and not permissions.can_manage_instrument(user, booking.instrument)):
         return 404, {"detail": _("Not found.")}
-    try:
-        services.booking_cancel(actor=user, booking=booking)
-    except services.NotAllowed as exc:
-        return 403, {"detail": str(exc), "field": exc.field}
-    except services.BookingError as exc:
-        return 409, {"detail": str(exc), "field": exc.field}
+    services.booking_cancel(actor=user, booking=booking)  # 403 or 409 (config/api.py DOMAIN_ERRORS)
     return 200, _out(booking)

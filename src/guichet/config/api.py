@@ -1,18 +1,25 @@
-from django.http import Http404
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.schema import OpenAPISchema
 
+from guichet.antibodies import engine as antibodies_engine
 from guichet.antibodies.api import router as antibodies_router
+from guichet.bookings import services as bookings_services
 from guichet.bookings.api import router as bookings_router
+from guichet.core import idempotency, params
 from guichet.core.api_auth import PUBLIC
 from guichet.core.api_errors import validation_errors
+from guichet.desk import services as desk_services
 from guichet.desk.api import router as desk_router
 from guichet.directory.api import router as directory_router
 from guichet.impact.api import router as impact_router
 from guichet.matching.api import router as matching_router
+from guichet.matching.engine import QueryRefused
 from guichet.partnerships.api import router as partnerships_router
 from guichet.platforms.api import router as platforms_router
 from guichet.programmes.api import router as programmes_router
@@ -58,6 +65,38 @@ api.add_router("/startups", startups_router)
 api.add_router("/antibodies", antibodies_router)
 
 
+# The one statement of what each domain refusal answers, whichever operation raised it (an operation lists
+# the statuses it may answer in its `response=`, so the schema stays true). Most specific first does not
+# matter: ninja looks an exception's classes up in MRO order, so a subclass listed here wins over its base.
+DOMAIN_ERRORS: dict[type[Exception], int] = {
+    PermissionDenied: 403,
+    bookings_services.NotAllowed: 403,   # not a member, not the booking's owner or manager
+    bookings_services.NotTrained: 403,
+    bookings_services.BookingError: 409,  # the slot is taken, or a rule of the instrument (hours, notice...)
+    desk_services.NotAllowed: 403,
+    desk_services.DeskError: 400,
+    QueryRefused: 400,                    # an empty, blank or over-long need (matching-v1)
+    antibodies_engine.InputError: 400,    # not FASTA or CSV, or too many antibodies at once
+    params.BadParameter: 400,
+    idempotency.KeyReused: 422,
+}
+FALLBACK_DETAIL = {antibodies_engine.InputError: gettext_lazy("Give FASTA, or a CSV with the columns name,heavy,light.")}
+FALLBACK_FIELD = {antibodies_engine.InputError: "text", idempotency.KeyReused: idempotency.HEADER}
+
+
+def domain_error(request, exc):
+    kind = next(cls for cls in type(exc).__mro__ if cls in DOMAIN_ERRORS)
+    detail = getattr(exc, "message", None) or (str(FALLBACK_DETAIL[kind]) if kind in FALLBACK_DETAIL else str(exc))
+    if kind is idempotency.KeyReused:
+        detail = _("This Idempotency-Key was already used for a different request.")
+    field = getattr(exc, "field", "") or FALLBACK_FIELD.get(kind, "")
+    return api.create_response(request, {"detail": detail, "field": field, "errors": []}, status=DOMAIN_ERRORS[kind])
+
+
+for _exception in DOMAIN_ERRORS:
+    api.add_exception_handler(_exception, domain_error)
+
+
 @api.exception_handler(Http404)
 def not_found(request, exc):
     return api.create_response(request, {"detail": _("Not found.")}, status=404)
@@ -90,6 +129,4 @@ def http_error(request, exc):
 @csrf_exempt  # it changes nothing: a POST to a wrong path gets the JSON 404, not the CSRF page
 def unknown_path(request, rest=""):
     """A path under /api/v1/ that names no operation: the API's own 404 (JSON, translated), not the HTML page."""
-    from django.http import JsonResponse
-
     return JsonResponse({"detail": _("Not found.")}, status=404)

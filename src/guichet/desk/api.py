@@ -1,12 +1,10 @@
 from datetime import datetime
 
-from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema
 
 from guichet.core.api_auth import MEMBERS_WRITE, api_user
 from guichet.core.api_errors import errors
-from guichet.matching.engine import QueryRefused
 
 from . import permissions, selectors, services
 
@@ -83,35 +81,21 @@ def create_request(request, payload: RequestIn):
     user = api_user(request)
     if not permissions.can_submit_request(user):
         return 403, {"detail": _("Log in or confirm your e-mail address to submit a request.")}
-    try:
-        created = services.request_submit(actor=user, text=payload.text, title=payload.title,
-                                          confidential=payload.confidential)
-    except services.NotAllowed as exc:
-        return 403, {"detail": str(exc)}
-    except (services.DeskError, QueryRefused) as exc:
-        return 400, {"detail": str(exc)}
+    # NotAllowed answers 403, another DeskError or a QueryRefused 400 (config/api.py DOMAIN_ERRORS).
+    created = services.request_submit(actor=user, text=payload.text, title=payload.title,
+                                      confidential=payload.confidential)
     return 201, _out(selectors.request_get(user, created.pk))
 
 
 @router.get("/requests/{request_id}", response={200: RequestOut, **errors(401, 404, 422)}, summary="One request")
 def get_request(request, request_id: int = Path(..., ge=1, le=MAX_ID)):
-    try:
-        return 200, _out(selectors.request_get(api_user(request), request_id))
-    except Http404:
-        return 404, {"detail": _("Not found.")}
+    return 200, _out(selectors.request_get(api_user(request), request_id))  # Http404: the API's 404
 
 
 @router.post("/requests/{request_id}/messages", response={201: MessageOut, **errors(400, 401, 403, 404, 422)},
              auth=MEMBERS_WRITE, summary="Write in a request's conversation")
 def post_message(request, payload: MessageIn, request_id: int = Path(..., ge=1, le=MAX_ID)):
     user = api_user(request)
-    try:
-        desk_request = selectors.request_get(user, request_id)
-        message = services.message_post(actor=user, request=desk_request, body=payload.body)
-    except Http404:
-        return 404, {"detail": _("Not found.")}
-    except services.NotAllowed as exc:
-        return 403, {"detail": str(exc)}
-    except services.DeskError as exc:
-        return 400, {"detail": str(exc)}
+    desk_request = selectors.request_get(user, request_id)
+    message = services.message_post(actor=user, request=desk_request, body=payload.body)
     return 201, {"author": user.get_full_name(), "body": message.body, "created_at": message.created_at}

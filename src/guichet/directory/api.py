@@ -1,3 +1,5 @@
+from typing import Annotated, Literal
+
 from django.http import Http404
 from ninja import Field, Path, Query, Router, Schema
 
@@ -92,6 +94,44 @@ class Platform(Schema):
     instruments: list[Instrument] = []
 
 
+class ServiceOfPlatform(Service):
+    platform: str
+
+
+class InstrumentOfPlatform(Instrument):
+    platform: str
+
+
+class OrganizationEntry(Schema):
+    kind: Literal["organization"]
+    record: Organization
+
+
+class PersonEntry(Schema):
+    kind: Literal["person"]
+    record: Person
+
+
+class PlatformEntry(Schema):
+    kind: Literal["platform"]
+    record: Platform
+
+
+class ServiceEntry(Schema):
+    kind: Literal["service"]
+    record: ServiceOfPlatform
+
+
+class InstrumentEntry(Schema):
+    kind: Literal["instrument"]
+    record: InstrumentOfPlatform
+
+
+# `kind` says which record follows (directory-v1's five kinds).
+AnyRecord = Annotated[OrganizationEntry | PersonEntry | PlatformEntry | ServiceEntry | InstrumentEntry,
+                      Field(discriminator="kind")]
+
+
 def _url(entry) -> str:
     from django.urls import reverse
 
@@ -115,7 +155,7 @@ def directory_search(request, params: Query[SearchParams]):
             "has_more": more}
 
 
-@router.get("/records/{key}", response={200: dict, **errors(401, 404, 422)}, url_name="directory_record",
+@router.get("/records/{key}", response={200: AnyRecord, **errors(401, 404, 422)}, url_name="directory_record",
             summary="Any record by key, with its kind")
 def directory_record(request, key: str = KEY):
     from guichet.directory.models import SearchEntry

@@ -2,8 +2,9 @@ from datetime import date
 
 from ninja import Router, Schema
 
-from guichet.core.api_auth import api_user
+from guichet.core.api_auth import MEMBERS, api_user
 from guichet.core.api_errors import errors
+from guichet.core.api_types import Money
 
 from .models import Startup
 
@@ -12,7 +13,7 @@ router = Router(tags=["start-ups"])
 
 class RoundOut(Schema):
     on: date
-    amount_eur: float
+    amount_eur: Money
     kind: str
 
 
@@ -25,15 +26,14 @@ class StartupOut(Schema):
     rounds: list[RoundOut]
 
 
-@router.get("", response={200: list[StartupOut], **errors(401)}, summary="Start-ups: all for staff, their own for founders")
+@router.get("", response={200: list[StartupOut], **errors(401)}, auth=MEMBERS,
+            summary="Start-ups: all for staff, their own for founders")
 def startups(request):
     user = api_user(request)
-    if not user.is_authenticated:
-        return []
     qs = Startup.objects.select_related("organization").prefetch_related("rounds")
     if not user.is_staff:
         qs = qs.filter(founders=user)
     return [{"organization": s.organization.key, "name": s.organization.name, "founded_on": s.founded_on,
              "origin": s.origin, "stage": s.stage,
-             "rounds": [{"on": r.on, "amount_eur": float(r.amount_eur), "kind": r.kind} for r in s.rounds.all()]}
+             "rounds": [{"on": r.on, "amount_eur": r.amount_eur, "kind": r.kind} for r in s.rounds.all()]}
             for s in qs]
