@@ -164,7 +164,7 @@ def world(small_directory, member, manager, staff, admin_user):
 
     from guichet.accounts.models import ApiToken, Membership
     from guichet.bookings.models import Booking, TrainingAuthorization
-    from guichet.bookings.services import order_create
+    from guichet.bookings.orders import order_create
     from guichet.directory.models import ImportBatch, Organization
     from guichet.matching.models import Concept
     from guichet.platforms.models import Instrument, Platform, Service

@@ -15,7 +15,7 @@ from .test_admin_audit import errors, submit
 
 @pytest.fixture
 def desk(small_directory, member, manager, staff):
-    from guichet.bookings.services import order_create
+    from guichet.bookings.orders import order_create
     from guichet.platforms.models import Instrument, Platform, Service
 
     Platform.objects.get(key="cyto").managers.add(manager)

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from icalendar import Calendar
 
 from guichet.accounts.models import Membership, Role
-from guichet.bookings import selectors, services
+from guichet.bookings import orders, selectors, services
 from guichet.bookings.models import Booking, FeedToken, ServiceOrder
 from guichet.core.workdays import PARIS
 from guichet.directory.models import Organization
@@ -233,18 +233,18 @@ def test_reminders_are_sent_exactly_once(lab, django_capture_on_commit_callbacks
 # --- service orders -------------------------------------------------------------------------------------
 
 def order(lab):
-    return services.order_create(actor=lab["member"], service=lab["service"], description="Sort 6 samples",
+    return orders.order_create(actor=lab["member"], service=lab["service"], description="Sort 6 samples",
                                  quantity=3)
 
 
 def test_order_flow_prices_from_the_organizations_price_list(lab):
     o = order(lab)
     assert o.customer_category == "startup"
-    services.order_transition(actor=lab["manager"], order=o, action="quote")
+    orders.order_transition(actor=lab["manager"], order=o, action="quote")
     o.refresh_from_db()
     assert o.total == Decimal("211.50")  # 3 × 70.50, to the cent
     for action, who in [("accept", "member"), ("start", "manager"), ("deliver", "manager")]:
-        services.order_transition(actor=lab[who], order=o, action=action)
+        orders.order_transition(actor=lab[who], order=o, action=action)
     o.refresh_from_db()
     assert o.status == "delivered" and o.delivered_at is not None
     assert [h.to_status for h in o.history.all()] == ["requested", "quoted", "accepted", "in_progress",
@@ -263,14 +263,14 @@ BEFORE = {"quote": [], "decline": [], "accept": ["quote"], "cancel": [], "start"
 def test_each_order_transition_by_each_role(lab, action, role):
     o = order(lab)
     for step in BEFORE[action]:
-        services.order_transition(actor=lab["member" if step == "accept" else "manager"], order=o, action=step)
+        orders.order_transition(actor=lab["member" if step == "accept" else "manager"], order=o, action=step)
     before = ServiceOrder.objects.get(pk=o.pk).status
     if role in ALLOWED[action]:
-        services.order_transition(actor=lab[role], order=o, action=action)
-        assert ServiceOrder.objects.get(pk=o.pk).status == services.ORDER_FLOW[action][1]
+        orders.order_transition(actor=lab[role], order=o, action=action)
+        assert ServiceOrder.objects.get(pk=o.pk).status == orders.ORDER_FLOW[action][1]
     else:
         with pytest.raises(services.NotAllowed):
-            services.order_transition(actor=lab[role], order=o, action=action)
+            orders.order_transition(actor=lab[role], order=o, action=action)
         assert ServiceOrder.objects.get(pk=o.pk).status == before
 
 
@@ -278,9 +278,9 @@ def test_order_without_a_price_for_the_category_needs_manual_lines(lab):
     Organization.objects.filter(pk=lab["startup"].pk).update(kind="company")  # industry: no price listed
     o = order(lab)
     with pytest.raises(services.BookingError):
-        services.order_transition(actor=lab["manager"], order=o, action="quote")
+        orders.order_transition(actor=lab["manager"], order=o, action="quote")
     assert ServiceOrder.objects.get(pk=o.pk).status == "requested" and not o.quote_lines.exists()
-    services.order_transition(actor=lab["manager"], order=o, action="quote",
+    orders.order_transition(actor=lab["manager"], order=o, action="quote",
                               lines=[("Sorting, industry rate", "3", "150.333")])
     assert o.quote_lines.get().amount == Decimal("451.00")
 
@@ -303,7 +303,7 @@ def test_statement_totals_equal_the_sum_of_lines_and_exports_agree(client, lab):
                            start=past(8, 9), end=past(8, 10), blocked_until=past(8, 10), status="cancelled")
     o = order(lab)
     for action, who in [("quote", "manager"), ("accept", "member"), ("start", "manager"), ("deliver", "manager")]:
-        services.order_transition(actor=lab[who], order=o, action=action)
+        orders.order_transition(actor=lab[who], order=o, action=action)
     ServiceOrder.objects.filter(pk=o.pk).update(delivered_at=past(20, 12))
     lines = selectors.statement_lines(2026, 10, lab["startup"])
     totals = selectors.statement_totals(lines)

@@ -229,18 +229,18 @@ def test_partnership_form_refuses_a_value_out_of_bounds(client, member):
 
 
 def test_order_quantities_and_quote_prices_are_bounded(db):
-    from guichet.bookings import services
+    from guichet.bookings import orders, services
     from guichet.bookings.models import QuoteLine, ServiceOrder
 
     from .test_bookings import lab as lab_fixture
 
     lab = lab_fixture.__wrapped__(db)
     with pytest.raises(services.BookingError) as caught:
-        services.order_create(actor=lab["member"], service=lab["service"], description="x", quantity="1e30")
+        orders.order_create(actor=lab["member"], service=lab["service"], description="x", quantity="1e30")
     assert caught.value.field == "quantity"
-    order = services.order_create(actor=lab["member"], service=lab["service"], description="x", quantity=2)
+    order = orders.order_create(actor=lab["member"], service=lab["service"], description="x", quantity=2)
     with pytest.raises(services.BookingError) as caught:
-        services.order_transition(actor=lab["manager"], order=order, action="quote", lines=[("Sort", 1, "1e30")])
+        orders.order_transition(actor=lab["manager"], order=order, action="quote", lines=[("Sort", 1, "1e30")])
     assert caught.value.field == "lines" and not QuoteLine.objects.exists()
     assert ServiceOrder.objects.get().status == "requested"
     with pytest.raises(IntegrityError), transaction.atomic():

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from guichet.bookings import services
+from guichet.bookings import orders, services
 from guichet.bookings.models import Booking, OrderStatusChange, ServiceOrder
 
 from . import test_bookings
@@ -19,17 +19,17 @@ pytestmark = pytest.mark.django_db
 
 
 def order(lab, **kw):
-    return services.order_create(actor=lab["member"], service=lab["service"], description="Sort 3 samples",
-                                 quantity="3", **kw)
+    return orders.order_create(actor=lab["member"], service=lab["service"], description="Sort 3 samples",
+                               quantity="3", **kw)
 
 
 def test_an_order_is_quoted_once(lab):
     o = order(lab)
-    services.order_transition(actor=lab["manager"], order=o, action="quote")
+    orders.order_transition(actor=lab["manager"], order=o, action="quote")
     stale = ServiceOrder.objects.get(pk=o.pk)
     stale.status = ServiceOrder.Status.REQUESTED  # what a second tab still shows
     with pytest.raises(services.BookingError):
-        services.order_transition(actor=lab["staff"], order=stale, action="quote")
+        orders.order_transition(actor=lab["staff"], order=stale, action="quote")
     assert list(OrderStatusChange.objects.filter(order=o).values_list("to_status", flat=True)) == [
         "requested", "quoted"]
     assert o.quote_lines.count() == 1
@@ -37,8 +37,8 @@ def test_an_order_is_quoted_once(lab):
 
 def test_the_history_names_who_took_each_step_in_words(client, lab):
     o = order(lab)
-    services.order_transition(actor=lab["manager"], order=o, action="quote")
-    services.order_transition(actor=lab["member"], order=o, action="accept")
+    orders.order_transition(actor=lab["manager"], order=o, action="quote")
+    orders.order_transition(actor=lab["member"], order=o, action="accept")
     client.force_login(lab["member"])
     page = client.get(f"/bookings/orders/{o.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     history = page.split('id="order-history"')[1].split("</ol>")[0]

@@ -209,7 +209,7 @@ def bookings_sample(users) -> dict:
 
     from guichet.accounts.models import Membership
     from guichet.bookings.models import Booking, FeedToken
-    from guichet.bookings.services import order_create
+    from guichet.bookings.orders import order_create
     from guichet.directory.models import Organization
     from guichet.platforms.models import Instrument, Platform, Service
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guichet.core.admin import ServiceBackedAdmin
 
-from . import services
+from . import orders, services
 from .models import Booking, OrderStatusChange, QuoteLine, ServiceOrder, TrainingAuthorization
 
 
@@ -252,7 +252,7 @@ class ServiceOrderAdmin(ServiceTransactionAdmin):
     fields = ("reference", "service", "requester_name", "organization", "cost_centre", "price_list",
               "description", "quantity", "status", "created", "delivered", "desk_link", "attached", "total")
     inlines = [QuoteLineInline, OrderHistoryInline]
-    save_service = services.order_admin_update
+    save_service = orders.order_admin_update
     actions = ["quote", "start", "deliver", "decline"]
 
     def has_add_permission(self, request):
@@ -304,7 +304,7 @@ class ServiceOrderAdmin(ServiceTransactionAdmin):
 
     def _step(self, request, queryset, action, done):
         self.run_service(request, queryset,
-                         lambda o: services.order_transition(actor=request.user, order=o, action=action), done)
+                         lambda o: orders.order_transition(actor=request.user, order=o, action=action), done)
 
     @admin.action(description=_("Quote the selected orders at the price list"))
     def quote(self, request, queryset):

@@ -9,7 +9,7 @@ from guichet.accounts.models import User
 from guichet.core.workdays import PARIS
 from guichet.platforms.models import Instrument, Platform, Service
 
-from . import services
+from . import orders, services
 from .models import Booking, OrderStatusChange, ServiceOrder, TrainingAuthorization
 
 
@@ -57,15 +57,15 @@ def load_demo_bookings() -> int:
                              + timedelta(days=3), reason="Maintenance annuelle (exemple fictif)")
     sort = Service.objects.get(key="exemple.cyto.sort")
     panel = Service.objects.get(key="exemple.cyto.panel")
-    delivered = services.order_create(actor=member, service=sort, quantity=3, cost_centre="DEMO-01",
+    delivered = orders.order_create(actor=member, service=sort, quantity=3, cost_centre="DEMO-01",
                                       description="Tri de lymphocytes T CD8 de 6 échantillons (exemple fictif).")
     for action in ("quote", "accept", "start", "deliver"):
         actor = member if action == "accept" else manager
-        services.order_transition(actor=actor, order=delivered, action=action)
-    quoted = services.order_create(actor=founder, service=panel, quantity=1,
+        orders.order_transition(actor=actor, order=delivered, action=action)
+    quoted = orders.order_create(actor=founder, service=panel, quantity=1,
                                    description="Panel 25 couleurs pour nanocorps (fictional example).")
-    services.order_transition(actor=manager, order=quoted, action="quote")
-    requested = services.order_create(actor=member, service=sort, quantity=2,
+    orders.order_transition(actor=manager, order=quoted, action="quote")
+    requested = orders.order_create(actor=member, service=sort, quantity=2,
                                       description="Tri de Treg (exemple fictif).")
     # The services write at the load time; the demo's histories are spread over the weeks they describe:
     # trainings before the first bookings, each order's steps a few days apart, the latest ones recent.

@@ -1,4 +1,4 @@
-"""Bookings, blackouts, trainings and service orders: one transaction each, audited, e-mailed after commit.
+"""Bookings, blackouts and trainings: one transaction each, audited, e-mailed after commit (orders: orders.py).
 
 booking_create is the only way a slot is taken. On PostgreSQL the exclusion constraint refuses an
 overlap even when two transactions race; on SQLite the transaction holds the write lock from BEGIN
@@ -6,31 +6,25 @@ overlap even when two transactions race; on SQLite the transaction holds the wri
 """
 
 from datetime import UTC, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
 
-from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from guichet.accounts.models import Membership
-from guichet.core import bounds, params, uploads
+from guichet.core import bounds, params
 from guichet.core.audit import audit_record
 from guichet.core.idempotency import Claim
 from guichet.core.mail import notify
 from guichet.core.workdays import PARIS
-from guichet.platforms.models import customer_category
 
 from . import permissions
-from .models import Booking, FeedToken, OrderStatusChange, QuoteLine, ServiceOrder, TrainingAuthorization
+from .models import Booking, FeedToken, TrainingAuthorization
 
-CENT = Decimal("0.01")
 # The columns' lengths, which the API's schemas state too: refused beyond, never cut.
 COST_CENTRE_MAX = Booking._meta.get_field("cost_centre").max_length
 NOTE_MAX = Booking._meta.get_field("note").max_length
-DESCRIPTION_MAX = ServiceOrder._meta.get_field("description").max_length
-QUOTE_LABEL_MAX = QuoteLine._meta.get_field("label").max_length
 
 
 class BookingError(Exception):
@@ -360,105 +354,6 @@ def feed_token_revoke(*, actor, token: FeedToken) -> None:
                          changes={"revoked": [False, True]})
 
 
-# --- service orders ---------------------------------------------------------------------------------
-
-ORDER_FLOW = {
-    # action: (from states, to state, who: "requester" | "manager")
-    # Quoted once: the compare-and-set on "requested" makes a second quote (a double click, a second
-    # manager) fail instead of writing a second "quoted" step over the first quote's lines.
-    "quote": ([ServiceOrder.Status.REQUESTED], ServiceOrder.Status.QUOTED, "manager"),
-    "accept": ([ServiceOrder.Status.QUOTED], ServiceOrder.Status.ACCEPTED, "requester"),
-    "start": ([ServiceOrder.Status.ACCEPTED], ServiceOrder.Status.IN_PROGRESS, "manager"),
-    "deliver": ([ServiceOrder.Status.IN_PROGRESS], ServiceOrder.Status.DELIVERED, "manager"),
-    "decline": ([ServiceOrder.Status.REQUESTED, ServiceOrder.Status.QUOTED], ServiceOrder.Status.DECLINED, "manager"),
-    "cancel": ([ServiceOrder.Status.REQUESTED, ServiceOrder.Status.QUOTED, ServiceOrder.Status.ACCEPTED],
-               ServiceOrder.Status.CANCELLED, "requester"),
-}
-
-
-def order_create(*, actor, service, description: str, quantity, organization=None, cost_centre: str = "",
-                 desk_request=None, attachment=None) -> ServiceOrder:
-    if not permissions.can_book(actor):
-        raise NotAllowed(_("Log in as a member of the network to order a service."))
-    description = (description or "").strip()
-    if not description:
-        raise BookingError(_("Describe the work to do."), "description")
-    quantity = Decimal(str(quantity))
-    if not quantity.is_finite() or quantity <= 0 or quantity > bounds.MAX_ORDER_QUANTITY:
-        raise BookingError(_("Give a quantity above 0 and at most %(max)s.") % {"max": bounds.MAX_ORDER_QUANTITY},
-                           "quantity")
-    cost_centre = (cost_centre or "").strip()
-    if message := params.text_error(cost_centre, max_length=COST_CENTRE_MAX, label=_("Cost centre")):
-        raise BookingError(message, "cost_centre")
-    if message := params.text_error(description, max_length=DESCRIPTION_MAX, label=_("Work to do")):
-        raise BookingError(message, "description")
-    if attachment:
-        try:
-            uploads.check_upload(attachment, max_mb=settings.GUICHET_ORDER_ATTACHMENT_MAX_MB)
-        except uploads.UploadRefused as exc:
-            raise BookingError(str(exc), "attachment") from None
-    organization = organization or _organization_of(actor)
-    with transaction.atomic(durable=True):
-        order = ServiceOrder.objects.create(
-            service=service, requester=actor, organization=organization, cost_centre=cost_centre,
-            customer_category=customer_category(organization), description=description, quantity=quantity,
-            desk_request=desk_request, **({"attachment": attachment} if attachment else {}))
-        OrderStatusChange.objects.create(order=order, from_status="", to_status=order.status, actor=actor)
-        audit_record(actor=actor, action="order.create", entity_type="service_order", entity_key=str(order.pk),
-                     entity_label=str(service), changes={"quantity": [None, str(quantity)]})
-        notify(service.platform.managers.all(), "order_requested", {"order": order})
-    return order
-
-
-def default_quote_lines(order: ServiceOrder) -> list[tuple[str, Decimal, Decimal]]:
-    """One line from the price list of the order's customer category."""
-    price = getattr(order.service, f"price_{order.customer_category}")
-    if price is None:
-        raise BookingError(_("This service has no price for the %(category)s price list: write the quote "
-                             "lines.") % {"category": order.customer_category}, "lines")
-    return [(order.service.name, order.quantity, price)]
-
-
-def order_transition(*, actor, order: ServiceOrder, action: str, lines=None) -> ServiceOrder:
-    """Move an order one step, by the right role only; quoting writes the quote lines."""
-    if action not in ORDER_FLOW:
-        raise BookingError(_("Unknown action."), "status")
-    allowed_from, to, who = ORDER_FLOW[action]
-    if who == "manager" and not permissions.can_manage_platform(actor, order.service.platform):
-        raise NotAllowed(_("Only the platform's managers can do this."))
-    if who == "requester" and order.requester_id != actor.pk:
-        raise NotAllowed(_("Only the person who ordered can do this."))
-    with transaction.atomic(durable=True):
-        fields = {"delivered_at": timezone.now()} if to == ServiceOrder.Status.DELIVERED else {}
-        updated = ServiceOrder.objects.filter(pk=order.pk, status__in=allowed_from).update(status=to, **fields)
-        if not updated:
-            raise BookingError(_("This order can no longer change this way."), "status")
-        if action == "quote":
-            order.quote_lines.all().delete()
-            for label, quantity, unit_price in (lines or default_quote_lines(order)):
-                quantity, unit_price = Decimal(str(quantity)), Decimal(str(unit_price))
-                if not (quantity.is_finite() and unit_price.is_finite()) or quantity <= 0 or unit_price < 0 \
-                        or quantity > bounds.MAX_ORDER_QUANTITY or unit_price > bounds.MAX_UNIT_PRICE_EUR:
-                    raise BookingError(_("Quote lines need a quantity above 0 and at most %(q)s, and a unit price "
-                                         "from 0 to %(p)s EUR.") % {"q": bounds.MAX_ORDER_QUANTITY,
-                                                                     "p": bounds.MAX_UNIT_PRICE_EUR}, "lines")
-                if message := params.text_error(str(label), max_length=QUOTE_LABEL_MAX, label=_("Line")):
-                    raise BookingError(message, "lines")
-                QuoteLine.objects.create(order=order, label=str(label), quantity=quantity, unit_price=unit_price,
-                                         amount=(quantity * unit_price).quantize(CENT, ROUND_HALF_UP))
-        OrderStatusChange.objects.create(order=order, from_status=order.status, to_status=to, actor=actor)
-        audit_record(actor=actor, action=f"order.{action}", entity_type="service_order", entity_key=str(order.pk),
-                     entity_label=str(order.service), changes={"status": [order.status, to]})
-        order.status = to
-        for name, value in fields.items():
-            setattr(order, name, value)
-        if action == "quote":
-            notify([order.requester], "order_quoted", {"order": order})
-        elif who == "manager":
-            notify([order.requester], "order_status", {"order": order})
-    return order
-
-
 def send_due_reminders(*, now=None) -> int:
     """E-mail a reminder for each confirmed booking starting within 24 hours, exactly once.
 
@@ -492,17 +387,6 @@ def booking_admin_update(*, actor, record: Booking, is_new: bool = False) -> Non
         raise BookingError(_("Bookings are made from the instrument's calendar; the admin adds blackouts."),
                            "kind")
     record_save(actor=actor, record=record, is_new=False)
-
-
-def order_admin_update(*, actor, record: ServiceOrder, is_new: bool = False) -> None:
-    """Staff correct an order's cost centre, organization or description; its status moves only through
-    order_transition."""
-    from guichet.core.services import record_save
-
-    if is_new:
-        raise BookingError(_("Orders are placed by members, from the service's page."), "service")
-    record_save(actor=actor, record=record, is_new=False)
-
 
 
 def booking_reminder_claim(*, booking_pk: int, now) -> Booking | None:

@@ -19,6 +19,7 @@ from guichet.directory.selectors import valid_key_or_404
 from guichet.platforms.models import CustomerCategory, Instrument, Platform, Service, ServiceUnit
 
 from . import ics, permissions, selectors, services
+from . import orders as order_services
 from .forms import BlackoutForm, InstrumentRulesForm, OrderForm, RevokeForm, TrainingForm
 from .models import Booking, FeedToken, TrainingAuthorization
 
@@ -328,7 +329,7 @@ def order_new(request, key):
     form = OrderForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            order = services.order_create(actor=request.user, service=service, **form.cleaned_data)
+            order = order_services.order_create(actor=request.user, service=service, **form.cleaned_data)
             messages.success(request, _("Order sent: the platform will answer with a quote."))
             return redirect("bookings:order", order.pk)
         except services.BookingError as exc:
@@ -353,7 +354,7 @@ def order_detail(request, pk):
                              request.POST.getlist("unit_price"), strict=False))
             lines = [(lab, q, p) for lab, q, p in lines if lab.strip()]
         try:
-            services.order_transition(actor=request.user, order=order, action=action, lines=lines)
+            order_services.order_transition(actor=request.user, order=order, action=action, lines=lines)
             messages.success(request, _("Order updated."))
         except services.NotAllowed as exc:
             raise PermissionDenied(str(exc)) from exc
