@@ -334,6 +334,8 @@ EMAIL_BACKEND = "guichet.core.mail.OutboxBackend"
 EMAIL_TIMEOUT = int(os.environ.get("GUICHET_EMAIL_TIMEOUT", "15"))
 GUICHET_OUTBOX_MAX_ATTEMPTS = int(os.environ.get("GUICHET_OUTBOX_MAX_ATTEMPTS", "6"))
 GUICHET_OUTBOX_RETRY_SECONDS = int(os.environ.get("GUICHET_OUTBOX_RETRY_SECONDS", "60"))  # doubles each time
+# Staff may open each e-mail of the outbox and read it whole (the demo's e-mails); bodies carry signed links.
+GUICHET_OUTBOX_BODIES = env_bool("GUICHET_OUTBOX_BODIES", DEBUG)
 EMAIL_HOST = os.environ.get("GUICHET_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("GUICHET_EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("GUICHET_EMAIL_HOST_USER", "")

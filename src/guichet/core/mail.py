@@ -25,6 +25,8 @@ from .models import OutboxMessage
 
 logger = logging.getLogger("guichet.mail")
 OUTBOX_BACKEND = "guichet.core.mail.OutboxBackend"
+# The language a message was written in travels with it (RFC 3282), for mail clients and the outbox page.
+LANGUAGE_HEADER = "Content-Language"
 
 
 def render_text(template_name: str, context: dict) -> str:
@@ -38,11 +40,13 @@ def notify(users, template: str, context: dict) -> list[OutboxMessage]:
     messages = []
     with transaction.atomic():
         for user in recipients:
-            with translation.override(getattr(user, "language", None) or settings.LANGUAGE_CODE):
+            language = getattr(user, "language", None) or settings.LANGUAGE_CODE
+            with translation.override(language):
                 ctx = {**context, "recipient": user, "site_url": settings.SITE_URL}
                 subject = " ".join(render_text(f"email/{template}_subject.txt", ctx).split())
                 body = render_text(f"email/{template}_body.txt", ctx)
-            messages.append(outbox_write(subject=subject, body=body, to=[user.email], template=template))
+            messages.append(outbox_write(subject=subject, body=body, to=[user.email], template=template,
+                                         headers={LANGUAGE_HEADER: language}))
     return messages
 
 
@@ -65,10 +69,20 @@ class OutboxBackend(BaseEmailBackend):
             for message in email_messages:
                 html = next((content for content, mimetype in getattr(message, "alternatives", [])
                              if mimetype == "text/html"), "")
+                headers = dict(message.extra_headers)
+                if translation.get_language():  # rendered in the active language (password reset…)
+                    headers.setdefault(LANGUAGE_HEADER, translation.get_language())
                 outbox_write(subject=str(message.subject), body=str(message.body), to=message.to, cc=message.cc,
-                             bcc=message.bcc, reply_to=message.reply_to, headers=message.extra_headers,
+                             bcc=message.bcc, reply_to=message.reply_to, headers=headers,
                              html_body=html, from_email=message.from_email)
         return len(email_messages)
+
+
+def message_language(message: OutboxMessage) -> str:
+    """The name of the language `message` was written in ("" when not recorded, as in older messages)."""
+    code = (message.headers or {}).get(LANGUAGE_HEADER, "")
+    names = dict(settings.LANGUAGES)
+    return str(names.get(code) or names.get(code.split("-")[0], code))
 
 
 def delivery_connection():
