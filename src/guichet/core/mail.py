@@ -7,6 +7,7 @@ so an SMTP server that is down or slow never fails nor holds up the user's actio
 """
 
 import logging
+import re
 from datetime import timedelta
 
 from django.conf import settings
@@ -29,6 +30,11 @@ OUTBOX_BACKEND = "guichet.core.mail.OutboxBackend"
 LANGUAGE_HEADER = "Content-Language"
 
 
+def one_line(text: str) -> str:
+    """A subject on one line: runs of ordinary white space become one space; French no-break spaces stay."""
+    return re.sub(r"[ \t\r\n\f\v]+", " ", text).strip(" ")
+
+
 def render_text(template_name: str, context: dict) -> str:
     """A plain-text template rendered without HTML escaping (an apostrophe stays an apostrophe)."""
     return get_template(template_name).template.render(Context(context, autoescape=False))
@@ -43,7 +49,7 @@ def notify(users, template: str, context: dict) -> list[OutboxMessage]:
             language = getattr(user, "language", None) or settings.LANGUAGE_CODE
             with translation.override(language):
                 ctx = {**context, "recipient": user, "site_url": settings.SITE_URL}
-                subject = " ".join(render_text(f"email/{template}_subject.txt", ctx).split())
+                subject = one_line(render_text(f"email/{template}_subject.txt", ctx))
                 body = render_text(f"email/{template}_body.txt", ctx)
             messages.append(outbox_write(subject=subject, body=body, to=[user.email], template=template,
                                          headers={LANGUAGE_HEADER: language}))
