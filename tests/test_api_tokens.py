@@ -55,9 +55,9 @@ def test_my_account_creates_a_token_with_the_chosen_expiry(client, member):
 
 
 @pytest.mark.parametrize(("offset", "message_fr", "message_en"), [
-    (0, "Date d'expiration : choisissez un jour après aujourd'hui.", "Expiry date: choose a day after today."),
-    (-3, "Date d'expiration : choisissez un jour après aujourd'hui.", "Expiry date: choose a day after today."),
-    (366, "Date d'expiration : au plus 365 jours à partir d'aujourd'hui", "Expiry date: at most 365 days from today"),
+    (0, "Date d'expiration\u00a0: choisissez un jour après aujourd'hui.", "Expiry date: choose a day after today."),
+    (-3, "Date d'expiration\u00a0: choisissez un jour après aujourd'hui.", "Expiry date: choose a day after today."),
+    (366, "Date d'expiration\u00a0: au plus 365 jours à partir d'aujourd'hui", "Expiry date: at most 365 days from today"),
 ])
 def test_an_expiry_out_of_bounds_is_refused_naming_the_field(client, member, offset, message_fr, message_en):
     client.force_login(member)

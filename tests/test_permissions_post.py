@@ -152,6 +152,8 @@ POST_MATRIX: dict[str, dict[str, int]] = {
     "set_language": every(302),
     "startups:detail": row(LOGIN, 403, 403, 403, 403, 200, 200),
     "startups:list": row(LOGIN, 200, 200, 200, 200, 200, 200),
+    # --- outbox message ---
+    "outbox_message": NOT_POST,
 }
 
 

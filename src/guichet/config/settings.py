@@ -405,6 +405,8 @@ EMAIL_BACKEND = "guichet.core.mail.OutboxBackend"
 EMAIL_TIMEOUT = env_int("GUICHET_EMAIL_TIMEOUT", 15, minimum=1)
 GUICHET_OUTBOX_MAX_ATTEMPTS = env_int("GUICHET_OUTBOX_MAX_ATTEMPTS", 6, minimum=1)
 GUICHET_OUTBOX_RETRY_SECONDS = env_int("GUICHET_OUTBOX_RETRY_SECONDS", 60, minimum=1)  # doubles each time
+# Staff may open each e-mail of the outbox and read it whole (the demo's e-mails); bodies carry signed links.
+GUICHET_OUTBOX_BODIES = env_bool("GUICHET_OUTBOX_BODIES", DEBUG)
 EMAIL_HOST = env_str("GUICHET_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("GUICHET_EMAIL_PORT", 25, minimum=1, maximum=65535)
 EMAIL_HOST_USER = env_str("GUICHET_EMAIL_HOST_USER")

@@ -38,4 +38,6 @@ urlpatterns = [
     path("health/", health, name="health"),
     path("metrics", metrics, name="metrics"),
     re_path(r"^api/v1/", unknown_path),
+    # --- outbox message ---
+    path("staff/outbox/<int:pk>/", core_views.outbox_message, name="outbox_message"),
 ]

@@ -7,6 +7,7 @@ so an SMTP server that is down or slow never fails nor holds up the user's actio
 """
 
 import logging
+import re
 from datetime import timedelta
 
 from django.conf import settings
@@ -25,6 +26,13 @@ from .models import OutboxMessage
 
 logger = logging.getLogger("guichet.mail")
 OUTBOX_BACKEND = "guichet.core.mail.OutboxBackend"
+# The language a message was written in travels with it (RFC 3282), for mail clients and the outbox page.
+LANGUAGE_HEADER = "Content-Language"
+
+
+def one_line(text: str) -> str:
+    """A subject on one line: runs of ordinary white space become one space; French no-break spaces stay."""
+    return re.sub(r"[ \t\r\n\f\v]+", " ", text).strip(" ")
 
 
 def render_text(template_name: str, context: dict) -> str:
@@ -38,11 +46,13 @@ def notify(users, template: str, context: dict) -> list[OutboxMessage]:
     messages = []
     with transaction.atomic():
         for user in recipients:
-            with translation.override(getattr(user, "language", None) or settings.LANGUAGE_CODE):
+            language = getattr(user, "language", None) or settings.LANGUAGE_CODE
+            with translation.override(language):
                 ctx = {**context, "recipient": user, "site_url": settings.SITE_URL}
-                subject = " ".join(render_text(f"email/{template}_subject.txt", ctx).split())
+                subject = one_line(render_text(f"email/{template}_subject.txt", ctx))
                 body = render_text(f"email/{template}_body.txt", ctx)
-            messages.append(outbox_write(subject=subject, body=body, to=[user.email], template=template))
+            messages.append(outbox_write(subject=subject, body=body, to=[user.email], template=template,
+                                         headers={LANGUAGE_HEADER: language}))
     return messages
 
 
@@ -65,10 +75,20 @@ class OutboxBackend(BaseEmailBackend):
             for message in email_messages:
                 html = next((content for content, mimetype in getattr(message, "alternatives", [])
                              if mimetype == "text/html"), "")
+                headers = dict(message.extra_headers)
+                if translation.get_language():  # rendered in the active language (password reset…)
+                    headers.setdefault(LANGUAGE_HEADER, translation.get_language())
                 outbox_write(subject=str(message.subject), body=str(message.body), to=message.to, cc=message.cc,
-                             bcc=message.bcc, reply_to=message.reply_to, headers=message.extra_headers,
+                             bcc=message.bcc, reply_to=message.reply_to, headers=headers,
                              html_body=html, from_email=message.from_email)
         return len(email_messages)
+
+
+def message_language(message: OutboxMessage) -> str:
+    """The name of the language `message` was written in ("" when not recorded, as in older messages)."""
+    code = (message.headers or {}).get(LANGUAGE_HEADER, "")
+    names = dict(settings.LANGUAGES)
+    return str(names.get(code) or names.get(code.split("-")[0], code))
 
 
 def delivery_connection():

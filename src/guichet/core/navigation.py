@@ -77,7 +77,8 @@ def menu_for(user) -> list[Group]:
             Item(_("Impact dashboard"), reverse("impact:dashboard"), ("impact:dashboard",)),
             Item(_("Directory import"), reverse("directory:import"), ("directory:import",
                                                                         "directory:import_preview")),
-            Item(_("Audit log"), reverse("audit"), ("core:audit",)),
+            Item(_("Audit log"), reverse("audit"), ("audit",)),
+            Item(_("Outgoing e-mails"), reverse("outbox"), ("outbox", "outbox_message")),
             Item(_("Administration"), reverse("admin:index"), ()),
         ], "staff"))
     return groups

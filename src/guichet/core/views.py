@@ -2,7 +2,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from guichet.directory.models import Organization, OrganizationKind, Person
 from guichet.directory.permissions import can_browse_audit
@@ -61,13 +61,15 @@ def outbox(request):
 
     from .mail import outbox_problems
     from .models import OutboxMessage
-    from .permissions import can_manage_outbox
+    from .permissions import can_manage_outbox, can_read_outbox_bodies
 
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if not can_manage_outbox(request.user):
         raise PermissionDenied
-    status = request.GET.get("status") or "problems"
+    readable = can_read_outbox_bodies(request.user)
+    # In development (the demo) this is where one reads what was sent; in production, what needs a look.
+    status = request.GET.get("status") or ("all" if readable else "problems")
     if status == "problems":
         messages_ = outbox_problems()
     elif status in OutboxMessage.Status.values:
@@ -77,7 +79,29 @@ def outbox(request):
     counts = dict(OutboxMessage.objects.values_list("status").annotate(n=Count("id")).order_by())
     page = Paginator(messages_.order_by("-created_at", "-id"), 50).get_page(request.GET.get("page"))
     statuses = [(value, label, counts.get(value, 0)) for value, label in OutboxMessage.Status.choices]
-    return render(request, "core/outbox.html", {"page": page, "status": status, "statuses": statuses})
+    return render(request, "core/outbox.html", {"page": page, "status": status, "statuses": statuses,
+                                                "readable": readable})
+
+
+@require_safe
+def outbox_message(request, pk):
+    """One e-mail as its recipient gets it: headers, language, plain text and HTML (development only)."""
+    from django.contrib.auth.views import redirect_to_login
+    from django.http import Http404
+    from django.shortcuts import get_object_or_404
+
+    from .mail import message_language
+    from .models import OutboxMessage
+    from .permissions import can_manage_outbox, can_read_outbox_bodies
+
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not can_manage_outbox(request.user):
+        raise PermissionDenied
+    if not can_read_outbox_bodies(request.user):
+        raise Http404  # production: bodies carry members' words and signed links; the list shows enough
+    message = get_object_or_404(OutboxMessage, pk=pk)
+    return render(request, "core/outbox_message.html", {"m": message, "language": message_language(message)})
 
 
 @require_POST

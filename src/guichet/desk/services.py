@@ -6,7 +6,6 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -14,7 +13,7 @@ from guichet.accounts.identity import normalize_login
 from guichet.accounts.models import Membership, Role, User
 from guichet.core import ratelimit
 from guichet.core.audit import audit_record
-from guichet.core.mail import notify
+from guichet.core.mail import notify, one_line, render_text
 from guichet.core.workdays import add_working_days
 from guichet.directory.models import Organization, SearchEntry
 from guichet.matching.engine import detect_language, validate_query
@@ -132,9 +131,10 @@ def _visitor_confirm_mail(submission: VisitorSubmission, token: str) -> None:
         with translation.override(submission.language or settings.LANGUAGE_CODE):
             ctx = {"token": token, "site_url": settings.SITE_URL,
                    "max_days": CONFIRM_MAX_AGE // (24 * 3600)}
-            subject = " ".join(render_to_string("email/desk_visitor_confirm_subject.txt", ctx).split())
-            body = render_to_string("email/desk_visitor_confirm_body.txt", ctx)
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [submission.email], fail_silently=False)
+            subject = one_line(render_text("email/desk_visitor_confirm_subject.txt", ctx))
+            body = render_text("email/desk_visitor_confirm_body.txt", ctx)
+            # Sent in the language it is written in: the outbox records it (Content-Language).
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [submission.email], fail_silently=False)
     transaction.on_commit(send)
 
 
@@ -241,9 +241,10 @@ def _mail_contact(routing: Routing, template: str, context: dict) -> None:
             ctx = {**context, "routing": routing, "contact_name": routing.contact_name,
                    "site_url": settings.SITE_URL, "provider_path": provider_path(routing),
                    "days": settings.GUICHET_DESK_LINK_DAYS}
-            subject = " ".join(render_to_string(f"email/{template}_subject.txt", ctx).split())
-            body = render_to_string(f"email/{template}_body.txt", ctx)
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address], fail_silently=False)
+            # Plain text: a provider's name keeps its apostrophe (render_text does not escape HTML).
+            subject = one_line(render_text(f"email/{template}_subject.txt", ctx))
+            body = render_text(f"email/{template}_body.txt", ctx)
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address], fail_silently=False)
     transaction.on_commit(send)
 
 

@@ -7,6 +7,18 @@ from django.core.management.base import BaseCommand, CommandError
 from guichet.core.jobs import seed_clock
 
 
+def warm_up() -> None:
+    """Load, before the first job, what the jobs load on first use: the antibody engine (promb, ~10 s) and
+    the matching engine (desk e-mails with suggestions). An RQ worker forks a process per job from this one,
+    so its jobs find them loaded too. A --batch run (tests, a catch-up) works on what is due and exits: it
+    does not pay for engines its jobs may not need."""
+    from guichet.antibodies.warm import warm as warm_antibodies
+    from guichet.matching.warm import warm as warm_matching
+
+    warm_antibodies()
+    warm_matching()
+
+
 class Command(BaseCommand):
     help = ("Run background jobs (e-mail, imports, re-tagging, antibody batches, reminders). Database queue by "
             "default (django-tasks-db's db_worker); with GUICHET_TASKS_BACKEND=rq, an RQ worker on "
@@ -20,6 +32,8 @@ class Command(BaseCommand):
         verbosity = options.get("verbosity", 1)
         # The periodic job (reminders, recovery of interrupted jobs) starts with the first worker.
         seed_clock()
+        if not batch:
+            warm_up()
         backend = settings.GUICHET_TASKS_BACKEND
         if backend == "rq":
             argv = ["default", "--with-scheduler", "--job-class", "django_tasks_rq.backend.Job"] + (["--burst"] if batch else [])
