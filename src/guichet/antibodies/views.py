@@ -16,7 +16,7 @@ from .permissions import assessments_visible_to
 
 class AssessForm(forms.Form):
     title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
-    text = forms.CharField(label=gettext_lazy("Sequences (FASTA, or CSV with name,heavy,light)"), required=False,
+    text = forms.CharField(label=gettext_lazy("Sequences (FASTA, or CSV/TSV with name,heavy,light)"), required=False,
                            max_length=engine.MAX_TEXT_LENGTH, widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}))
     file = forms.FileField(label=gettext_lazy("…or a file"), required=False)
     cdr_scheme = forms.ChoiceField(label=gettext_lazy("CDR definition"),
@@ -31,10 +31,11 @@ class AssessForm(forms.Form):
             if upload.size > limit:
                 raise forms.ValidationError({"file": _("The file is larger than %(kb)s KB.") % {"kb": limit // 1024}})
             try:
-                data["text"] = upload.read().decode("utf-8")
-            except UnicodeDecodeError:
-                data["text"] = ""
-            if not data["text"] or "\x00" in data["text"]:
+                data["text"] = engine.decode_upload(upload.read())
+            except engine.InputError as exc:
+                raise forms.ValidationError({"file": exc.message or _("This file is not text: give a FASTA or CSV "
+                                                                      "file.")}) from None
+            if not data["text"].strip():
                 raise forms.ValidationError({"file": _("This file is not text: give a FASTA or CSV file.")})
         elif len((data.get("text") or "").encode()) > limit:
             raise forms.ValidationError({"text": _("The sequences are longer than %(kb)s KB in all; send a file of "

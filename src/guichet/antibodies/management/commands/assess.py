@@ -18,9 +18,10 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"No such file: {file}", returncode=2)
         try:
-            reports = engine.assess_batch(path.read_text(encoding="utf-8"), cdr_scheme=cdr)
+            reports = engine.assess_batch(engine.decode_upload(path.read_bytes()), cdr_scheme=cdr)
         except engine.InputError as exc:
-            raise CommandError(f"Not FASTA or a CSV with name,heavy,light columns ({exc})", returncode=2) from None
+            raise CommandError(exc.message or f"Not FASTA or a CSV with name,heavy,light columns ({exc})",
+                               returncode=2) from None
         if json:
             self.stdout.write(_dumps([r.as_dict() for r in reports]))
             return

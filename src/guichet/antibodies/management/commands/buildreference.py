@@ -25,14 +25,18 @@ class Command(BaseCommand):
         path = Path(source)
         if not path.exists():
             raise CommandError(f"The reference data is absent: {path} (shared/data/therapeutic-antibodies).")
-        metrics: dict[str, list[float]] = {}
+        schemes: dict[str, dict[str, list[float]]] = {scheme: {} for scheme in engine.CDR_SCHEMES}
         used = 0
         with path.open(encoding="utf-8") as handle:
-            for row in csv.DictReader(handle, delimiter="\t"):
-                if row["Highest_Clin_Trial (Jan '20)"] != "Approved" or not row["Heavy Sequence"] \
-                        or row["Light Sequence"] in ("", "na"):
-                    continue
-                report = engine.assess(row["Therapeutic"], row["Heavy Sequence"], row["Light Sequence"])
+            rows = [row for row in csv.DictReader(handle, delimiter="\t")
+                    if row["Highest_Clin_Trial (Jan '20)"] == "Approved" and row["Heavy Sequence"]
+                    and row["Light Sequence"] not in ("", "na")]
+        for scheme, metrics in schemes.items():
+            # CDR lengths, charges and hydrophobicity depend on the CDR definition: one table per scheme.
+            used = 0
+            for row in rows:
+                report = engine.assess(row["Therapeutic"], row["Heavy Sequence"], row["Light Sequence"],
+                                       cdr_scheme=scheme)
                 if not report.heavy or report.heavy.errors or not report.light or report.light.errors:
                     continue
                 used += 1
@@ -49,7 +53,9 @@ class Command(BaseCommand):
                            f"{date.today().isoformat()}. Bands: green inside the central 90 % of these values, "
                            "amber in the outer 5 % on each side, red outside their range."),
             "count": used,
-            "metrics": {k: sorted(v) for k, v in sorted(metrics.items())},
+            "metrics": {k: sorted(v) for k, v in sorted(schemes["imgt"].items())},   # IMGT, as before
+            "schemes": {scheme: {k: sorted(v) for k, v in sorted(metrics.items())}
+                        for scheme, metrics in schemes.items()},
         }
         Path(output).write_text(json.dumps(table, indent=1) + "\n", encoding="utf-8")
         self.stdout.write(f"{used} approved therapeutics → {output}")
