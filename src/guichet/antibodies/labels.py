@@ -32,6 +32,29 @@ BANDS = {
     "unknown": _("no reference"),
 }
 CHAINS = {"H": _("heavy"), "K": _("kappa"), "L": _("lambda")}
+SPECIES = {"human": _("human"), "mouse": _("mouse"), "rabbit": _("rabbit"), "alpaca": _("alpaca or llama")}
+SOURCES = {"heavy": _("heavy chain submitted"), "light": _("light chain submitted")}
+SCHEMES = {"imgt": "IMGT", "kabat": "Kabat", "chothia": _("Chothia (Martin numbering)")}
+
+
+def domain_label(chain: dict) -> str:
+    """VH, VHH or VL: what an antibody engineer calls the domain."""
+    if chain.get("chain_type") == "H":
+        return "VHH" if chain.get("vhh") else "VH"
+    return "VL" if chain.get("chain_type") else "?"
+
+
+def where(chain: dict) -> str:
+    """Where the domain lies in the submitted chain and what was left out, in words."""
+    if not chain.get("submitted_length") or not chain.get("chain_type"):
+        return ""
+    text = _("residues %(start)d–%(end)d of the %(source)s") % {
+        "start": chain["start"], "end": chain["end"], "source": label(SOURCES, chain.get("source", "heavy"))}
+    if chain.get("trimmed_before") or chain.get("trimmed_after"):
+        text += " · " + _("%(before)d residues left out before the domain (signal peptide, linker, other domain) "
+                          "and %(after)d after it (linker, constant region, other domain)") % {
+            "before": chain["trimmed_before"], "after": chain["trimmed_after"]}
+    return str(text)
 
 
 def label(table: dict, code) -> str:
