@@ -247,3 +247,65 @@ def test_the_api_takes_tsv_and_a_byte_order_mark(client):
                                HTTP_AUTHORIZATION=f"Bearer {raw}")
         assert response.status_code == 200, response.content
         assert response.json()[0]["light"]["cdrs"]["cdr3"] == "QRYNRAPYT"
+
+
+# --- the report: page, CSV, PDF, JSON in both languages ----------------------------------------------------
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language, words", [
+    ("en", ["residues 20–140 of the heavy chain submitted", "19 residues left out before the domain",
+            "paired with domain 2 in the same chain (scFv)", "IGHJ4*01, IGHJ4*02, IGHJ4*03",
+            "Humanness of the antibody", "Number (Kabat)", "nanobody (VHH) hallmarks", "alpaca or llama",
+            "accepted, check the sequence"]),
+    ("fr", ["résidus 20 à 140 de la chaîne lourde soumise", "19 résidus laissés de côté avant le domaine",
+            "apparié au domaine 2 dans la même chaîne (scFv)", "IGHJ4*01, IGHJ4*02, IGHJ4*03",
+            "Humanité de l’anticorps", "Numéro (Kabat)", "signatures de nanocorps (VHH)", "alpaga ou lama",
+            "accepté, vérifiez la séquence"]),
+])
+def test_page_and_exports_show_domains_trimming_ties_and_warnings(client, language, words):
+    import csv
+    import io
+
+    from pypdf import PdfReader
+
+    from guichet.accounts.models import User
+    from guichet.antibodies.models import Assessment
+
+    from .test_antibodies import visible_text
+
+    client.force_login(User.objects.create_user(f"eng-{language}@example.org", "x", language=language))
+    client.post("/i18n/setlang/", {"language": language, "next": "/"})
+    text = (f">adalimumab_HC\n{LEADER}{ADALIMUMAB_VH}{IGHG1}\n>adalimumab_LC\n{ADALIMUMAB_VL}{IGKC}\n"
+            f">scfv\n{TRASTUZUMAB_VH}{LINKER}{TRASTUZUMAB_VL}\n>caplacizumab\n{CAPLACIZUMAB}\n"
+            f">envafolimab\n{REFUSED['envafolimab']}\n")
+    client.post("/antibodies/", {"title": "As pasted", "text": text, "cdr_scheme": "kabat"})
+    assessment = Assessment.objects.get()
+    page = visible_text(client.get(f"/antibodies/{assessment.pk}/").content.decode().split("<main", 1)[1])
+    assert [w for w in words if w not in page] == []
+    assert "fmwk" not in page and "alpaca" not in page.replace("alpaca or llama", "")
+    rows = list(csv.reader(io.StringIO(client.get(f"/antibodies/{assessment.pk}.csv").content.decode("utf-8-sig"))))
+    scfv = [r for r in rows if r[0] == "scfv"]
+    assert [r[1] for r in scfv] == ["1 VH", "2 VL"] and scfv[1][10] == "1"
+    adalimumab = next(r for r in rows if r[0] == "adalimumab")
+    assert adalimumab[6:10] == ["20", "140", "19", str(len(IGHG1))]
+    pdf = "".join(p.extract_text() for p in PdfReader(io.BytesIO(client.get(f"/antibodies/{assessment.pk}.pdf")
+                                                                  .content)).pages)
+    assert words[0].split(" of ")[0].split(" de ")[0] in pdf and "VHH" in pdf and "IGHJ4*02" in pdf
+    data = client.get(f"/antibodies/{assessment.pk}.json").json()
+    assert [d["chain_type"] for d in data[1]["domains"]] == ["H", "K"] and data[1]["domains"][0]["pair"] == 1
+    assert data[0]["heavy"]["trimmed_before"] == len(LEADER) and data[0]["heavy"]["j_genes"][1] == "IGHJ4*02"
+
+
+# --- defect 8: start-up: the 9-mer index gives promb's answers ------------------------------------------
+
+def test_the_memory_mapped_9mer_index_answers_as_promb():
+    from promb import init_db
+
+    from guichet.antibodies import kmers
+
+    promb = init_db("human-oas", verbose=False)
+    chains = [ADALIMUMAB_VH, ADALIMUMAB_VL, TRASTUZUMAB_VH, TRASTUZUMAB_VL, CAPLACIZUMAB, SOTIGALIMAB_VH,
+              TARLATAMAB_VH, TARLATAMAB_VL, *REFUSED.values(), LEADER + ADALIMUMAB_VH + IGHG1, ADALIMUMAB_VL + IGKC]
+    assert [kmers.human_content(s) for s in chains] == [promb.compute_peptide_content(s) for s in chains]
+    assert len(kmers.human_9mers()) == len(promb.peptides)
+    assert not kmers.human_windows("EVQLVESGX")[0]   # X is in no human 9-mer

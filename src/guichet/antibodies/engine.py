@@ -226,14 +226,6 @@ def _vj_tool():
 
 
 @lru_cache(maxsize=1)
-def _oasis():
-    from promb import init_db
-
-    with _lock:
-        return init_db("human-oas", verbose=False)
-
-
-@lru_cache(maxsize=1)
 def reference() -> dict:
     return json.loads(REFERENCE_FILE.read_text(encoding="utf-8")) if REFERENCE_FILE.exists() else {}
 
@@ -412,7 +404,9 @@ def _interchain_disulfide(heavy: ChainReport, light: ChainReport) -> None:
 
 def oasis_9mer(sequence: str) -> float:
     """Share of the sequence's 9-mers found in the human repertoires of OAS (promb's OASis database)."""
-    return _oasis().compute_peptide_content(sequence)
+    from .kmers import human_content
+
+    return human_content(sequence)
 
 
 # IMGT 23 and 104 are the conserved disulfide of every V domain.
