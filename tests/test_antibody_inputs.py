@@ -309,3 +309,20 @@ def test_the_memory_mapped_9mer_index_answers_as_promb():
     assert [kmers.human_content(s) for s in chains] == [promb.compute_peptide_content(s) for s in chains]
     assert len(kmers.human_9mers()) == len(promb.peptides)
     assert not kmers.human_windows("EVQLVESGX")[0]   # X is in no human 9-mer
+
+
+# --- more liability rules, each with its source -----------------------------------------------------------
+
+def test_acid_cleavage_pyroglutamate_and_the_cdr_deamidation_isomerization_motifs():
+    chain = engine.assess_chain(TRASTUZUMAB_VH.replace("WGGDGFY", "WNTDSFY"))   # CDR-H3 with NT and DS
+    kinds = {(x.kind, x.motif, x.region) for x in chain.liabilities}
+    assert ("deamidation", "NT", "cdr3") in kinds and ("isomerization", "DS", "cdr3") in kinds
+    assert all(x.source in engine.LIABILITY_SOURCES for x in chain.liabilities)
+    # EVQL...: N-terminal glutamate; not in the second domain of an scFv (not the N-terminus).
+    [pyro] = [x for x in chain.liabilities if x.kind == "pyroglutamate"]
+    assert (pyro.motif, pyro.position, pyro.number) == ("E", 1, "1")
+    scfv = engine.assess("s", TRASTUZUMAB_VL + LINKER + TRASTUZUMAB_VH, "")
+    assert not any(x.kind == "pyroglutamate" for x in scfv.domains[1].liabilities)
+    # Framework NT/DS are not flagged, Asp-Pro anywhere is.
+    assert not any(x.motif in ("NT", "DS") for x in engine.liabilities("ANTADSA", ["fmwk3"] * 7, ["1"] * 7))
+    assert [x.kind for x in engine.liabilities("AADPAA", ["fmwk3"] * 6, ["1"] * 6)] == ["acid cleavage"]

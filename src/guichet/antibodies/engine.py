@@ -46,6 +46,7 @@ class Liability:
     region: str     # in the chosen CDR definition
     number: str = ""           # the residue's position code in the chosen numbering (IMGT, Kabat or Martin)
     domain_position: int = 0   # 1-based, in the variable domain assessed
+    source: str = ""           # key of the rule's literature reference (LIABILITY_SOURCES)
 
 
 @dataclass
@@ -78,6 +79,7 @@ class ChainReport:
     trimmed_after: int = 0
     pair: int | None = None         # index (in AntibodyReport.domains) of its VH/VL partner in the same chain
     vhh: bool = False               # a heavy domain with the nanobody hallmarks at IMGT 42, 49, 50, 52
+    n_terminal: bool = True         # the first domain of its chain (its first residue is the N-terminus)
 
 
 @dataclass
@@ -341,14 +343,16 @@ def assess_chain_domains(sequence: str, cdr_scheme: str = "imgt") -> list[ChainR
             _accepted((numbering, identity, chain_type, error)) and not _numbered_ok(numbering)))
         report.errors.append(_("truncated variable domain") if short else _("not an antibody variable domain"))
         return [report]
-    return [_assess_domain(sequence, start, end, alignment, cdr_scheme) for start, end, alignment in domains]
+    return [_assess_domain(sequence, start, end, alignment, cdr_scheme, n_terminal=i == 0)
+            for i, (start, end, alignment) in enumerate(domains)]
 
 
-def _assess_domain(submitted: str, start: int, end: int, alignment: tuple, cdr_scheme: str) -> ChainReport:
+def _assess_domain(submitted: str, start: int, end: int, alignment: tuple, cdr_scheme: str, *,
+                   n_terminal: bool = True) -> ChainReport:
     sequence = submitted[start:end]
     numbering, identity, chain_type, error = alignment
     report = ChainReport(sequence=sequence, chain_type=chain_type, submitted_length=len(submitted), start=start + 1,
-                         end=end, trimmed_before=start, trimmed_after=len(submitted) - end)
+                         end=end, trimmed_before=start, trimmed_after=len(submitted) - end, n_terminal=n_terminal)
     if error:
         report.warnings.append(_("an unusual residue at a conserved position (cysteine, tryptophan or the "
                                  "J-region W/FGxG motif): accepted, check the sequence"))
@@ -382,8 +386,9 @@ def _assess_domain(submitted: str, start: int, end: int, alignment: tuple, cdr_s
 
 
 def _chain_liabilities(report: ChainReport, paired: tuple[str, ...] = ()) -> None:
+    # The first domain of a chain is the mature N-terminus (a signal peptide is cleaved off).
     report.liabilities = liabilities(report.sequence, report.regions, report.imgt, chosen=report.numbering,
-                                     paired=paired)
+                                     paired=paired, n_terminal=report.n_terminal)
     for x in report.liabilities:
         x.domain_position, x.position = x.position, x.position + report.start - 1
 
@@ -409,12 +414,34 @@ def oasis_9mer(sequence: str) -> float:
     return human_content(sequence)
 
 
+# (kind, motif, CDRs only, source): the source's key names its reference in LIABILITY_SOURCES. The weaker
+# deamidation and isomerization motifs are flagged in the CDRs only, where Lu et al. found them to matter.
+MOTIF_RULES = (
+    ("N-glycosylation", r"N[^P][ST]", False, "glycosylation"),
+    ("deamidation", r"N[GS]", False, "deamidation"),
+    ("deamidation", r"N[TN]", True, "deamidation"),
+    ("isomerization", r"DG", False, "isomerization"),
+    ("isomerization", r"D[ST]", True, "isomerization"),
+    ("acid cleavage", r"DP", False, "acid cleavage"),
+)
+# The literature behind each rule, shown in the report beside each liability.
+LIABILITY_SOURCES = {
+    "glycosylation": "Bause, Biochem. J. 1983 (N-X-S/T sequon, X not P)",
+    "deamidation": "Robinson & Robinson, PNAS 2001; Lu et al., mAbs 2019 (NG, NS; NT, NN in CDRs)",
+    "isomerization": "Sydow et al., PLoS One 2014; Lu et al., mAbs 2019 (DG; DS, DT in CDRs)",
+    "oxidation": "Hensel et al., mAbs 2011; Bertolotti-Ciarlet et al., Mol. Immunol. 2009 (Met, Trp in CDRs)",
+    "acid cleavage": "Vlasak & Ionescu, mAbs 2011; Oliyai & Borchardt, Pharm. Res. 1993 (Asp-Pro bond)",
+    "pyroglutamate": "Chelius et al., Anal. Chem. 2006; Liu et al., J. Biol. Chem. 2011 (N-terminal Q or E)",
+    "cysteine": "Buchanan et al., mAbs 2013 (unpaired cysteine in a variable domain)",
+}
+
 # IMGT 23 and 104 are the conserved disulfide of every V domain.
 CANONICAL_CYSTEINES = ("23", "104")
 
 
 def liabilities(sequence: str, regions: list[str], numbering: list[str], *,
-                chosen: list[str] | None = None, paired: tuple[str, ...] = ()) -> list[Liability]:
+                chosen: list[str] | None = None, paired: tuple[str, ...] = (),
+                n_terminal: bool = False) -> list[Liability]:
     """Sequence liabilities; `regions` in the chosen CDR definition, `numbering` IMGT (for the cysteines),
     `chosen` the numbering whose codes the report gives (IMGT when absent)."""
     chosen = chosen or numbering
@@ -426,13 +453,16 @@ def liabilities(sequence: str, regions: list[str], numbering: list[str], *,
     def number(i):
         return chosen[i] if i < len(chosen) else ""
 
-    for kind, pattern in (("N-glycosylation", r"N[^P][ST]"), ("deamidation", r"N[GS]"),
-                          ("isomerization", r"DG")):
+    for kind, pattern, cdr_only, source in MOTIF_RULES:
         for m in re.finditer(f"(?=({pattern}))", sequence):
-            found.append(Liability(kind, m.group(1), m.start() + 1, region(m.start()), number(m.start())))
+            if not cdr_only or region(m.start()).startswith("cdr"):
+                found.append(Liability(kind, m.group(1), m.start() + 1, region(m.start()), number(m.start()),
+                                       source=source))
     for i, residue in enumerate(sequence):
         if residue in "MW" and region(i).startswith("cdr"):
-            found.append(Liability("oxidation", residue, i + 1, region(i), number(i)))
+            found.append(Liability("oxidation", residue, i + 1, region(i), number(i), source="oxidation"))
+    if n_terminal and sequence[:1] in ("Q", "E"):
+        found.append(Liability("pyroglutamate", sequence[0], 1, region(0), number(0), source="pyroglutamate"))
     # Pairing judged on the numbering: the canonical pair when both are there; the other cysteines pair among
     # themselves (rabbit CDR1-CDR2, camelid CDR2/CDR3, two CDR3 cysteines) when they are an even number. An odd
     # one out cannot be told from its partners, so each of them is reported.
@@ -442,7 +472,8 @@ def liabilities(sequence: str, regions: list[str], numbering: list[str], *,
     extra = [i for i in cysteines if not (canonical and i < len(numbering) and numbering[i] in CANONICAL_CYSTEINES)
              and not (i < len(numbering) and numbering[i] in paired)]
     if len(extra) % 2:
-        found += [Liability("unpaired cysteine", "C", i + 1, region(i), number(i)) for i in extra]
+        found += [Liability("unpaired cysteine", "C", i + 1, region(i), number(i), source="cysteine")
+                  for i in extra]
     return sorted(found, key=lambda x: (x.position, x.kind))
 
 

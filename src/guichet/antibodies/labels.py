@@ -12,6 +12,8 @@ LIABILITIES = {
     "isomerization": _("Isomerization"),
     "oxidation": _("Oxidation"),
     "unpaired cysteine": _("Unpaired cysteine"),
+    "acid cleavage": _("Acid cleavage (Asp-Pro)"),
+    "pyroglutamate": _("N-terminal pyroglutamate"),
 }
 REGIONS = {
     "cdr1": _("CDR1"), "cdr2": _("CDR2"), "cdr3": _("CDR3"),

@@ -10,7 +10,7 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import cm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from . import labels
+from . import engine, labels
 
 BAND = {"green": colors.HexColor("#e3f4e8"), "amber": colors.HexColor("#fff3d6"), "red": colors.HexColor("#fdecec")}
 
@@ -70,6 +70,10 @@ def pdf(assessment, provenance: str) -> bytes:
                  labels.label(labels.REGIONS, x["region"])] for x in chain["liabilities"]]
             if len(rows) > 1:
                 story.append(_table(rows, [4 * cm, 2.2 * cm, 2 * cm, 3.8 * cm, 3.5 * cm]))
+                sources = sorted({engine.LIABILITY_SOURCES.get(x.get("source", ""), "") for x in chain["liabilities"]}
+                                 - {""})
+                if sources:
+                    story.append(Paragraph(f"{_('Source')}: " + " · ".join(sources), styles["Italic"]))
         if item["developability"]:
             rows = [[_("Developability (sequence-based estimates)"), _("Value"), _("Percentile"), _("Band")]]
             styles_rows = []

@@ -138,6 +138,7 @@ def _readable(item: dict) -> dict:
             for x in chain.get("liabilities", []):
                 x["kind_label"] = labels.label(labels.LIABILITIES, x["kind"])
                 x["region_label"] = labels.label(labels.REGIONS, x["region"])
+                x["reference"] = engine.LIABILITY_SOURCES.get(x.get("source", ""), "")
     item["developability_rows"] = _developability_rows(item.get("developability"))
     domains = _domains(item)
     for pair in item.get("pairs", [])[1:]:
@@ -214,7 +215,9 @@ CSV_COLUMNS = [("antibody", gettext_lazy("Antibody")), ("chain", gettext_lazy("C
 # The engine's liability codes (antibodies.engine.liabilities), as a person reads them.
 LIABILITY_LABELS = {"N-glycosylation": gettext_lazy("N-glycosylation"), "deamidation": gettext_lazy("deamidation"),
                     "isomerization": gettext_lazy("isomerization"), "oxidation": gettext_lazy("oxidation"),
-                    "unpaired cysteine": gettext_lazy("unpaired cysteine")}
+                    "unpaired cysteine": gettext_lazy("unpaired cysteine"),
+                    "acid cleavage": gettext_lazy("acid cleavage (Asp-Pro)"),
+                    "pyroglutamate": gettext_lazy("N-terminal pyroglutamate")}
 
 
 def _csv_rows(assessment):
