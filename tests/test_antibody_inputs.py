@@ -326,3 +326,20 @@ def test_acid_cleavage_pyroglutamate_and_the_cdr_deamidation_isomerization_motif
     # Framework NT/DS are not flagged, Asp-Pro anywhere is.
     assert not any(x.motif in ("NT", "DS") for x in engine.liabilities("ANTADSA", ["fmwk3"] * 7, ["1"] * 7))
     assert [x.kind for x in engine.liabilities("AADPAA", ["fmwk3"] * 6, ["1"] * 6)] == ["acid cleavage"]
+
+
+# --- nearest clinical antibodies ---------------------------------------------------------------------------
+
+def test_the_nearest_clinical_antibody_of_a_therapeutic_is_itself_then_its_relatives():
+    report = engine.assess("x", LEADER + ADALIMUMAB_VH + IGHG1, ADALIMUMAB_VL)
+    [first, *others] = report.heavy.nearest_clinical
+    assert (first["name"], first["identity"], first["stage"], first["target"]) == ("Adalimumab", 1.0, "Approved",
+                                                                                   "TNFA")
+    assert first["cdr_identity"] == {"cdr1": 1.0, "cdr2": 1.0, "cdr3": 1.0} and len(others) == 2
+    # Remtolumab, a dual-variable-domain IgG, carries adalimumab's VH for its anti-TNF arm.
+    assert others[0]["name"] == "Remtolumab" and "TNFA" in others[0]["target"] and others[1]["identity"] < 0.9
+    assert report.light.nearest_clinical[0]["name"] == "Adalimumab"
+    # One CDR-H3 mutation lowers the CDR3 identity, not the CDR1's.
+    mutant = engine.assess_chain(ADALIMUMAB_VH.replace("VSYLSTASSLDY", "VSYLSTAWSLDY")).nearest_clinical[0]
+    assert mutant["name"] == "Adalimumab" and mutant["cdr_identity"]["cdr1"] == 1.0
+    assert 0.8 < mutant["cdr_identity"]["cdr3"] < 1.0

@@ -80,6 +80,7 @@ class ChainReport:
     pair: int | None = None         # index (in AntibodyReport.domains) of its VH/VL partner in the same chain
     vhh: bool = False               # a heavy domain with the nanobody hallmarks at IMGT 42, 49, 50, 52
     n_terminal: bool = True         # the first domain of its chain (its first residue is the N-terminus)
+    nearest_clinical: list[dict] = field(default_factory=list)   # closest therapeutics (clinical.nearest)
 
 
 @dataclass
@@ -382,6 +383,9 @@ def _assess_domain(submitted: str, start: int, end: int, alignment: tuple, cdr_s
         at = dict(zip(numbering, sequence, strict=False))
         report.vhh = sum(at.get(pos, "") in residues for pos, residues in VHH_HALLMARKS.items()) >= VHH_MIN_HALLMARKS
     _chain_liabilities(report)
+    from .clinical import nearest
+
+    report.nearest_clinical = nearest(sequence, report.imgt, chain_type)
     return report
 
 

@@ -34,6 +34,14 @@ BANDS = {
     "unknown": _("no reference"),
 }
 CHAINS = {"H": _("heavy"), "K": _("kappa"), "L": _("lambda")}
+# Thera-SAbDab's clinical stages and statuses ("(w)": withdrawn; NFD: no further development reported).
+STAGES = {"Approved": _("approved"), "Approved (w)": _("approved, then withdrawn"), "Phase-III": _("phase III"),
+          "Phase-II/III": _("phase II/III"), "Phase-II": _("phase II"), "Phase-I/II": _("phase I/II"),
+          "Phase-I": _("phase I"), "Preclinical": _("preclinical"), "Preregistration": _("preregistration"),
+          "Preregistration (w)": _("preregistration, then withdrawn"), "TBC": _("stage to be confirmed"),
+          "Unknown": _("stage unknown")}
+STATUSES = {"Active": _("active"), "Discontinued": _("discontinued"), "NFD": _("no further development"),
+            "Unknown": _("status unknown")}
 SPECIES = {"human": _("human"), "mouse": _("mouse"), "rabbit": _("rabbit"), "alpaca": _("alpaca or llama")}
 SOURCES = {"heavy": _("heavy chain submitted"), "light": _("light chain submitted")}
 SCHEMES = {"imgt": "IMGT", "kabat": "Kabat", "chothia": _("Chothia (Martin numbering)")}

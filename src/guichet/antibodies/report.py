@@ -74,6 +74,14 @@ def pdf(assessment, provenance: str) -> bytes:
                                  - {""})
                 if sources:
                     story.append(Paragraph(f"{_('Source')}: " + " · ".join(sources), styles["Italic"]))
+            near = chain.get("nearest_clinical") or []
+            if near:
+                rows = [[_("Therapeutic"), _("Stage"), _("Target"), _("Domain identity"), "CDR1 · CDR2 · CDR3"]] + [
+                    [n["name"], f"{labels.label(labels.STAGES, n['stage'])} · {labels.label(labels.STATUSES, n['status'])}",
+                     n["target"][:30], f"{n['identity']:.3f}",
+                     " · ".join(f"{n['cdr_identity'][k]:.2f}" for k in ("cdr1", "cdr2", "cdr3"))] for n in near]
+                story += [Paragraph(_("Nearest clinical antibodies (Thera-SAbDab, identity by IMGT position)"),
+                                    styles["Normal"]), _table(rows, [3.5 * cm, 4 * cm, 3.5 * cm, 2.5 * cm, 4 * cm])]
         if item["developability"]:
             rows = [[_("Developability (sequence-based estimates)"), _("Value"), _("Percentile"), _("Band")]]
             styles_rows = []

@@ -135,6 +135,9 @@ def _readable(item: dict) -> dict:
             chain["species_label"] = labels.label(labels.SPECIES, chain.get("species", ""))
             chain["v_genes_text"] = ", ".join(chain.get("v_genes") or [chain.get("v_gene", "")])
             chain["j_genes_text"] = ", ".join(chain.get("j_genes") or [chain.get("j_gene", "")])
+            for near in chain.get("nearest_clinical", []):
+                near["stage_label"] = labels.label(labels.STAGES, near["stage"])
+                near["status_label"] = labels.label(labels.STATUSES, near["status"])
             for x in chain.get("liabilities", []):
                 x["kind_label"] = labels.label(labels.LIABILITIES, x["kind"])
                 x["region_label"] = labels.label(labels.REGIONS, x["region"])
@@ -211,7 +214,8 @@ CSV_COLUMNS = [("antibody", gettext_lazy("Antibody")), ("chain", gettext_lazy("C
                ("v_gene", gettext_lazy("V gene")), ("v_identity", gettext_lazy("V identity")),
                ("j_gene", gettext_lazy("J gene")), ("species", gettext_lazy("Closest species")),
                ("oasis_9mer", gettext_lazy("Humanness (OASis 9-mer)")),
-               ("cdr1", "CDR1"), ("cdr2", "CDR2"), ("cdr3", "CDR3"), ("liabilities", gettext_lazy("Liabilities"))]
+               ("cdr1", "CDR1"), ("cdr2", "CDR2"), ("cdr3", "CDR3"), ("liabilities", gettext_lazy("Liabilities")),
+               ("nearest", gettext_lazy("Nearest clinical antibodies"))]
 # The engine's liability codes (antibodies.engine.liabilities), as a person reads them.
 LIABILITY_LABELS = {"N-glycosylation": gettext_lazy("N-glycosylation"), "deamidation": gettext_lazy("deamidation"),
                     "isomerization": gettext_lazy("isomerization"), "oxidation": gettext_lazy("oxidation"),
@@ -235,4 +239,5 @@ def _csv_rows(assessment):
                    labels.label(labels.SPECIES, chain.get("species", "")), chain["oasis_9mer"],
                    chain["cdrs"].get("cdr1", ""), chain["cdrs"].get("cdr2", ""), chain["cdrs"].get("cdr3", ""),
                    "; ".join(f"{labels.label(LIABILITY_LABELS, x['kind'])} {x['motif']}@{x['position']}"
-                             + (f" ({x['number']})" if x.get("number") else "") for x in chain["liabilities"])]
+                             + (f" ({x['number']})" if x.get("number") else "") for x in chain["liabilities"]),
+                   "; ".join(f"{n['name']} {n['identity']:.3f}" for n in chain.get("nearest_clinical", []))]

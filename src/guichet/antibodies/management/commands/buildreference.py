@@ -58,4 +58,31 @@ class Command(BaseCommand):
                         for scheme, metrics in schemes.items()},
         }
         Path(output).write_text(json.dumps(table, indent=1) + "\n", encoding="utf-8")
+        self._clinical(path, Path(output).with_name("clinical.json"))
         self.stdout.write(f"{used} approved therapeutics → {output}")
+
+    def _clinical(self, source: Path, output: Path) -> None:
+        """Every therapeutic's variable domains, IMGT-numbered, for the nearest-clinical-antibody search."""
+        antibodies = []
+        with source.open(encoding="utf-8") as handle:
+            for row in csv.DictReader(handle, delimiter="\t"):
+                entry = {"name": row["Therapeutic"], "stage": row["Highest_Clin_Trial (Jan '20)"],
+                         "status": row["Est. Status"], "target": row["Target"], "format": row["Format"]}
+                for kind, column in (("heavy", "Heavy Sequence"), ("light", "Light Sequence")):
+                    sequence = row[column] if row[column] not in ("", "na") else ""
+                    domains = engine.find_domains(sequence) if sequence else []
+                    if domains:
+                        start, end, (numbering, *_rest) = domains[0]
+                        codes = [c for c in numbering if c != "-"]
+                        entry[kind] = {"numbering": " ".join(codes),
+                                       "sequence": "".join(a for a, c in zip(sequence[start:end], numbering,
+                                                                             strict=True) if c != "-")}
+                if "heavy" in entry or "light" in entry:
+                    antibodies.append(entry)
+        data = {"provenance": ("Thera-SAbDab (January 2020 export, Raybould et al., Nucleic Acids Research 2020), "
+                               "as published in Merck/BioPhi-2021-publication (MIT licence, see "
+                               "LICENSE-Merck-BioPhi-2021-publication.txt beside this file); variable domains "
+                               f"IMGT-numbered by AntPack; built {date.today().isoformat()}."),
+                "antibodies": antibodies}
+        output.write_text(json.dumps(data, separators=(",", ":")) + "\n", encoding="utf-8")
+        self.stdout.write(f"{len(antibodies)} therapeutics → {output}")
