@@ -17,8 +17,9 @@ class AssessIn(Schema):
     # refused with a 400; schemathesis against gunicorn, issue 9 review). A chain that is not an antibody is
     # reported in the 200. No NUL or U+FFFD anywhere: the engine takes them for a binary file.
     text: str = Field(..., max_length=engine.MAX_TEXT_LENGTH,
-                      pattern=r"^\s*(>|name,heavy,light\r?\n[\s\x1c-\x1f\x85]*[^\s\x1c-\x1f\x85\x00\ufffd])[^\x00\ufffd]*$",
-                      description="FASTA, or CSV with the header name,heavy,light and one row per antibody")
+                      pattern=r"^\ufeff?\s*(>|[Nn]ame(,[Hh]eavy,|;[Hh]eavy;|\t[Hh]eavy\t)[Ll]ight\r?\n[\s\x1c-\x1f\x85]*[^\s\x1c-\x1f\x85\x00\ufffd])"
+                              r"[^\x00\ufffd]*$",
+                      description="FASTA, or CSV/TSV with the header name,heavy,light and one row per antibody")
     cdr_scheme: Literal["imgt", "kabat", "chothia"] = "imgt"
 
 

@@ -12,6 +12,8 @@ LIABILITIES = {
     "isomerization": _("Isomerization"),
     "oxidation": _("Oxidation"),
     "unpaired cysteine": _("Unpaired cysteine"),
+    "acid cleavage": _("Acid cleavage (Asp-Pro)"),
+    "pyroglutamate": _("N-terminal pyroglutamate"),
 }
 REGIONS = {
     "cdr1": _("CDR1"), "cdr2": _("CDR2"), "cdr3": _("CDR3"),
@@ -32,6 +34,37 @@ BANDS = {
     "unknown": _("no reference"),
 }
 CHAINS = {"H": _("heavy"), "K": _("kappa"), "L": _("lambda")}
+# Thera-SAbDab's clinical stages and statuses ("(w)": withdrawn; NFD: no further development reported).
+STAGES = {"Approved": _("approved"), "Approved (w)": _("approved, then withdrawn"), "Phase-III": _("phase III"),
+          "Phase-II/III": _("phase II/III"), "Phase-II": _("phase II"), "Phase-I/II": _("phase I/II"),
+          "Phase-I": _("phase I"), "Preclinical": _("preclinical"), "Preregistration": _("preregistration"),
+          "Preregistration (w)": _("preregistration, then withdrawn"), "TBC": _("stage to be confirmed"),
+          "Unknown": _("stage unknown")}
+STATUSES = {"Active": _("active"), "Discontinued": _("discontinued"), "NFD": _("no further development"),
+            "Unknown": _("status unknown")}
+SPECIES = {"human": _("human"), "mouse": _("mouse"), "rabbit": _("rabbit"), "alpaca": _("alpaca or llama")}
+SOURCES = {"heavy": _("heavy chain submitted"), "light": _("light chain submitted")}
+SCHEMES = {"imgt": "IMGT", "kabat": "Kabat", "chothia": _("Chothia (Martin numbering)")}
+
+
+def domain_label(chain: dict) -> str:
+    """VH, VHH or VL: what an antibody engineer calls the domain."""
+    if chain.get("chain_type") == "H":
+        return "VHH" if chain.get("vhh") else "VH"
+    return "VL" if chain.get("chain_type") else "?"
+
+
+def where(chain: dict) -> str:
+    """Where the domain lies in the submitted chain and what was left out, in words."""
+    if not chain.get("submitted_length") or not chain.get("chain_type"):
+        return ""
+    text = _("residues %(start)d–%(end)d of the %(source)s") % {
+        "start": chain["start"], "end": chain["end"], "source": label(SOURCES, chain.get("source", "heavy"))}
+    if chain.get("trimmed_before") or chain.get("trimmed_after"):
+        text += " · " + _("%(before)d residues left out before the domain (signal peptide, linker, other domain) "
+                          "and %(after)d after it (linker, constant region, other domain)") % {
+            "before": chain["trimmed_before"], "after": chain["trimmed_after"]}
+    return str(text)
 
 
 def label(table: dict, code) -> str:

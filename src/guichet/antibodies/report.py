@@ -10,7 +10,7 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import cm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from . import labels
+from . import engine, labels
 
 BAND = {"green": colors.HexColor("#e3f4e8"), "amber": colors.HexColor("#fff3d6"), "red": colors.HexColor("#fdecec")}
 
@@ -28,30 +28,60 @@ def pdf(assessment, provenance: str) -> bytes:
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=A4, title=assessment.title, leftMargin=1.8 * cm, rightMargin=1.8 * cm)
     story = [Paragraph(assessment.title, styles["Title"]),
-             Paragraph(_("CDR definition") + f": {assessment.cdr_scheme.upper()}", styles["Normal"])]
+             Paragraph(_("CDR definition") + f": {labels.label(labels.SCHEMES, assessment.cdr_scheme)}",
+                       styles["Normal"])]
     for item in assessment.result:
         story += [Spacer(1, 0.4 * cm), Paragraph(item["name"], styles["Heading2"])]
-        for label, chain in (("VH", item["heavy"]), ("VL", item["light"])):
-            if not chain:
-                continue
-            story.append(Paragraph(f"{label} ({labels.label(labels.CHAINS, chain['chain_type']) or '?'})",
-                                   styles["Heading3"]))
+        antibody = (item.get("humanness") or {}).get("antibody", {}).get("oasis_9mer")
+        if antibody is not None:
+            story.append(Paragraph(f"{_('Humanness of the antibody (OASis 9-mer, all its domains)')}: {antibody:.3f}",
+                                   styles["Normal"]))
+        domains = item.get("domains") or [c for c in (item["heavy"], item["light"]) if c]
+        for number, chain in enumerate(domains, start=1):
+            title = f"{number}. {labels.domain_label(chain)} ({labels.label(labels.CHAINS, chain['chain_type']) or '?'})"
+            if chain.get("pair") is not None:
+                title += " · " + _("paired with domain %(n)s in the same chain (scFv)") % {"n": chain["pair"] + 1}
+            story.append(Paragraph(title, styles["Heading3"]))
+            if labels.where(chain):
+                story.append(Paragraph(labels.where(chain), styles["Italic"]))
             if chain["errors"]:
                 story.append(Paragraph("; ".join(chain["errors"]), styles["Normal"]))
                 continue
+            for warning in chain.get("warnings", []):
+                story.append(Paragraph(warning, styles["Normal"]))
             marked = "".join(f"<b>{r}</b>" if g.startswith("cdr") else r
                              for r, g in zip(chain["sequence"], chain["regions"], strict=False))
+            v_genes = ", ".join(chain.get("v_genes") or [chain["v_gene"]])
+            j_genes = ", ".join(chain.get("j_genes") or [chain["j_gene"]])
             story += [Paragraph(marked, mono),
-                      Paragraph(f"{_('Closest human germlines')}: {chain['v_gene']} ({chain['v_identity']:.3f}), "
-                                f"{chain['j_gene']} ({chain['j_identity']:.3f}) · {_('OASis 9-mer humanness')}: "
+                      Paragraph(f"{_('Closest human germlines')}: {v_genes} ({chain['v_identity']:.3f}), "
+                                f"{j_genes} ({chain['j_identity']:.3f}) · {_('OASis 9-mer humanness')}: "
                                 f"{chain['oasis_9mer']:.3f}", styles["Normal"]),
                       Paragraph("CDR1 " + chain["cdrs"]["cdr1"] + " · CDR2 " + chain["cdrs"]["cdr2"] + " · CDR3 "
                                 + chain["cdrs"]["cdr3"], styles["Normal"])]
-            rows = [[_("Liability"), _("Motif"), _("Position"), _("Region")]] + [
-                [labels.label(labels.LIABILITIES, x["kind"]), x["motif"], str(x["position"]),
+            if chain.get("species"):
+                story.append(Paragraph(f"{_('Closest germline, all species')}: "
+                                       f"{labels.label(labels.SPECIES, chain['species'])} · {chain['species_v_gene']} "
+                                       f"({chain['species_v_identity']:.3f})", styles["Normal"]))
+            rows = [[_("Liability"), _("Motif"), _("Position"),
+                     _("Number (%(scheme)s)") % {"scheme": labels.label(labels.SCHEMES, assessment.cdr_scheme)},
+                     _("Region")]] + [
+                [labels.label(labels.LIABILITIES, x["kind"]), x["motif"], str(x["position"]), x.get("number", ""),
                  labels.label(labels.REGIONS, x["region"])] for x in chain["liabilities"]]
             if len(rows) > 1:
-                story.append(_table(rows, [5 * cm, 3 * cm, 3 * cm, 4 * cm]))
+                story.append(_table(rows, [4 * cm, 2.2 * cm, 2 * cm, 3.8 * cm, 3.5 * cm]))
+                sources = sorted({engine.LIABILITY_SOURCES.get(x.get("source", ""), "") for x in chain["liabilities"]}
+                                 - {""})
+                if sources:
+                    story.append(Paragraph(f"{_('Source')}: " + " · ".join(sources), styles["Italic"]))
+            near = chain.get("nearest_clinical") or []
+            if near:
+                rows = [[_("Therapeutic"), _("Stage"), _("Target"), _("Domain identity"), "CDR1 · CDR2 · CDR3"]] + [
+                    [n["name"], f"{labels.label(labels.STAGES, n['stage'])} · {labels.label(labels.STATUSES, n['status'])}",
+                     n["target"][:30], f"{n['identity']:.3f}",
+                     " · ".join(f"{n['cdr_identity'][k]:.2f}" for k in ("cdr1", "cdr2", "cdr3"))] for n in near]
+                story += [Paragraph(_("Nearest clinical antibodies (Thera-SAbDab, identity by IMGT position)"),
+                                    styles["Normal"]), _table(rows, [3.5 * cm, 4 * cm, 3.5 * cm, 2.5 * cm, 4 * cm])]
         if item["developability"]:
             rows = [[_("Developability (sequence-based estimates)"), _("Value"), _("Percentile"), _("Band")]]
             styles_rows = []

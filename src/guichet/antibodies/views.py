@@ -16,7 +16,7 @@ from .permissions import assessments_visible_to
 
 class AssessForm(forms.Form):
     title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
-    text = forms.CharField(label=gettext_lazy("Sequences (FASTA, or CSV with name,heavy,light)"), required=False,
+    text = forms.CharField(label=gettext_lazy("Sequences (FASTA, or CSV/TSV with name,heavy,light)"), required=False,
                            max_length=engine.MAX_TEXT_LENGTH, widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}))
     file = forms.FileField(label=gettext_lazy("…or a file"), required=False)
     cdr_scheme = forms.ChoiceField(label=gettext_lazy("CDR definition"),
@@ -31,10 +31,11 @@ class AssessForm(forms.Form):
             if upload.size > limit:
                 raise forms.ValidationError({"file": _("The file is larger than %(kb)s KB.") % {"kb": limit // 1024}})
             try:
-                data["text"] = upload.read().decode("utf-8")
-            except UnicodeDecodeError:
-                data["text"] = ""
-            if not data["text"] or "\x00" in data["text"]:
+                data["text"] = engine.decode_upload(upload.read())
+            except engine.InputError as exc:
+                raise forms.ValidationError({"file": exc.message or _("This file is not text: give a FASTA or CSV "
+                                                                      "file.")}) from None
+            if not data["text"].strip():
                 raise forms.ValidationError({"file": _("This file is not text: give a FASTA or CSV file.")})
         elif len((data.get("text") or "").encode()) > limit:
             raise forms.ValidationError({"text": _("The sequences are longer than %(kb)s KB in all; send a file of "
@@ -117,18 +118,42 @@ def _segments(chain: dict) -> list[tuple[str, str, str]]:
     return out
 
 
+def _domains(item: dict) -> list[dict]:
+    """Every domain of the report (results of the first part hold heavy and light only)."""
+    if item.get("domains"):
+        return item["domains"]
+    return [c for c in (item.get("heavy"), item.get("light")) if c]
+
+
 def _readable(item: dict) -> dict:
     """The report item with a translated label beside each code shown on the page."""
-    for chain in (item.get("heavy"), item.get("light")):
+    for chain in [*_domains(item), item.get("heavy"), item.get("light")]:
         if chain:
             chain["chain_type_label"] = labels.label(labels.CHAINS, chain.get("chain_type"))
+            chain["domain_label"] = labels.domain_label(chain)
+            chain["where"] = labels.where(chain)
+            chain["species_label"] = labels.label(labels.SPECIES, chain.get("species", ""))
+            chain["v_genes_text"] = ", ".join(chain.get("v_genes") or [chain.get("v_gene", "")])
+            chain["j_genes_text"] = ", ".join(chain.get("j_genes") or [chain.get("j_gene", "")])
+            for near in chain.get("nearest_clinical", []):
+                near["stage_label"] = labels.label(labels.STAGES, near["stage"])
+                near["status_label"] = labels.label(labels.STATUSES, near["status"])
             for x in chain.get("liabilities", []):
                 x["kind_label"] = labels.label(labels.LIABILITIES, x["kind"])
                 x["region_label"] = labels.label(labels.REGIONS, x["region"])
-    item["developability_rows"] = [
-        {"code": metric, "label": labels.label(labels.METRICS, metric), "band_label": labels.label(labels.BANDS, v["band"]),
-         **v} for metric, v in (item.get("developability") or {}).items()]
+                x["reference"] = engine.LIABILITY_SOURCES.get(x.get("source", ""), "")
+    item["developability_rows"] = _developability_rows(item.get("developability"))
+    domains = _domains(item)
+    for pair in item.get("pairs", [])[1:]:
+        pair["rows"] = _developability_rows(pair["developability"])
+        pair["heavy_number"], pair["light_number"] = pair["heavy"] + 1, pair["light"] + 1
+    item["other_pairs"] = item.get("pairs", [])[1:] if len(domains) > 2 else []
     return item
+
+
+def _developability_rows(developability) -> list[dict]:
+    return [{"code": metric, "label": labels.label(labels.METRICS, metric),
+             "band_label": labels.label(labels.BANDS, v["band"]), **v} for metric, v in (developability or {}).items()]
 
 
 @login_required
@@ -138,10 +163,13 @@ def detail(request, pk):
     for item in assessment.result:
         item = _readable(item)
         chains = []
-        for label, key, chain in (("VH", "heavy", item["heavy"]), ("VL", "light", item["light"])):
-            if chain:
-                chains.append({"label": label, "chain": chain, "humanness": item["humanness"].get(key, {}),
-                               "segments": _segments(chain) if not chain["errors"] else []})
+        for number, chain in enumerate(_domains(item), start=1):
+            key = "heavy" if chain is item.get("heavy") or chain == item.get("heavy") else "light" if (
+                chain == item.get("light")) else ""
+            chains.append({"label": chain["domain_label"], "number": number, "chain": chain,
+                           "partner": chain["pair"] + 1 if chain.get("pair") is not None else None,
+                           "humanness": item["humanness"].get(key, {}) if key else {},
+                           "segments": _segments(chain) if not chain["errors"] else []})
         antibodies.append({"item": item, "chains": chains})
     from guichet.programmes.permissions import programmes_visible_to
 
@@ -156,6 +184,7 @@ def detail(request, pk):
         return redirect("antibodies:detail", assessment.pk)
     return render(request, "antibodies/detail.html", {
         "a": assessment, "antibodies": antibodies, "provenance": labels.provenance(engine.reference()),
+        "scheme_label": labels.label(labels.SCHEMES, assessment.cdr_scheme),
         "programmes": programmes_visible_to(request.user).filter(owner__memberships__user=request.user)
         if assessment.owner_id == request.user.pk else []})
 
@@ -177,21 +206,38 @@ def export(request, pk, fmt):
 
 CSV_COLUMNS = [("antibody", gettext_lazy("Antibody")), ("chain", gettext_lazy("Chain")),
                ("type", gettext_lazy("Chain type")), ("errors", gettext_lazy("Errors")),
+               ("warnings", gettext_lazy("Warnings")), ("source", gettext_lazy("Submitted chain")),
+               ("start", gettext_lazy("Domain start")), ("end", gettext_lazy("Domain end")),
+               ("trimmed_before", gettext_lazy("Residues left out before")),
+               ("trimmed_after", gettext_lazy("Residues left out after")),
+               ("pair", gettext_lazy("Paired with domain")),
                ("v_gene", gettext_lazy("V gene")), ("v_identity", gettext_lazy("V identity")),
-               ("j_gene", gettext_lazy("J gene")), ("oasis_9mer", gettext_lazy("Humanness (OASis 9-mer)")),
-               ("cdr1", "CDR1"), ("cdr2", "CDR2"), ("cdr3", "CDR3"), ("liabilities", gettext_lazy("Liabilities"))]
+               ("j_gene", gettext_lazy("J gene")), ("species", gettext_lazy("Closest species")),
+               ("oasis_9mer", gettext_lazy("Humanness (OASis 9-mer)")),
+               ("cdr1", "CDR1"), ("cdr2", "CDR2"), ("cdr3", "CDR3"), ("liabilities", gettext_lazy("Liabilities")),
+               ("nearest", gettext_lazy("Nearest clinical antibodies"))]
 # The engine's liability codes (antibodies.engine.liabilities), as a person reads them.
 LIABILITY_LABELS = {"N-glycosylation": gettext_lazy("N-glycosylation"), "deamidation": gettext_lazy("deamidation"),
                     "isomerization": gettext_lazy("isomerization"), "oxidation": gettext_lazy("oxidation"),
-                    "unpaired cysteine": gettext_lazy("unpaired cysteine")}
+                    "unpaired cysteine": gettext_lazy("unpaired cysteine"),
+                    "acid cleavage": gettext_lazy("acid cleavage (Asp-Pro)"),
+                    "pyroglutamate": gettext_lazy("N-terminal pyroglutamate")}
 
 
 def _csv_rows(assessment):
+    """One row per domain; tied germlines joined by " / "; liabilities as label motif@position (number)."""
     for item in assessment.result:
-        for label, chain in (("VH", item["heavy"]), ("VL", item["light"])):
-            if chain:
-                yield [item["name"], label, chain["chain_type"], "; ".join(chain["errors"]), chain["v_gene"],
-                       chain["v_identity"], chain["j_gene"], chain["oasis_9mer"], chain["cdrs"].get("cdr1", ""),
-                       chain["cdrs"].get("cdr2", ""), chain["cdrs"].get("cdr3", ""),
-                       "; ".join(f"{LIABILITY_LABELS.get(x['kind'], x['kind'])} {x['motif']}@{x['position']}"
-                                 for x in chain["liabilities"])]
+        for number, chain in enumerate(_domains(item), start=1):
+            pair = chain.get("pair")
+            yield [item["name"], f"{number} {labels.domain_label(chain)}", chain["chain_type"],
+                   "; ".join(chain["errors"]), "; ".join(chain.get("warnings", [])),
+                   labels.label(labels.SOURCES, chain.get("source", "")) if chain.get("source") else "",
+                   chain.get("start", ""), chain.get("end", ""), chain.get("trimmed_before", ""),
+                   chain.get("trimmed_after", ""), pair + 1 if pair is not None else "",
+                   " / ".join(chain.get("v_genes") or [chain["v_gene"]]), chain["v_identity"],
+                   " / ".join(chain.get("j_genes") or [chain["j_gene"]]),
+                   labels.label(labels.SPECIES, chain.get("species", "")), chain["oasis_9mer"],
+                   chain["cdrs"].get("cdr1", ""), chain["cdrs"].get("cdr2", ""), chain["cdrs"].get("cdr3", ""),
+                   "; ".join(f"{labels.label(LIABILITY_LABELS, x['kind'])} {x['motif']}@{x['position']}"
+                             + (f" ({x['number']})" if x.get("number") else "") for x in chain["liabilities"]),
+                   "; ".join(f"{n['name']} {n['identity']:.3f}" for n in chain.get("nearest_clinical", []))]

@@ -18,23 +18,28 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"No such file: {file}", returncode=2)
         try:
-            reports = engine.assess_batch(path.read_text(encoding="utf-8"), cdr_scheme=cdr)
+            reports = engine.assess_batch(engine.decode_upload(path.read_bytes()), cdr_scheme=cdr)
         except engine.InputError as exc:
-            raise CommandError(f"Not FASTA or a CSV with name,heavy,light columns ({exc})", returncode=2) from None
+            raise CommandError(exc.message or f"Not FASTA or a CSV with name,heavy,light columns ({exc})",
+                               returncode=2) from None
         if json:
             self.stdout.write(_dumps([r.as_dict() for r in reports]))
             return
         for r in reports:
             self.stdout.write(r.name)
-            for label, chain in (("VH", r.heavy), ("VL", r.light)):
-                if chain is None:
-                    continue
+            for number, chain in enumerate(r.domains, start=1):
+                label = ("VHH" if chain.vhh else "VH") if chain.chain_type == "H" else "VL" if chain.chain_type else "?"
                 if chain.errors:
-                    self.stdout.write(f"  {label}: " + "; ".join(chain.errors))
+                    self.stdout.write(f"  {number} {chain.source}: " + "; ".join(chain.errors))
                     continue
-                self.stdout.write(f"  {label}: {chain.v_gene} ({chain.v_identity:.0%}) {chain.j_gene}  "
-                                  f"CDR3 {chain.cdrs.get('cdr3', '')}  liabilities {len(chain.liabilities)}")
-
+                trimmed = (f"  residues {chain.start}-{chain.end} of {chain.submitted_length}"
+                           if chain.trimmed_before or chain.trimmed_after else "")
+                paired = f"  paired with {chain.pair + 1}" if chain.pair is not None else ""
+                self.stdout.write(f"  {number} {label}: {'/'.join(chain.v_genes)} ({chain.v_identity:.0%}) "
+                                  f"{'/'.join(chain.j_genes)}  CDR3 {chain.cdrs.get('cdr3', '')}  "
+                                  f"liabilities {len(chain.liabilities)}{trimmed}{paired}")
+                for warning in chain.warnings:
+                    self.stdout.write(f"    {warning}")
 
 def _dumps(value) -> str:
     import json as jsonlib
