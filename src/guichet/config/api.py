@@ -18,6 +18,9 @@ from guichet.platforms.api import router as platforms_router
 from guichet.programmes.api import router as programmes_router
 from guichet.startups.api import router as startups_router
 
+# --- events ---
+from guichet.events.api import router as events_router  # noqa: E402,I001
+
 
 class GuichetSchema(OpenAPISchema):
     def operation_security(self, operation):
@@ -56,6 +59,8 @@ api.add_router("/impact", impact_router)
 api.add_router("/partnerships", partnerships_router)
 api.add_router("/startups", startups_router)
 api.add_router("/antibodies", antibodies_router)
+# --- events ---
+api.add_router("/events", events_router)
 
 
 @api.exception_handler(Http404)

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "guichet.programmes",
     "guichet.impact",
     "guichet.antibodies",
+    # --- events ---
+    "guichet.events",
 ]
 
 MIDDLEWARE = [
@@ -350,3 +352,7 @@ GUICHET_IMPORT_MAX_XLSX_UNPACKED_BYTES = int(os.environ.get("GUICHET_IMPORT_MAX_
 GUICHET_ANTIBODY_JOB_THRESHOLD = int(os.environ.get("GUICHET_ANTIBODY_JOB_THRESHOLD", "20"))
 GUICHET_ANTIBODY_MAX_ANTIBODIES = int(os.environ.get("GUICHET_ANTIBODY_MAX_ANTIBODIES", "2000"))
 GUICHET_ANTIBODY_MAX_INPUT_BYTES = int(os.environ.get("GUICHET_ANTIBODY_MAX_INPUT_KB", "2048")) * 1024
+
+# --- events ---
+# Visitors' registrations for events (no account): per client address per hour, as the desk's visitor form.
+GUICHET_EVENT_VISITOR_PER_ADDRESS_HOUR = int(os.environ.get("GUICHET_EVENT_VISITOR_PER_ADDRESS_HOUR", "10"))
