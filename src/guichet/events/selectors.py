@@ -61,3 +61,14 @@ def waitlist_position(registration) -> int | None:
                                         ).filter(Q(queued_at__lt=registration.queued_at)
                                                  | Q(queued_at=registration.queued_at, id__lt=registration.id))
     return ahead.count() + 1
+
+
+def catalogue(*, user):
+    """Courses with their coming sessions (published ones; drafts too for the team)."""
+    from .models import Course
+
+    sessions = Session.objects.filter(end__gt=timezone.now(), event__kind=Event.Kind.TRAINING)
+    if not permissions.can_manage_events(user):
+        sessions = sessions.filter(event__status=Event.Status.PUBLISHED)
+    return (Course.objects.select_related("instrument").prefetch_related(
+        "prerequisites", Prefetch("events__sessions", sessions.select_related("event"), to_attr="coming")))

@@ -16,7 +16,7 @@ from guichet.accounts.identity import client_ip
 from guichet.core import exports, params
 
 from . import ics, permissions, selectors, services
-from .forms import VisitorForm
+from .forms import AttendanceForm, VisitorForm
 from .models import Event, Registration, Session
 from .qr import qr_svg
 
@@ -224,3 +224,44 @@ def attendees_export(request, key, fmt):
         return exports.csv_response(f"{event.key}-attendees.csv", _attendee_columns(), _attendee_rows(event))
     return exports.xlsx_response(f"{event.key}-attendees.xlsx", [exports.Sheet(
         title=_("Attendees"), columns=_attendee_columns(), rows=list(_attendee_rows(event)))])
+
+
+# --- trainings -------------------------------------------------------------------------------------------
+
+def trainings(request):
+    """The training catalogue: each course, its hours and prerequisites, its coming sessions."""
+    return render(request, "events/trainings.html", {"courses": selectors.catalogue(user=request.user)})
+
+
+@login_required
+def attendance(request, pk):
+    """The trainer (or the team) closes a session's attendance; those checked in at the door come ticked."""
+    session = _session(request, pk)
+    if not permissions.can_record_attendance(request.user, session):
+        raise PermissionDenied
+    registrations = list(session.registrations.filter(status=Registration.Status.CONFIRMED).order_by("full_name"))
+    form = AttendanceForm(request.POST or None, registrations=registrations,
+                          initial={"attended": [str(r.pk) for r in registrations if r.checked_in_at or r.attended]})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.attendance_close(actor=request.user, session=session, attended_ids=form.cleaned_data["attended"])
+        except services.EventError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Attendance recorded."))
+            return redirect("events:attendance", pk)
+    return render(request, "events/attendance.html", {"session": session, "form": form,
+                                                      "registrations": registrations})
+
+
+def certificate(request, token):
+    """The attendance certificate of a training (PDF), for whoever holds the ticket's link."""
+    from .certificates import certificate_pdf
+
+    registration = _registration(token)
+    session = registration.session
+    if not (registration.attended and session.completed_at and session.event.course_id):
+        raise Http404
+    response = HttpResponse(certificate_pdf(registration), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="certificate-{registration.pk}.pdf"'
+    return response
