@@ -11,15 +11,15 @@ from guichet.core.api_auth import PUBLIC
 from guichet.core.api_errors import validation_errors
 from guichet.desk.api import router as desk_router
 from guichet.directory.api import router as directory_router
+
+# --- events ---
+from guichet.events.api import router as events_router  # noqa: E402,I001
 from guichet.impact.api import router as impact_router
 from guichet.matching.api import router as matching_router
 from guichet.partnerships.api import router as partnerships_router
 from guichet.platforms.api import router as platforms_router
 from guichet.programmes.api import router as programmes_router
 from guichet.startups.api import router as startups_router
-
-# --- events ---
-from guichet.events.api import router as events_router  # noqa: E402,I001
 
 
 class GuichetSchema(OpenAPISchema):

@@ -28,7 +28,8 @@ class CourseAdmin(ServiceBackedAdmin):
 class EventForm(forms.ModelForm):
     class Meta:
         model = Event
-        fields = "__all__"
+        fields = ["key", "kind", "status", "title_fr", "title_en", "summary_fr", "summary_en", "venue", "online_url",
+                  "organizer", "course", "visitors_allowed"]
 
     def clean(self):
         data = super().clean()
@@ -49,7 +50,7 @@ class EventAdmin(ServiceBackedAdmin):
 class SessionForm(forms.ModelForm):
     class Meta:
         model = Session
-        fields = "__all__"
+        fields = ["event", "title_fr", "title_en", "start", "end", "room", "capacity", "trainers"]
 
     def clean(self):
         data = super().clean()

@@ -1,6 +1,7 @@
 """A training's attendance certificate (PDF, reportlab), in the attendee's language."""
 
 import io
+from xml.sax.saxutils import escape
 
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
@@ -8,7 +9,6 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import cm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
-from xml.sax.saxutils import escape
 
 
 def certificate_pdf(registration) -> bytes:

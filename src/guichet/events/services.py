@@ -7,9 +7,9 @@ IMMEDIATE), and a CHECK constraint keeps it within capacity. Whoever loses the l
 freed goes to the first of the waiting list (queued_at, id), again by compare-and-set.
 """
 
+import calendar
 from datetime import datetime, timedelta
 
-import calendar
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
