@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "guichet.antibodies",
     # --- events ---
     "guichet.events",
+    "guichet.partnering",
 ]
 
 MIDDLEWARE = [

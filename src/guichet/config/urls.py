@@ -35,6 +35,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     # --- events ---
     path("events/", include("guichet.events.urls")),
+    path("partnering/", include("guichet.partnering.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("health/", health, name="health"),

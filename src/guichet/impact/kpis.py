@@ -217,6 +217,9 @@ def compute(*, as_of: date | None = None, start: date | None = None, end: date |
     from guichet.events.kpis import figures as network_life
 
     v.update(network_life(as_of=as_of, start=start, end=end))
+    from guichet.partnering.kpis import figures as partnering
+
+    v.update(partnering(as_of=as_of, start=start, end=end))
     targets = {t.key: t for t in Target.objects.all()}
     report.series["targets"] = {k: {"label": t.display_label, "value": t.value, "year": t.year, "source": t.source,
                                     "reference": t.reference}
@@ -315,5 +318,9 @@ KPI_LABELS = {
     "training_hours_in_period": _("Training hours in the period (per person trained)"),
     "events_held_in_period": _("Events held in the period"),
     "event_participants_in_period": _("Event participants in the period (present)"),
+    "meetings_requested_in_period": _("One-to-one meetings requested in the period"),
+    "meetings_accepted_in_period": _("One-to-one meetings accepted in the period"),
+    "meetings_held_in_period": _("One-to-one meetings held in the period"),
+    "partnerships_from_meetings": _("Partnerships born from meetings (to date)"),
 }
 
