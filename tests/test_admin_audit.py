@@ -290,6 +290,11 @@ def events_samples(w, future):
                                               "start_1": f"{9 + 2 * n}:00", "end_0": future,
                                               "end_1": f"{10 + 2 * n}:00", "capacity": "20"},
                                change={"capacity": "25"}, m2m={"trainers": [str(w["member"].pk)]}),
+        "partnering.slot": dict(add=lambda n: {"event": str(event.pk), "start_0": future, "start_1": f"{9 + n}:00",
+                                               "end_0": future, "end_1": f"{9 + n}:30"},
+                                change={"end_1": "09:20"}),
+        "partnering.table": dict(add=lambda n: {"event": str(event.pk), "number": str(n + 1)},
+                                 change={"number": "7"}),
     }
 
 

@@ -150,6 +150,12 @@ MATRIX = {
     "events:trainings": OPEN,
     "events:attendance": STAFF,  # and the session's trainers
     "events:certificate": {r: 404 for r in ROLES},  # the sample's holder did not attend a training
+    # The Partnering Day: the member and the manager take part (the manager was asked by the member).
+    "partnering:day": OPEN,
+    **{f"partnering:{n}": {"anonymous": LOGIN, **{r: 405 for r in ROLES[1:]}}
+       for n in ("join", "unavailable", "ask", "answer", "outcome")},
+    "partnering:ics": {"anonymous": LOGIN, "guest": 404, "member": 200, "manager": 200, "staff": 404, "admin": 404},
+    "partnering:schedule": STAFF,
 }
 # A guest (a visitor who confirmed their e-mail) is logged in like a member, without a member's rights;
 # where the row above does not say, the guest gets what the member gets, except at these URLs.
@@ -228,6 +234,9 @@ def sample_url(name, batch_pk, desk=None, extra=None):
         **{n: [extra.get("session", 1)] for n in ("events:register", "events:door", "api-1:register",
                                                     "events:attendance")},
         "api-1:event": ["conf"],
+        **{f"partnering:{n}": ["pday"] for n in ("day", "join", "unavailable", "ics", "schedule")},
+        "partnering:ask": ["pday", extra.get("asked", 1)], "partnering:answer": ["pday", extra.get("request", 1)],
+        "partnering:outcome": ["pday", extra.get("meeting", 1)],
     }.get(name, [])
     url = reverse(name, args=args)
     return url + ("?q=lupus" if name in ("directory:list", "api-1:directory_search", "api-1:match") else "")
@@ -246,7 +255,22 @@ def events_sample(users) -> dict:
     session.save()
     pending = Registration.objects.create(session=session, email="visitor@example.org", full_name="Visitor",
                                           status="pending")
-    return {"session": session.pk, "ticket": ticket.token, "pending": pending.token}
+    from guichet.accounts.models import Role
+    from guichet.partnering.models import MeetingRequest
+    from guichet.partnering.services import participant_join, request_answer
+
+    from .conftest import make_user
+    from .partnering_fixtures import make_day
+
+    day = make_day()
+    partner = make_user("partner@test.example", Role.MEMBER)
+    mine, asked, theirs = (participant_join(actor=u, event=day, offers="x", seeks="y")
+                           for u in (users["member"], users["manager"], partner))
+    request = MeetingRequest.objects.create(event=day, requester=mine, recipient=asked)
+    accepted = MeetingRequest.objects.create(event=day, requester=theirs, recipient=mine)
+    request_answer(actor=users["member"], request=accepted, accept=True)
+    return {"session": session.pk, "ticket": ticket.token, "pending": pending.token, "asked": asked.pk,
+            "request": request.pk, "meeting": accepted.meeting.pk}
 
 
 def bookings_sample(users) -> dict:

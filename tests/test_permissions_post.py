@@ -177,6 +177,16 @@ POST_MATRIX: dict[str, dict[str, int]] = {
     # Closing the attendance of a session that has not started: refused, said on the page.
     "events:attendance": row(LOGIN, 403, 403, 403, 403, 200, 200),
     "events:certificate": every(404),
+    # The Partnering Day: the member and the manager take part; the member asked the manager; the member's
+    # meeting with a third participant is placed. Empty bodies: forms come back said (302), nothing written.
+    "partnering:day": every(200),
+    "partnering:join": row(LOGIN, 302, 302, 302, 302, 302, 302),
+    "partnering:unavailable": row(LOGIN, 404, 302, 404, 302, 404, 404),
+    "partnering:ask": row(LOGIN, 404, 302, 404, 302, 404, 404),
+    "partnering:answer": row(LOGIN, 404, 404, 404, 400, 404, 404),
+    "partnering:outcome": row(LOGIN, 404, 302, 404, 404, 302, 302),
+    "partnering:ics": row(LOGIN, 404, 200, 404, 200, 404, 404),
+    "partnering:schedule": row(LOGIN, 403, 403, 403, 403, 302, 302),
 }
 
 
