@@ -264,6 +264,37 @@ def samples(w):
         # django-axes: attempts are written by logins, never here; deleting one unlocks an account.
         **{f"axes.{m}": dict(add=None, change=None)
            for m in ("accessattempt", "accesslog", "accessfailurelog")},
+        # --- events ---
+        **events_samples(w, future),
+    }
+
+
+def events_samples(w, future):
+    """Rooms (each on its own bookable resource), courses, events, sessions (held in a room: the booking too)."""
+    from guichet.events.models import Event
+    from guichet.platforms.models import Instrument
+
+    resources = [Instrument.objects.get_or_create(key=f"cyto.room-{n}", defaults={
+        "name": f"Room {n}", "platform_id": w["aria"].platform_id, "open_weekdays": "1234567"})[0] for n in range(3)]
+    event, _created = Event.objects.get_or_create(key="admin-conf", defaults={
+        "kind": "conference", "title_fr": "Conf", "status": "published"})
+    return {
+        "events.room": dict(add=lambda n: {"resource": str(resources[n].pk), "capacity": "40"},
+                            change={"capacity": "45"}),
+        "events.course": dict(add=lambda n: {"key": f"course-{n}", "title_fr": f"Cours {n}", "hours": "7"},
+                              change={"hours": "3.5"}),
+        "events.event": dict(add=lambda n: {"key": f"ev-{n}", "kind": "seminar", "title_fr": f"Séminaire {n}",
+                                            "status": "draft"},
+                             change={"status": "published"}),
+        "events.session": dict(add=lambda n: {"event": str(event.pk), "title_fr": f"S{n}", "start_0": future,
+                                              "start_1": f"{9 + 2 * n}:00", "end_0": future,
+                                              "end_1": f"{10 + 2 * n}:00", "capacity": "20"},
+                               change={"capacity": "25"}, m2m={"trainers": [str(w["member"].pk)]}),
+        "partnering.slot": dict(add=lambda n: {"event": str(event.pk), "start_0": future, "start_1": f"{9 + n}:00",
+                                               "end_0": future, "end_1": f"{9 + n}:30"},
+                                change={"end_1": "09:20"}),
+        "partnering.table": dict(add=lambda n: {"event": str(event.pk), "number": str(n + 1)},
+                                 change={"number": "7"}),
     }
 
 

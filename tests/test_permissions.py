@@ -129,6 +129,35 @@ MATRIX = {
     "privacy:erase_confirm": {"anonymous": LOGIN, **{r: 405 for r in ROLES[1:]}},
     # --- outbox message --- (development only: GUICHET_OUTBOX_BODIES, on with GUICHET_DEBUG as in the tests)
     "outbox_message": STAFF,
+    # --- events ---
+    # A ticket's and a confirmation's token is their secret: whoever holds the e-mailed link opens them.
+    "events:agenda": OPEN,
+    "events:mine": MEMBERS,
+    "events:register": {r: 405 for r in ROLES},
+    "events:door": STAFF,
+    "events:ticket": OPEN,
+    "events:confirm": OPEN,
+    "events:ticket_ics": OPEN,
+    "events:ticket_cancel": {r: 405 for r in ROLES},
+    "events:checkin": STAFF,
+    "events:detail": OPEN,
+    "events:ics": OPEN,
+    "events:attendees": STAFF,
+    "events:attendees_csv": STAFF,
+    "events:attendees_xlsx": STAFF,
+    "api-1:events": OPEN,
+    "api-1:event": OPEN,
+    "api-1:my_registrations": {"anonymous": 401, **{r: 200 for r in ROLES[1:]}},
+    "api-1:register": {r: 405 for r in ROLES},  # POST only
+    "events:trainings": OPEN,
+    "events:attendance": STAFF,  # and the session's trainers
+    "events:certificate": {r: 404 for r in ROLES},  # the sample's holder did not attend a training
+    # The Partnering Day: the member and the manager take part (the manager was asked by the member).
+    "partnering:day": OPEN,
+    **{f"partnering:{n}": {"anonymous": LOGIN, **{r: 405 for r in ROLES[1:]}}
+       for n in ("join", "unavailable", "ask", "answer", "outcome")},
+    "partnering:ics": {"anonymous": LOGIN, "guest": 404, "member": 200, "manager": 200, "staff": 404, "admin": 404},
+    "partnering:schedule": STAFF,
 }
 # A guest (a visitor who confirmed their e-mail) is logged in like a member, without a member's rights;
 # where the row above does not say, the guest gets what the member gets, except at these URLs.
@@ -201,9 +230,51 @@ def sample_url(name, batch_pk, desk=None, extra=None):
         "api-1:person": ["p-martin"], "api-1:platform": ["cyto"],
         # --- outbox message ---
         "outbox_message": [_first_outbox_pk()],
+        # --- events ---
+        **{f"events:{n}": [extra.get("ticket", "x")] for n in ("ticket", "ticket_ics", "ticket_cancel", "checkin",
+                                                               "certificate")},
+        "events:confirm": [extra.get("pending", "x")],
+        **{f"events:{n}": ["conf"] for n in ("detail", "ics", "attendees", "attendees_csv", "attendees_xlsx")},
+        **{n: [extra.get("session", 1)] for n in ("events:register", "events:door", "api-1:register",
+                                                    "events:attendance")},
+        "api-1:event": ["conf"],
+        **{f"partnering:{n}": ["pday"] for n in ("day", "join", "unavailable", "ics", "schedule")},
+        "partnering:ask": ["pday", extra.get("asked", 1)], "partnering:answer": ["pday", extra.get("request", 1)],
+        "partnering:outcome": ["pday", extra.get("meeting", 1)],
     }.get(name, [])
     url = reverse(name, args=args)
     return url + ("?q=lupus" if name in ("directory:list", "api-1:directory_search", "api-1:match") else "")
+
+
+def events_sample(users) -> dict:
+    """A published event with one session, the member's confirmed place and a visitor's pending one."""
+    from guichet.events.models import Registration
+
+    from .event_fixtures import make_session
+
+    session = make_session(capacity=5)
+    ticket = Registration.objects.create(session=session, user=users["member"], email=users["member"].email,
+                                         full_name="Member", status="confirmed")
+    session.seats_taken = 1
+    session.save()
+    pending = Registration.objects.create(session=session, email="visitor@example.org", full_name="Visitor",
+                                          status="pending")
+    from guichet.accounts.models import Role
+    from guichet.partnering.models import MeetingRequest
+    from guichet.partnering.services import participant_join, request_answer
+
+    from .conftest import make_user
+    from .partnering_fixtures import make_day
+
+    day = make_day()
+    partner = make_user("partner@test.example", Role.MEMBER)
+    mine, asked, theirs = (participant_join(actor=u, event=day, offers="x", seeks="y")
+                           for u in (users["member"], users["manager"], partner))
+    request = MeetingRequest.objects.create(event=day, requester=mine, recipient=asked)
+    accepted = MeetingRequest.objects.create(event=day, requester=theirs, recipient=mine)
+    request_answer(actor=users["member"], request=accepted, accept=True)
+    return {"session": session.pk, "ticket": ticket.token, "pending": pending.token, "asked": asked.pk,
+            "request": request.pk, "meeting": accepted.meeting.pk}
 
 
 def bookings_sample(users) -> dict:
@@ -269,7 +340,7 @@ def test_permission_matrix(client, role, small_directory, request, settings, tmp
     settings.MEDIA_ROOT = tmp_path
     desk = request_submit(actor=users["member"], text="Confidential need: cell sorting", confidential=True,
                           files=[SimpleUploadedFile("a.txt", b"attached")])
-    extra = bookings_sample(users)
+    extra = {**bookings_sample(users), **events_sample(users)}  # --- events ---
     if role != "anonymous":
         client.force_login(users[role])
     got = {}

@@ -13,7 +13,7 @@ from django.urls import NoReverseMatch
 
 from guichet.core.models import AuditEvent
 
-from .test_permissions import SKIPPED_NAMESPACES, all_url_names, bookings_sample, sample_url
+from .test_permissions import SKIPPED_NAMESPACES, all_url_names, bookings_sample, events_sample, sample_url
 
 ROLES = ["anonymous", "guest", "member", "outsider", "manager", "staff", "admin"]
 LOGIN = 302  # to the login page
@@ -154,6 +154,41 @@ POST_MATRIX: dict[str, dict[str, int]] = {
     "startups:list": row(LOGIN, 200, 200, 200, 200, 200, 200),
     # --- outbox message ---
     "outbox_message": NOT_POST,
+    # --- events ---
+    # An empty POST to register: a visitor's form comes back (302, nothing written); an account registers
+    # (the member holds the sample's place already: refused, said, 302).
+    "events:agenda": every(200),
+    "events:mine": row(LOGIN, 200, 200, 200, 200, 200, 200),
+    "events:register": every(302),
+    "events:door": row(LOGIN, 403, 403, 403, 403, 200, 200),  # a read: the phone page
+    "events:ticket": every(200),
+    "events:confirm": every(302),  # the visitor's link: its holder confirms
+    "events:ticket_ics": every(200),
+    "events:ticket_cancel": every(302),  # the ticket's link is its holder's key
+    "events:checkin": row(LOGIN, 403, 403, 403, 403, 302, 302),
+    "events:detail": every(200),
+    "events:ics": every(200),
+    "events:attendees": row(LOGIN, 403, 403, 403, 403, 200, 200),
+    "events:attendees_csv": row(LOGIN, 403, 403, 403, 403, 200, 200),
+    "events:attendees_xlsx": row(LOGIN, 403, 403, 403, 403, 200, 200),
+    "api-1:events": NOT_POST,
+    "api-1:event": NOT_POST,
+    "api-1:my_registrations": NOT_POST,
+    "api-1:register": every(401),
+    "events:trainings": every(200),
+    # Closing the attendance of a session that has not started: refused, said on the page.
+    "events:attendance": row(LOGIN, 403, 403, 403, 403, 200, 200),
+    "events:certificate": every(404),
+    # The Partnering Day: the member and the manager take part; the member asked the manager; the member's
+    # meeting with a third participant is placed. Empty bodies: forms come back said (302), nothing written.
+    "partnering:day": every(200),
+    "partnering:join": row(LOGIN, 302, 302, 302, 302, 302, 302),
+    "partnering:unavailable": row(LOGIN, 404, 302, 404, 302, 404, 404),
+    "partnering:ask": row(LOGIN, 404, 302, 404, 302, 404, 404),
+    "partnering:answer": row(LOGIN, 404, 404, 404, 400, 404, 404),
+    "partnering:outcome": row(LOGIN, 404, 302, 404, 404, 302, 302),
+    "partnering:ics": row(LOGIN, 404, 200, 404, 200, 404, 404),
+    "partnering:schedule": row(LOGIN, 403, 403, 403, 403, 302, 302),
 }
 
 
@@ -193,7 +228,7 @@ def world(cast, settings, tmp_path):
                           files=[SimpleUploadedFile("a.txt", b"attached")])
     # Staff's POST to the erasure confirmation erases the member: by primary key, whatever the database's
     # sequences say.
-    return batch, desk, {**bookings_sample(cast), "erase_user": cast["member"].pk}
+    return batch, desk, {**bookings_sample(cast), **events_sample(cast), "erase_user": cast["member"].pk}
 
 
 def url_names():

@@ -45,6 +45,7 @@ class Booking(models.Model):
     class Kind(models.TextChoices):
         BOOKING = "booking", _("Booking")
         BLACKOUT = "blackout", _("Unavailable (maintenance)")
+        EVENT = "event", _("Event session")  # a room held by an event's session (events.services)
 
     class Status(models.TextChoices):
         REQUESTED = "requested", _("Waiting for approval")

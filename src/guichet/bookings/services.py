@@ -279,6 +279,24 @@ def blackout_create(*, actor, instrument, start: datetime, end: datetime, reason
     return blackout
 
 
+def resource_hold(*, actor, instrument, start: datetime, end: datetime, note: str = "") -> Booking:
+    """Hold a resource (an event's room) for a session, on the same no-overlap rule as every booking;
+    SlotUnavailable when a booking, a blackout or another session is there. Runs in the caller's
+    transaction (events.services), which audits it."""
+    start, end = _aware(start), _aware(end, "end")
+    if end <= start:
+        raise BookingError(_("The end must be after the start."), "end")
+    return _insert(Booking(instrument=instrument, kind=Booking.Kind.EVENT, user=actor, start=start, end=end,
+                           blocked_until=end + timedelta(minutes=instrument.buffer_minutes),
+                           status=Booking.Status.CONFIRMED, note=(note or "")[:NOTE_MAX]))
+
+
+def resource_release(*, booking: Booking, now: datetime | None = None) -> None:
+    """Free a resource held by resource_hold (the session moved, changed room or was removed)."""
+    Booking.objects.filter(pk=booking.pk, kind=Booking.Kind.EVENT, status__in=Booking.LIVE).update(
+        status=Booking.Status.CANCELLED, cancelled_at=now or timezone.now())
+
+
 def blackout_cancel(*, actor, blackout: Booking, now: datetime | None = None) -> Booking:
     """Remove a maintenance period (declared by mistake, or over early): the slots can be booked again."""
     if not permissions.can_manage_instrument(actor, blackout.instrument):
@@ -304,6 +322,18 @@ def training_grant(*, actor, user, instrument, expires_at=None, now: datetime | 
         audit_record(actor=actor, action="training.grant", entity_type="training", entity_key=str(training.pk),
                      entity_label=str(training),
                      changes={"expires_at": [None, expires_at.isoformat() if expires_at else None]})
+    return training
+
+
+def training_grant_for_course(*, actor, user, instrument, expires_at=None, course_key: str = "") -> TrainingAuthorization:
+    """The authorization earned by attending a course's session (events.services.attendance_close, which
+    decided who may record attendance): granted in the caller's transaction, audited with the course."""
+    training = TrainingAuthorization.objects.create(user=user, instrument=instrument, granted_by=actor,
+                                                    expires_at=expires_at)
+    audit_record(actor=actor, action="training.grant", entity_type="training", entity_key=str(training.pk),
+                 entity_label=str(training),
+                 changes={"expires_at": [None, expires_at.isoformat() if expires_at else None],
+                          "course": [None, course_key]})
     return training
 
 

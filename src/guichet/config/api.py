@@ -17,6 +17,9 @@ from guichet.core.api_errors import validation_errors
 from guichet.desk import services as desk_services
 from guichet.desk.api import router as desk_router
 from guichet.directory.api import router as directory_router
+
+# --- events ---
+from guichet.events.api import router as events_router  # noqa: E402,I001
 from guichet.impact.api import router as impact_router
 from guichet.matching.api import router as matching_router
 from guichet.matching.engine import QueryRefused
@@ -63,6 +66,8 @@ api.add_router("/impact", impact_router)
 api.add_router("/partnerships", partnerships_router)
 api.add_router("/startups", startups_router)
 api.add_router("/antibodies", antibodies_router)
+# --- events ---
+api.add_router("/events", events_router)
 
 
 # The one statement of what each domain refusal answers, whichever operation raised it (an operation lists

@@ -134,6 +134,9 @@ INSTALLED_APPS = [
     "guichet.programmes",
     "guichet.impact",
     "guichet.antibodies",
+    # --- events ---
+    "guichet.events",
+    "guichet.partnering",
 ]
 
 MIDDLEWARE = [
@@ -431,3 +434,7 @@ if not env_bool("GUICHET_SEMANTIC", True):
     GUICHET_EMBEDDINGS = "off"
 # Where a development checkout finds the shared reference data (`guichet buildreference`'s default source).
 GUICHET_SHARED_DIR = Path(env_str("GUICHET_SHARED_DIR", str(Path.cwd().parent / "shared")))
+
+# --- events ---
+# Visitors' registrations for events (no account): per client address per hour, as the desk's visitor form.
+GUICHET_EVENT_VISITOR_PER_ADDRESS_HOUR = env_int("GUICHET_EVENT_VISITOR_PER_ADDRESS_HOUR", 10, minimum=1)

@@ -33,6 +33,9 @@ urlpatterns = [
     path("staff/outbox/", core_views.outbox, name="outbox"),
     path("staff/outbox/<int:pk>/resend/", core_views.outbox_resend, name="outbox_resend"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # --- events ---
+    path("events/", include("guichet.events.urls")),
+    path("partnering/", include("guichet.partnering.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("health/", health, name="health"),

@@ -75,12 +75,14 @@ def run_periodic() -> dict:
     """Everything the clock does, also callable directly (tests, `guichet tick`)."""
     from guichet.bookings.services import send_due_reminders
     from guichet.directory.services import import_batches_recover
+    from guichet.events.services import send_event_reminders
 
     from .mail import outbox_recover
 
     done = {}
     for name, step in (("outbox", outbox_recover), ("imports", import_batches_recover),
-                       ("reminders", send_due_reminders), ("interrupted", database_tasks_recover)):
+                       ("reminders", send_due_reminders), ("interrupted", database_tasks_recover),
+                       ("event_reminders", send_event_reminders)):
         try:
             done[name] = step()
         except Exception:  # one failing step must not stop the others, nor the clock

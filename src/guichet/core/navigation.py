@@ -67,6 +67,11 @@ def menu_for(user) -> list[Group]:
             Item(_("Start-ups"), reverse("startups:list"), ("startups",)),
         ]
     network.items.append(Item(_("Impact in figures"), reverse("impact:public"), ("impact:public",)))
+    # --- events ---
+    network.items.append(Item(_("Events and trainings"), reverse("events:agenda"), ("events:agenda",
+                                                                                     "events:detail")))
+    if user.is_authenticated:
+        network.items.append(Item(_("My registrations"), reverse("events:mine"), ("events:mine",)))
     groups.append(network)
 
     if user.is_authenticated:

@@ -213,6 +213,13 @@ def compute(*, as_of: date | None = None, start: date | None = None, end: date |
     s["programmes_by_stage"] = by_stage
     s["programmes_by_area_stage"] = by_area
     v["economic_impact"] = v["funds_raised_total"] + v["partnerships_value_total"] + all_revenue
+    # --- events ---
+    from guichet.events.kpis import figures as network_life
+
+    v.update(network_life(as_of=as_of, start=start, end=end))
+    from guichet.partnering.kpis import figures as partnering
+
+    v.update(partnering(as_of=as_of, start=start, end=end))
     targets = {t.key: t for t in Target.objects.all()}
     report.series["targets"] = {k: {"label": t.display_label, "value": t.value, "year": t.year, "source": t.source,
                                     "reference": t.reference}
@@ -305,5 +312,15 @@ KPI_LABELS = {
     "programmes": _("Antibody programmes"),
     "programme_stage_advances": _("Programme stage advances in the period"),
     "economic_impact": _("Economic impact (EUR, see method)"),
+    # --- events ---
+    "people_trained_total": _("People trained (to date)"),
+    "people_trained_in_period": _("People trained in the period"),
+    "training_hours_in_period": _("Training hours in the period (per person trained)"),
+    "events_held_in_period": _("Events held in the period"),
+    "event_participants_in_period": _("Event participants in the period (present)"),
+    "meetings_requested_in_period": _("One-to-one meetings requested in the period"),
+    "meetings_accepted_in_period": _("One-to-one meetings accepted in the period"),
+    "meetings_held_in_period": _("One-to-one meetings held in the period"),
+    "partnerships_from_meetings": _("Partnerships born from meetings (to date)"),
 }
 

@@ -1,0 +1,37 @@
+"""Who may do what with events: one statement, asked by the pages, the API and the admin."""
+
+from guichet.accounts.models import Role
+
+
+def _active(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def can_manage_events(user) -> bool:
+    """The cluster team runs events: creates them, sees attendees, exports them."""
+    return _active(user) and user.is_staff
+
+
+def can_register_as_member(user) -> bool:
+    """Logged-in people register with their account (a guest too: its e-mail is confirmed)."""
+    return _active(user)
+
+
+def can_check_in(user, session) -> bool:
+    """At the door: the cluster team, and the trainers of the session."""
+    if not _active(user):
+        return False
+    return user.is_staff or session.trainers.filter(pk=user.pk).exists()
+
+
+def can_record_attendance(user, session) -> bool:
+    return can_check_in(user, session)
+
+
+def is_member(user) -> bool:
+    return _active(user) and user.role != Role.GUEST
+
+
+def can_see_event(user, event) -> bool:
+    """Published events are public; drafts are the team's."""
+    return event.status != event.Status.DRAFT or can_manage_events(user)

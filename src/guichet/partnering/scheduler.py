@@ -1,0 +1,223 @@
+"""Placing accepted one-to-one meetings into time slots and tables: pure functions, no database.
+
+A placement gives each meeting a slot; a slot holds at most `tables` meetings, a participant at most one
+meeting per slot and none in a slot they marked unavailable. `first_fit` is the baseline every meeting
+platform starts from (each request in turn, the first slot where both are free). `schedule` places in
+rounds that serve the participants with the fewest meetings first (b2match's benchmark: at least two
+meetings per attendee), then fills, then repairs: an unplaced meeting takes a slot by moving one meeting
+out of its way (a Kempe-style exchange). `upper_bound` is a number no placement can exceed.
+"""
+
+import random
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Problem:
+    slots: int
+    tables: int
+    requests: list[tuple[int, int]]  # participant ids, one pair per accepted request
+    unavailable: dict[int, set[int]] = field(default_factory=dict)  # participant -> slot indexes
+    capacity: list[int] | None = None  # tables still free per slot (meetings already placed hold the others)
+
+    def tables_in(self, s: int) -> int:
+        return self.tables if self.capacity is None else self.capacity[s]
+
+
+@dataclass
+class Placement:
+    slot_of: dict[int, int]  # request index -> slot index
+    seconds: float = 0.0
+
+    def placed(self) -> int:
+        return len(self.slot_of)
+
+
+def upper_bound(problem: Problem) -> int:
+    """No placement holds more meetings than: the requests; the tables of each slot, or half the
+    participants available then; half the sum, over participants, of min(their requests, their free slots)."""
+    degree = defaultdict(int)
+    for a, b in problem.requests:
+        degree[a] += 1
+        degree[b] += 1
+    people = set(degree)
+    per_slot = sum(min(problem.tables_in(s), sum(1 for p in people if s not in problem.unavailable.get(p, ())) // 2)
+                   for s in range(problem.slots))
+    per_person = sum(min(d, problem.slots - len(problem.unavailable.get(p, ()))) for p, d in degree.items()) // 2
+    return min(len(problem.requests), per_slot, per_person)
+
+
+class _State:
+    def __init__(self, problem: Problem):
+        self.p = problem
+        self.full = (1 << problem.slots) - 1
+        self.busy = defaultdict(int)  # participant -> bitmask of slots taken (meetings and unavailability)
+        for person, slots in problem.unavailable.items():
+            for s in slots:
+                self.busy[person] |= 1 << s
+        self.used = [0] * problem.slots
+        self.slot_of: dict[int, int] = {}
+        self.at: dict[tuple[int, int], int] = {}  # (participant, slot) -> request index
+        self.count = defaultdict(int)
+        self.in_slot = [set() for _ in range(problem.slots)]
+
+    def free_slots(self, a: int, b: int) -> int:
+        return self.full & ~(self.busy[a] | self.busy[b])
+
+    def put(self, r: int, s: int) -> None:
+        a, b = self.p.requests[r]
+        self.busy[a] |= 1 << s
+        self.busy[b] |= 1 << s
+        self.used[s] += 1
+        self.slot_of[r] = s
+        self.at[a, s] = self.at[b, s] = r
+        self.in_slot[s].add(r)
+        self.count[a] += 1
+        self.count[b] += 1
+
+    def take(self, r: int) -> int:
+        s = self.slot_of.pop(r)
+        a, b = self.p.requests[r]
+        self.busy[a] &= ~(1 << s)
+        self.busy[b] &= ~(1 << s)
+        self.used[s] -= 1
+        del self.at[a, s], self.at[b, s]
+        self.in_slot[s].discard(r)
+        self.count[a] -= 1
+        self.count[b] -= 1
+        return s
+
+    def open_slots(self, mask: int):
+        for s in range(self.p.slots):
+            if mask >> s & 1 and self.used[s] < self.p.tables_in(s):
+                yield s
+
+
+def first_fit(problem: Problem) -> Placement:
+    """The baseline: each request in the order given, in the first slot where both are free and a table is."""
+    started = time.perf_counter()
+    state = _State(problem)
+    for r, (a, b) in enumerate(problem.requests):
+        for s in state.open_slots(state.free_slots(a, b)):
+            state.put(r, s)
+            break
+    return Placement(dict(state.slot_of), time.perf_counter() - started)
+
+
+def _best_slot(state: _State, a: int, b: int) -> int | None:
+    """The open slot both can make that leaves the most room elsewhere: the least-used one (spreading
+    meetings keeps tables free for later requests), the earliest among equals."""
+    best, best_used = None, None
+    for s in state.open_slots(state.free_slots(a, b)):
+        if best is None or state.used[s] < best_used:
+            best, best_used = s, state.used[s]
+    return best
+
+
+def _move_out_of_the_way(state: _State, blocker: int, s: int, protect: int) -> bool:
+    """Move meeting `blocker` from slot `s` to another slot both its people can make and with a table."""
+    x, y = state.p.requests[blocker]
+    mask = state.free_slots(x, y) & ~(1 << s) & ~protect
+    for target in state.open_slots(mask):
+        state.take(blocker)
+        state.put(blocker, target)
+        return True
+    return False
+
+
+def _repair(state: _State, r: int) -> bool:
+    """Place request r by moving at most one meeting (of one of its two people, or one that holds the last
+    table of a slot both can make)."""
+    a, b = state.p.requests[r]
+    for s in range(state.p.slots):
+        bit = 1 << s
+        a_busy, b_busy = state.busy[a] & bit, state.busy[b] & bit
+        if a_busy and b_busy:
+            continue
+        if not a_busy and not b_busy:
+            if state.used[s] < state.p.tables_in(s):
+                state.put(r, s)
+                return True
+            # The slot is full: move any of its meetings elsewhere.
+            for other in list(state.in_slot[s]):
+                if _move_out_of_the_way(state, other, s, 0):
+                    state.put(r, s)
+                    return True
+            continue
+        busy_person = a if a_busy else b
+        blocker = state.at.get((busy_person, s))
+        if blocker is None:
+            continue  # unavailable then, not a meeting
+        if _move_out_of_the_way(state, blocker, s, 0) and state.used[s] < state.p.tables_in(s):
+            state.put(r, s)
+            return True
+    return False
+
+
+def schedule(problem: Problem, *, seconds: float = 5.0, seed: int = 0) -> Placement:
+    """Fairness rounds, then fill, then repair until nothing moves or the time is up."""
+    started = time.perf_counter()
+    deadline = started + seconds
+    state = _State(problem)
+    rng = random.Random(seed)
+    order = list(range(len(problem.requests)))
+    # Fewest common free slots first: the hardest pairs choose first.
+    order.sort(key=lambda r: bin(state.free_slots(*problem.requests[r])).count("1"))
+    level = 1
+    while True:
+        progressed = False
+        for r in order:
+            if r in state.slot_of:
+                continue
+            a, b = problem.requests[r]
+            if state.count[a] < level and state.count[b] < level:
+                s = _best_slot(state, a, b)
+                if s is not None:
+                    state.put(r, s)
+                    progressed = True
+        if not progressed or level >= problem.slots:
+            break
+        level += 1
+    for r in order:
+        if r not in state.slot_of:
+            s = _best_slot(state, *problem.requests[r])
+            if s is not None:
+                state.put(r, s)
+    bound = upper_bound(problem)
+    while len(state.slot_of) < bound and time.perf_counter() < deadline:
+        unplaced = [r for r in order if r not in state.slot_of]
+        rng.shuffle(unplaced)
+        moved = False
+        for r in unplaced:
+            if time.perf_counter() >= deadline or len(state.slot_of) >= bound:
+                break
+            moved |= _repair(state, r)
+        if not moved:
+            break
+    return Placement(dict(state.slot_of), time.perf_counter() - started)
+
+
+def check(problem: Problem, placement: Placement) -> None:
+    """Raise AssertionError unless the placement keeps every rule (used by the tests and the bench)."""
+    per_slot = defaultdict(int)
+    seen = set()
+    for r, s in placement.slot_of.items():
+        a, b = problem.requests[r]
+        assert 0 <= s < problem.slots
+        assert s not in problem.unavailable.get(a, ()) and s not in problem.unavailable.get(b, ())
+        assert (a, s) not in seen and (b, s) not in seen, (r, s)
+        seen.add((a, s))
+        seen.add((b, s))
+        per_slot[s] += 1
+    assert all(n <= problem.tables_in(s) for s, n in per_slot.items())
+
+
+def meetings_per_person(problem: Problem, placement: Placement) -> dict[int, int]:
+    count = defaultdict(int)
+    for r in placement.slot_of:
+        a, b = problem.requests[r]
+        count[a] += 1
+        count[b] += 1
+    return count
