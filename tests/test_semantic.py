@@ -69,3 +69,41 @@ def test_switched_off_nothing_is_computed(settings):
     directory_import(actor=None, payload=PAYLOAD)
     assert SearchEntry.objects.get(key="heart").embedding is None
     assert engine.match("heart failure")[0].key == "heart"
+
+
+def _count_encoded(monkeypatch) -> list[str]:
+    """The texts the model is really asked to encode (the real model still runs)."""
+    seen: list[str] = []
+    real = semantic._encode
+
+    def spy(texts, *, query, name):
+        if not query:
+            seen.extend(texts)
+        return real(texts, query=query, name=name)
+    monkeypatch.setattr(semantic, "_encode", spy)
+    return seen
+
+
+def test_reindexing_an_unchanged_record_keeps_its_vector_without_the_model(backend, monkeypatch):
+    from guichet.directory.models import Organization
+    from guichet.directory.search import index_records
+
+    directory_import(actor=None, payload=PAYLOAD)
+    before = bytes(SearchEntry.objects.get(key="heart").embedding)
+    encoded = _count_encoded(monkeypatch)
+    index_records(Organization.objects.filter(key__in=["heart", "seaside"]))
+    assert encoded == []
+    assert bytes(SearchEntry.objects.get(key="heart").embedding) == before
+    Organization.objects.filter(key="heart").update(description="Kidney transplantation and dialysis unit.")
+    index_records(Organization.objects.filter(key__in=["heart", "seaside"]))
+    assert len(encoded) == 1 and "Kidney" in encoded[0]  # only the changed record pays the model
+    after = SearchEntry.objects.get(key="heart")
+    assert bytes(after.embedding) != before and after.embedding_model == backend
+
+
+def test_a_text_repeated_in_a_batch_is_encoded_once(backend, monkeypatch):
+    encoded = _count_encoded(monkeypatch)
+    vectors = semantic.embed(["cell sorting", "tri cellulaire", "cell sorting"])
+    assert encoded == ["cell sorting", "tri cellulaire"]
+    assert vectors.shape == (3, 384) and np.array_equal(vectors[0], vectors[2])
+    assert not np.array_equal(vectors[0], vectors[1])

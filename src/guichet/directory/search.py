@@ -85,21 +85,35 @@ def index_records(records: Iterable, batch_size: int = 500) -> None:
         return
     texts = [values.pop("embedding_text") for values in rows]
     model = semantic.backend()
-    vectors = semantic.embed(texts, name=model) if model else [None] * len(rows)
-    now = timezone.now()
-    for values, vector in zip(rows, vectors, strict=True):
-        # Without a backend the vector goes: a stale one would rank the record on its old text.
-        values["embedding"] = vector.astype("float32").tobytes() if vector is not None else None
-        values["embedding_model"] = model if vector is not None else None
-        values["indexed_at"] = now
     keys = [v["key"] for v in rows]
     existing = {}
     for start in range(0, len(keys), 500):  # SQLite caps the variables of one query
-        existing.update(SearchEntry.objects.filter(key__in=keys[start:start + 500]).values_list("key", "id"))
+        existing.update((e.key, e) for e in SearchEntry.objects.filter(key__in=keys[start:start + 500])
+                        .only("id", "key", "name", "summary", "document", "embedding", "embedding_model"))
+    vectors: list = [None] * len(rows)
+    if model:
+        # A record whose indexed text did not change keeps its vector: re-imports and re-tagging do not pay
+        # the model again (the name, summary and document of stems and concepts are what the text says).
+        stale = []
+        for i, values in enumerate(rows):
+            old = existing.get(values["key"])
+            if (old is not None and old.embedding and old.embedding_model == model and old.name == values["name"]
+                    and old.summary == values["summary"] and old.document == values["document"]):
+                vectors[i] = bytes(old.embedding)
+            else:
+                stale.append(i)
+        for i, vector in zip(stale, semantic.embed([texts[i] for i in stale], name=model), strict=True):
+            vectors[i] = vector.astype("float32").tobytes()
+    now = timezone.now()
+    for values, vector in zip(rows, vectors, strict=True):
+        # Without a backend the vector goes: a stale one would rank the record on its old text.
+        values["embedding"] = vector
+        values["embedding_model"] = model if vector is not None else None
+        values["indexed_at"] = now
     new, changed = [], []
     for values in rows:
-        pk = existing.get(values["key"])
-        (changed if pk else new).append(SearchEntry(id=pk, **values))
+        old = existing.get(values["key"])
+        (changed if old else new).append(SearchEntry(id=old.pk if old else None, **values))
     SearchEntry.objects.bulk_create(new, batch_size=batch_size)
     if changed:
         SearchEntry.objects.bulk_update(changed, [f for f in rows[0] if f != "key"], batch_size=batch_size)
