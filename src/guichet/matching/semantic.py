@@ -27,10 +27,7 @@ _models: dict = {}
 
 
 def threads() -> int:
-    try:
-        return max(1, int(os.environ.get("GUICHET_EMBEDDINGS_THREADS", "1")))
-    except ValueError:
-        return 1
+    return settings.GUICHET_EMBEDDINGS_THREADS
 
 
 def _installed(name: str) -> bool:
