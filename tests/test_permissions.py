@@ -112,8 +112,8 @@ MATRIX = {
     "partnerships:document": {"anonymous": LOGIN, "member": 404, "manager": 404, "staff": 200, "admin": 200},
     "api-1:programmes": OPEN,
     "api-1:public": OPEN,
-    "api-1:partnerships": OPEN,  # an empty list for anonymous callers
-    "api-1:startups": OPEN,
+    "api-1:partnerships": {"anonymous": 401, **{r: 200 for r in ROLES[1:]}},  # members only (issue 10 item 6)
+    "api-1:startups": {"anonymous": 401, **{r: 200 for r in ROLES[1:]}},
     "api-1:assess": {r: 405 for r in ROLES},  # POST only
     "antibodies:workspace": MEMBERS,
     # The member's own assessment: no one else sees it, staff included.

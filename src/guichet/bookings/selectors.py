@@ -10,9 +10,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from guichet.core.workdays import PARIS
-from guichet.platforms.models import CustomerCategory, customer_category
+from guichet.platforms.models import CustomerCategory, Platform, customer_category
 
-from .models import Booking, ServiceOrder
+from .models import Booking, FeedToken, ServiceOrder, TrainingAuthorization
 
 CENT = Decimal("0.01")
 BILLED = (Booking.Status.CONFIRMED, Booking.Status.COMPLETED, Booking.Status.NO_SHOW)
@@ -218,3 +218,38 @@ def trainings_with_state(instrument, now=None):
 def coming_blackouts(instrument, now=None):
     return Booking.objects.filter(instrument=instrument, kind=Booking.Kind.BLACKOUT, end__gt=now or timezone.now(),
                                   status=Booking.Status.CONFIRMED).order_by("start")
+
+
+def my_bookings(user, now: datetime) -> dict:
+    """A member's own bookings, split into upcoming (live, not over) and the last 50 past ones, with their
+    calendar feed and trainings: what "My bookings" shows."""
+    bookings = (Booking.objects.filter(user=user, kind=Booking.Kind.BOOKING)
+                .select_related("instrument__platform").order_by("-start"))
+    return {"upcoming": [b for b in bookings if b.end > now and b.status in Booking.LIVE],
+            "past": [b for b in bookings if not (b.end > now and b.status in Booking.LIVE)][:50],
+            "feed": FeedToken.objects.filter(user=user, revoked_at__isnull=True).first(),
+            "trainings": TrainingAuthorization.objects.filter(user=user).select_related("instrument")}
+
+
+def approvals_pending(user):
+    """Bookings waiting for a decision on the platforms `user` manages (every platform for staff); None when
+    `user` manages none."""
+    platforms = Platform.objects.all() if user.is_staff else user.managed_platforms.all()
+    if not user.is_staff and not platforms.exists():
+        return None
+    return (Booking.objects.filter(status=Booking.Status.REQUESTED, instrument__platform__in=platforms)
+            .select_related("instrument", "user", "organization").order_by("start"))
+
+
+FEED_DAYS_BACK = 60  # a calendar feed carries the last two months and everything to come
+
+
+def feed_bookings(feed_token, now: datetime):
+    """What a calendar feed carries: its owner's bookings, or every booking of its instrument."""
+    bookings = Booking.objects.filter(status__in=Booking.LIVE + (Booking.Status.COMPLETED,),
+                                      end__gte=now - timedelta(days=FEED_DAYS_BACK))
+    if feed_token.user_id:
+        bookings = bookings.filter(user=feed_token.user, kind=Booking.Kind.BOOKING)
+    else:
+        bookings = bookings.filter(instrument=feed_token.instrument)
+    return bookings.select_related("instrument__platform", "user")

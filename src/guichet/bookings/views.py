@@ -83,15 +83,7 @@ def book(request, key):
 
 @login_required
 def mine(request):
-    now = timezone.now()
-    bookings = (Booking.objects.filter(user=request.user, kind=Booking.Kind.BOOKING)
-                .select_related("instrument__platform").order_by("-start"))
-    token = FeedToken.objects.filter(user=request.user, revoked_at__isnull=True).first()
-    return render(request, "bookings/mine.html", {
-        "upcoming": [b for b in bookings if b.end > now and b.status in Booking.LIVE],
-        "past": [b for b in bookings if not (b.end > now and b.status in Booking.LIVE)][:50],
-        "feed": token, "trainings": TrainingAuthorization.objects.filter(user=request.user)
-        .select_related("instrument")})
+    return render(request, "bookings/mine.html", selectors.my_bookings(request.user, timezone.now()))
 
 
 @login_required
@@ -111,10 +103,8 @@ def cancel(request, pk):
 
 @login_required
 def approvals(request):
-    platforms = Platform.objects.all() if request.user.is_staff else request.user.managed_platforms.all()
-    pending = (Booking.objects.filter(status=Booking.Status.REQUESTED, instrument__platform__in=platforms)
-               .select_related("instrument", "user", "organization").order_by("start"))
-    if not request.user.is_staff and not platforms.exists():
+    pending = selectors.approvals_pending(request.user)
+    if pending is None:
         raise PermissionDenied
     return render(request, "bookings/approvals.html", {"pending": pending})
 
@@ -299,22 +289,17 @@ def feed(request, token):
                   .filter(token=token, revoked_at__isnull=True).first())
     if feed_token is None:
         raise Http404
-    since = timezone.now() - timedelta(days=60)
-    bookings = Booking.objects.filter(status__in=Booking.LIVE + (Booking.Status.COMPLETED,), end__gte=since)
     if feed_token.user_id:
-        bookings = bookings.filter(user=feed_token.user, kind=Booking.Kind.BOOKING)
         name = _("My bookings")
 
         def show_owner(b):
             return True
     else:
-        bookings = bookings.filter(instrument=feed_token.instrument)
         name = feed_token.instrument.name
 
         def show_owner(b):
             return permissions.can_see_booking_owner(feed_token.created_by, b)
-    body = ics.calendar_of(bookings.select_related("instrument__platform", "user"), name=name,
-                           show_owner=show_owner)
+    body = ics.calendar_of(selectors.feed_bookings(feed_token, timezone.now()), name=name, show_owner=show_owner)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="guichet.ics"'
     return response
