@@ -155,8 +155,7 @@ def _key_reused():
 def cancel_booking(request, booking_id: int = Path(..., ge=1, le=MAX_ID)):
     user = api_user(request)
     booking = Booking.objects.select_related("instrument__platform").filter(pk=booking_id).first()
-    if booking is None or (
-            booking.user_id != user.pk and not permissions.can_manage_instrument(user, booking.instrument)):
+    if booking is None or not permissions.is_booking_party(user, booking):
         return 404, {"detail": _("Not found.")}
     try:
         services.booking_cancel(actor=user, booking=booking)

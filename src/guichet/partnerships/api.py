@@ -1,12 +1,11 @@
 from datetime import date
 
-from django.db.models import Q
 from ninja import Router, Schema
 
 from guichet.core.api_auth import api_user
 from guichet.core.api_errors import errors
 
-from .models import Partnership
+from .selectors import partnerships_visible_to
 
 router = Router(tags=["partnerships"])
 
@@ -31,11 +30,7 @@ class PartnershipOut(Schema):
 @router.get("", response={200: list[PartnershipOut], **errors(401)}, summary="Partnerships the caller may see")
 def partnerships(request):
     user = api_user(request)
-    if not user.is_authenticated:
-        return []
-    qs = Partnership.objects.prefetch_related("parties", "stage_changes")
-    if not user.is_staff:
-        qs = qs.filter(Q(parties__memberships__user=user)).distinct()
+    qs = partnerships_visible_to(user).prefetch_related("parties", "stage_changes")
     return [{"id": p.pk, "title": p.title, "type": p.type, "value_eur": float(p.value_eur),
              "parties": [o.key for o in p.parties.all()], "public_private": p.is_public_private,
              "confirmed": p.is_confirmed, "stage": p.stage,

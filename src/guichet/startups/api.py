@@ -5,7 +5,7 @@ from ninja import Router, Schema
 from guichet.core.api_auth import api_user
 from guichet.core.api_errors import errors
 
-from .models import Startup
+from .selectors import startups_visible_to
 
 router = Router(tags=["start-ups"])
 
@@ -28,11 +28,7 @@ class StartupOut(Schema):
 @router.get("", response={200: list[StartupOut], **errors(401)}, summary="Start-ups: all for staff, their own for founders")
 def startups(request):
     user = api_user(request)
-    if not user.is_authenticated:
-        return []
-    qs = Startup.objects.select_related("organization").prefetch_related("rounds")
-    if not user.is_staff:
-        qs = qs.filter(founders=user)
+    qs = startups_visible_to(user).select_related("organization").prefetch_related("rounds")
     return [{"organization": s.organization.key, "name": s.organization.name, "founded_on": s.founded_on,
              "origin": s.origin, "stage": s.stage,
              "rounds": [{"on": r.on, "amount_eur": float(r.amount_eur), "kind": r.kind} for r in s.rounds.all()]}
