@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from guichet.core import bounds
 from guichet.platforms.models import RULE_FIELDS, Instrument
 
+from . import selectors
+
 
 class InstrumentRulesForm(forms.ModelForm):
     class Meta:
@@ -28,8 +30,6 @@ class TrainingForm(forms.Form):
                                  widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean_person(self):
-        from . import selectors
-
         query = self.cleaned_data["person"].strip()
         matches = list(selectors.members_matching(query)[:selectors.MEMBER_MATCHES_SHOWN + 1])
         if not matches:

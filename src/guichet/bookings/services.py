@@ -19,6 +19,7 @@ from guichet.core import bounds, params, uploads
 from guichet.core.audit import audit_record
 from guichet.core.idempotency import Claim
 from guichet.core.mail import notify
+from guichet.core.services import record_save
 from guichet.core.workdays import PARIS
 from guichet.platforms.models import customer_category
 
@@ -478,8 +479,6 @@ def blackout_check(*, instrument, start: datetime, end: datetime) -> None:
 def booking_admin_update(*, actor, record: Booking, is_new: bool = False) -> None:
     """Staff correct a booking's note, cost centre or organization; slots and statuses move only through
     the services above (create, cancel, decide, close)."""
-    from guichet.core.services import record_save
-
     if is_new:
         raise BookingError(_("Bookings are made from the instrument's calendar; the admin adds blackouts."),
                            "kind")
@@ -489,8 +488,6 @@ def booking_admin_update(*, actor, record: Booking, is_new: bool = False) -> Non
 def order_admin_update(*, actor, record: ServiceOrder, is_new: bool = False) -> None:
     """Staff correct an order's cost centre, organization or description; its status moves only through
     order_transition."""
-    from guichet.core.services import record_save
-
     if is_new:
         raise BookingError(_("Orders are placed by members, from the service's page."), "service")
     record_save(actor=actor, record=record, is_new=False)

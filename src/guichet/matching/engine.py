@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from guichet.directory.models import SearchEntry
 
-from . import candidates, evidence, semantic, vectors, weights
+from . import candidates, evidence, scoring, semantic, vectors, weights
 from .profile import (  # noqa: F401  (the names other apps import from here)
     CONCEPT_PREFIX,
     QueryProfile,
@@ -63,8 +63,6 @@ def match(text: str, *, limit: int = 10, semantic: bool | None = None, translate
 
     `semantic` None uses the configured embedding backend (GUICHET_EMBEDDINGS), False none; `translate`
     and `use_evidence` switch a lever off for the benchmarks."""
-    from . import scoring
-
     text = validate_query(text)
     limit = max(1, min(int(limit), 50))
     profile = build_profile(text, translate=translate)
