@@ -68,14 +68,8 @@ def crawl_pages(client, limit=600):
                 queue.append(key)
 
 
-# Not yet the guest, whom the permission matrix now has: a guest may open partnerships:board and
-# startups:list (the members-only rule lets any logged-in user in) and no menu of theirs links them.
-# Whether a guest should see them at all is for the navigation and visibility work (issues 15.4, 10.2).
-NAV_ROLES = [r for r in ROLES if r != "guest"]
-
-
 @pytest.mark.django_db
-@pytest.mark.parametrize("role", NAV_ROLES)
+@pytest.mark.parametrize("role", ROLES)
 def test_every_page_a_role_may_open_is_linked(client, role, small_directory, request, settings, tmp_path):
     from django.core.files.uploadedfile import SimpleUploadedFile
 

@@ -105,9 +105,10 @@ MATRIX = {
     "programmes:showcase": OPEN,
     "programmes:list": OPEN,
     "programmes:detail": {"anonymous": 404, "member": 404, "manager": 404, "staff": 200, "admin": 200},  # private
-    "startups:list": MEMBERS,
+    # Members-only pages: a guest is not a member of the network (accounts.permissions.is_member).
+    "startups:list": {**MEMBERS, "guest": 403},
     "startups:detail": {"anonymous": LOGIN, "member": 403, "manager": 403, "staff": 200, "admin": 200},
-    "partnerships:board": MEMBERS,
+    "partnerships:board": {**MEMBERS, "guest": 403},
     "partnerships:detail": {"anonymous": LOGIN, "member": 404, "manager": 404, "staff": 200, "admin": 200},
     "partnerships:document": {"anonymous": LOGIN, "member": 404, "manager": 404, "staff": 200, "admin": 200},
     "api-1:programmes": OPEN,

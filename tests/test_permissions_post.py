@@ -99,7 +99,7 @@ POST_MATRIX: dict[str, dict[str, int]] = {
     "bookings:statement_xlsx": row(LOGIN, 403, 200, 403, 403, 200, 200),
     "bookings:usage": row(LOGIN, 403, 403, 403, 200, 200, 200),
     "desk:attachment": row(404, 404, 200, 404, 404, 200, 200),
-    "desk:close": every(302),
+    "desk:close": row(LOGIN, 404, 302, 404, 404, 302, 302),  # 404 before the form is read
     "desk:confirm": every(400),
     "desk:provider": every(404),  # the sample link is not a signed one
     "antibodies:progress": row(LOGIN, 404, 200, 404, 404, 404, 404),  # a read, the owner's only
@@ -115,7 +115,7 @@ POST_MATRIX: dict[str, dict[str, int]] = {
     "desk:export": row(LOGIN, 403, 403, 403, 403, 200, 200),
     "desk:follow": row(LOGIN, 403, 302, 403, 403, 302, 302),
     "desk:list": row(LOGIN, 200, 200, 200, 200, 200, 200),
-    "desk:message": every(302),
+    "desk:message": row(LOGIN, 404, 302, 404, 404, 302, 302),
     "desk:new": every(200),
     "desk:respond": row(LOGIN, 404, 404, 404, 404, 404, 404),
     "desk:route": row(LOGIN, 404, 403, 404, 404, 302, 302),
@@ -137,7 +137,7 @@ POST_MATRIX: dict[str, dict[str, int]] = {
     "impact:export_xlsx": row(LOGIN, 403, 403, 403, 403, 200, 200),
     "impact:public": every(200),
     "metrics": every(200),
-    "partnerships:board": row(LOGIN, 200, 200, 200, 200, 200, 200),
+    "partnerships:board": row(LOGIN, 403, 200, 200, 200, 200, 200),
     "partnerships:detail": row(LOGIN, 404, 404, 404, 404, 302, 302),
     "partnerships:document": row(LOGIN, 404, 404, 404, 404, 200, 200),
     "platforms:detail": every(200),
@@ -151,7 +151,7 @@ POST_MATRIX: dict[str, dict[str, int]] = {
     "programmes:showcase": every(200),
     "set_language": every(302),
     "startups:detail": row(LOGIN, 403, 403, 403, 403, 200, 200),
-    "startups:list": row(LOGIN, 200, 200, 200, 200, 200, 200),
+        "startups:list": row(LOGIN, 403, 200, 200, 200, 200, 200),
     # --- outbox message ---
     "outbox_message": NOT_POST,
     # --- events ---

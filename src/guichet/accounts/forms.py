@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .identity import normalize_login
 from .models import User
+from .services import TokenError, api_token_check_expiry, api_token_expiry_bounds
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -26,8 +27,6 @@ class ApiTokenForm(forms.Form):
                                  help_text=_("The token works through this day, then the API refuses it."))
 
     def __init__(self, *args, **kwargs):
-        from .services import api_token_expiry_bounds
-
         super().__init__(*args, **kwargs)
         earliest, default, latest = api_token_expiry_bounds()
         field = self.fields["expires_on"]
@@ -35,8 +34,6 @@ class ApiTokenForm(forms.Form):
         field.widget.attrs.update(min=earliest.isoformat(), max=latest.isoformat())
 
     def clean_expires_on(self):
-        from .services import TokenError, api_token_check_expiry
-
         value = self.cleaned_data["expires_on"]
         try:
             api_token_check_expiry(value)

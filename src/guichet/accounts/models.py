@@ -75,10 +75,6 @@ class User(AbstractBaseUser):
     def is_superuser(self) -> bool:
         return self.is_active and self.role == Role.ADMIN
 
-    @property
-    def is_cluster_staff(self) -> bool:
-        return self.is_staff
-
     def has_perm(self, perm, obj=None) -> bool:
         if not self.is_active:
             return False

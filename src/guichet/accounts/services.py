@@ -9,6 +9,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from guichet.core.audit import audit_record
+from guichet.core.services import record_save
 
 from .models import ApiToken, Membership, User, hash_token
 
@@ -129,8 +130,6 @@ def user_role_change(*, actor, user: User, role: str) -> None:
 
 def user_admin_save(*, actor, record: User, is_new: bool) -> None:
     """A user saved from the admin: the role goes through user_role_change, the rest is audited field by field."""
-    from guichet.core.services import record_save
-
     with transaction.atomic():
         new_role = record.role
         if not is_new:
@@ -176,8 +175,6 @@ def membership_remove(*, actor, record: Membership) -> None:
 
 def membership_admin_save(*, actor, record: Membership, is_new: bool) -> None:
     """A membership row of the admin's user page: added, moved to another organization, or made a contact."""
-    from guichet.core.services import record_save
-
     with transaction.atomic():
         if is_new:
             record.save()

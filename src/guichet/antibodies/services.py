@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
-from guichet.accounts.models import Membership
+from guichet.accounts.selectors import organization_of
 from guichet.core.audit import audit_record
 from guichet.core.jobs import enqueue
 
@@ -25,9 +25,9 @@ def assessment_create(*, owner, title: str, text: str, cdr_scheme: str, shared_w
     entries = engine.parse_input(text)
     if len(entries) > settings.GUICHET_ANTIBODY_MAX_ANTIBODIES:
         raise TooManyAntibodies(len(entries))
-    membership = Membership.objects.filter(user=owner).first()
-    fields = {"owner": owner, "organization": membership.organization if membership else None,
-              "shared_with_organization": shared_with_organization and membership is not None,
+    organization = organization_of(owner)
+    fields = {"owner": owner, "organization": organization,
+              "shared_with_organization": shared_with_organization and organization is not None,
               "title": title, "cdr_scheme": cdr_scheme, "progress_total": len(entries)}
     if len(entries) > settings.GUICHET_ANTIBODY_JOB_THRESHOLD:
         from .tasks import run_assessment

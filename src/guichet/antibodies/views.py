@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from guichet.core import exports
+from guichet.programmes.permissions import programmes_visible_to
 
 from . import engine, labels, services
 from .models import Assessment
@@ -94,7 +95,7 @@ def workspace(request):
 @login_required
 def progress(request, pk):
     assessment = _get(request, pk)
-    response = render(request, "antibodies/_progress.html", {"a": assessment})
+    response = render(request, "antibodies/_progress.html", {"assessment": assessment})
     if not assessment.is_working:
         response["HX-Refresh"] = "true"
     return response
@@ -171,8 +172,6 @@ def detail(request, pk):
                            "humanness": item["humanness"].get(key, {}) if key else {},
                            "segments": _segments(chain) if not chain["errors"] else []})
         antibodies.append({"item": item, "chains": chains})
-    from guichet.programmes.permissions import programmes_visible_to
-
     if request.method == "POST" and assessment.owner_id == request.user.pk:
         code = request.POST.get("programme", "")
         programme = programmes_visible_to(request.user).filter(code=code).first()
@@ -183,7 +182,7 @@ def detail(request, pk):
             messages.success(request, _("Link saved."))
         return redirect("antibodies:detail", assessment.pk)
     return render(request, "antibodies/detail.html", {
-        "a": assessment, "antibodies": antibodies, "provenance": labels.provenance(engine.reference()),
+        "assessment": assessment, "antibodies": antibodies, "provenance": labels.provenance(engine.reference()),
         "scheme_label": labels.label(labels.SCHEMES, assessment.cdr_scheme),
         "programmes": programmes_visible_to(request.user).filter(owner__memberships__user=request.user)
         if assessment.owner_id == request.user.pk else []})

@@ -14,6 +14,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from guichet.core.admin import ServiceBackedAdmin
+from guichet.platforms.models import CustomerCategory
 
 from . import orders, services
 from .models import Booking, OrderStatusChange, QuoteLine, ServiceOrder, TrainingAuthorization
@@ -277,8 +278,6 @@ class ServiceOrderAdmin(ServiceTransactionAdmin):
 
     @admin.display(description=_("price list"))
     def price_list(self, obj):
-        from guichet.platforms.models import CustomerCategory
-
         return CustomerCategory(obj.customer_category).label if obj.customer_category in CustomerCategory.values \
             else obj.customer_category
 

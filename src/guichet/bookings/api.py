@@ -136,8 +136,7 @@ def create_booking(request, payload: BookingIn,
 def cancel_booking(request, booking_id: int = Path(..., ge=1, le=MAX_ID)):
     user = api_user(request)
     booking = Booking.objects.select_related("instrument__platform").filter(pk=booking_id).first()
-    if booking is None or (
-            booking.user_id != user.pk and not permissions.can_manage_instrument(user, booking.instrument)):
+    if booking is None or not permissions.is_booking_party(user, booking):
         return 404, {"detail": _("Not found.")}
     services.booking_cancel(actor=user, booking=booking)  # 403 or 409 (config/api.py DOMAIN_ERRORS)
     return 200, _out(booking)

@@ -3,15 +3,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from guichet.core import bounds
-from guichet.platforms.models import Instrument
+from guichet.platforms.models import RULE_FIELDS, Instrument
+
+from . import selectors
 
 
 class InstrumentRulesForm(forms.ModelForm):
     class Meta:
         model = Instrument
-        fields = ["bookable", "requires_training", "approval_required", "opens_at", "closes_at", "open_weekdays",
-                  "slot_minutes", "min_duration", "max_duration", "min_notice", "max_advance_days",
-                  "cancel_deadline_hours", "buffer_minutes", "hourly_academic", "hourly_startup", "hourly_industry"]
+        fields = list(RULE_FIELDS)
         widgets = {"opens_at": forms.TimeInput(attrs={"type": "time"}),
                    "closes_at": forms.TimeInput(attrs={"type": "time"})}
 
@@ -30,8 +30,6 @@ class TrainingForm(forms.Form):
                                  widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean_person(self):
-        from . import selectors
-
         query = self.cleaned_data["person"].strip()
         matches = list(selectors.members_matching(query)[:selectors.MEMBER_MATCHES_SHOWN + 1])
         if not matches:

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from guichet.accounts.selectors import organization_of
 from guichet.core import bounds, params, uploads
 from guichet.core.audit import audit_record
 from guichet.core.mail import notify
@@ -16,7 +17,7 @@ from guichet.platforms.models import customer_category
 
 from . import permissions
 from .models import OrderStatusChange, QuoteLine, ServiceOrder
-from .services import COST_CENTRE_MAX, BookingError, NotAllowed, _organization_of
+from .services import COST_CENTRE_MAX, BookingError, NotAllowed
 
 CENT = Decimal("0.01")
 DESCRIPTION_MAX = ServiceOrder._meta.get_field("description").max_length
@@ -62,7 +63,7 @@ def order_create(*, actor, service, description: str, quantity, organization=Non
             uploads.check_upload(attachment, max_mb=settings.GUICHET_ORDER_ATTACHMENT_MAX_MB)
         except uploads.UploadRefused as exc:
             raise OrderError(str(exc), "attachment") from None
-    organization = organization or _organization_of(actor)
+    organization = organization or organization_of(actor)
     with transaction.atomic(durable=True):
         order = ServiceOrder.objects.create(
             service=service, requester=actor, organization=organization, cost_centre=cost_centre,

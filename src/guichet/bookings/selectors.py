@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Q
 from django.utils import timezone
 
+from guichet.accounts.permissions import members as network_members
 from guichet.core.workdays import PARIS
 from guichet.platforms.models import CustomerCategory, Platform, customer_category
 
@@ -16,6 +17,12 @@ from .models import Booking, FeedToken, ServiceOrder, TrainingAuthorization
 
 CENT = Decimal("0.01")
 BILLED = (Booking.Status.CONFIRMED, Booking.Status.COMPLETED, Booking.Status.NO_SHOW)
+
+
+def booked_amount(instrument, hours: Decimal, category: str) -> Decimal:
+    """The one price of booked hours: the instrument's hourly rate for the price list, to the cent (half up).
+    Statements, the usage report and the revenue KPI all read it."""
+    return (hours * instrument.hourly_rate(category)).quantize(CENT, ROUND_HALF_UP)
 
 
 def week_start(day: date) -> date:
@@ -119,7 +126,7 @@ def statement_lines(year: int, month: int, organization=None, now=None) -> list[
         lines.append(StatementLine(
             b.organization.name if b.organization else "—", b.cost_centre, "booking", b.start,
             f"{b.instrument.name} ({b.user.get_full_name()})", b.hours, "hour", rate,
-            (b.hours * rate).quantize(CENT, ROUND_HALF_UP), category))
+            booked_amount(b.instrument, b.hours, category), category))
     for o in orders:
         for line in o.quote_lines.all():
             lines.append(StatementLine(
@@ -164,7 +171,7 @@ def usage_report(platform, year: int, month: int) -> dict:
             hours = Decimal(overlap) / 3600
             booked += hours
             category = customer_category(b.organization)
-            revenue[category] += (hours * instrument.hourly_rate(category)).quantize(CENT, ROUND_HALF_UP)
+            revenue[category] += booked_amount(instrument, hours, category)
         opened = open_hours(instrument, year, month)
         rows.append({"instrument": instrument, "booked": booked.quantize(CENT), "open": opened.quantize(CENT),
                      "utilization": (booked / opened * 100).quantize(Decimal("0.1")) if opened else Decimal(0)})
@@ -192,10 +199,8 @@ MEMBER_MATCHES_SHOWN = 10
 def members_matching(query: str):
     """Active members of the network (not guests) whose e-mail is `query`, or whose name or e-mail contains
     it: an exact e-mail address wins alone."""
-    from guichet.accounts.models import Role, User
-
     query = (query or "").strip()
-    members = User.objects.filter(is_active=True).exclude(role=Role.GUEST)
+    members = network_members()
     if not query:
         return members.none()
     exact = members.filter(email__iexact=query)

@@ -12,11 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from guichet.accounts.models import Membership
+from guichet.accounts.selectors import organization_of
 from guichet.core import bounds, params
 from guichet.core.audit import audit_record
 from guichet.core.idempotency import Claim
 from guichet.core.mail import notify
+from guichet.core.services import record_save
 from guichet.core.workdays import PARIS
 
 from . import permissions
@@ -128,11 +129,6 @@ def _insert(booking: Booking) -> Booking:
     return booking
 
 
-def _organization_of(user):
-    membership = Membership.objects.filter(user=user).select_related("organization").first()
-    return membership.organization if membership else None
-
-
 def booking_create(*, actor, instrument, start: datetime, end: datetime, organization=None, cost_centre: str = "",
                    note: str = "", now: datetime | None = None, idempotency: Claim | None = None) -> Booking:
     """Take a slot. With an `idempotency` claim (API `Idempotency-Key`), the key is taken first in the same
@@ -158,7 +154,7 @@ def booking_create(*, actor, instrument, start: datetime, end: datetime, organiz
         if idempotency is not None:
             idempotency.begin(now)
         booking = _insert(Booking(
-            instrument=instrument, user=actor, organization=organization or _organization_of(actor),
+            instrument=instrument, user=actor, organization=organization or organization_of(actor),
             cost_centre=cost_centre, start=start, end=end, note=note,
             blocked_until=end + timedelta(minutes=instrument.buffer_minutes), status=status, created_at=now))
         audit_record(actor=actor, action="booking.create", entity_type="booking", entity_key=str(booking.pk),
@@ -189,14 +185,11 @@ def _booking_transition(booking: Booking, *, actor, to: str, allowed_from, templ
 
 def booking_cancel(*, actor, booking: Booking, now=None) -> Booking:
     now = now or timezone.now()
-    manager = permissions.can_manage_instrument(actor, booking.instrument)
-    if not manager:
-        if booking.user_id != actor.pk:
+    if not permissions.can_cancel_booking(actor, booking, now):
+        if not permissions.is_booking_party(actor, booking):
             raise NotAllowed(_("You can cancel your own bookings only."))
-        deadline = booking.start - timedelta(hours=booking.instrument.cancel_deadline_hours)
-        if now > deadline:
-            raise BookingError(_("Too late to cancel: ask the platform's managers (deadline %(h)d hours before).")
-                               % {"h": booking.instrument.cancel_deadline_hours}, "status")
+        raise BookingError(_("Too late to cancel: ask the platform's managers (deadline %(h)d hours before).")
+                           % {"h": booking.instrument.cancel_deadline_hours}, "status")
     with transaction.atomic(durable=True):
         return _booking_transition(booking, actor=actor, to=Booking.Status.CANCELLED, allowed_from=Booking.LIVE,
                                    template="booking_cancelled", cancelled_at=now)
@@ -411,8 +404,6 @@ def blackout_check(*, instrument, start: datetime, end: datetime) -> None:
 def booking_admin_update(*, actor, record: Booking, is_new: bool = False) -> None:
     """Staff correct a booking's note, cost centre or organization; slots and statuses move only through
     the services above (create, cancel, decide, close)."""
-    from guichet.core.services import record_save
-
     if is_new:
         raise BookingError(_("Bookings are made from the instrument's calendar; the admin adds blackouts."),
                            "kind")

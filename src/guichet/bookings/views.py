@@ -16,6 +16,7 @@ from guichet.core import bounds, exports, params
 from guichet.core.workdays import PARIS
 from guichet.directory.models import Organization
 from guichet.directory.selectors import valid_key_or_404
+from guichet.platforms import services as platform_services
 from guichet.platforms.models import CustomerCategory, Instrument, Platform, Service, ServiceUnit
 
 from . import ics, permissions, selectors, services
@@ -90,8 +91,7 @@ def mine(request):
 @require_POST
 def cancel(request, pk):
     booking = get_object_or_404(Booking.objects.select_related("instrument__platform"), pk=pk)
-    if booking.user_id != request.user.pk and not permissions.can_manage_instrument(request.user,
-                                                                                    booking.instrument):
+    if not permissions.is_booking_party(request.user, booking):
         raise Http404
     try:
         services.booking_cancel(actor=request.user, booking=booking)
@@ -170,11 +170,10 @@ def manage(request, key):
 @login_required
 @require_POST
 def manage_rules(request, key):
-    from guichet.directory.services import directory_record_save
-
     form = InstrumentRulesForm(request.POST, instance=_managed(request, key))
     if form.is_valid():
-        directory_record_save(actor=request.user, record=form.save(commit=False), is_new=False)
+        platform_services.instrument_rules_update(actor=request.user, instrument=form.instance,
+                                                  **{f: form.cleaned_data[f] for f in form.Meta.fields})
         messages.success(request, _("Rules saved."))
         return redirect("bookings:manage", key)
     return _manage_page(request, key, status=400, rules=form)

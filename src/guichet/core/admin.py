@@ -3,6 +3,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from . import services as core_services
+from .mail import outbox_resend
 from .models import AuditEvent, OutboxMessage
 
 
@@ -120,8 +121,6 @@ class OutboxMessageAdmin(ReadOnlyAdmin):
 
     @admin.action(description=_("Resend the selected failed e-mails"))
     def resend(self, request, queryset):
-        from .mail import outbox_resend
-
         done = 0
         for message in queryset.filter(status__in=[OutboxMessage.Status.FAILED, OutboxMessage.Status.RETRYING]):
             outbox_resend(actor=request.user, message=message)

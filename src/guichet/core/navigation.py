@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from guichet.accounts.models import Role
+from guichet.accounts.permissions import is_member
 
 
 @dataclass
@@ -26,10 +26,6 @@ class Group:
     items: list[Item] = field(default_factory=list)
     key: str = ""
     current: bool = False
-
-
-def _is_member(user) -> bool:
-    return user.is_authenticated and user.is_active and user.role != Role.GUEST
 
 
 def menu_for(user) -> list[Group]:
@@ -61,7 +57,7 @@ def menu_for(user) -> list[Group]:
 
     network = Group(_("Network"), [Item(_("Antibody programmes"), reverse("programmes:showcase"), ("programmes",))],
                     "network")
-    if _is_member(user):
+    if is_member(user):
         network.items += [
             Item(_("Partnerships"), reverse("partnerships:board"), ("partnerships",)),
             Item(_("Start-ups"), reverse("startups:list"), ("startups",)),

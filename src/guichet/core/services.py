@@ -78,16 +78,18 @@ def record_delete(*, actor, record, action: str = "") -> None:
                      entity_label=label, changes=masked(diff_fields(before, None)))
 
 
-def record_relation_set(*, actor, record, field: str, values, action: str = "") -> dict[str, list]:
-    """Replace one many-to-many set of a record, audited with the keys before and after."""
+def record_relation_set(*, actor, record, field: str, values, action: str = "", by: str = "pk",
+                        key: str = "") -> dict[str, list]:
+    """Replace one many-to-many set of a record, audited with its members before and after, named by `by`
+    (their key, e-mail address... the primary key otherwise); `key` names the record where its own does not."""
     with transaction.atomic():
         manager = getattr(record, field)
-        before = sorted(manager.values_list("pk", flat=True))
+        before = sorted(manager.values_list(by, flat=True))
         manager.set(values)
-        after = sorted(manager.values_list("pk", flat=True))
+        after = sorted(manager.values_list(by, flat=True))
         changes = {field: [before, after]} if before != after else {}
         if changes:
             audit_record(actor=actor, action=action or f"{entity_type(record)}.{field}",
-                         entity_type=entity_type(record), entity_key=entity_key(record),
+                         entity_type=entity_type(record), entity_key=key or entity_key(record),
                          entity_label=str(record), changes=changes)
     return changes

@@ -1,14 +1,21 @@
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from guichet.directory.models import Organization, OrganizationKind, Person
 from guichet.directory.permissions import can_browse_audit
 from guichet.platforms.models import Platform, Service
 
-from .models import AuditEvent
+from .mail import outbox_problems
+from .mail import outbox_resend as resend
+from .models import AuditEvent, OutboxMessage
+from .params import BadParameter
+from .permissions import can_manage_outbox, can_read_outbox_bodies
 
 
 def home(request):
@@ -23,8 +30,6 @@ def home(request):
 
 
 def audit_log(request):
-    from django.contrib.auth.views import redirect_to_login
-
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if not can_browse_audit(request.user):
@@ -50,19 +55,11 @@ def accessibility(request):
 
 def bad_request(request, exception=None):
     """The 400 page: says which parameter is wrong when Guichet knows (core.params), nothing internal else."""
-    from .params import BadParameter
-
     message = exception.message if isinstance(exception, BadParameter) else ""
     return render(request, "400.html", {"message": message}, status=400)
 
 
 def outbox(request):
-    from django.contrib.auth.views import redirect_to_login
-
-    from .mail import outbox_problems
-    from .models import OutboxMessage
-    from .permissions import can_manage_outbox, can_read_outbox_bodies
-
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if not can_manage_outbox(request.user):
@@ -106,14 +103,6 @@ def outbox_message(request, pk):
 
 @require_POST
 def outbox_resend(request, pk):
-    from django.contrib import messages
-    from django.shortcuts import get_object_or_404, redirect
-    from django.utils.translation import gettext as _
-
-    from .mail import outbox_resend as resend
-    from .models import OutboxMessage
-    from .permissions import can_manage_outbox
-
     if not can_manage_outbox(request.user):
         raise PermissionDenied
     message = resend(actor=request.user, message=get_object_or_404(OutboxMessage, pk=pk))

@@ -46,14 +46,19 @@ def follow_path(request: Request, recipient: User) -> str:
     return reverse("desk:follow", args=[follow_token(request, recipient)])
 
 
-def follow_resolve(token: str) -> FollowLink:
-    """The request and recipient of a link; LinkExpired or LinkInvalid otherwise."""
+def _loads(token: str, salt: str):
+    """A signed link's content, within GUICHET_DESK_LINK_DAYS; LinkExpired or LinkInvalid otherwise."""
     try:
-        data = signing.loads(token, salt=SALT, max_age=settings.GUICHET_DESK_LINK_DAYS * 24 * 3600)
+        return signing.loads(token, salt=salt, max_age=settings.GUICHET_DESK_LINK_DAYS * 24 * 3600)
     except signing.SignatureExpired as exc:
         raise LinkExpired from exc
     except (signing.BadSignature, ValueError) as exc:
         raise LinkInvalid from exc
+
+
+def follow_resolve(token: str) -> FollowLink:
+    """The request and recipient of a link; LinkExpired or LinkInvalid otherwise."""
+    data = _loads(token, SALT)
     if not isinstance(data, dict):
         raise LinkInvalid
     request = (Request.objects.select_related("requester").filter(pk=data.get("r"))
@@ -99,12 +104,7 @@ def provider_path(routing: Routing) -> str:
 
 def provider_resolve(routing_pk: int, token: str) -> ProviderLink:
     """The routing a provider's link opens; LinkExpired or LinkInvalid (another routing's, tampered, re-addressed)."""
-    try:
-        data = signing.loads(token, salt=PROVIDER_SALT, max_age=settings.GUICHET_DESK_LINK_DAYS * 24 * 3600)
-    except signing.SignatureExpired as exc:
-        raise LinkExpired from exc
-    except (signing.BadSignature, ValueError) as exc:
-        raise LinkInvalid from exc
+    data = _loads(token, PROVIDER_SALT)
     if not isinstance(data, dict) or data.get("g") != routing_pk:
         raise LinkInvalid
     routing = (Routing.objects.select_related("request", "provider_organization")

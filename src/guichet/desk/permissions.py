@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db.models import Q
 
 from guichet.accounts.models import Membership, Role
+from guichet.accounts.permissions import is_member
 
 from .models import OPEN_STATUSES, Request, Routing, Status
 
@@ -77,10 +78,6 @@ def provider_organization_ids(user) -> set[int]:
     if not user or not user.is_authenticated:
         return set()
     return set(answering_memberships().filter(user=user).values_list("organization_id", flat=True))
-
-
-def is_member(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active and user.role != Role.GUEST)
 
 
 def can_respond(user, routing: Routing) -> bool:

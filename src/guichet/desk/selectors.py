@@ -3,9 +3,14 @@
 from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .models import OPEN_STATUSES, Request, Routing, Status
-from .permissions import can_view_request, is_member, provider_organization_ids
+from guichet.accounts.permissions import is_member
+from guichet.directory.kinds import records_of
+from guichet.directory.models import Organization, Person, SearchEntry
+
+from .models import OPEN_STATUSES, Message, Request, Routing, Status
+from .permissions import can_view_request, provider_organization_ids, routing_reach
 
 
 def requests_visible_to(user):
@@ -50,9 +55,6 @@ def inbox(*, status: str = "", overdue: bool = False):
 
 def provider_of(entry):
     """(organization, person) behind a directory search entry: who answers for a routing to it."""
-    from guichet.directory.models import Organization, Person
-    from guichet.directory.search import records_of
-
     records = records_of([entry])
     if not records:
         return None, None
@@ -68,10 +70,6 @@ def provider_of(entry):
 
 def reach_for_keys(keys):
     """{key: Reach} for the keys that name a directory record: what the request page shows before routing."""
-    from guichet.directory.models import SearchEntry
-
-    from .permissions import routing_reach
-
     reach = {}
     for entry in SearchEntry.objects.filter(key__in=list(keys)):
         organization, person = provider_of(entry)
@@ -83,10 +81,6 @@ def provider_thread(routing):
     """The conversation a routing's directory contact reads: its own replies and the messages written to
     everyone (no routing), never another provider's. Each with `shown_author`: on a confidential request the
     requester is "the requester", never named."""
-    from django.utils.translation import gettext as _
-
-    from .models import Message
-
     request = routing.request
     thread = list(Message.objects.filter(request=request).filter(Q(routing=routing) | Q(routing__isnull=True))
                   .select_related("author").order_by("created_at", "id"))

@@ -10,7 +10,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from guichet.accounts.identity import normalize_login
-from guichet.accounts.models import Membership, Role, User
+from guichet.accounts.models import Role, User
+from guichet.accounts.selectors import organization_of
 from guichet.core import ratelimit
 from guichet.core.audit import audit_record
 from guichet.core.mail import notify, one_line, render_text
@@ -19,7 +20,9 @@ from guichet.directory.models import Organization, SearchEntry
 from guichet.matching.engine import detect_language, validate_query
 
 from . import permissions
+from .links import provider_path
 from .models import Attachment, Message, Outcome, Request, Routing, Status, StatusChange, VisitorSubmission
+from .selectors import provider_of
 
 # Signs a VisitorSubmission's key (the salt of the old Request-keyed tokens was "guichet.desk.confirm").
 VISITOR_SALT = "guichet.desk.visitor"
@@ -106,8 +109,7 @@ def request_submit(*, actor: User, text: str, title: str = "", confidential: boo
             "max": TITLE_MAX, "n": len(title.strip())})
     now = now or timezone.now()
     if organization is None:
-        membership = Membership.objects.filter(user=actor).select_related("organization").first()
-        organization = membership.organization if membership else None
+        organization = organization_of(actor)
     with transaction.atomic(durable=True):
         request = _request_create(actor=actor, text=text, title=title, confidential=confidential,
                                   organization=organization, files=files, now=now)
@@ -232,8 +234,6 @@ def _mail_contact(routing: Routing, template: str, context: dict) -> None:
     """E-mail a routing's directory contact (no account) in its directory language, with its own link.
 
     The same shape as core.mail.notify, for an address instead of a user; sent after the transaction commits."""
-    from .links import provider_path
-
     address, language = routing.contact_email, routing.contact_language or settings.LANGUAGE_CODE
 
     def send():
@@ -255,8 +255,6 @@ def request_route(*, actor: User, request: Request, keys: list[str], assignee: U
     Each routing reaches someone (permissions.routing_reach): the accounts that answer for the provider, or
     else its directory contact by e-mail. A provider nobody can be told of is refused, with nothing written:
     a routing nobody reads is the request lost in the void, while the cluster team believes it sent."""
-    from .selectors import provider_of
-
     if not permissions.can_manage_desk(actor):
         raise NotAllowed(_("Only the cluster team routes requests."))
     keys = list(dict.fromkeys(k.strip() for k in keys if k and k.strip()))

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from guichet.accounts.identity import client_ip
+from guichet.accounts.permissions import is_member
 from guichet.core import exports
 from guichet.matching import engine
 
@@ -76,7 +77,7 @@ def request_list(request):
         context.update(inbox=selectors.inbox(status=status if status in Status.values else "", overdue=overdue)[:200],
                        statuses=[s for s in Status.choices if s[0] != Status.UNCONFIRMED], status=status,
                        overdue=overdue)
-    elif permissions.is_member(user):
+    elif is_member(user):
         context["open_needs"] = selectors.requests_visible_to(user).filter(
             confidential=False).exclude(requester=user)[:50]
     return render(request, "desk/list.html", context)
@@ -90,7 +91,7 @@ def _detail_context(request, desk_request, acting_user, token_mode=False):
     my_routings = [r for r in desk_request.routings.all() if permissions.can_respond(acting_user, r)]
     reach = selectors.reach_for_keys([s.key for s in suggestions]) if suggestions else {}
     return {
-        "r": desk_request,
+        "desk_request": desk_request,
         "can_manage": can_manage,
         "suggestions": [(s, reach.get(s.key)) for s in suggestions],
         "no_good_match": bool(suggestions) and not engine.good_matches(suggestions),
@@ -173,7 +174,7 @@ def provider(request, routing_pk, token):
                 form.add_error(None, str(exc))
     desk_request = routing.request
     return render(request, "desk/provider.html", {
-        "r": desk_request, "routing": routing, "form": form, "token": token,
+        "desk_request": desk_request, "routing": routing, "form": form, "token": token,
         "show_requester": not desk_request.confidential,
         "thread": selectors.provider_thread(routing),
         "can_answer": routing.state != routing.State.DECLINED and desk_request.status != Status.CLOSED,
@@ -188,7 +189,7 @@ def reach(request, pk):
         raise PermissionDenied
     keys = [k.strip() for k in (request.GET.get("other_keys") or "").split(",") if k.strip()][:20]
     found = selectors.reach_for_keys(keys)
-    return render(request, "desk/_reach_list.html", {"r": desk_request, "rows": [(k, found.get(k)) for k in keys]})
+    return render(request, "desk/_reach_list.html", {"desk_request": desk_request, "rows": [(k, found.get(k)) for k in keys]})
 
 
 def confirm(request, token):
@@ -201,9 +202,8 @@ def confirm(request, token):
     return redirect(links.follow_path(desk_request, desk_request.requester))
 
 
-def _act(request, pk, action):
-    """Run one desk action for the logged-in user and come back to the request."""
-    desk_request = selectors.request_get(request.user, pk)
+def _act(request, desk_request, action):
+    """Run one desk action for the logged-in user on a request they may see, and come back to it."""
     try:
         action(desk_request)
     except services.DeskError as exc:
@@ -214,8 +214,9 @@ def _act(request, pk, action):
 @login_required
 @require_POST
 def triage(request, pk):
-    return _act(request, pk, lambda r: services.request_triage(actor=request.user, request=r,
-                                                               title=request.POST.get("title", "")))
+    desk_request = selectors.request_get(request.user, pk)
+    return _act(request, desk_request, lambda r: services.request_triage(actor=request.user, request=r,
+                                                                         title=request.POST.get("title", "")))
 
 
 @login_required
@@ -257,26 +258,28 @@ def respond(request, pk, routing_pk):
 @login_required
 @require_POST
 def message(request, pk):
+    desk_request = selectors.request_get(request.user, pk)  # 404 before anything is read of the form
     form = MessageForm(request.POST)
     if not form.is_valid():
         return redirect("desk:detail", pk)
-    return _act(request, pk, lambda r: services.message_post(actor=request.user, request=r,
-                                                             body=form.cleaned_data["body"]))
+    return _act(request, desk_request, lambda r: services.message_post(actor=request.user, request=r,
+                                                                       body=form.cleaned_data["body"]))
 
 
 @login_required
 @require_POST
 def close(request, pk):
+    desk_request = selectors.request_get(request.user, pk)  # 404 before anything is read of the form
     if request.POST.get("outcome") == "withdrawn":
-        return _act(request, pk, lambda r: services.request_close(actor=request.user, request=r,
-                                                                  outcome="withdrawn"))
+        return _act(request, desk_request, lambda r: services.request_close(actor=request.user, request=r,
+                                                                            outcome="withdrawn"))
     form = CloseForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose an outcome."))
         return redirect("desk:detail", pk)
     data = form.cleaned_data
-    return _act(request, pk, lambda r: services.request_close(actor=request.user, request=r, outcome=data["outcome"],
-                                                              note=data["note"], outcome_key=data["outcome_key"]))
+    return _act(request, desk_request, lambda r: services.request_close(
+        actor=request.user, request=r, outcome=data["outcome"], note=data["note"], outcome_key=data["outcome_key"]))
 
 
 def attachment(request, pk, attachment_pk):

@@ -1,13 +1,15 @@
 from typing import Annotated, Literal
 
 from django.http import Http404
+from django.urls import reverse
 from ninja import Field, Path, Query, Router, Schema
 
 from guichet.core.api_auth import api_user
 from guichet.core.api_errors import errors
+from guichet.platforms.selectors import platform_get
 
-from . import exchange, permissions, selectors
-from .models import KEY_PATTERN, OrganizationKind, RecordKind, TherapeuticArea
+from . import exchange, kinds, permissions, selectors
+from .models import KEY_PATTERN, OrganizationKind, RecordKind, SearchEntry, TherapeuticArea
 from .search import SearchFilters, search_entries
 
 router = Router(tags=["directory"])
@@ -133,12 +135,9 @@ AnyRecord = Annotated[OrganizationEntry | PersonEntry | PlatformEntry | ServiceE
 
 
 def _url(entry) -> str:
-    from django.urls import reverse
-
-    if entry.record_kind == RecordKind.ORGANIZATION:
-        return reverse("directory:organization", args=[entry.key])
-    if entry.record_kind == RecordKind.PERSON:
-        return reverse("directory:person", args=[entry.key])
+    """People and organizations have a page of their own; other records are read here, by key."""
+    if entry.record_kind in (RecordKind.ORGANIZATION, RecordKind.PERSON):
+        return reverse(kinds.REGISTRY[entry.record_kind].page, args=[entry.key])
     return reverse("api-1:directory_record", args=[entry.key])
 
 
@@ -158,19 +157,15 @@ def directory_search(request, params: Query[SearchParams]):
 @router.get("/records/{key}", response={200: AnyRecord, **errors(401, 404, 422)}, url_name="directory_record",
             summary="Any record by key, with its kind")
 def directory_record(request, key: str = KEY):
-    from guichet.directory.models import SearchEntry
-
     entry = SearchEntry.objects.filter(key=selectors.valid_key_or_404(key)).first()
     if entry is None:
         raise Http404
     getter = {"organization": organization, "person": person, "platform": platform}.get(entry.record_kind)
     if getter is not None:
         return {"kind": entry.record_kind, "record": getter(request, key)}
-    from guichet.platforms.models import Instrument, Service
-
-    model = Service if entry.record_kind == RecordKind.SERVICE else Instrument
-    obj = model.objects.select_related("platform").get(key=key)
-    record = exchange.service_record(obj) if model is Service else exchange.instrument_record(obj)
+    spec = kinds.REGISTRY[entry.record_kind]  # a service or an instrument: its record names its platform
+    obj = spec.model.objects.select_related(*spec.related).get(key=key)
+    record = (exchange.service_record if entry.record_kind == RecordKind.SERVICE else exchange.instrument_record)(obj)
     return {"kind": entry.record_kind, "record": {**record, "platform": obj.platform.key}}
 
 
@@ -190,6 +185,4 @@ def person(request, key: str = KEY):
 @router.get("/platforms/{key}", response={200: Platform, **errors(401, 404, 422)},
             summary="One technology platform with its services")
 def platform(request, key: str = KEY):
-    from guichet.platforms.selectors import platform_get
-
     return exchange.platform_record(platform_get(key))

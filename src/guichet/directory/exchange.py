@@ -18,6 +18,7 @@ from django.core.validators import EmailValidator, URLValidator
 from django.utils.translation import gettext as _
 from jsonschema import Draft202012Validator
 
+from .diff import record_diff
 from .models import Organization, Person
 
 FORMAT = "guichet-directory"
@@ -559,8 +560,6 @@ def stored_records(payload: dict) -> dict[str, dict]:
 
 def plan_import(payload: dict) -> ImportPlan:
     """What importing this (already checked) payload would do, record by record."""
-    from .services import record_diff
-
     stored = stored_records(payload)
     changes = []
     for record_type, record, parent in _iter_records(payload):

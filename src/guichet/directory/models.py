@@ -18,6 +18,14 @@ class OrganizationKind(models.TextChoices):
     PUBLIC_AUTHORITY = "public_authority", _("Public authority")
 
 
+# The one statement of which kinds of organization are public bodies and which are private: the academic price
+# list (platforms.customer_category) and the public-private share of partnerships (impact) read it.
+# Plain values (an enum member hashes by its name, so it would never be found in a set of stored codes).
+PUBLIC_KINDS = tuple(k.value for k in (OrganizationKind.RESEARCH_LAB, OrganizationKind.HOSPITAL,
+                                       OrganizationKind.TRAINING, OrganizationKind.PUBLIC_AUTHORITY))
+PRIVATE_KINDS = tuple(k.value for k in (OrganizationKind.COMPANY, OrganizationKind.STARTUP, OrganizationKind.INVESTOR))
+
+
 class TherapeuticArea(models.TextChoices):
     AUTOIMMUNE = "autoimmune", _("Autoimmune diseases")
     CHRONIC_INFLAMMATORY = "chronic_inflammatory", _("Chronic inflammatory diseases")
@@ -140,7 +148,6 @@ class ImportBatch(models.Model):
         APPLIED = "applied", _("Imported")
         FAILED = "failed", _("Failed")
         REFUSED = "refused", _("Refused")
-        DISCARDED = "discarded", _("Discarded")
 
     created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("uploaded by"))

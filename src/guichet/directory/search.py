@@ -11,9 +11,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection
+from django.utils import timezone
 
-from guichet.core.text import index_document, stems
+from guichet.core.text import index_document, stems, words
+from guichet.matching import semantic
+from guichet.matching.lexicon import lexicon
+from guichet.matching.profile import concept_token, concept_tokens, tag_text, vocabulary
+from guichet.platforms.models import Instrument, Platform, Service
 
+from .kinds import records_of
 from .models import Organization, Person, RecordKind, SearchEntry
 
 SUMMARY_LENGTH = 240
@@ -26,8 +32,6 @@ def _clip(text: str, length: int = SUMMARY_LENGTH) -> str:
 
 def entry_values(record) -> dict:
     """The SearchEntry fields of one directory record (organization, person, platform, service, instrument)."""
-    from guichet.platforms.models import Instrument, Platform, Service
-
     org = None
     if isinstance(record, Organization):
         kind, org = RecordKind.ORGANIZATION, record
@@ -48,8 +52,6 @@ def entry_values(record) -> dict:
         texts = [record.name, record.name, record.description, record.platform.name]
     else:
         raise TypeError(f"not a directory record: {record!r}")
-    from guichet.matching.engine import concept_tokens, tag_text
-
     tags = tag_text(*texts[1:])
     return {
         "record_kind": kind,
@@ -73,10 +75,6 @@ def index_records(records: Iterable, batch_size: int = 500) -> None:
 
     One batch: the texts are tagged, embedded together (one model call per batch) and written with bulk
     inserts and updates, so that an import of thousands of records stays fast."""
-    from django.utils import timezone
-
-    from guichet.matching import semantic
-
     unique = {}
     for record in records:  # a record may come twice (touched and a dependent of another): index it once
         unique[(type(record), record.pk)] = record
@@ -119,39 +117,13 @@ def index_records(records: Iterable, batch_size: int = 500) -> None:
         SearchEntry.objects.bulk_update(changed, [f for f in rows[0] if f != "key"], batch_size=batch_size)
 
 
-def records_of(entries: Iterable[SearchEntry]) -> list:
-    """The directory records behind some entries, with what entry_values reads already joined."""
-    from guichet.platforms.models import Instrument, Platform, Service
-
-    ids = defaultdict(list)
-    for entry in entries:
-        ids[entry.record_kind].append(entry.object_id)
-    querysets = {
-        RecordKind.ORGANIZATION: Organization.objects.all(),
-        RecordKind.PERSON: Person.objects.select_related("organization"),
-        RecordKind.PLATFORM: Platform.objects.select_related("organization"),
-        RecordKind.SERVICE: Service.objects.select_related("platform__organization"),
-        RecordKind.INSTRUMENT: Instrument.objects.select_related("platform__organization"),
-    }
-    return [r for kind, pks in ids.items() for r in querysets[kind].filter(pk__in=pks)]
-
-
 def retag_entries(labels: Iterable[str]) -> int:
     """Re-index the entries whose words could hold one of these labels (after a vocabulary change)."""
-    from guichet.core.text import words
-
     tokens = sorted({s for label in labels for w in words(label) for s in stems(w)})
     if not tokens:
         return 0
-    if connection.vendor == "postgresql":
-        ids = SearchEntry.objects.extra(where=["document_tsv @@ to_tsquery('simple'::regconfig, %s)"],
-                                        params=[" | ".join(tokens)]).values_list("id", flat=True)
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT rowid FROM directory_searchentry_fts WHERE directory_searchentry_fts MATCH %s",
-                           [" OR ".join(f'"{t}"' for t in tokens)])
-            ids = [row[0] for row in cursor.fetchall()]
-    entries = list(SearchEntry.objects.filter(id__in=list(ids)).only("record_kind", "object_id"))
+    ids = matching_ids(any_of(tokens))
+    entries = list(SearchEntry.objects.filter(id__in=ids).only("record_kind", "object_id"))
     records = records_of(entries)
     index_records(records)
     return len(records)
@@ -165,10 +137,6 @@ def expanded_terms(text: str) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
     """One group per query word: (its own stems, what else may stand for it) — the concepts the word is part
     of ("anticorps humanisés" → humanization) and its translations ("rein" → "kidney"), the same concepts
     and bridge as the desk's matching (issue 15, item 9)."""
-    from guichet.core.text import words
-    from guichet.matching.lexicon import lexicon
-    from guichet.matching.profile import concept_token, vocabulary
-
     folded = words(text)
     carried: dict[str, set[str]] = defaultdict(set)
     for detection in vocabulary().detect(text):
@@ -231,8 +199,37 @@ class SearchFilters:
         return where, params
 
 
-def ranked_ids(expression: str, filters: SearchFilters, *, limit: int, offset: int = 0) -> list[int]:
-    """Ids of matching entries, best first. The one place where the two databases differ."""
+def any_of(tokens: Iterable[str]) -> str:
+    """The expression matching entries that hold any of these index tokens (stems or concept tokens)."""
+    if connection.vendor == "postgresql":
+        return " | ".join(tokens)
+    return " OR ".join(f'"{t}"' for t in tokens)
+
+
+def _matching_sql(select: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"SELECT {select} FROM directory_searchentry WHERE document_tsv @@ to_tsquery('simple'::regconfig, %s)"
+    return f"SELECT {select} FROM directory_searchentry_fts WHERE directory_searchentry_fts MATCH %s"
+
+
+def count_matching(expression: str) -> int:
+    """How many entries the expression matches (the matching's document frequencies)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_matching_sql("count(*)"), [expression])
+        return cursor.fetchone()[0]
+
+
+def matching_ids(expression: str) -> list[int]:
+    """Ids of every entry the expression matches, unranked."""
+    with connection.cursor() as cursor:
+        cursor.execute(_matching_sql("id" if connection.vendor == "postgresql" else "rowid"), [expression])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def ranked_ids(expression: str, filters: SearchFilters | None = None, *, limit: int, offset: int = 0) -> list[int]:
+    """Ids of matching entries, best first (ties by name). With count_matching and matching_ids, the one place
+    where the two databases differ: no other module writes full-text SQL."""
+    filters = filters or SearchFilters()
     where, params = filters.sql("e")
     extra = "".join(f" AND {clause}" for clause in where)
     if connection.vendor == "postgresql":

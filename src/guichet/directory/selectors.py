@@ -5,6 +5,9 @@ import re
 from django.db.models import Prefetch
 from django.http import Http404
 
+from guichet.platforms.models import Platform
+
+from .kinds import entry_urls
 from .models import (
     KEY_PATTERN,
     Organization,
@@ -49,6 +52,9 @@ def directory_search(*, text: str, filters: SearchFilters, page: int = 1, page_s
     page = max(1, min(page, 500))
     entries, has_next = search_entries(text, filters, limit=page_size, offset=(page - 1) * page_size,
                                        prefix=prefix)
+    urls = entry_urls(entries)  # one query per kind of record on the page, not one per result
+    for entry in entries:
+        entry.url = urls[entry.pk]
     return {"entries": entries, "page": page, "has_next": has_next, "has_previous": page > 1}
 
 
@@ -57,22 +63,19 @@ def directory_cities() -> list[str]:
                 .order_by("city").values_list("city", flat=True).distinct()[:200])
 
 
-def organization_get(key: str) -> Organization:
-    from guichet.platforms.models import Platform
-
-    valid_key_or_404(key)
-    org = (Organization.objects.filter(key=key)
-           .prefetch_related(Prefetch("people", queryset=Person.objects.order_by("name")),
-                             Prefetch("platforms", queryset=Platform.objects.order_by("name")))
-           .first())
-    if org is None:
+def by_key_or_404(queryset, key: str):
+    """The record of the queryset with this key; 404 for a key outside the format or a record not there."""
+    record = queryset.filter(key=valid_key_or_404(key)).first()
+    if record is None:
         raise Http404
-    return org
+    return record
+
+
+def organization_get(key: str) -> Organization:
+    return by_key_or_404(Organization.objects.prefetch_related(
+        Prefetch("people", queryset=Person.objects.order_by("name")),
+        Prefetch("platforms", queryset=Platform.objects.order_by("name"))), key)
 
 
 def person_get(key: str) -> Person:
-    valid_key_or_404(key)
-    person = Person.objects.select_related("organization").filter(key=key).first()
-    if person is None:
-        raise Http404
-    return person
+    return by_key_or_404(Person.objects.select_related("organization"), key)

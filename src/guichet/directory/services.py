@@ -1,57 +1,32 @@
 """Directory writes: the import, and single-record saves from the admin. Each one transaction, audited."""
 
+from datetime import timedelta
 from decimal import Decimal
-from typing import Any
 
+from django.conf import settings
 from django.db import connection, models, transaction
+from django.db.models import Q
+from django.utils import timezone
 
-from guichet.core.audit import audit_bulk, audit_event, audit_record, diff_fields
+from guichet.core.audit import audit_bulk, audit_event, audit_record
 from guichet.core.jobs import backoff, enqueue
-from guichet.matching.engine import detection_memo, warm_detections
+from guichet.matching.profile import detection_memo, warm_detections
+from guichet.platforms.models import Instrument, Platform, Service
 
 from . import exchange
+from .diff import record_diff
 from .exchange import ImportPlan, ImportRefused
-from .models import Organization, Person
+from .kinds import canonical
+from .models import ImportBatch, Organization, Person
 from .search import index_records, index_remove
+from .tasks import run_import
 
 
 class ImportAlreadyApplied(Exception):
     """The upload was confirmed already (perhaps by a second click)."""
 
 
-def record_diff(old: dict | None, new: dict | None) -> dict[str, list[Any]]:
-    """Changed fields between two canonical records; the internal parent link shows as `platform`."""
-    def public(record):
-        if record is None:
-            return None
-        return {("platform" if k == "_platform" else k): v for k, v in record.items() if k != "key"}
-    return diff_fields(public(old), public(new))
-
-
-def canonical(record) -> dict:
-    from guichet.platforms.models import Instrument, Platform, Service
-
-    if isinstance(record, Organization):
-        return exchange.organization_record(record)
-    if isinstance(record, Person):
-        return exchange.person_record(record)
-    if isinstance(record, Platform):
-        return exchange.platform_record(record, with_children=False)
-    if isinstance(record, Service):
-        return {**exchange.service_record(record), "_platform": record.platform.key}
-    if isinstance(record, Instrument):
-        from guichet.platforms.services import instrument_rules
-
-        # The booking rules (hours, rates) are not part of directory-v1, but changing them is a change.
-        return {**instrument_rules(record), **exchange.instrument_record(record), "_platform": record.platform.key}
-    raise TypeError(record)
-
-
 def _dependents(org_ids: set[int], platform_ids: set[int]) -> list:
-    from django.db.models import Q
-
-    from guichet.platforms.models import Instrument, Platform, Service
-
     if not org_ids and not platform_ids:
         return []
     under = Q(platform__organization_id__in=org_ids) | Q(platform_id__in=platform_ids)
@@ -119,10 +94,6 @@ def _import_in_transaction(*, actor, payload: dict, progress=None, schema_checke
 
     `progress(phase, done, total)`, when given, is told how far the writing has gone.
     """
-    from django.utils import timezone
-
-    from guichet.platforms.models import Instrument, Platform, Service
-
     _serialize_imports()
     issues = exchange.check_references(payload) if schema_checked else exchange.check_payload(payload)
     if issues:
@@ -259,8 +230,6 @@ def directory_record_delete(*, actor, record) -> None:
 
 def import_batch_create(*, actor, filename: str, payload: dict, plan: ImportPlan | None = None):
     """Keep an uploaded, checked payload and what importing it would do, until its preview is confirmed."""
-    from .models import ImportBatch
-
     plan = plan or exchange.plan_import(payload)
     with transaction.atomic():
         batch = ImportBatch.objects.create(
@@ -275,8 +244,6 @@ def import_batch_create(*, actor, filename: str, payload: dict, plan: ImportPlan
 
 def import_batch_refuse(*, actor, filename: str, issues: list) -> object:
     """Keep the errors of a refused file (not its content), so that all of them can be read page by page."""
-    from .models import ImportBatch
-
     with transaction.atomic():
         batch = ImportBatch.objects.create(
             created_by=actor, filename=filename[:255], payload={}, status=ImportBatch.Status.REFUSED,
@@ -288,11 +255,6 @@ def import_batch_refuse(*, actor, filename: str, issues: list) -> object:
 
 def import_batch_confirm(*, actor, batch):
     """Queue a pending upload for the import job; a batch is queued at most once, even on a double click."""
-    from django.utils import timezone
-
-    from .models import ImportBatch
-    from .tasks import run_import
-
     with transaction.atomic():
         claimed = ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.PENDING).update(
             status=ImportBatch.Status.QUEUED, confirmed_by=actor, phase="queued", progress_done=0,
@@ -313,11 +275,6 @@ def import_batch_run(batch_id: int) -> str:
     final write checks that this attempt still owns the batch. Killed mid-way, the transaction is rolled
     back by the database and `import_batches_recover` queues the batch again.
     """
-    from django.conf import settings
-    from django.utils import timezone
-
-    from .models import ImportBatch
-
     Status = ImportBatch.Status
     now = timezone.now()
     claimed = ImportBatch.objects.filter(pk=batch_id, status=Status.QUEUED).update(
@@ -368,8 +325,6 @@ def import_batch_run(batch_id: int) -> str:
         ImportBatch.objects.filter(pk=batch_id, attempts=attempt).update(
             status=Status.QUEUED if retry else Status.FAILED, phase="", error=f"{exc.__class__.__name__}: {exc}")
         if retry:
-            from .tasks import run_import
-
             enqueue(run_import, batch_id, run_after=timezone.now() + backoff(attempt, 30))
             return "retrying"
         raise
@@ -378,14 +333,6 @@ def import_batch_run(batch_id: int) -> str:
 def import_batches_recover() -> int:
     """Queue again the imports whose worker stopped (no heartbeat for GUICHET_JOB_STALE_SECONDS) and the
     queued ones whose job was lost; give up after GUICHET_JOB_MAX_ATTEMPTS."""
-    from datetime import timedelta
-
-    from django.conf import settings
-    from django.utils import timezone
-
-    from .models import ImportBatch
-    from .tasks import run_import
-
     Status = ImportBatch.Status
     stale = timezone.now() - timedelta(seconds=settings.GUICHET_JOB_STALE_SECONDS)
     dead = ImportBatch.objects.filter(status=Status.RUNNING, heartbeat_at__lt=stale)

@@ -1,5 +1,8 @@
+from types import SimpleNamespace
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login as to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -59,8 +62,6 @@ def _staff_only(request):
 
 
 def redirect_to_login(request):
-    from django.contrib.auth.views import redirect_to_login as to_login
-
     return to_login(request.get_full_path())
 
 
@@ -108,8 +109,6 @@ def _plan_page(batch, action, number):
 
 
 def _import_context(request, batch):
-    from types import SimpleNamespace
-
     issues = Paginator(_issue_objects(batch.issues), ISSUES_PER_PAGE).get_page(request.GET.get("errors"))
     return {
         "batch": batch,

@@ -15,8 +15,6 @@ class KpiOut(Schema):
 
 @router.get("/public", response={200: list[KpiOut], **errors(401)}, summary="The public impact figures (public programmes only)")
 def public(request):
-    keep = ("members", "startups_total", "jobs", "funds_raised_total", "partnerships_signed_total",
-            "public_private_share", "platform_hours", "programmes")
     rep = kpis.compute(public=True)
     return [{"key": k, "label": str(label), "value": float(v) if v is not None else None}
-            for k, label, v in kpis.as_rows(rep) if k in keep]
+            for k, label, v in kpis.public_rows(rep)]

@@ -14,11 +14,21 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from django.db.models import OuterRef, Subquery, Sum
+from django.db.models import Case, Exists, IntegerField, Max, Min, OuterRef, Q, Subquery, Sum, Value, When
 from django.utils.translation import gettext_lazy as _
 
+from guichet.bookings.models import Booking, ServiceOrder
+from guichet.bookings.selectors import BILLED, booked_amount
 from guichet.core import bounds
 from guichet.core.workdays import PARIS
+from guichet.desk.models import Request
+from guichet.directory.models import PRIVATE_KINDS, PUBLIC_KINDS, Organization
+from guichet.partnerships.models import SIGNED_STAGES, Partnership, PartnershipStageChange, Stage
+from guichet.platforms.models import customer_category
+from guichet.programmes.models import STAGE_ORDER, Indication, Programme, ProgrammeStageChange, Visibility
+from guichet.startups.models import FundingRound, Headcount, Startup
+
+from .models import Target
 
 ZERO = Decimal("0.00")
 
@@ -42,15 +52,11 @@ def _sod(day: date) -> datetime:
 
 
 def members_by_kind(as_of: date) -> dict[str, int]:
-    from guichet.directory.models import Organization
-
     rows = Organization.objects.filter(created_at__lte=_eod(as_of)).values_list("kind", flat=True)
     return dict(Counter(rows))
 
 
 def startups_by_year(as_of: date) -> dict[int, int]:
-    from guichet.startups.models import Startup
-
     return dict(sorted(Counter(d.year for d in Startup.objects.filter(bounds.date_in_bounds("founded_on"),
                                                                       founded_on__lte=as_of)
                                .values_list("founded_on", flat=True)).items()))
@@ -58,8 +64,6 @@ def startups_by_year(as_of: date) -> dict[int, int]:
 
 def jobs(as_of: date) -> int:
     """Sum, over organizations, of the latest headcount each declared on or before the date."""
-    from guichet.startups.models import Headcount
-
     sane = Headcount.objects.filter(bounds.date_in_bounds("on"), headcount__lte=bounds.MAX_HEADCOUNT)
     latest = (sane.filter(organization=OuterRef("organization"), on__lte=as_of).order_by("-on").values("on")[:1])
     total = sane.filter(on__lte=as_of, on=Subquery(latest)).aggregate(n=Sum("headcount"))["n"]
@@ -67,8 +71,6 @@ def jobs(as_of: date) -> int:
 
 
 def funds_raised(start: date | None, end: date) -> Decimal:
-    from guichet.startups.models import FundingRound
-
     qs = FundingRound.objects.filter(bounds.amount_in_bounds("amount_eur", bounds.MAX_FUNDING_ROUND_EUR),
                                      bounds.date_in_bounds("on"), on__lte=end)
     if start:
@@ -82,10 +84,6 @@ def signed_partnerships(as_of: date) -> list[dict]:
     One aggregate query: the database finds each partnership's first signature and whether its parties
     include a public and a private organization.
     """
-    from django.db.models import Exists, Min
-
-    from guichet.partnerships.models import PRIVATE_KINDS, PUBLIC_KINDS, SIGNED_STAGES, Partnership
-
     parties = Partnership.parties.through.objects.filter(partnership_id=OuterRef("pk"))
     rows = (Partnership.objects
             .filter(confirmed_at__isnull=False)  # a member's record counts once the other parties confirm it
@@ -102,15 +100,11 @@ def signed_partnerships(as_of: date) -> list[dict]:
 
 def platform_usage(start: date, end: date) -> tuple[Decimal, Decimal]:
     """Hours booked and revenue (booked hours at the hourly rates, delivered orders) in the period."""
-    from guichet.bookings.models import Booking, ServiceOrder
-    from guichet.bookings.selectors import BILLED
-    from guichet.platforms.models import customer_category
-
     hours, revenue = ZERO, ZERO
     for b in Booking.objects.filter(kind=Booking.Kind.BOOKING, status__in=BILLED, end__gte=_sod(start),
                                     end__lte=_eod(end)).select_related("instrument", "organization"):
         hours += b.hours
-        revenue += (b.hours * b.instrument.hourly_rate(customer_category(b.organization))).quantize(Decimal("0.01"))
+        revenue += booked_amount(b.instrument, b.hours, customer_category(b.organization))
     for o in ServiceOrder.objects.filter(status=ServiceOrder.Status.DELIVERED, delivered_at__gte=_sod(start),
                                          delivered_at__lte=_eod(end)).prefetch_related("quote_lines"):
         revenue += o.total
@@ -119,8 +113,6 @@ def platform_usage(start: date, end: date) -> tuple[Decimal, Decimal]:
 
 def desk_figures(start: date, end: date) -> tuple[int, float | None]:
     """Requests answered in the period, and the median first-response time (hours) of those."""
-    from guichet.desk.models import Request
-
     answered = list(Request.objects.filter(first_response_at__gte=_sod(start), first_response_at__lte=_eod(end))
                     .values_list("created_at", "first_response_at"))
     if not answered:
@@ -131,8 +123,6 @@ def desk_figures(start: date, end: date) -> tuple[int, float | None]:
 def programmes(as_of: date, start: date, end: date, public: bool):
     """Programmes by stage as of the date (overall and by therapeutic area), and the stage advances made
     in the period (a change to a later stage than the one before it)."""
-    from guichet.programmes.models import STAGE_ORDER, Indication, Programme, ProgrammeStageChange, Visibility
-
     qs = Programme.objects.all()
     if public:
         qs = qs.filter(visibility=Visibility.PUBLIC)
@@ -170,8 +160,6 @@ METHOD = _("Economic impact = funds raised by the programme's start-ups (all rou
 
 def compute(*, as_of: date | None = None, start: date | None = None, end: date | None = None,
             public: bool = False) -> Report:
-    from guichet.impact.models import Target
-
     as_of = as_of or date.today()
     end = min(end or as_of, as_of)
     start = start or date(end.year, 1, 1)
@@ -233,17 +221,11 @@ def compute(*, as_of: date | None = None, start: date | None = None, end: date |
 
 
 def _startups_between(start: date, end: date):
-    from guichet.startups.models import Startup
-
     return Startup.objects.filter(founded_on__gte=start, founded_on__lte=end).values_list("pk", flat=True)
 
 
 def _funnel(as_of: date) -> list[tuple[str, int]]:
     """How many partnerships reached each stage (on or before the date): lead → NDA → … → signed."""
-    from django.db.models import Case, IntegerField, Max, Value, When
-
-    from guichet.partnerships.models import PartnershipStageChange, Stage
-
     order = [Stage.LEAD, Stage.NDA, Stage.NEGOTIATION, Stage.SIGNED]
     rank = Case(*[When(stage=s, then=Value(i)) for i, s in enumerate(order)],
                 When(stage__in=[Stage.ACTIVE, Stage.COMPLETED], then=Value(3)), default=Value(-1),
@@ -260,11 +242,6 @@ def out_of_bounds() -> list[dict]:
 
     Filters in SQL and reads only keys and dates, so that a value that cannot even be read as a Decimal
     is found as well."""
-    from django.db.models import Q
-
-    from guichet.partnerships.models import Partnership
-    from guichet.startups.models import FundingRound, Headcount, Startup
-
     found = []
     today = bounds.latest_past_date()  # a round, a headcount, a founding in the future is a typing error too
     for row in (FundingRound.objects.exclude(bounds.amount_in_bounds("amount_eur", bounds.MAX_FUNDING_ROUND_EUR)
@@ -292,6 +269,16 @@ def as_rows(report: Report) -> list[tuple[str, str, object]]:
     """Every KPI as (key, label, value) rows, for the exports."""
     labels = KPI_LABELS
     return [(k, str(labels.get(k, k)), report.values[k]) for k in labels if k in report.values]
+
+
+# The figures the public summary page and the public API show (aggregates only; programmes public ones only).
+PUBLIC_KPIS = ("members", "startups_total", "jobs", "funds_raised_total", "partnerships_signed_total",
+               "public_private_share", "platform_hours", "programmes")
+
+
+def public_rows(report: Report) -> list[tuple[str, str, object]]:
+    """The rows of as_rows() the public may see."""
+    return [row for row in as_rows(report) if row[0] in PUBLIC_KPIS]
 
 
 KPI_LABELS = {

@@ -15,8 +15,25 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from guichet.core import bounds
+from guichet.core import bounds, exports
 from guichet.core.audit import audit_record
+from guichet.directory.models import Organization, TherapeuticArea
+from guichet.partnerships.models import (
+    TRANSITIONS,
+    Partnership,
+    PartnershipStageChange,
+    PartnershipType,
+    Stage,
+)
+from guichet.programmes.models import (
+    Format,
+    Indication,
+    Programme,
+    ProgrammeStage,
+    ProgrammeStageChange,
+    Visibility,
+)
+from guichet.startups.models import FundingRound, Headcount, Origin, Startup, StartupStage
 
 SHEETS = {
     "startups": ["organization", "founded_on", "origin", "stage"],
@@ -48,8 +65,6 @@ class PipelinesRefused(Exception):
 
 def template() -> bytes:
     """The empty workbook to fill in: the machine column names are the import's header row."""
-    from guichet.core import exports
-
     return exports.xlsx_bytes([exports.Sheet(name, columns) for name, columns in SHEETS.items()])
 
 
@@ -78,24 +93,6 @@ def _read(data: bytes) -> dict[str, list[tuple[int, dict]]]:
 
 
 def import_pipelines(*, actor, data: bytes) -> dict[str, int]:
-    from guichet.directory.models import Organization, TherapeuticArea
-    from guichet.partnerships.models import (
-        TRANSITIONS,
-        Partnership,
-        PartnershipStageChange,
-        PartnershipType,
-        Stage,
-    )
-    from guichet.programmes.models import (
-        Format,
-        Indication,
-        Programme,
-        ProgrammeStage,
-        ProgrammeStageChange,
-        Visibility,
-    )
-    from guichet.startups.models import FundingRound, Headcount, Origin, Startup, StartupStage
-
     sheets = _read(data)
     errors: list[RowError] = []
     orgs = {o.key: o for o in Organization.objects.all().only("id", "key", "kind", "name")}
@@ -106,33 +103,28 @@ def import_pipelines(*, actor, data: bytes) -> dict[str, int]:
             if required:
                 errors.append(RowError(sheet, n, field, _("This field is required.")))
             return None
+        def within(read, message):
+            """The value read if it is within its bounds (core.bounds); the row error otherwise."""
+            if message:
+                errors.append(RowError(sheet, n, field, message))
+                return None
+            return read
+
         try:
             if kind == "date":
                 day = value.date() if isinstance(value, datetime) else (
                     value if isinstance(value, date) else date.fromisoformat(str(value).strip()))
-                message = bounds.date_error(day)
-                if message:
-                    errors.append(RowError(sheet, n, field, message))
-                    return None
-                return day
+                return within(day, bounds.date_error(day))
             if kind == "decimal":
                 amount = Decimal(str(value))
                 if not amount.is_finite():
                     raise InvalidOperation
-                message = bounds.amount_error(amount, maximum)
-                if message:
-                    errors.append(RowError(sheet, n, field, message))
-                    return None
-                return amount
+                return within(amount, bounds.amount_error(amount, maximum))
             if kind == "int":
                 if isinstance(value, float) and not value.is_integer():
                     raise ValueError
                 number = int(value)
-                message = bounds.count_error(number, maximum)
-                if message:
-                    errors.append(RowError(sheet, n, field, message))
-                    return None
-                return number
+                return within(number, bounds.count_error(number, maximum))
             if kind == "org":
                 key = str(value).strip()
                 if key not in orgs:
@@ -151,6 +143,13 @@ def import_pipelines(*, actor, data: bytes) -> dict[str, int]:
                                    % {"value": value, "choices": ", ".join(choices)}))
             return None
         return value
+
+    def stage_row(sheet, n, row, field, named, stored, stages, unknown):
+        """(record, stage, date) of a stage row; its record named in the workbook or already stored."""
+        key = get(sheet, n, row, field)
+        if key and key not in named and not stored(key):
+            errors.append(RowError(sheet, n, field, unknown))
+        return key, get(sheet, n, row, "stage", choices=stages), get(sheet, n, row, "on", "date")
 
     plan = {name: [] for name in SHEETS}
     for n, row in sheets.get("startups", []):
@@ -191,11 +190,9 @@ def import_pipelines(*, actor, data: bytes) -> dict[str, int]:
                                      [orgs[p] for p in parties if p in orgs]))
     stage_rows = []
     for n, row in sheets.get("partnership_stages", []):
-        title = get("partnership_stages", n, row, "title")
-        if title and title not in titles and not Partnership.objects.filter(title=title).exists():
-            errors.append(RowError("partnership_stages", n, "title", _("No partnership has this title.")))
-        plan["partnership_stages"].append((title, get("partnership_stages", n, row, "stage", choices=Stage.values),
-                                           get("partnership_stages", n, row, "on", "date")))
+        plan["partnership_stages"].append(stage_row(
+            "partnership_stages", n, row, "title", titles, lambda t: Partnership.objects.filter(title=t).exists(),
+            Stage.values, _("No partnership has this title.")))
         stage_rows.append(n)
     # Each partnership's history, what is stored and what the sheet adds, read in date order, must follow the
     # stage order (partnerships.models.TRANSITIONS), as moves on the page do.
@@ -227,11 +224,9 @@ def import_pipelines(*, actor, data: bytes) -> dict[str, int]:
                                    get("programmes", n, row, "therapeutic_area", choices=TherapeuticArea.values,
                                        required=False)))
     for n, row in sheets.get("programme_stages", []):
-        code = get("programme_stages", n, row, "code")
-        if code and code not in codes and not Programme.objects.filter(code=code).exists():
-            errors.append(RowError("programme_stages", n, "code", _("No programme has this code.")))
-        plan["programme_stages"].append((code, get("programme_stages", n, row, "stage", choices=ProgrammeStage.values),
-                                         get("programme_stages", n, row, "on", "date")))
+        plan["programme_stages"].append(stage_row(
+            "programme_stages", n, row, "code", codes, lambda c: Programme.objects.filter(code=c).exists(),
+            ProgrammeStage.values, _("No programme has this code.")))
     if errors:
         raise PipelinesRefused(errors)
 

@@ -9,9 +9,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from guichet.core import exports, params
+from guichet.core import bounds, exports, params
 from guichet.directory.models import TherapeuticArea
 from guichet.partnerships.models import Stage
+from guichet.partnerships.selectors import to_check
 from guichet.programmes.models import ProgrammeStage
 
 from . import charts, kpis, report
@@ -72,9 +73,6 @@ def dashboard(request):
     references = list(dict.fromkeys(t["reference"] for _k, t in targets if t.get("reference")))
     out_of_bounds = [{**row, "url": reverse("admin:{}_{}_change".format(*row["admin"][:2]), args=[row["admin"][2]])}
                      for row in kpis.out_of_bounds()]
-    from guichet.core import bounds
-    from guichet.partnerships.selectors import to_check
-
     return render(request, "impact/dashboard.html", {
         "out_of_bounds": out_of_bounds, "partnerships_to_check": to_check()[:50],
         "outlier_threshold": bounds.PARTNERSHIP_VALUE_OUTLIER_EUR,
@@ -86,9 +84,7 @@ def dashboard(request):
 def public_summary(request):
     """What the public sees: aggregates only, and public programmes only."""
     rep = kpis.compute(public=True)
-    keep = ("members", "startups_total", "jobs", "funds_raised_total", "partnerships_signed_total",
-            "public_private_share", "platform_hours", "programmes")
-    rows = [r for r in kpis.as_rows(rep) if r[0] in keep]
+    rows = kpis.public_rows(rep)
     chart_list = build_charts(rep)
     return render(request, "impact/public.html", {"rep": rep, "rows": rows,
                                                   "charts": [(c.title, c.svg()) for c in chart_list[:1] + chart_list[3:]]})

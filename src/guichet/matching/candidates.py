@@ -11,7 +11,8 @@
 import math
 import time
 
-from django.db import connection
+from guichet.directory import search
+from guichet.directory.models import SearchEntry
 
 from . import weights
 
@@ -21,8 +22,6 @@ DF_TTL = 600.0
 
 def document_frequencies(tokens: list[str]) -> dict[str, int]:
     """How many directory entries hold each token (cached for a few minutes: rarity changes slowly)."""
-    from guichet.directory.models import SearchEntry
-
     now = time.monotonic()
     out, missing = {}, []
     for token in tokens:
@@ -31,21 +30,10 @@ def document_frequencies(tokens: list[str]) -> dict[str, int]:
             out[token] = cached[1]
         else:
             missing.append(token)
-    if missing:
-        with connection.cursor() as cursor:
-            for token in missing:
-                if token == "__total__":
-                    n = SearchEntry.objects.count()
-                elif connection.vendor == "postgresql":
-                    cursor.execute("SELECT count(*) FROM directory_searchentry "
-                                   "WHERE document_tsv @@ to_tsquery('simple'::regconfig, %s)", [token])
-                    n = cursor.fetchone()[0]
-                else:
-                    cursor.execute("SELECT count(*) FROM directory_searchentry_fts "
-                                   "WHERE directory_searchentry_fts MATCH %s", [f'"{token}"'])
-                    n = cursor.fetchone()[0]
-                _df_cache[token] = (now, n)
-                out[token] = n
+    for token in missing:
+        n = SearchEntry.objects.count() if token == "__total__" else search.count_matching(search.any_of([token]))
+        _df_cache[token] = (now, n)
+        out[token] = n
     return out
 
 
@@ -61,17 +49,7 @@ def lexical_ids(tokens: list[str], limit: int = weights.CANDIDATES) -> list[int]
     """Entries holding any of these index tokens, best full-text rank first."""
     if not tokens:
         return []
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT e.id FROM directory_searchentry e, to_tsquery('simple'::regconfig, %s) q "
-                "WHERE e.document_tsv @@ q ORDER BY ts_rank(e.document_tsv, q) DESC LIMIT %s",
-                [" | ".join(tokens), limit])
-        else:
-            cursor.execute(
-                "SELECT rowid FROM directory_searchentry_fts WHERE directory_searchentry_fts MATCH %s "
-                "ORDER BY rank LIMIT %s", [" OR ".join(f'"{t}"' for t in tokens), limit])
-        return [row[0] for row in cursor.fetchall()]
+    return search.ranked_ids(search.any_of(tokens), limit=limit)
 
 
 def rarest(tokens: list[str], df: dict[str, int]) -> list[str]:

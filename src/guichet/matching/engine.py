@@ -14,7 +14,11 @@ what the caller may see.
 
 
 
-from . import candidates, evidence, semantic, vectors, weights
+from django.utils.translation import gettext as _
+
+from guichet.directory.models import SearchEntry
+
+from . import candidates, evidence, scoring, semantic, vectors, weights
 from .profile import (  # noqa: F401  (the names other apps import from here)
     CONCEPT_PREFIX,
     QueryProfile,
@@ -45,8 +49,6 @@ class QueryRefused(ValueError):
 
 
 def validate_query(text: str | None) -> str:
-    from django.utils.translation import gettext as _
-
     text = (text or "").replace("\x00", "").strip()
     if not text:
         raise QueryRefused(_("Describe the need: the text is empty."))
@@ -61,10 +63,6 @@ def match(text: str, *, limit: int = 10, semantic: bool | None = None, translate
 
     `semantic` None uses the configured embedding backend (GUICHET_EMBEDDINGS), False none; `translate`
     and `use_evidence` switch a lever off for the benchmarks."""
-    from guichet.directory.models import SearchEntry
-
-    from . import scoring
-
     text = validate_query(text)
     limit = max(1, min(int(limit), 50))
     profile = build_profile(text, translate=translate)

@@ -14,6 +14,10 @@ import time
 
 from django.db.models import Count, Max, Q
 
+from guichet.desk.models import Routing
+
+from .profile import vocabulary
+
 EVIDENCE_TTL = 10.0
 FULFILLED = ("service_order", "booking", "partnership")
 _lock = threading.Lock()
@@ -21,8 +25,6 @@ _state: dict = {"stamp": None, "profiles": {}, "checked": 0.0}
 
 
 def _answered():
-    from guichet.desk.models import Routing
-
     return Routing.objects.filter(
         Q(state__in=[Routing.State.ACCEPTED, Routing.State.ANSWERED])
         | (Q(request__status="closed", request__outcome__in=FULFILLED) & ~Q(state=Routing.State.DECLINED)))
@@ -30,8 +32,6 @@ def _answered():
 
 def profiles() -> dict[str, list[frozenset[str]]]:
     """Record key → the concept sets of the requests it answered."""
-    from .profile import vocabulary
-
     now = time.monotonic()
     if now - _state["checked"] < EVIDENCE_TTL:
         return _state["profiles"]

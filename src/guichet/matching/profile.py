@@ -18,6 +18,8 @@ from django.db.models import Count, Max
 from guichet.core.text import STOPWORDS, fold, stems
 
 from . import weights
+from .lexicon import lexicon
+from .models import Concept
 
 CONCEPT_PREFIX = "zc"
 _TOKEN = re.compile(r"\w+", re.UNICODE)
@@ -183,8 +185,6 @@ STAMP_TTL = 2.0  # seconds between checks that the vocabulary has not changed
 
 def vocabulary() -> CompiledVocabulary:
     """The compiled vocabulary, rebuilt when staff change a concept (checked every few seconds)."""
-    from .models import Concept
-
     now = time.monotonic()
     if _cache["vocabulary"] is not None and now - _cache["checked"] < STAMP_TTL:
         return _cache["vocabulary"]
@@ -198,8 +198,6 @@ def vocabulary() -> CompiledVocabulary:
 
 
 def compile_vocabulary() -> CompiledVocabulary:
-    from .models import Concept
-
     labels, broader, synonyms, purposes, texts = {}, {}, [], [], {}
     for concept in Concept.objects.filter(is_active=True).prefetch_related("broader"):
         labels[concept.key] = {"fr": concept.label("fr"), "en": concept.label("en")}
@@ -374,8 +372,6 @@ class QueryProfile:
 
 
 def build_profile(text: str, *, translate: bool = True, use_purposes: bool = True) -> QueryProfile:
-    from .lexicon import lexicon
-
     vocab = vocabulary()
     tokens = tokenize(text)
     detections = vocab.detect(text, tokens)

@@ -16,6 +16,7 @@ from guichet.core.text import fold
 
 from . import weights
 from .candidates import idf, is_common
+from .evidence import similarity
 from .profile import QueryProfile, intent_matches
 
 REASON_TEXT = {
@@ -167,8 +168,6 @@ def _in_name(token, name_words: set[str]) -> bool:
 
 
 def _evidence_feature(query_concepts: dict[str, float], past) -> float:
-    from .evidence import similarity
-
     sim = similarity(query_concepts, past)
     return 0.0 if sim < weights.EVIDENCE_MIN else (sim - weights.EVIDENCE_MIN) / (1 - weights.EVIDENCE_MIN)
 

@@ -3,9 +3,13 @@
 from django.db import transaction
 
 from guichet.core.audit import audit_record
+from guichet.core.jobs import enqueue
+from guichet.core.services import record_relation_set
+from guichet.directory.search import retag_entries
 
 from .engine import reset_cache
 from .models import Concept
+from .tasks import retag_vocabulary
 from .vocabulary import SEED_FILE, parse_seed
 
 
@@ -39,10 +43,6 @@ def concept_save(*, actor, concept: Concept, is_new: bool) -> None:
     Re-tagging reads and rewrites every entry that holds one of the labels (thousands on a large
     directory): too long for the admin's request, and idempotent, so it is safe to run again.
     """
-    from guichet.core.jobs import enqueue
-
-    from .tasks import retag_vocabulary
-
     with transaction.atomic():
         before = None if is_new else Concept.objects.get(pk=concept.pk)
         concept.full_clean()
@@ -63,8 +63,6 @@ def concept_save(*, actor, concept: Concept, is_new: bool) -> None:
 
 def vocabulary_retag(labels: list[str]) -> int:
     """Re-index, in one transaction, the entries whose words could hold one of these labels."""
-    from guichet.directory.search import retag_entries
-
     reset_cache()  # the worker tags with the vocabulary as it is now
     with transaction.atomic():
         return retag_entries(labels)
@@ -77,8 +75,6 @@ def vocabulary_sync_seed(*, actor=None, path=SEED_FILE) -> dict[str, int]:
     own concepts, the labels they gave a seeded concept (not in its last seed labels, claimed by no seed
     concept), and broader links to their own concepts. Audited; the directory entries whose words hold a
     changed label are re-tagged."""
-    from guichet.directory.search import retag_entries
-
     seed = parse_seed(path)
     seed_keys = {c.key for c in seed}
     claimed = {lang: {label.casefold() for c in seed for label in getattr(c, f"labels_{lang}")} for lang in ("fr", "en")}
@@ -125,8 +121,6 @@ def vocabulary_sync_seed(*, actor=None, path=SEED_FILE) -> dict[str, int]:
 
 def concept_delete(*, actor, record: Concept) -> int:
     """Delete a concept staff no longer want; the entries its labels tagged are re-tagged. Returns how many."""
-    from guichet.directory.search import retag_entries
-
     with transaction.atomic():
         key, label, labels = record.key, str(record), [*record.labels("fr"), *record.labels("en")]
         before = {f: getattr(record, f) for f in ("category", "labels_fr", "labels_en", "purposes_fr",
@@ -140,11 +134,6 @@ def concept_delete(*, actor, record: Concept) -> int:
 
 def concept_broader_set(*, actor, concept: Concept, broader) -> None:
     """Replace a concept's broader concepts (what a need for it also finds), audited by key."""
-    with transaction.atomic():
-        before = sorted(concept.broader.values_list("key", flat=True))
-        concept.broader.set(broader)
-        after = sorted(concept.broader.values_list("key", flat=True))
-        if before != after:
-            audit_record(actor=actor, action="concept.broader", entity_type="concept", entity_key=concept.key,
-                         entity_label=str(concept), changes={"broader": [before, after]})
-            reset_cache()
+    if record_relation_set(actor=actor, record=concept, field="broader", values=broader, by="key",
+                           action="concept.broader"):
+        reset_cache()  # a need for the concept now finds other ones

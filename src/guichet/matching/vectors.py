@@ -13,6 +13,8 @@ import time
 import numpy as np
 from django.db.models import Count, Max
 
+from guichet.directory.models import SearchEntry
+
 STAMP_TTL = 2.0  # seconds between checks that the directory has not changed
 _lock = threading.Lock()
 _state: dict = {"index": None, "checked": 0.0}
@@ -45,8 +47,6 @@ class VectorIndex:
 
 
 def _stamp(model: str):
-    from guichet.directory.models import SearchEntry
-
     return tuple(SearchEntry.objects.filter(embedding_model=model)
                  .aggregate(n=Count("id"), t=Max("indexed_at")).values())
 
@@ -64,8 +64,6 @@ def _rows(queryset) -> tuple[np.ndarray, np.ndarray]:
 
 def vector_index(model: str) -> VectorIndex:
     """This process's matrix for a model, current within a few seconds of any directory change."""
-    from guichet.directory.models import SearchEntry
-
     now = time.monotonic()
     current = _state["index"]
     if current is not None and current.model == model and now - _state["checked"] < STAMP_TTL:

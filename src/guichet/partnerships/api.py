@@ -1,13 +1,12 @@
 from datetime import date
 
-from django.db.models import Q
 from ninja import Router, Schema
 
 from guichet.core.api_auth import MEMBERS, api_user
 from guichet.core.api_errors import errors
 from guichet.core.api_types import Money
 
-from .models import Partnership
+from .selectors import partnerships_visible_to
 
 router = Router(tags=["partnerships"])
 
@@ -33,9 +32,7 @@ class PartnershipOut(Schema):
             summary="Partnerships the caller may see")
 def partnerships(request):
     user = api_user(request)
-    qs = Partnership.objects.prefetch_related("parties", "stage_changes")
-    if not user.is_staff:
-        qs = qs.filter(Q(parties__memberships__user=user)).distinct()
+    qs = partnerships_visible_to(user).prefetch_related("parties", "stage_changes")
     return [{"id": p.pk, "title": p.title, "type": p.type, "value_eur": p.value_eur,
              "parties": [o.key for o in p.parties.all()], "public_private": p.is_public_private,
              "confirmed": p.is_confirmed, "stage": p.stage,

@@ -6,9 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guichet.core import bounds
 from guichet.core.fields import TolerantDecimalField
-
-PUBLIC_KINDS = ("research_lab", "hospital", "training", "public_authority")
-PRIVATE_KINDS = ("company", "startup", "investor")
+from guichet.directory.models import PRIVATE_KINDS, PUBLIC_KINDS
 
 
 class PartnershipType(models.TextChoices):

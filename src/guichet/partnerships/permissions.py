@@ -1,17 +1,28 @@
+from django.db.models import Q
+
+from guichet.accounts.permissions import is_member
+
 from .models import Partnership
+
+NOBODY = Q(pk__in=[])
+
+
+def partnership_scope(user) -> Q:
+    """The one statement of who sees a partnership: staff every one, a member of the network those their
+    organizations are party to, nobody else any (a guest is not a member). Board, page and API read it."""
+    if not is_member(user):
+        return NOBODY
+    if user.is_staff:
+        return Q()
+    return Q(parties__memberships__user=user)
 
 
 def can_see_partnership(user, partnership: Partnership) -> bool:
-    """Staff, and members of one of the parties."""
-    if not user or not user.is_authenticated or not user.is_active:
-        return False
-    return user.is_staff or partnership.parties.filter(memberships__user=user).exists()
+    return Partnership.objects.filter(partnership_scope(user), pk=partnership.pk).exists()
 
 
 def can_record_partnership(user) -> bool:
-    from guichet.accounts.models import Role
-
-    return bool(user and user.is_authenticated and user.is_active and user.role != Role.GUEST)
+    return is_member(user)
 
 
 def confirmable_organizations(user, partnership: Partnership) -> list:

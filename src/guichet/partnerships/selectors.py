@@ -5,6 +5,12 @@ from django.db.models import Q
 from guichet.core import bounds
 
 from .models import Partnership
+from .permissions import partnership_scope
+
+
+def partnerships_visible_to(user):
+    """The partnerships this user may see (permissions.partnership_scope), each once."""
+    return Partnership.objects.filter(partnership_scope(user)).distinct()
 
 
 def counted():

@@ -3,19 +3,20 @@ from datetime import date
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from guichet.accounts.permissions import member_required
 from guichet.core import bounds
 from guichet.directory.models import Organization
 
 from . import services
 from .models import FIRST_STAGES, TRANSITIONS, Partnership, PartnershipType, Stage
 from .permissions import can_confirm_partnership, can_see_partnership
+from .selectors import partnerships_visible_to
 
 
 class PartnershipForm(forms.Form):
@@ -40,12 +41,10 @@ class PartnershipForm(forms.Form):
         return [found[k] for k in keys]
 
 
-@login_required
+@member_required
 def board(request):
     """Partnerships by stage: staff see all; members see those their organizations are party to."""
-    qs = Partnership.objects.prefetch_related("parties", "stage_changes")
-    if not request.user.is_staff:
-        qs = qs.filter(Q(parties__memberships__user=request.user)).distinct()
+    qs = partnerships_visible_to(request.user).prefetch_related("parties", "stage_changes")
     columns = {s: [] for s in Stage.values}
     for p in qs:
         # A partnership recorded without a stage yet is a lead: it must not vanish from the board.
@@ -94,7 +93,7 @@ def detail(request, pk):
     current = partnership.stage
     confirmed_ids = {c.organization_id for c in partnership.confirmations.all()}
     return render(request, "partnerships/detail.html", {
-        "p": partnership, "next_stages": [(s, label) for s, label in Stage.choices
+        "partnership": partnership, "next_stages": [(s, label) for s, label in Stage.choices
                                           if s in TRANSITIONS.get(current, FIRST_STAGES)],
         "awaiting": [o for o in partnership.parties.all() if o.pk not in confirmed_ids],
         "can_confirm": can_confirm_partnership(request.user, partnership), "today": timezone.localdate(),

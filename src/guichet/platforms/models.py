@@ -4,7 +4,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from guichet.directory.models import KeyedRecord, Organization
+from guichet.directory.models import PUBLIC_KINDS, KeyedRecord, Organization
 
 
 class CustomerCategory(models.TextChoices):
@@ -24,7 +24,7 @@ def customer_category(organization) -> str:
     """The price list an organization pays: academic bodies, start-ups, and industry for everyone else."""
     if organization is None:
         return CustomerCategory.INDUSTRY
-    if organization.kind in ("research_lab", "hospital", "training", "public_authority"):
+    if organization.kind in PUBLIC_KINDS:
         return CustomerCategory.ACADEMIC
     if organization.kind == "startup":
         return CustomerCategory.STARTUP
@@ -43,7 +43,7 @@ class Platform(KeyedRecord):
         verbose_name_plural = _("technology platforms")
 
     def get_absolute_url(self):
-        return reverse("directory:platform", args=[self.key])
+        return reverse("platforms:detail", args=[self.key])
 
 
 class Service(KeyedRecord):
@@ -67,10 +67,6 @@ class Service(KeyedRecord):
                 name="service_prices_non_negative",
             )
         ]
-
-    def prices(self) -> dict:
-        return {c: getattr(self, f"price_{c}") for c in CustomerCategory.values
-                if getattr(self, f"price_{c}") is not None}
 
 
 class Instrument(KeyedRecord):
@@ -108,3 +104,15 @@ class Instrument(KeyedRecord):
 
     def hourly_rate(self, category: str):
         return getattr(self, f"hourly_{category}")
+
+
+# What a platform's managers set on an instrument (bookings.forms.InstrumentRulesForm edits exactly these).
+RULE_FIELDS = ("bookable", "requires_training", "approval_required", "opens_at", "closes_at", "open_weekdays",
+               "slot_minutes", "min_duration", "max_duration", "min_notice", "max_advance_days",
+               "cancel_deadline_hours", "buffer_minutes", "hourly_academic", "hourly_startup", "hourly_industry")
+
+
+def instrument_rules(instrument: Instrument) -> dict:
+    """The rules as plain values, for the audit diff (rates and hours included)."""
+    return {f: (str(v) if v is not None and not isinstance(v, (bool, int, str)) else v)
+            for f in RULE_FIELDS for v in [getattr(instrument, f)]}

@@ -1,5 +1,6 @@
 from django.db.models import Count, Prefetch
-from django.http import Http404
+
+from guichet.directory.selectors import by_key_or_404
 
 from .models import Instrument, Platform, Service
 
@@ -12,13 +13,6 @@ def platform_list():
 
 
 def platform_get(key: str) -> Platform:
-    from guichet.directory.selectors import valid_key_or_404
-
-    valid_key_or_404(key)
-    platform = (Platform.objects.select_related("organization").filter(key=key)
-                .prefetch_related(Prefetch("services", queryset=Service.objects.order_by("name")),
-                                  Prefetch("instruments", queryset=Instrument.objects.order_by("name")))
-                .first())
-    if platform is None:
-        raise Http404
-    return platform
+    return by_key_or_404(Platform.objects.select_related("organization").prefetch_related(
+        Prefetch("services", queryset=Service.objects.order_by("name")),
+        Prefetch("instruments", queryset=Instrument.objects.order_by("name"))), key)

@@ -1,5 +1,7 @@
 from django.shortcuts import render
 
+from guichet.bookings.permissions import can_manage_platform
+
 from . import selectors
 
 
@@ -8,8 +10,6 @@ def platform_list(request):
 
 
 def platform_detail(request, key):
-    from guichet.bookings.permissions import can_manage_platform
-
     platform = selectors.platform_get(key)
     return render(request, "platforms/detail.html", {"platform": platform,
                                                      "can_manage": can_manage_platform(request.user, platform)})

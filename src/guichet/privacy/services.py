@@ -17,8 +17,10 @@ from django.utils import timezone
 
 from guichet.accounts.models import User
 from guichet.core.audit import audit_record
+from guichet.directory.models import ImportBatch
 
 from . import registry
+from .permissions import can_erase_person, can_export_person
 
 EXPORT_FORMAT = "guichet-personal-data"
 EXPORT_VERSION = 1
@@ -40,8 +42,6 @@ def is_erased(user: User) -> bool:
 @transaction.atomic
 def person_export(*, actor: User, person: User) -> dict:
     """Everything Guichet holds about `person`, one part per app; the download itself is audited."""
-    from .permissions import can_export_person
-
     if not can_export_person(actor, person):
         raise PrivacyRefused
     parts = {part: export(person) for part, export in sorted(registry.exporters.items())}
@@ -53,8 +53,6 @@ def person_export(*, actor: User, person: User) -> dict:
 
 def person_erase(*, actor: User, person: User) -> dict[str, dict[str, int]]:
     """Anonymise `person` everywhere, in one transaction; returns what each app changed."""
-    from .permissions import can_erase_person
-
     if not can_erase_person(actor, person):
         raise PrivacyRefused
     with transaction.atomic(durable=True):
@@ -75,8 +73,6 @@ def purge_expired(*, now=None, actor=None) -> int:
     What an import applied is in the directory and the audit log; the uploaded content is not needed
     after the preview, so a batch of any status expires. Returns the number of batches removed.
     """
-    from guichet.directory.models import ImportBatch
-
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.GUICHET_IMPORT_RETENTION_DAYS)
     with transaction.atomic(durable=True):

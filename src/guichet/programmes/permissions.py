@@ -1,20 +1,18 @@
 from django.db.models import Q
 
-from guichet.accounts.models import Role
+from guichet.accounts.permissions import is_member
 
-from .models import Visibility
+from .models import Programme, Visibility
 
 
 def programmes_visible_to(user, queryset=None):
     """Public programmes for everyone; members-only ones for members; private ones for their owner and staff."""
-    from .models import Programme
-
     qs = queryset if queryset is not None else Programme.objects.all()
     if user and user.is_authenticated and user.is_staff:
         return qs
     visible = Q(visibility=Visibility.PUBLIC)
     if user and user.is_authenticated and user.is_active:
-        if user.role != Role.GUEST:
+        if is_member(user):
             visible |= Q(visibility=Visibility.MEMBERS)
         visible |= Q(owner__memberships__user=user)
     return qs.filter(visible).distinct()

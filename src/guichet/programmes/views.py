@@ -4,6 +4,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 from django.shortcuts import render
 
+from guichet.antibodies.permissions import assessments_visible_to
 from guichet.directory.models import TherapeuticArea
 
 from .models import Programme, ProgrammeStage
@@ -35,8 +36,6 @@ def programme_detail(request, code):
                                                            "clinical_sites").first())
     if programme is None:
         raise Http404
-    from guichet.antibodies.permissions import assessments_visible_to
-
     # Only the assessments the viewer may see anyway (their own, or shared with their organization).
     return render(request, "programmes/detail.html", {
-        "p": programme, "assessments": assessments_visible_to(request.user).filter(programme=programme)})
+        "programme": programme, "assessments": assessments_visible_to(request.user).filter(programme=programme)})

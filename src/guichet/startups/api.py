@@ -6,7 +6,7 @@ from guichet.core.api_auth import MEMBERS, api_user
 from guichet.core.api_errors import errors
 from guichet.core.api_types import Money
 
-from .models import Startup
+from .selectors import startups_visible_to
 
 router = Router(tags=["start-ups"])
 
@@ -30,9 +30,7 @@ class StartupOut(Schema):
             summary="Start-ups: all for staff, their own for founders")
 def startups(request):
     user = api_user(request)
-    qs = Startup.objects.select_related("organization").prefetch_related("rounds")
-    if not user.is_staff:
-        qs = qs.filter(founders=user)
+    qs = startups_visible_to(user).select_related("organization").prefetch_related("rounds")
     return [{"organization": s.organization.key, "name": s.organization.name, "founded_on": s.founded_on,
              "origin": s.origin, "stage": s.stage,
              "rounds": [{"on": r.on, "amount_eur": r.amount_eur, "kind": r.kind} for r in s.rounds.all()]}

@@ -1,5 +1,20 @@
+from django.db.models import Q
+
+from guichet.accounts.permissions import is_member
+
+from .models import Startup
+
+
+def startup_scope(user) -> Q:
+    """The one statement of whose start-ups a user sees and updates: cluster staff every one, a founder
+    (a member of the network) their own, nobody else any. The list, the page and the API read it."""
+    if not is_member(user):
+        return Q(pk__in=[])
+    if user.is_staff:
+        return Q()
+    return Q(founders=user)
+
+
 def can_edit_startup(user, startup) -> bool:
     """Founders update their own company's figures; cluster staff update any."""
-    if not user or not user.is_authenticated or not user.is_active:
-        return False
-    return user.is_staff or startup.founders.filter(pk=user.pk).exists()
+    return Startup.objects.filter(startup_scope(user), pk=startup.pk).exists()

@@ -2,6 +2,7 @@ from django.db import transaction
 
 from guichet.core import bounds
 from guichet.core.audit import audit_record
+from guichet.core.services import record_relation_set
 
 from .models import FundingRound, Headcount, Milestone
 from .permissions import can_edit_startup
@@ -42,8 +43,7 @@ def startup_declare(*, actor, startup, headcount_on=None, headcount=None, round_
     with transaction.atomic(durable=True):
         changes = {}
         if headcount_on and headcount is not None:
-            Headcount.objects.update_or_create(organization=startup.organization, on=headcount_on,
-                                               defaults={"headcount": headcount})
+            headcount_declare(actor=actor, organization=startup.organization, on=headcount_on, headcount=headcount)
             changes["headcount"] = [None, f"{headcount_on}: {headcount}"]
         if round_on and round_amount:
             FundingRound.objects.create(startup=startup, on=round_on, amount_eur=round_amount, kind=round_kind,
@@ -83,14 +83,8 @@ def startup_admin_delete(*, actor, record) -> None:
 
 def startup_founders_set(*, actor, startup, founders) -> None:
     """Replace a start-up's founders (they may edit its figures), audited by e-mail address."""
-    with transaction.atomic():
-        before = sorted(startup.founders.values_list("email", flat=True))
-        startup.founders.set(founders)
-        after = sorted(startup.founders.values_list("email", flat=True))
-        if before != after:
-            audit_record(actor=actor, action="startup.founders", entity_type="startup",
-                         entity_key=startup.organization.key, entity_label=str(startup),
-                         changes={"founders": [before, after]})
+    record_relation_set(actor=actor, record=startup, field="founders", values=founders, by="email",
+                        action="startup.founders", key=startup.organization.key)
 
 
 def headcount_declare(*, actor, organization, on, headcount: int) -> Headcount:

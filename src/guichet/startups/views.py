@@ -6,11 +6,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from guichet.accounts.permissions import member_required
 from guichet.core import bounds
 
 from . import services
 from .models import Startup
 from .permissions import can_edit_startup
+from .selectors import startups_visible_to
 
 
 class DeclareForm(forms.Form):
@@ -33,11 +35,9 @@ class DeclareForm(forms.Form):
     milestone = forms.CharField(label=gettext_lazy("Milestone"), max_length=200, required=False)
 
 
-@login_required
+@member_required
 def startup_list(request):
-    qs = Startup.objects.select_related("organization")
-    if not request.user.is_staff:
-        qs = qs.filter(founders=request.user)
+    qs = startups_visible_to(request.user).select_related("organization")
     return render(request, "startups/list.html", {"startups": qs})
 
 
@@ -58,4 +58,4 @@ def startup_detail(request, key):
             messages.success(request, _("Figures recorded."))
             return redirect("startups:detail", key)
     return render(request, "startups/detail.html", {
-        "s": startup, "form": form, "headcounts": startup.organization.headcounts.order_by("on")})
+        "startup": startup, "form": form, "headcounts": startup.organization.headcounts.order_by("on")})

@@ -2,24 +2,18 @@ import functools
 
 from django import template
 from django.apps import apps
-from django.urls import reverse
+
+from guichet.directory.kinds import entry_urls
+from guichet.directory.models import RecordKind
+from guichet.platforms.models import CustomerCategory, ServiceUnit
 
 register = template.Library()
-
-_ROUTES = {"organization": "directory:organization", "person": "directory:person",
-           "platform": "platforms:detail"}
 
 
 @register.simple_tag
 def entry_url(entry) -> str:
-    """The page of a search entry; services and instruments live on their platform's page."""
-    if entry.record_kind in _ROUTES:
-        return reverse(_ROUTES[entry.record_kind], args=[entry.key])
-    from guichet.platforms.models import Instrument, Service
-
-    model = Service if entry.record_kind == "service" else Instrument
-    platform_key = model.objects.filter(pk=entry.object_id).values_list("platform__key", flat=True).first()
-    return reverse("platforms:detail", args=[platform_key]) + f"#{entry.key}" if platform_key else "#"
+    """The page of a search entry (directory.kinds); a page of results has them read at once (`entry.url`)."""
+    return getattr(entry, "url", None) or entry_urls([entry])[entry.pk]
 
 
 @register.simple_tag
@@ -31,22 +25,16 @@ def page_query(query_dict, page) -> str:
 
 @register.filter
 def record_kind_label(kind: str) -> str:
-    from guichet.directory.models import RecordKind
-
     return dict(RecordKind.choices).get(kind, kind)
 
 
 @register.filter
 def price_list_label(category: str) -> str:
-    from guichet.platforms.models import CustomerCategory
-
     return dict(CustomerCategory.choices).get(category, category)
 
 
 @register.filter
 def unit_label(unit: str) -> str:
-    from guichet.platforms.models import ServiceUnit
-
     return dict(ServiceUnit.choices).get(unit, unit)
 
 

@@ -1,6 +1,6 @@
 from django import template
 
-from guichet.desk.links import follow_path
+from guichet.desk.links import follow_path, provider_path
 
 register = template.Library()
 
@@ -14,6 +14,4 @@ def desk_follow_path(request, recipient):
 @register.simple_tag
 def desk_provider_path(routing):
     """The path of the link that lets a routing's directory contact answer it without an account."""
-    from guichet.desk.links import provider_path
-
     return provider_path(routing)

@@ -5,17 +5,15 @@ import time
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from guichet.directory.models import Organization, OrganizationKind, Person, SearchEntry, TherapeuticArea
 from guichet.directory.search import entry_values
+from guichet.matching import semantic
 
 
 def entries(records):
     """SearchEntry rows for freshly created records, with embeddings when a backend is on (one batch)."""
-    from django.utils import timezone
-
-    from guichet.matching import semantic
-
     rows = [entry_values(r) for r in records]
     texts = [row.pop("embedding_text") for row in rows]
     model = semantic.backend()

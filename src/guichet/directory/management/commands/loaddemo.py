@@ -3,11 +3,15 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 
 from guichet.accounts.models import Role, User
 from guichet.accounts.services import membership_add
+from guichet.bookings.demo import load_demo_bookings
+from guichet.desk.demo import load_demo_requests
 from guichet.directory import services
 from guichet.directory.models import Organization
+from guichet.impact.demo import load_demo_impact
 
 DEMO_FILE = Path(__file__).resolve().parents[2] / "demo" / "directory.json"
 DEMO_PASSWORD = "guichet-demo-2026"
@@ -34,17 +38,9 @@ class Command(BaseCommand):
                     user = User.objects.create_user(email, DEMO_PASSWORD, full_name=name, role=role)
                 membership_add(actor=None, user=user, organization=Organization.objects.get(key=org_key),
                                is_contact=role == Role.PLATFORM_MANAGER)
-        from django.test.utils import override_settings
-
-        from guichet.desk.demo import load_demo_requests
-
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
             created = load_demo_requests()  # their notification e-mails are not sent
-            from guichet.bookings.demo import load_demo_bookings
-
             bookings = load_demo_bookings()
-            from guichet.impact.demo import load_demo_impact
-
             startups = load_demo_impact()
         self.stdout.write(f"Desk: {created} demo requests created.")
         self.stdout.write(f"Platforms: {bookings} demo bookings created.")

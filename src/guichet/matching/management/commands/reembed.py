@@ -4,8 +4,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Q
 
+from guichet.directory.kinds import records_of
 from guichet.directory.models import SearchEntry
-from guichet.directory.search import index_records, records_of
+from guichet.directory.search import index_records
 from guichet.matching import semantic
 
 
