@@ -76,11 +76,16 @@ def _title(text: str) -> str:
 
 
 def _save_attachments(request: Request, files, actor) -> None:
-    limit = settings.GUICHET_DESK_MAX_ATTACHMENT_MB * 1024 * 1024
-    for upload in files or []:
-        if upload.size > limit:
-            raise DeskError(_("The file %(name)s is larger than %(mb)s MB.") % {
-                "name": upload.name, "mb": settings.GUICHET_DESK_MAX_ATTACHMENT_MB})
+    """Size, extension and content (core.uploads, as for partnership documents and order attachments)."""
+    from guichet.core import uploads
+
+    files = list(files or [])
+    for upload in files:  # every file checked before any is stored: a refusal leaves nothing on disk
+        try:
+            uploads.check_upload(upload, max_mb=settings.GUICHET_DESK_MAX_ATTACHMENT_MB)
+        except uploads.UploadRefused as refused:
+            raise DeskError(str(refused)) from None
+    for upload in files:
         Attachment.objects.create(request=request, file=upload, name=upload.name[:255], size=upload.size,
                                   content_type=(getattr(upload, "content_type", "") or "")[:100], uploaded_by=actor)
 
