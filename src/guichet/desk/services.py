@@ -154,8 +154,8 @@ def visitor_request_start(*, email: str, full_name: str, text: str, confidential
                          limit=settings.GUICHET_DESK_VISITOR_PER_ADDRESS_HOUR, window_seconds=3600):
         raise RateLimited(_("Too many requests were sent from your connection. Try again in an hour, "
                             "or log in."))
-    # Also counted from the database: the cache is per process unless GUICHET_REDIS_URL is set, and with
-    # several gunicorn workers each had its own budget for one address (8 e-mails instead of 3, seen from outside).
+    # Also counted from the pending needs themselves: the limit then holds even with a shared cache that lost
+    # its counts (Redis restarted).
     if not ratelimit.hit("desk-visitor-email", email, limit=settings.GUICHET_DESK_VISITOR_PER_EMAIL_DAY,
                          window_seconds=24 * 3600) or VisitorSubmission.objects.filter(
             email=email, created_at__gte=timezone.now() - timedelta(days=1)).count() \
