@@ -112,3 +112,53 @@ def test_gunicorn_takes_a_need_as_long_as_matching_v1_allows(tmp_path):
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=60)
+
+
+def _start_with_config(tmp_path, config_arg: str, port: int):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GUICHET_", "DJANGO_"))}
+    env.update({"PYTHONPATH": f"{tmp_path}{os.pathsep}{SRC}", "GUICHET_BIND": f"127.0.0.1:{port}"})
+    log = (tmp_path / f"gunicorn-{port}.log").open("w+")
+    return subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", config_arg], env=env, stdout=log,
+                            stderr=subprocess.STDOUT, cwd=tmp_path)
+
+
+def _workers_settle(master: int, expected: int) -> set[int]:
+    for _ in range(150):
+        pids = worker_pids(master)
+        if len(pids) == expected:
+            time.sleep(1)  # and stays there (HUP first starts the new workers, then stops the old ones)
+            if len(worker_pids(master)) == expected:
+                return worker_pids(master)
+        time.sleep(0.2)
+    raise AssertionError(f"{len(worker_pids(master))} workers, expected {expected}")
+
+
+def test_hup_rereads_a_config_file_but_not_a_config_module(tmp_path):
+    """What README says HUP reloads: gunicorn re-executes a configuration given as a file path, but a
+    `python:` module is imported once (Python's module cache) and keeps its settings. Here: the shipped
+    settings with a tiny WSGI app, one worker, then the file edited to two workers and HUP sent."""
+    (tmp_path / "tinyapp.py").write_text(
+        "def app(environ, start_response):\n"
+        "    start_response('200 OK', [('Content-Type', 'text/plain')])\n"
+        "    return [b'ok']\n")
+    conf = tmp_path / "hupconf.py"
+
+    def write_conf(workers):
+        conf.write_text("from guichet.config.gunicorn_conf import *  # noqa\n"
+                        f"wsgi_app = 'tinyapp:app'\nworkers = {workers}\nlogconfig_dict = {{}}\n")
+
+    for config_arg, rereads in ((f"python:{conf.stem}", False), (str(conf), True)):
+        write_conf(1)
+        port = free_port()
+        server = _start_with_config(tmp_path, config_arg, port)
+        try:
+            assert fetch(f"http://127.0.0.1:{port}/")[1] == "ok"
+            before = _workers_settle(server.pid, 1)
+            write_conf(2)
+            server.send_signal(signal.SIGHUP)
+            after = _workers_settle(server.pid, 2 if rereads else 1)
+            assert not after & before  # new workers either way: the application's code is imported afresh
+            assert fetch(f"http://127.0.0.1:{port}/")[1] == "ok"
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=60)

@@ -18,7 +18,8 @@ from .test_permissions import SKIPPED_NAMESPACES, all_url_names, bookings_sample
 ROLES = ["anonymous", "guest", "member", "outsider", "manager", "staff", "admin"]
 LOGIN = 302  # to the login page
 REFUSALS = {400, 401, 403, 404, 405, 409, 422, 429}
-NOT_DATA = {"sessions.session", "admin.logentry", "contenttypes.contenttype", "auth.permission"}
+NOT_DATA = {"sessions.session", "admin.logentry", "contenttypes.contenttype", "auth.permission",
+            "core.ratecount"}  # rate-limit counters (core/ratelimit.py): a refused POST counts too
 LOGS = {"axes.accesslog"}  # django-axes' own log of logins and logouts
 SMALL = 300  # tables up to this size are compared row by row; larger ones (the vocabulary) by count
 

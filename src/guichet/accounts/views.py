@@ -38,7 +38,8 @@ class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
 
 
 # Reset e-mails per address per hour: enough for a member who lost the first one, not a way to flood a
-# mailbox (ten posts sent ten e-mails, seen from outside). Counted in the cache, like the desk's limits.
+# mailbox (ten posts sent ten e-mails, seen from outside). Counted like the desk's limits (core/ratelimit.py:
+# shared by every app process).
 PASSWORD_RESETS_PER_EMAIL_HOUR = 3
 
 

@@ -4,7 +4,9 @@
 
 Every value comes from the environment (README, "Production deployment"). Graceful restarts: `kill -HUP
 <master>` starts new workers with new code and lets the old ones finish their requests (graceful_timeout);
-max_requests with jitter recycles workers one at a time, never all at once.
+max_requests with jitter recycles workers one at a time, never all at once. HUP re-reads these settings only
+when gunicorn was given this file by its path, not as `python:` module (imported once), and never sees a
+changed environment (the master's).
 """
 
 import multiprocessing

@@ -133,20 +133,31 @@ def seed_clock() -> None:
         logger.exception("could not seed the periodic job")
 
 
-def queue_check() -> tuple[bool, str]:
-    """(healthy, detail) of the job queue, for /health/: can we reach it, and is work waiting too long?"""
-    from django_tasks import task_backends
+# Backend class paths of django-tasks (its own and the two companion packages).
+DATABASE_TASK_BACKENDS = ("django_tasks_db.", "django_tasks.backends.database.")
+RQ_TASK_BACKENDS = ("django_tasks_rq.", "django_tasks.backends.rq.")
 
-    backend = type(task_backends["default"]).__name__
+
+def task_backend() -> str:
+    """Class path of the default django-tasks backend, or "" when the project runs no queue."""
+    tasks = getattr(settings, "TASKS", None) or {}
+    return (tasks.get("default") or {}).get("BACKEND", "")
+
+
+def queue_check() -> tuple[bool, str]:
+    """(healthy, detail) of the job queue, the rule /health/ applies: can we reach it (the database queue's
+    table, every RQ queue's Redis), and is work waiting too long (database queue: no worker took it)?"""
+    backend = task_backend()
+    name = backend.rsplit(".", 1)[-1] or "none"
     try:
-        if settings.GUICHET_TASKS_BACKEND == "rq":
+        if backend.startswith(RQ_TASK_BACKENDS):
             import django_rq
 
-            queue = django_rq.get_queue("default")
-            queue.connection.ping()
-            return True, f"{backend}: {len(queue)} waiting"
-        if settings.GUICHET_TASKS_BACKEND == "immediate":
-            return True, backend
+            for queue_name in settings.RQ_QUEUES:
+                django_rq.get_connection(queue_name).ping()
+            return True, f"{name}: {len(django_rq.get_queue('default'))} waiting"
+        if not backend.startswith(DATABASE_TASK_BACKENDS):
+            return True, name  # immediate or dummy: nothing to probe
         from django.db.models import Q
         from django_tasks_db.models import DBTaskResult, get_date_max
 
@@ -155,7 +166,7 @@ def queue_check() -> tuple[bool, str]:
         stuck = DBTaskResult.objects.ready().filter(Q(run_after=get_date_max()) | Q(run_after__lt=late),
                                                     enqueued_at__lt=late).count()
         if stuck:
-            return False, f"{backend}: {stuck} job(s) waiting for more than {settings.GUICHET_JOB_STALE_SECONDS} s"
-        return True, f"{backend}: {waiting} waiting"
+            return False, f"{name}: {stuck} job(s) waiting for more than {settings.GUICHET_JOB_STALE_SECONDS} s"
+        return True, f"{name}: {waiting} waiting"
     except Exception as exc:
-        return False, f"{backend}: {exc.__class__.__name__}: {exc}"
+        return False, f"{name}: {exc.__class__.__name__}: {exc}"

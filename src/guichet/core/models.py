@@ -131,3 +131,21 @@ class Schedule(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class RateCount(models.Model):
+    """Attempts counted by a rate limit (core/ratelimit.py) in one time window, when no shared cache is
+    configured: the database is what every app process shares. Counters, not data: never audited, and
+    deleted once their window is over."""
+
+    scope = models.CharField(max_length=40)
+    digest = models.CharField(max_length=32)  # sha256 of the normalised key: no e-mail address in clear
+    window = models.BigIntegerField()         # the window's number since the epoch
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scope", "digest", "window"], name="ratecount_unique")]
+
+    def __str__(self):
+        return f"{self.scope} {self.window}: {self.count}"

@@ -30,6 +30,8 @@ STOPWORDS = frozenset(
 
 def fold(text: str) -> str:
     """Lower-case and strip accents ("Cytométrie" -> "cytometrie")."""
+    if text.isascii():  # NFKD leaves ASCII as it is, and it has no combining marks
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("œ", "oe").replace("æ", "ae")
 
@@ -42,6 +44,8 @@ def words(text: str) -> list[str]:
 @lru_cache(maxsize=65536)
 def stems(word: str) -> tuple[str, ...]:
     """The distinct French and English stems of one folded word."""
+    if word.isascii() and word.isdigit():  # Snowball only ever changes letters: a number is its own stem
+        return (word,)
     fr, en = _FR.stemWord(word), _EN.stemWord(word)
     return (fr,) if fr == en else (fr, en)
 

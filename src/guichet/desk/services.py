@@ -78,11 +78,16 @@ def _title(text: str) -> str:
 
 
 def _save_attachments(request: Request, files, actor) -> None:
-    limit = settings.GUICHET_DESK_MAX_ATTACHMENT_MB * 1024 * 1024
-    for upload in files or []:
-        if upload.size > limit:
-            raise DeskError(_("The file %(name)s is larger than %(mb)s MB.") % {
-                "name": upload.name, "mb": settings.GUICHET_DESK_MAX_ATTACHMENT_MB})
+    """Size, extension and content (core.uploads, as for partnership documents and order attachments)."""
+    from guichet.core import uploads
+
+    files = list(files or [])
+    for upload in files:  # every file checked before any is stored: a refusal leaves nothing on disk
+        try:
+            uploads.check_upload(upload, max_mb=settings.GUICHET_DESK_MAX_ATTACHMENT_MB)
+        except uploads.UploadRefused as refused:
+            raise DeskError(str(refused)) from None
+    for upload in files:
         Attachment.objects.create(request=request, file=upload, name=upload.name[:255], size=upload.size,
                                   content_type=(getattr(upload, "content_type", "") or "")[:100], uploaded_by=actor)
 
@@ -151,8 +156,8 @@ def visitor_request_start(*, email: str, full_name: str, text: str, confidential
                          limit=settings.GUICHET_DESK_VISITOR_PER_ADDRESS_HOUR, window_seconds=3600):
         raise RateLimited(_("Too many requests were sent from your connection. Try again in an hour, "
                             "or log in."))
-    # Also counted from the database: the cache is per process unless GUICHET_REDIS_URL is set, and with
-    # several gunicorn workers each had its own budget for one address (8 e-mails instead of 3, seen from outside).
+    # Also counted from the pending needs themselves: the limit then holds even with a shared cache that lost
+    # its counts (Redis restarted).
     if not ratelimit.hit("desk-visitor-email", email, limit=settings.GUICHET_DESK_VISITOR_PER_EMAIL_DAY,
                          window_seconds=24 * 3600) or VisitorSubmission.objects.filter(
             email=email, created_at__gte=timezone.now() - timedelta(days=1)).count() \

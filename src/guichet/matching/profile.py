@@ -12,6 +12,7 @@ from collections import defaultdict
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.db.models import Count, Max
 
@@ -23,6 +24,7 @@ from .models import Concept
 
 CONCEPT_PREFIX = "zc"
 _TOKEN = re.compile(r"\w+", re.UNICODE)
+_PART = re.compile(r"[a-z0-9]+")
 _ELISION = re.compile(r"\b(?:[dljmnsc]|qu)['’]", re.IGNORECASE)
 _FR_HINTS = frozenset("le la les des du une un et pour dans avec sur nous cherchons besoin recherche souhaitons "
                       "voudrions notre nos est sont qui que aux ou".split())
@@ -47,12 +49,16 @@ def tokenize(text: str, *, keep_letters: bool = False) -> list[Token]:
     """Words with their stems, stop words dropped (single letters kept for labels: "protéine A")."""
     tokens = []
     for surface in _TOKEN.findall(_ELISION.sub(" ", text)):
-        folded = fold(surface)
-        for part in re.findall(r"[a-z0-9]+", folded):
-            if part in STOPWORDS and not (keep_letters and len(part) == 1):
-                continue
-            tokens.append(Token(surface, part, stems(part)))
+        tokens.extend(_surface_tokens(surface, keep_letters))
     return tokens
+
+
+@lru_cache(maxsize=65536)
+def _surface_tokens(surface: str, keep_letters: bool) -> tuple[Token, ...]:
+    # Cached by written word (tokens are immutable): an import tags the same words in thousands of texts.
+    folded = fold(surface)
+    return tuple(Token(surface, part, stems(part)) for part in _PART.findall(folded)
+                 if part not in STOPWORDS or (keep_letters and len(part) == 1))
 
 
 def words_match(a: Token, b: Token) -> bool:
@@ -101,22 +107,16 @@ class CompiledVocabulary:
     synonyms: list[Synonym]
     purposes: list[Synonym] = field(default_factory=list)  # what each technique measures or produces
     texts: dict[str, str] = field(default_factory=dict)    # labels and purposes, the concept's embedded text
-    by_stem: dict[str, list[int]] = field(default_factory=dict)
-    purpose_by_stem: dict[str, list[int]] = field(default_factory=dict)
+    # Per table (labels: False, purposes: True), what detect reads: see _anchor_index.
+    _ranked: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self):
-        # Indexed by exact stem and folded form, the only ways two words match (words_match).
-        self.by_stem = _index(self.synonyms)
-        self.purpose_by_stem = _index(self.purposes)
+        self._ranked = {False: _anchor_index(self.synonyms), True: _anchor_index(self.purposes)}
 
     def detect(self, text: str, tokens: list[Token] | None = None, *, purposes: bool = False) -> list[Detection]:
         """Concepts found in a text, longest synonyms first, each concept once (by purpose phrases if asked)."""
         tokens = tokenize(text) if tokens is None else tokens
-        table, index = (self.purposes, self.purpose_by_stem) if purposes else (self.synonyms, self.by_stem)
-        candidates = set()
-        for token in tokens:
-            for key in (token.folded, *token.stems):
-                candidates.update(index.get(key, ()))
+        ranked, needs, by_folded, by_stem = self._ranked[purposes]
         # Where each word of the text can match (words_match, precomputed): its folded form anywhere, its
         # stems for words longer than four letters. Checking a synonym is then a few set lookups.
         folded_at: dict[str, set[int]] = defaultdict(set)
@@ -126,22 +126,30 @@ class CompiledVocabulary:
             if len(token.folded) > 4:
                 for stem in token.stems:
                     stem_at[stem].add(position)
+        # A synonym can match only where its rarest word does: the candidates are read from that word's keys,
+        # and tried by rank (longest synonyms first, then vocabulary order), as words_match would find them.
+        candidates = set()
+        for folded in folded_at:
+            candidates.update(by_folded.get(folded, ()))
+        for stem in stem_at:
+            candidates.update(by_stem.get(stem, ()))
         found: dict[str, Detection] = {}
-        for i in sorted(candidates, key=lambda i: (-len(table[i].words), i)):
-            synonym = table[i]
+        for rank in sorted(candidates):
+            synonym = ranked[rank]
             if synonym.concept in found:
                 continue
             where = []
-            for word in synonym.words:
-                at = set(folded_at.get(word.folded, ()))
-                if len(word.folded) > 4:
-                    for stem in word.stems:
-                        at |= stem_at.get(stem, set())
+            for folded, stemmed in needs[rank]:
+                at = folded_at.get(folded)
+                for stem in stemmed:
+                    more = stem_at.get(stem)
+                    if more:
+                        at = at | more if at else more
                 if not at:
                     break
                 where.append(at)
             else:
-                positions = _window(where, len(tokens))
+                positions = [min(where[0])] if len(where) == 1 else _window(where, len(tokens))
                 if positions is not None:
                     phrase = " ".join(dict.fromkeys(tokens[p].surface for p in positions))
                     found[synonym.concept] = Detection(synonym.concept, phrase, synonym,
@@ -169,13 +177,34 @@ def _window(where: list[set[int]], length: int) -> list[int] | None:
     return None
 
 
-def _index(synonyms: list[Synonym]) -> dict[str, list[int]]:
-    index = defaultdict(set)
-    for i, synonym in enumerate(synonyms):
-        for word in synonym.words:
-            for key in (word.folded, *word.stems):
-                index[key].add(i)
-    return {k: sorted(v) for k, v in index.items()}
+def _word_keys(word: Token) -> tuple[str, tuple[str, ...]]:
+    """(folded form, stems) under which a text word can match this synonym word: the same folded form, or
+    a shared stem when both words are longer than four letters (words_match)."""
+    return word.folded, (word.stems if len(word.folded) > 4 else ())
+
+
+def _anchor_index(synonyms: list[Synonym]):
+    """For detect: the synonyms in the order it tries them (more words first, then vocabulary order), the keys
+    of their words by rank, and the keys of each synonym's rarest word (shared by the fewest synonyms)
+    mapped to its rank: a synonym can only match a text holding that word."""
+    order = sorted(range(len(synonyms)), key=lambda i: (-len(synonyms[i].words), i))
+    ranked = [synonyms[i] for i in order]
+    needs = [tuple(_word_keys(w) for w in synonym.words) for synonym in ranked]
+    share = defaultdict(int)
+    for keys in needs:
+        for folded, stemmed in set(keys):
+            share[("f", folded)] += 1
+            for stem in stemmed:
+                share[("s", stem)] += 1
+    by_folded, by_stem = defaultdict(list), defaultdict(list)
+    for rank, keys in enumerate(needs):
+        if not keys:
+            continue
+        folded, stemmed = min(keys, key=lambda k: share[("f", k[0])] + sum(share[("s", s)] for s in k[1]))
+        by_folded[folded].append(rank)
+        for stem in stemmed:
+            by_stem[stem].append(rank)
+    return ranked, needs, dict(by_folded), dict(by_stem)
 
 
 _cache_lock = threading.Lock()
