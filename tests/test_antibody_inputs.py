@@ -343,3 +343,18 @@ def test_the_nearest_clinical_antibody_of_a_therapeutic_is_itself_then_its_relat
     mutant = engine.assess_chain(ADALIMUMAB_VH.replace("VSYLSTASSLDY", "VSYLSTAWSLDY")).nearest_clinical[0]
     assert mutant["name"] == "Adalimumab" and mutant["cdr_identity"]["cdr1"] == 1.0
     assert 0.8 < mutant["cdr_identity"]["cdr3"] < 1.0
+
+
+# --- species -----------------------------------------------------------------------------------------------
+
+ABAGOVOMAB_VH = ("QVKLQESGAELARPGASVKLSCKASGYTFTNYWMQWVKQRPGQGLDWIGAIYPGDGNTRYTHKFKGKATLTADKSSSTAYMQLSSLASEDSGVYY"
+                 "CARGEGNYAWFAYWGQGTTVTVSS")   # murine (IMGT/mAb-DB)
+
+
+def test_the_species_call_takes_the_best_germline_of_every_species():
+    mouse = engine.assess_chain(ABAGOVOMAB_VH)
+    assert (mouse.species, mouse.species_v_gene) == ("mouse", "IGHV1-87*02") and mouse.species_v_identity > 0.9
+    assert mouse.v_gene.startswith("IGHV1-3")   # the closest human germline is still reported
+    assert engine.assess_chain(ADALIMUMAB_VH).species == "human"
+    assert engine.assess_chain(CAPLACIZUMAB).species == "alpaca"
+    assert engine.assess_chain(ADALIMUMAB_VL).species in ("human", "mouse", "rabbit")   # no camelid light chains
