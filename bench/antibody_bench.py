@@ -185,8 +185,9 @@ def main() -> int:
         human = scores.get("Human", [])
         for other in ("Mouse", "Humanized", "Chimeric"):
             if human and scores.get(other):
+                unit = "antibodies" if label.endswith("per antibody") else "chains"
                 print(f"  {label}: ROC AUC human vs {other.lower()} = {auc(human, scores[other]):.3f} "
-                      f"({len(human)} vs {len(scores[other])} chains)")
+                      f"({len(human)} vs {len(scores[other])} {unit})")
 
     ada = {r["Name"]: float(r["Immunogenicity"]) for r in csv.DictReader((DATA / "immunogenicity.tsv").open(),
                                                                          delimiter="\t")}

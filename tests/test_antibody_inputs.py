@@ -358,3 +358,49 @@ def test_the_species_call_takes_the_best_germline_of_every_species():
     assert engine.assess_chain(ADALIMUMAB_VH).species == "human"
     assert engine.assess_chain(CAPLACIZUMAB).species == "alpaca"
     assert engine.assess_chain(ADALIMUMAB_VL).species in ("human", "mouse", "rabbit")   # no camelid light chains
+
+
+# --- humanization proposals ---------------------------------------------------------------------------------
+
+def test_grafting_keeps_the_cdrs_and_takes_human_frameworks():
+    from guichet.antibodies import humanize
+
+    mouse = engine.assess_chain(ABAGOVOMAB_VH)
+    proposals = humanize.propose(engine.asdict(mouse))
+    assert [p["rank"] for p in proposals] == list(range(1, len(proposals) + 1)) and len(proposals) >= 3
+    best = proposals[0]
+    assert best["humanness"] > mouse.oasis_9mer + 0.2 and best["germline_identity"] > mouse.v_identity
+    assert best["framework"].startswith("IGHV1") and best["mutation_count"] == len(best["mutations"])
+    grafted = engine.assess_chain(best["sequence"])
+    assert grafted.cdrs == mouse.cdrs and grafted.species == "human"
+    # Keeping the Vernier residues means fewer mutations; a budget caps them.
+    kept = [p for p in proposals if p["strategy"] == "graft_vernier" and p["framework"] == best["framework"]]
+    assert kept and kept[0]["mutation_count"] < best["mutation_count"]
+    assert all(p["mutation_count"] <= 5 for p in humanize.propose(engine.asdict(mouse), budget=5))
+    assert humanize.fasta("x", proposals[:1]).startswith(">x_h1 IGHV1")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language, words", [
+    ("en", ["Humanization proposals", "CDR graft, Vernier-zone residues kept", "within the budget"]),
+    ("fr", ["Propositions d’humanisation", "Greffe des CDR, résidus de la zone Vernier conservés",
+            "dans le budget"]),
+])
+def test_the_humanization_page_and_its_fasta(client, language, words):
+    from guichet.accounts.models import User
+    from guichet.antibodies.models import Assessment
+
+    client.force_login(User.objects.create_user(f"hum-{language}@example.org", "x", language=language))
+    client.post("/i18n/setlang/", {"language": language, "next": "/"})
+    client.post("/antibodies/", {"title": "Murine", "text": f">abagovomab_VH\n{ABAGOVOMAB_VH}\n", "cdr_scheme": "imgt"})
+    pk = Assessment.objects.get().pk
+    assert f"/antibodies/{pk}/humanize/?antibody=0&amp;domain=0" in client.get(f"/antibodies/{pk}/").content.decode()
+    page = client.get(f"/antibodies/{pk}/humanize/", {"antibody": 0, "domain": 0, "budget": 8}).content.decode()
+    assert [w for w in words if w not in page] == []
+    fasta = client.get(f"/antibodies/{pk}/humanize.fasta", {"antibody": 0, "domain": 0, "budget": 8})
+    records = fasta.content.decode().split(">")[1:]
+    assert fasta["Content-Type"].startswith("text/x-fasta") and len(records) >= 3
+    assert all(int(r.split("mutations=")[1].split()[0]) <= 8 for r in records)
+    bad = client.get(f"/antibodies/{pk}/humanize/", {"antibody": 0, "domain": 0, "budget": "lots"})
+    assert bad.status_code == 200 and bad.context["form"].errors["budget"]
+    assert client.get(f"/antibodies/{pk}/humanize.fasta", {"antibody": 5, "domain": 0}).status_code == 404

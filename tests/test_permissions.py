@@ -127,6 +127,11 @@ MATRIX = {
     "privacy:export": {"anonymous": LOGIN, **{r: 405 for r in ROLES[1:]}},  # POST only; see tests/test_privacy.py
     "privacy:erase": STAFF,
     "privacy:erase_confirm": {"anonymous": LOGIN, **{r: 405 for r in ROLES[1:]}},
+    # --- antibodies: humanization (issue 14) ---
+    # The owner's proposals page; the FASTA needs a domain, which the sample assessment (no result) lacks.
+    "antibodies:humanize": {"anonymous": LOGIN, "member": 200, "manager": 404, "staff": 404, "admin": 404,
+                            "guest": 404},
+    "antibodies:humanize_fasta": {"anonymous": LOGIN, "member": 404, "manager": 404, "staff": 404, "admin": 404},
 }
 # A guest (a visitor who confirmed their e-mail) is logged in like a member, without a member's rights;
 # where the row above does not say, the guest gets what the member gets, except at these URLs.
@@ -197,6 +202,8 @@ def sample_url(name, batch_pk, desk=None, extra=None):
         "directory:import_preview": [batch_pk], "directory:import_confirm": [batch_pk],
         "accounts:token_revoke": [1], "accounts:token_rotate": [1], "accounts:password_reset_confirm": ["MQ", "not-a-token"], "api-1:directory_record": ["cyto"], "api-1:organization": ["lab-tcell"],
         "api-1:person": ["p-martin"], "api-1:platform": ["cyto"],
+        # --- antibodies: humanization (issue 14) ---
+        "antibodies:humanize": [extra.get("assessment", 1)], "antibodies:humanize_fasta": [extra.get("assessment", 1)],
     }.get(name, [])
     url = reverse(name, args=args)
     return url + ("?q=lupus" if name in ("directory:list", "api-1:directory_search", "api-1:match") else "")

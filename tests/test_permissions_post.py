@@ -152,6 +152,9 @@ POST_MATRIX: dict[str, dict[str, int]] = {
     "set_language": every(302),
     "startups:detail": row(LOGIN, 403, 403, 403, 403, 200, 200),
     "startups:list": row(LOGIN, 200, 200, 200, 200, 200, 200),
+    # --- antibodies: humanization (issue 14) --- reads only: POST is refused
+    "antibodies:humanize": row(LOGIN, 405, 405, 405, 405, 405, 405),
+    "antibodies:humanize_fasta": row(LOGIN, 405, 405, 405, 405, 405, 405),
 }
 
 

@@ -136,14 +136,12 @@ def _apply(sequence: str, mutations) -> str:
 
 
 def _fit(sequence: str, mutations: list, budget: int, score) -> list:
-    """Keep the `budget` mutations that give the most humanness: drop, one at a time, the one whose loss costs
-    the least (greedy; a few dozen framework mutations at most)."""
-    kept = list(mutations)
-    while len(kept) > budget:
-        costs = [(score(_apply(sequence, kept[:k] + kept[k + 1:])), k) for k in range(len(kept))]
-        _best, drop = max(costs)
-        kept.pop(drop)
-    return kept
+    """Keep the `budget` mutations whose loss would cost the most humanness (each judged once against the whole
+    graft: a single pass, fast enough for a page)."""
+    whole = score(_apply(sequence, mutations))
+    losses = [(whole - score(_apply(sequence, mutations[:k] + mutations[k + 1:])), k) for k in range(len(mutations))]
+    keep = sorted(k for _loss, k in sorted(losses, key=lambda x: (-x[0], x[1]))[:budget])
+    return [mutations[k] for k in keep]
 
 
 def _germline_identity(variant: str, imgt: list[str], germline: np.ndarray) -> float:
