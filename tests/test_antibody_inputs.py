@@ -404,3 +404,23 @@ def test_the_humanization_page_and_its_fasta(client, language, words):
     bad = client.get(f"/antibodies/{pk}/humanize/", {"antibody": 0, "domain": 0, "budget": "lots"})
     assert bad.status_code == 200 and bad.context["form"].errors["budget"]
     assert client.get(f"/antibodies/{pk}/humanize.fasta", {"antibody": 5, "domain": 0}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_numbering_table_has_one_row_per_domain_and_one_column_per_position(member_client):
+    import csv
+    import io
+
+    from guichet.antibodies.models import Assessment
+
+    text = f">scfv\n{TRASTUZUMAB_VH}{LINKER}{TRASTUZUMAB_VL}\n>ada_HC\n{LEADER}{ADALIMUMAB_VH}{IGHG1}\n"
+    member_client.post("/antibodies/", {"title": "n", "text": text, "cdr_scheme": "kabat"})
+    pk = Assessment.objects.get().pk
+    rows = list(csv.reader(io.StringIO(member_client.get(f"/antibodies/{pk}.numbering.csv").content.decode())))
+    header, body = rows[0], rows[1:]
+    assert [(r[0], r[1], r[2]) for r in body] == [("scfv", "0", "H"), ("scfv", "1", "K"), ("ada", "0", "H")]
+    assert header.index("100A") < header.index("101") and header[9] == "1"
+    # Kabat H35 is H in trastuzumab (DTYIH), the light chain has no H35 column value of its own.
+    assert body[0][header.index("35")] == "H" and body[2][3] == str(len(LEADER))
+    residues = [c for c in body[0][9:] if c != "-"]
+    assert "".join(residues) == TRASTUZUMAB_VH

@@ -132,6 +132,8 @@ MATRIX = {
     "antibodies:humanize": {"anonymous": LOGIN, "member": 200, "manager": 404, "staff": 404, "admin": 404,
                             "guest": 404},
     "antibodies:humanize_fasta": {"anonymous": LOGIN, "member": 404, "manager": 404, "staff": 404, "admin": 404},
+    "antibodies:export_numbering": {"anonymous": LOGIN, "member": 200, "manager": 404, "staff": 404, "admin": 404,
+                                    "guest": 404},
 }
 # A guest (a visitor who confirmed their e-mail) is logged in like a member, without a member's rights;
 # where the row above does not say, the guest gets what the member gets, except at these URLs.
@@ -204,6 +206,7 @@ def sample_url(name, batch_pk, desk=None, extra=None):
         "api-1:person": ["p-martin"], "api-1:platform": ["cyto"],
         # --- antibodies: humanization (issue 14) ---
         "antibodies:humanize": [extra.get("assessment", 1)], "antibodies:humanize_fasta": [extra.get("assessment", 1)],
+        "antibodies:export_numbering": [extra.get("assessment", 1)],
     }.get(name, [])
     url = reverse(name, args=args)
     return url + ("?q=lupus" if name in ("directory:list", "api-1:directory_search", "api-1:match") else "")

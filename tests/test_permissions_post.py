@@ -155,6 +155,7 @@ POST_MATRIX: dict[str, dict[str, int]] = {
     # --- antibodies: humanization (issue 14) --- reads only: POST is refused
     "antibodies:humanize": row(LOGIN, 405, 405, 405, 405, 405, 405),
     "antibodies:humanize_fasta": row(LOGIN, 405, 405, 405, 405, 405, 405),
+    "antibodies:export_numbering": row(LOGIN, 404, 200, 404, 404, 404, 404),  # a read, the owner's only
 }
 
 

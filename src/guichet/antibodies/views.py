@@ -294,3 +294,41 @@ def humanize(request, pk, fmt="html"):
     return render(request, "antibodies/humanize.html", {
         "a": assessment, "form": form, "chain": chain, "name": name, "proposals": proposals,
         "domain_label": labels.domain_label(chain) if chain else "", "query": request.GET.urlencode()})
+
+
+def _position_key(code: str, scheme: str) -> tuple:
+    """ANARCI's column order: by number, then insertion letters; IMGT's 112 insertions run backwards
+    (112B before 112A before 112), as the CDR3 grows from both ends."""
+    number, letters = int(code.rstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")), code.lstrip("0123456789")
+    if scheme == "imgt" and number == 112:
+        return (number, -len(letters), "".join(chr(155 - ord(c)) for c in letters))
+    return (number, len(letters), letters)
+
+
+@login_required
+def numbering_csv(request, pk):
+    """The numbering table, ANARCI-style: one row per domain, one column per position of the chosen scheme."""
+    import csv
+    import io
+
+    assessment = _get(request, pk)
+    rows, codes = [], set()
+    for item in assessment.result:
+        for number, chain in enumerate(_domains(item)):
+            if chain["errors"] or not chain.get("numbering"):
+                continue
+            at = {c: r for c, r in zip(chain["numbering"], chain["sequence"], strict=False) if c != "-"}
+            codes |= set(at)
+            rows.append((item["name"], number, chain, at))
+    columns = sorted(codes, key=lambda c: _position_key(c, assessment.cdr_scheme))
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["Id", "domain_no", "chain_type", "seqstart_index", "seqend_index", "v_gene", "v_identity",
+                     "j_gene", "j_identity", *columns])
+    for name, number, chain, at in rows:
+        writer.writerow([name, number, chain["chain_type"], chain.get("start", 1) - 1, chain.get("end", 0) - 1,
+                         chain["v_gene"], chain["v_identity"], chain["j_gene"], chain["j_identity"],
+                         *[at.get(c, "-") for c in columns]])
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="numbering-{assessment.pk}-{assessment.cdr_scheme}.csv"'
+    return response
