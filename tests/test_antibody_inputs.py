@@ -424,3 +424,24 @@ def test_the_numbering_table_has_one_row_per_domain_and_one_column_per_position(
     assert body[0][header.index("35")] == "H" and body[2][3] == str(len(LEADER))
     residues = [c for c in body[0][9:] if c != "-"]
     assert "".join(residues) == TRASTUZUMAB_VH
+
+
+@pytest.mark.django_db
+def test_results_stored_by_the_first_part_still_show(member, member_client):
+    from guichet.antibodies.models import Assessment
+
+    old = engine.assess("tras", TRASTUZUMAB_VH, TRASTUZUMAB_VL).as_dict()
+    new_keys = {"warnings", "numbering", "v_genes", "j_genes", "species", "species_v_gene", "species_v_identity",
+                "source", "submitted_length", "start", "end", "trimmed_before", "trimmed_after", "pair", "vhh",
+                "n_terminal", "nearest_clinical"}
+    for key in ("heavy", "light"):
+        old[key] = {k: v for k, v in old[key].items() if k not in new_keys}
+        for x in old[key]["liabilities"]:
+            x.pop("number"), x.pop("domain_position"), x.pop("source")
+    del old["domains"], old["pairs"]
+    assessment = Assessment.objects.create(owner=member, title="old", result=[old])
+    page = member_client.get(f"/antibodies/{assessment.pk}/")
+    assert page.status_code == 200 and "SRWGGDGFYAMDY" in page.content.decode()
+    for suffix in (".csv", ".pdf", ".numbering.csv"):
+        assert member_client.get(f"/antibodies/{assessment.pk}{suffix}").status_code == 200
+    assert member_client.get(f"/antibodies/{assessment.pk}/humanize/", {"antibody": 0, "domain": 0}).status_code == 200
