@@ -1,5 +1,6 @@
-"""Antibody assessment: throughput of full reports, and validation of the humanness scores on labelled
-chains (IMGT/mAb-DB origins; clinical anti-drug-antibody rates), from ../shared/data/therapeutic-antibodies.
+"""Antibody assessment: throughput of full reports, the command line end to end (process start included)
+against the bare `guichet check` start, and validation of the humanness scores on labelled chains and
+antibodies (IMGT/mAb-DB origins; clinical anti-drug-antibody rates), from ../shared/data/therapeutic-antibodies.
 
     python bench/antibody_bench.py [--batch 1000]
 """
@@ -92,9 +93,82 @@ def anarci_comparison(batch, reports, ours_per_second: float) -> None:
           f"the full report runs at {ours_per_second / anarci_antibodies:.1f}x that rate")
 
 
+def _wall(command: list[str], env: dict) -> float:
+    import subprocess
+
+    started = time.perf_counter()
+    subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def command_line(batch) -> None:
+    """`guichet assess` in a new process (start-up included) for 1 and 1,000 antibodies, against the bare
+    `guichet check` start measured in the same run (best of three each; the 9-mer index already built)."""
+    import tempfile
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "GUICHET_DEBUG": "1"}
+    guichet = [sys.executable, "-m", "guichet"]
+    with tempfile.TemporaryDirectory() as folder:
+        files = {}
+        for count in (1, 1000):
+            path = Path(folder) / f"batch{count}.fasta"
+            path.write_text("".join(f">ab{i}_VH\n{h}\n>ab{i}_VL\n{light}\n"
+                                    for i, (_n, h, light) in enumerate((batch * 2)[:count])))
+            files[count] = path
+        _wall([*guichet, "assess", str(files[1])], env)   # builds the 9-mer index if absent (once per install)
+        check = min(_wall([*guichet, "check"], env) for _ in range(3))
+        one = min(_wall([*guichet, "assess", str(files[1]), "--json"], env) for _ in range(3))
+        thousand = min(_wall([*guichet, "assess", str(files[1000]), "--json"], env) for _ in range(2))
+    print(f"  command line, new process: guichet check {check:.2f} s; one antibody {one:.2f} s "
+          f"({one / check:.2f}x the bare start, goal <= 3x); 1,000 antibodies {thousand:.2f} s (goal < 5 s)")
+
+
+def humanization_check() -> None:
+    """Method: for each humanized therapeutic chain of IMGT/mAb-DB, graft its own CDRs onto the proposals'
+    frameworks (propose() on the approved humanized domain) and compare the best proposal with the approved
+    form: same human V gene (or family) as the approved form's closest germline, humanness (OASis 9-mer)
+    reached, and how far the approved form is from a straight graft (its mutations count)."""
+    from guichet.antibodies import engine, humanize
+
+    species = {r["INN_Number"]: r["Species"] for r in csv.DictReader((DATA / "imgt_mab_db.tsv").open(),
+                                                                      delimiter="\t")}
+    same_gene = same_family = at_least = total = 0
+    gains, distance = [], []
+    started = time.perf_counter()
+    for name, seq in read_fasta(DATA / "imgt_mab_db.fa").items():
+        if species.get(name.split("_")[0]) != "Humanized":
+            continue
+        chain = engine.assess_chain(seq)
+        if chain.errors:
+            continue
+        proposals = humanize.propose(engine.asdict(chain))
+        if not proposals:
+            continue
+        total += 1
+        best = proposals[0]
+        gene = best["framework"].split(" / ")[0].split("*")[0]
+        approved = {g.split("*")[0] for g in chain.v_genes}
+        same_gene += gene in approved
+        same_family += gene.split("-")[0] in {g.split("-")[0] for g in approved}
+        at_least += best["humanness"] >= chain.oasis_9mer
+        gains.append(best["humanness"] - chain.oasis_9mer)
+        graft = next(p for p in proposals if p["framework"] == best["framework"] and p["strategy"] == "graft")
+        distance.append(graft["mutation_count"])
+    elapsed = time.perf_counter() - started
+    if total:
+        gains.sort()
+        distance.sort()
+        print(f"  humanization, {total} humanized therapeutic chains (IMGT/mAb-DB), own CDRs regrafted: best "
+              f"proposal on the approved form's closest human V gene {100 * same_gene / total:.1f} %, same family "
+              f"{100 * same_family / total:.1f} %; humanness >= the approved form's {100 * at_least / total:.1f} % "
+              f"(median gain {gains[len(gains) // 2]:+.3f}); median framework differences between the approved "
+              f"form and a straight graft {distance[len(distance) // 2]} residues; {elapsed:.1f} s")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--batch", type=int, default=1000)
+    parser.add_argument("--only", choices=["humanization"], help="run one part only")
     args = parser.parse_args()
     if not DATA.exists():
         print(f"{DATA} is absent: antibody benchmark skipped")
@@ -107,6 +181,9 @@ def main() -> int:
     from guichet.antibodies import engine
 
     print("== antibody assessment")
+    if args.only == "humanization":
+        humanization_check()
+        return 0
     rows = [r for r in csv.DictReader((DATA / "TheraSAbDab_clean.tsv").open(), delimiter="\t")
             if r["Heavy Sequence"] and r["Light Sequence"] not in ("", "na")]
     batch = [(r["Therapeutic"], r["Heavy Sequence"], r["Light Sequence"]) for r in rows]
@@ -120,6 +197,7 @@ def main() -> int:
           f"({len(batch) / elapsed:.0f} antibodies/s; {ok} with both chains valid). Goal: 1,000 in under 15 s.")
 
     anarci_comparison(batch, reports, len(batch) / elapsed)
+    command_line(batch)
 
     species = {r["INN_Number"]: r["Species"] for r in csv.DictReader((DATA / "imgt_mab_db.tsv").open(),
                                                                       delimiter="\t")}
@@ -132,12 +210,30 @@ def main() -> int:
             continue
         by_origin.setdefault(origin, []).append(chain.oasis_9mer)
         germline.setdefault(origin, []).append(chain.v_identity)
-    for label, scores in (("OASis 9-mer", by_origin), ("germline V identity", germline)):
+    # Per antibody (BioPhi's OASis identity of an antibody): the 9-mers of its chains together.
+    from guichet.antibodies import kmers
+
+    chains_of: dict[str, list[str]] = {}
+    for name, seq in read_fasta(DATA / "imgt_mab_db.fa").items():
+        chains_of.setdefault(name.split("_")[0], []).append(seq)
+    per_antibody: dict[str, list[float]] = {}
+    for inn, seqs in chains_of.items():
+        found = total = 0
+        for seq in seqs:
+            domains = [c for c in engine.assess_chain_domains(seq) if not c.errors]
+            for c in domains:
+                windows = kmers.human_windows(c.sequence)
+                found, total = found + int(windows.sum()), total + len(windows)
+        if total:
+            per_antibody.setdefault(species.get(inn, ""), []).append(found / total)
+    for label, scores in (("OASis 9-mer per antibody", per_antibody), ("OASis 9-mer per chain", by_origin),
+                          ("germline V identity per chain", germline)):
         human = scores.get("Human", [])
         for other in ("Mouse", "Humanized", "Chimeric"):
             if human and scores.get(other):
+                unit = "antibodies" if label.endswith("per antibody") else "chains"
                 print(f"  {label}: ROC AUC human vs {other.lower()} = {auc(human, scores[other]):.3f} "
-                      f"({len(human)} vs {len(scores[other])} chains)")
+                      f"({len(human)} vs {len(scores[other])} {unit})")
 
     ada = {r["Name"]: float(r["Immunogenicity"]) for r in csv.DictReader((DATA / "immunogenicity.tsv").open(),
                                                                          delimiter="\t")}
@@ -152,6 +248,7 @@ def main() -> int:
             continue
         xs.append((report.heavy.oasis_9mer + report.light.oasis_9mer) / 2)
         ys.append(rate)
+    humanization_check()
     if xs:
         print(f"  OASis 9-mer vs clinical ADA rate: Spearman rho = {spearman(xs, ys):.3f} over {len(xs)} "
               "therapeutics (negative: more human, less immunogenic)")

@@ -343,3 +343,105 @@ def test_the_nearest_clinical_antibody_of_a_therapeutic_is_itself_then_its_relat
     mutant = engine.assess_chain(ADALIMUMAB_VH.replace("VSYLSTASSLDY", "VSYLSTAWSLDY")).nearest_clinical[0]
     assert mutant["name"] == "Adalimumab" and mutant["cdr_identity"]["cdr1"] == 1.0
     assert 0.8 < mutant["cdr_identity"]["cdr3"] < 1.0
+
+
+# --- species -----------------------------------------------------------------------------------------------
+
+ABAGOVOMAB_VH = ("QVKLQESGAELARPGASVKLSCKASGYTFTNYWMQWVKQRPGQGLDWIGAIYPGDGNTRYTHKFKGKATLTADKSSSTAYMQLSSLASEDSGVYY"
+                 "CARGEGNYAWFAYWGQGTTVTVSS")   # murine (IMGT/mAb-DB)
+
+
+def test_the_species_call_takes_the_best_germline_of_every_species():
+    mouse = engine.assess_chain(ABAGOVOMAB_VH)
+    assert (mouse.species, mouse.species_v_gene) == ("mouse", "IGHV1-87*02") and mouse.species_v_identity > 0.9
+    assert mouse.v_gene.startswith("IGHV1-3")   # the closest human germline is still reported
+    assert engine.assess_chain(ADALIMUMAB_VH).species == "human"
+    assert engine.assess_chain(CAPLACIZUMAB).species == "alpaca"
+    assert engine.assess_chain(ADALIMUMAB_VL).species in ("human", "mouse", "rabbit")   # no camelid light chains
+
+
+# --- humanization proposals ---------------------------------------------------------------------------------
+
+def test_grafting_keeps_the_cdrs_and_takes_human_frameworks():
+    from guichet.antibodies import humanize
+
+    mouse = engine.assess_chain(ABAGOVOMAB_VH)
+    proposals = humanize.propose(engine.asdict(mouse))
+    assert [p["rank"] for p in proposals] == list(range(1, len(proposals) + 1)) and len(proposals) >= 3
+    best = proposals[0]
+    assert best["humanness"] > mouse.oasis_9mer + 0.2 and best["germline_identity"] > mouse.v_identity
+    assert best["framework"].startswith("IGHV1") and best["mutation_count"] == len(best["mutations"])
+    grafted = engine.assess_chain(best["sequence"])
+    assert grafted.cdrs == mouse.cdrs and grafted.species == "human"
+    # Keeping the Vernier residues means fewer mutations; a budget caps them.
+    kept = [p for p in proposals if p["strategy"] == "graft_vernier" and p["framework"] == best["framework"]]
+    assert kept and kept[0]["mutation_count"] < best["mutation_count"]
+    assert all(p["mutation_count"] <= 5 for p in humanize.propose(engine.asdict(mouse), budget=5))
+    assert humanize.fasta("x", proposals[:1]).startswith(">x_h1 IGHV1")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language, words", [
+    ("en", ["Humanization proposals", "CDR graft, Vernier-zone residues kept", "within the budget"]),
+    ("fr", ["Propositions d’humanisation", "Greffe des CDR, résidus de la zone Vernier conservés",
+            "dans le budget"]),
+])
+def test_the_humanization_page_and_its_fasta(client, language, words):
+    from guichet.accounts.models import User
+    from guichet.antibodies.models import Assessment
+
+    client.force_login(User.objects.create_user(f"hum-{language}@example.org", "x", language=language))
+    client.post("/i18n/setlang/", {"language": language, "next": "/"})
+    client.post("/antibodies/", {"title": "Murine", "text": f">abagovomab_VH\n{ABAGOVOMAB_VH}\n", "cdr_scheme": "imgt"})
+    pk = Assessment.objects.get().pk
+    assert f"/antibodies/{pk}/humanize/?antibody=0&amp;domain=0" in client.get(f"/antibodies/{pk}/").content.decode()
+    page = client.get(f"/antibodies/{pk}/humanize/", {"antibody": 0, "domain": 0, "budget": 8}).content.decode()
+    assert [w for w in words if w not in page] == []
+    fasta = client.get(f"/antibodies/{pk}/humanize.fasta", {"antibody": 0, "domain": 0, "budget": 8})
+    records = fasta.content.decode().split(">")[1:]
+    assert fasta["Content-Type"].startswith("text/x-fasta") and len(records) >= 3
+    assert all(int(r.split("mutations=")[1].split()[0]) <= 8 for r in records)
+    bad = client.get(f"/antibodies/{pk}/humanize/", {"antibody": 0, "domain": 0, "budget": "lots"})
+    assert bad.status_code == 200 and bad.context["form"].errors["budget"]
+    assert client.get(f"/antibodies/{pk}/humanize.fasta", {"antibody": 5, "domain": 0}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_numbering_table_has_one_row_per_domain_and_one_column_per_position(member_client):
+    import csv
+    import io
+
+    from guichet.antibodies.models import Assessment
+
+    text = f">scfv\n{TRASTUZUMAB_VH}{LINKER}{TRASTUZUMAB_VL}\n>ada_HC\n{LEADER}{ADALIMUMAB_VH}{IGHG1}\n"
+    member_client.post("/antibodies/", {"title": "n", "text": text, "cdr_scheme": "kabat"})
+    pk = Assessment.objects.get().pk
+    rows = list(csv.reader(io.StringIO(member_client.get(f"/antibodies/{pk}.numbering.csv").content.decode())))
+    header, body = rows[0], rows[1:]
+    assert [(r[0], r[1], r[2]) for r in body] == [("scfv", "0", "H"), ("scfv", "1", "K"), ("ada", "0", "H")]
+    assert header.index("100A") < header.index("101") and header[9] == "1"
+    # Kabat H35 is H in trastuzumab (DTYIH), the light chain has no H35 column value of its own.
+    assert body[0][header.index("35")] == "H" and body[2][3] == str(len(LEADER))
+    residues = [c for c in body[0][9:] if c != "-"]
+    assert "".join(residues) == TRASTUZUMAB_VH
+
+
+@pytest.mark.django_db
+def test_results_stored_by_the_first_part_still_show(member, member_client):
+    from guichet.antibodies.models import Assessment
+
+    old = engine.assess("tras", TRASTUZUMAB_VH, TRASTUZUMAB_VL).as_dict()
+    new_keys = {"warnings", "numbering", "v_genes", "j_genes", "species", "species_v_gene", "species_v_identity",
+                "source", "submitted_length", "start", "end", "trimmed_before", "trimmed_after", "pair", "vhh",
+                "n_terminal", "nearest_clinical"}
+    for key in ("heavy", "light"):
+        old[key] = {k: v for k, v in old[key].items() if k not in new_keys}
+        for x in old[key]["liabilities"]:
+            x.pop("number"), x.pop("domain_position"), x.pop("source")
+    del old["domains"], old["pairs"]
+    assessment = Assessment.objects.create(owner=member, title="old", result=[old])
+    page = member_client.get(f"/antibodies/{assessment.pk}/")
+    assert page.status_code == 200 and "SRWGGDGFYAMDY" in page.content.decode()
+    for suffix in (".csv", ".pdf", ".numbering.csv"):
+        assert member_client.get(f"/antibodies/{assessment.pk}{suffix}").status_code == 200
+    assert member_client.get(f"/antibodies/{assessment.pk}/humanize/", {"antibody": 0, "domain": 0}).status_code == 200

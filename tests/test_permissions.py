@@ -159,6 +159,13 @@ MATRIX = {
        for n in ("join", "unavailable", "ask", "answer", "outcome")},
     "partnering:ics": {"anonymous": LOGIN, "guest": 404, "member": 200, "manager": 200, "staff": 404, "admin": 404},
     "partnering:schedule": STAFF,
+    # --- antibodies: humanization (issue 14) ---
+    # The owner's proposals page; the FASTA needs a domain, which the sample assessment (no result) lacks.
+    "antibodies:humanize": {"anonymous": LOGIN, "member": 200, "manager": 404, "staff": 404, "admin": 404,
+                            "guest": 404},
+    "antibodies:humanize_fasta": {"anonymous": LOGIN, "member": 404, "manager": 404, "staff": 404, "admin": 404},
+    "antibodies:export_numbering": {"anonymous": LOGIN, "member": 200, "manager": 404, "staff": 404, "admin": 404,
+                                    "guest": 404},
 }
 # A guest (a visitor who confirmed their e-mail) is logged in like a member, without a member's rights;
 # where the row above does not say, the guest gets what the member gets, except at these URLs.
@@ -242,6 +249,9 @@ def sample_url(name, batch_pk, desk=None, extra=None):
         **{f"partnering:{n}": ["pday"] for n in ("day", "join", "unavailable", "ics", "schedule")},
         "partnering:ask": ["pday", extra.get("asked", 1)], "partnering:answer": ["pday", extra.get("request", 1)],
         "partnering:outcome": ["pday", extra.get("meeting", 1)],
+        # --- antibodies: humanization (issue 14) ---
+        "antibodies:humanize": [extra.get("assessment", 1)], "antibodies:humanize_fasta": [extra.get("assessment", 1)],
+        "antibodies:export_numbering": [extra.get("assessment", 1)],
     }.get(name, [])
     url = reverse(name, args=args)
     return url + ("?q=lupus" if name in ("directory:list", "api-1:directory_search", "api-1:match") else "")

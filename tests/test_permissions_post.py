@@ -152,7 +152,7 @@ POST_MATRIX: dict[str, dict[str, int]] = {
     "programmes:showcase": every(200),
     "set_language": every(302),
     "startups:detail": row(LOGIN, 403, 403, 403, 403, 200, 200),
-        "startups:list": row(LOGIN, 403, 200, 200, 200, 200, 200),
+    "startups:list": row(LOGIN, 403, 200, 200, 200, 200, 200),
     # --- outbox message ---
     "outbox_message": NOT_POST,
     # --- events ---
@@ -190,6 +190,10 @@ POST_MATRIX: dict[str, dict[str, int]] = {
     "partnering:outcome": row(LOGIN, 404, 302, 404, 404, 302, 302),
     "partnering:ics": row(LOGIN, 404, 200, 404, 200, 404, 404),
     "partnering:schedule": row(LOGIN, 403, 403, 403, 403, 302, 302),
+    # --- antibodies: humanization (issue 14) --- reads only: POST is refused
+    "antibodies:humanize": row(LOGIN, 405, 405, 405, 405, 405, 405),
+    "antibodies:humanize_fasta": row(LOGIN, 405, 405, 405, 405, 405, 405),
+    "antibodies:export_numbering": row(LOGIN, 404, 200, 404, 404, 404, 404),  # a read, the owner's only
 }
 
 

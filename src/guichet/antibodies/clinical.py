@@ -33,44 +33,45 @@ def _table() -> dict:
         for row, e in enumerate(entries):
             for code, residue in zip(e[kind]["numbering"].split(), e[kind]["sequence"], strict=True):
                 matrix[row, index[code]] = ord(residue)
-        masks = {name: np.array([lo <= _position(c) <= hi for c in columns]) for name, (lo, hi) in IMGT_CDRS.items()}
-        tables[kind] = {"entries": entries, "columns": index, "matrix": matrix, "masks": masks,
+        # Columns weighted per region (the whole domain, then each CDR): one product counts them all.
+        weights = np.array([[1.0] + [float(lo <= _position(c) <= hi) for lo, hi in IMGT_CDRS.values()]
+                            for c in columns]).reshape(len(columns), 1 + len(IMGT_CDRS))
+        tables[kind] = {"entries": entries, "columns": index, "matrix": matrix, "weights": weights.astype(np.float32),
+                        "occupied": (matrix != 0).astype(np.float32) @ weights.astype(np.float32),
                         "provenance": data.get("provenance", "")}
     return tables
 
 
-def _identity(matrix: np.ndarray, query: np.ndarray, extra: int) -> np.ndarray:
-    """Identical residues over the positions either sequence occupies (a gap facing a residue is a difference)."""
-    same = ((matrix == query) & (query != 0)).sum(axis=1)
-    occupied = ((matrix != 0) | (query != 0)).sum(axis=1) + extra
-    return np.where(occupied > 0, same / np.maximum(occupied, 1), 0.0)
-
-
 def nearest(sequence: str, imgt: list[str], chain_type: str, count: int = NEAREST) -> list[dict]:
-    """The `count` therapeutics whose domain of the same kind is most identical, with per-CDR identity."""
+    """The `count` therapeutics whose domain of the same kind is most identical, with per-CDR identity.
+
+    Identity: identical residues over the IMGT positions either domain occupies (a gap facing a residue is a
+    difference); per CDR the same over the CDR's positions."""
     table = _table().get("heavy" if chain_type == "H" else "light")
     if not table:
         return []
     query = np.zeros(len(table["columns"]), dtype=np.uint8)
-    extra = {"all": 0, **{name: 0 for name in IMGT_CDRS}}
+    extra = np.zeros(1 + len(IMGT_CDRS))
     for code, residue in zip(imgt, sequence, strict=False):
         if code == "-":
             continue
         column = table["columns"].get(code)
         if column is None:   # a position no therapeutic has: a difference with every one
-            extra["all"] += 1
-            for name, (lo, hi) in IMGT_CDRS.items():
-                extra[name] += lo <= _position(code) <= hi
+            extra += [1.0] + [float(lo <= _position(code) <= hi) for lo, hi in IMGT_CDRS.values()]
         else:
             query[column] = ord(residue)
-    whole = _identity(table["matrix"], query, extra["all"])
-    best = np.argsort(-whole, kind="stable")[:count]
+    matrix, weights = table["matrix"], table["weights"]
+    filled = query != 0
+    same = (matrix[:, filled] == query[filled]).astype(np.float32) @ weights[filled]
+    # Occupied by either: the therapeutic's positions, plus the query's where the therapeutic has a gap.
+    gaps_facing = (matrix[:, filled] == 0).astype(np.float32) @ weights[filled]
+    occupied = table["occupied"] + gaps_facing + extra
+    identity = np.where(occupied > 0, same / np.maximum(occupied, 1), 0.0)
+    best = np.argsort(-identity[:, 0], kind="stable")[:count]
     out = []
     for row in best:
         entry = table["entries"][row]
-        cdrs = {name: round(float(_identity(table["matrix"][row:row + 1][:, mask], query[mask], extra[name])[0]), 3)
-                for name, mask in table["masks"].items()}
         out.append({"name": entry["name"], "stage": entry["stage"], "status": entry["status"],
-                    "target": entry["target"], "format": entry["format"], "identity": round(float(whole[row]), 3),
-                    "cdr_identity": cdrs})
+                    "target": entry["target"], "format": entry["format"], "identity": round(float(identity[row, 0]), 3),
+                    "cdr_identity": {name: round(float(identity[row, i + 1]), 3) for i, name in enumerate(IMGT_CDRS)}})
     return out

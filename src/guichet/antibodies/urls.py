@@ -10,4 +10,7 @@ urlpatterns = [
     path("<int:pk>.json", views.export, {"fmt": "json"}, name="export_json"),
     path("<int:pk>.csv", views.export, {"fmt": "csv"}, name="export_csv"),
     path("<int:pk>.pdf", views.export, {"fmt": "pdf"}, name="export_pdf"),
+    path("<int:pk>.numbering.csv", views.numbering_csv, name="export_numbering"),
+    path("<int:pk>/humanize/", views.humanize, name="humanize"),
+    path("<int:pk>/humanize.fasta", views.humanize, {"fmt": "fasta"}, name="humanize_fasta"),
 ]

@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_GET
 
 from guichet.core import exports
 from guichet.programmes.permissions import programmes_visible_to
@@ -240,3 +241,93 @@ def _csv_rows(assessment):
                    "; ".join(f"{labels.label(LIABILITY_LABELS, x['kind'])} {x['motif']}@{x['position']}"
                              + (f" ({x['number']})" if x.get("number") else "") for x in chain["liabilities"]),
                    "; ".join(f"{n['name']} {n['identity']:.3f}" for n in chain.get("nearest_clinical", []))]
+
+
+MAX_BUDGET = 60   # more mutations than a framework holds
+
+
+class HumanizeForm(forms.Form):
+    antibody = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
+    domain = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
+    budget = forms.IntegerField(label=gettext_lazy("Mutation budget (at most this many mutations; empty: none)"),
+                                min_value=0, max_value=MAX_BUDGET, required=False)
+
+
+STRATEGY_LABELS = {
+    "graft": gettext_lazy("CDR graft"),
+    "graft_vernier": gettext_lazy("CDR graft, Vernier-zone residues kept"),
+    "graft_vernier_interface": gettext_lazy("CDR graft, Vernier-zone and VH/VL-interface residues kept"),
+}
+
+
+@login_required
+@require_GET
+def humanize(request, pk, fmt="html"):
+    """Humanization proposals for one domain of an assessment (CDR grafting, see humanize.py), or their FASTA."""
+    from . import humanize as grafting
+
+    assessment = _get(request, pk)
+    form = HumanizeForm(request.GET or None)
+    chain = name = None
+    proposals = []
+    if form.is_valid():
+        data = form.cleaned_data
+        result = assessment.result or []
+        index, number = data.get("antibody") or 0, data.get("domain") or 0
+        if index < len(result):
+            domains = _domains(result[index])
+            if number < len(domains) and not domains[number]["errors"]:
+                chain, name = domains[number], f"{result[index]['name']}_{number + 1}"
+        if chain is not None:
+            proposals = grafting.propose(chain, budget=data.get("budget"))
+    if fmt == "fasta":
+        if chain is None:
+            raise Http404
+        response = HttpResponse(grafting.fasta(name, proposals), content_type="text/x-fasta; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="humanization-{assessment.pk}.fasta"'
+        return response
+    for p in proposals:
+        strategy = p["strategy"].removesuffix("_budget")
+        p["strategy_label"] = str(STRATEGY_LABELS.get(strategy, strategy)) + (
+            " · " + _("within the budget") if p["strategy"].endswith("_budget") else "")
+    return render(request, "antibodies/humanize.html", {
+        "assessment": assessment, "form": form, "chain": chain, "name": name, "proposals": proposals,
+        "domain_label": labels.domain_label(chain) if chain else "", "query": request.GET.urlencode()})
+
+
+def _position_key(code: str, scheme: str) -> tuple:
+    """ANARCI's column order: by number, then insertion letters; IMGT's 112 insertions run backwards
+    (112B before 112A before 112), as the CDR3 grows from both ends."""
+    number, letters = int(code.rstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")), code.lstrip("0123456789")
+    if scheme == "imgt" and number == 112:
+        return (number, -len(letters), "".join(chr(155 - ord(c)) for c in letters))
+    return (number, len(letters), letters)
+
+
+@login_required
+def numbering_csv(request, pk):
+    """The numbering table, ANARCI-style: one row per domain, one column per position of the chosen scheme."""
+    import csv
+    import io
+
+    assessment = _get(request, pk)
+    rows, codes = [], set()
+    for item in assessment.result:
+        for number, chain in enumerate(_domains(item)):
+            if chain["errors"] or not chain.get("numbering"):
+                continue
+            at = {c: r for c, r in zip(chain["numbering"], chain["sequence"], strict=False) if c != "-"}
+            codes |= set(at)
+            rows.append((item["name"], number, chain, at))
+    columns = sorted(codes, key=lambda c: _position_key(c, assessment.cdr_scheme))
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["Id", "domain_no", "chain_type", "seqstart_index", "seqend_index", "v_gene", "v_identity",
+                     "j_gene", "j_identity", *columns])
+    for name, number, chain, at in rows:
+        writer.writerow([name, number, chain["chain_type"], chain.get("start", 1) - 1, chain.get("end", 0) - 1,
+                         chain["v_gene"], chain["v_identity"], chain["j_gene"], chain["j_identity"],
+                         *[at.get(c, "-") for c in columns]])
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="numbering-{assessment.pk}-{assessment.cdr_scheme}.csv"'
+    return response
