@@ -127,6 +127,20 @@ MATRIX = {
     "privacy:export": {"anonymous": LOGIN, **{r: 405 for r in ROLES[1:]}},  # POST only; see tests/test_privacy.py
     "privacy:erase": STAFF,
     "privacy:erase_confirm": {"anonymous": LOGIN, **{r: 405 for r in ROLES[1:]}},
+    # --- clinical transfer, technology transfer ---
+    # The sample feasibility request is the member's, confidential, not routed yet.
+    "clinical:sites": OPEN,
+    "clinical:feasibility_new": {"anonymous": LOGIN, "guest": 403, **{r: 200 for r in ROLES[2:]}},
+    "clinical:feasibility": {"anonymous": LOGIN, "guest": 404, "member": 200, "manager": 404, "staff": 200,
+                             "admin": 200},
+    **{f"clinical:{n}": {"anonymous": LOGIN, **{r: 405 for r in ROLES[1:]}}
+       for n in ("feasibility_route", "feasibility_answer", "feasibility_close", "inclusions")},
+    "clinical:trials": {"anonymous": LOGIN, "guest": 403, **{r: 200 for r in ROLES[2:]}},
+    "clinical:trial": {"anonymous": LOGIN, "guest": 403, **{r: 200 for r in ROLES[2:]}},
+    "api-1:clinical_sites": OPEN,
+    "api-1:clinical_feasibility": {"anonymous": 401, "guest": 404, "member": 200, "manager": 404, "staff": 200,
+                                   "admin": 200},
+    "api-1:clinical_trials": {"anonymous": 401, **{r: 200 for r in ROLES[1:]}},
 }
 # A guest (a visitor who confirmed their e-mail) is logged in like a member, without a member's rights;
 # where the row above does not say, the guest gets what the member gets, except at these URLs.
@@ -197,6 +211,12 @@ def sample_url(name, batch_pk, desk=None, extra=None):
         "directory:import_preview": [batch_pk], "directory:import_confirm": [batch_pk],
         "accounts:token_revoke": [1], "accounts:token_rotate": [1], "accounts:password_reset_confirm": ["MQ", "not-a-token"], "api-1:directory_record": ["cyto"], "api-1:organization": ["lab-tcell"],
         "api-1:person": ["p-martin"], "api-1:platform": ["cyto"],
+        # --- clinical transfer, technology transfer ---
+        **{f"clinical:{n}": [extra.get("feasibility", 1)] for n in ("feasibility", "feasibility_route",
+                                                                      "feasibility_close")},
+        "clinical:feasibility_answer": [extra.get("feasibility", 1), 1],
+        "api-1:clinical_feasibility": [extra.get("feasibility", 1)],
+        "clinical:trial": [extra.get("trial", 1)], "clinical:inclusions": [extra.get("trial_site", 1)],
     }.get(name, [])
     url = reverse(name, args=args)
     return url + ("?q=lupus" if name in ("directory:list", "api-1:directory_search", "api-1:match") else "")
@@ -245,7 +265,28 @@ def bookings_sample(users) -> dict:
 
     assessment = Assessment.objects.create(owner=users["member"], title="A", result=[])
     return {"booking": booking.pk, "feed": feed.token, "feed_pk": feed.pk, "order": order.pk,
-            "partnership": partnership.pk, "document": document.pk, "assessment": assessment.pk}
+            "partnership": partnership.pk, "document": document.pk, "assessment": assessment.pk,
+            **clinical_transfer_sample(users)}
+
+
+# --- clinical transfer, technology transfer ---
+def clinical_transfer_sample(users) -> dict:
+    """The member's confidential feasibility request (not routed), a trial at the rheumatology department."""
+    from datetime import date, timedelta
+
+    from guichet.clinical.models import Site, Trial, TrialSite
+    from guichet.clinical.services import feasibility_submit
+    from guichet.directory.models import Organization
+
+    soon = date.today() + timedelta(days=20)
+    feasibility = feasibility_submit(actor=users["member"], indication="Lupus", area="autoimmune", phase="2",
+                                     population="Adults", inclusion_criteria="SLEDAI", patients_needed=10,
+                                     recruitment_start=soon, recruitment_months=6, deadline=soon)
+    site = Site.objects.create(organization=Organization.objects.get(key="hosp-rheum"), kind="department",
+                               areas=["autoimmune"], phases=["2"])
+    trial = Trial.objects.create(title="T", sponsor=Organization.objects.get(key="acme-bio"), phase="2")
+    trial_site = TrialSite.objects.create(trial=trial, site=site, target_inclusions=5)
+    return {"feasibility": feasibility.request_id, "trial": trial.pk, "trial_site": trial_site.pk}
 
 
 @pytest.mark.django_db

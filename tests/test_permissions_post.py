@@ -152,6 +152,20 @@ POST_MATRIX: dict[str, dict[str, int]] = {
     "set_language": every(302),
     "startups:detail": row(LOGIN, 403, 403, 403, 403, 200, 200),
     "startups:list": row(LOGIN, 200, 200, 200, 200, 200, 200),
+    # --- clinical transfer, technology transfer ---
+    # The member's confidential feasibility request; an empty close is a close with no site chosen (accepted).
+    "clinical:sites": every(200),
+    "clinical:feasibility_new": row(LOGIN, 403, 200, 200, 200, 200, 200),
+    "clinical:feasibility": row(LOGIN, 404, 200, 404, 404, 200, 200),
+    "clinical:feasibility_route": row(LOGIN, 404, 403, 404, 404, 302, 302),
+    "clinical:feasibility_answer": row(LOGIN, 404, 404, 404, 404, 404, 404),
+    "clinical:feasibility_close": row(LOGIN, 404, 403, 404, 404, 302, 302),
+    "clinical:trials": row(LOGIN, 403, 200, 200, 200, 200, 200),
+    "clinical:trial": row(LOGIN, 403, 200, 200, 200, 200, 200),
+    "clinical:inclusions": row(LOGIN, 403, 403, 403, 403, 302, 302),
+    "api-1:clinical_sites": NOT_POST,
+    "api-1:clinical_feasibility": NOT_POST,
+    "api-1:clinical_trials": NOT_POST,
 }
 
 

@@ -7,6 +7,7 @@ from ninja.openapi.schema import OpenAPISchema
 
 from guichet.antibodies.api import router as antibodies_router
 from guichet.bookings.api import router as bookings_router
+from guichet.clinical.api import router as clinical_router
 from guichet.core.api_auth import PUBLIC
 from guichet.core.api_errors import validation_errors
 from guichet.desk.api import router as desk_router
@@ -56,6 +57,8 @@ api.add_router("/impact", impact_router)
 api.add_router("/partnerships", partnerships_router)
 api.add_router("/startups", startups_router)
 api.add_router("/antibodies", antibodies_router)
+# --- clinical transfer, technology transfer ---
+api.add_router("/clinical", clinical_router)
 
 
 @api.exception_handler(Http404)

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "guichet.programmes",
     "guichet.impact",
     "guichet.antibodies",
+    # --- clinical transfer, technology transfer ---
+    "guichet.clinical",
 ]
 
 MIDDLEWARE = [

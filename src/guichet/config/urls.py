@@ -37,5 +37,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("health/", health, name="health"),
     path("metrics", metrics, name="metrics"),
+    # --- clinical transfer, technology transfer ---
+    path("clinical/", include("guichet.clinical.urls")),
     re_path(r"^api/v1/", unknown_path),
 ]

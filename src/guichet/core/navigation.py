@@ -80,6 +80,11 @@ def menu_for(user) -> list[Group]:
             Item(_("Audit log"), reverse("audit"), ("core:audit",)),
             Item(_("Administration"), reverse("admin:index"), ()),
         ], "staff"))
+    # --- clinical transfer, technology transfer ---
+    network.items.insert(-1, Item(_("Clinical sites"), reverse("clinical:sites"), ("clinical:sites",)))
+    if user.is_authenticated and (_is_member(user) or user.is_staff):
+        network.items.insert(-1, Item(_("Clinical trials"), reverse("clinical:trials"),
+                                      ("clinical:trials", "clinical:trial")))
     return groups
 
 
