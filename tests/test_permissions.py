@@ -141,6 +141,22 @@ MATRIX = {
     "api-1:clinical_feasibility": {"anonymous": 401, "guest": 404, "member": 200, "manager": 404, "staff": 200,
                                    "admin": 200},
     "api-1:clinical_trials": {"anonymous": 401, **{r: 200 for r in ROLES[1:]}},
+    # The member's invention disclosure: its inventor sees it, and its office's staff (nobody here); the cluster
+    # team and administrators do not.
+    "transfer:offers": OPEN,
+    "transfer:offer": OPEN,
+    "transfer:offer_ask": {"anonymous": LOGIN, **{r: 405 for r in ROLES[1:]}},
+    "transfer:disclosures": MEMBERS,
+    "transfer:disclosure_new": {"anonymous": LOGIN, "guest": 403, **{r: 200 for r in ROLES[2:]}},
+    "transfer:disclosures_csv": MEMBERS,
+    "transfer:disclosure": {"anonymous": LOGIN, "guest": 404, "member": 200, "manager": 404, "staff": 404,
+                            "admin": 404},
+    "transfer:disclosure_status": {"anonymous": LOGIN, **{r: 405 for r in ROLES[1:]}},
+    "transfer:office": {"anonymous": LOGIN, **{r: 403 for r in ROLES[1:]}},
+    "api-1:transfer_offers": OPEN,
+    "api-1:transfer_disclosures": {"anonymous": 401, **{r: 200 for r in ROLES[1:]}},
+    "api-1:transfer_disclosure": {"anonymous": 401, "guest": 404, "member": 200, "manager": 404, "staff": 404,
+                                  "admin": 404},
 }
 # A guest (a visitor who confirmed their e-mail) is logged in like a member, without a member's rights;
 # where the row above does not say, the guest gets what the member gets, except at these URLs.
@@ -217,6 +233,9 @@ def sample_url(name, batch_pk, desk=None, extra=None):
         "clinical:feasibility_answer": [extra.get("feasibility", 1), 1],
         "api-1:clinical_feasibility": [extra.get("feasibility", 1)],
         "clinical:trial": [extra.get("trial", 1)], "clinical:inclusions": [extra.get("trial_site", 1)],
+        **{f"transfer:{n}": [extra.get("offer", 1)] for n in ("offer", "offer_ask")},
+        **{f"transfer:{n}": [extra.get("disclosure", 1)] for n in ("disclosure", "disclosure_status")},
+        "api-1:transfer_disclosure": [extra.get("disclosure", 1)],
     }.get(name, [])
     url = reverse(name, args=args)
     return url + ("?q=lupus" if name in ("directory:list", "api-1:directory_search", "api-1:match") else "")
@@ -286,7 +305,15 @@ def clinical_transfer_sample(users) -> dict:
                                areas=["autoimmune"], phases=["2"])
     trial = Trial.objects.create(title="T", sponsor=Organization.objects.get(key="acme-bio"), phase="2")
     trial_site = TrialSite.objects.create(trial=trial, site=site, target_inclusions=5)
-    return {"feasibility": feasibility.request_id, "trial": trial.pk, "trial_site": trial_site.pk}
+    from guichet.transfer.models import Office, TechnologyOffer
+    from guichet.transfer.services import disclosure_submit
+
+    office = Office.objects.create(organization=Organization.objects.get(key="acme-bio"))
+    offer = TechnologyOffer.objects.create(office=office, title="O", summary="S", published_on=date(2026, 1, 1))
+    # The member's disclosure; the manager is not of the office (acme-bio has no member in this world).
+    disclosure = disclosure_submit(actor=users["member"], office=office, title="D", summary="S")
+    return {"feasibility": feasibility.request_id, "trial": trial.pk, "trial_site": trial_site.pk,
+            "offer": offer.pk, "disclosure": disclosure.pk}
 
 
 @pytest.mark.django_db

@@ -18,6 +18,7 @@ from guichet.partnerships.api import router as partnerships_router
 from guichet.platforms.api import router as platforms_router
 from guichet.programmes.api import router as programmes_router
 from guichet.startups.api import router as startups_router
+from guichet.transfer.api import router as transfer_router
 
 
 class GuichetSchema(OpenAPISchema):
@@ -59,6 +60,7 @@ api.add_router("/startups", startups_router)
 api.add_router("/antibodies", antibodies_router)
 # --- clinical transfer, technology transfer ---
 api.add_router("/clinical", clinical_router)
+api.add_router("/transfer", transfer_router)
 
 
 @api.exception_handler(Http404)

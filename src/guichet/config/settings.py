@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "guichet.antibodies",
     # --- clinical transfer, technology transfer ---
     "guichet.clinical",
+    "guichet.transfer",
 ]
 
 MIDDLEWARE = [

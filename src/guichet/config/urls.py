@@ -39,5 +39,6 @@ urlpatterns = [
     path("metrics", metrics, name="metrics"),
     # --- clinical transfer, technology transfer ---
     path("clinical/", include("guichet.clinical.urls")),
+    path("transfer/", include("guichet.transfer.urls")),
     re_path(r"^api/v1/", unknown_path),
 ]

@@ -85,6 +85,7 @@ def menu_for(user) -> list[Group]:
     if user.is_authenticated and (_is_member(user) or user.is_staff):
         network.items.insert(-1, Item(_("Clinical trials"), reverse("clinical:trials"),
                                       ("clinical:trials", "clinical:trial")))
+    network.items.insert(-1, Item(_("Technology offers"), reverse("transfer:offers"), ("transfer",)))
     return groups
 
 

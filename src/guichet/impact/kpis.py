@@ -31,6 +31,7 @@ class Report:
     values: dict = field(default_factory=dict)   # KPI key -> number
     series: dict = field(default_factory=dict)   # chart key -> list of (label, number) or dict
     method: str = ""
+    methods: dict = field(default_factory=dict)  # KPI key -> how it is computed (the transfer indicators)
 
 
 def _eod(day: date) -> datetime:
@@ -222,6 +223,11 @@ def compute(*, as_of: date | None = None, start: date | None = None, end: date |
         span = max(target.year - first_year, 1)
         s["startups_trajectory"] = [(y, round(float(target.value) * (y - first_year) / span, 1))
                                     for y in range(first_year, target.year + 1)]
+    # --- clinical transfer, technology transfer ---
+    from . import kpis_transfer
+
+    v.update(kpis_transfer.compute(as_of, start, end))
+    report.methods.update({k: str(m) for k, m in kpis_transfer.METHODS.items()})
     return report
 
 
@@ -306,4 +312,8 @@ KPI_LABELS = {
     "programme_stage_advances": _("Programme stage advances in the period"),
     "economic_impact": _("Economic impact (EUR, see method)"),
 }
+# --- clinical transfer, technology transfer ---
+from .kpis_transfer import LABELS as _TRANSFER_LABELS  # noqa: E402
+
+KPI_LABELS.update(_TRANSFER_LABELS)
 
