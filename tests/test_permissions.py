@@ -166,6 +166,36 @@ MATRIX = {
     "antibodies:humanize_fasta": {"anonymous": LOGIN, "member": 404, "manager": 404, "staff": 404, "admin": 404},
     "antibodies:export_numbering": {"anonymous": LOGIN, "member": 200, "manager": 404, "staff": 404, "admin": 404,
                                     "guest": 404},
+    # --- clinical transfer, technology transfer ---
+    # The sample feasibility request is the member's, confidential, not routed yet.
+    "clinical:sites": OPEN,
+    "clinical:feasibility_new": {"anonymous": LOGIN, "guest": 403, **{r: 200 for r in ROLES[2:]}},
+    "clinical:feasibility": {"anonymous": LOGIN, "guest": 404, "member": 200, "manager": 404, "staff": 200,
+                             "admin": 200},
+    **{f"clinical:{n}": {"anonymous": LOGIN, **{r: 405 for r in ROLES[1:]}}
+       for n in ("feasibility_route", "feasibility_answer", "feasibility_close", "inclusions")},
+    "clinical:trials": {"anonymous": LOGIN, "guest": 403, **{r: 200 for r in ROLES[2:]}},
+    "clinical:trial": {"anonymous": LOGIN, "guest": 403, **{r: 200 for r in ROLES[2:]}},
+    "api-1:clinical_sites": OPEN,
+    "api-1:clinical_feasibility": {"anonymous": 401, "guest": 404, "member": 200, "manager": 404, "staff": 200,
+                                   "admin": 200},
+    "api-1:clinical_trials": {"anonymous": 401, **{r: 200 for r in ROLES[1:]}},
+    # The member's invention disclosure: its inventor sees it, and its office's staff (nobody here); the cluster
+    # team and administrators do not.
+    "transfer:offers": OPEN,
+    "transfer:offer": OPEN,
+    "transfer:offer_ask": {"anonymous": LOGIN, **{r: 405 for r in ROLES[1:]}},
+    "transfer:disclosures": MEMBERS,
+    "transfer:disclosure_new": {"anonymous": LOGIN, "guest": 403, **{r: 200 for r in ROLES[2:]}},
+    "transfer:disclosures_csv": MEMBERS,
+    "transfer:disclosure": {"anonymous": LOGIN, "guest": 404, "member": 200, "manager": 404, "staff": 404,
+                            "admin": 404},
+    "transfer:disclosure_status": {"anonymous": LOGIN, **{r: 405 for r in ROLES[1:]}},
+    "transfer:office": {"anonymous": LOGIN, **{r: 403 for r in ROLES[1:]}},
+    "api-1:transfer_offers": OPEN,
+    "api-1:transfer_disclosures": {"anonymous": 401, **{r: 200 for r in ROLES[1:]}},
+    "api-1:transfer_disclosure": {"anonymous": 401, "guest": 404, "member": 200, "manager": 404, "staff": 404,
+                                  "admin": 404},
 }
 # A guest (a visitor who confirmed their e-mail) is logged in like a member, without a member's rights;
 # where the row above does not say, the guest gets what the member gets, except at these URLs.
@@ -252,6 +282,15 @@ def sample_url(name, batch_pk, desk=None, extra=None):
         # --- antibodies: humanization (issue 14) ---
         "antibodies:humanize": [extra.get("assessment", 1)], "antibodies:humanize_fasta": [extra.get("assessment", 1)],
         "antibodies:export_numbering": [extra.get("assessment", 1)],
+        # --- clinical transfer, technology transfer ---
+        **{f"clinical:{n}": [extra.get("feasibility", 1)] for n in ("feasibility", "feasibility_route",
+                                                                      "feasibility_close")},
+        "clinical:feasibility_answer": [extra.get("feasibility", 1), 1],
+        "api-1:clinical_feasibility": [extra.get("feasibility", 1)],
+        "clinical:trial": [extra.get("trial", 1)], "clinical:inclusions": [extra.get("trial_site", 1)],
+        **{f"transfer:{n}": [extra.get("offer", 1)] for n in ("offer", "offer_ask")},
+        **{f"transfer:{n}": [extra.get("disclosure", 1)] for n in ("disclosure", "disclosure_status")},
+        "api-1:transfer_disclosure": [extra.get("disclosure", 1)],
     }.get(name, [])
     url = reverse(name, args=args)
     return url + ("?q=lupus" if name in ("directory:list", "api-1:directory_search", "api-1:match") else "")
@@ -331,7 +370,36 @@ def bookings_sample(users) -> dict:
 
     assessment = Assessment.objects.create(owner=users["member"], title="A", result=[])
     return {"booking": booking.pk, "feed": feed.token, "feed_pk": feed.pk, "order": order.pk,
-            "partnership": partnership.pk, "document": document.pk, "assessment": assessment.pk}
+            "partnership": partnership.pk, "document": document.pk, "assessment": assessment.pk,
+            **clinical_transfer_sample(users)}
+
+
+# --- clinical transfer, technology transfer ---
+def clinical_transfer_sample(users) -> dict:
+    """The member's confidential feasibility request (not routed), a trial at the rheumatology department."""
+    from datetime import date, timedelta
+
+    from guichet.clinical.models import Site, Trial, TrialSite
+    from guichet.clinical.services import feasibility_submit
+    from guichet.directory.models import Organization
+
+    soon = date.today() + timedelta(days=20)
+    feasibility = feasibility_submit(actor=users["member"], indication="Lupus", area="autoimmune", phase="2",
+                                     population="Adults", inclusion_criteria="SLEDAI", patients_needed=10,
+                                     recruitment_start=soon, recruitment_months=6, deadline=soon)
+    site = Site.objects.create(organization=Organization.objects.get(key="hosp-rheum"), kind="department",
+                               areas=["autoimmune"], phases=["2"])
+    trial = Trial.objects.create(title="T", sponsor=Organization.objects.get(key="acme-bio"), phase="2")
+    trial_site = TrialSite.objects.create(trial=trial, site=site, target_inclusions=5)
+    from guichet.transfer.models import Office, TechnologyOffer
+    from guichet.transfer.services import disclosure_submit
+
+    office = Office.objects.create(organization=Organization.objects.get(key="acme-bio"))
+    offer = TechnologyOffer.objects.create(office=office, title="O", summary="S", published_on=date(2026, 1, 1))
+    # The member's disclosure; the manager is not of the office (acme-bio has no member in this world).
+    disclosure = disclosure_submit(actor=users["member"], office=office, title="D", summary="S")
+    return {"feasibility": feasibility.request_id, "trial": trial.pk, "trial_site": trial_site.pk,
+            "offer": offer.pk, "disclosure": disclosure.pk}
 
 
 @pytest.mark.django_db

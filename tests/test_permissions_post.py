@@ -194,6 +194,34 @@ POST_MATRIX: dict[str, dict[str, int]] = {
     "antibodies:humanize": row(LOGIN, 405, 405, 405, 405, 405, 405),
     "antibodies:humanize_fasta": row(LOGIN, 405, 405, 405, 405, 405, 405),
     "antibodies:export_numbering": row(LOGIN, 404, 200, 404, 404, 404, 404),  # a read, the owner's only
+    "startups:list": row(LOGIN, 200, 200, 200, 200, 200, 200),
+    # --- clinical transfer, technology transfer ---
+    # The member's confidential feasibility request; an empty close is a close with no site chosen (accepted).
+    "clinical:sites": every(200),
+    "clinical:feasibility_new": row(LOGIN, 403, 200, 200, 200, 200, 200),
+    "clinical:feasibility": row(LOGIN, 404, 200, 404, 404, 200, 200),
+    "clinical:feasibility_route": row(LOGIN, 404, 403, 404, 404, 302, 302),
+    "clinical:feasibility_answer": row(LOGIN, 404, 404, 404, 404, 404, 404),
+    "clinical:feasibility_close": row(LOGIN, 404, 403, 404, 404, 302, 302),
+    "clinical:trials": row(LOGIN, 403, 200, 200, 200, 200, 200),
+    "clinical:trial": row(LOGIN, 403, 200, 200, 200, 200, 200),
+    "clinical:inclusions": row(LOGIN, 403, 403, 403, 403, 302, 302),
+    "api-1:clinical_sites": NOT_POST,
+    "api-1:clinical_feasibility": NOT_POST,
+    "api-1:clinical_trials": NOT_POST,
+    # The member's invention disclosure; an empty question about the sample offer is a question (accepted).
+    "transfer:offers": every(200),
+    "transfer:offer": every(200),
+    "transfer:offer_ask": row(LOGIN, 403, 302, 302, 302, 302, 302),
+    "transfer:disclosures": row(LOGIN, 200, 200, 200, 200, 200, 200),
+    "transfer:disclosure_new": row(LOGIN, 403, 200, 200, 200, 200, 200),
+    "transfer:disclosures_csv": row(LOGIN, 200, 200, 200, 200, 200, 200),
+    "transfer:disclosure": row(LOGIN, 404, 200, 404, 404, 404, 404),
+    "transfer:disclosure_status": row(LOGIN, 404, 403, 404, 404, 404, 404),
+    "transfer:office": row(LOGIN, 403, 403, 403, 403, 403, 403),
+    "api-1:transfer_offers": NOT_POST,
+    "api-1:transfer_disclosures": NOT_POST,
+    "api-1:transfer_disclosure": NOT_POST,
 }
 
 

@@ -12,6 +12,7 @@ from guichet.antibodies.api import router as antibodies_router
 from guichet.bookings import services as bookings_services
 from guichet.bookings.api import router as bookings_router
 from guichet.core import idempotency, params
+from guichet.clinical.api import router as clinical_router
 from guichet.core.api_auth import PUBLIC
 from guichet.core.api_errors import validation_errors
 from guichet.desk import services as desk_services
@@ -27,6 +28,7 @@ from guichet.partnerships.api import router as partnerships_router
 from guichet.platforms.api import router as platforms_router
 from guichet.programmes.api import router as programmes_router
 from guichet.startups.api import router as startups_router
+from guichet.transfer.api import router as transfer_router
 
 
 class GuichetSchema(OpenAPISchema):
@@ -100,6 +102,9 @@ def domain_error(request, exc):
 
 for _exception in DOMAIN_ERRORS:
     api.add_exception_handler(_exception, domain_error)
+# --- clinical transfer, technology transfer ---
+api.add_router("/clinical", clinical_router)
+api.add_router("/transfer", transfer_router)
 
 
 @api.exception_handler(Http404)

@@ -137,6 +137,9 @@ INSTALLED_APPS = [
     # --- events ---
     "guichet.events",
     "guichet.partnering",
+    # --- clinical transfer, technology transfer ---
+    "guichet.clinical",
+    "guichet.transfer",
 ]
 
 MIDDLEWARE = [

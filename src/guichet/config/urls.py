@@ -40,6 +40,9 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("health/", health, name="health"),
     path("metrics", metrics, name="metrics"),
+    # --- clinical transfer, technology transfer ---
+    path("clinical/", include("guichet.clinical.urls")),
+    path("transfer/", include("guichet.transfer.urls")),
     re_path(r"^api/v1/", unknown_path),
     # --- outbox message ---
     path("staff/outbox/<int:pk>/", core_views.outbox_message, name="outbox_message"),

@@ -82,6 +82,12 @@ def menu_for(user) -> list[Group]:
             Item(_("Outgoing e-mails"), reverse("outbox"), ("outbox", "outbox_message")),
             Item(_("Administration"), reverse("admin:index"), ()),
         ], "staff"))
+    # --- clinical transfer, technology transfer ---
+    network.items.insert(-1, Item(_("Clinical sites"), reverse("clinical:sites"), ("clinical:sites",)))
+    if user.is_authenticated and (_is_member(user) or user.is_staff):
+        network.items.insert(-1, Item(_("Clinical trials"), reverse("clinical:trials"),
+                                      ("clinical:trials", "clinical:trial")))
+    network.items.insert(-1, Item(_("Technology offers"), reverse("transfer:offers"), ("transfer",)))
     return groups
 
 

@@ -313,7 +313,9 @@ def request_route(*, actor: User, request: Request, keys: list[str], assignee: U
 
 
 def _respond(*, routing: Routing, action: str, message: str, now, actor: User | None, author_name: str = "",
-             by: str = "") -> Routing:
+             by: str = "", durable: bool = True) -> Routing:
+    """The routing's answer; `durable=False` when another app's service (clinical feasibility) holds the
+    transaction and writes its own rows with it."""
     allowed = {"accept": [Routing.State.PENDING], "decline": [Routing.State.PENDING, Routing.State.ACCEPTED],
                "answer": [Routing.State.PENDING, Routing.State.ACCEPTED, Routing.State.ANSWERED]}
     if action not in allowed:
@@ -324,7 +326,7 @@ def _respond(*, routing: Routing, action: str, message: str, now, actor: User | 
     now = now or timezone.now()
     new_state = {"accept": Routing.State.ACCEPTED, "decline": Routing.State.DECLINED,
                  "answer": Routing.State.ANSWERED}[action]
-    with transaction.atomic(durable=True):
+    with transaction.atomic(durable=durable):
         updated = Routing.objects.filter(pk=routing.pk, state__in=allowed[action]).update(
             state=new_state, responded_at=now)
         if not updated:
@@ -402,9 +404,18 @@ def request_close(*, actor: User, request: Request, outcome: str, note: str = ""
         raise NotAllowed(_("Only the cluster team records outcomes."))
     now = now or timezone.now()
     with transaction.atomic(durable=True):
-        _transition(request, actor=actor, to=Status.CLOSED,
-                    allowed_from=[Status.NEW, Status.TRIAGED, Status.ROUTED, Status.ANSWERED], note=note[:300],
-                    outcome=outcome, outcome_note=note[:2000], outcome_key=outcome_key.strip()[:120], closed_at=now,
-                    at=now)
-        notify([request.requester], "desk_closed", {"request": request})
+        request_close_within(actor=actor, request=request, outcome=outcome, note=note, outcome_key=outcome_key,
+                             now=now)
     return request
+
+
+def request_close_within(*, actor: User, request: Request, outcome: str, note: str, outcome_key: str, now) -> None:
+    """The close itself, in the caller's transaction, for services that checked who may close (request_close,
+    the clinical feasibility close that records the chosen sites with it)."""
+    if outcome not in Outcome.values:
+        raise DeskError(_("Choose an outcome."))
+    _transition(request, actor=actor, to=Status.CLOSED,
+                allowed_from=[Status.NEW, Status.TRIAGED, Status.ROUTED, Status.ANSWERED], note=note[:300],
+                outcome=outcome, outcome_note=note[:2000], outcome_key=outcome_key.strip()[:120], closed_at=now,
+                at=now)
+    notify([request.requester], "desk_closed", {"request": request})

@@ -41,6 +41,7 @@ class Report:
     values: dict = field(default_factory=dict)   # KPI key -> number
     series: dict = field(default_factory=dict)   # chart key -> list of (label, number) or dict
     method: str = ""
+    methods: dict = field(default_factory=dict)  # KPI key -> how it is computed (the transfer indicators)
 
 
 def _eod(day: date) -> datetime:
@@ -217,6 +218,11 @@ def compute(*, as_of: date | None = None, start: date | None = None, end: date |
         span = max(target.year - first_year, 1)
         s["startups_trajectory"] = [(y, round(float(target.value) * (y - first_year) / span, 1))
                                     for y in range(first_year, target.year + 1)]
+    # --- clinical transfer, technology transfer ---
+    from . import kpis_transfer
+
+    v.update(kpis_transfer.compute(as_of, start, end))
+    report.methods.update({k: str(m) for k, m in kpis_transfer.METHODS.items()})
     return report
 
 
@@ -310,4 +316,8 @@ KPI_LABELS = {
     "meetings_held_in_period": _("One-to-one meetings held in the period"),
     "partnerships_from_meetings": _("Partnerships born from meetings (to date)"),
 }
+# --- clinical transfer, technology transfer ---
+from .kpis_transfer import LABELS as _TRANSFER_LABELS  # noqa: E402
+
+KPI_LABELS.update(_TRANSFER_LABELS)
 

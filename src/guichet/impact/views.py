@@ -112,5 +112,7 @@ def export(request, fmt):
         exports.Sheet(_("KPIs"), columns, table, widths={"kpi": 26, "label": 48}),
         exports.Sheet(_("Start-ups per year"), [("year", _("Year")), ("created", _("Created")),
                                                 ("cumulative", _("Cumulative"))], series),
-        exports.Sheet(_("Method"), [("method", _("Method"))], [[rep.method]], widths={"method": 100}),
+        exports.Sheet(_("Method"), [("method", _("Method"))],
+                      [[rep.method], *[[f"{kpis.KPI_LABELS[k]}: {m}"] for k, m in rep.methods.items()]],
+                      widths={"method": 100}),
     ])

@@ -1,0 +1,35 @@
+"""Who sees what in technology transfer. An invention disclosure is seen by its inventors and by the staff of
+its office, nobody else: not the cluster team, not administrators (they reach no disclosure page, and the
+admin does not list disclosures). Pages, API, exports and e-mails all ask these."""
+
+from guichet.accounts.models import Membership, Role
+
+
+def office_ids(user) -> set[int]:
+    """The offices whose staff the user is: an account with a membership of the office's organization."""
+    if not user or not user.is_authenticated or not user.is_active or user.role == Role.GUEST:
+        return set()
+    return set(Membership.objects.filter(user=user, organization__transfer_office__isnull=False)
+               .values_list("organization__transfer_office", flat=True))
+
+
+def is_office_staff(user) -> bool:
+    return bool(office_ids(user))
+
+
+def can_view_disclosure(user, disclosure) -> bool:
+    if not user or not user.is_authenticated or not user.is_active:
+        return False
+    return disclosure.office_id in office_ids(user) or disclosure.inventors.filter(pk=user.pk).exists()
+
+
+def can_manage_disclosure(user, disclosure) -> bool:
+    return disclosure.office_id in office_ids(user)
+
+
+def can_submit_disclosure(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.role != Role.GUEST)
+
+
+def can_ask_about_offer(user) -> bool:
+    return can_submit_disclosure(user)

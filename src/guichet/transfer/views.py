@@ -1,0 +1,139 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Sum
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from guichet.core import exports
+
+from . import permissions, selectors, services
+from .forms import AskForm, DisclosureForm, StatusForm
+from .models import InventionDisclosure, IPFamily, MaturationProject, OfferRequest, TechnologyOffer
+
+
+def offers(request):
+    """The public technology offers of the network's tech-transfer offices."""
+    return render(request, "transfer/offers.html", {"offers": selectors.offers_public()})
+
+
+def offer(request, pk):
+    o = get_object_or_404(selectors.offers_public(), pk=pk)
+    asked = (request.user.is_authenticated
+             and OfferRequest.objects.filter(offer=o, user=request.user).exists())
+    return render(request, "transfer/offer.html", {
+        "o": o, "asked": asked, "form": AskForm() if permissions.can_ask_about_offer(request.user) else None})
+
+
+@login_required
+@require_POST
+def offer_ask(request, pk):
+    o = get_object_or_404(selectors.offers_public(), pk=pk)
+    if not permissions.can_ask_about_offer(request.user):
+        raise PermissionDenied
+    form = AskForm(request.POST)
+    desk_request = None
+    if form.is_valid():
+        from guichet.desk.models import Request
+
+        if form.cleaned_data["desk_request"]:
+            desk_request = Request.objects.filter(pk=form.cleaned_data["desk_request"],
+                                                  requester=request.user).first()
+        try:
+            services.offer_request(actor=request.user, offer=o, message=form.cleaned_data["message"],
+                                   desk_request=desk_request)
+            messages.success(request, _("Your question is sent to %(office)s.") % {"office": o.office})
+        except services.TransferError as exc:
+            messages.error(request, str(exc))
+    else:
+        messages.error(request, _("Message: at most %(max)d characters.") % {"max": 2000})
+    return redirect(f"/desk/requests/{desk_request.pk}/" if desk_request else o.get_absolute_url())
+
+
+@login_required
+def disclosures(request):
+    """The disclosures the user may see: theirs as an inventor, all of their office's as its staff."""
+    return render(request, "transfer/disclosures.html", {
+        "disclosures": selectors.disclosures_visible_to(request.user),
+        "can_submit": permissions.can_submit_disclosure(request.user),
+        "office_staff": permissions.is_office_staff(request.user)})
+
+
+@login_required
+def disclosure_new(request):
+    if not permissions.can_submit_disclosure(request.user):
+        raise PermissionDenied
+    form = DisclosureForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.disclosure_submit(actor=request.user, **{
+                k: v for k, v in form.cleaned_data.items()})
+            messages.success(request, _("Your disclosure is sent to %(office)s.") % {"office": created.office})
+            return redirect(created.get_absolute_url())
+        except services.TransferError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+    return render(request, "transfer/disclosure_new.html", {"form": form})
+
+
+def _disclosure_or_404(user, pk):
+    d = InventionDisclosure.objects.select_related("office__organization").filter(pk=pk).first()
+    if d is None or not permissions.can_view_disclosure(user, d):
+        raise Http404  # the same answer whether it does not exist or is not yours
+    return d
+
+
+@login_required
+def disclosure(request, pk):
+    d = _disclosure_or_404(request.user, pk)
+    manage = permissions.can_manage_disclosure(request.user, d)
+    return render(request, "transfer/disclosure.html", {
+        "d": d, "form": StatusForm(initial={"status": d.status}) if manage else None})
+
+
+@login_required
+@require_POST
+def disclosure_status(request, pk):
+    d = _disclosure_or_404(request.user, pk)
+    if not permissions.can_manage_disclosure(request.user, d):
+        raise PermissionDenied
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        try:
+            services.disclosure_status_set(actor=request.user, disclosure=d, status=form.cleaned_data["status"])
+            messages.success(request, _("Status changed."))
+        except services.TransferError as exc:
+            messages.error(request, str(exc))
+    else:
+        messages.error(request, _("Status: choose one of the proposed values."))
+    return redirect(d.get_absolute_url())
+
+
+@login_required
+def disclosures_csv(request):
+    """The disclosures the user may see, nothing more (an inventor's own, an office's all)."""
+    columns = [("number", _("Number")), ("office", _("Office")), ("title", _("Title")),
+               ("disclosed_on", _("Disclosed on")), ("status", _("Status")), ("inventors", _("Inventors"))]
+    rows = ([str(d), d.office.organization.name, d.title, d.disclosed_on, d.get_status_display(),
+             " ".join(sorted(u.email for u in d.inventors.all()))]
+            for d in selectors.disclosures_visible_to(request.user))
+    return exports.csv_response("guichet-disclosures.csv", columns, rows)
+
+
+@login_required
+def office(request):
+    """The office's own page: IP families and applications, maturation, offers (published or not), licences
+    with their milestones and royalties, and the requests the offers drew. Its staff only."""
+    ids = permissions.office_ids(request.user)
+    if not ids:
+        raise PermissionDenied
+    licences = list(selectors.office_licences(request.user).annotate(
+        royalties_total=Sum("royalties__amount_eur")))
+    return render(request, "transfer/office.html", {
+        "families": IPFamily.objects.filter(office_id__in=ids).prefetch_related("applications"),
+        "projects": MaturationProject.objects.filter(office_id__in=ids).select_related("family"),
+        "offers": TechnologyOffer.objects.filter(office_id__in=ids).annotate(n_requests=Count("requests")),
+        "licences": licences,
+        "asked": OfferRequest.objects.filter(offer__office_id__in=ids).select_related("offer", "user"),
+    })
