@@ -194,7 +194,6 @@ POST_MATRIX: dict[str, dict[str, int]] = {
     "antibodies:humanize": row(LOGIN, 405, 405, 405, 405, 405, 405),
     "antibodies:humanize_fasta": row(LOGIN, 405, 405, 405, 405, 405, 405),
     "antibodies:export_numbering": row(LOGIN, 404, 200, 404, 404, 404, 404),  # a read, the owner's only
-    "startups:list": row(LOGIN, 200, 200, 200, 200, 200, 200),
     # --- clinical transfer, technology transfer ---
     # The member's confidential feasibility request; an empty close is a close with no site chosen (accepted).
     "clinical:sites": every(200),

@@ -11,8 +11,8 @@ from guichet.antibodies import engine as antibodies_engine
 from guichet.antibodies.api import router as antibodies_router
 from guichet.bookings import services as bookings_services
 from guichet.bookings.api import router as bookings_router
-from guichet.core import idempotency, params
 from guichet.clinical.api import router as clinical_router
+from guichet.core import idempotency, params
 from guichet.core.api_auth import PUBLIC
 from guichet.core.api_errors import validation_errors
 from guichet.desk import services as desk_services

@@ -84,7 +84,7 @@ def menu_for(user) -> list[Group]:
         ], "staff"))
     # --- clinical transfer, technology transfer ---
     network.items.insert(-1, Item(_("Clinical sites"), reverse("clinical:sites"), ("clinical:sites",)))
-    if user.is_authenticated and (_is_member(user) or user.is_staff):
+    if user.is_authenticated and (is_member(user) or user.is_staff):
         network.items.insert(-1, Item(_("Clinical trials"), reverse("clinical:trials"),
                                       ("clinical:trials", "clinical:trial")))
     network.items.insert(-1, Item(_("Technology offers"), reverse("transfer:offers"), ("transfer",)))
