@@ -225,8 +225,12 @@ def start_gunicorn(port: int):
 def child(args) -> int:
     """Runs in its own process: import one set into its database and rank every need, in process and, with
     --gunicorn, through GET /api/v1/match of a gunicorn serving the same database."""
+    import signal
+
     import django
 
+    # Stopped from outside (SIGTERM), the child still stops its gunicorn (the finally clause below).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     django.setup()
     from guichet.directory.models import SearchEntry
     from guichet.directory.services import directory_import

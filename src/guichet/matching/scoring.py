@@ -58,8 +58,8 @@ def focus_factor(tags: dict, query_concepts: dict) -> float:
     keeps its coverage; one that names twenty topics in passing is not a specialist of each (document-side
     normalisation, as BM25 normalises by length)."""
     own = [k for k in tags if not k.startswith("^")]
-    if not own or weights.FOCUS_WEIGHT <= 0:
-        return 1.0
+    if not own or not query_concepts or weights.FOCUS_WEIGHT <= 0:
+        return 1.0  # a need without concepts says nothing of what a record is about
     share = sum(1 for k in own if k in query_concepts) / len(own)
     return (1 - weights.FOCUS_WEIGHT) + weights.FOCUS_WEIGHT * math.sqrt(share)
 
