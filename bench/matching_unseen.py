@@ -153,16 +153,23 @@ def mode_env(mode: str) -> dict[str, str]:
     return env
 
 
+# What decides the indexed content of a generated record (its stems, concepts and vector): a change elsewhere
+# (scoring, candidates) leaves a generated database valid.
+INDEXING_PATHS = ("src/guichet/directory", "src/guichet/core/text.py", "src/guichet/matching/profile.py",
+                  "src/guichet/matching/vocabulary.py", "src/guichet/matching/lexicon.py",
+                  "src/guichet/matching/semantic.py", "src/guichet/matching/data", "src/guichet/matching/migrations")
+
+
 def src_stamp() -> str | None:
-    """The committed tree of src/ (what tags and embeds the records), or None when src/ has local changes."""
+    """The committed trees of the indexing code, or None when it has local changes."""
     try:
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "src"], cwd=ROOT, capture_output=True,
-                               text=True, check=True).stdout.strip()
-        tree = subprocess.run(["git", "rev-parse", "HEAD:src"], cwd=ROOT, capture_output=True, text=True,
-                              check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", *INDEXING_PATHS], cwd=ROOT,
+                               capture_output=True, text=True, check=True).stdout.strip()
+        trees = subprocess.run(["git", "rev-parse", *(f"HEAD:{p}" for p in INDEXING_PATHS)], cwd=ROOT,
+                               capture_output=True, text=True, check=True).stdout.split()
     except (OSError, subprocess.CalledProcessError):
         return None
-    return None if dirty else tree
+    return None if dirty else " ".join(trees)
 
 
 def synthetic_database(n: int, mode: str) -> Path:
@@ -218,8 +225,12 @@ def start_gunicorn(port: int):
 def child(args) -> int:
     """Runs in its own process: import one set into its database and rank every need, in process and, with
     --gunicorn, through GET /api/v1/match of a gunicorn serving the same database."""
+    import signal
+
     import django
 
+    # Stopped from outside (SIGTERM), the child still stops its gunicorn (the finally clause below).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     django.setup()
     from guichet.directory.models import SearchEntry
     from guichet.directory.services import directory_import
@@ -333,7 +344,8 @@ def print_set(set_name: str, by_mode: dict, first_look: dict) -> None:
                   f"load average {run['info'].get('loadavg', '?')}")
     looks = first_look.get("sets", {}).get(set_name, {})
     if looks:
-        print(f"  first look ({first_look.get('date', '?')[:10]}, engine {first_look.get('engine_commit', '?')[:10]}) "
+        meta = looks.get("_meta", first_look)  # a set added later carries its own first look's date and engine
+        print(f"  first look ({meta.get('date', '?')[:10]}, engine {meta.get('engine_commit', '?')[:10]}) "
               f"-> now, overall:")
         for mode, run in by_mode.items():
             for system, result in run["results"].items():

@@ -153,3 +153,21 @@ def test_warm_up_loads_the_engine_before_the_first_request(directory):
     assert profile._cache["vocabulary"] is None
     warm.warm()
     assert profile._cache["vocabulary"] is not None and lexicon.lexicon.cache_info().currsize == 1
+
+
+def test_a_specialist_outranks_a_record_that_names_the_same_topic_among_many(db):
+    # Both records hold every word and concept of the need; one is about it, the other lists it among a dozen
+    # topics (what 100k generated records look like). The service has the stronger kind prior, so without the
+    # document-side focus it would come first.
+    directory_import(actor=None, payload={"format": "guichet-directory", "version": 1, "organizations": [
+        {"key": "lab", "name": "North Lab", "kind": "research_lab", "lang": "en", "description": "A laboratory."}],
+        "people": [{"key": "specialist", "name": "Ann Smith", "organization": "lab", "lang": "en",
+                    "expertise": "Antibody humanisation by CDR grafting."}],
+        "platforms": [{"key": "core", "name": "Core 7", "organization": "lab", "lang": "en", "description": "A core.",
+                       "services": [{"key": "core.all", "name": "Service 12", "lang": "en", "unit": "project",
+                                     "description": "Antibody humanisation, flow cytometry, lupus, single-cell "
+                                                    "sequencing, light-sheet imaging, vaccines, proteomics, kidney "
+                                                    "transplantation, food allergy, macrophages, mass spectrometry."}]}]})
+    results = engine.match("humanisation of our antibody", limit=5)
+    assert [r.key for r in results[:2]] == ["specialist", "core.all"]
+    assert results[0].score > results[1].score

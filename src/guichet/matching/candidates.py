@@ -45,10 +45,11 @@ def idf(df: int, total: int) -> float:
     return math.log(1 + (total + 1) / (df + 1))
 
 
-def lexical_ids(tokens: list[str], limit: int = weights.CANDIDATES) -> list[int]:
-    """Entries holding any of these index tokens, best full-text rank first."""
+def lexical_ids(tokens: list[str], limit: int | None = None) -> list[int]:
+    """Entries holding any of these index tokens, best full-text rank first (weights.CANDIDATES of them)."""
     if not tokens:
         return []
+    limit = limit or weights.CANDIDATES
     return search.ranked_ids(search.any_of(tokens), limit=limit)
 
 

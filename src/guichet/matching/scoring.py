@@ -53,6 +53,18 @@ def dense_feature(cosine: float | None, model: str | None) -> float:
     return min(1.0, max(0.0, (cosine - low) / (high - low)))
 
 
+def focus_factor(tags: dict, query_concepts: dict) -> float:
+    """How much of what the record is about the need asks for: the share of the record's own concepts (not the
+    inherited broader ones) that are the need's, blended by weights.FOCUS_WEIGHT. A record about one thing
+    keeps its coverage; one that names twenty topics in passing is not a specialist of each (document-side
+    normalisation, as BM25 normalises by length)."""
+    own = [k for k in tags if not k.startswith("^")]
+    if not own or not query_concepts or weights.FOCUS_WEIGHT <= 0:
+        return 1.0  # a need without concepts says nothing of what a record is about
+    share = sum(1 for k in own if k in query_concepts) / len(own)
+    return (1 - weights.FOCUS_WEIGHT) + weights.FOCUS_WEIGHT * math.sqrt(share)
+
+
 def calibrate(features: dict[str, float], mode: str) -> float:
     coef = weights.LOGISTIC[mode]
     z = coef["bias"] + sum(coef.get(name, 0.0) * value for name, value in features.items()
@@ -121,6 +133,7 @@ def score_entries(profile: QueryProfile, entries, *, df: dict[str, int], total: 
             ev = _evidence_feature(query_concepts, past)
         if legacy <= 0 and dense <= 0 and ev <= 0:
             continue
+        legacy *= focus_factor(tags, query_concepts)
         legacy *= weights.KIND_PRIOR.get(entry.record_kind, 0.9)
         # Words of the need found in the record's own name weigh more than in its context (its parent's name).
         # A stem is a prefix of the words it stems: the name's folded words are enough, no stemming per record.
