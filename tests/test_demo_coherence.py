@@ -18,9 +18,18 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def demo():
-    call_command("loaddemo", stdout=open("/dev/null", "w"))
-    return {role: User.objects.get(email=f"{role}@demo.guichet.example")
-            for role in ("admin", "staff", "manager", "member", "founder")}
+    from io import StringIO
+
+    output = StringIO()
+    call_command("loaddemo", stdout=output)
+    return {**{role: User.objects.get(email=f"{role}@demo.guichet.example")
+               for role in ("admin", "staff", "manager", "member", "founder")}, "output": output.getvalue()}
+
+
+def test_the_demo_accounts_are_printed_as_a_table(demo):
+    lines = [line for line in demo["output"].splitlines() if "@demo.guichet.example" in line]
+    assert len(lines) == 5
+    assert len({line.index(line.split()[-1]) for line in lines}) == 1  # every e-mail in the same column
 
 
 def orgs_of(user):

@@ -37,6 +37,7 @@ def test_staff_open_an_email_from_the_list_and_read_it_whole(bodies_on, client, 
     assert message.subject in html
     assert "member@test.example" in html
     assert "Anglais" in html  # the recipient's language, by name, in the page's language (French here)
+    assert "<dt>De</dt>" in html and "<dt>À</dt>" in html  # an e-mail's From and To, not a period's "Du / Au"
     first_line = next(line for line in message.body.splitlines() if line.strip())
     assert first_line.replace("'", "&#x27;") in html
     assert 'href="http' in html  # the e-mail's links can be followed from the page

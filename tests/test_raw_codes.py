@@ -1,17 +1,34 @@
-"""No choice code reaches a reader: every page of the demo, crawled as each role in French and English,
-shows labels, never the codes stored in the database (`in_progress`, `research_lab`, `platform_manager`...)."""
+"""No choice code and no English left reaches a reader: every page of the demo, crawled as each role in French
+and English, shows labels, never the codes stored in the database (`in_progress`, `research_lab`,
+`platform_manager`...), and a French page shows no sentence of the catalogue in English where a French
+translation exists (a string translated once at import time, or missing from the compiled catalogue).
+
+`reader_faults` is the one statement of both checks: this crawl (Django's test client, every page) and the
+browser crawl (`tests/e2e/test_accessibility.py`, on the text Chromium renders) both call it. Text in another
+language than the page's, marked so (`lang="en"` on an English directory record), is the record's own words.
+"""
 
 import re
+from functools import lru_cache
+from html.parser import HTMLParser
 
+import polib
 import pytest
 from django.apps import apps
 from django.core.management import call_command
 
-from .test_antibodies import visible_text
+from .conftest import ROOT
 from .test_navigation import crawl_pages
 
+CATALOGUE = ROOT / "src" / "guichet" / "locale" / "fr" / "LC_MESSAGES" / "django.po"
+CODE = re.compile(r"[a-z0-9]+(?:[_-][a-z0-9]+)+")
+# What a message is cut at to find its fixed English words: placeholders, tags, line breaks.
+SPLIT = re.compile(r"%\(\w+\)[sd]|%%|<[^>]+>|[\n“”\"]")
+MIN_WORDS = 3  # shorter fragments ("Source", "Status code") are also names, data or French words
 
-def choice_codes() -> set[str]:
+
+@lru_cache(maxsize=1)
+def choice_codes() -> frozenset[str]:
     """Codes that can never be a word of a sentence: those with an underscore or a hyphen between letters."""
     codes = set()
     for model in apps.get_models():
@@ -19,7 +36,77 @@ def choice_codes() -> set[str]:
             for code, _label in getattr(field, "choices", None) or []:
                 if isinstance(code, str) and re.fullmatch(r"[a-z]+([_-][a-z0-9]+)+", code):
                     codes.add(code)
-    return codes
+    return frozenset(codes)
+
+
+def _words(text: str) -> str:
+    return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())
+
+
+@lru_cache(maxsize=1)
+def english_phrases() -> frozenset[str]:
+    """Fixed English runs of the catalogue's messages (at least MIN_WORDS words) whose French differs."""
+    phrases = set()
+    for entry in polib.pofile(str(CATALOGUE)):
+        if not entry.translated() or entry.msgid_plural:
+            continue
+        french = _words(entry.msgstr)
+        for fragment in SPLIT.split(entry.msgid):
+            fragment = _words(fragment).strip(" .,:;()")
+            if len(re.findall(r"[A-Za-z]+", fragment)) >= MIN_WORDS and fragment not in french:
+                phrases.add(fragment)
+    return frozenset(phrases)
+
+
+def reader_faults(text: str, language: str) -> list[str]:
+    """What is wrong in `text`, the words a reader sees on a page in `language`: raw codes, English left."""
+    faults = [f"raw code {code}" for code in sorted(set(CODE.findall(text)) & choice_codes())]
+    if language == "fr":
+        seen = _words(text)
+        faults += [f"English left: {phrase!r}" for phrase in sorted(english_phrases()) if phrase in seen]
+    return faults
+
+
+class ReaderText(HTMLParser):
+    """The text of <main> and its tooltips, without what is marked as written in another language."""
+
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+    def __init__(self, language):
+        super().__init__()
+        self.language, self.parts, self.stack, self.in_main, self.hidden = language, [], [], False, 0
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "main":
+            self.in_main = True
+        if tag in self.VOID:
+            return
+        other = bool(attrs.get("lang")) and attrs["lang"].split("-")[0] != self.language
+        hidden = other or tag in ("script", "style", "template") or "hidden" in attrs
+        self.stack.append((tag, hidden))
+        self.hidden += hidden
+        if self.in_main and not self.hidden:
+            self.parts.extend(v for k, v in attrs.items() if k in ("title", "aria-label") and v)
+
+    def handle_endtag(self, tag):
+        while self.stack:
+            open_tag, hidden = self.stack.pop()
+            self.hidden -= hidden
+            if open_tag == tag:
+                break
+        if tag == "main":
+            self.in_main = False
+
+    def handle_data(self, data):
+        if self.in_main and not self.hidden:
+            self.parts.append(data)
+
+
+def reader_text(html: str, language: str) -> str:
+    parser = ReaderText(language)
+    parser.feed(html)
+    return " ".join(parser.parts)
 
 
 @pytest.fixture
@@ -29,24 +116,32 @@ def demo(transactional_db):
     call_command("loaddemo", verbosity=0)
 
 
+def test_the_checks_themselves():
+    assert {"in_progress", "research_lab", "platform_manager"} <= choice_codes()
+    assert reader_faults("Statut : in_progress", "fr") == ["raw code in_progress"]
+    assert reader_faults("Nothing was saved: see the errors below.", "fr") == [
+        "English left: 'Nothing was saved: see the errors below'"]
+    assert reader_faults("Rien n'a été enregistré\u00a0: voyez les erreurs ci-dessous.", "fr") == []
+    assert reader_faults("Nothing was saved: see the errors below.", "en") == []
+    html = ('<main><p>Statut</p><div lang="en">Nothing was saved: see the errors below.</div>'
+            '<span title="in_progress"></span><script>var x = "research_lab";</script></main>')
+    assert reader_text(html, "fr").split() == ["Statut", "in_progress"]
+
+
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("role, language", [
     ("anonymous", "fr"), ("anonymous", "en"), ("member@demo.guichet.example", "fr"),
     ("manager@demo.guichet.example", "en"), ("staff@demo.guichet.example", "fr"),
     ("staff@demo.guichet.example", "en"), ("founder@demo.guichet.example", "fr"),
 ])
-def test_no_page_shows_a_raw_choice_code(demo, client, role, language):
+def test_no_page_shows_a_raw_choice_code_or_english_left(demo, client, role, language):
     from guichet.accounts.models import User
 
-    codes = choice_codes()
-    assert {"in_progress", "research_lab", "platform_manager"} <= codes
     if role != "anonymous":
         client.force_login(User.objects.get(email=role))
     client.post("/i18n/setlang/", {"language": language, "next": "/"})
     found = {}
     for url, html in crawl_pages(client, limit=250):
-        words = set(re.findall(r"[a-z0-9]+(?:[_-][a-z0-9]+)+", visible_text(html.split("<main", 1)[-1])))
-        raw = words & codes
-        if raw:
-            found[url] = sorted(raw)
+        if faults := reader_faults(reader_text(html, language), language):
+            found[url] = faults
     assert found == {}

@@ -46,5 +46,6 @@ class Command(BaseCommand):
         self.stdout.write(f"Platforms: {bookings} demo bookings created.")
         self.stdout.write(f"Impact: {startups} fictional start-ups with several years of history.")
         self.stdout.write("\nDemo accounts (password for all: %s):" % DEMO_PASSWORD)
+        width = max(len(str(role.label)) for _email, _name, role, _org in DEMO_ACCOUNTS)
         for email, _name, role, _org in DEMO_ACCOUNTS:
-            self.stdout.write(f"  {role.label:<18} {email}")
+            self.stdout.write(f"  {str(role.label):<{width}}  {email}")
