@@ -82,7 +82,7 @@ def run_periodic() -> dict:
     done = {}
     for name, step in (("outbox", outbox_recover), ("imports", import_batches_recover),
                        ("reminders", send_due_reminders), ("interrupted", database_tasks_recover),
-                       ("event_reminders", send_event_reminders)):
+                       ("event_reminders", send_event_reminders), ("abandoned", rq_tasks_recover)):
         try:
             done[name] = step()
         except Exception:  # one failing step must not stop the others, nor the clock
@@ -121,6 +121,44 @@ def database_tasks_recover() -> int:
                                                exception_class_path=INTERRUPTED).count()
         if failures < settings.GUICHET_JOB_MAX_ATTEMPTS:
             import_string(row.task_path).enqueue(*row.args_kwargs["args"], **row.args_kwargs["kwargs"])
+            again += 1
+    return again
+
+
+def rq_tasks_recover(*, timestamp: float | None = None) -> int:
+    """RQ queue: a job whose worker died (SIGKILL, host lost) stays "started" until its last heartbeat's
+    lease runs out; RQ's own StartedJobRegistry cleanup then moves it to the failed jobs as abandoned
+    (AbandonedJobError). Each abandoned Guichet job is enqueued again, up to GUICHET_JOB_MAX_ATTEMPTS times
+    in all: every Guichet task is safe to run twice. `timestamp` (tests): the clock the leases are read by."""
+    if not task_backend().startswith(RQ_TASK_BACKENDS):
+        return 0
+    import django_rq
+    from django.utils.module_loading import import_string
+    from django_tasks_rq.backend import Job
+    from rq.registry import FailedJobRegistry, StartedJobRegistry
+
+    again = 0
+    for queue_name in settings.RQ_QUEUES:
+        queue = django_rq.get_queue(queue_name, job_class=Job)
+        StartedJobRegistry(queue=queue, job_class=Job).cleanup(timestamp=timestamp)
+        failed = FailedJobRegistry(queue=queue, job_class=Job)
+        for job in Job.fetch_many(failed.get_job_ids(), connection=queue.connection):
+            if job is None or job.meta.get("guichet_recovered"):
+                continue
+            result = job.latest_result()
+            if not (result and "AbandonedJobError" in (result.exc_string or "")):
+                continue  # failed by raising: the task's own rows say whether to retry (tick)
+            job.meta["guichet_recovered"] = True
+            job.save_meta()
+            if job.func_name == "guichet.core.jobs.tick":
+                continue  # the clock re-enqueued itself before working
+            attempts = job.meta.get("guichet_attempts", 1)
+            if attempts >= settings.GUICHET_JOB_MAX_ATTEMPTS:
+                continue
+            result = import_string(job.func_name).enqueue(*job.args, **job.kwargs)
+            retried = Job.fetch(result.id, connection=queue.connection)
+            retried.meta["guichet_attempts"] = attempts + 1
+            retried.save_meta()
             again += 1
     return again
 
