@@ -267,22 +267,20 @@ def humanize(request, pk, fmt="html"):
     from . import humanize as grafting
 
     assessment = _get(request, pk)
-    form = HumanizeForm(request.GET or None)
-    chain = name = None
-    proposals = []
-    if form.is_valid():
-        data = form.cleaned_data
-        result = assessment.result or []
-        index, number = data.get("antibody") or 0, data.get("domain") or 0
-        if index < len(result):
-            domains = _domains(result[index])
-            if number < len(domains) and not domains[number]["errors"]:
-                chain, name = domains[number], f"{result[index]['name']}_{number + 1}"
-        if chain is not None:
-            proposals = grafting.propose(chain, budget=data.get("budget"))
+    form = HumanizeForm(request.GET)
+    form.is_valid()
+    # The domain is part of the address: one that is not there (or was not assessed) is not found.
+    data = {k: form.cleaned_data.get(k) for k in ("antibody", "domain")} if "antibody" not in form.errors and (
+        "domain" not in form.errors) else {}
+    result = assessment.result or []
+    index, number = data.get("antibody") or 0, data.get("domain") or 0
+    domains = _domains(result[index]) if data and index < len(result) else []
+    if number >= len(domains) or domains[number]["errors"]:
+        raise Http404
+    chain, name = domains[number], f"{result[index]['name']}_{number + 1}"
+    budget = form.cleaned_data.get("budget") if "budget" not in form.errors else None
+    proposals = grafting.propose(chain, budget=budget)
     if fmt == "fasta":
-        if chain is None:
-            raise Http404
         response = HttpResponse(grafting.fasta(name, proposals), content_type="text/x-fasta; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="humanization-{assessment.pk}.fasta"'
         return response
