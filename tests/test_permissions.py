@@ -156,6 +156,8 @@ MATRIX = {
        for n in ("join", "unavailable", "ask", "answer", "outcome")},
     "partnering:ics": {"anonymous": LOGIN, "guest": 404, "member": 200, "manager": 200, "staff": 404, "admin": 404},
     "partnering:schedule": STAFF,
+    "api-1:my_meetings": {"anonymous": 401, "guest": 404, "member": 200, "manager": 200, "staff": 404, "admin": 404},
+    "api-1:answer": {r: 405 for r in ROLES},  # POST only
 }
 # A guest (a visitor who confirmed their e-mail) is logged in like a member, without a member's rights;
 # where the row above does not say, the guest gets what the member gets, except at these URLs.
@@ -237,6 +239,7 @@ def sample_url(name, batch_pk, desk=None, extra=None):
         **{f"partnering:{n}": ["pday"] for n in ("day", "join", "unavailable", "ics", "schedule")},
         "partnering:ask": ["pday", extra.get("asked", 1)], "partnering:answer": ["pday", extra.get("request", 1)],
         "partnering:outcome": ["pday", extra.get("meeting", 1)],
+        "api-1:my_meetings": ["pday"], "api-1:answer": [extra.get("request", 1)],
     }.get(name, [])
     url = reverse(name, args=args)
     return url + ("?q=lupus" if name in ("directory:list", "api-1:directory_search", "api-1:match") else "")

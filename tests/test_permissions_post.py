@@ -187,6 +187,8 @@ POST_MATRIX: dict[str, dict[str, int]] = {
     "partnering:outcome": row(LOGIN, 404, 302, 404, 404, 302, 302),
     "partnering:ics": row(LOGIN, 404, 200, 404, 200, 404, 404),
     "partnering:schedule": row(LOGIN, 403, 403, 403, 403, 302, 302),
+    "api-1:my_meetings": NOT_POST,
+    "api-1:answer": every(401),
 }
 
 

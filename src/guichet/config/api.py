@@ -14,6 +14,7 @@ from guichet.directory.api import router as directory_router
 
 # --- events ---
 from guichet.events.api import router as events_router  # noqa: E402,I001
+from guichet.partnering.api import router as partnering_router  # noqa: E402,I001
 from guichet.impact.api import router as impact_router
 from guichet.matching.api import router as matching_router
 from guichet.partnerships.api import router as partnerships_router
@@ -61,6 +62,7 @@ api.add_router("/startups", startups_router)
 api.add_router("/antibodies", antibodies_router)
 # --- events ---
 api.add_router("/events", events_router)
+api.add_router("/partnering", partnering_router)
 
 
 @api.exception_handler(Http404)
