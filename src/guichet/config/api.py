@@ -14,9 +14,9 @@ from guichet.directory.api import router as directory_router
 
 # --- events ---
 from guichet.events.api import router as events_router  # noqa: E402,I001
-from guichet.partnering.api import router as partnering_router  # noqa: E402,I001
 from guichet.impact.api import router as impact_router
 from guichet.matching.api import router as matching_router
+from guichet.partnering.api import router as partnering_router  # noqa: E402,I001
 from guichet.partnerships.api import router as partnerships_router
 from guichet.platforms.api import router as platforms_router
 from guichet.programmes.api import router as programmes_router

@@ -109,7 +109,8 @@ def load_demo_events() -> int:
     created = 0
     for asker, asked, accept in ((founder, member, True), (member, manager, True), (manager, founder, False)):
         request = partnering.request_create(actor=asker, requester=participants[asker],
-                                            recipient=participants[asked], message="")
+                                            recipient=participants[asked], message="",
+                                            now=_at(day_date, 9) - timedelta(days=8))
         partnering.request_answer(actor=asked, request=request, accept=accept,
                                   now=_at(day_date, 9) - timedelta(days=5))
         created += 1
@@ -120,6 +121,10 @@ def load_demo_events() -> int:
             partnering.meeting_outcome(actor=founder, meeting=meeting, held=True, outcome="follow_up",
                                        note="Accord de confidentialité à préparer (exemple fictif)", now=after)
             partnering.meeting_open_lead(actor=founder, meeting=meeting)
+            from guichet.partnerships.services import partnership_confirm
+
+            meeting.refresh_from_db()
+            partnership_confirm(actor=staff, partnership=meeting.partnership)
         else:
             partnering.meeting_outcome(actor=asker, meeting=meeting, held=True, outcome="nothing", now=after)
     return Event.objects.count() + created
