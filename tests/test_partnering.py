@@ -222,3 +222,12 @@ def test_the_api_lists_my_meetings_and_answers_a_request(client, small_directory
     assert again.status_code == 409
     [meeting] = client.get("/api/v1/partnering/pday/meetings", HTTP_AUTHORIZATION=f"Bearer {alice_key}").json()
     assert meeting["with_name"] == "Bob" and meeting["table"] == 1
+
+
+def test_the_api_schema_keeps_the_desk_request_and_the_meeting_request_apart(client):
+    """Two schemas named RequestOut made the desk's 201 point at the meeting request's (schemathesis saw it)."""
+    schema = client.get("/api/v1/openapi.json").json()
+    ref = schema["paths"]["/api/v1/desk/requests"]["post"]["responses"]["201"]["content"]["application/json"][
+        "schema"]["$ref"].rsplit("/", 1)[1]
+    assert "reference" in schema["components"]["schemas"][ref]["properties"]
+    assert "meeting" in schema["components"]["schemas"]["MeetingRequestOut"]["properties"]

@@ -27,11 +27,11 @@ class MeetingOut(Schema):
     outcome: str
 
 
-class AnswerIn(Schema):
+class MeetingAnswerIn(Schema):
     accept: bool
 
 
-class RequestOut(Schema):
+class MeetingRequestOut(Schema):
     id: int
     status: str
     meeting: int | None
@@ -49,11 +49,11 @@ def my_meetings(request, key: str = Path(..., pattern=KEY)):
                   "with_name": str(m.other), "status": m.status, "outcome": m.outcome} for m in selectors.agenda(me)]
 
 
-@router.post("/requests/{request_id}/answer", response={200: RequestOut, **errors(401, 404, 409, 422)},
+@router.post("/requests/{request_id}/answer", response={200: MeetingRequestOut, **errors(401, 404, 409, 422)},
              auth=MEMBERS_WRITE, summary="Accept or decline a meeting request made to you",
              description="Accepted, the meeting is placed at once where both are free and a table is; `meeting` "
                          "is then its id. 409: already answered.")
-def answer(request, payload: AnswerIn, request_id: int = Path(..., ge=1, le=MAX_ID)):
+def answer(request, payload: MeetingAnswerIn, request_id: int = Path(..., ge=1, le=MAX_ID)):
     user = api_user(request)
     found = MeetingRequest.objects.select_related("recipient", "requester").filter(
         pk=request_id, recipient__user=user).first()
