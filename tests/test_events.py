@@ -250,3 +250,15 @@ def test_cancelling_from_the_ticket_link_frees_the_seat(client):
     client.post(reverse("events:ticket_cancel", args=[token]))
     assert Registration.objects.get().status == "cancelled" and Session.objects.get(pk=session.pk).seats_taken == 0
     assert timezone.now() >= Registration.objects.get().cancelled_at
+
+
+def test_erasing_a_person_keeps_the_seat_counted_without_their_name(staff, member):
+    from guichet.privacy.services import person_erase, person_export
+
+    session = make_session(capacity=3)
+    services.registration_create(actor=member, session=session)
+    assert person_export(actor=member, person=member)["parts"]["events"]["registrations"][0]["email"] == "member@test.example"
+    person_erase(actor=staff, person=member)
+    registration = Registration.objects.get(session=session)
+    assert registration.email.endswith("@invalid.example") and registration.full_name == "—"
+    assert registration.status == "confirmed" and Session.objects.get(pk=session.pk).seats_taken == 1

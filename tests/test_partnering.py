@@ -198,3 +198,36 @@ def test_the_scheduler_beats_first_fit_when_people_are_the_limit_and_never_break
     scheduler.check(problem, ours)
     assert ours.placed() >= greedy.placed()
     assert ours.placed() <= scheduler.upper_bound(problem)
+
+
+@pytest.mark.django_db
+def test_the_api_lists_my_meetings_and_answers_a_request(client, small_directory):
+    from guichet.accounts.services import api_token_create
+
+    day = make_day()
+    alice, bob = person("alice@test.example"), person("bob@test.example")
+    a = services.participant_join(actor=alice, event=day, offers="x", seeks="y")
+    b = services.participant_join(actor=bob, event=day, offers="x", seeks="y")
+    request = services.request_create(actor=alice, requester=a, recipient=b)
+    _t, alice_key = api_token_create(actor=alice, name="t")
+    _t, bob_key = api_token_create(actor=bob, name="t")
+    url = f"/api/v1/partnering/requests/{request.pk}/answer"
+    assert client.post(url, {"accept": True}, content_type="application/json",
+                       HTTP_AUTHORIZATION=f"Bearer {alice_key}").status_code == 404  # not asked of Alice
+    response = client.post(url, {"accept": True}, content_type="application/json",
+                           HTTP_AUTHORIZATION=f"Bearer {bob_key}")
+    assert response.status_code == 200 and response.json()["meeting"] == Meeting.objects.get().pk
+    again = client.post(url, {"accept": False}, content_type="application/json",
+                        HTTP_AUTHORIZATION=f"Bearer {bob_key}")
+    assert again.status_code == 409
+    [meeting] = client.get("/api/v1/partnering/pday/meetings", HTTP_AUTHORIZATION=f"Bearer {alice_key}").json()
+    assert meeting["with_name"] == "Bob" and meeting["table"] == 1
+
+
+def test_the_api_schema_keeps_the_desk_request_and_the_meeting_request_apart(client):
+    """Two schemas named RequestOut made the desk's 201 point at the meeting request's (schemathesis saw it)."""
+    schema = client.get("/api/v1/openapi.json").json()
+    ref = schema["paths"]["/api/v1/desk/requests"]["post"]["responses"]["201"]["content"]["application/json"][
+        "schema"]["$ref"].rsplit("/", 1)[1]
+    assert "reference" in schema["components"]["schemas"][ref]["properties"]
+    assert "meeting" in schema["components"]["schemas"]["MeetingRequestOut"]["properties"]

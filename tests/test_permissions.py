@@ -196,6 +196,8 @@ MATRIX = {
     "api-1:transfer_disclosures": {"anonymous": 401, **{r: 200 for r in ROLES[1:]}},
     "api-1:transfer_disclosure": {"anonymous": 401, "guest": 404, "member": 200, "manager": 404, "staff": 404,
                                   "admin": 404},
+    "api-1:my_meetings": {"anonymous": 401, "guest": 404, "member": 200, "manager": 200, "staff": 404, "admin": 404},
+    "api-1:answer": {r: 405 for r in ROLES},  # POST only
 }
 # A guest (a visitor who confirmed their e-mail) is logged in like a member, without a member's rights;
 # where the row above does not say, the guest gets what the member gets, except at these URLs.
@@ -291,6 +293,7 @@ def sample_url(name, batch_pk, desk=None, extra=None):
         **{f"transfer:{n}": [extra.get("offer", 1)] for n in ("offer", "offer_ask")},
         **{f"transfer:{n}": [extra.get("disclosure", 1)] for n in ("disclosure", "disclosure_status")},
         "api-1:transfer_disclosure": [extra.get("disclosure", 1)],
+        "api-1:my_meetings": ["pday"], "api-1:answer": [extra.get("request", 1)],
     }.get(name, [])
     url = reverse(name, args=args)
     return url + ("?q=lupus" if name in ("directory:list", "api-1:directory_search", "api-1:match") else "")

@@ -221,6 +221,8 @@ POST_MATRIX: dict[str, dict[str, int]] = {
     "api-1:transfer_offers": NOT_POST,
     "api-1:transfer_disclosures": NOT_POST,
     "api-1:transfer_disclosure": NOT_POST,
+    "api-1:my_meetings": NOT_POST,
+    "api-1:answer": every(401),
 }
 
 

@@ -24,6 +24,7 @@ from guichet.events.api import router as events_router  # noqa: E402,I001
 from guichet.impact.api import router as impact_router
 from guichet.matching.api import router as matching_router
 from guichet.matching.engine import QueryRefused
+from guichet.partnering.api import router as partnering_router  # noqa: E402,I001
 from guichet.partnerships.api import router as partnerships_router
 from guichet.platforms.api import router as platforms_router
 from guichet.programmes.api import router as programmes_router
@@ -70,6 +71,7 @@ api.add_router("/startups", startups_router)
 api.add_router("/antibodies", antibodies_router)
 # --- events ---
 api.add_router("/events", events_router)
+api.add_router("/partnering", partnering_router)
 
 
 # The one statement of what each domain refusal answers, whichever operation raised it (an operation lists

@@ -37,7 +37,9 @@ class Placement:
 
 def upper_bound(problem: Problem) -> int:
     """No placement holds more meetings than: the requests; the tables of each slot, or half the
-    participants available then; half the sum, over participants, of min(their requests, their free slots)."""
+    participants available then; half the sum, over participants, of min(their requests, their free slots);
+    the meetings the free slots of the participants asked more than they can meet allow (one slot with a
+    light participant, two between heavy ones), plus the requests between the others."""
     degree = defaultdict(int)
     for a, b in problem.requests:
         degree[a] += 1
@@ -45,8 +47,18 @@ def upper_bound(problem: Problem) -> int:
     people = set(degree)
     per_slot = sum(min(problem.tables_in(s), sum(1 for p in people if s not in problem.unavailable.get(p, ())) // 2)
                    for s in range(problem.slots))
-    per_person = sum(min(d, problem.slots - len(problem.unavailable.get(p, ()))) for p, d in degree.items()) // 2
-    return min(len(problem.requests), per_slot, per_person)
+    free = {p: problem.slots - len(problem.unavailable.get(p, ())) for p in people}
+    per_person = sum(min(d, free[p]) for p, d in degree.items()) // 2
+    # Participants asked more often than they have free slots ("heavy"): each placed meeting that involves
+    # one uses one of that person's free slots, so those meetings are at most the heavy ones' free slots;
+    # the others are at most the requests between light participants.
+    # A meeting between two heavy participants uses two of those slots, one with a light participant one.
+    heavy = {p for p, d in degree.items() if d > free[p]}
+    kinds = [(a in heavy) + (b in heavy) for a, b in problem.requests]
+    heavy_slots = sum(free[p] for p in heavy)
+    with_light = min(kinds.count(1), heavy_slots)
+    per_heavy = kinds.count(0) + with_light + min(kinds.count(2), (heavy_slots - with_light) // 2)
+    return min(len(problem.requests), per_slot, per_person, per_heavy)
 
 
 class _State:

@@ -95,7 +95,7 @@ def unavailability_set(*, actor, participant: Participant, slots) -> None:
 
 
 def request_create(*, actor, requester: Participant, recipient: Participant, message: str = "",
-                   reasons=()) -> MeetingRequest:
+                   reasons=(), now: datetime | None = None) -> MeetingRequest:
     if requester.user_id != actor.pk:
         raise NotAllowed(_("You request meetings for yourself only."))
     if requester.event_id != recipient.event_id or requester.pk == recipient.pk:
@@ -109,7 +109,8 @@ def request_create(*, actor, requester: Participant, recipient: Participant, mes
         with transaction.atomic(durable=True):
             request = MeetingRequest.objects.create(event_id=requester.event_id, requester=requester,
                                                     recipient=recipient, message=message,
-                                                    reasons=[str(r)[:200] for r in reasons][:5])
+                                                    reasons=[str(r)[:200] for r in reasons][:5],
+                                                    created_at=now or timezone.now())
             _audit(actor, "meeting_request.create", request)
             notify([recipient.user], "partnering_requested", {"request": request})
     except IntegrityError:

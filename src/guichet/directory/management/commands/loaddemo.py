@@ -42,9 +42,14 @@ class Command(BaseCommand):
             created = load_demo_requests()  # their notification e-mails are not sent
             bookings = load_demo_bookings()
             startups = load_demo_impact()
+            # --- events ---
+            from guichet.events.demo import load_demo_events
+
+            network = load_demo_events()
         self.stdout.write(f"Desk: {created} demo requests created.")
         self.stdout.write(f"Platforms: {bookings} demo bookings created.")
         self.stdout.write(f"Impact: {startups} fictional start-ups with several years of history.")
+        self.stdout.write(f"Events: {network} fictional events, trainings and meeting requests.")
         self.stdout.write("\nDemo accounts (password for all: %s):" % DEMO_PASSWORD)
         width = max(len(str(role.label)) for _email, _name, role, _org in DEMO_ACCOUNTS)
         for email, _name, role, _org in DEMO_ACCOUNTS:
