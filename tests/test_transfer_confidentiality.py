@@ -160,3 +160,14 @@ def test_co_inventor_without_account_is_refused_and_nothing_written(world):
         services.disclosure_submit(actor=world["people"]["inventor"], office=world["d"].office, title="X",
                                    summary="Y", co_inventors=["nobody@tt.example"])
     assert err.value.field == "co_inventors" and InventionDisclosure.objects.count() == before
+
+
+def test_the_personal_data_export_holds_the_disclosure_for_its_inventors_only(world):
+    import json
+
+    from guichet.privacy.services import person_export
+
+    for role, expected in (("inventor", True), ("coinventor", True), ("office", False), ("outsider", False)):
+        user = world["people"][role]
+        text = json.dumps(person_export(actor=user, person=user)["parts"]["transfer"])
+        assert (MARKER in text) is expected, role
