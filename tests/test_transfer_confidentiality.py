@@ -141,6 +141,9 @@ def test_the_offer_is_proposed_to_the_need_and_the_request_is_counted(client, wo
     client.force_login(people["outsider"])
     page = client.get(f"/desk/requests/{need.pk}/").content.decode()
     assert "Lupus interferon antibody for licensing" in page
+    found = client.get("/api/v1/transfer/offers", {"q": need.text}, HTTP_ACCEPT_LANGUAGE="en").json()
+    reasons = found[0]["reasons"]
+    assert "lupus" in reasons and not any(r.startswith("^") for r in reasons)  # labels, never concept codes
     offer = TechnologyOffer.objects.get()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
