@@ -24,7 +24,8 @@ from guichet.startups.models import Startup
 from .conftest import make_user
 
 pytestmark = pytest.mark.django_db
-PARTS = {"accounts", "antibodies", "audit", "bookings", "desk", "directory", "partnerships", "startups"}
+PARTS = {"accounts", "antibodies", "audit", "bookings", "desk", "directory", "partnerships", "startups",
+         "clinical", "transfer"}  # --- clinical transfer, technology transfer ---
 
 
 @pytest.fixture

@@ -141,6 +141,9 @@ def test_the_offer_is_proposed_to_the_need_and_the_request_is_counted(client, wo
     client.force_login(people["outsider"])
     page = client.get(f"/desk/requests/{need.pk}/").content.decode()
     assert "Lupus interferon antibody for licensing" in page
+    found = client.get("/api/v1/transfer/offers", {"q": need.text}, HTTP_ACCEPT_LANGUAGE="en").json()
+    reasons = found[0]["reasons"]
+    assert "lupus" in reasons and not any(r.startswith("^") for r in reasons)  # labels, never concept codes
     offer = TechnologyOffer.objects.get()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
@@ -160,3 +163,14 @@ def test_co_inventor_without_account_is_refused_and_nothing_written(world):
         services.disclosure_submit(actor=world["people"]["inventor"], office=world["d"].office, title="X",
                                    summary="Y", co_inventors=["nobody@tt.example"])
     assert err.value.field == "co_inventors" and InventionDisclosure.objects.count() == before
+
+
+def test_the_personal_data_export_holds_the_disclosure_for_its_inventors_only(world):
+    import json
+
+    from guichet.privacy.services import person_export
+
+    for role, expected in (("inventor", True), ("coinventor", True), ("office", False), ("outsider", False)):
+        user = world["people"][role]
+        text = json.dumps(person_export(actor=user, person=user)["parts"]["transfer"])
+        assert (MARKER in text) is expected, role

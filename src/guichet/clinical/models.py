@@ -19,6 +19,7 @@ MAX_BEDS = 10_000  # AP-HM, the largest hospital here, has about 3,200 beds (eco
 
 
 class SiteKind(models.TextChoices):
+    HOSPITAL = "hospital", _("Hospital or cancer centre (as a whole)")
     DEPARTMENT = "department", _("Hospital department")
     CIC = "cic", _("Clinical investigation centre (CIC)")
     PHASE_I = "phase_i", _("Phase I unit")

@@ -33,11 +33,18 @@ class ClinicalError(Exception):
         self.field = field
 
 
+def field_error(label, message) -> str:
+    """'Field: message', with the typography of the language (a no-break space before the colon in French)."""
+    return _("%(field)s: %(error)s") % {"field": label, "error": message}
+
+
 def _first_error(exc: ValidationError) -> ClinicalError:
     if hasattr(exc, "error_dict"):
         field, errors = next(iter(exc.error_dict.items()))
-        return ClinicalError(f"{Feasibility._meta.get_field(field).verbose_name if field != '__all__' else ''}: "
-                             f"{errors[0].messages[0]}", field=field)
+        if field == "__all__":
+            return ClinicalError(errors[0].messages[0])
+        return ClinicalError(field_error(Feasibility._meta.get_field(field).verbose_name, errors[0].messages[0]),
+                             field=field)
     return ClinicalError(exc.messages[0])
 
 
@@ -75,7 +82,7 @@ def feasibility_submit(*, actor, title: str = "", confidential: bool = True, now
     if feasibility.deadline < _today() or bounds.date_error(feasibility.deadline, planned=True):
         raise ClinicalError(_("Answers due by: a date from today on."), field="deadline")
     if error := bounds.date_error(feasibility.recruitment_start, planned=True):
-        raise ClinicalError(f"{Feasibility._meta.get_field('recruitment_start').verbose_name}: {error}",
+        raise ClinicalError(field_error(Feasibility._meta.get_field("recruitment_start").verbose_name, error),
                             field="recruitment_start")
     title = (title or "").strip() or _("Feasibility: %(indication)s") % {"indication": feasibility.indication}
     if len(title) > desk_services.TITLE_MAX:
@@ -144,7 +151,7 @@ def feasibility_answer(*, actor, feasibility: Feasibility, routing: Routing, est
         answer.full_clean(exclude=["feasibility", "site", "routing", "answered_by"], validate_unique=False)
     except ValidationError as exc:
         field, errors = next(iter(exc.error_dict.items()))
-        raise ClinicalError(f"{FeasibilityAnswer._meta.get_field(field).verbose_name}: {errors[0].messages[0]}",
+        raise ClinicalError(field_error(FeasibilityAnswer._meta.get_field(field).verbose_name, errors[0].messages[0]),
                             field=field) from exc
     try:
         with transaction.atomic(durable=True):
@@ -200,7 +207,7 @@ def inclusions_record(*, actor, trial_site, on: date, total: int) -> InclusionCo
     if not permissions.can_record_inclusions(actor, trial_site):
         raise ClinicalError(_("Only the cluster team and the site's accounts record inclusions."))
     if error := bounds.date_error(on):
-        raise ClinicalError(f"{InclusionCount._meta.get_field('on').verbose_name}: {error}", field="on")
+        raise ClinicalError(field_error(InclusionCount._meta.get_field("on").verbose_name, error), field="on")
     if on > _today():
         raise ClinicalError(_("Counted on: a date up to today."), field="on")
     if not isinstance(total, int) or total < 0 or total > 100_000:

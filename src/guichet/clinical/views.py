@@ -103,7 +103,7 @@ def feasibility_answer(request, pk, routing_pk):
     if not form.is_valid():
         field, errors = next(iter(form.errors.items()))
         label = form.fields[field].label if field in form.fields else ""
-        messages.error(request, f"{label}: {errors[0]}" if label else errors[0])
+        messages.error(request, services.field_error(label, errors[0]) if label else errors[0])
         return redirect("clinical:feasibility", pk)
     try:
         services.feasibility_answer(actor=request.user, feasibility=f, routing=routing, **form.cleaned_data)
@@ -169,5 +169,6 @@ def inclusions(request, pk):
             messages.error(request, str(exc))
     else:
         field, errors = next(iter(form.errors.items()))
-        messages.error(request, f"{form.fields[field].label}: {errors[0]}" if field in form.fields else errors[0])
+        messages.error(request, services.field_error(form.fields[field].label, errors[0]) if field in form.fields
+                       else errors[0])
     return redirect("clinical:trial", trial_site.trial_id)

@@ -40,15 +40,22 @@ def offers_for_need(text: str, *, limit: int = OFFERS_PER_NEED) -> list[tuple[Te
 
     if not (text or "").strip():
         return []
+    from django.utils.translation import get_language
+
     need_concepts, need_stems = set(tag_text(text)), _stems(text)
-    labels = vocabulary().labels if hasattr(vocabulary(), "labels") else {}
+    labels, lang = vocabulary().labels, (get_language() or "fr")[:2]
+
+    def label(key: str) -> str:  # a broader concept is tagged "^key": its label, never the code
+        names = labels.get(key.lstrip("^"), {})
+        return names.get(lang) or names.get("en") or names.get("fr") or key.lstrip("^")
+
     ranked = []
     for offer in offers_public():
         body = f"{offer.title} {offer.summary} {offer.keywords}"
         shared = need_concepts & set(tag_text(body))
         stems = need_stems & _stems(body)
         if shared or len(stems) >= MIN_SHARED_STEMS:
-            reasons = sorted(str(labels.get(c, c)) for c in shared) or sorted(stems)[:5]
+            reasons = sorted({label(c) for c in shared}) or sorted(stems)[:5]
             ranked.append((-(CONCEPT_WEIGHT * len(shared) + len(stems)), offer.title, offer, reasons))
     return [(offer, reasons) for *_k, offer, reasons in sorted(ranked, key=lambda t: t[:2])[:limit]]
 

@@ -46,11 +46,20 @@ class Command(BaseCommand):
             from guichet.events.demo import load_demo_events
 
             network = load_demo_events()
+            # --- clinical transfer, technology transfer ---
+            from guichet.clinical.demo import load_demo_clinical
+            from guichet.transfer.demo import load_demo_transfer
+
+            sites, offices = load_demo_clinical(DEMO_PASSWORD), load_demo_transfer(DEMO_PASSWORD)
         self.stdout.write(f"Desk: {created} demo requests created.")
         self.stdout.write(f"Platforms: {bookings} demo bookings created.")
         self.stdout.write(f"Impact: {startups} fictional start-ups with several years of history.")
         self.stdout.write(f"Events: {network} fictional events, trainings and meeting requests.")
+        self.stdout.write(f"Clinical: {sites} site profiles; transfer: {offices} tech-transfer offices.")
         self.stdout.write("\nDemo accounts (password for all: %s):" % DEMO_PASSWORD)
         width = max(len(str(role.label)) for _email, _name, role, _org in DEMO_ACCOUNTS)
         for email, _name, role, _org in DEMO_ACCOUNTS:
             self.stdout.write(f"  {str(role.label):<{width}}  {email}")
+        # --- clinical transfer, technology transfer ---
+        self.stdout.write("  Clinical sites:    cic@, rhumato@, phase1@demo.guichet.example; "
+                          "tech-transfer office: transfer@demo.guichet.example")
