@@ -261,6 +261,8 @@ def samples(w):
                            "end_0": future, "end_1": f"{9 + n}:30", "note": "maintenance"},
             change={"note": "changed"}),
         "bookings.serviceorder": dict(add=None, change={"cost_centre": "CC-1"}, delete=None),
+        # --- clinical transfer, technology transfer ---
+        **clinical_transfer_samples(w),
         # django-axes: attempts are written by logins, never here; deleting one unlocks an account.
         **{f"axes.{m}": dict(add=None, change=None)
            for m in ("accessattempt", "accesslog", "accessfailurelog")},
@@ -295,6 +297,48 @@ def events_samples(w, future):
                                 change={"end_1": "09:20"}),
         "partnering.table": dict(add=lambda n: {"event": str(event.pk), "number": str(n + 1)},
                                  change={"number": "7"}),
+    }
+
+
+def clinical_transfer_samples(w):
+    from guichet.clinical.models import Site, Trial
+    from guichet.directory.models import Organization
+    from guichet.transfer.models import Office
+
+    org, acme = w["org"], w["acme"]
+    spare = Organization.objects.get_or_create(key="spare-org", defaults={"name": "Spare", "kind": "hospital"})[0]
+    spare2 = Organization.objects.get_or_create(key="spare-org2", defaults={"name": "Spare 2", "kind": "hospital"})[0]
+    sites = [Site.objects.get_or_create(organization=o, defaults={"kind": "cic"})[0] for o in (spare, spare2)]
+    trial = Trial.objects.get_or_create(title="Sample trial", defaults={"sponsor": acme, "phase": "2"})[0]
+    office = Office.objects.get_or_create(organization=spare)[0]
+    return {
+        "clinical.site": dict(add=lambda n: {"organization": str(org.pk if n == 0 else w["org2"].pk), "kind": "cic",
+                                             "areas": "[]", "phases": '["2"]', "beds": "0", "phase_i_beds": "0"},
+                              change={"beds": "12"}),
+        "clinical.trial": dict(add=lambda n: {"title": f"Trial {n}", "nct_id": f"NCT0000000{n}", "sponsor": str(acme.pk),
+                                              "phase": "2"},
+                               change={"acronym": "TR"},
+                               inline=inline_row("status_changes", {"status": "open", "on": "2025-01-01"})),
+        "clinical.trialsite": dict(add=lambda n: {"trial": str(trial.pk), "site": str(sites[n].pk),
+                                                  "target_inclusions": str(10 + n)},
+                                   change={"target_inclusions": "20"},
+                                   inline=inline_row("inclusions", {"on": "2025-02-01", "total": "3"})),
+        "transfer.office": dict(add=lambda n: {"organization": str(org.pk if n == 0 else w["org2"].pk)},
+                                change=None),
+        "transfer.ipfamily": dict(add=lambda n: {"office": str(office.pk), "reference": f"F-{n}", "title": "F"},
+                                  change={"title": "G"},
+                                  inline=inline_row("applications", {"patent_office": "EP", "number": "EP1",
+                                                                     "filed_on": "2025-01-01", "status": "filed"})),
+        "transfer.maturationproject": dict(add=lambda n: {"office": str(office.pk), "title": f"M{n}",
+                                                          "budget_eur": "1000", "started_on": "2025-01-01"},
+                                           change={"budget_eur": "2000"}),
+        "transfer.technologyoffer": dict(add=lambda n: {"office": str(office.pk), "title": f"O{n}", "summary": "S"},
+                                         change={"published_on": "2025-01-01"}),
+        "transfer.licence": dict(add=lambda n: {"office": str(office.pk), "licensee": str(acme.pk),
+                                                "signed_on": "2025-01-01"},
+                                 change={"exclusive": "on"},
+                                 inline=inline_row("royalties", {"period_end": "2025-06-30", "amount_eur": "10",
+                                                                 "received_on": "2025-07-01"})),
     }
 
 

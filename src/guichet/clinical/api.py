@@ -1,10 +1,11 @@
 from datetime import date, datetime
 
 from django.http import Http404
-from ninja import Router, Schema
+from ninja import Path, Router, Schema
 
 from guichet.core.api_auth import MEMBERS, api_user
 from guichet.core.api_errors import errors
+from guichet.desk.api import MAX_ID
 
 from . import permissions, selectors
 
@@ -50,9 +51,9 @@ class FeasibilityOut(Schema):
     answers: list[AnswerOut]
 
 
-@router.get("/feasibility/{pk}", response={200: FeasibilityOut, **errors(401, 404)}, auth=MEMBERS,
+@router.get("/feasibility/{pk}", response={200: FeasibilityOut, **errors(401, 404, 422)}, auth=MEMBERS,
             summary="A feasibility request and the answers the caller may see")
-def clinical_feasibility(request, pk: int):
+def clinical_feasibility(request, pk: int = Path(..., ge=1, le=MAX_ID, description="the desk request's id")):
     user = api_user(request)
     f = selectors.feasibility_of(pk)
     if f is None or not permissions.can_view_feasibility(user, f):

@@ -1,11 +1,12 @@
 from datetime import date
 
 from django.http import Http404
-from ninja import Query, Router, Schema
+from ninja import Path, Query, Router, Schema
 from pydantic import Field
 
 from guichet.core.api_auth import MEMBERS, api_user
 from guichet.core.api_errors import errors
+from guichet.desk.api import MAX_ID
 
 from . import permissions, selectors
 from .models import InventionDisclosure
@@ -59,9 +60,9 @@ def transfer_disclosures(request):
     return [_out(d) for d in selectors.disclosures_visible_to(api_user(request))]
 
 
-@router.get("/disclosures/{pk}", response={200: DisclosureOut, **errors(401, 404)}, auth=MEMBERS,
+@router.get("/disclosures/{pk}", response={200: DisclosureOut, **errors(401, 404, 422)}, auth=MEMBERS,
             summary="One invention disclosure (404 unless an inventor or the office's staff)")
-def transfer_disclosure(request, pk: int):
+def transfer_disclosure(request, pk: int = Path(..., ge=1, le=MAX_ID)):
     user = api_user(request)
     d = InventionDisclosure.objects.select_related("office__organization").filter(pk=pk).first()
     if d is None or not permissions.can_view_disclosure(user, d):
