@@ -136,7 +136,7 @@ def trials(request):
     qs = selectors.trial_search(selectors.trials_visible_to(request.user), q)
     labels = dict(TrialStatus.choices)
     rows = [(t, labels.get(selectors.status_on(t))) for t in qs]
-    return render(request, "clinical/trials.html", {"rows": rows, "q": q})
+    return render(request, "clinical/trials.html", {"rows": rows, "query": q})
 
 
 @login_required
@@ -148,7 +148,7 @@ def trial(request, pk):
     for row in rows:
         if permissions.can_record_inclusions(request.user, row["trial_site"]):
             row["form"] = InclusionForm(prefix=f"s{row['trial_site'].pk}")
-    return render(request, "clinical/trial.html", {"t": t, "rows": rows,
+    return render(request, "clinical/trial.html", {"trial": t, "rows": rows,
                                                     "target_days": CONTRACT_TARGET_DAYS})
 
 

@@ -98,7 +98,7 @@ def outbox_message(request, pk):
     if not can_read_outbox_bodies(request.user):
         raise Http404  # production: bodies carry members' words and signed links; the list shows enough
     message = get_object_or_404(OutboxMessage, pk=pk)
-    return render(request, "core/outbox_message.html", {"m": message, "language": message_language(message)})
+    return render(request, "core/outbox_message.html", {"outbox_message": message, "language": message_language(message)})
 
 
 @require_POST

@@ -40,7 +40,7 @@ def load_demo_transfer(password: str) -> int:
         office = Office(organization=Organization.objects.get(key="exemple-valorisation"))
         record_save(actor=None, record=office, is_new=True)
         officer = User.objects.filter(email=OFFICER).first() or User.objects.create_user(
-            OFFICER, password, full_name="Tech-transfer officer (demo)", role=Role.MEMBER)
+            OFFICER, password, full_name="Chargée de valorisation (exemple fictif)", role=Role.MEMBER)
         membership_add(actor=None, user=officer, organization=office.organization)
     services.disclosure_submit(
         actor=User.objects.get(email="member@demo.guichet.example"), office=office,

@@ -24,7 +24,7 @@ def offer(request, pk):
     asked = (request.user.is_authenticated
              and OfferRequest.objects.filter(offer=o, user=request.user).exists())
     return render(request, "transfer/offer.html", {
-        "o": o, "asked": asked, "form": AskForm() if permissions.can_ask_about_offer(request.user) else None})
+        "offer": o, "asked": asked, "form": AskForm() if permissions.can_ask_about_offer(request.user) else None})
 
 
 @login_required
@@ -89,7 +89,7 @@ def disclosure(request, pk):
     d = _disclosure_or_404(request.user, pk)
     manage = permissions.can_manage_disclosure(request.user, d)
     return render(request, "transfer/disclosure.html", {
-        "d": d, "form": StatusForm(initial={"status": d.status}) if manage else None})
+        "disclosure": d, "form": StatusForm(initial={"status": d.status}) if manage else None})
 
 
 @login_required

@@ -55,4 +55,16 @@ def audit_value(value, field: str):
     """A recorded value as a reader knows it: a choice code becomes its label; anything else is shown as stored."""
     if isinstance(value, str):
         return _choice_labels().get((field, value), value)
+    if isinstance(value, list) and value and all(isinstance(item, str) for item in value):
+        # A list of codes (areas of a site, of an organization): each read as its label where one is known.
+        return ", ".join(str(_choice_labels().get((field, item)) or _code_labels().get(item, item)) for item in value)
     return value
+
+
+@functools.cache
+def _code_labels() -> dict:
+    """code → label for codes that mean one thing wherever they are stored (a list field has no choices)."""
+    by_code: dict = {}
+    for (_field, code), label in _choice_labels().items():
+        by_code.setdefault(code, set()).add(str(label))
+    return {code: next(iter(labels)) for code, labels in by_code.items() if len(labels) == 1}

@@ -4,6 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
+from django.utils.translation import gettext as _
 
 from guichet.accounts.models import Role, User
 from guichet.accounts.services import membership_add
@@ -57,9 +58,11 @@ class Command(BaseCommand):
         self.stdout.write(f"Events: {network} fictional events, trainings and meeting requests.")
         self.stdout.write(f"Clinical: {sites} site profiles; transfer: {offices} tech-transfer offices.")
         self.stdout.write("\nDemo accounts (password for all: %s):" % DEMO_PASSWORD)
-        width = max(len(str(role.label)) for _email, _name, role, _org in DEMO_ACCOUNTS)
-        for email, _name, role, _org in DEMO_ACCOUNTS:
-            self.stdout.write(f"  {str(role.label):<{width}}  {email}")
-        # --- clinical transfer, technology transfer ---
-        self.stdout.write("  Clinical sites:    cic@, rhumato@, phase1@demo.guichet.example; "
-                          "tech-transfer office: transfer@demo.guichet.example")
+        # The clinical sites' and the tech-transfer office's accounts (--- clinical transfer, technology transfer ---)
+        rows = [(str(role.label), email) for email, _name, role, _org in DEMO_ACCOUNTS] + [
+            (str(_("Clinical sites")), email) for email in (
+                "cic@demo.guichet.example", "rhumato@demo.guichet.example", "phase1@demo.guichet.example")] + [
+            (str(_("Tech-transfer office")), "transfer@demo.guichet.example")]
+        width = max(len(label) for label, _email in rows)
+        for label, email in rows:
+            self.stdout.write(f"  {label:<{width}}  {email}")
