@@ -86,7 +86,7 @@ def test_json_logs_are_one_object_per_line_on_stdout():
     text = run_guichet_python(code, GUICHET_LOG_FORMAT="text")
     assert "WARNING guichet.test booking 42 refused" in text.stdout
     wrong = run_guichet_python(code, GUICHET_LOG_FORMAT="xml")
-    assert wrong.returncode != 0 and "GUICHET_LOG_FORMAT must be json or text" in wrong.stderr
+    assert wrong.returncode != 0 and "GUICHET_LOG_FORMAT='xml': must be one of json, text" in wrong.stderr
 
 
 def test_sentry_is_imported_only_when_a_dsn_is_given():

@@ -25,7 +25,8 @@ from .conftest import make_user
 
 pytestmark = pytest.mark.django_db
 PARTS = {"accounts", "antibodies", "audit", "bookings", "desk", "directory", "partnerships", "startups",
-         "clinical", "transfer"}  # --- clinical transfer, technology transfer ---
+         "clinical", "transfer",  # --- clinical transfer, technology transfer ---
+         "events", "partnering"}  # --- events ---
 
 
 @pytest.fixture

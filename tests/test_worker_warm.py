@@ -5,7 +5,7 @@ engines are loaded when the queue starts taking jobs, not how long it takes."""
 import pytest
 from django.core.management import call_command
 
-from guichet.antibodies import engine
+from guichet.antibodies import engine, kmers
 from guichet.core.management.commands import worker
 from guichet.matching import lexicon
 
@@ -18,12 +18,12 @@ def queue_start(monkeypatch, settings):
     started = {}
 
     def start(name, *args, **kwargs):
-        started[name] = {"promb": engine._oasis.cache_info().currsize,
+        started[name] = {"promb": kmers.human_9mers.cache_info().currsize,
                          "lexicon": lexicon.lexicon.cache_info().currsize}
 
     monkeypatch.setattr(worker, "call_command", start)
     monkeypatch.setattr(worker, "seed_clock", lambda: None)
-    engine._oasis.cache_clear()
+    kmers.human_9mers.cache_clear()
     lexicon.lexicon.cache_clear()
     return started
 

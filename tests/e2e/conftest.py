@@ -5,7 +5,7 @@ import pytest
 CHROMIUM = "/usr/bin/chromium"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # its event loop stops after each module: later tests may use async_to_sync
 def browser():
     from playwright.sync_api import sync_playwright
 

@@ -28,6 +28,19 @@ class LiabilityOut(Schema):
     motif: str
     position: int = Field(..., description="1-based, in the submitted sequence")
     region: str
+    number: str = Field("", description="The residue's position in the chosen numbering")
+    domain_position: int = Field(0, description="1-based, in the variable domain assessed")
+    source: str = Field("", description="Key of the rule's literature reference")
+
+
+class NearestOut(Schema):
+    name: str
+    stage: str
+    status: str
+    target: str
+    format: str
+    identity: float = Field(..., description="Identity over the domain's IMGT positions")
+    cdr_identity: dict[str, float]
 
 
 class ChainOut(Schema):
@@ -44,13 +57,30 @@ class ChainOut(Schema):
     j_identity: float | None
     oasis_9mer: float | None
     liabilities: list[LiabilityOut]
+    warnings: list[str] = Field([], description="Accepted with a warning (e.g. an unusual conserved residue)")
+    numbering: list[str] = Field([], description="Position of each residue in the chosen scheme")
+    v_genes: list[str] = Field([], description="Every human V germline tied at the best identity")
+    j_genes: list[str] = []
+    species: str = ""
+    species_v_gene: str = ""
+    species_v_identity: float | None = None
+    source: str = Field("", description="heavy or light: the submitted chain the domain was found in")
+    submitted_length: int = 0
+    start: int = Field(1, description="1-based positions of the domain in the submitted chain")
+    end: int = 0
+    trimmed_before: int = Field(0, description="Residues left out before the domain (signal peptide...)")
+    trimmed_after: int = Field(0, description="Residues left out after the domain (constant region...)")
+    pair: int | None = Field(None, description="Index in `domains` of its VH/VL partner in the same chain")
+    vhh: bool = False
+    n_terminal: bool = True
+    nearest_clinical: list[NearestOut] = []
 
 
 class HumannessOut(Schema):
-    v_identity: float | None
-    v_identity_percentile: float | None
-    oasis_9mer: float | None
-    oasis_9mer_percentile: float | None
+    v_identity: float | None = None
+    v_identity_percentile: float | None = None
+    oasis_9mer: float | None = None
+    oasis_9mer_percentile: float | None = None
 
 
 class MetricOut(Schema):
@@ -60,16 +90,24 @@ class MetricOut(Schema):
     estimate: str
 
 
+class PairOut(Schema):
+    heavy: int
+    light: int
+    developability: dict[str, MetricOut]
+
+
 class ReportOut(Schema):
     name: str
     heavy: ChainOut | None
     light: ChainOut | None
     cdr_scheme: str
     developability: dict[str, MetricOut]
-    humanness: dict[str, HumannessOut] = Field(..., description="per chain: heavy, light")
+    humanness: dict[str, HumannessOut] = Field(..., description="per chain: heavy, light; and the antibody")
+    domains: list[ChainOut] = Field([], description="Every variable domain found, in input order")
+    pairs: list[PairOut] = Field([], description="Each VH/VL pair (indexes in `domains`) and its developability")
 
 
-@router.post("/assess", response={200: list[ReportOut], **errors(400, 401, 422)}, auth=MEMBERS_WRITE,
+@router.post("/assess", response={200: list[ReportOut], **errors(400, 401, 422)}, auth=MEMBERS_WRITE, exclude_unset=True,
              summary="Assess antibody variable domains (numbering, CDRs, germlines, humanness, liabilities)")
 def assess(request, payload: AssessIn):
     # Input the engine cannot read (InputError) answers 400 naming `text` (config/api.py DOMAIN_ERRORS).

@@ -305,9 +305,6 @@ def _position_key(code: str, scheme: str) -> tuple:
 @login_required
 def numbering_csv(request, pk):
     """The numbering table, ANARCI-style: one row per domain, one column per position of the chosen scheme."""
-    import csv
-    import io
-
     assessment = _get(request, pk)
     rows, codes = [], set()
     for item in assessment.result:
@@ -318,14 +315,10 @@ def numbering_csv(request, pk):
             codes |= set(at)
             rows.append((item["name"], number, chain, at))
     columns = sorted(codes, key=lambda c: _position_key(c, assessment.cdr_scheme))
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["Id", "domain_no", "chain_type", "seqstart_index", "seqend_index", "v_gene", "v_identity",
-                     "j_gene", "j_identity", *columns])
-    for name, number, chain, at in rows:
-        writer.writerow([name, number, chain["chain_type"], chain.get("start", 1) - 1, chain.get("end", 0) - 1,
-                         chain["v_gene"], chain["v_identity"], chain["j_gene"], chain["j_identity"],
-                         *[at.get(c, "-") for c in columns]])
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="numbering-{assessment.pk}-{assessment.cdr_scheme}.csv"'
-    return response
+    # ANARCI's own column names (one header row: string columns), cells neutralised by core/exports.py.
+    header = ["Id", "domain_no", "chain_type", "seqstart_index", "seqend_index", "v_gene", "v_identity",
+              "j_gene", "j_identity", *columns]
+    body = [[name, number, chain["chain_type"], chain.get("start", 1) - 1, chain.get("end", 0) - 1,
+             chain["v_gene"], chain["v_identity"], chain["j_gene"], chain["j_identity"],
+             *[at.get(c, "-") for c in columns]] for name, number, chain, at in rows]
+    return exports.csv_response(f"numbering-{assessment.pk}-{assessment.cdr_scheme}.csv", header, body)

@@ -18,6 +18,7 @@ from guichet.core.api_errors import validation_errors
 from guichet.desk import services as desk_services
 from guichet.desk.api import router as desk_router
 from guichet.directory.api import router as directory_router
+from guichet.events import services as events_services
 
 # --- events ---
 from guichet.events.api import router as events_router  # noqa: E402,I001
@@ -88,6 +89,8 @@ DOMAIN_ERRORS: dict[type[Exception], int] = {
     antibodies_engine.InputError: 400,    # not FASTA or CSV, or too many antibodies at once
     params.BadParameter: 400,
     idempotency.KeyReused: 422,
+    events_services.NotAllowed: 403,     # registering for a session the caller may not take
+    events_services.EventError: 409,     # already registered, registration closed, a prerequisite missing
 }
 FALLBACK_DETAIL = {antibodies_engine.InputError: gettext_lazy("Give FASTA, or a CSV with the columns name,heavy,light.")}
 FALLBACK_FIELD = {antibodies_engine.InputError: "text", idempotency.KeyReused: idempotency.HEADER}

@@ -1,6 +1,6 @@
 """Field types the API schemas share."""
 
-from decimal import Decimal
+from decimal import Context, Decimal
 from typing import Annotated
 
 from pydantic import PlainSerializer, WithJsonSchema
@@ -8,11 +8,19 @@ from pydantic import PlainSerializer, WithJsonSchema
 MONEY_PATTERN = r"^-?[0-9]+\.[0-9]{2}$"
 CENT = Decimal("0.01")
 
+
+def _cents(value: Decimal) -> str:
+    """To the cent, however large the stored figure (a row out of bounds, kept for staff to repair, must not
+    turn a list into a 500: the default 28-digit context cannot quantize 1e30)."""
+    if not value.is_finite():
+        return str(value)
+    return str(value.quantize(CENT, context=Context(prec=max(28, value.adjusted() + 4))))
+
 # An amount in euros, to the cent, as a JSON string ("1500.00"): a JSON number would go through binary floating
 # point in most clients (and lose cents on large amounts); a string keeps the stored Decimal exactly.
 Money = Annotated[
     Decimal,
-    PlainSerializer(lambda value: str(value.quantize(CENT)), return_type=str),
+    PlainSerializer(_cents, return_type=str),
     WithJsonSchema({"type": "string", "pattern": MONEY_PATTERN, "examples": ["1500.00"],
                     "description": "euros, to the cent, as a string"}),
 ]

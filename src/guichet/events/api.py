@@ -85,10 +85,6 @@ def register(request, session_id: int = Path(..., ge=1, le=MAX_ID)):
     session = Session.objects.select_related("event__course").filter(pk=session_id).first()
     if session is None or selectors.event_visible(user=user, key=session.event.key) is None:
         return 404, {"detail": _("Not found.")}
-    try:
-        registration = services.registration_create(actor=user, session=session)
-    except services.NotAllowed as exc:
-        return 403, {"detail": str(exc), "field": exc.field}
-    except services.EventError as exc:
-        return 409, {"detail": str(exc), "field": exc.field}
+    # A refusal (NotAllowed 403, EventError 409) is answered by config/api.py DOMAIN_ERRORS.
+    registration = services.registration_create(actor=user, session=session)
     return 201, _registration(registration)

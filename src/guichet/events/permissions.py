@@ -1,6 +1,6 @@
 """Who may do what with events: one statement, asked by the pages, the API and the admin."""
 
-from guichet.accounts.models import Role
+from guichet.accounts.permissions import is_member as accounts_is_member
 
 
 def _active(user) -> bool:
@@ -29,7 +29,7 @@ def can_record_attendance(user, session) -> bool:
 
 
 def is_member(user) -> bool:
-    return _active(user) and user.role != Role.GUEST
+    return accounts_is_member(user)  # the one statement of "member of the network"
 
 
 def can_see_event(user, event) -> bool:

@@ -3,6 +3,7 @@ its office, nobody else: not the cluster team, not administrators (they reach no
 admin does not list disclosures). Pages, API, exports and e-mails all ask these."""
 
 from guichet.accounts.models import Membership, Role
+from guichet.accounts.permissions import is_member
 
 
 def office_ids(user) -> set[int]:
@@ -28,7 +29,7 @@ def can_manage_disclosure(user, disclosure) -> bool:
 
 
 def can_submit_disclosure(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active and user.role != Role.GUEST)
+    return is_member(user)
 
 
 def can_ask_about_offer(user) -> bool:
