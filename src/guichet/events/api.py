@@ -57,7 +57,7 @@ def _registration(r: Registration) -> dict:
     return {"id": r.pk, "session": r.session_id, "status": r.status, "checked_in": r.checked_in_at is not None}
 
 
-@router.get("", response={200: list[EventOut]}, summary="Coming events (the public agenda)")
+@router.get("", response={200: list[EventOut], **errors(401)}, summary="Coming events (the public agenda)")
 def events(request):
     return 200, [_event(e) for e in selectors.agenda(user=api_user(request))[:200]]
 
@@ -68,7 +68,7 @@ def my_registrations(request):
     return 200, [_registration(r) for r in selectors.registrations_of_user(api_user(request))[:500]]
 
 
-@router.get("/{key}", response={200: EventOut, **errors(404, 422)}, summary="One event and its sessions")
+@router.get("/{key}", response={200: EventOut, **errors(401, 404, 422)}, summary="One event and its sessions")
 def event(request, key: str = Path(..., pattern=KEY)):
     found = selectors.event_visible(user=api_user(request), key=key)
     if found is None:

@@ -49,7 +49,7 @@ def my_meetings(request, key: str = Path(..., pattern=KEY)):
                   "with_name": str(m.other), "status": m.status, "outcome": m.outcome} for m in selectors.agenda(me)]
 
 
-@router.post("/requests/{request_id}/answer", response={200: MeetingRequestOut, **errors(401, 404, 409, 422)},
+@router.post("/requests/{request_id}/answer", response={200: MeetingRequestOut, **errors(400, 401, 404, 409, 422)},
              auth=MEMBERS_WRITE, summary="Accept or decline a meeting request made to you",
              description="Accepted, the meeting is placed at once where both are free and a table is; `meeting` "
                          "is then its id. 409: already answered.")
