@@ -20,7 +20,8 @@ def desk(small_directory, member, manager, staff):
 
     Platform.objects.get(key="cyto").managers.add(manager)
     aria = Instrument.objects.get(key="cyto.aria")
-    start = timezone.now().replace(minute=0, second=0, microsecond=0) + timedelta(days=5)
+    # 10:00 Paris time five days ahead: the blackout tests below write hours of that day (never "24:00").
+    start = (timezone.localtime() + timedelta(days=5)).replace(hour=10, minute=0, second=0, microsecond=0)
     booking = Booking.objects.create(instrument=aria, user=member, start=start, end=start + timedelta(hours=1),
                                      blocked_until=start + timedelta(hours=1), status="requested")
     order = order_create(actor=member, service=Service.objects.get(key="cyto.sort"), description="x", quantity=2)

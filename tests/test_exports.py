@@ -212,3 +212,11 @@ def test_no_csv_or_workbook_is_written_outside_the_export_helper():
                                            for marker in ("csv.writer", "csv.DictWriter", "Workbook(",
                                                           "import Workbook"))]
     assert offenders == []
+
+
+def test_a_lone_dash_stays_a_dash_but_a_dash_formula_is_quoted():
+    """A gap in the antibody numbering CSV is "-" (ANARCI's notation), not "'-"; "-1+2" is still inert."""
+    from guichet.core.exports import csv_cell
+
+    assert csv_cell("-") == "-"
+    assert csv_cell("-1+2") == "'-1+2" and csv_cell("--") == "'--"

@@ -51,7 +51,8 @@ class Sheet:
 
 
 def is_formula_like(text: str) -> bool:
-    return text.startswith(FORMULA_TRIGGERS)
+    # A lone "-" (a gap in a numbering table, "none" in a report) is text to every spreadsheet, not a formula.
+    return text != "-" and text.startswith(FORMULA_TRIGGERS)
 
 
 def _names_and_labels(columns: Sequence[Column]) -> tuple[list[str], list[str] | None]:
