@@ -106,6 +106,32 @@ def test_command_line_json(tmp_path, db):
     assert data[0]["name"] == "tras" and data[0]["heavy"]["v_gene"].startswith("IGHV3-66")
 
 
+def test_a_large_batch_shared_by_processes_gives_the_same_reports_in_order(tmp_path, db):
+    """`guichet assess --jobs 2` forks once the engine is loaded; the answer is the one process's, in order."""
+    from guichet.antibodies.management.commands.assess import PARALLEL_FROM
+
+    count = PARALLEL_FROM + 3
+    path = tmp_path / "batch.fasta"
+    path.write_text("".join(f">ab{i} H\n{TRASTUZUMAB_VH[: len(TRASTUZUMAB_VH) - i % 3]}\n>ab{i} L\n{TRASTUZUMAB_VL}\n"
+                            for i in range(count)))
+    answers = []
+    for jobs in ("1", "2"):
+        out = StringIO()
+        call_command("assess", str(path), "--json", "--jobs", jobs, stdout=out)
+        answers.append(json.loads(out.getvalue()))
+    assert [r["name"] for r in answers[1]] == [f"ab{i}" for i in range(count)]
+    assert answers[0] == answers[1]
+
+
+def test_the_9mer_source_is_promb_s_file_found_without_importing_promb():
+    from guichet.antibodies import kmers
+
+    path = kmers.source_path()
+    from promb.db import HUMAN_OASIS_DB_PATH
+
+    assert str(path) == HUMAN_OASIS_DB_PATH and path.is_file()
+
+
 @pytest.mark.django_db
 def test_api_assess_needs_a_member_and_answers_the_export_json(client):
     from guichet.accounts.models import Role

@@ -7,6 +7,7 @@ milliseconds; a membership test is a binary search. Same peptides, same answers 
 """
 
 import gzip
+import importlib.util
 import os
 import threading
 from functools import lru_cache
@@ -24,10 +25,15 @@ for _i, _aa in enumerate(ALPHABET):
 _lock = threading.Lock()
 
 
-def source_path() -> Path:
-    from promb.db import HUMAN_OASIS_DB_PATH
+OASIS_FILE = ("resources", "OASis_9mers_v1_10perc_subjects.txt.gz")   # promb.db.HUMAN_OASIS_DB_PATH
 
-    return Path(HUMAN_OASIS_DB_PATH)
+
+def source_path() -> Path:
+    """promb's OASis file, found without importing promb (its import pulls pandas: a second of start-up)."""
+    spec = importlib.util.find_spec("promb")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("promb")
+    return Path(spec.submodule_search_locations[0]).joinpath(*OASIS_FILE)
 
 
 def _pack(codes: np.ndarray) -> np.ndarray:
