@@ -445,3 +445,40 @@ def test_results_stored_by_the_first_part_still_show(member, member_client):
     for suffix in (".csv", ".pdf", ".numbering.csv"):
         assert member_client.get(f"/antibodies/{assessment.pk}{suffix}").status_code == 200
     assert member_client.get(f"/antibodies/{assessment.pk}/humanize/", {"antibody": 0, "domain": 0}).status_code == 200
+
+
+def test_the_humanness_map_names_the_nine_mers_not_found_in_human_repertoires():
+    from guichet.antibodies import kmers
+
+    for sequence in (ADALIMUMAB_VH, ABAGOVOMAB_VH):
+        chain = engine.assess_chain(sequence)
+        windows = len(chain.sequence) - kmers.K + 1
+        # The map and the score say the same thing: the share of 9-mers found is the OASis score.
+        assert chain.oasis_9mer == round(1 - len(chain.nonhuman_9mers) / windows, 4)
+        for start in chain.nonhuman_9mers:
+            assert not kmers.human_windows(chain.sequence[start - 1:start - 1 + kmers.K])[0]
+    human, mouse = engine.assess_chain(ADALIMUMAB_VH), engine.assess_chain(ABAGOVOMAB_VH)
+    assert len(mouse.nonhuman_9mers) > 3 * max(len(human.nonhuman_9mers), 1)
+
+
+@pytest.mark.django_db
+def test_the_report_page_shows_the_humanness_map_in_words_also_for_results_stored_before_it(member, member_client):
+    from guichet.antibodies import kmers
+    from guichet.antibodies.models import Assessment
+
+    member_client.post("/antibodies/", {"title": "m", "text": f">abago_VH\n{ABAGOVOMAB_VH}\n", "cdr_scheme": "imgt"})
+    new = Assessment.objects.get(title="m")
+    chain = engine.assess_chain(ABAGOVOMAB_VH)
+    first = chain.nonhuman_9mers[0]
+    peptide = chain.sequence[first - 1:first - 1 + kmers.K]
+    windows = len(chain.sequence) - kmers.K + 1
+    old_result = new.result[0]
+    for stored in [*old_result["domains"], old_result["heavy"]]:
+        stored.pop("nonhuman_9mers")
+    old = Assessment.objects.create(owner=member, title="old", result=[old_result])
+    for assessment in (new, old):
+        page = member_client.get(f"/antibodies/{assessment.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert f"{len(chain.nonhuman_9mers)} 9-mers of {windows} not found in human repertoires" in page
+        assert f"<code>{peptide}</code> {first}–{first + 8}" in page
+    page = member_client.get(f"/antibodies/{new.pk}/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "absents des répertoires humains" in page

@@ -56,6 +56,8 @@ class ChainOut(Schema):
     v_identity: float | None
     j_identity: float | None
     oasis_9mer: float | None
+    nonhuman_9mers: list[int] = Field([], description="1-based starts, in the domain, of its 9-mers not found in the "
+                                                      "human repertoires of OAS (the per-residue humanness map)")
     liabilities: list[LiabilityOut]
     warnings: list[str] = Field([], description="Accepted with a warning (e.g. an unusual conserved residue)")
     numbering: list[str] = Field([], description="Position of each residue in the chosen scheme")

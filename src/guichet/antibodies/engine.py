@@ -70,6 +70,8 @@ class ChainReport:
     species_v_gene: str = ""
     species_v_identity: float | None = None
     oasis_9mer: float | None = None
+    # 1-based starts (in the domain) of its 9-mers not found in the human repertoires of OAS: the humanness map
+    nonhuman_9mers: list[int] = field(default_factory=list)
     liabilities: list[Liability] = field(default_factory=list)
     source: str = ""                # heavy or light: the submitted chain the domain was found in
     submitted_length: int = 0
@@ -413,7 +415,11 @@ def _assess_domain(submitted: str, start: int, end: int, alignment: tuple, cdr_s
         if sv and svid > best[0]:
             best = (svid, species, sv.split("_")[0])
     report.species_v_identity, report.species, report.species_v_gene = round(best[0], 4), best[1], best[2]
-    report.oasis_9mer = round(oasis_9mer(sequence), 4)
+    from .kmers import human_windows
+
+    found = human_windows(sequence)
+    report.oasis_9mer = round(float(found.sum()) / len(found), 4)
+    report.nonhuman_9mers = [int(i) + 1 for i in (~found).nonzero()[0]]
     if chain_type == "H":
         at = dict(zip(numbering, sequence, strict=False))
         report.vhh = sum(at.get(pos, "") in residues for pos, residues in VHH_HALLMARKS.items()) >= VHH_MIN_HALLMARKS

@@ -120,6 +120,33 @@ def _segments(chain: dict) -> list[tuple[str, str, str]]:
     return out
 
 
+def humanness_map(chain: dict) -> dict:
+    """Per residue, how many of the 9-mers covering it are not found in human repertoires (0 to 9), as runs of
+    one level for the page, and the non-human 9-mers themselves with their positions (the map in words).
+    Results stored before the map existed have it computed again from the domain's sequence."""
+    from .kmers import K, human_windows
+
+    sequence = chain["sequence"]
+    if "nonhuman_9mers" in chain:
+        starts = chain["nonhuman_9mers"]
+    else:
+        starts = [int(i) + 1 for i in (~human_windows(sequence)).nonzero()[0]] if len(sequence) >= K else []
+    level = [0] * len(sequence)
+    for start in starts:
+        for i in range(start - 1, min(start - 1 + K, len(sequence))):
+            level[i] += 1
+    runs = []
+    for residue, n in zip(sequence, level, strict=True):
+        band = 0 if n == 0 else 1 if n <= 3 else 2 if n <= 6 else 3
+        if runs and runs[-1][1] == band:
+            runs[-1] = (runs[-1][0] + residue, band)
+        else:
+            runs.append((residue, band))
+    windows = max(len(sequence) - K + 1, 0)
+    return {"runs": runs, "peptides": [(sequence[s - 1:s - 1 + K], s, s + K - 1) for s in starts],
+            "count": len(starts), "windows": windows}
+
+
 def _domains(item: dict) -> list[dict]:
     """Every domain of the report (results of the first part hold heavy and light only)."""
     if item.get("domains"):
@@ -171,7 +198,8 @@ def detail(request, pk):
             chains.append({"label": chain["domain_label"], "number": number, "chain": chain,
                            "partner": chain["pair"] + 1 if chain.get("pair") is not None else None,
                            "humanness": item["humanness"].get(key, {}) if key else {},
-                           "segments": _segments(chain) if not chain["errors"] else []})
+                           "segments": _segments(chain) if not chain["errors"] else [],
+                           "human_map": humanness_map(chain) if not chain["errors"] else None})
         antibodies.append({"item": item, "chains": chains})
     if request.method == "POST" and assessment.owner_id == request.user.pk:
         code = request.POST.get("programme", "")
