@@ -198,6 +198,8 @@ MATRIX = {
                                   "admin": 404},
     "api-1:my_meetings": {"anonymous": 401, "guest": 404, "member": 200, "manager": 200, "staff": 404, "admin": 404},
     "api-1:answer": {r: 405 for r in ROLES},  # POST only
+    # --- operations: the worker's status (issue 9) --- public like /health/ (jobs run in-process here)
+    "health_worker": OPEN,
 }
 # A guest (a visitor who confirmed their e-mail) is logged in like a member, without a member's rights;
 # where the row above does not say, the guest gets what the member gets, except at these URLs.

@@ -223,6 +223,8 @@ POST_MATRIX: dict[str, dict[str, int]] = {
     "api-1:transfer_disclosure": NOT_POST,
     "api-1:my_meetings": NOT_POST,
     "api-1:answer": every(401),
+    # --- operations: the worker's status (issue 9) ---
+    "health_worker": NOT_POST,
 }
 
 
