@@ -88,6 +88,13 @@ def run_periodic() -> dict:
         except Exception:  # one failing step must not stop the others, nor the clock
             logger.exception("periodic step %s failed", name)
             done[name] = "error"
+    from guichet.impact.services import report_runs_recover
+
+    try:
+        done["reports"] = report_runs_recover()
+    except Exception:
+        logger.exception("periodic step reports failed")
+        done["reports"] = "error"
     try:
         from guichet.antibodies.services import assessment_jobs_recover
     except ImportError:
