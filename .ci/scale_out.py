@@ -170,6 +170,15 @@ def run(args, env, guichet, token, apps, worker, start_worker) -> int:
                               data={"csrfmiddlewaretoken": session.cookies["csrftoken"]},
                               headers={"Referer": base + "/directory/import/"}, timeout=120, allow_redirects=False)
         assert upload.status_code == 302, (upload.status_code, upload.text[:500])
+        # The check runs as a job: the file's page shows the confirm button once it is over (the worker that
+        # took it may be the one killed below; the restarted one's clock queues the check again).
+        for _ in range(240):
+            page = session.get(base + upload.headers["Location"], timeout=30)
+            if upload.headers["Location"] + "confirm/" in page.text:
+                break
+            time.sleep(1)
+        else:
+            raise AssertionError("the upload's check never ended")
         confirm = session.post(base + upload.headers["Location"] + "confirm/",
                                data={"csrfmiddlewaretoken": session.cookies["csrftoken"]},
                                headers={"Referer": base + upload.headers["Location"]}, timeout=60,
@@ -183,11 +192,12 @@ def run(args, env, guichet, token, apps, worker, start_worker) -> int:
     print("== SIGKILL app process 1 and the worker", flush=True)
     for process in (apps[0], worker):
         os.killpg(process.pid, signal.SIGKILL)
+    time.sleep(2)
+    print("== worker started again", flush=True)
+    worker = start_worker()  # before the import thread waits for its check: that is the worker's work
+    apps.append(worker)  # killed at the end by main()
     for t in threads:
         t.join(300)
-    print("== worker started again", flush=True)
-    worker = start_worker()
-    apps.append(worker)  # killed at the end by main()
     try:
         result = None
         for _ in range(90):

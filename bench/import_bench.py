@@ -144,6 +144,7 @@ def raw_floor(payload: dict) -> float:
 
 
 CPU: dict[str, float] = {}
+TIMES: dict[str, float] = {}
 
 
 def via_cli(path: Path) -> float:
@@ -156,7 +157,8 @@ def via_cli(path: Path) -> float:
 
 
 def via_web_job(payload: dict) -> float:
-    """Upload → preview → confirm through the web views; the job runs in a real `guichet worker --batch`."""
+    """Upload → check → preview → confirm through the web views; the check and the import run as jobs in a
+    real `guichet worker --batch` (started once for each)."""
     import subprocess
 
     from django.conf import settings
@@ -175,22 +177,31 @@ def via_web_job(payload: dict) -> float:
     body = json.dumps(payload).encode()
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "GUICHET_TASKS_BACKEND": "database",
+           "GUICHET_EMAIL_BACKEND":
+           "django.core.mail.backends.locmem.EmailBackend"}
+    worker = ("import django; django.setup(); from django.conf import settings; settings.DEBUG = False; "
+              "from django.core.management import call_command; call_command('worker', '--batch', verbosity=0)")
+
+    def run_worker():
+        connection.close()
+        subprocess.run([sys.executable, "-c", worker], env=env, check=True, cwd=ROOT)
+
     started = time.perf_counter()
     response = client.post("/directory/import/", {"file": SimpleUploadedFile("bench.json", body)},
                            HTTP_HOST="127.0.0.1")
     assert response.status_code == 302, response.content[:2000]
+    TIMES["upload request"] = time.perf_counter() - started
     batch = ImportBatch.objects.latest("pk")
+    run_worker()  # the check job: read, check, plan
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.PENDING, (batch.status, batch.error, batch.issues[:3])
+    TIMES["check job"] = time.perf_counter() - started - TIMES["upload request"]
     preview = client.get(f"/directory/import/{batch.pk}/", HTTP_HOST="127.0.0.1")
     assert preview.status_code == 200
     confirm = client.post(f"/directory/import/{batch.pk}/confirm/", HTTP_HOST="127.0.0.1")
     assert confirm.status_code == 302
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "GUICHET_TASKS_BACKEND": "database",
-           "GUICHET_EMAIL_BACKEND":
-           "django.core.mail.backends.locmem.EmailBackend"}
-    connection.close()
-    worker = ("import django; django.setup(); from django.conf import settings; settings.DEBUG = False; "
-              "from django.core.management import call_command; call_command('worker', '--batch', verbosity=0)")
-    subprocess.run([sys.executable, "-c", worker], env=env, check=True, cwd=ROOT)
+    run_worker()  # the import job
     elapsed = time.perf_counter() - started
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.APPLIED, (batch.status, batch.error)
@@ -229,7 +240,9 @@ def main() -> int:
               f"({CPU['cli'] / CPU['floor']:.1f}x)", flush=True)
     if not args.skip_web:
         empty_directory()
-        show("web upload → preview → confirm → job", via_web_job(payload))
+        show("web upload → check job → preview → confirm → import job", via_web_job(payload))
+        print(f"  of which: the upload request {TIMES['upload request']:.1f} s, the check job "
+              f"{TIMES['check job']:.1f} s (worker start included)", flush=True)
     empty_directory()
     return 0
 

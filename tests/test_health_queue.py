@@ -1,5 +1,7 @@
-"""/health/'s queue check is `core.jobs.queue_check` (one rule): a job the database queue has left waiting
-past GUICHET_JOB_STALE_SECONDS (no worker takes work) turns /health/ into a 503 that names the queue."""
+"""/health/ answers the load balancer (can this app process serve?); /health/worker/ answers monitoring (does
+a worker take the queued jobs in time?). A late worker must not take every app process out of rotation:
+`core.jobs.queue_check` (reachability, /health/) and `core.jobs.worker_check` (backlog and clock,
+/health/worker/) are the two rules, one each."""
 
 from datetime import timedelta
 
@@ -16,20 +18,67 @@ def database_queue(settings):
     return settings
 
 
+def clock_ran(at):
+    from guichet.core.models import Schedule
+
+    Schedule.objects.update_or_create(name="tick", defaults={"next_run_at": at + timedelta(seconds=60),
+                                                             "last_run_at": at})
+
+
 @pytest.mark.django_db(transaction=True)  # the async view checks from a thread of its own: committed rows
-def test_a_job_nobody_takes_makes_health_say_so(client, database_queue):
+def test_a_job_nobody_takes_fails_the_worker_status_not_the_load_balancer_check(client, database_queue):
     from django_tasks_db.models import DBTaskResult
 
     from guichet.matching.tasks import retag_vocabulary
 
+    clock_ran(timezone.now())
     retag_vocabulary.enqueue(["tri cellulaire"])
-    assert client.get("/health/", HTTP_ACCEPT="application/json").status_code == 200  # just enqueued: fine
+    assert client.get("/health/worker/", HTTP_ACCEPT="application/json").status_code == 200  # just enqueued
     DBTaskResult.objects.update(enqueued_at=timezone.now() - timedelta(hours=2))
-    response = client.get("/health/", HTTP_ACCEPT="application/json")
-    assert response.status_code == 503 and response["Retry-After"]
-    report = response.json()
-    assert report["Database(alias='default')"] == "OK"
-    assert "1 job(s) waiting for more than" in report["Queue()"]
+    # The app process still serves: the load balancer keeps it.
+    health = client.get("/health/", HTTP_ACCEPT="application/json")
+    assert health.status_code == 200, health.content
+    assert health.json()["Queue()"] == "OK"
+    worker = client.get("/health/worker/", HTTP_ACCEPT="application/json")
+    assert worker.status_code == 503 and worker["Retry-After"]
+    report = worker.json()
+    assert report["Queue()"] == "OK"
+    assert "1 job(s) waiting for more than" in report["Worker()"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_late_clock_fails_the_worker_status(client, database_queue):
+    assert "no worker has started yet" in client.get("/health/worker/?format=json").json()["Worker()"]
+    clock_ran(timezone.now() - timedelta(hours=3))  # the last tick was three hours ago: no worker is alive
+    late = client.get("/health/worker/?format=json")
+    assert late.status_code == 503 and "clock is late" in late.json()["Worker()"]
+    assert client.get("/health/?format=json").status_code == 200
+    clock_ran(timezone.now())
+    assert client.get("/health/worker/?format=json").status_code == 200
+
+
+def test_worker_check_reads_the_clock_and_the_backlog(database_queue):
+    from guichet.core.jobs import worker_check
+
+    now = timezone.now()
+    clock_ran(now)
+    assert worker_check(now=now)[0]
+    assert not worker_check(now=now + timedelta(hours=1))[0]  # due an hour ago, not claimed since
+
+
+def test_no_queue_means_no_worker_to_wait_for(settings):
+    from guichet.core.jobs import worker_check
+
+    assert worker_check() == (True, "ImmediateBackend")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_page_is_translated(client, database_queue):
+    clock_ran(timezone.now())
+    french = client.get("/health/worker/", HTTP_ACCEPT="text/html", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "État des tâches en arrière-plan" in french and "/health/" in french
+    english = client.get("/health/worker/", HTTP_ACCEPT="text/html", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Job worker status" in english
 
 
 def test_health_and_queue_check_agree_on_the_rq_backend(database_queue):
@@ -41,3 +90,27 @@ def test_health_and_queue_check_agree_on_the_rq_backend(database_queue):
     assert not healthy and "RQBackend" in detail
     with pytest.raises(health.ServiceUnavailable):
         health.Queue().run()
+    assert not jobs.worker_check()[0]  # nor can the worker's backlog be read
+
+
+def test_rq_backlog_counts_in_the_worker_status(database_queue):
+    import django_rq
+
+    from guichet.core import jobs
+
+    database_queue.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}
+    database_queue.RQ_QUEUES = {"default": {"URL": "redis://127.0.0.1:6379/14"}}
+    from rq import Queue
+
+    queue = Queue("default", connection=django_rq.get_connection("default"), is_async=True)
+    queue.empty()
+    try:
+        now = timezone.now()
+        clock_ran(now)
+        queue.enqueue("guichet.core.jobs.run_periodic")  # waits: no rqworker runs here
+        assert jobs.worker_check(now=now)[0]
+        healthy, detail = jobs.worker_check(now=now + timedelta(hours=1))
+        assert not healthy and "waiting for more than" in detail
+        assert jobs.queue_check()[0]
+    finally:
+        queue.empty()

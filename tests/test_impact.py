@@ -7,6 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
+from django.test import TestCase
 from pypdf import PdfReader
 
 from guichet.accounts.models import Membership, Role
@@ -14,6 +15,7 @@ from guichet.bookings.models import Booking
 from guichet.core.workdays import PARIS
 from guichet.directory.models import Organization
 from guichet.impact import kpis
+from guichet.impact.models import ReportRun
 from guichet.partnerships.models import Partnership, PartnershipStageChange
 from guichet.platforms.models import Instrument, Platform
 from guichet.programmes.models import Indication, Programme, ProgrammeStageChange
@@ -181,7 +183,15 @@ def test_exports_and_pdf_report_carry_the_values_and_charts(world, client):
     sheet = load_workbook(io.BytesIO(client.get("/impact/export.xlsx" + q).content)).worksheets[0]
     values = {row[0]: row[2] for row in sheet.iter_rows(min_row=3, values_only=True)}
     assert values["funds_raised_total"] == 4300000 and values["platform_revenue"] == 420
-    response = client.get("/impact/report.pdf" + q)
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the report job runs when the request commits
+        asked = client.post("/impact/reports/new/" + q)
+    run = ReportRun.objects.get()
+    assert asked.status_code == 302 and asked["Location"] == f"/impact/reports/{run.pk}/"
+    assert run.status == "done" and (run.start, run.end, run.as_of) == (date(2024, 1, 1), date(2024, 12, 31),
+                                                                        date(2024, 12, 31))
+    page = client.get(asked["Location"]).content.decode()
+    assert f'href="/impact/reports/{run.pk}/report.pdf"' in page
+    response = client.get(f"/impact/reports/{run.pk}/report.pdf")
     assert response["Content-Type"] == "application/pdf"
     reader = PdfReader(io.BytesIO(response.content))
     text = " ".join(page.extract_text() for page in reader.pages)

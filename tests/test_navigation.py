@@ -11,14 +11,16 @@ from urllib.parse import urldefrag, urlsplit
 import pytest
 from django.urls import Resolver404, resolve
 
-from .test_permissions import MATRIX, ROLES, bookings_sample, events_sample
+from .test_permissions import MATRIX, ROLES, bookings_sample, events_sample, impact_sample
 
 # Reached by other means than a link: files and feeds, e-mailed links, fragments loaded by htmx, the API, and
 # the pages a form lands on once sent (password_reset_done...).
 NOT_PAGES = re.compile(r"^(api-1:|admin:(?!index$))|(export|_csv|_xlsx|_json|_pdf|:feed|attachment|:document)"
                        r"|^(desk:follow|desk:confirm|desk:suggest|desk:reach|set_language|health|metrics)$|_(done|complete|confirm)$|progress$"
                        # --- events --- e-mailed links (ticket, confirmation), the QR code's page, calendars
-                       r"|^(events:(ticket|confirm|checkin|certificate|ticket_ics|ics)|partnering:ics)$")
+                       r"|^(events:(ticket|confirm|checkin|certificate|ticket_ics|ics)|partnering:ics)$"
+                       # --- operations (issue 9) --- the worker's status, for monitoring like /health/
+                       r"|^health_worker$|^impact:report_file$")  # --- impact --- the drawn report (a file)
 SKIP_PATH = re.compile(r"^/(api/|admin/.+|i18n/|static/|media/)|\.(csv|xlsx|json|pdf|ics)$")
 
 
@@ -89,6 +91,7 @@ def test_every_page_a_role_may_open_is_linked(client, role, small_directory, req
                    files=[SimpleUploadedFile("a.txt", b"attached")])
     bookings_sample(users)
     events_sample(users)  # --- events ---
+    impact_sample(users)  # --- impact: the PDF report as a job ---
     if role != "anonymous":
         client.force_login(users[role])
     may_open = {name for name, statuses in MATRIX.items() if statuses[role] == 200 and not NOT_PAGES.search(name)}

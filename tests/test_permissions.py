@@ -101,7 +101,7 @@ MATRIX = {
     "impact:public": OPEN,
     "impact:export_csv": STAFF,
     "impact:export_xlsx": STAFF,
-    "impact:export_pdf": STAFF,
+    "impact:export_pdf": {**STAFF, "staff": 302, "admin": 302},  # moved to impact:report_new (issue 9)
     "programmes:showcase": OPEN,
     "programmes:list": OPEN,
     "programmes:detail": {"anonymous": 404, "member": 404, "manager": 404, "staff": 200, "admin": 200},  # private
@@ -198,6 +198,10 @@ MATRIX = {
                                   "admin": 404},
     "api-1:my_meetings": {"anonymous": 401, "guest": 404, "member": 200, "manager": 200, "staff": 404, "admin": 404},
     "api-1:answer": {r: 405 for r in ROLES},  # POST only
+    # --- operations: the worker's status (issue 9) --- public like /health/ (jobs run in-process here)
+    "health_worker": OPEN,
+    # --- impact: the PDF report as a job (issue 9) --- the sample is a drawn report asked for by staff
+    **{f"impact:{n}": STAFF for n in ("report_new", "report", "report_progress", "report_file")},
 }
 # A guest (a visitor who confirmed their e-mail) is logged in like a member, without a member's rights;
 # where the row above does not say, the guest gets what the member gets, except at these URLs.
@@ -294,9 +298,22 @@ def sample_url(name, batch_pk, desk=None, extra=None):
         **{f"transfer:{n}": [extra.get("disclosure", 1)] for n in ("disclosure", "disclosure_status")},
         "api-1:transfer_disclosure": [extra.get("disclosure", 1)],
         "api-1:my_meetings": ["pday"], "api-1:answer": [extra.get("request", 1)],
+        # --- impact: the PDF report as a job (issue 9) ---
+        **{f"impact:{n}": [extra.get("report", 1)] for n in ("report", "report_progress", "report_file")},
     }.get(name, [])
     url = reverse(name, args=args)
     return url + ("?q=lupus" if name in ("directory:list", "api-1:directory_search", "api-1:match") else "")
+
+
+def impact_sample(users) -> dict:
+    """A PDF impact report asked for by staff and drawn (issue 9)."""
+    from datetime import date
+
+    from guichet.impact.models import ReportRun
+
+    run = ReportRun.objects.create(requested_by=users["staff"], start=date(2025, 1, 1), end=date(2025, 6, 30),
+                                   as_of=date(2025, 6, 30), status="done", content=b"%PDF-1.4 sample")
+    return {"report": run.pk}
 
 
 def events_sample(users) -> dict:
@@ -422,7 +439,7 @@ def test_permission_matrix(client, role, small_directory, request, settings, tmp
     settings.MEDIA_ROOT = tmp_path
     desk = request_submit(actor=users["member"], text="Confidential need: cell sorting", confidential=True,
                           files=[SimpleUploadedFile("a.txt", b"attached")])
-    extra = {**bookings_sample(users), **events_sample(users)}  # --- events ---
+    extra = {**bookings_sample(users), **events_sample(users), **impact_sample(users)}  # --- events --- impact ---
     if role != "anonymous":
         client.force_login(users[role])
     got = {}

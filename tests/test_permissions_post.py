@@ -13,7 +13,14 @@ from django.urls import NoReverseMatch
 
 from guichet.core.models import AuditEvent
 
-from .test_permissions import SKIPPED_NAMESPACES, all_url_names, bookings_sample, events_sample, sample_url
+from .test_permissions import (
+    SKIPPED_NAMESPACES,
+    all_url_names,
+    bookings_sample,
+    events_sample,
+    impact_sample,
+    sample_url,
+)
 
 ROLES = ["anonymous", "guest", "member", "outsider", "manager", "staff", "admin"]
 LOGIN = 302  # to the login page
@@ -134,7 +141,7 @@ POST_MATRIX: dict[str, dict[str, int]] = {
     "home": every(200),
     "impact:dashboard": row(LOGIN, 403, 403, 403, 403, 200, 200),
     "impact:export_csv": row(LOGIN, 403, 403, 403, 403, 200, 200),
-    "impact:export_pdf": row(LOGIN, 403, 403, 403, 403, 200, 200),
+    "impact:export_pdf": row(LOGIN, 403, 403, 403, 403, 302, 302),  # moved to impact:report_new (issue 9)
     "impact:export_xlsx": row(LOGIN, 403, 403, 403, 403, 200, 200),
     "impact:public": every(200),
     "metrics": every(200),
@@ -223,6 +230,11 @@ POST_MATRIX: dict[str, dict[str, int]] = {
     "api-1:transfer_disclosure": NOT_POST,
     "api-1:my_meetings": NOT_POST,
     "api-1:answer": every(401),
+    # --- operations: the worker's status (issue 9) ---
+    "health_worker": NOT_POST,
+    # --- impact: the PDF report as a job (issue 9) --- POST asks for one (audited); the others only read
+    "impact:report_new": row(LOGIN, 403, 403, 403, 403, 302, 302),
+    **{f"impact:{n}": row(LOGIN, 403, 403, 403, 403, 200, 200) for n in ("report", "report_progress", "report_file")},
 }
 
 
@@ -262,7 +274,8 @@ def world(cast, settings, tmp_path):
                           files=[SimpleUploadedFile("a.txt", b"attached")])
     # Staff's POST to the erasure confirmation erases the member: by primary key, whatever the database's
     # sequences say.
-    return batch, desk, {**bookings_sample(cast), **events_sample(cast), "erase_user": cast["member"].pk}
+    return batch, desk, {**bookings_sample(cast), **events_sample(cast), **impact_sample(cast),  # --- impact ---
+                         "erase_user": cast["member"].pk}
 
 
 def url_names():

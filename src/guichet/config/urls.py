@@ -3,7 +3,7 @@ from django.urls import include, path, re_path, register_converter
 
 from guichet.core import views as core_views
 from guichet.core.converters import RecordKeyConverter
-from guichet.core.health import health
+from guichet.core.health import health, health_worker
 from guichet.core.metrics import metrics
 
 from .api import api, unknown_path
@@ -46,4 +46,6 @@ urlpatterns = [
     re_path(r"^api/v1/", unknown_path),
     # --- outbox message ---
     path("staff/outbox/<int:pk>/", core_views.outbox_message, name="outbox_message"),
+    # --- operations: the worker's status, apart from the load balancer's /health/ (issue 9) ---
+    path("health/worker/", health_worker, name="health_worker"),
 ]

@@ -1,9 +1,14 @@
-"""/health/: the database, the cache and the job queue, through django-health-check.
+"""/health/ and /health/worker/, through django-health-check.
 
-`checks()` is the one list the view runs; an app that brings a new service adds its check here.
-The queue check is `core.jobs.queue_check`: it follows settings.TASKS (django-tasks), the database
-backend's task table (and no job left waiting past GUICHET_JOB_STALE_SECONDS) or the Redis connection of
-the RQ backend; with no queue configured (immediate/dummy backends) there is nothing to probe. A failing check answers 503, so a load balancer takes the process out of rotation.
+Two questions, two addresses (as healthchecks.io, Django-Q's `qmonitor` and RQ's own monitoring keep them
+apart): `/health/` is what a load balancer asks of each app process — can it serve? — so it checks only
+what a request needs: the database, the cache, and that work can be handed to the job queue
+(`core.jobs.queue_check`). A failing check answers 503, and the balancer takes that process out of
+rotation. A late or stopped worker does not: every app process would fail at once for a problem none of
+them can fix, and the site would go down where only e-mails and imports wait. That is `/health/worker/`
+(`core.jobs.worker_check`: a job left waiting past GUICHET_JOB_STALE_SECONDS, or the worker's clock late),
+for monitoring and alerting, also 503 when it fails.
+`checks()` and `worker_checks()` are the lists the views run; an app that brings a new service adds it here.
 """
 
 import dataclasses
@@ -13,12 +18,12 @@ from health_check import Cache, Database, HealthCheck
 from health_check.exceptions import ServiceUnavailable
 from health_check.views import HealthCheckView
 
-from .jobs import queue_check, task_backend
+from .jobs import queue_check, task_backend, worker_check
 
 
 @dataclasses.dataclass
 class Queue(HealthCheck):
-    """The job queue can take work and takes it: `core.jobs.queue_check`, the one statement of that rule."""
+    """Work can be handed to the job queue: `core.jobs.queue_check`, the one statement of that rule."""
 
     def run(self):
         healthy, detail = queue_check()
@@ -29,14 +34,32 @@ class Queue(HealthCheck):
         return "OK" if task_backend() else "OK (no queue configured)"
 
 
+@dataclasses.dataclass
+class Worker(HealthCheck):
+    """A worker takes the queue's work in time: `core.jobs.worker_check`, the one statement of that rule."""
+
+    def run(self):
+        healthy, detail = worker_check()
+        if not healthy:
+            raise ServiceUnavailable(detail)
+
+    def pretty_status(self) -> str:
+        return worker_check()[1] or "OK"
+
+
 def checks() -> list[HealthCheck]:
     return [Database(), Cache(), Queue()]
+
+
+def worker_checks() -> list[HealthCheck]:
+    return [Queue(), Worker()]
 
 
 class GuichetHealthView(HealthCheckView):
     """django-health-check's view with 503 (not 500) when a service is down: the process itself is fine."""
 
     template_name = "core/health.html"  # ours: the package's own has an inline <style> our CSP refuses
+    worker = False
 
     async def get(self, request, *args, **kwargs):
         response = await super().get(request, *args, **kwargs)
@@ -46,7 +69,11 @@ class GuichetHealthView(HealthCheckView):
         return response
 
     def get_checks(self):
-        yield from checks()
+        yield from (worker_checks() if self.worker else checks())
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "worker_page": self.worker}
 
 
 health = GuichetHealthView.as_view()
+health_worker = GuichetHealthView.as_view(worker=True)

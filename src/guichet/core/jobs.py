@@ -7,7 +7,7 @@ whatever is due or whose worker stopped giving signs of life. Neither queue back
 """
 
 import logging
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -88,6 +88,13 @@ def run_periodic() -> dict:
         except Exception:  # one failing step must not stop the others, nor the clock
             logger.exception("periodic step %s failed", name)
             done[name] = "error"
+    from guichet.impact.services import report_runs_recover
+
+    try:
+        done["reports"] = report_runs_recover()
+    except Exception:
+        logger.exception("periodic step reports failed")
+        done["reports"] = "error"
     try:
         from guichet.antibodies.services import assessment_jobs_recover
     except ImportError:
@@ -183,8 +190,9 @@ def task_backend() -> str:
 
 
 def queue_check() -> tuple[bool, str]:
-    """(healthy, detail) of the job queue, the rule /health/ applies: can we reach it (the database queue's
-    table, every RQ queue's Redis), and is work waiting too long (database queue: no worker took it)?"""
+    """(healthy, detail) of the job queue as /health/ sees it: can this process hand work to it (the database
+    queue's table, every RQ queue's Redis)? Whether a worker takes that work is `worker_check`, not this: a
+    late worker must not take every app process out of a load balancer's rotation (see core/health.py)."""
     backend = task_backend()
     name = backend.rsplit(".", 1)[-1] or "none"
     try:
@@ -196,15 +204,48 @@ def queue_check() -> tuple[bool, str]:
             return True, f"{name}: {len(django_rq.get_queue('default'))} waiting"
         if not backend.startswith(DATABASE_TASK_BACKENDS):
             return True, name  # immediate or dummy: nothing to probe
-        from django.db.models import Q
-        from django_tasks_db.models import DBTaskResult, get_date_max
+        from django_tasks_db.models import DBTaskResult
 
-        late = timezone.now() - timedelta(seconds=settings.GUICHET_JOB_STALE_SECONDS)
-        waiting = DBTaskResult.objects.ready().count()
-        stuck = DBTaskResult.objects.ready().filter(Q(run_after=get_date_max()) | Q(run_after__lt=late),
-                                                    enqueued_at__lt=late).count()
-        if stuck:
-            return False, f"{name}: {stuck} job(s) waiting for more than {settings.GUICHET_JOB_STALE_SECONDS} s"
-        return True, f"{name}: {waiting} waiting"
+        return True, f"{name}: {DBTaskResult.objects.ready().count()} waiting"
     except Exception as exc:
         return False, f"{name}: {exc.__class__.__name__}: {exc}"
+
+
+def worker_check(*, now=None) -> tuple[bool, str]:
+    """(healthy, detail) of the workers, the rule /health/worker/ applies: no job has waited for a worker more
+    than GUICHET_JOB_STALE_SECONDS, and the worker's clock (`tick`) ran when it was due, within that delay."""
+    backend = task_backend()
+    name = backend.rsplit(".", 1)[-1] or "none"
+    if not backend.startswith((*RQ_TASK_BACKENDS, *DATABASE_TASK_BACKENDS)):
+        return True, name  # immediate or dummy: jobs run in the request, there is no worker to wait for
+    from .models import Schedule
+
+    now = now or timezone.now()
+    stale = timedelta(seconds=settings.GUICHET_JOB_STALE_SECONDS)
+    try:
+        if backend.startswith(RQ_TASK_BACKENDS):
+            import django_rq
+
+            queue = django_rq.get_queue("default")
+            oldest = next(iter(queue.get_jobs(0, 1)), None)  # the head of the list waited longest
+            enqueued = oldest.enqueued_at if oldest is not None else None
+            if enqueued is not None and timezone.is_naive(enqueued):
+                enqueued = timezone.make_aware(enqueued, UTC)  # RQ before 2.0: naive UTC
+            stuck = int(enqueued is not None and enqueued < now - stale)
+        else:
+            from django.db.models import Q
+            from django_tasks_db.models import DBTaskResult, get_date_max
+
+            late = now - stale
+            stuck = DBTaskResult.objects.ready().filter(Q(run_after=get_date_max()) | Q(run_after__lt=late),
+                                                        enqueued_at__lt=late).count()
+        clock = Schedule.objects.filter(name="tick").first()
+    except Exception as exc:
+        return False, f"{name}: {exc.__class__.__name__}: {exc}"
+    if stuck:
+        return False, f"{name}: {stuck} job(s) waiting for more than {settings.GUICHET_JOB_STALE_SECONDS} s"
+    if clock is None:
+        return False, f"{name}: no worker has started yet (the clock never ran)"
+    if clock.next_run_at < now - stale:
+        return False, f"{name}: the worker's clock is late (due {clock.next_run_at.isoformat(timespec='seconds')})"
+    return True, f"{name}: clock ran {clock.last_run_at.isoformat(timespec='seconds') if clock.last_run_at else '-'}"

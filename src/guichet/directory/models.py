@@ -134,14 +134,17 @@ class SearchEntry(models.Model):
 
 
 class ImportBatch(models.Model):
-    """An uploaded file: checked and planned at upload, applied by a job once a staff member confirms it.
+    """An uploaded file: checked and planned by a job (`check_import`) once uploaded, applied by another
+    (`run_import`) once a staff member confirms the preview.
 
-    The job claims the batch by compare-and-set and writes everything in one transaction with the status
+    Until its check is over the batch is `checking` and keeps the file's bytes (`source`); the check ends
+    it `pending` (payload and plan) or `refused` (the errors), in one write, the bytes dropped. The import job claims the batch by compare-and-set and writes everything in one transaction with the status
     `applied`; a worker killed mid-way leaves the batch `running` with an old heartbeat and nothing written,
     and the worker's clock queues it again (at most GUICHET_JOB_MAX_ATTEMPTS times).
     """
 
     class Status(models.TextChoices):
+        CHECKING = "checking", _("Checking the file")
         PENDING = "pending", _("Waiting for confirmation")
         QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Importing")
@@ -168,6 +171,10 @@ class ImportBatch(models.Model):
     progress_total = models.PositiveIntegerField(default=0)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
+    # The uploaded bytes, only while the check job has not read them (a database row: one transaction with
+    # the batch, and gone with it when GUICHET_IMPORT_RETENTION_DAYS expires).
+    source = models.BinaryField(blank=True, default=b"", editable=False)
+    language = models.CharField(_("language"), max_length=8, blank=True)  # the uploader's, for the errors
 
     class Meta:
         verbose_name = _("import")
@@ -179,7 +186,7 @@ class ImportBatch(models.Model):
 
     @property
     def is_working(self) -> bool:
-        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+        return self.status in (self.Status.CHECKING, self.Status.QUEUED, self.Status.RUNNING)
 
     @property
     def percent(self) -> int:

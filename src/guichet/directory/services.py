@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from guichet.core.audit import audit_bulk, audit_event, audit_record
 from guichet.core.jobs import backoff, enqueue
@@ -19,7 +19,7 @@ from .exchange import ImportPlan, ImportRefused
 from .kinds import canonical
 from .models import ImportBatch, Organization, Person
 from .search import index_records, index_remove
-from .tasks import run_import
+from .tasks import check_import, run_import
 
 
 class ImportAlreadyApplied(Exception):
@@ -234,23 +234,90 @@ def import_batch_create(*, actor, filename: str, payload: dict, plan: ImportPlan
     with transaction.atomic():
         batch = ImportBatch.objects.create(
             created_by=actor, filename=filename[:255], payload=payload, summary=plan.summary,
-            progress_total=sum(1 for c in plan.changes if c.action != "unchanged"),
-            plan=[[c.action, c.record_type, c.key, c.name, c.changes if c.action == "update" else len(c.changes)]
-                  for c in plan.changes])
+            progress_total=sum(1 for c in plan.changes if c.action != "unchanged"), plan=_plan_rows(plan))
         audit_record(actor=actor, action="import.upload", entity_type="import", entity_key=str(batch.pk),
                      entity_label=batch.filename, changes={"summary": [None, plan.summary]})
     return batch
 
 
-def import_batch_refuse(*, actor, filename: str, issues: list) -> object:
-    """Keep the errors of a refused file (not its content), so that all of them can be read page by page."""
+def import_batch_upload(*, actor, filename: str, data: bytes, language: str = ""):
+    """Keep an uploaded file and queue its check (`import_batch_check`): reading, checking and planning a
+    large file is work for the worker, not for the request."""
     with transaction.atomic():
         batch = ImportBatch.objects.create(
-            created_by=actor, filename=filename[:255], payload={}, status=ImportBatch.Status.REFUSED,
-            issues=[[i.record, i.field, i.message] for i in issues])
-        audit_record(actor=actor, action="import.refuse", entity_type="import", entity_key=str(batch.pk),
-                     entity_label=batch.filename, changes={"errors": [None, len(issues)]})
+            created_by=actor, filename=filename[:255], payload={}, source=data, status=ImportBatch.Status.CHECKING,
+            phase="queued", language=language[:8], heartbeat_at=timezone.now())
+        audit_record(actor=actor, action="import.upload", entity_type="import", entity_key=str(batch.pk),
+                     entity_label=batch.filename, changes={"bytes": [None, len(data)]})
+        enqueue(check_import, batch.pk)
     return batch
+
+
+def import_batch_check(batch_id: int) -> str:
+    """The check job: read the file, check it, plan it; end the batch `pending` (with its plan) or `refused`
+    (with every error, each naming the record and the field, in the uploader's language), in one write.
+
+    Claimed by compare-and-set like the import job: run twice, the second finds it claimed; killed mid-way,
+    nothing of it was written and `import_batches_recover` queues the check again.
+    """
+    Status = ImportBatch.Status
+    claimed = ImportBatch.objects.filter(pk=batch_id, status=Status.CHECKING, phase="queued").update(
+        phase="reading", attempts=models.F("attempts") + 1, heartbeat_at=timezone.now(), error="")
+    if not claimed:
+        return "not queued"
+    batch = ImportBatch.objects.get(pk=batch_id)
+    attempt = batch.attempts
+
+    def step(phase):
+        ImportBatch.objects.filter(pk=batch_id, status=Status.CHECKING, attempts=attempt).update(
+            phase=phase, heartbeat_at=timezone.now())
+
+    try:
+        with translation.override(batch.language or settings.LANGUAGE_CODE):
+            data = bytes(batch.source)
+            plan, issues, payload = None, [], None
+            try:
+                payload = (exchange.parse_xlsx(data) if batch.filename.lower().endswith(".xlsx")
+                           else exchange.parse_json(data))
+                step("checking")
+                issues = exchange.check_payload(payload)
+            except ImportRefused as error:
+                issues = error.issues
+            if not issues:
+                step("planning")
+                plan = exchange.plan_import(payload)
+    except Exception as exc:  # a bug or the database gone: retried like the import job, then failed
+        retry = attempt < settings.GUICHET_JOB_MAX_ATTEMPTS
+        after = {"phase": "queued"} if retry else {"status": Status.FAILED, "phase": "", "source": b""}
+        ImportBatch.objects.filter(pk=batch_id, status=Status.CHECKING, attempts=attempt).update(
+            error=f"{exc.__class__.__name__}: {exc}", **after)
+        if retry:
+            enqueue(check_import, batch_id, run_after=timezone.now() + backoff(attempt, 30))
+            return "retrying"
+        raise
+    with transaction.atomic():
+        ours = ImportBatch.objects.filter(pk=batch_id, status=Status.CHECKING, attempts=attempt)
+        if issues:
+            done = ours.update(status=Status.REFUSED, phase="", source=b"",
+                               issues=[[i.record, i.field, i.message] for i in issues])
+            if done:
+                audit_record(actor=batch.created_by, action="import.refuse", entity_type="import",
+                             entity_key=str(batch.pk), entity_label=batch.filename,
+                             changes={"errors": [None, len(issues)]})
+            return "refused" if done else "lost"
+        done = ours.update(
+            status=Status.PENDING, phase="", source=b"", payload=payload, summary=plan.summary, attempts=0,
+            progress_total=sum(1 for c in plan.changes if c.action != "unchanged"), plan=_plan_rows(plan))
+        if done:
+            audit_record(actor=batch.created_by, action="import.check", entity_type="import",
+                         entity_key=str(batch.pk), entity_label=batch.filename,
+                         changes={"summary": [None, plan.summary]})
+        return "checked" if done else "lost"
+
+
+def _plan_rows(plan: ImportPlan) -> list:
+    return [[c.action, c.record_type, c.key, c.name, c.changes if c.action == "update" else len(c.changes)]
+            for c in plan.changes]
 
 
 def import_batch_confirm(*, actor, batch):
@@ -339,10 +406,20 @@ def import_batches_recover() -> int:
     dead.filter(attempts__gte=settings.GUICHET_JOB_MAX_ATTEMPTS).update(
         status=Status.FAILED, error="the worker stopped during every attempt")
     dead.update(status=Status.QUEUED, error="interrupted (worker stopped); queued again")
+    # A check whose worker stopped (its step's heartbeat old), or whose job was lost (queued, untouched).
+    checks = ImportBatch.objects.filter(status=Status.CHECKING, heartbeat_at__lt=stale)
+    checks.filter(attempts__gte=settings.GUICHET_JOB_MAX_ATTEMPTS).update(
+        status=Status.FAILED, phase="", source=b"", error="the worker stopped during every attempt")
+    rechecked = 0
+    for pk in list(checks.values_list("pk", flat=True)):
+        if ImportBatch.objects.filter(pk=pk, status=Status.CHECKING, heartbeat_at__lt=stale).update(
+                phase="queued", heartbeat_at=timezone.now()):
+            enqueue(check_import, pk)
+            rechecked += 1
     queued = list(ImportBatch.objects.filter(status=Status.QUEUED).filter(
         models.Q(heartbeat_at__isnull=True) | models.Q(heartbeat_at__lt=stale)).values_list("pk", flat=True))
     # A queued batch is normally picked within seconds; one untouched for long has lost its job.
     for pk in queued:
         ImportBatch.objects.filter(pk=pk, status=Status.QUEUED).update(heartbeat_at=timezone.now())
         enqueue(run_import, pk)
-    return len(queued)
+    return rechecked + len(queued)

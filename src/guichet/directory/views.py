@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -74,28 +74,18 @@ def _issue_objects(rows):
 
 
 def import_upload(request):
+    """The upload form: the file is kept and its check queued (`check_import`); its page follows the check."""
     if (refusal := _staff_only(request)) is not None:
         return refusal
     form = ImportUploadForm(request.POST or None, request.FILES or None)
-    issues, refused = [], None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        data = upload.read()
-        try:
-            payload = exchange.parse_xlsx(data) if upload.name.lower().endswith(".xlsx") else exchange.parse_json(data)
-            issues = exchange.check_payload(payload)
-        except exchange.ImportRefused as error:
-            issues = error.issues
-        if not issues:
-            batch = services.import_batch_create(actor=request.user, filename=upload.name, payload=payload)
-            return redirect("directory:import_preview", batch.pk)
-        if len(issues) > ISSUES_PER_PAGE:
-            # Thousands of errors: the first page here, every one of them on the refused upload's pages.
-            refused = services.import_batch_refuse(actor=request.user, filename=upload.name, issues=issues)
-    recent = ImportBatch.objects.select_related("created_by").defer("payload")[:20]
-    return render(request, "directory/import_upload.html", {
-        "form": form, "issues": issues[:ISSUES_PER_PAGE], "issue_count": len(issues), "refused": refused,
-        "recent": recent}, status=400 if issues else 200)
+        batch = services.import_batch_upload(actor=request.user, filename=upload.name, data=upload.read(),
+                                             language=translation.get_language() or "")
+        return redirect("directory:import_preview", batch.pk)
+    recent = ImportBatch.objects.select_related("created_by").defer("payload", "plan", "source")[:20]
+    return render(request, "directory/import_upload.html", {"form": form, "recent": recent},
+                  status=400 if form.is_bound else 200)
 
 
 def _plan_page(batch, action, number):
@@ -123,7 +113,7 @@ def _import_context(request, batch):
 def import_preview(request, pk):
     if (refusal := _staff_only(request)) is not None:
         return refusal
-    batch = get_object_or_404(ImportBatch.objects.defer("payload"), pk=pk)
+    batch = get_object_or_404(ImportBatch.objects.defer("payload", "source"), pk=pk)
     return render(request, "directory/import_preview.html", _import_context(request, batch))
 
 
@@ -131,7 +121,7 @@ def import_progress(request, pk):
     """The job's progress, polled by htmx; once the job is over the page reloads to show the result."""
     if (refusal := _staff_only(request)) is not None:
         return refusal
-    batch = get_object_or_404(ImportBatch.objects.defer("payload", "plan"), pk=pk)
+    batch = get_object_or_404(ImportBatch.objects.defer("payload", "plan", "source"), pk=pk)
     response = render(request, "directory/_import_progress.html", {"batch": batch})
     if not batch.is_working:
         response["HX-Refresh"] = "true"
@@ -142,11 +132,17 @@ def import_progress(request, pk):
 def import_confirm(request, pk):
     if (refusal := _staff_only(request)) is not None:
         return refusal
-    batch = get_object_or_404(ImportBatch.objects.defer("payload"), pk=pk)
+    batch = get_object_or_404(ImportBatch.objects.defer("payload", "source"), pk=pk)
     try:
         batch = services.import_batch_confirm(actor=request.user, batch=batch)
     except services.ImportAlreadyApplied:
-        messages.info(request, _("This file was confirmed already."))
+        batch.refresh_from_db(fields=["status"])
+        if batch.status == ImportBatch.Status.CHECKING:
+            messages.info(request, _("The file is still being checked; confirm it once its preview is shown."))
+        elif batch.status == ImportBatch.Status.REFUSED:
+            messages.error(request, _("This file was refused: it cannot be imported."))
+        else:
+            messages.info(request, _("This file was confirmed already."))
         return redirect("directory:import_preview", batch.pk)
     if batch.status == ImportBatch.Status.APPLIED:  # the job ran already (immediate backend, a fast worker)
         messages.success(request, _("Import done: %(create)s created, %(update)s updated, %(unchanged)s unchanged.")

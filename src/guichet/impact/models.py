@@ -42,3 +42,48 @@ class Target(models.Model):
     def display_label(self) -> str:
         """The label in the language of the page (French when no English label was written)."""
         return self.label_en if self.label_en and (get_language() or "fr").startswith("en") else self.label
+
+
+class ReportRun(models.Model):
+    """A PDF impact report asked for by staff, drawn by the `build_report` job (not in the request).
+
+    Claimed by compare-and-set (`queued` → `running`, attempts + 1); the PDF and `done` are written in one
+    update that checks the attempt still owns the row, so a job run twice or retried after a dead worker
+    stores one file; `report_runs_recover` queues again a run whose worker stopped.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Being drawn")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    requested_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("asked by"))
+    requested_at = models.DateTimeField(_("asked"), auto_now_add=True)
+    start = models.DateField(_("from"))
+    end = models.DateField(_("to"))
+    as_of = models.DateField(_("as of"))
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(_("ready"), null=True, blank=True)
+    content = models.BinaryField(blank=True, default=b"", editable=False)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("impact report")
+        verbose_name_plural = _("impact reports")
+
+    def __str__(self):
+        return f"{self.start} – {self.end} ({self.as_of})"
+
+    @property
+    def is_working(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def filename(self) -> str:
+        return f"guichet-impact-{self.start}-{self.end}.pdf"

@@ -8,5 +8,10 @@ urlpatterns = [
     path("public/", views.public_summary, name="public"),
     path("export.csv", views.export, {"fmt": "csv"}, name="export_csv"),
     path("export.xlsx", views.export, {"fmt": "xlsx"}, name="export_xlsx"),
-    path("report.pdf", views.export, {"fmt": "pdf"}, name="export_pdf"),
+    path("report.pdf", views.report_moved, name="export_pdf"),  # the old address: to reports/new/
+    # --- the PDF report as a job (issue 9) ---
+    path("reports/new/", views.report_new, name="report_new"),
+    path("reports/<int:pk>/", views.report_detail, name="report"),
+    path("reports/<int:pk>/progress/", views.report_progress, name="report_progress"),
+    path("reports/<int:pk>/report.pdf", views.report_file, name="report_file"),
 ]

@@ -3,19 +3,17 @@ from datetime import date
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from guichet.core import bounds, exports, params
-from guichet.directory.models import TherapeuticArea
-from guichet.partnerships.models import Stage
 from guichet.partnerships.selectors import to_check
-from guichet.programmes.models import ProgrammeStage
 
-from . import charts, kpis, report
+from . import charts, kpis, services
+from .models import ReportRun
 
 
 def _dates(request) -> dict:
@@ -35,22 +33,6 @@ def _dates(request) -> dict:
 def _dates_default() -> dict:
     today = timezone.localdate()
     return {"as_of": today, "start": date(today.year, 1, 1), "end": today}
-
-
-def build_charts(rep: kpis.Report) -> list:
-    s = rep.series
-    trajectory = s.get("startups_trajectory", [])
-    area_labels = dict(TherapeuticArea.choices)
-    stage_labels = dict(Stage.choices)
-    return [
-        charts.lines(_("Start-ups created (cumulative) and the trajectory to the 2030 target"),
-                     {_("created"): s["startups_cumulative"], _("trajectory"): trajectory}),
-        charts.bars(_("Partnerships signed per year"), s["partnerships_per_year"]),
-        charts.funnel(_("Partnership funnel"), [(str(stage_labels.get(k, k)), n) for k, n in s["partnership_funnel"]]),
-        charts.stacked(_("Antibody programmes by therapeutic area and stage"),
-                       {str(area_labels.get(a, a)): v for a, v in s["programmes_by_area_stage"].items()},
-                       [(st.value, str(st.label)) for st in ProgrammeStage]),
-    ]
 
 
 def _staff(request):
@@ -76,7 +58,7 @@ def dashboard(request):
     return render(request, "impact/dashboard.html", {
         "out_of_bounds": out_of_bounds, "partnerships_to_check": to_check()[:50],
         "outlier_threshold": bounds.PARTNERSHIP_VALUE_OUTLIER_EUR,
-        "rep": rep, "rows": kpis.as_rows(rep), "charts": [(c.title, c.svg()) for c in build_charts(rep)],
+        "rep": rep, "rows": kpis.as_rows(rep), "charts": [(c.title, c.svg()) for c in charts.build_charts(rep)],
         "targets": targets, "references": references, **dates,
         "period_error": period_error, "typed": request.GET}, status=status)
 
@@ -85,22 +67,20 @@ def public_summary(request):
     """What the public sees: aggregates only, and public programmes only."""
     rep = kpis.compute(public=True)
     rows = kpis.public_rows(rep)
-    chart_list = build_charts(rep)
+    chart_list = charts.build_charts(rep)
     return render(request, "impact/public.html", {"rep": rep, "rows": rows,
                                                   "charts": [(c.title, c.svg()) for c in chart_list[:1] + chart_list[3:]]})
 
 
 @login_required
 def export(request, fmt):
+    """The KPI table as CSV or XLSX (the dashboard's own figures: as cheap as the page). The PDF report is
+    drawn by a job: `report_new`."""
     _staff(request)
     dates = _dates(request)
     rep = kpis.compute(**dates)
     stem = f"guichet-impact-{dates['start']}-{dates['end']}"
     rows = kpis.as_rows(rep)
-    if fmt == "pdf":
-        response = HttpResponse(report.pdf(rep, build_charts(rep)), content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{stem}.pdf"'
-        return response
     columns = [("kpi", _("Indicator code")), ("label", _("Indicator")), ("value", _("Value")),
                ("period_start", _("Period start")), ("period_end", _("Period end")), ("as_of", _("As of"))]
     table = [[k, label, v, dates["start"], dates["end"], dates["as_of"]] for k, label, v in rows]
@@ -116,3 +96,54 @@ def export(request, fmt):
                       [[rep.method], *[[f"{kpis.KPI_LABELS[k]}: {m}"] for k, m in rep.methods.items()]],
                       widths={"method": 100}),
     ])
+
+
+@login_required
+def report_moved(request):
+    """The PDF used to be drawn at this address, in the request; it is a job now, asked for at reports/new/."""
+    _staff(request)
+    _dates(request)  # a bad date is refused here too, naming the field
+    query = request.GET.urlencode()
+    return redirect(reverse("impact:report_new") + (f"?{query}" if query else ""))
+
+
+@login_required
+def report_new(request):
+    """The PDF report of a period: GET says what will be drawn and lists the recent ones; POST queues it."""
+    _staff(request)
+    dates = _dates(request)  # BadParameter: the 400 page, naming the field
+    if request.method == "POST":
+        run = services.report_request(actor=request.user, language=translation.get_language() or "", **dates)
+        return redirect("impact:report", run.pk)
+    recent = ReportRun.objects.select_related("requested_by").defer("content")[:10]
+    return render(request, "impact/report_new.html", {**dates, "recent": recent})
+
+
+def _run(request, pk, *fields):
+    _staff(request)
+    return get_object_or_404(ReportRun.objects.defer("content", *fields), pk=pk)
+
+
+@login_required
+def report_detail(request, pk):
+    """A report's page: its progress while the job draws it (it survives a reload), then its link."""
+    return render(request, "impact/report.html", {"run": _run(request, pk)})
+
+
+@login_required
+def report_progress(request, pk):
+    """Polled by htmx; once the job is over the page reloads to show the result."""
+    run = _run(request, pk)
+    response = render(request, "impact/_report_progress.html", {"run": run})
+    if not run.is_working:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
+def report_file(request, pk):
+    _staff(request)
+    run = get_object_or_404(ReportRun, pk=pk, status=ReportRun.Status.DONE)
+    response = HttpResponse(bytes(run.content), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{run.filename}"'
+    return response
