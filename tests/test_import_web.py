@@ -4,7 +4,7 @@ import json
 import pytest
 
 from guichet.core.models import AuditEvent
-from guichet.directory import exchange
+from guichet.directory.exchange import read, records, xlsx
 from guichet.directory.models import ImportBatch, Organization
 
 from .conftest import EXAMPLES, load_example
@@ -51,9 +51,9 @@ def test_upload_with_errors_shows_them_and_keeps_nothing(staff_client, small_dir
 
 
 def test_staff_upload_xlsx(staff_client, small_directory):
-    payload = exchange.export_payload()
+    payload = records.export_payload()
     payload["organizations"][0]["city"] = "Luminy"
-    response = upload(staff_client, "dir.xlsx", exchange.export_xlsx(payload))
+    response = upload(staff_client, "dir.xlsx", xlsx.export_xlsx(payload))
     assert response.status_code == 302
     plan = staff_client.get(response["Location"]).context["plan"]
     assert plan.summary == {"create": 0, "update": 1, "unchanged": 6}
@@ -71,9 +71,9 @@ def test_members_cannot_import_or_export(member_client, small_directory):
 
 def test_staff_export_json_and_xlsx(staff_client, small_directory):
     exported = staff_client.get("/directory/export.json")
-    assert exported.content.decode() == exchange.canonical_json(exchange.export_payload())
+    assert exported.content.decode() == records.canonical_json(records.export_payload())
     workbook = staff_client.get("/directory/export.xlsx")
-    parsed = exchange.parse_xlsx(workbook.content)
+    parsed = xlsx.parse_xlsx(workbook.content)
     assert [o["key"] for o in parsed["organizations"]] == ["acme-bio", "hosp-rheum", "lab-tcell"]
 
 
@@ -90,6 +90,6 @@ def test_deeply_nested_json_is_a_clear_error_not_a_500(staff_client, db, content
 
 
 def test_deeply_nested_json_is_refused_by_the_command_line_too(db):
-    with pytest.raises(exchange.ImportRefused) as refused:
-        exchange.parse_json("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(read.ImportRefused) as refused:
+        read.parse_json("[" * 100_000 + "]" * 100_000)
     assert "16" in str(refused.value)

@@ -13,7 +13,8 @@ from django.views.decorators.http import require_POST
 
 from guichet.core import exports
 
-from . import exchange, permissions, selectors, services
+from . import permissions, selectors, services
+from .exchange import check, read, records, xlsx
 from .forms import ImportUploadForm
 from .models import ImportBatch, OrganizationKind, RecordKind, TherapeuticArea
 
@@ -70,7 +71,7 @@ PLAN_ROWS_PER_PAGE = 20
 
 
 def _issue_objects(rows):
-    return [exchange.ImportIssue(*row) for row in rows]
+    return [read.ImportIssue(*row) for row in rows]
 
 
 def import_upload(request):
@@ -82,9 +83,9 @@ def import_upload(request):
         upload = form.cleaned_data["file"]
         data = upload.read()
         try:
-            payload = exchange.parse_xlsx(data) if upload.name.lower().endswith(".xlsx") else exchange.parse_json(data)
-            issues = exchange.check_payload(payload)
-        except exchange.ImportRefused as error:
+            payload = xlsx.parse_xlsx(data) if upload.name.lower().endswith(".xlsx") else read.parse_json(data)
+            issues = check.check_payload(payload)
+        except read.ImportRefused as error:
             issues = error.issues
         if not issues:
             batch = services.import_batch_create(actor=request.user, filename=upload.name, payload=payload)
@@ -160,12 +161,12 @@ def import_confirm(request, pk):
 def export_file(request, fmt):
     if not permissions.can_export_directory(request.user):
         raise PermissionDenied
-    payload = exchange.export_payload()
+    payload = records.export_payload()
     stamp = timezone.localdate().isoformat()
     if fmt == "xlsx":
-        response = HttpResponse(exchange.export_xlsx(payload), content_type=exports.XLSX_CONTENT_TYPE)
+        response = HttpResponse(xlsx.export_xlsx(payload), content_type=exports.XLSX_CONTENT_TYPE)
         response["Content-Disposition"] = f'attachment; filename="guichet-directory-{stamp}.xlsx"'
         return response
-    response = HttpResponse(exchange.canonical_json(payload), content_type="application/json; charset=utf-8")
+    response = HttpResponse(records.canonical_json(payload), content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="guichet-directory-{stamp}.json"'
     return response
