@@ -48,7 +48,7 @@ GRAPH = {name: {m for m in _imports(name, path) if m in MODULES and m != name} f
 # The dependency rule of ARCHITECTURE.md, as (importer prefix, forbidden prefixes).
 APPS = ("accounts", "directory", "platforms", "matching", "bookings", "desk", "partnerships", "startups",
         "programmes", "antibodies", "impact", "privacy")
-FOUNDATION = ("audit", "bounds", "exports", "fields", "idempotency", "mail", "params", "ratelimit", "text",
+FOUNDATION = ("audit", "bounds", "exports", "fields", "i18n", "idempotency", "mail", "params", "ratelimit", "text",
               "uploads", "workdays", "services", "api_errors", "models")
 RULES = [
     *[(f"guichet.core.{m}", [f"guichet.{a}" for a in APPS]) for m in FOUNDATION],
