@@ -1,9 +1,20 @@
 """What the matching benchmarks share: the metrics, the records' texts and the two baselines (BM25 alone,
-one embedding model alone). matching_eval.py and matching_unseen.py import from here, so that a figure of
-one and of the other are computed the same way."""
+one embedding model alone), percentiles and a gunicorn serving the API. matching_eval.py, matching_latency.py,
+matching_http.py and matching_unseen.py import from here, so that a figure of one and of the other are computed
+the same way."""
 
+import json
 import math
+import os
 import re
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
 
 METRICS = ("hit@5", "recall@10", "MRR", "nDCG@10")
 
@@ -64,4 +75,42 @@ def dense_ranker(texts: dict[str, str]):
         scores = matrix @ semantic.embed_query(query)
         order = sorted(range(len(keys)), key=lambda i: -scores[i])
         return [keys[i] for i in order[:10]]
+    return rank
+
+
+# --- latency and HTTP: shared by matching_latency.py, matching_http.py and matching_unseen.py ---------------
+
+def percentile(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))] if values else 0.0
+
+
+def start_gunicorn(port: int, env: dict | None = None):
+    """The shipped gunicorn configuration (two workers, which warm the engine at start) on this process's
+    database (or the one `env` names); returns the server process once GET /api/v1/match answers."""
+    env = dict(os.environ, **(env or {}), GUICHET_BIND=f"127.0.0.1:{port}", GUICHET_WORKERS="2",
+               GUICHET_TIMEOUT="300", GUICHET_MAX_REQUESTS="0", GUICHET_GUNICORN_LOG_LEVEL="warning",
+               PYTHONPATH=str(ROOT / "src"))
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "python:guichet.config.gunicorn_conf",
+                               "--access-logfile", "/dev/null"], env=env, cwd=ROOT,
+                              stdout=subprocess.DEVNULL, stderr=sys.stderr)
+    started = time.perf_counter()
+    probe = f"http://127.0.0.1:{port}/api/v1/match?q=warm"
+    while True:
+        try:
+            urllib.request.urlopen(probe, timeout=300).read()
+            return server
+        except OSError:
+            pass
+        if server.poll() is not None or time.perf_counter() - started > 600:
+            server.kill()
+            raise SystemExit(f"gunicorn on port {port} did not start")
+        time.sleep(0.5)
+
+
+def http_ranker(base: str):
+    def rank(query):
+        url = f"{base.rstrip('/')}/api/v1/match?" + urllib.parse.urlencode({"q": query, "limit": 10})
+        with urllib.request.urlopen(url, timeout=60) as response:
+            return [item["key"] for item in json.load(response)]
     return rank

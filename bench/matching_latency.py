@@ -13,12 +13,9 @@ import sys
 import time
 from pathlib import Path
 
+from matching_common import percentile
+
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def percentile(values, p):
-    values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
 
 
 def run_mode(records: int, rounds: int) -> None:

@@ -30,12 +30,19 @@ import shutil
 import subprocess
 import sys
 import time
-import urllib.parse
-import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
-from matching_common import METRICS, bm25_ranker, dense_ranker, metrics, record_texts
+from matching_common import (
+    METRICS,
+    bm25_ranker,
+    dense_ranker,
+    http_ranker,
+    metrics,
+    percentile,
+    record_texts,
+    start_gunicorn,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 HERE = ROOT / "bench" / "matching"
@@ -118,14 +125,6 @@ def summarize(rows: list[tuple[dict, list[str]]]) -> dict:
 
 # ------------------------------------------------------------------------------------------ rankers
 
-def http_ranker(base: str):
-    def rank(query):
-        url = f"{base.rstrip('/')}/api/v1/match?" + urllib.parse.urlencode({"q": query, "limit": 10})
-        with urllib.request.urlopen(url, timeout=60) as response:
-            return [item["key"] for item in json.load(response)]
-    return rank
-
-
 # ------------------------------------------------------------------------------------------ one set, one mode
 
 def template_database() -> Path:
@@ -193,33 +192,6 @@ def synthetic_database(n: int, mode: str) -> Path:
     if stamp:
         stamp_file.write_text(stamp)
     return db
-
-
-def percentile(values: list[float], p: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))] if values else 0.0
-
-
-def start_gunicorn(port: int):
-    """The shipped gunicorn configuration (two workers, which warm the engine at start) on this process's
-    database; returns the server process once GET /api/v1/match answers."""
-    env = dict(os.environ, GUICHET_BIND=f"127.0.0.1:{port}", GUICHET_WORKERS="2", GUICHET_TIMEOUT="300",
-               GUICHET_MAX_REQUESTS="0", GUICHET_GUNICORN_LOG_LEVEL="warning", PYTHONPATH=str(ROOT / "src"))
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "python:guichet.config.gunicorn_conf",
-                               "--access-logfile", "/dev/null"], env=env, cwd=ROOT,
-                              stdout=subprocess.DEVNULL, stderr=sys.stderr)
-    started = time.perf_counter()
-    probe = f"http://127.0.0.1:{port}/api/v1/match?q=warm"
-    while True:
-        try:
-            urllib.request.urlopen(probe, timeout=300).read()
-            return server
-        except OSError:
-            pass
-        if server.poll() is not None or time.perf_counter() - started > 600:
-            server.kill()
-            raise SystemExit(f"gunicorn on port {port} did not start")
-        time.sleep(0.5)
 
 
 def child(args) -> int:

@@ -16,7 +16,7 @@ from guichet.accounts.models import Membership, Role
 from guichet.bookings.models import Booking
 from guichet.core import exports
 from guichet.core.workdays import PARIS
-from guichet.directory import exchange
+from guichet.directory.exchange import check, plan, records, xlsx
 from guichet.directory.models import Organization
 from guichet.platforms.models import Instrument, Platform
 
@@ -173,15 +173,15 @@ def test_impact_exports_have_translated_headers_numeric_values_and_no_formula(cl
 
 def test_directory_workbook_keeps_formula_like_text_inert_and_round_trips(small_directory):
     Organization.objects.filter(key="acme-bio").update(description=EVIL, city="-Marseille")
-    payload = exchange.export_payload()
-    data = exchange.export_xlsx(payload)
+    payload = records.export_payload()
+    data = xlsx.export_xlsx(payload)
     workbook = load_workbook(io.BytesIO(data))
     assert_inert_in_xlsx(workbook)
     assert formula_cells(workbook) == []
-    assert [c.value for c in workbook["organizations"][1]] == exchange.XLSX_COLUMNS["organizations"]
-    parsed = exchange.parse_xlsx(data)
-    assert exchange.check_payload(parsed) == []
-    assert exchange.plan_import(parsed).summary == {"create": 0, "update": 0, "unchanged": 7}
+    assert [c.value for c in workbook["organizations"][1]] == xlsx.XLSX_COLUMNS["organizations"]
+    parsed = xlsx.parse_xlsx(data)
+    assert check.check_payload(parsed) == []
+    assert plan.plan_import(parsed).summary == {"create": 0, "update": 0, "unchanged": 7}
     acme = next(o for o in parsed["organizations"] if o["key"] == "acme-bio")
     assert acme["description"] == EVIL and acme["city"] == "-Marseille"
 

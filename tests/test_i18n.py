@@ -53,10 +53,10 @@ def test_french_by_default_and_english_on_request(client):
 def test_validation_errors_are_translated(small_directory):
     from django.utils import translation
 
-    from guichet.directory import exchange
+    from guichet.directory.exchange import check
 
     from .conftest import load_example
 
     with translation.override("fr"):
-        issues = exchange.check_payload(load_example("invalid-unknown-field.json"))
+        issues = check.check_payload(load_example("invalid-unknown-field.json"))
     assert issues[0].message == "Champ inconnu (absent de directory-v1)."

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from guichet.core.models import AuditEvent
-from guichet.directory import exchange
+from guichet.directory.exchange import check, plan, read, records, xlsx
 from guichet.directory.models import Organization, Person, SearchEntry
 from guichet.directory.services import directory_import
 from guichet.platforms.models import Instrument, Service
@@ -26,7 +26,7 @@ def test_bundled_schema_is_the_shared_one():
     shared = EXAMPLES.parent / "directory-v1.schema.json"
     if not shared.exists():
         pytest.skip("../shared/formats is absent")
-    assert json.loads(shared.read_text()) == exchange.schema()
+    assert json.loads(shared.read_text()) == read.schema()
 
 
 def test_valid_small_example_imports_every_record():
@@ -47,7 +47,7 @@ def test_valid_small_example_imports_every_record():
 ])
 def test_invalid_examples_are_refused_naming_record_and_field(name, record, field):
     before = counts()
-    with pytest.raises(exchange.ImportRefused) as refused:
+    with pytest.raises(read.ImportRefused) as refused:
         directory_import(actor=None, payload=load_example(name))
     assert (record, field) in {(i.record, i.field) for i in refused.value.issues}
     assert counts() == before
@@ -59,7 +59,7 @@ def test_an_error_anywhere_imports_nothing(small_directory):
     payload["organizations"][0]["name"] = "Renamed lab"
     payload["platforms"][0]["services"][0]["unit"] = "fortnight"  # the last record is wrong
     before = counts()
-    with pytest.raises(exchange.ImportRefused) as refused:
+    with pytest.raises(read.ImportRefused) as refused:
         directory_import(actor=None, payload=payload)
     assert [(i.record, i.field) for i in refused.value.issues] == [("cyto.sort", "unit")]
     assert counts() == before
@@ -123,7 +123,7 @@ def test_export_reimport_export_is_byte_identical(small_directory, tmp_path):
 
 
 def test_export_matches_what_was_imported(small_directory):
-    exported = exchange.export_payload()
+    exported = records.export_payload()
     original = load_example("valid-small.json")
     assert {o["key"]: o for o in exported["organizations"]} == {o["key"]: o for o in original["organizations"]}
     assert exported["people"] == original["people"]
@@ -151,17 +151,17 @@ def test_command_import_error_raises_command_error(db):
 
 
 def test_xlsx_template_round_trips_to_the_same_payload(small_directory):
-    payload = exchange.export_payload()
-    workbook = exchange.export_xlsx(payload)
+    payload = records.export_payload()
+    workbook = xlsx.export_xlsx(payload)
     import io
 
     from openpyxl import load_workbook
 
     sheets = load_workbook(io.BytesIO(workbook)).sheetnames
     assert sheets == ["organizations", "people", "platforms", "services", "instruments"]
-    parsed = exchange.parse_xlsx(workbook)
-    assert exchange.check_payload(parsed) == []
-    assert exchange.plan_import(parsed).summary == {"create": 0, "update": 0, "unchanged": 7}
+    parsed = xlsx.parse_xlsx(workbook)
+    assert check.check_payload(parsed) == []
+    assert plan.plan_import(parsed).summary == {"create": 0, "update": 0, "unchanged": 7}
 
 
 def test_xlsx_with_an_unknown_column_is_refused(db):
@@ -176,14 +176,14 @@ def test_xlsx_with_an_unknown_column_is_refused(db):
     ws.append(["x1", "X", "company", "blue"])
     buffer = io.BytesIO()
     wb.save(buffer)
-    with pytest.raises(exchange.ImportRefused) as refused:
-        exchange.parse_xlsx(buffer.getvalue())
+    with pytest.raises(read.ImportRefused) as refused:
+        xlsx.parse_xlsx(buffer.getvalue())
     assert ("organizations", "colour") in {(i.record, i.field) for i in refused.value.issues}
 
 
 def test_keys_are_unique_across_record_types(small_directory):
     payload = {"format": "guichet-directory", "version": 1,
                "people": [{"key": "acme-bio", "name": "Someone"}]}
-    with pytest.raises(exchange.ImportRefused) as refused:
+    with pytest.raises(read.ImportRefused) as refused:
         directory_import(actor=None, payload=payload)
     assert [(i.record, i.field) for i in refused.value.issues] == [("acme-bio", "key")]

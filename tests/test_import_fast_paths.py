@@ -16,7 +16,7 @@ from collections import defaultdict
 
 import pytest
 
-from guichet.directory import exchange
+from guichet.directory.exchange import check
 from guichet.matching.profile import _window, tokenize, vocabulary, words_match
 
 from .conftest import EXAMPLES, ROOT, load_example
@@ -27,18 +27,18 @@ import import_bench  # noqa: E402
 
 def _reference_issues(payload):
     """check_schema as it was: jsonschema decides alone."""
-    fast, reference = exchange._validators()
+    fast, reference = check._validators()
 
     class Doubtful:
         def is_valid(self, _payload):
             return False
 
-    original = exchange._validators
+    original = check._validators
     try:
-        exchange._validators = lambda: (Doubtful(), reference)
-        return exchange.check_schema(payload)
+        check._validators = lambda: (Doubtful(), reference)
+        return check.check_schema(payload)
     finally:
-        exchange._validators = original
+        check._validators = original
 
 
 def _mutations(payload, rng, n):
@@ -83,7 +83,7 @@ def _mutations(payload, rng, n):
 
 @pytest.mark.django_db
 def test_fast_schema_check_never_accepts_what_jsonschema_refuses():
-    fast, reference = exchange._validators()
+    fast, reference = check._validators()
     rng = random.Random(2026)
     payloads = [import_bench.make_payload(60, seed=3), load_example("valid-small.json")]
     checked = refused = 0
@@ -100,7 +100,7 @@ def test_fast_schema_check_never_accepts_what_jsonschema_refuses():
 @pytest.mark.parametrize("example", sorted(p.name for p in EXAMPLES.glob("*.json")))
 def test_schema_issues_are_jsonschemas_own(example):
     payload = load_example(example)
-    assert exchange.check_schema(payload) == _reference_issues(payload)
+    assert check.check_schema(payload) == _reference_issues(payload)
 
 
 @pytest.mark.django_db
@@ -109,15 +109,15 @@ def test_schema_issues_of_mutated_files_are_jsonschemas_own():
     payload = import_bench.make_payload(30, seed=5)
     seen_errors = 0
     for mutated in _mutations(payload, rng, 150):
-        ours = exchange.check_schema(mutated)
+        ours = check.check_schema(mutated)
         assert ours == _reference_issues(mutated)
         seen_errors += bool(ours)
     assert seen_errors > 50
     # A key ending in a newline passes Python's `$` (jsonschema's verdict, kept), not ECMA's (jsonschema-rs).
     newline_key = {"format": "guichet-directory", "version": 1,
                    "organizations": [{"key": "abc\n", "name": "A", "kind": "hospital"}]}
-    assert not exchange._validators()[0].is_valid(newline_key)
-    assert exchange.check_schema(newline_key) == _reference_issues(newline_key)
+    assert not check._validators()[0].is_valid(newline_key)
+    assert check.check_schema(newline_key) == _reference_issues(newline_key)
 
 
 def _plain_detect(vocab, text, purposes=False):

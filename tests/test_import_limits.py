@@ -8,7 +8,7 @@ import pytest
 from django.test import TestCase
 from django.utils import translation
 
-from guichet.directory import exchange
+from guichet.directory.exchange import check, xlsx
 from guichet.directory.models import ImportBatch, Organization
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +44,7 @@ def test_a_crafted_workbook_of_200000_rows_is_refused_by_its_row_count(staff_cli
 def test_a_workbook_that_unpacks_to_too_much_is_refused(staff_client, settings):
     settings.GUICHET_IMPORT_MAX_XLSX_UNPACKED_BYTES = 1024 * 1024
     payload = {"organizations": [{"key": f"o{i}", "name": "x" * 200, "kind": "company"} for i in range(6000)]}
-    data = exchange.export_xlsx(payload)
+    data = xlsx.export_xlsx(payload)
     response = upload(staff_client, "big.xlsx", data)
     assert "unpacks to more than 1 MB" in response.content.decode()
     assert ImportBatch.objects.get().status == "refused"
@@ -63,7 +63,7 @@ def test_too_many_records_are_refused_before_the_schema_check(settings):
     payload = {"format": "guichet-directory", "version": 1,
                "organizations": [{"key": f"o{i}", "name": "O", "kind": "company"} for i in range(11)]}
     with translation.override("en"):
-        [issue] = exchange.check_payload(payload)
+        [issue] = check.check_payload(payload)
     assert "more than 10 records" in issue.message
 
 

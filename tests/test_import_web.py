@@ -5,7 +5,7 @@ import pytest
 from django.test import TestCase
 
 from guichet.core.models import AuditEvent
-from guichet.directory import exchange
+from guichet.directory.exchange import read, records, xlsx
 from guichet.directory.models import ImportBatch, Organization
 
 from .conftest import EXAMPLES, load_example
@@ -54,20 +54,20 @@ def test_staff_upload_json_preview_then_confirm(staff_client, small_directory, d
 
 
 def test_upload_with_errors_shows_them_and_keeps_nothing(staff_client, small_directory):
-    before = exchange.export_payload()
+    before = records.export_payload()
     page = checked(staff_client, "bad.json", (EXAMPLES / "invalid-dangling-reference.json").read_bytes())
     body = page.content.decode()
     assert "p1" in body and "does-not-exist" in body and "Upload a corrected file" in body
     assert "Confirm the import" not in body
     batch = ImportBatch.objects.get()
     assert batch.status == "refused" and batch.payload == {} and bytes(batch.source) == b""  # errors kept, not the file
-    assert exchange.export_payload() == before
+    assert records.export_payload() == before
 
 
 def test_staff_upload_xlsx(staff_client, small_directory):
-    payload = exchange.export_payload()
+    payload = records.export_payload()
     payload["organizations"][0]["city"] = "Luminy"
-    response = upload(staff_client, "dir.xlsx", exchange.export_xlsx(payload))
+    response = upload(staff_client, "dir.xlsx", xlsx.export_xlsx(payload))
     assert response.status_code == 302
     plan = staff_client.get(response["Location"]).context["plan"]
     assert plan.summary == {"create": 0, "update": 1, "unchanged": 6}
@@ -85,9 +85,9 @@ def test_members_cannot_import_or_export(member_client, small_directory):
 
 def test_staff_export_json_and_xlsx(staff_client, small_directory):
     exported = staff_client.get("/directory/export.json")
-    assert exported.content.decode() == exchange.canonical_json(exchange.export_payload())
+    assert exported.content.decode() == records.canonical_json(records.export_payload())
     workbook = staff_client.get("/directory/export.xlsx")
-    parsed = exchange.parse_xlsx(workbook.content)
+    parsed = xlsx.parse_xlsx(workbook.content)
     assert [o["key"] for o in parsed["organizations"]] == ["acme-bio", "hosp-rheum", "lab-tcell"]
 
 
@@ -104,8 +104,8 @@ def test_deeply_nested_json_is_a_clear_error_not_a_500(staff_client, db, content
 
 
 def test_deeply_nested_json_is_refused_by_the_command_line_too(db):
-    with pytest.raises(exchange.ImportRefused) as refused:
-        exchange.parse_json("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(read.ImportRefused) as refused:
+        read.parse_json("[" * 100_000 + "]" * 100_000)
     assert "16" in str(refused.value)
 
 
@@ -177,7 +177,7 @@ def test_a_check_that_breaks_writes_nothing_and_is_retried_then_failed(staff_cli
     from guichet.directory import services
 
     settings.GUICHET_JOB_MAX_ATTEMPTS = 2
-    before = exchange.export_payload()
+    before = records.export_payload()
     upload(staff_client, "dir.json", json.dumps(load_example("valid-small.json")).encode(), run_check=False)
     batch = ImportBatch.objects.get()
 
@@ -193,7 +193,7 @@ def test_a_check_that_breaks_writes_nothing_and_is_retried_then_failed(staff_cli
         services.import_batch_check(batch.pk)
     batch.refresh_from_db()
     assert batch.status == "failed" and bytes(batch.source) == b"" and batch.plan == []
-    assert exchange.export_payload() == before
+    assert records.export_payload() == before
     page = staff_client.get(f"/directory/import/{batch.pk}/").content.decode()
     assert "nothing was written" in page and "Confirm the import" not in page
 

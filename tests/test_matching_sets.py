@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from guichet.directory import exchange
+from guichet.directory.exchange import check
 
 from .conftest import ROOT
 
@@ -32,7 +32,7 @@ def keys_of(payload):
 @pytest.mark.parametrize("name", SETS)
 def test_directory_is_valid_directory_v1_with_300_records(name):
     payload, _needs = load(name)
-    assert exchange.check_payload(payload) == []
+    assert check.check_payload(payload) == []
     assert len(keys_of(payload)) >= 300
 
 

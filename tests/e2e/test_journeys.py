@@ -2,7 +2,7 @@
 
 import pytest
 
-from guichet.directory import exchange
+from guichet.directory.exchange import records, xlsx
 from guichet.directory.models import Organization
 
 from ..conftest import load_example
@@ -50,10 +50,10 @@ def test_search_in_french_with_and_without_accents_then_switch_to_english(page, 
 def test_staff_uploads_xlsx_and_confirms_the_preview(page, live_server, directory, staff, tmp_path, settings):
     staff.set_password("correct-horse-battery")
     staff.save()
-    payload = exchange.export_payload()
+    payload = records.export_payload()
     payload["organizations"].append({"key": "newco", "name": "NewCo Immuno", "kind": "startup", "city": "Marseille"})
     workbook = tmp_path / "annuaire.xlsx"
-    workbook.write_bytes(exchange.export_xlsx(payload))
+    workbook.write_bytes(xlsx.export_xlsx(payload))
 
     page.goto(live_server.url + "/accounts/login/?next=/directory/import/")
     page.fill("#id_username", staff.email)

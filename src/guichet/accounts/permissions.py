@@ -8,9 +8,19 @@ from django.core.exceptions import PermissionDenied
 from .models import Role, User
 
 
+def is_signed_in(user) -> bool:
+    """Logged in with an active account: a member, or a guest (a visitor who only confirmed an e-mail)."""
+    return bool(user and user.is_authenticated and user.is_active)
+
+
 def is_member(user) -> bool:
     """A member of the network: logged in, active, and not a guest (a visitor who only confirmed an e-mail)."""
-    return bool(user and user.is_authenticated and user.is_active and user.role != Role.GUEST)
+    return is_signed_in(user) and user.role != Role.GUEST
+
+
+def is_cluster_team(user) -> bool:
+    """The cluster team: an active staff account."""
+    return is_signed_in(user) and user.is_staff
 
 
 def members():

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from guichet.accounts.permissions import members as network_members
 from guichet.core.workdays import PARIS
+from guichet.directory.models import Organization
 from guichet.platforms.models import CustomerCategory, Platform, customer_category
 
 from .models import Booking, FeedToken, ServiceOrder, TrainingAuthorization
@@ -258,3 +259,25 @@ def feed_bookings(feed_token, now: datetime):
     else:
         bookings = bookings.filter(instrument=feed_token.instrument)
     return bookings.select_related("instrument__platform", "user")
+
+
+def feed_token_active(token: str):
+    """The live calendar feed behind a secret address, with what it shows; None when revoked or unknown."""
+    return (FeedToken.objects.select_related("user", "instrument__platform", "created_by")
+            .filter(token=token, revoked_at__isnull=True).first())
+
+
+def instrument_feed_of(user, instrument):
+    """The instrument's calendar feed `user` made (a manager's), if it still works."""
+    return FeedToken.objects.filter(instrument=instrument, created_by=user, revoked_at__isnull=True).first()
+
+
+def statement_organizations(user):
+    """The organizations whose statements `user` may read: their own for a member, None (every one) for staff."""
+    return None if user.is_staff else Organization.objects.filter(memberships__user=user)
+
+
+def statement_choices(user):
+    """The organizations offered in the statement's picker: the user's own, or for staff every one that booked."""
+    own = statement_organizations(user)
+    return own if own is not None else Organization.objects.filter(bookings__isnull=False).distinct().order_by("name")

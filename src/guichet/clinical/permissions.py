@@ -1,20 +1,21 @@
 """Who may see and do what in clinical transfer. Pages and API ask these."""
 
+from guichet.accounts.permissions import is_cluster_team, is_member
 from guichet.desk import permissions as desk_permissions
 
 
 def can_manage_clinical(user) -> bool:
     """Sites, trials and feasibility routing and closing: the cluster team."""
-    return bool(user and user.is_authenticated and user.is_active and user.is_staff)
+    return is_cluster_team(user)
 
 
 def can_view_trials(user) -> bool:
     """Trials with their per-site inclusions and contracts: members of the network (not guests)."""
-    return desk_permissions.is_member(user) or can_manage_clinical(user)
+    return is_member(user) or can_manage_clinical(user)
 
 
 def can_submit_feasibility(user) -> bool:
-    return desk_permissions.is_member(user) or can_manage_clinical(user)
+    return is_member(user) or can_manage_clinical(user)
 
 
 def can_view_feasibility(user, feasibility) -> bool:

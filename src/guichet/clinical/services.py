@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from guichet.core import bounds
 from guichet.core.audit import audit_record
+from guichet.core.i18n import in_language
 from guichet.core.mail import notify
 from guichet.desk import services as desk_services
 from guichet.desk.models import Outcome, Routing, Status
@@ -94,7 +95,7 @@ def feasibility_submit(*, actor, title: str = "", confidential: bool = True, now
     membership = Membership.objects.filter(user=actor).select_related("organization").first()
     with transaction.atomic(durable=True):
         request = desk_services._request_create(  # the desk's own writer of a request (no transaction of its own)
-            actor=actor, text=_text_in(getattr(actor, "language", ""), _feasibility_text, data), title=title, confidential=confidential,
+            actor=actor, text=in_language(getattr(actor, "language", "") or translation.get_language(), _feasibility_text, data), title=title, confidential=confidential,
             organization=membership.organization if membership else None, files=(), now=now)
         feasibility.request = request
         feasibility.save()
@@ -116,17 +117,10 @@ def feasibility_route(*, actor, feasibility: Feasibility, sites: list[Site], now
     try:
         return desk_services.request_route(
             actor=actor, request=feasibility.request, keys=[s.organization.key for s in sites],
-            reasons=_text_in(feasibility.request.language,
+            reasons=in_language(feasibility.request.language,
                              lambda: {s.organization.key: [str(s.get_kind_display())] for s in sites}), now=now)
     except desk_services.DeskError as exc:
         raise ClinicalError(str(exc), field="sites") from exc
-
-
-def _text_in(language: str, compose, *args) -> str:
-    """Stored words are written once, in one language: the requester's for the request, the request's for the
-    answers posted in its conversation (not the language of whoever happened to be logged in)."""
-    with translation.override(language or translation.get_language()):
-        return compose(*args)
 
 
 def _summary(answer: FeasibilityAnswer) -> str:
@@ -169,7 +163,7 @@ def feasibility_answer(*, actor, feasibility: Feasibility, routing: Routing, est
                          changes={"site": [None, site.organization.key], "estimate": [None, estimate],
                                   "interest": [None, interest]})
             desk_services._respond(routing=routing, action="decline" if interest == Interest.NONE else "answer",
-                                   message=_text_in(feasibility.request.language, _summary, answer), now=now, actor=actor, durable=False)
+                                   message=in_language(feasibility.request.language, _summary, answer), now=now, actor=actor, durable=False)
     except IntegrityError as exc:
         raise ClinicalError(_("This site has already answered.")) from exc
     except desk_services.DeskError as exc:

@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from django_tasks import task
 
 from .audit import audit_record
+from .i18n import in_language
 from .jobs import backoff, enqueue
 from .models import OutboxMessage
 
@@ -40,6 +41,17 @@ def render_text(template_name: str, context: dict) -> str:
     return get_template(template_name).template.render(Context(context, autoescape=False))
 
 
+def render_mail(template: str, context: dict, language: str | None) -> tuple[str, str]:
+    """(subject, body) of email/<template>_subject.txt and _body.txt in `language`, with the site's address:
+    the one rendering of every e-mail, to an account (`notify`) or to a bare address."""
+    def compose():
+        ctx = {**context, "site_url": settings.SITE_URL}
+        return (one_line(render_text(f"email/{template}_subject.txt", ctx)),
+                render_text(f"email/{template}_body.txt", ctx))
+
+    return in_language(language, compose)
+
+
 def notify(users, template: str, context: dict) -> list[OutboxMessage]:
     """One e-mail per user (templates email/<template>_subject.txt and _body.txt), in their language."""
     recipients = {u.pk: u for u in users if u and u.is_active and u.email}.values()
@@ -47,10 +59,7 @@ def notify(users, template: str, context: dict) -> list[OutboxMessage]:
     with transaction.atomic():
         for user in recipients:
             language = getattr(user, "language", None) or settings.LANGUAGE_CODE
-            with translation.override(language):
-                ctx = {**context, "recipient": user, "site_url": settings.SITE_URL}
-                subject = one_line(render_text(f"email/{template}_subject.txt", ctx))
-                body = render_text(f"email/{template}_body.txt", ctx)
+            subject, body = render_mail(template, {**context, "recipient": user}, language)
             messages.append(outbox_write(subject=subject, body=body, to=[user.email], template=template,
                                          headers={LANGUAGE_HEADER: language}))
     return messages

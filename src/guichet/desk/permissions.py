@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db.models import Q
 
 from guichet.accounts.models import Membership, Role
-from guichet.accounts.permissions import is_member
+from guichet.accounts.permissions import is_member, is_signed_in
 
 from .models import OPEN_STATUSES, Request, Routing, Status
 
@@ -102,7 +102,7 @@ def can_view_request(user, request: Request) -> bool:
 
 
 def can_submit_request(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active)
+    return is_signed_in(user)
 
 
 def can_manage_desk(user) -> bool:

@@ -14,7 +14,8 @@ from guichet.accounts.models import Role, User
 from guichet.accounts.selectors import organization_of
 from guichet.core import ratelimit
 from guichet.core.audit import audit_record
-from guichet.core.mail import notify, one_line, render_text
+from guichet.core.i18n import in_language
+from guichet.core.mail import notify, render_mail
 from guichet.core.workdays import add_working_days
 from guichet.directory.models import Organization, SearchEntry
 from guichet.matching.engine import detect_language, validate_query
@@ -135,13 +136,11 @@ def _visitor_confirm_mail(submission: VisitorSubmission, token: str) -> None:
     form cannot be used to send someone else's words to an arbitrary address."""
 
     def send():
-        with translation.override(submission.language or settings.LANGUAGE_CODE):
-            ctx = {"token": token, "site_url": settings.SITE_URL,
-                   "max_days": CONFIRM_MAX_AGE // (24 * 3600)}
-            subject = one_line(render_text("email/desk_visitor_confirm_subject.txt", ctx))
-            body = render_text("email/desk_visitor_confirm_body.txt", ctx)
-            # Sent in the language it is written in: the outbox records it (Content-Language).
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [submission.email], fail_silently=False)
+        subject, body = render_mail("desk_visitor_confirm", {
+            "token": token, "max_days": CONFIRM_MAX_AGE // (24 * 3600)}, submission.language)
+        # Sent in the language it is written in: the outbox records it (Content-Language).
+        in_language(submission.language, send_mail, subject, body, settings.DEFAULT_FROM_EMAIL,
+                    [submission.email], fail_silently=False)
     transaction.on_commit(send)
 
 
@@ -242,14 +241,12 @@ def _mail_contact(routing: Routing, template: str, context: dict) -> None:
     address, language = routing.contact_email, routing.contact_language or settings.LANGUAGE_CODE
 
     def send():
-        with translation.override(language):
-            ctx = {**context, "routing": routing, "contact_name": routing.contact_name,
-                   "site_url": settings.SITE_URL, "provider_path": provider_path(routing),
-                   "days": settings.GUICHET_DESK_LINK_DAYS}
-            # Plain text: a provider's name keeps its apostrophe (render_text does not escape HTML).
-            subject = one_line(render_text(f"email/{template}_subject.txt", ctx))
-            body = render_text(f"email/{template}_body.txt", ctx)
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address], fail_silently=False)
+        # Plain text: a provider's name keeps its apostrophe (render_mail does not escape HTML).
+        subject, body = render_mail(template, {
+            **context, "routing": routing, "contact_name": routing.contact_name,
+            "provider_path": provider_path(routing), "days": settings.GUICHET_DESK_LINK_DAYS}, language)
+        in_language(language, send_mail, subject, body, settings.DEFAULT_FROM_EMAIL, [address],
+                    fail_silently=False)
     transaction.on_commit(send)
 
 

@@ -8,7 +8,8 @@ from guichet.core.api_auth import api_user
 from guichet.core.api_errors import errors
 from guichet.platforms.selectors import platform_get
 
-from . import exchange, kinds, permissions, selectors
+from . import kinds, permissions, selectors
+from .exchange import records
 from .models import KEY_PATTERN, OrganizationKind, RecordKind, SearchEntry, TherapeuticArea
 from .search import SearchFilters, search_entries
 
@@ -165,24 +166,24 @@ def directory_record(request, key: str = KEY):
         return {"kind": entry.record_kind, "record": getter(request, key)}
     spec = kinds.REGISTRY[entry.record_kind]  # a service or an instrument: its record names its platform
     obj = spec.model.objects.select_related(*spec.related).get(key=key)
-    record = (exchange.service_record if entry.record_kind == RecordKind.SERVICE else exchange.instrument_record)(obj)
+    record = (records.service_record if entry.record_kind == RecordKind.SERVICE else records.instrument_record)(obj)
     return {"kind": entry.record_kind, "record": {**record, "platform": obj.platform.key}}
 
 
 @router.get("/organizations/{key}", response={200: Organization, **errors(401, 404, 422)},
             summary="One organization")
 def organization(request, key: str = KEY):
-    return exchange.organization_record(selectors.organization_get(key))
+    return records.organization_record(selectors.organization_get(key))
 
 
 @router.get("/people/{key}", response={200: Person, **errors(401, 404, 422)},
             summary="One person (e-mail for members only)")
 def person(request, key: str = KEY):
     show = permissions.can_see_contact_details(api_user(request))
-    return exchange.person_record(selectors.person_get(key), with_email=show)
+    return records.person_record(selectors.person_get(key), with_email=show)
 
 
 @router.get("/platforms/{key}", response={200: Platform, **errors(401, 404, 422)},
             summary="One technology platform with its services")
 def platform(request, key: str = KEY):
-    return exchange.platform_record(platform_get(key))
+    return records.platform_record(platform_get(key))

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from guichet.platforms.models import Instrument, Platform, Service, instrument_rules
 
-from . import exchange
+from .exchange import records
 from .models import Organization, Person, RecordKind
 
 
@@ -30,15 +30,15 @@ def _child(record_of):
 
 def _instrument(record) -> dict:
     # The booking rules (hours, rates) are not part of directory-v1, but changing them is a change.
-    return {**instrument_rules(record), **_child(exchange.instrument_record)(record)}
+    return {**instrument_rules(record), **_child(records.instrument_record)(record)}
 
 
 REGISTRY: dict[str, RecordType] = {t.kind: t for t in (
-    RecordType(RecordKind.ORGANIZATION, Organization, (), exchange.organization_record, "directory:organization"),
-    RecordType(RecordKind.PERSON, Person, ("organization",), exchange.person_record, "directory:person"),
+    RecordType(RecordKind.ORGANIZATION, Organization, (), records.organization_record, "directory:organization"),
+    RecordType(RecordKind.PERSON, Person, ("organization",), records.person_record, "directory:person"),
     RecordType(RecordKind.PLATFORM, Platform, ("organization",),
-               lambda p: exchange.platform_record(p, with_children=False), "platforms:detail"),
-    RecordType(RecordKind.SERVICE, Service, ("platform__organization",), _child(exchange.service_record),
+               lambda p: records.platform_record(p, with_children=False), "platforms:detail"),
+    RecordType(RecordKind.SERVICE, Service, ("platform__organization",), _child(records.service_record),
                "platforms:detail", on_platform_page=True),
     RecordType(RecordKind.INSTRUMENT, Instrument, ("platform__organization",), _instrument,
                "platforms:detail", on_platform_page=True),

@@ -13,9 +13,11 @@ from guichet.core.jobs import backoff, enqueue
 from guichet.matching.profile import detection_memo, warm_detections
 from guichet.platforms.models import Instrument, Platform, Service
 
-from . import exchange
 from .diff import record_diff
-from .exchange import ImportPlan, ImportRefused
+from .exchange.check import check_payload, check_references, check_schema
+from .exchange.plan import ImportPlan, plan_import
+from .exchange.read import PRICE_CATEGORIES, ImportRefused, iter_records, parse_json
+from .exchange.xlsx import parse_xlsx
 from .kinds import canonical
 from .models import ImportBatch, Organization, Person
 from .search import index_records, index_remove
@@ -44,7 +46,7 @@ def directory_import(*, actor, payload: dict, progress=None) -> ImportPlan:
     The slow work that needs no lock (schema validation, vocabulary tagging) runs before the transaction:
     on SQLite a writing transaction holds the database's only write lock, and bookings wait for it.
     """
-    issues = exchange.check_schema(payload)
+    issues = check_schema(payload)
     if issues:
         raise ImportRefused(issues)
     with detection_memo():
@@ -64,7 +66,7 @@ def _warm_tags(payload: dict, progress=None) -> None:
         else:
             yield record.get("description")
 
-    records = list(exchange._iter_records(payload))
+    records = list(iter_records(payload))
     for start in range(0, len(records), 2000):
         warm_detections(t for record_type, record, _p in records[start:start + 2000]
                         for t in texts(record_type, record))
@@ -95,10 +97,10 @@ def _import_in_transaction(*, actor, payload: dict, progress=None, schema_checke
     `progress(phase, done, total)`, when given, is told how far the writing has gone.
     """
     _serialize_imports()
-    issues = exchange.check_references(payload) if schema_checked else exchange.check_payload(payload)
+    issues = check_references(payload) if schema_checked else check_payload(payload)
     if issues:
         raise ImportRefused(issues)
-    plan = exchange.plan_import(payload)
+    plan = plan_import(payload)
     todo = {c.key: c for c in plan.changes if c.action != "unchanged"}
     if not todo:
         return plan
@@ -183,7 +185,7 @@ def _import_in_transaction(*, actor, payload: dict, progress=None, schema_checke
     write(Service, [(s["key"], {
         "platform": platforms[r["key"]], "name": s["name"], "description": s.get("description", ""),
         "lang": s.get("lang", ""), "unit": s.get("unit", ""),
-        **{f"price_{c}": price(s.get("prices", {}), c) for c in exchange.PRICE_CATEGORIES},
+        **{f"price_{c}": price(s.get("prices", {}), c) for c in PRICE_CATEGORIES},
     }) for r in payload.get("platforms", []) for s in r.get("services", [])])
     write(Instrument, [(i["key"], {
         "platform": platforms[r["key"]], "name": i["name"], "description": i.get("description", ""),
@@ -230,7 +232,7 @@ def directory_record_delete(*, actor, record) -> None:
 
 def import_batch_create(*, actor, filename: str, payload: dict, plan: ImportPlan | None = None):
     """Keep an uploaded, checked payload and what importing it would do, until its preview is confirmed."""
-    plan = plan or exchange.plan_import(payload)
+    plan = plan or plan_import(payload)
     with transaction.atomic():
         batch = ImportBatch.objects.create(
             created_by=actor, filename=filename[:255], payload=payload, summary=plan.summary,
@@ -277,15 +279,14 @@ def import_batch_check(batch_id: int) -> str:
             data = bytes(batch.source)
             plan, issues, payload = None, [], None
             try:
-                payload = (exchange.parse_xlsx(data) if batch.filename.lower().endswith(".xlsx")
-                           else exchange.parse_json(data))
+                payload = parse_xlsx(data) if batch.filename.lower().endswith(".xlsx") else parse_json(data)
                 step("checking")
-                issues = exchange.check_payload(payload)
+                issues = check_payload(payload)
             except ImportRefused as error:
                 issues = error.issues
             if not issues:
                 step("planning")
-                plan = exchange.plan_import(payload)
+                plan = plan_import(payload)
     except Exception as exc:  # a bug or the database gone: retried like the import job, then failed
         retry = attempt < settings.GUICHET_JOB_MAX_ATTEMPTS
         after = {"phase": "queued"} if retry else {"status": Status.FAILED, "phase": "", "source": b""}
@@ -360,7 +361,7 @@ def import_batch_run(batch_id: int) -> str:
                 phase=phase, progress_done=done, progress_total=total, heartbeat_at=timezone.now())
 
     try:
-        issues = exchange.check_schema(batch.payload)
+        issues = check_schema(batch.payload)
         if issues:
             raise ImportRefused(issues)
         with detection_memo():

@@ -13,7 +13,8 @@ from django.views.decorators.http import require_POST
 
 from guichet.core import exports
 
-from . import exchange, permissions, selectors, services
+from . import permissions, selectors, services
+from .exchange import read, records, xlsx
 from .forms import ImportUploadForm
 from .models import ImportBatch, OrganizationKind, RecordKind, TherapeuticArea
 
@@ -70,7 +71,7 @@ PLAN_ROWS_PER_PAGE = 20
 
 
 def _issue_objects(rows):
-    return [exchange.ImportIssue(*row) for row in rows]
+    return [read.ImportIssue(*row) for row in rows]
 
 
 def import_upload(request):
@@ -156,12 +157,12 @@ def import_confirm(request, pk):
 def export_file(request, fmt):
     if not permissions.can_export_directory(request.user):
         raise PermissionDenied
-    payload = exchange.export_payload()
+    payload = records.export_payload()
     stamp = timezone.localdate().isoformat()
     if fmt == "xlsx":
-        response = HttpResponse(exchange.export_xlsx(payload), content_type=exports.XLSX_CONTENT_TYPE)
+        response = HttpResponse(xlsx.export_xlsx(payload), content_type=exports.XLSX_CONTENT_TYPE)
         response["Content-Disposition"] = f'attachment; filename="guichet-directory-{stamp}.xlsx"'
         return response
-    response = HttpResponse(exchange.canonical_json(payload), content_type="application/json; charset=utf-8")
+    response = HttpResponse(records.canonical_json(payload), content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="guichet-directory-{stamp}.json"'
     return response

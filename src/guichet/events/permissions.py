@@ -1,25 +1,22 @@
 """Who may do what with events: one statement, asked by the pages, the API and the admin."""
 
+from guichet.accounts.permissions import is_cluster_team, is_signed_in
 from guichet.accounts.permissions import is_member as accounts_is_member
-
-
-def _active(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active)
 
 
 def can_manage_events(user) -> bool:
     """The cluster team runs events: creates them, sees attendees, exports them."""
-    return _active(user) and user.is_staff
+    return is_cluster_team(user)
 
 
 def can_register_as_member(user) -> bool:
     """Logged-in people register with their account (a guest too: its e-mail is confirmed)."""
-    return _active(user)
+    return is_signed_in(user)
 
 
 def can_check_in(user, session) -> bool:
     """At the door: the cluster team, and the trainers of the session."""
-    if not _active(user):
+    if not is_signed_in(user):
         return False
     return user.is_staff or session.trainers.filter(pk=user.pk).exists()
 

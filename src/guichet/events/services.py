@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from guichet.accounts.identity import normalize_login
 from guichet.core import params, ratelimit
 from guichet.core.audit import audit_record
-from guichet.core.mail import notify, outbox_write, render_text
+from guichet.core.mail import notify, outbox_write, render_mail
 
 from . import permissions
 from .models import Course, Event, Registration, Session  # noqa: F401 — Registration for the admin
@@ -63,10 +63,7 @@ def _mail(registration: Registration, template: str, context: dict | None = None
     if user is not None and user.is_active and user.email:
         notify([user], template, ctx)
         return
-    with translation.override(registration.language or settings.LANGUAGE_CODE):
-        ctx = {**ctx, "recipient": None, "site_url": settings.SITE_URL}
-        subject = " ".join(render_text(f"email/{template}_subject.txt", ctx).split())
-        body = render_text(f"email/{template}_body.txt", ctx)
+    subject, body = render_mail(template, {**ctx, "recipient": None}, registration.language)
     outbox_write(subject=subject, body=body, to=[registration.email], template=template)
 
 

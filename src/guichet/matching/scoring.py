@@ -134,7 +134,7 @@ def score_entries(profile: QueryProfile, entries, *, df: dict[str, int], total: 
         if legacy <= 0 and dense <= 0 and ev <= 0:
             continue
         legacy *= focus_factor(tags, query_concepts)
-        legacy *= weights.KIND_PRIOR.get(entry.record_kind, 0.9)
+        legacy *= weights.KIND_PRIOR.get(entry.record_kind, weights.KIND_PRIOR_OTHER)
         # Words of the need found in the record's own name weigh more than in its context (its parent's name).
         # A stem is a prefix of the words it stems: the name's folded words are enough, no stemming per record.
         name_words = set(_NAME_WORD.findall(fold(entry.name)))

@@ -32,6 +32,7 @@ COMMON_SHARE = 0.2          # a word in more than 20 % of the records (and > 1,0
 
 INHERITED = 0.6  # a record tagged with a narrower concept of the need's concept: 0.6 of a direct tag
 KIND_PRIOR = {"service": 1.0, "instrument": 0.97, "platform": 0.97, "person": 0.95, "organization": 0.93}
+KIND_PRIOR_OTHER = 0.9  # a kind of record not listed above (none today): below every listed one
 # The first engine's blend of concept and lexical coverage (0.6/0.4) and its in-name bonus (0.2): the
 # "legacy" feature below, kept because it is what reached hit@5 1.000 on the old set.
 CONCEPT_SHARE = 0.6

@@ -1,22 +1,20 @@
 """Who may do what on a Partnering Day: one statement for the pages, the API and the admin."""
 
-
-def _active(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active)
+from guichet.accounts.permissions import is_cluster_team, is_signed_in
 
 
 def can_join(user) -> bool:
-    return _active(user)
+    return is_signed_in(user)
 
 
 def can_manage(user) -> bool:
     """The cluster team runs the day: slots, tables, the scheduler, everyone's agenda."""
-    return _active(user) and user.is_staff
+    return is_cluster_team(user)
 
 
 def is_side(user, meeting) -> bool:
     request = meeting.request
-    return _active(user) and user.pk in (request.requester.user_id, request.recipient.user_id)
+    return is_signed_in(user) and user.pk in (request.requester.user_id, request.recipient.user_id)
 
 
 def can_record_outcome(user, meeting) -> bool:

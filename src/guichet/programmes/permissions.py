@@ -1,6 +1,6 @@
 from django.db.models import Q
 
-from guichet.accounts.permissions import is_member
+from guichet.accounts.permissions import is_member, is_signed_in
 
 from .models import Programme, Visibility
 
@@ -11,7 +11,7 @@ def programmes_visible_to(user, queryset=None):
     if user and user.is_authenticated and user.is_staff:
         return qs
     visible = Q(visibility=Visibility.PUBLIC)
-    if user and user.is_authenticated and user.is_active:
+    if is_signed_in(user):
         if is_member(user):
             visible |= Q(visibility=Visibility.MEMBERS)
         visible |= Q(owner__memberships__user=user)

@@ -3,7 +3,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from guichet.directory import exchange
+from guichet.directory.exchange import records
+from guichet.directory.exchange.xlsx import export_xlsx
 
 
 class Command(BaseCommand):
@@ -14,10 +15,10 @@ class Command(BaseCommand):
         parser.add_argument("--xlsx", action="store_true", help="write an XLSX workbook, one sheet per record type")
 
     def handle(self, *args, file, xlsx, **options):
-        payload = exchange.export_payload()
+        payload = records.export_payload()
         if xlsx:
-            Path(file).write_bytes(exchange.export_xlsx(payload))
+            Path(file).write_bytes(export_xlsx(payload))
         elif file == "-":
-            sys.stdout.write(exchange.canonical_json(payload))
+            sys.stdout.write(records.canonical_json(payload))
         else:
-            Path(file).write_text(exchange.canonical_json(payload), encoding="utf-8")
+            Path(file).write_text(records.canonical_json(payload), encoding="utf-8")

@@ -5,26 +5,9 @@ import time
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils import timezone
 
-from guichet.directory.models import Organization, OrganizationKind, Person, SearchEntry, TherapeuticArea
-from guichet.directory.search import entry_values
-from guichet.matching import semantic
-
-
-def entries(records):
-    """SearchEntry rows for freshly created records, with embeddings when a backend is on (one batch)."""
-    rows = [entry_values(r) for r in records]
-    texts = [row.pop("embedding_text") for row in rows]
-    model = semantic.backend()
-    now = timezone.now()
-    for row in rows:
-        row["indexed_at"] = now
-    if model:
-        for row, vector in zip(rows, semantic.embed(texts, name=model), strict=True):
-            row["embedding"] = vector.astype("float32").tobytes()
-            row["embedding_model"] = model
-    return [SearchEntry(**row) for row in rows]
+from guichet.directory.models import Organization, OrganizationKind, Person, TherapeuticArea
+from guichet.directory.search import index_records
 
 FR_WORDS = ("anticorps cytométrie tri cellulaire lymphocytes régulateurs humanisation séquençage cellule unique "
             "essai clinique lupus polyarthrite inflammation chronique tumeur microenvironnement biomarqueurs "
@@ -73,7 +56,7 @@ class Command(BaseCommand):
                     keywords=rng.sample(EN_WORDS + FR_WORDS, 3)))
             with transaction.atomic():
                 created = Organization.objects.bulk_create(rows)
-                SearchEntry.objects.bulk_create(entries(created))
+                index_records(created)  # the one indexing: tags, embeddings, entries
             org_ids.extend(o.pk for o in created)
             self.stdout.write(f"\rorganizations {len(org_ids)}/{organizations}", ending="")
         self.stdout.write("")
@@ -93,7 +76,7 @@ class Command(BaseCommand):
                 created = Person.objects.bulk_create(rows)
                 for p in created:
                     p.organization = orgs_by_id.get(p.organization_id)
-                SearchEntry.objects.bulk_create(entries(created))
+                index_records(created)  # the one indexing: tags, embeddings, entries
             done += len(created)
             self.stdout.write(f"\rpeople {done}/{people}", ending="")
         self.stdout.write(f"\ngenerated in {time.monotonic() - started:.1f} s")

@@ -4,7 +4,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from guichet.directory import exchange, services
+from guichet.directory import services
+from guichet.directory.exchange import check, read, xlsx
+from guichet.directory.exchange.plan import plan_import
 
 
 class Command(BaseCommand):
@@ -17,21 +19,21 @@ class Command(BaseCommand):
     def handle(self, *args, file, dry_run, **options):
         try:
             if file == "-":
-                payload = exchange.parse_json(sys.stdin.buffer.read())
+                payload = read.parse_json(sys.stdin.buffer.read())
             else:
                 path = Path(file)
                 if not path.is_file():
                     raise CommandError(_("No such file: %(path)s") % {"path": file})
                 data = path.read_bytes()
-                payload = exchange.parse_xlsx(data) if path.suffix.lower() == ".xlsx" else exchange.parse_json(data)
+                payload = xlsx.parse_xlsx(data) if path.suffix.lower() == ".xlsx" else read.parse_json(data)
             if dry_run:
-                issues = exchange.check_payload(payload)
+                issues = check.check_payload(payload)
                 if issues:
-                    raise exchange.ImportRefused(issues)
-                plan = exchange.plan_import(payload)
+                    raise read.ImportRefused(issues)
+                plan = plan_import(payload)
             else:
                 plan = services.directory_import(actor=None, payload=payload)
-        except exchange.ImportRefused as refused:
+        except read.ImportRefused as refused:
             for issue in refused.issues:
                 self.stderr.write(str(issue))
             raise CommandError(_("Nothing was imported: %(n)d error(s).") % {"n": len(refused.issues)},

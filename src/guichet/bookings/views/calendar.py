@@ -1,0 +1,115 @@
+"""An instrument's week, booking a slot, a member's bookings, and the approvals of a platform's managers."""
+
+from datetime import date, datetime, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from guichet.core import bounds, params
+from guichet.core.workdays import PARIS
+
+from .. import permissions, selectors, services
+from ..models import Booking
+from .common import instrument_or_404
+
+MINUTES_PER_DAY = 24 * 60  # a booking lies within one day (check_rules)
+
+
+def _week(request) -> date:
+    """The Monday of the week asked for (this week by default); a bad or out-of-bounds date is a 400."""
+    day = params.day_param(request.GET, "week", label=_("week")) or timezone.localdate()
+    return selectors.week_start(day)
+
+
+def calendar(request, key):
+    """Week view of one instrument: free and busy slots; a trained member books a free one."""
+    instrument = instrument_or_404(key)
+    monday = _week(request)
+    user = request.user
+    manager = permissions.can_manage_instrument(user, instrument)
+    trained = user.is_authenticated and (manager or services.is_trained(user, instrument))
+    durations = list(range(instrument.min_duration, instrument.max_duration + 1, instrument.slot_minutes))
+    return render(request, "bookings/calendar.html", {
+        "instrument": instrument, "columns": selectors.week_grid(instrument, monday, user, timezone.now()),
+        "monday": monday, "previous": monday - timedelta(days=7), "next": monday + timedelta(days=7),
+        "manager": manager, "trained": trained, "can_book": permissions.can_book(user),
+        "durations": durations, "managers": instrument.platform.managers.all(),
+    })
+
+
+@login_required
+@require_POST
+def book(request, key):
+    instrument = instrument_or_404(key)
+    try:
+        start = datetime.fromisoformat(request.POST["start"])
+        minutes = int(request.POST.get("duration", instrument.min_duration))
+        # Bounded before any arithmetic (year 9999 plus an hour, or a duration of 10**12 minutes, was a 500).
+        if not bounds.EARLIEST_DATE <= start.date() <= bounds.LATEST_DATE or not 0 < minutes <= MINUTES_PER_DAY:
+            raise ValueError
+    except (KeyError, ValueError):
+        messages.error(request, _("Choose a slot and a duration."))
+        return redirect("bookings:calendar", key)
+    start = start if timezone.is_aware(start) else start.replace(tzinfo=PARIS)
+    try:
+        booking = services.booking_create(actor=request.user, instrument=instrument, start=start,
+                                          end=start + timedelta(minutes=minutes),
+                                          cost_centre=request.POST.get("cost_centre", ""))
+    except services.BookingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Booked: %(when)s.") % {
+            "when": booking.start.astimezone(PARIS).strftime("%d/%m/%Y %H:%M")} if booking.status == "confirmed"
+            else _("Your booking waits for the platform's approval."))
+    return redirect(f"{reverse('bookings:calendar', args=[key])}?week={start.date().isoformat()}")
+
+
+@login_required
+def mine(request):
+    return render(request, "bookings/mine.html", selectors.my_bookings(request.user, timezone.now()))
+
+
+@login_required
+@require_POST
+def cancel(request, pk):
+    booking = get_object_or_404(Booking.objects.select_related("instrument__platform"), pk=pk)
+    if not permissions.is_booking_party(request.user, booking):
+        raise Http404
+    try:
+        services.booking_cancel(actor=request.user, booking=booking)
+        messages.success(request, _("Booking cancelled."))
+    except services.BookingError as exc:
+        messages.error(request, str(exc))
+    return redirect(params.safe_next(request, "bookings:mine"))
+
+
+@login_required
+def approvals(request):
+    pending = selectors.approvals_pending(request.user)
+    if pending is None:
+        raise PermissionDenied
+    return render(request, "bookings/approvals.html", {"pending": pending})
+
+
+@login_required
+@require_POST
+def decide(request, pk):
+    booking = get_object_or_404(Booking.objects.select_related("instrument__platform"), pk=pk)
+    decision = request.POST.get("approve")
+    if decision not in ("1", "0"):  # anything else used to count as a refusal, cancelling the booking
+        raise params.BadParameter(_("Choose to approve (1) or refuse (0) the booking."), "approve")
+    try:
+        services.booking_decide(actor=request.user, booking=booking, approve=decision == "1")
+        messages.success(request, _("Decision recorded."))
+    except services.NotAllowed as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except services.BookingError as exc:
+        messages.error(request, str(exc))
+    return redirect("bookings:approvals")
