@@ -184,7 +184,7 @@ def test_a_check_that_breaks_writes_nothing_and_is_retried_then_failed(staff_cli
     def broken(payload):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(services.exchange, "plan_import", broken)
+    monkeypatch.setattr(services, "plan_import", broken)
     assert services.import_batch_check(batch.pk) == "retrying"
     batch.refresh_from_db()
     assert batch.status == "checking" and batch.phase == "queued" and "database went away" in batch.error
