@@ -3,6 +3,12 @@
 from dataclasses import dataclass
 from html import escape
 
+from django.utils.translation import gettext as _
+
+from guichet.directory.models import TherapeuticArea
+from guichet.partnerships.models import Stage
+from guichet.programmes.models import ProgrammeStage
+
 PALETTE = ["#0b5cab", "#2e8b57", "#d4a017", "#c0392b", "#7d3c98", "#16a085", "#e67e22", "#566573", "#1abc9c"]
 
 
@@ -121,3 +127,20 @@ def stacked(title: str, groups: dict[str, dict[str, int]], order: list[tuple[str
 def _fmt(value) -> str:
     value = float(value)
     return f"{value:,.0f}".replace(",", " ") if value >= 100 or value == int(value) else f"{value:.1f}"
+
+
+def dashboard_charts(rep) -> list:
+    """The dashboard's four charts of a KPI report (pages, the impact PDF, the annual report)."""
+    s = rep.series
+    trajectory = s.get("startups_trajectory", [])
+    area_labels = dict(TherapeuticArea.choices)
+    stage_labels = dict(Stage.choices)
+    return [
+        lines(_("Start-ups created (cumulative) and the trajectory to the 2030 target"),
+                     {_("created"): s["startups_cumulative"], _("trajectory"): trajectory}),
+        bars(_("Partnerships signed per year"), s["partnerships_per_year"]),
+        funnel(_("Partnership funnel"), [(str(stage_labels.get(k, k)), n) for k, n in s["partnership_funnel"]]),
+        stacked(_("Antibody programmes by therapeutic area and stage"),
+                       {str(area_labels.get(a, a)): v for a, v in s["programmes_by_area_stage"].items()},
+                       [(st.value, str(st.label)) for st in ProgrammeStage]),
+    ]

@@ -1,21 +1,22 @@
 from datetime import date
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from guichet.core import bounds, exports, params
-from guichet.directory.models import TherapeuticArea
-from guichet.partnerships.models import Stage
 from guichet.partnerships.selectors import to_check
-from guichet.programmes.models import ProgrammeStage
 
-from . import charts, kpis, report
+from . import annual, kpis, report, services
+from .charts import dashboard_charts as build_charts
+from .forms import AnnualReportForm
+from .models import AnnualReport
 
 
 def _dates(request) -> dict:
@@ -35,22 +36,6 @@ def _dates(request) -> dict:
 def _dates_default() -> dict:
     today = timezone.localdate()
     return {"as_of": today, "start": date(today.year, 1, 1), "end": today}
-
-
-def build_charts(rep: kpis.Report) -> list:
-    s = rep.series
-    trajectory = s.get("startups_trajectory", [])
-    area_labels = dict(TherapeuticArea.choices)
-    stage_labels = dict(Stage.choices)
-    return [
-        charts.lines(_("Start-ups created (cumulative) and the trajectory to the 2030 target"),
-                     {_("created"): s["startups_cumulative"], _("trajectory"): trajectory}),
-        charts.bars(_("Partnerships signed per year"), s["partnerships_per_year"]),
-        charts.funnel(_("Partnership funnel"), [(str(stage_labels.get(k, k)), n) for k, n in s["partnership_funnel"]]),
-        charts.stacked(_("Antibody programmes by therapeutic area and stage"),
-                       {str(area_labels.get(a, a)): v for a, v in s["programmes_by_area_stage"].items()},
-                       [(st.value, str(st.label)) for st in ProgrammeStage]),
-    ]
 
 
 def _staff(request):
@@ -116,3 +101,69 @@ def export(request, fmt):
                       [[rep.method], *[[f"{kpis.KPI_LABELS[k]}: {m}"] for k, m in rep.methods.items()]],
                       widths={"method": 100}),
     ])
+
+
+# --- annual report ---
+@login_required
+def annual_reports(request):
+    """The team's annual reports: choose a funder's template, a year, a language; then write and generate."""
+    _staff(request)
+    form = AnnualReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.annual_report_create(actor=request.user, **form.cleaned_data)
+            return redirect(created)
+        except services.ReportError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+    return render(request, "impact/annual_reports.html", {
+        "reports": AnnualReport.objects.select_related("template").defer("pdf", "docx"), "form": form},
+        status=400 if request.method == "POST" else 200)
+
+
+def _report_or_404(pk) -> AnnualReport:
+    return get_object_or_404(AnnualReport.objects.select_related("template").defer("pdf", "docx"), pk=pk)
+
+
+@login_required
+def annual_report(request, pk):
+    """Write the narrative sections, generate, follow the job, download the files."""
+    _staff(request)
+    item = _report_or_404(pk)
+    narratives = [s for s in item.template.sections if s.get("kind") == "narrative"]
+    error, status = None, 200
+    if request.method == "POST":
+        texts = {s["key"]: request.POST.get(f"narrative-{s['key']}", "") for s in narratives}
+        try:
+            services.annual_report_write(actor=request.user, report=item, narratives=texts)
+            if "generate" in request.POST:
+                services.annual_report_generate(actor=request.user, report=item)
+                messages.success(request, _("The report is being generated; this page follows the job."))
+            else:
+                messages.success(request, _("Saved."))
+            return redirect(item)
+        except services.ReportError as exc:
+            error, status = exc, 400
+            item.narratives = {**(item.narratives or {}), **texts}
+    sections = [{"key": s["key"], "kind": s["kind"], "title": annual._title(s, item.language),
+                 "text": (item.narratives or {}).get(s["key"], ""),
+                 "indicators": [str(kpis.KPI_LABELS.get(k, k)) for k in s.get("indicators", [])]}
+                for s in item.template.sections]
+    return render(request, "impact/annual_report.html", {
+        "report": item, "sections": sections, "error": error,
+        "has_files": AnnualReport.objects.filter(pk=item.pk, pdf__isnull=False).exists(),
+        "working": item.status in (AnnualReport.Status.QUEUED, AnnualReport.Status.RUNNING)}, status=status)
+
+
+@login_required
+def annual_report_file(request, pk, fmt):
+    _staff(request)
+    item = get_object_or_404(AnnualReport.objects.select_related("template"), pk=pk)
+    data = item.pdf if fmt == "pdf" else item.docx
+    if not data:
+        raise Http404
+    types = {"pdf": "application/pdf",
+             "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+    response = HttpResponse(bytes(data), content_type=types[fmt])
+    response["Content-Disposition"] = (f'attachment; filename="guichet-{item.template.key}-{item.year}-'
+                                       f'{item.language}.{fmt}"')
+    return response

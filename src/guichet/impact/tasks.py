@@ -1,0 +1,10 @@
+"""Impact jobs (run by `guichet worker`)."""
+
+from django_tasks import task
+
+
+@task()
+def generate_annual_report(report_id: int) -> str:
+    from .services import annual_report_run
+
+    return annual_report_run(report_id)
