@@ -61,7 +61,9 @@ def dashboard(request):
     return render(request, "impact/dashboard.html", {
         "out_of_bounds": out_of_bounds, "partnerships_to_check": to_check()[:50],
         "outlier_threshold": bounds.PARTNERSHIP_VALUE_OUTLIER_EUR,
-        "rep": rep, "rows": kpis.as_rows(rep), "charts": [(c.title, c.svg()) for c in build_charts(rep)],
+        "rep": rep, "rows": kpis.as_rows(rep),
+        # --- declaration campaigns: how much of each declared figure is validated ---
+        "kpi_rows": [(k, label, value, rep.series["validation"].get(k)) for k, label, value in kpis.as_rows(rep)], "charts": [(c.title, c.svg()) for c in build_charts(rep)],
         "targets": targets, "references": references, **dates,
         "period_error": period_error, "typed": request.GET}, status=status)
 
