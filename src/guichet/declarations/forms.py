@@ -18,6 +18,20 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class MultipleFileField(forms.FileField):
+    """Several evidence files at once (Django's documented pattern); each checked by the service."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(item, initial) for item in data]
+        return single(data, initial)
+
+
 class CampaignForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     year = forms.IntegerField(label=_("Year declared"), min_value=bounds.EARLIEST_DATE.year,
@@ -56,8 +70,8 @@ class DeclarationForm(forms.Form):
                 help_text=_("The partner satisfaction survey: 1 not satisfied, 5 very satisfied."))
         self.fields["comment"] = forms.CharField(label=_("Comment"), required=False, max_length=4000,
                                                  widget=forms.Textarea(attrs={"rows": 3}))
-        self.fields["evidence"] = forms.FileField(
-            label=_("Evidence"), required=False, widget=MultipleFileInput(),
+        self.fields["evidence"] = MultipleFileField(
+            label=_("Evidence"), required=False,
             help_text=_("Reports, lists of publications, payroll summaries: PDF, office documents, spreadsheets."))
 
 
