@@ -12,4 +12,4 @@ class AnnualReportForm(forms.Form):
                               max_value=bounds.LATEST_DATE.year)
     language = forms.ChoiceField(label=_("Language"), choices=AnnualReport.Language.choices)
     as_of = forms.DateField(label=_("Figures as of"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
-                            help_text=_("Empty: the last day of the year, or today if the year is not over."))
+                            help_text=_("Empty: today (a year's declarations are validated during the next one)."))

@@ -102,7 +102,7 @@ def annual_report_create(*, actor, template, year: int, language: str = "fr", as
     if not isinstance(year, int) or not bounds.EARLIEST_DATE.year <= year <= today.year:
         raise ReportError(_("Year reported: give a year between %(first)d and %(last)d.") % {
             "first": bounds.EARLIEST_DATE.year, "last": today.year}, "year")
-    as_of = as_of or min(date(year, 12, 31), today)
+    as_of = as_of or today  # the figures known now: a year's declarations are validated in the next one
     if error := bounds.date_error(as_of):
         raise ReportError(_("%(field)s: %(error)s") % {"field": _("Figures as of"), "error": error}, "as_of")
     if as_of < date(year, 1, 1):
