@@ -2,7 +2,7 @@
 by a job as PDF and DOCX; read back with pypdf and python-docx."""
 
 import io
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 import docx
