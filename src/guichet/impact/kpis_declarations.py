@@ -9,7 +9,7 @@ and the declarations received (sent on or before the as-of date) that hold a fig
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Avg, Count, Q, Sum
+from django.db.models import Avg, Count, OuterRef, Q, Subquery, Sum
 from django.utils.translation import gettext_lazy as _
 
 from guichet.declarations.models import Campaign, Declaration
@@ -103,15 +103,13 @@ def compute(as_of: date, start: date, end: date) -> dict:
             v[key] = (Decimal(total) if total is not None else ZERO) if field.endswith("_eur") else (total or 0)
     v["companies_implanted_in_period"] = sums["implanted"] or 0
     v["partner_satisfaction"] = round(float(sums["satisfaction"]), 1) if sums["satisfaction"] is not None else None
-    # Latest validated year per organization, up to the period's end (not only the period's years).
-    latest = {}
-    for org, _year, headcount in (Declaration.objects.filter(status=Declaration.Status.VALIDATED,
-                                                            validated_at__lte=_eod(as_of), headcount__isnull=False,
-                                                            campaign__year__lte=end.year)
-                                 .order_by("organization_id", "campaign__year", "validated_at")
-                                 .values_list("organization_id", "campaign__year", "headcount")):
-        latest[org] = headcount
-    v["declared_headcount"] = sum(latest.values())
+    # Per organization, its latest validated year up to the period's end (not only the period's years): one
+    # query, the latest row chosen by a correlated subquery as for the start-ups' headcounts.
+    counted = Declaration.objects.filter(status=Declaration.Status.VALIDATED, validated_at__lte=_eod(as_of),
+                                         headcount__isnull=False, campaign__year__lte=end.year)
+    latest = (counted.filter(organization=OuterRef("organization"))
+              .order_by("-campaign__year", "-validated_at", "-pk").values("pk")[:1])
+    v["declared_headcount"] = counted.filter(pk=Subquery(latest)).aggregate(n=Sum("headcount"))["n"] or 0
     funding = Campaign.objects.filter(year__gte=start.year, year__lte=end.year, cluster_funding_eur__gt=0,
                                       opened_at__lte=_eod(as_of)).aggregate(s=Sum("cluster_funding_eur"))["s"]
     for key, field in LEVERAGE.items():
@@ -126,13 +124,10 @@ def coverage(as_of: date, start: date, end: date) -> dict:
 
     end = min(end, as_of)
     received = _in_period(start, end).filter(submitted_at__lte=_eod(as_of))
-    cutoff = _eod(as_of)
-    out = {}
+    ok = Q(status=Declaration.Status.VALIDATED, validated_at__lte=_eod(as_of))
     fields = {key: field for key, (field, _how) in FIGURE_OF.items()} | LEVERAGE
-    for key, field in fields.items():
-        holding = received.filter(implanted=True) if field == "implanted" else received.filter(
-            **{f"{field}__isnull": False})
-        counts = holding.aggregate(n=Count("pk"), ok=Count("pk", filter=Q(status=Declaration.Status.VALIDATED,
-                                                                            validated_at__lte=cutoff)))
-        out[key] = (counts["ok"], counts["n"])
-    return out
+    holds = {key: Q(implanted=True) if field == "implanted" else Q(**{f"{field}__isnull": False})
+             for key, field in fields.items()}
+    counts = received.aggregate(**{f"n_{key}": Count("pk", filter=q) for key, q in holds.items()},
+                                **{f"ok_{key}": Count("pk", filter=q & ok) for key, q in holds.items()})
+    return {key: (counts[f"ok_{key}"], counts[f"n_{key}"]) for key in fields}

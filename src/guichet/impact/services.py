@@ -137,9 +137,9 @@ def annual_report_write(*, actor, report, narratives: dict) -> None:
     with transaction.atomic(durable=True):
         before = type(report).objects.select_for_update().get(pk=report.pk).narratives or {}
         changed = {k: [before.get(k, ""), v] for k, v in clean.items() if before.get(k, "") != v}
-        report.narratives = {**before, **clean}
-        type(report).objects.filter(pk=report.pk).update(narratives=report.narratives)
+        report.narratives = {**before, **{k: v for k, (_old, v) in changed.items()}}
         if changed:
+            type(report).objects.filter(pk=report.pk).update(narratives=report.narratives)
             audit_record(actor=actor, action="annual_report.write", entity_type="annual_report",
                          entity_key=str(report.pk), entity_label=str(report), changes=changed)
 
