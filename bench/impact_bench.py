@@ -53,6 +53,25 @@ FILL = [
        SELECT p.id, (ARRAY['target_validation','discovery','lead_optimization','preclinical','phase_1'])[s],
               date '2016-01-01' + ((p.id * 11 % 3000) + s * 120)::int
        FROM programmes_programme p CROSS JOIN generate_series(1, 5) s WHERE s <= 1 + p.id %% 5""",
+    # --- declaration campaigns --- one campaign a year; a fifth of the organizations declare each year,
+    # nine in ten of those validated early the next year, the others left submitted.
+    """INSERT INTO declarations_campaign (title, year, message, deadline, cluster_funding_eur, ask_satisfaction,
+                                          status, created_by_id, created_at, opened_at, closed_at)
+       SELECT 'Campagne ' || y, y, '', make_date(y + 1, 2, 28), 1000000 + 10000 * (y - 2016), true, 'closed',
+              %(user)s, make_date(y + 1, 1, 5), make_date(y + 1, 1, 5), make_date(y + 1, 3, 31)
+       FROM generate_series(2016, 2025) y""",
+    """INSERT INTO declarations_declaration (campaign_id, organization_id, status, headcount, jobs_created,
+                                             jobs_maintained, funds_public_eur, funds_private_eur, publications,
+                                             patents, trials, people_trained, implanted, satisfaction, comment,
+                                             submitted_by_id, submitted_at, validated_by_id, validated_at,
+                                             returned_reason, reminders_sent, reminder_step)
+       SELECT c.id, o.id, CASE WHEN o.id %% 10 = 0 THEN 'submitted' ELSE 'validated' END, 1 + (o.id + c.year) %% 80,
+              (o.id + c.year) %% 5, (o.id + c.year) %% 40, 1000 * ((o.id + c.year) %% 300),
+              1000 * ((o.id * 3 + c.year) %% 500), (o.id + c.year) %% 12, (o.id + c.year) %% 3, (o.id %% 7 = 0)::int,
+              (o.id + c.year) %% 30, (o.id + c.year) %% 50 = 0, 1 + (o.id + c.year) %% 5, '',
+              %(user)s, make_date(c.year + 1, 2, 1), %(user)s,
+              CASE WHEN o.id %% 10 = 0 THEN NULL ELSE make_date(c.year + 1, 2, 15) END, '', 0, 0
+       FROM declarations_campaign c JOIN directory_organization o ON o.key LIKE 'ib-o%%' AND (o.id + c.year) %% 5 = 0""",
 ]
 
 FLOOR = [
@@ -79,6 +98,28 @@ FLOOR = [
                        "WHERE status IN ('confirmed','completed','no_show') AND \"end\" BETWEEN %(start)s AND %(as_of)s"),
     ("desk", "SELECT count(*), percentile_cont(0.5) WITHIN GROUP (ORDER BY first_response_at - created_at) "
              "FROM desk_request WHERE first_response_at BETWEEN %(start)s AND %(as_of)s"),
+    # --- declaration campaigns --- the validated sums, the latest validated headcount per organization,
+    # how much of each figure is validated, the cluster's funding (the leverage's denominator).
+    ("declared figures", """SELECT sum(jobs_created), sum(jobs_maintained), sum(funds_public_eur),
+        sum(funds_private_eur), sum(publications), sum(patents), sum(trials), sum(people_trained),
+        count(*) FILTER (WHERE implanted), avg(satisfaction)
+        FROM declarations_declaration d JOIN declarations_campaign c ON c.id = d.campaign_id
+        WHERE c.year = extract(year FROM %(as_of)s::date) AND d.status = 'validated' AND d.validated_at <= %(eod)s"""),
+    ("declared headcount", """SELECT sum(headcount) FROM (SELECT DISTINCT ON (organization_id) headcount
+        FROM declarations_declaration d JOIN declarations_campaign c ON c.id = d.campaign_id
+        WHERE d.status = 'validated' AND d.validated_at <= %(eod)s AND d.headcount IS NOT NULL
+          AND c.year <= extract(year FROM %(as_of)s::date)
+        ORDER BY organization_id, c.year DESC, d.validated_at DESC, d.id DESC) h"""),
+    ("declared coverage", "SELECT " + ", ".join(
+        f"count(*) FILTER (WHERE {f} IS NOT NULL), count(*) FILTER (WHERE {f} IS NOT NULL AND status = 'validated' "
+        f"AND validated_at <= %(eod)s)" for f in ("headcount", "jobs_created", "jobs_maintained", "funds_public_eur",
+                                                  "funds_private_eur", "publications", "patents", "trials",
+                                                  "people_trained", "satisfaction"))
+     + ", count(*) FILTER (WHERE implanted), count(*) FILTER (WHERE implanted AND status = 'validated' "
+       "AND validated_at <= %(eod)s) FROM declarations_declaration d JOIN declarations_campaign c "
+       "ON c.id = d.campaign_id WHERE c.year = extract(year FROM %(as_of)s::date) AND d.submitted_at <= %(eod)s"),
+    ("cluster funding", "SELECT sum(cluster_funding_eur) FROM declarations_campaign "
+                        "WHERE year = extract(year FROM %(as_of)s::date) AND opened_at <= %(eod)s"),
 ]
 
 
@@ -86,12 +127,13 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--organizations", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--database", default="", help="the bench database's name (default guichet_bench_impact_N)")
     parser.add_argument("--postgres", default=os.environ.get("GUICHET_BENCH_POSTGRES",
                                                              "postgres://postgres@127.0.0.1:5432/postgres"))
     args = parser.parse_args()
     from pgbench_db import bench_database
 
-    url = bench_database(f"guichet_bench_impact_{args.organizations}", args.postgres)
+    url = bench_database(args.database or f"guichet_bench_impact_{args.organizations}", args.postgres)
     if url is None:
         return 0
     os.environ.update(GUICHET_DATABASE_URL=url, GUICHET_DEBUG="1",
@@ -122,10 +164,11 @@ def main() -> int:
         print(f"  generated in {time.perf_counter() - started:.0f} s")
     with connection.cursor() as cursor:
         for table in ("directory_organization", "startups_startup", "startups_headcount", "partnerships_partnership",
-                      "partnerships_partnershipstagechange", "programmes_programme"):
+                      "partnerships_partnershipstagechange", "programmes_programme", "declarations_declaration"):
             cursor.execute(f"SELECT count(*) FROM {table}")
             print(f"  {table}: {cursor.fetchone()[0]} rows")
     as_of, start = date(2025, 12, 31), date(2025, 1, 1)
+    eod = kpis._eod(as_of)
     ours, floor = [], []
     for _ in range(args.rounds):
         t0 = time.perf_counter()
@@ -134,7 +177,7 @@ def main() -> int:
         t0 = time.perf_counter()
         with connection.cursor() as cursor:
             for _label, sql in FLOOR:
-                cursor.execute(sql, {"as_of": as_of, "start": start})
+                cursor.execute(sql, {"as_of": as_of, "start": start, "eod": eod})
                 cursor.fetchall()
         floor.append(time.perf_counter() - t0)
     ours_s, floor_s = statistics.median(ours), statistics.median(floor)

@@ -26,6 +26,8 @@ NOT_DATA = {"core.auditevent", "admin.logentry", "sessions.session", "directory.
 # (django-tasks-db's own screen of the jobs: no add, change or delete.)
 READ_ONLY = {"core.auditevent", "core.outboxmessage", "desk.request", "desk.message",
              "django_tasks_database.dbtaskresult"}
+# --- declaration campaigns, annual report --- figures are validated by actions, reports made by the job
+READ_ONLY |= {"declarations.declaration", "impact.annualreport"}
 
 
 class FormReader(HTMLParser):
@@ -268,6 +270,21 @@ def samples(w):
            for m in ("accessattempt", "accesslog", "accessfailurelog")},
         # --- events ---
         **events_samples(w, future),
+        # --- declaration campaigns, annual report ---
+        **declaration_samples(future),
+    }
+
+
+def declaration_samples(future):
+    sections = ('[{"key": "summary", "kind": "narrative", "title": {"fr": "Synthèse", "en": "Summary"}}, '
+                '{"key": "jobs", "kind": "indicators", "title": {"fr": "Emplois", "en": "Jobs"}, '
+                '"indicators": ["jobs_created_in_period"]}]')
+    return {
+        "declarations.campaign": dict(add=lambda n: {"title": f"Campagne {n}", "year": "2025", "deadline": future,
+                                                     "ask_satisfaction": "on", "cluster_funding_eur": "1000"},
+                                      change={"title": "Campagne renommée"}),
+        "impact.reporttemplate": dict(add=lambda n: {"key": f"tpl-{n}", "name": f"Modèle {n}", "sections": sections},
+                                      change={"funder": "ANR"}),
     }
 
 

@@ -202,6 +202,22 @@ MATRIX = {
     "health_worker": OPEN,
     # --- impact: the PDF report as a job (issue 9) --- the sample is a drawn report asked for by staff
     **{f"impact:{n}": STAFF for n in ("report_new", "report", "report_progress", "report_file")},
+    # --- declaration campaigns, annual report ---
+    # The sample campaign is open; the member answers for lab-tcell (its declaration is the sample), the
+    # manager's and the guest's organizations are not asked. The annual report is not generated yet.
+    "declarations:mine": {"anonymous": LOGIN, "guest": 403, **{r: 200 for r in ROLES[2:]}},
+    "declarations:campaigns": STAFF,
+    "declarations:campaign": STAFF,
+    **{f"declarations:{n}": {"anonymous": LOGIN, **{r: 405 for r in ROLES[1:]}}
+       for n in ("campaign_open", "campaign_remind", "campaign_close", "validate", "return")},
+    "declarations:declaration": {"anonymous": LOGIN, "guest": 404, "member": 200, "manager": 404, "staff": 200,
+                                 "admin": 200},
+    "declarations:evidence": {"anonymous": LOGIN, "guest": 404, "member": 200, "manager": 404, "staff": 200,
+                              "admin": 200},
+    "impact:annual_reports": STAFF,
+    "impact:annual_report": STAFF,
+    "impact:annual_report_pdf": {**STAFF, "staff": 404, "admin": 404},
+    "impact:annual_report_docx": {**STAFF, "staff": 404, "admin": 404},
 }
 # A guest (a visitor who confirmed their e-mail) is logged in like a member, without a member's rights;
 # where the row above does not say, the guest gets what the member gets, except at these URLs.
@@ -300,6 +316,13 @@ def sample_url(name, batch_pk, desk=None, extra=None):
         "api-1:my_meetings": ["pday"], "api-1:answer": [extra.get("request", 1)],
         # --- impact: the PDF report as a job (issue 9) ---
         **{f"impact:{n}": [extra.get("report", 1)] for n in ("report", "report_progress", "report_file")},
+        # --- declaration campaigns, annual report ---
+        **{f"declarations:{n}": [extra.get("campaign", 1)] for n in ("campaign", "campaign_open", "campaign_remind",
+                                                                      "campaign_close")},
+        **{f"declarations:{n}": [extra.get("declaration", 1)] for n in ("declaration", "validate", "return")},
+        "declarations:evidence": [extra.get("evidence", 1)],
+        **{f"impact:{n}": [extra.get("annual_report", 1)] for n in ("annual_report", "annual_report_pdf",
+                                                                     "annual_report_docx")},
     }.get(name, [])
     url = reverse(name, args=args)
     return url + ("?q=lupus" if name in ("directory:list", "api-1:directory_search", "api-1:match") else "")
@@ -391,7 +414,7 @@ def bookings_sample(users) -> dict:
     assessment = Assessment.objects.create(owner=users["member"], title="A", result=[])
     return {"booking": booking.pk, "feed": feed.token, "feed_pk": feed.pk, "order": order.pk,
             "partnership": partnership.pk, "document": document.pk, "assessment": assessment.pk,
-            **clinical_transfer_sample(users)}
+            **clinical_transfer_sample(users), **declarations_sample(users)}
 
 
 # --- clinical transfer, technology transfer ---
@@ -469,3 +492,27 @@ def test_only_staff_confirm_imports(client, member, manager, staff, small_direct
     with django_capture_on_commit_callbacks(execute=True):  # the import job runs when the confirmation commits
         assert client.post(url).status_code == 302
     assert ImportBatch.objects.get(pk=batch.pk).status == ImportBatch.Status.APPLIED
+
+
+# --- declaration campaigns, annual report ---
+def declarations_sample(users) -> dict:
+    """An open campaign; the member's organization (lab-tcell) has submitted its figures with one evidence file;
+    a draft annual report (nothing generated)."""
+    from datetime import date, timedelta
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from guichet.declarations import services
+    from guichet.impact.models import ReportTemplate
+    from guichet.impact.services import annual_report_create
+
+    campaign = services.campaign_create(actor=users["staff"], title="Campagne", year=date.today().year - 1,
+                                        deadline=date.today() + timedelta(days=20))
+    services.campaign_open(actor=users["staff"], campaign=campaign)
+    declaration = campaign.declarations.get(organization__key="lab-tcell")
+    services.declaration_submit(actor=users["member"], declaration=declaration, figures={"headcount": 3},
+                                files=[SimpleUploadedFile("proof.txt", b"proof")])
+    report = annual_report_create(actor=users["staff"], template=ReportTemplate.objects.get(key="france-2030"),
+                                  year=date.today().year - 1)
+    return {"campaign": campaign.pk, "declaration": declaration.pk, "evidence": declaration.evidence.get().pk,
+            "annual_report": report.pk}

@@ -235,6 +235,21 @@ POST_MATRIX: dict[str, dict[str, int]] = {
     # --- impact: the PDF report as a job (issue 9) --- POST asks for one (audited); the others only read
     "impact:report_new": row(LOGIN, 403, 403, 403, 403, 302, 302),
     **{f"impact:{n}": row(LOGIN, 403, 403, 403, 403, 200, 200) for n in ("report", "report_progress", "report_file")},
+    # --- declaration campaigns, annual report ---
+    # The open sample campaign; lab-tcell (the member's) submitted its figures. In name order, staff close the
+    # campaign, then opening and reminding it are refused (said on the page, nothing written), an empty return
+    # is refused (no reason), and validating is accepted.
+    "declarations:mine": row(LOGIN, 403, 200, 200, 200, 200, 200),
+    "declarations:campaigns": row(LOGIN, 403, 403, 403, 403, 400, 400),
+    "declarations:campaign": row(LOGIN, 403, 403, 403, 403, 200, 200),
+    **{f"declarations:{n}": row(LOGIN, 403, 403, 403, 403, 302, 302)
+       for n in ("campaign_open", "campaign_remind", "campaign_close", "return", "validate")},
+    "declarations:declaration": row(LOGIN, 404, 403, 404, 404, 403, 403),  # submitted: no longer answerable
+    "declarations:evidence": row(LOGIN, 404, 200, 404, 404, 200, 200),  # a read
+    "impact:annual_reports": row(LOGIN, 403, 403, 403, 403, 400, 400),
+    "impact:annual_report": row(LOGIN, 403, 403, 403, 403, 302, 302),  # an empty text: nothing to save
+    "impact:annual_report_pdf": row(LOGIN, 403, 403, 403, 403, 404, 404),
+    "impact:annual_report_docx": row(LOGIN, 403, 403, 403, 403, 404, 404),
 }
 
 

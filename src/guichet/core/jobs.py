@@ -101,6 +101,16 @@ def run_periodic() -> dict:
         pass
     else:
         done["antibodies"] = assessment_jobs_recover()
+    # --- declaration campaigns ---
+    from guichet.declarations.services import send_campaign_reminders
+    from guichet.impact.services import annual_reports_recover
+
+    for name, step in (("campaign_reminders", send_campaign_reminders), ("annual_reports", annual_reports_recover)):
+        try:
+            done[name] = step()
+        except Exception:  # as above: one failing step must not stop the others
+            logger.exception("periodic step %s failed", name)
+            done[name] = "error"
     return done
 
 

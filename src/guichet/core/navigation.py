@@ -88,6 +88,17 @@ def menu_for(user) -> list[Group]:
         network.items.insert(-1, Item(_("Clinical trials"), reverse("clinical:trials"),
                                       ("clinical:trials", "clinical:trial")))
     network.items.insert(-1, Item(_("Technology offers"), reverse("transfer:offers"), ("transfer",)))
+    # --- declaration campaigns, annual report ---
+    if user.is_staff:
+        team = next(g for g in groups if g.key == "staff")
+        team.items[1:1] = [
+            Item(_("Declaration campaigns"), reverse("declarations:campaigns"), ("declarations",)),
+            Item(_("Annual reports"), reverse("impact:annual_reports"), ("impact:annual_reports",
+                                                                          "impact:annual_report")),
+        ]
+    elif is_member(user) and user.memberships.exists():
+        network.items.append(Item(_("Yearly declarations"), reverse("declarations:mine"),
+                                  ("declarations:mine", "declarations:declaration")))
     return groups
 
 

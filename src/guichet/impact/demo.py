@@ -134,3 +134,26 @@ def load_demo_impact(today: date | None = None) -> int:
                 ProgrammeStageChange.objects.create(programme=prog, stage=stage, on=day)
                 day += timedelta(days=rng.randint(150, 500))
     return len(startups)
+
+
+# --- annual report ---
+def load_demo_annual_report() -> int:
+    """The 2025 France 2030 report, in French, with its narrative written (staff generate it from its page)."""
+    from datetime import date
+
+    from guichet.accounts.models import User
+
+    from .models import AnnualReport, ReportTemplate
+    from .services import annual_report_create, annual_report_write
+
+    if AnnualReport.objects.exists() or not ReportTemplate.objects.filter(key="france-2030").exists():
+        return 0
+    staff = User.objects.get(email="staff@demo.guichet.example")
+    report = annual_report_create(actor=staff, template=ReportTemplate.objects.get(key="france-2030"), year=2025,
+                                  language="fr", as_of=date(2026, 3, 31))
+    annual_report_write(actor=staff, report=report, narratives={
+        "summary": "En 2025, le biocluster a accompagné ses membres dans leurs projets de transfert (exemple fictif "
+                   "pour la démonstration).\n\nLes chiffres déclarés par les organisations ont été validés par "
+                   "l'équipe au vu de leurs justificatifs.",
+        "outlook": "En 2026 : nouvelles formations sur les plateformes et premier Partnering Day (exemple fictif)."})
+    return 1

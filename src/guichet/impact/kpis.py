@@ -223,6 +223,12 @@ def compute(*, as_of: date | None = None, start: date | None = None, end: date |
 
     v.update(kpis_transfer.compute(as_of, start, end))
     report.methods.update({k: str(m) for k, m in kpis_transfer.METHODS.items()})
+    # --- declaration campaigns ---
+    from . import kpis_declarations
+
+    v.update(kpis_declarations.compute(as_of, start, end))
+    report.methods.update({k: str(m) for k, m in kpis_declarations.METHODS.items()})
+    report.series["validation"] = kpis_declarations.coverage(as_of, start, end)
     return report
 
 
@@ -320,4 +326,7 @@ KPI_LABELS = {
 from .kpis_transfer import LABELS as _TRANSFER_LABELS  # noqa: E402
 
 KPI_LABELS.update(_TRANSFER_LABELS)
+# --- declaration campaigns ---
+from .kpis_declarations import LABELS as _DECLARATION_LABELS  # noqa: E402
 
+KPI_LABELS.update(_DECLARATION_LABELS)

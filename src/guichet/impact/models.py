@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -87,3 +89,83 @@ class ReportRun(models.Model):
     @property
     def filename(self) -> str:
         return f"guichet-impact-{self.start}-{self.end}.pdf"
+
+# --- annual report ---
+class ReportTemplate(models.Model):
+    """A funder's template for the annual report: its sections, their indicators and their order are data.
+
+    `sections` is a list of {"key", "kind", "title": {"fr", "en"}, "indicators": [KPI keys]}; kinds are
+    `narrative` (text staff write for each report), `indicators` (a table of figures with their sources),
+    `charts` (the dashboard's charts) and `evidence` (the annex of validated declarations). Checked by
+    `services.report_template_check`.
+    """
+
+    key = models.SlugField(_("key"), max_length=40, unique=True)
+    name = models.CharField(_("name (French)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    funder = models.CharField(_("funder"), max_length=200, blank=True)
+    sections = models.JSONField(_("sections"), default=list)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("report template")
+        verbose_name_plural = _("report templates")
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.name_en if self.name_en and (get_language() or "fr").startswith("en") else self.name
+
+
+class AnnualReport(models.Model):
+    """One annual report: a template, a year, the as-of date of its figures, the narrative staff wrote, and
+    the PDF and DOCX the `generate_annual_report` job made (claimed by compare-and-set, safe to run twice)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        QUEUED = "queued", _("waiting for the worker")
+        RUNNING = "running", _("being generated")
+        DONE = "done", _("generated")
+        FAILED = "failed", _("failed")
+
+    class Language(models.TextChoices):
+        FR = "fr", _("French")
+        EN = "en", _("English")
+
+    template = models.ForeignKey(ReportTemplate, on_delete=models.PROTECT, related_name="reports",
+                                 verbose_name=_("template"))
+    year = models.PositiveIntegerField(_("year reported"))
+    as_of = models.DateField(_("figures as of"))
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.FR)
+    narratives = models.JSONField(_("narrative sections"), default=dict, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    pdf = models.BinaryField(_("PDF"), null=True, blank=True, editable=False)
+    docx = models.BinaryField(_("DOCX"), null=True, blank=True, editable=False)
+    error = models.TextField(_("error"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    generated_at = models.DateTimeField(_("generated"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                   related_name="+", verbose_name=_("created by"))
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-year", "-pk"]
+        verbose_name = _("annual report")
+        verbose_name_plural = _("annual reports")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(year__gte=bounds.EARLIEST_DATE.year,
+                                                      year__lte=bounds.LATEST_DATE.year),
+                                   name="annual_report_year_in_bounds"),
+            models.CheckConstraint(condition=bounds.date_in_bounds("as_of"), name="annual_report_as_of_in_bounds"),
+        ]
+
+    def __str__(self):
+        return f"{self.template} {self.year}"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("impact:annual_report", args=[self.pk])

@@ -14,4 +14,9 @@ urlpatterns = [
     path("reports/<int:pk>/", views.report_detail, name="report"),
     path("reports/<int:pk>/progress/", views.report_progress, name="report_progress"),
     path("reports/<int:pk>/report.pdf", views.report_file, name="report_file"),
+    # --- annual report ---
+    path("annual/", views.annual_reports, name="annual_reports"),
+    path("annual/<int:pk>/", views.annual_report, name="annual_report"),
+    path("annual/<int:pk>/report.pdf", views.annual_report_file, {"fmt": "pdf"}, name="annual_report_pdf"),
+    path("annual/<int:pk>/report.docx", views.annual_report_file, {"fmt": "docx"}, name="annual_report_docx"),
 ]

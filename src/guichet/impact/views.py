@@ -1,8 +1,9 @@
 from datetime import date
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -12,8 +13,9 @@ from django.utils.translation import gettext as _
 from guichet.core import bounds, exports, params
 from guichet.partnerships.selectors import to_check
 
-from . import charts, kpis, services
-from .models import ReportRun
+from . import annual, charts, kpis, services
+from .forms import AnnualReportForm
+from .models import AnnualReport, ReportRun
 
 
 def _dates(request) -> dict:
@@ -58,7 +60,9 @@ def dashboard(request):
     return render(request, "impact/dashboard.html", {
         "out_of_bounds": out_of_bounds, "partnerships_to_check": to_check()[:50],
         "outlier_threshold": bounds.PARTNERSHIP_VALUE_OUTLIER_EUR,
-        "rep": rep, "rows": kpis.as_rows(rep), "charts": [(c.title, c.svg()) for c in charts.build_charts(rep)],
+        "rep": rep, "rows": kpis.as_rows(rep),
+        # --- declaration campaigns: how much of each declared figure is validated ---
+        "kpi_rows": [(k, label, value, rep.series["validation"].get(k)) for k, label, value in kpis.as_rows(rep)], "charts": [(c.title, c.svg()) for c in charts.build_charts(rep)],
         "targets": targets, "references": references, **dates,
         "period_error": period_error, "typed": request.GET}, status=status)
 
@@ -146,4 +150,69 @@ def report_file(request, pk):
     run = get_object_or_404(ReportRun, pk=pk, status=ReportRun.Status.DONE)
     response = HttpResponse(bytes(run.content), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{run.filename}"'
+
+
+# --- annual report ---
+@login_required
+def annual_reports(request):
+    """The team's annual reports: choose a funder's template, a year, a language; then write and generate."""
+    _staff(request)
+    form = AnnualReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.annual_report_create(actor=request.user, **form.cleaned_data)
+            return redirect(created)
+        except services.ReportError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+    return render(request, "impact/annual_reports.html", {
+        "reports": AnnualReport.objects.select_related("template").defer("pdf", "docx"), "form": form},
+        status=400 if request.method == "POST" else 200)
+
+
+def _report_or_404(pk) -> AnnualReport:
+    return get_object_or_404(AnnualReport.objects.select_related("template").defer("pdf", "docx"), pk=pk)
+
+
+@login_required
+def annual_report(request, pk):
+    """Write the narrative sections, generate, follow the job, download the files."""
+    _staff(request)
+    item = _report_or_404(pk)
+    narratives = [s for s in item.template.sections if s.get("kind") == "narrative"]
+    error, status = None, 200
+    if request.method == "POST":
+        texts = {s["key"]: request.POST.get(f"narrative-{s['key']}", "") for s in narratives}
+        try:
+            services.annual_report_write(actor=request.user, report=item, narratives=texts)
+            if "generate" in request.POST:
+                services.annual_report_generate(actor=request.user, report=item)
+                messages.success(request, _("The report is being generated; this page follows the job."))
+            else:
+                messages.success(request, _("Saved."))
+            return redirect(item)
+        except services.ReportError as exc:
+            error, status = exc, 400
+            item.narratives = {**(item.narratives or {}), **texts}
+    sections = [{"key": s["key"], "kind": s["kind"], "title": annual._title(s, item.language),
+                 "text": (item.narratives or {}).get(s["key"], ""),
+                 "indicators": [str(kpis.KPI_LABELS.get(k, k)) for k in s.get("indicators", [])]}
+                for s in item.template.sections]
+    return render(request, "impact/annual_report.html", {
+        "report": item, "sections": sections, "error": error,
+        "has_files": AnnualReport.objects.filter(pk=item.pk, pdf__isnull=False).exists(),
+        "working": item.status in (AnnualReport.Status.QUEUED, AnnualReport.Status.RUNNING)}, status=status)
+
+
+@login_required
+def annual_report_file(request, pk, fmt):
+    _staff(request)
+    item = get_object_or_404(AnnualReport.objects.select_related("template"), pk=pk)
+    data = item.pdf if fmt == "pdf" else item.docx
+    if not data:
+        raise Http404
+    types = {"pdf": "application/pdf",
+             "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+    response = HttpResponse(bytes(data), content_type=types[fmt])
+    response["Content-Disposition"] = (f'attachment; filename="guichet-{item.template.key}-{item.year}-'
+                                       f'{item.language}.{fmt}"')
     return response
