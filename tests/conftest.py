@@ -3,11 +3,66 @@
 import json
 import os
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings as django_settings
 
 from guichet.accounts.models import Role, User
+
+# Parallel runs (pytest-xdist, `make test`): each worker process (gw0, gw1...) gets its own data directory
+# and its own Redis databases, so that no file or key written by one test meets another's. pytest-django
+# suffixes the test database (test-guichet.sqlite3_gw0, test_<name>_gw0 on PostgreSQL) by itself.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+WORKER_INDEX = int(WORKER[2:]) if WORKER.startswith("gw") and WORKER[2:].isdigit() else 0
+REDIS_DATABASES = 16  # Redis's default; worker k uses database (n + k) % 16 for each database n a test names
+
+
+def worker_redis_url(url: str) -> str:
+    """The Redis URL `url` for this test worker: its database number shifted by the worker's index."""
+    if not WORKER_INDEX:
+        return url
+    parts = urlsplit(url)
+    database = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{(database + WORKER_INDEX) % REDIS_DATABASES}"))
+
+
+def _moved(value, old: str, new: str):
+    """`value` with every path under `old` moved under `new` (dicts and lists in place)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            value[key] = _moved(item, old, new)
+        return value
+    if isinstance(value, list):
+        value[:] = [_moved(item, old, new) for item in value]
+        return value
+    if isinstance(value, Path | str) and (str(value) == old or str(value).startswith(old + os.sep)):
+        return type(value)(new + str(value)[len(old):])
+    return value
+
+
+def _isolate_worker() -> None:
+    """Every setting under GUICHET_DATA_DIR (databases, media, static, caches) moves to DATA_DIR/<worker>, and
+    so does the variable, which the subprocesses that tests start (workers, gunicorn) inherit."""
+    old = str(django_settings.DATA_DIR)
+    new = str(Path(old) / WORKER)
+    for name in dir(django_settings._wrapped):
+        if name.isupper():
+            setattr(django_settings, name, _moved(getattr(django_settings, name), old, new))
+    os.environ["GUICHET_DATA_DIR"] = new
+    for queue in django_settings.RQ_QUEUES.values():
+        queue["URL"] = worker_redis_url(queue["URL"])
+    for cache in django_settings.CACHES.values():
+        if "redis" in cache["BACKEND"].lower():
+            cache["LOCATION"] = worker_redis_url(cache["LOCATION"])
+    if django_settings.REDIS_URL:
+        django_settings.REDIS_URL = worker_redis_url(django_settings.REDIS_URL)
+    if os.environ.get("GUICHET_REDIS_URL"):
+        os.environ["GUICHET_REDIS_URL"] = worker_redis_url(os.environ["GUICHET_REDIS_URL"])
+
+
+if WORKER:
+    _isolate_worker()
 
 if django_settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The settings create no directory when imported (config/settings.py); the test database's is made here.
