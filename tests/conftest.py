@@ -97,6 +97,35 @@ def make_user(email, role, password="correct-horse-battery"):
     return User.objects.create_user(email, password, full_name=email.split("@")[0].title(), role=role)
 
 
+# --- The cast: one named actor per kind of visitor, the same in every test file ---------------------------
+# anonymous  nobody logged in (AnonymousUser; `logged_in(client, anonymous)` leaves the client logged out)
+# guest      a visitor whose e-mail is confirmed (Role.GUEST): logged in, not a member of the network
+# member     a member of the network (Role.MEMBER), of no organization until a test gives them one
+# outsider   another member, party to nothing the test builds: who must not see or do what member may
+# provider   a member who answers for an organization (contact of `provider_organization`, "Laboratoire
+#            fournisseur"): told of the desk requests routed to it, answers them
+# manager    a platform manager (Role.PLATFORM_MANAGER); a test makes them manager of its platform
+#            (`PlatformFactory(managers=[manager])`, `platform.managers.add(manager)`)
+# staff      the cluster team (Role.STAFF); admin: an administrator (Role.ADMIN; also `admin_user`)
+# `cast` is all of them by name, for tests that loop over the roles. Each is made when first asked for.
+CAST = ("anonymous", "guest", "member", "outsider", "provider", "manager", "staff", "admin")
+
+
+def logged_in(client, actor):
+    """`client` logged in as `actor` (the anonymous visitor stays logged out); returns the client."""
+    client.logout()
+    if actor is not None and actor.is_authenticated:
+        client.force_login(actor)
+    return client
+
+
+@pytest.fixture
+def anonymous():
+    from django.contrib.auth.models import AnonymousUser
+
+    return AnonymousUser()
+
+
 @pytest.fixture
 def staff(db):
     return make_user("staff@test.example", Role.STAFF)
@@ -105,6 +134,11 @@ def staff(db):
 @pytest.fixture
 def admin_user(db):
     return make_user("admin@test.example", Role.ADMIN)
+
+
+@pytest.fixture
+def admin(admin_user):
+    return admin_user
 
 
 @pytest.fixture
@@ -126,6 +160,28 @@ def guest(db):
 @pytest.fixture
 def outsider(db):
     return make_user("outsider@test.example", Role.MEMBER)
+
+
+@pytest.fixture
+def provider_organization(db):
+    from .factories import OrganizationFactory
+
+    return OrganizationFactory(key="provider-lab", name="Laboratoire fournisseur")
+
+
+@pytest.fixture
+def provider(provider_organization):
+    from .factories import MembershipFactory
+
+    user = make_user("provider@test.example", Role.MEMBER)
+    MembershipFactory(user=user, organization=provider_organization, is_contact=True)
+    return user
+
+
+@pytest.fixture
+def cast(request):
+    """Every actor of the cast by name: {"anonymous": AnonymousUser, "guest": ..., "admin": ...}."""
+    return {name: request.getfixturevalue(name) for name in CAST}
 
 
 @pytest.fixture
