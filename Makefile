@@ -49,12 +49,19 @@ demo: install
 
 # Embeddings are off by default in tests (fast, deterministic); tests of the semantic path turn them on.
 TEST_ENV := GUICHET_DEBUG=1 GUICHET_SEMANTIC=0 GUICHET_DATA_DIR=$(CURDIR)/var/test
+# In parallel (pytest-xdist): one worker per core the process may use, at most 4. Each worker has its own data
+# directory, test database and Redis databases (tests/conftest.py). The cap: every worker holds its own
+# Chromium, antibody indexes and test database, and the suite's subprocesses (job workers, gunicorn) want cores
+# too. `make test TEST_WORKERS=0` runs in one process.
+TEST_WORKERS ?= auto
+PYTEST_PARALLEL := $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --maxprocesses 4)
 
 test: install browser-deps
-	$(TEST_ENV) $(PY) -m pytest -q $(PYTEST_ARGS)
+	$(TEST_ENV) $(PY) -m pytest -q $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
+# Everything but the browser tests and those marked slow (real worker and gunicorn processes, big imports...).
 test-fast: install
-	$(TEST_ENV) $(PY) -m pytest -q -m "not e2e" $(PYTEST_ARGS)
+	$(TEST_ENV) $(PY) -m pytest -q $(PYTEST_PARALLEL) -m "not e2e and not slow" $(PYTEST_ARGS)
 
 # Generated data is kept under var/bench/ (and guichet_bench_* databases) and reused by later runs.
 bench: install

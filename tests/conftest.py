@@ -3,11 +3,66 @@
 import json
 import os
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings as django_settings
 
 from guichet.accounts.models import Role, User
+
+# Parallel runs (pytest-xdist, `make test`): each worker process (gw0, gw1...) gets its own data directory
+# and its own Redis databases, so that no file or key written by one test meets another's. pytest-django
+# suffixes the test database (test-guichet.sqlite3_gw0, test_<name>_gw0 on PostgreSQL) by itself.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+WORKER_INDEX = int(WORKER[2:]) if WORKER.startswith("gw") and WORKER[2:].isdigit() else 0
+REDIS_DATABASES = 16  # Redis's default; worker k uses database (n + k) % 16 for each database n a test names
+
+
+def worker_redis_url(url: str) -> str:
+    """The Redis URL `url` for this test worker: its database number shifted by the worker's index."""
+    if not WORKER_INDEX:
+        return url
+    parts = urlsplit(url)
+    database = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{(database + WORKER_INDEX) % REDIS_DATABASES}"))
+
+
+def _moved(value, old: str, new: str):
+    """`value` with every path under `old` moved under `new` (dicts and lists in place)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            value[key] = _moved(item, old, new)
+        return value
+    if isinstance(value, list):
+        value[:] = [_moved(item, old, new) for item in value]
+        return value
+    if isinstance(value, Path | str) and (str(value) == old or str(value).startswith(old + os.sep)):
+        return type(value)(new + str(value)[len(old):])
+    return value
+
+
+def _isolate_worker() -> None:
+    """Every setting under GUICHET_DATA_DIR (databases, media, static, caches) moves to DATA_DIR/<worker>, and
+    so does the variable, which the subprocesses that tests start (workers, gunicorn) inherit."""
+    old = str(django_settings.DATA_DIR)
+    new = str(Path(old) / WORKER)
+    for name in dir(django_settings._wrapped):
+        if name.isupper():
+            setattr(django_settings, name, _moved(getattr(django_settings, name), old, new))
+    os.environ["GUICHET_DATA_DIR"] = new
+    for queue in django_settings.RQ_QUEUES.values():
+        queue["URL"] = worker_redis_url(queue["URL"])
+    for cache in django_settings.CACHES.values():
+        if "redis" in cache["BACKEND"].lower():
+            cache["LOCATION"] = worker_redis_url(cache["LOCATION"])
+    if django_settings.REDIS_URL:
+        django_settings.REDIS_URL = worker_redis_url(django_settings.REDIS_URL)
+    if os.environ.get("GUICHET_REDIS_URL"):
+        os.environ["GUICHET_REDIS_URL"] = worker_redis_url(os.environ["GUICHET_REDIS_URL"])
+
+
+if WORKER:
+    _isolate_worker()
 
 if django_settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The settings create no directory when imported (config/settings.py); the test database's is made here.
@@ -42,6 +97,35 @@ def make_user(email, role, password="correct-horse-battery"):
     return User.objects.create_user(email, password, full_name=email.split("@")[0].title(), role=role)
 
 
+# --- The cast: one named actor per kind of visitor, the same in every test file ---------------------------
+# anonymous  nobody logged in (AnonymousUser; `logged_in(client, anonymous)` leaves the client logged out)
+# guest      a visitor whose e-mail is confirmed (Role.GUEST): logged in, not a member of the network
+# member     a member of the network (Role.MEMBER), of no organization until a test gives them one
+# outsider   another member, party to nothing the test builds: who must not see or do what member may
+# provider   a member who answers for an organization (contact of `provider_organization`, "Laboratoire
+#            fournisseur"): told of the desk requests routed to it, answers them
+# manager    a platform manager (Role.PLATFORM_MANAGER); a test makes them manager of its platform
+#            (`PlatformFactory(managers=[manager])`, `platform.managers.add(manager)`)
+# staff      the cluster team (Role.STAFF); admin: an administrator (Role.ADMIN; also `admin_user`)
+# `cast` is all of them by name, for tests that loop over the roles. Each is made when first asked for.
+CAST = ("anonymous", "guest", "member", "outsider", "provider", "manager", "staff", "admin")
+
+
+def logged_in(client, actor):
+    """`client` logged in as `actor` (the anonymous visitor stays logged out); returns the client."""
+    client.logout()
+    if actor is not None and actor.is_authenticated:
+        client.force_login(actor)
+    return client
+
+
+@pytest.fixture
+def anonymous():
+    from django.contrib.auth.models import AnonymousUser
+
+    return AnonymousUser()
+
+
 @pytest.fixture
 def staff(db):
     return make_user("staff@test.example", Role.STAFF)
@@ -50,6 +134,11 @@ def staff(db):
 @pytest.fixture
 def admin_user(db):
     return make_user("admin@test.example", Role.ADMIN)
+
+
+@pytest.fixture
+def admin(admin_user):
+    return admin_user
 
 
 @pytest.fixture
@@ -71,6 +160,28 @@ def guest(db):
 @pytest.fixture
 def outsider(db):
     return make_user("outsider@test.example", Role.MEMBER)
+
+
+@pytest.fixture
+def provider_organization(db):
+    from .factories import OrganizationFactory
+
+    return OrganizationFactory(key="provider-lab", name="Laboratoire fournisseur")
+
+
+@pytest.fixture
+def provider(provider_organization):
+    from .factories import MembershipFactory
+
+    user = make_user("provider@test.example", Role.MEMBER)
+    MembershipFactory(user=user, organization=provider_organization, is_contact=True)
+    return user
+
+
+@pytest.fixture
+def cast(request):
+    """Every actor of the cast by name: {"anonymous": AnonymousUser, "guest": ..., "admin": ...}."""
+    return {name: request.getfixturevalue(name) for name in CAST}
 
 
 @pytest.fixture

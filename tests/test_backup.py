@@ -11,7 +11,7 @@ from django.db.utils import load_backend
 
 from guichet.core.backups import BackupError, restore_media
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 SAMPLE = 5  # rows compared field by field at each end of every table
 
 

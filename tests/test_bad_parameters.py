@@ -7,12 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from guichet.accounts.models import Membership, Role
 from guichet.antibodies.models import Assessment
-from guichet.directory.models import Organization
-from guichet.platforms.models import Instrument, Platform
 
-from .conftest import make_user
+from .factories import InstrumentFactory, MembershipFactory, OrganizationFactory, PlatformFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -21,14 +18,12 @@ PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4
 
 
 @pytest.fixture
-def site(db, client):
-    org = Organization.objects.create(key="lab", name="Lab", kind="research_lab")
-    platform = Platform.objects.create(key="cyto", name="Cytometry", organization=org)
-    Instrument.objects.create(key="cyto.aria", name="Sorter", platform=platform, hourly_academic=Decimal("45"))
-    staff = make_user("staff@p.example", Role.STAFF)
-    member = make_user("member@p.example", Role.MEMBER)
-    Membership.objects.create(user=member, organization=org)
-    platform.managers.add(staff)
+def site(staff, member):
+    """A lab's sorter, its platform managed by `staff`; `member` belongs to the lab."""
+    org = OrganizationFactory(key="lab", name="Lab")
+    InstrumentFactory(key="cyto.aria", name="Sorter", hourly_academic=Decimal("45"),
+                      platform=PlatformFactory(key="cyto", name="Cytometry", organization=org, managers=[staff]))
+    MembershipFactory(user=member, organization=org)
     return {"staff": staff, "member": member}
 
 

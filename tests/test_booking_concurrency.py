@@ -19,7 +19,7 @@ from guichet.platforms.models import Instrument, Platform
 
 from .conftest import make_user
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 THREADS = 50
 
 

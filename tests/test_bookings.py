@@ -8,14 +8,19 @@ from django.core import mail
 from django.core.management import call_command
 from icalendar import Calendar
 
-from guichet.accounts.models import Membership, Role
 from guichet.bookings import orders, selectors, services
 from guichet.bookings.models import Booking, FeedToken, ServiceOrder
 from guichet.core.workdays import PARIS
 from guichet.directory.models import Organization
-from guichet.platforms.models import Instrument, Platform, Service
+from guichet.platforms.models import Instrument
 
-from .conftest import make_user
+from .factories import (
+    InstrumentFactory,
+    MembershipFactory,
+    OrganizationFactory,
+    PlatformFactory,
+    ServiceFactory,
+)
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2027, 3, 22, 9, 0, tzinfo=PARIS)  # a Monday; DST starts on Sunday 28 March 2027
@@ -27,23 +32,22 @@ def at(day_offset, hour, minute=0):
 
 
 @pytest.fixture
-def lab(db):
-    org = Organization.objects.create(key="lab", name="Lab", kind="research_lab")
-    startup = Organization.objects.create(key="newco", name="NewCo", kind="startup")
-    platform = Platform.objects.create(key="cyto", name="Cytometry", organization=org)
-    instrument = Instrument.objects.create(
+def lab(member, manager, outsider, staff):
+    """The bookings world around the cast: a lab's cytometry platform managed by `manager`, its sorter (training
+    required, one to four hours, two hours' notice, a 30-minute buffer) and its sorting service; `member`
+    books for a start-up (start-up prices), `outsider` belongs to no organization."""
+    org = OrganizationFactory(key="lab", name="Lab")
+    startup = OrganizationFactory(key="newco", name="NewCo", kind="startup")
+    platform = PlatformFactory(key="cyto", name="Cytometry", organization=org, managers=[manager])
+    instrument = InstrumentFactory(
         key="cyto.aria", name="Sorter", platform=platform, requires_training=True, min_duration=60,
         max_duration=240, min_notice=120, max_advance_days=30, cancel_deadline_hours=24, buffer_minutes=30,
         hourly_academic=Decimal("45.00"), hourly_startup=Decimal("70.00"), hourly_industry=Decimal("140.00"))
-    service = Service.objects.create(key="cyto.sort", name="Cell sorting", platform=platform, unit="hour",
-                                     price_academic=Decimal("45.00"), price_startup=Decimal("70.50"))
-    manager = make_user("manager@b.example", Role.PLATFORM_MANAGER)
-    platform.managers.add(manager)
-    member = make_user("member@b.example", Role.MEMBER)
-    Membership.objects.create(user=member, organization=startup)
+    service = ServiceFactory(key="cyto.sort", name="Cell sorting", platform=platform, unit="hour",
+                             price_academic=Decimal("45.00"), price_startup=Decimal("70.50"), price_industry=None)
+    MembershipFactory(user=member, organization=startup)
     return {"org": org, "startup": startup, "platform": platform, "instrument": instrument, "service": service,
-            "manager": manager, "member": member, "outsider": make_user("out@b.example", Role.MEMBER),
-            "staff": make_user("staff@b.example", Role.STAFF)}
+            "manager": manager, "member": member, "outsider": outsider, "staff": staff}
 
 
 def trained(lab, expires=None):
@@ -141,7 +145,7 @@ def test_approval_required_then_approved_or_refused(lab, django_capture_on_commi
     with django_capture_on_commit_callbacks(execute=True):
         first = book(lab, at(1, 10), at(1, 11))
     assert first.status == "requested"
-    assert {m.to[0] for m in mail.outbox} == {"member@b.example", "manager@b.example"}
+    assert {m.to[0] for m in mail.outbox} == {"member@test.example", "manager@test.example"}
     with pytest.raises(services.SlotUnavailable):  # a request holds its slot
         book(lab, at(1, 10), at(1, 11), who="manager")
     with pytest.raises(services.NotAllowed):
@@ -224,7 +228,7 @@ def test_reminders_are_sent_exactly_once(lab, django_capture_on_commit_callbacks
     with django_capture_on_commit_callbacks(execute=True):
         call_command("sendreminders", stdout=open("/dev/null", "w"))
         call_command("sendreminders", stdout=open("/dev/null", "w"))
-    assert [m.to for m in mail.outbox] == [["member@b.example"]]
+    assert [m.to for m in mail.outbox] == [["member@test.example"]]
     from guichet.core.models import AuditEvent
 
     assert AuditEvent.objects.filter(action="booking.reminder").count() == 1  # the claim is audited, once

@@ -16,7 +16,7 @@ from guichet.directory.services import (
 
 from .conftest import load_example
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 def run_together(target, n=4):

@@ -13,7 +13,7 @@ from .conftest import make_user
 from .event_fixtures import make_session
 from .test_booking_concurrency import THREADS, race
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 def test_fifty_registrations_for_the_last_seat_exactly_one_wins(transactional_db):

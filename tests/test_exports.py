@@ -12,15 +12,18 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from guichet.accounts.models import Membership, Role
-from guichet.bookings.models import Booking
 from guichet.core import exports
 from guichet.core.workdays import PARIS
 from guichet.directory.exchange import check, plan, records, xlsx
 from guichet.directory.models import Organization
-from guichet.platforms.models import Instrument, Platform
 
-from .conftest import make_user
+from .factories import (
+    BookingFactory,
+    InstrumentFactory,
+    MembershipFactory,
+    OrganizationFactory,
+    PlatformFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -93,20 +96,18 @@ def test_control_characters_that_xlsx_cannot_hold_do_not_break_the_export():
 # --- every export --------------------------------------------------------------------------------------------
 
 @pytest.fixture
-def booked(db):
-    org = Organization.objects.create(key="lab", name="Lab", kind="research_lab")
-    platform = Platform.objects.create(key="cyto", name="Cytometry", organization=org)
-    instrument = Instrument.objects.create(key="cyto.aria", name="Sorter", platform=platform,
-                                           hourly_academic=Decimal("45.00"))
-    member = make_user("member@x.example", Role.MEMBER)
+def booked(member, staff):
+    """Two hours of `member` (named like a formula) on a lab's sorter, under a cost centre that is one."""
+    org = OrganizationFactory(key="lab", name="Lab")
+    instrument = InstrumentFactory(key="cyto.aria", name="Sorter", hourly_academic=Decimal("45.00"),
+                                   platform=PlatformFactory(key="cyto", name="Cytometry", organization=org))
     member.full_name = "+Mallory"
     member.save()
-    Membership.objects.create(user=member, organization=org)
-    start = datetime(2026, 10, 6, 10, tzinfo=PARIS)
-    end = datetime(2026, 10, 6, 12, tzinfo=PARIS)
-    Booking.objects.create(instrument=instrument, user=member, organization=org, cost_centre=EVIL, start=start,
-                           end=end, blocked_until=end, status="completed")
-    return {"member": member, "staff": make_user("staff@x.example", Role.STAFF)}
+    MembershipFactory(user=member, organization=org)
+    BookingFactory(instrument=instrument, user=member, organization=org, cost_centre=EVIL,
+                   start=datetime(2026, 10, 6, 10, tzinfo=PARIS), end=datetime(2026, 10, 6, 12, tzinfo=PARIS),
+                   status="completed")
+    return {"member": member, "staff": staff}
 
 
 def test_statement_csv_keeps_member_text_inert_and_amounts_numeric(client, booked):

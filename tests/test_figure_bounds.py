@@ -28,8 +28,11 @@ from guichet.impact.pipelines_import import PipelinesRefused, import_pipelines
 from guichet.partnerships.models import Partnership
 from guichet.startups.models import FundingRound, Headcount, Milestone, Startup
 
+from . import test_bookings
 from .conftest import make_user
 from .test_pipelines_import import workbook
+
+lab = test_bookings.lab
 
 pytestmark = pytest.mark.django_db
 
@@ -231,13 +234,10 @@ def test_partnership_form_refuses_a_value_out_of_bounds(client, member):
     assert not Partnership.objects.exists()
 
 
-def test_order_quantities_and_quote_prices_are_bounded(db):
+def test_order_quantities_and_quote_prices_are_bounded(lab):
     from guichet.bookings import orders, services
     from guichet.bookings.models import QuoteLine, ServiceOrder
 
-    from .test_bookings import lab as lab_fixture
-
-    lab = lab_fixture.__wrapped__(db)
     with pytest.raises(services.BookingError) as caught:
         orders.order_create(actor=lab["member"], service=lab["service"], description="x", quantity="1e30")
     assert caught.value.field == "quantity"

@@ -12,6 +12,9 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # a real gunicorn master and its workers, started and stopped
 SRC = Path(__file__).resolve().parents[1] / "src"
 
 

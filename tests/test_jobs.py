@@ -25,11 +25,11 @@ from guichet.directory import services
 from guichet.directory.models import ImportBatch, Organization, Person
 from guichet.platforms.models import Instrument, Platform
 
-from .conftest import ROOT, make_user
+from .conftest import ROOT, make_user, worker_redis_url
 from .test_outbox import free_port, smtp_up
 
-pytestmark = pytest.mark.django_db(transaction=True)
-REDIS_URL = os.environ.get("GUICHET_TEST_REDIS_URL", "redis://127.0.0.1:6379/3")
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+REDIS_URL = worker_redis_url(os.environ.get("GUICHET_TEST_REDIS_URL", "redis://127.0.0.1:6379/3"))
 
 
 def database_url() -> str:

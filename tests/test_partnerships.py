@@ -1,20 +1,19 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from guichet.accounts.models import Membership, Role
 from guichet.directory.models import Organization
 from guichet.partnerships.models import Partnership
 
-from .conftest import make_user
+from .factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def people(small_directory):
-    member = make_user("pm@p.example", Role.MEMBER)
-    Membership.objects.create(user=member, organization=Organization.objects.get(key="lab-tcell"))
-    return {"member": member, "outsider": make_user("po@p.example", Role.MEMBER)}
+def people(small_directory, member, outsider):
+    """`member` belongs to lab-tcell, a party of the partnerships recorded here; `outsider` to no party."""
+    MembershipFactory(user=member, organization=Organization.objects.get(key="lab-tcell"))
+    return {"member": member, "outsider": outsider}
 
 
 def record(client, parties="lab-tcell; acme-bio"):

@@ -13,6 +13,7 @@ from django.urls import NoReverseMatch
 
 from guichet.core.models import AuditEvent
 
+from .conftest import logged_in
 from .test_permissions import (
     SKIPPED_NAMESPACES,
     all_url_names,
@@ -266,13 +267,9 @@ def fingerprint():
 
 
 @pytest.fixture
-def cast(request, small_directory, member, outsider, manager, staff, admin_user):
-    from guichet.accounts.models import Role
-
-    from .conftest import make_user
-
-    return {"anonymous": None, "guest": make_user("guest@test.example", Role.GUEST), "member": member,
-            "outsider": outsider, "manager": manager, "staff": staff, "admin": admin_user}
+def cast(small_directory, anonymous, guest, member, outsider, manager, staff, admin):
+    """The conftest cast, in the columns of this matrix, over the small directory."""
+    return dict(zip(ROLES, (anonymous, guest, member, outsider, manager, staff, admin), strict=True))
 
 
 def world(cast, settings, tmp_path):
@@ -301,8 +298,7 @@ def url_names():
 @pytest.mark.parametrize("role", ROLES)
 def test_post_matrix(client, role, cast, settings, tmp_path):
     batch, desk, extra = world(cast, settings, tmp_path)
-    if cast[role] is not None:
-        client.force_login(cast[role])
+    logged_in(client, cast[role])
     got, wrote, urls = {}, {}, {}
     for name in url_names():  # all first: an accepted POST (an erasure) may remove a later sample
         try:
@@ -323,8 +319,8 @@ def test_post_matrix(client, role, cast, settings, tmp_path):
             wrote[name] = f"refused ({response.status_code}) but wrote {changed or ['core.auditevent']}"
         elif changed and not audited:
             wrote[name] = f"wrote {changed} without an audit event"
-        if role != "anonymous" and cast[role] is not None and "_auth_user_id" not in client.session:
-            client.force_login(cast[role])  # a logout (or erasure) ended the session: the next URL needs it
+        if cast[role].is_authenticated and "_auth_user_id" not in client.session:
+            logged_in(client, cast[role])  # a logout (or erasure) ended the session: the next URL needs it
     assert wrote == {}, f"{role}: {wrote}"
     expected = {name: POST_MATRIX.get(name, {}).get(role, "missing") for name in got}
     mismatched = {name: (expected[name], got[name]) for name in got if expected[name] != got[name]}

@@ -34,7 +34,7 @@ def form_errors(html: str, form: str) -> str:
 
 @pytest.mark.parametrize("data, field, message", [
     ({"person": "nobody@nowhere.example"}, "person", "No member of the network matches"),
-    ({"person": "member@b.example", "expires_at": "2020-01-01"}, "expires_at", "A training expires after today"),
+    ({"person": "member@test.example", "expires_at": "2020-01-01"}, "expires_at", "A training expires after today"),
 ])
 def test_a_refused_training_comes_back_with_its_error(client, lab, data, field, message):
     response = manage(client, lab, {"form": "training", **data})

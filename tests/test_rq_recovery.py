@@ -10,10 +10,11 @@ import time
 
 import pytest
 
+from .conftest import worker_redis_url
 from .test_jobs import ROOT, worker_env
 
-pytestmark = pytest.mark.django_db(transaction=True)
-REDIS_URL = os.environ.get("GUICHET_TEST_RQ_RECOVERY_URL", "redis://127.0.0.1:6379/13")
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+REDIS_URL = worker_redis_url(os.environ.get("GUICHET_TEST_RQ_RECOVERY_URL", "redis://127.0.0.1:6379/13"))
 
 KILLED_MID_JOB = textwrap.dedent("""
     import os, signal, django
