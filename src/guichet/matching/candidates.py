@@ -1,6 +1,7 @@
 """Stage 2, candidates: the records worth scoring, from four sources, so that a real need never gets none.
 
-- concepts: entries tagged with the need's concepts (full-text index, concept tokens OR-ed);
+- concepts: entries tagged with the need's concepts, every one of them scored by coverage and focus in the
+  process's concept index (concept_index.py), the best weights.CONCEPT_CANDIDATES kept;
 - words: entries holding the need's rarest words or their translations (stems OR-ed, within a postings
   budget so that the cost stays bounded at 100k records);
 - fallback: when both found nothing, every content word OR-ed, common ones included;
@@ -14,7 +15,7 @@ import time
 from guichet.directory import search
 from guichet.directory.models import SearchEntry
 
-from . import weights
+from . import concept_index, weights
 
 _df_cache: dict[str, tuple[float, int]] = {}
 DF_TTL = 600.0
@@ -70,9 +71,12 @@ def is_common(n: int, total: int) -> bool:
     return n > weights.COMMON_SHARE * total and n > 1000
 
 
-def lexical_candidates(concept_tokens: list[str], word_stems: list[str], df: dict[str, int], total: int) -> list[int]:
+def lexical_candidates(concept_query: dict[str, float], word_stems: list[str], df: dict[str, int],
+                       total: int) -> list[int]:
+    """Concept candidates ({concept key: rarity × weight}) and word candidates, in that order, without repeats."""
     selective = [s for s in word_stems if not is_common(df[s], total)]
-    ids = [*lexical_ids(rarest(concept_tokens, df)), *lexical_ids(rarest(selective, df))]
+    concept_ids = concept_index.concept_index().best(concept_query, weights.CONCEPT_CANDIDATES)
+    ids = [*concept_ids, *lexical_ids(rarest(selective, df))]
     if not ids and word_stems:
         # OR semantics over every word, common ones too: a need of general words still gets candidates.
         present = sorted((s for s in set(word_stems) if df[s] > 0), key=lambda t: (df[t], t))
