@@ -10,15 +10,15 @@ need names, scoring.focus_factor), and the best weights.CONCEPT_CANDIDATES go on
 
 Each process holds, like the vector matrix (vectors.py), one posting array per concept (own and inherited)
 and each entry's count of own concepts: 100k records × ~10 concepts ≈ 1M postings, ~10 MB. It is read at
-start (warm.py) and follows changes within STAMP_TTL seconds: changed rows (a newer
-`indexed_at`) go to an overlay that masks their old postings, a deletion or a large overlay reloads all.
+start (warm.py) and follows every change: changed rows (a newer `indexed_at`) go to an overlay that masks
+their old postings, and a large overlay reloads all.
 """
 
 import threading
 import time
 
 import numpy as np
-from django.db.models import Count, Max
+from django.db.models import Max
 
 from guichet.core.text import fold
 from guichet.directory.models import SearchEntry
@@ -27,7 +27,9 @@ from . import weights
 
 _lock = threading.Lock()
 _state: dict = {"index": None, "checked": 0.0}
-STAMP_TTL = 2.0  # seconds between checks that the directory has not changed (as vectors.py)
+# Seconds between checks that the directory has not changed. Zero: every match checks (two MAX() lookups on
+# indexed columns), so a record imported a moment ago is a candidate at once, as with the full-text index.
+STAMP_TTL = 0.0
 OVERLAY_LIMIT = 2000  # changed entries kept beside the arrays before they are rebuilt (a rebuild at 100k: ~2 s)
 
 
@@ -104,7 +106,10 @@ class ConceptIndex:
         coverage[self.stale] = 0.0
         touched = np.flatnonzero(coverage > 0)
         scores = self._score(coverage[touched] / total, named[touched], self.n_own[touched], in_names[touched] / total)
-        candidates = [(float(s), int(self.ids[r])) for s, r in zip(scores, touched, strict=True)]
+        if len(touched) > k:  # only the best k leave NumPy (a common concept touches most of the records)
+            keep = np.argpartition(-scores, k - 1)[:k]
+            touched, scores = touched[keep], scores[keep]
+        candidates = [(float(s), int(pk)) for s, pk in zip(scores.tolist(), self.ids[touched].tolist(), strict=True)]
         for pk, (name, tags) in self.overlay.items():  # changed since the build: scored the same way, one by one
             own, inherited = _own_and_inherited(tags)
             own_set, inherited_set, name_set = set(own), set(inherited), in_name(tags, name)
@@ -134,7 +139,9 @@ class ConceptIndex:
 
 
 def _stamp():
-    return tuple(SearchEntry.objects.aggregate(n=Count("id"), t=Max("indexed_at")).values())
+    # No COUNT (a scan at 100k rows): a deleted entry left in the arrays is harmless, the scoring stage reads
+    # only the entries that exist; the next rebuild drops it.
+    return tuple(SearchEntry.objects.aggregate(n=Max("id"), t=Max("indexed_at")).values())
 
 
 def _read(queryset) -> list[tuple[int, str, dict]]:
@@ -158,7 +165,7 @@ def concept_index() -> ConceptIndex:
                 changed = changed.filter(indexed_at__gte=current.stamp[1])
             current.update(_read(changed.order_by("id")))
             current.stamp = stamp
-            if len(current) != stamp[0] or len(current.overlay) > OVERLAY_LIMIT:  # deletions, or many changes
+            if len(current.overlay) > OVERLAY_LIMIT:
                 current = ConceptIndex(_read(SearchEntry.objects.order_by("id")), stamp)
         _state.update(index=current, checked=now)
         return current

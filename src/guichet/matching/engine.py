@@ -101,7 +101,8 @@ def match(text: str, *, limit: int = 10, semantic: bool | None = None, translate
 
     # Stage 3: score.
     fields = ["id", "record_kind", "key", "name", "document", "concepts", "lang", "org_kind"]
-    entries = SearchEntry.objects.filter(id__in=ids).only(*fields)
+    # Rows, not model instances: a few hundred candidates per need, read and dropped.
+    entries = SearchEntry.objects.filter(id__in=ids).values_list(*fields, named=True)
     results = scoring.score_entries(profile, entries, df=df, total=total, concept_tokens=c_tokens, cosines=cosines,
                                     model=model, evidence=past, labels=vocab.labels)
     # Stage 4: rerank — the calibrated score is the order; non-increasing by construction.
