@@ -10,11 +10,14 @@ from django.utils import timezone
 from guichet.directory.models import Organization, OrganizationKind, Person, SearchEntry, TherapeuticArea
 from guichet.directory.search import entry_values
 from guichet.matching import semantic
+from guichet.matching.profile import detection_memo
 
 
 def entries(records):
-    """SearchEntry rows for freshly created records, with embeddings when a backend is on (one batch)."""
-    rows = [entry_values(r) for r in records]
+    """SearchEntry rows for freshly created records, with embeddings when a backend is on (one batch).
+    Texts repeated within the batch (cities, titles, a person's organization) are tagged once."""
+    with detection_memo():
+        rows = [entry_values(r) for r in records]
     texts = [row.pop("embedding_text") for row in rows]
     model = semantic.backend()
     now = timezone.now()
