@@ -457,7 +457,8 @@ def main() -> int:
     for mode in args.modes:
         probe = subprocess.run([sys.executable, "-c", "from guichet.matching import semantic; "
                                 "print(semantic.available())"], capture_output=True, text=True,
-                               env=dict(os.environ, PYTHONPATH=str(ROOT / "src"), **mode_env(mode)))
+                               env=dict(os.environ, PYTHONPATH=str(ROOT / "src"), GUICHET_DEBUG="1",
+                                        DJANGO_SETTINGS_MODULE="guichet.config.settings", **mode_env(mode)))
         if mode == "off" or probe.stdout.strip() == "True":
             modes.append(mode)
         else:
