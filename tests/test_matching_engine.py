@@ -7,8 +7,9 @@ import pytest
 from django.urls import reverse
 
 from guichet.desk.models import Request, Routing, Status
+from guichet.directory.models import SearchEntry
 from guichet.directory.services import directory_import
-from guichet.matching import candidates, engine, profile
+from guichet.matching import candidates, concept_index, engine, profile, weights
 
 from .conftest import make_user
 
@@ -171,3 +172,46 @@ def test_a_specialist_outranks_a_record_that_names_the_same_topic_among_many(db)
     results = engine.match("humanisation of our antibody", limit=5)
     assert [r.key for r in results[:2]] == ["specialist", "core.all"]
     assert results[0].score > results[1].score
+
+
+def _crowded_directory(n_distractors: int) -> dict:
+    """One service about cell sorting, described at length, among short records that list it in passing."""
+    people = [{"key": f"d{i}", "name": f"Person {i}", "organization": "lab", "lang": "en",
+               "expertise": "Cell sorting, lupus, vaccines."} for i in range(n_distractors)]
+    return {"format": "guichet-directory", "version": 1, "organizations": [
+        {"key": "lab", "name": "North Lab", "kind": "research_lab", "lang": "en", "description": "A laboratory."}],
+        "people": people,
+        "platforms": [{"key": "core", "name": "Core 7", "organization": "lab", "lang": "en", "description": "A core.",
+                       "services": [{"key": "core.sort", "name": "Cell sorting", "lang": "en", "unit": "hour",
+                                     "description": "We run two sorters for rare populations, four ways at once, "
+                                                    "in a biosafety cabinet, with training for users who want "
+                                                    "to run them on their own after a few sessions."}]}]}
+
+
+def test_concept_candidates_are_chosen_by_focus_not_by_text_length(db, monkeypatch):
+    # The full-text index orders records holding a concept once by the length of their text: with room for
+    # five candidates the long-described service fell behind the short lists (issue 17, at 100k records).
+    directory_import(actor=None, payload=_crowded_directory(12))
+    monkeypatch.setattr(weights, "CONCEPT_CANDIDATES", 5)
+    monkeypatch.setattr(weights, "CANDIDATES", 5)
+    engine.reset_cache()
+    results = engine.match("cell sorting", limit=5)
+    assert results[0].key == "core.sort"  # named in its name and about nothing else
+    assert concept_index.concept_index().best({"cell-sorting": 1.0}, 1) == [
+        SearchEntry.objects.get(key="core.sort").id]
+
+
+def test_the_concept_index_follows_imports_and_deletions(db):
+    directory_import(actor=None, payload=DIRECTORY)
+    engine.reset_cache()
+    assert "new.sort" not in [r.key for r in engine.match("cell sorting", limit=10)]
+    payload = json.loads(json.dumps(DIRECTORY))
+    payload["platforms"][0]["services"].append({"key": "new.sort", "name": "Cell sorting of rare cells", "lang": "en",
+                                                "unit": "hour", "description": "Sorting."})
+    directory_import(actor=None, payload=payload)
+    index = concept_index.concept_index()
+    new_id = SearchEntry.objects.get(key="new.sort").id
+    assert new_id in index.overlay  # an added record: kept beside the arrays until the next rebuild
+    assert "new.sort" in [r.key for r in engine.match("cell sorting", limit=10)]
+    SearchEntry.objects.filter(key="new.sort").delete()
+    assert "new.sort" not in [r.key for r in engine.match("cell sorting", limit=10)]

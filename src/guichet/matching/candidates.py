@@ -1,20 +1,22 @@
 """Stage 2, candidates: the records worth scoring, from four sources, so that a real need never gets none.
 
-- concepts: entries tagged with the need's concepts (full-text index, concept tokens OR-ed);
-- words: entries holding the need's rarest words or their translations (stems OR-ed, within a postings
-  budget so that the cost stays bounded at 100k records);
+- concepts: entries tagged with the need's concepts, every one of them scored by coverage and focus in the
+  process's concept index (concept_index.py), the best weights.CONCEPT_CANDIDATES kept;
+- words: entries holding the most of the need's rarest words or their translations (postings summed by
+  rarity, within a postings budget so that the cost stays bounded at 100k records);
 - fallback: when both found nothing, every content word OR-ed, common ones included;
 - dense: the nearest entries by embedding over *all* records (vectors.py), whatever their words;
 - the desk's evidence: providers that answered requests with the same concepts (evidence.py).
 """
 
+import heapq
 import math
 import time
 
 from guichet.directory import search
 from guichet.directory.models import SearchEntry
 
-from . import weights
+from . import concept_index, weights
 
 _df_cache: dict[str, tuple[float, int]] = {}
 DF_TTL = 600.0
@@ -53,6 +55,21 @@ def lexical_ids(tokens: list[str], limit: int | None = None) -> list[int]:
     return search.ranked_ids(search.any_of(tokens), limit=limit)
 
 
+def word_candidates(stems: list[str], df: dict[str, int], total: int) -> list[int]:
+    """Entries holding the most of these (rare) word stems, weighed by rarity, weights.CANDIDATES of them.
+
+    Unranked postings of each stem, summed here: a record holding three of the need's rare words comes before
+    one holding one of them three times (the full-text rank of an OR query orders them by frequency and text
+    length), and no bm25 is computed over every match (at 100k records it was the slowest step of a match)."""
+    score: dict[int, float] = {}
+    for stem in stems:
+        weight = idf(df[stem], total)
+        for pk in search.matching_ids(search.any_of([stem])):
+            score[pk] = score.get(pk, 0.0) + weight
+    best = heapq.nsmallest(weights.CANDIDATES, score.items(), key=lambda kv: (-kv[1], kv[0]))
+    return [pk for pk, _s in best]
+
+
 def rarest(tokens: list[str], df: dict[str, int]) -> list[str]:
     """Rarest first, until the postings to rank reach a budget: the cost of a query stays bounded."""
     chosen, postings = [], 0
@@ -70,9 +87,12 @@ def is_common(n: int, total: int) -> bool:
     return n > weights.COMMON_SHARE * total and n > 1000
 
 
-def lexical_candidates(concept_tokens: list[str], word_stems: list[str], df: dict[str, int], total: int) -> list[int]:
+def lexical_candidates(concept_query: dict[str, float], word_stems: list[str], df: dict[str, int],
+                       total: int) -> list[int]:
+    """Concept candidates ({concept key: rarity × weight}) and word candidates, in that order, without repeats."""
     selective = [s for s in word_stems if not is_common(df[s], total)]
-    ids = [*lexical_ids(rarest(concept_tokens, df)), *lexical_ids(rarest(selective, df))]
+    concept_ids = concept_index.concept_index().best(concept_query, weights.CONCEPT_CANDIDATES)
+    ids = [*concept_ids, *word_candidates(rarest(selective, df), df, total)]
     if not ids and word_stems:
         # OR semantics over every word, common ones too: a need of general words still gets candidates.
         present = sorted((s for s in set(word_stems) if df[s] > 0), key=lambda t: (df[t], t))

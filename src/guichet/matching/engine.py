@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from guichet.directory.models import SearchEntry
 
-from . import candidates, evidence, scoring, semantic, vectors, weights
+from . import candidates, concept_index, evidence, scoring, semantic, vectors, weights
 from .profile import (  # noqa: F401  (the names other apps import from here)
     CONCEPT_PREFIX,
     QueryProfile,
@@ -41,7 +41,7 @@ from .scoring import Result  # noqa: F401
 
 MAX_QUERY_LENGTH = 5000
 
-_reset_hooks.extend([candidates.clear_frequencies, vectors.reset, evidence.reset])
+_reset_hooks.extend([candidates.clear_frequencies, vectors.reset, concept_index.reset, evidence.reset])
 
 
 class QueryRefused(ValueError):
@@ -73,8 +73,12 @@ def match(text: str, *, limit: int = 10, semantic: bool | None = None, translate
     stem_tokens = sorted({s for g in profile.words.values() for alt, _f, _s in g.alternatives for s in alt})
     df = candidates.document_frequencies([*stem_tokens, *c_tokens.values(), "__total__"])
     total = max(df["__total__"], 1)
-    direct = [c_tokens[k] for k, c in profile.concepts.items() if c.weight >= weights.BROADER_QUERY_WEIGHT]
-    ids = candidates.lexical_candidates(direct or list(c_tokens.values()), stem_tokens, df, total)
+    # The concepts named (not only their broader ones) choose the concept candidates, weighed as the score weighs
+    # them (rarity × weight), unless the need has nothing but broader ones.
+    direct = {k: c for k, c in profile.concepts.items() if c.weight >= weights.BROADER_QUERY_WEIGHT}
+    concept_query = {k: candidates.idf(df[c_tokens[k]], total) * c.weight
+                     for k, c in (direct or profile.concepts).items()}
+    ids = candidates.lexical_candidates(concept_query, stem_tokens, df, total)
 
     model = semantic_module_backend(semantic)
     cosines: dict[int, float] = {}
@@ -97,7 +101,8 @@ def match(text: str, *, limit: int = 10, semantic: bool | None = None, translate
 
     # Stage 3: score.
     fields = ["id", "record_kind", "key", "name", "document", "concepts", "lang", "org_kind"]
-    entries = SearchEntry.objects.filter(id__in=ids).only(*fields)
+    # Rows, not model instances: a few hundred candidates per need, read and dropped.
+    entries = SearchEntry.objects.filter(id__in=ids).values_list(*fields, named=True)
     results = scoring.score_entries(profile, entries, df=df, total=total, concept_tokens=c_tokens, cosines=cosines,
                                     model=model, evidence=past, labels=vocab.labels)
     # Stage 4: rerank — the calibrated score is the order; non-increasing by construction.

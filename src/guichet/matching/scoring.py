@@ -77,9 +77,12 @@ def score_entries(profile: QueryProfile, entries, *, df: dict[str, int], total: 
                   cosines: dict[int, float], model: str | None, evidence: dict, labels: dict) -> list[Result]:
     lang = profile.lang
     # Each word of the need weighs its rarity; an alternative (a translation) its rarity times its factor.
-    word_weight = {}
+    word_weight, alternatives = {}, {}
     for folded, group in profile.words.items():
-        word_weight[folded] = max(factor * max(idf(df[s], total) for s in alt) for alt, factor, _ in group.alternatives)
+        # (stems, credit, surface) of each alternative, computed once per need rather than once per record
+        alternatives[folded] = [(alt, factor * max(idf(df[s], total) for s in alt), surface)
+                                for alt, factor, surface in group.alternatives]
+        word_weight[folded] = max(value for _alt, value, _s in alternatives[folded])
     word_total = sum(word_weight.values()) or 1.0
     concept_idf = {k: idf(df[concept_tokens[k]], total) * c.weight for k, c in profile.concepts.items()}
     concept_total = sum(concept_idf.values())
@@ -109,13 +112,11 @@ def score_entries(profile: QueryProfile, entries, *, df: dict[str, int], total: 
                 credit = word_weight[folded]
             else:
                 credit = 0.0
-                for position, (alt, factor, surface) in enumerate(group.alternatives):
-                    if any(s in doc for s in alt):
-                        value = factor * max(idf(df[s], total) for s in alt)
-                        if value > credit:
-                            credit = value
-                            if position:
-                                translated.append(f"{group.token.surface} → {surface}")
+                for position, (alt, value, surface) in enumerate(alternatives[folded]):
+                    if value > credit and any(s in doc for s in alt):
+                        credit = value
+                        if position:
+                            translated.append(f"{group.token.surface} → {surface}")
                 if credit == 0.0:
                     continue
             matched.append(folded)

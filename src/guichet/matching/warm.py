@@ -15,12 +15,13 @@ logger = logging.getLogger(__name__)
 def warm() -> float:
     started = time.perf_counter()
     try:
-        from . import semantic, vectors
+        from . import concept_index, semantic, vectors
         from .lexicon import lexicon
         from .profile import vocabulary
 
         vocabulary()
         lexicon()
+        concept_index.concept_index()
         model = semantic.backend()
         if model:
             semantic.embed_query("warm up", name=model)  # loads the model and its first buffers

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from guichet.directory.models import Organization, OrganizationKind, Person, TherapeuticArea
 from guichet.directory.search import index_records
+from guichet.matching.profile import detection_memo
 
 FR_WORDS = ("anticorps cytométrie tri cellulaire lymphocytes régulateurs humanisation séquençage cellule unique "
             "essai clinique lupus polyarthrite inflammation chronique tumeur microenvironnement biomarqueurs "
@@ -56,7 +57,8 @@ class Command(BaseCommand):
                     keywords=rng.sample(EN_WORDS + FR_WORDS, 3)))
             with transaction.atomic():
                 created = Organization.objects.bulk_create(rows)
-                index_records(created)  # the one indexing: tags, embeddings, entries
+                with detection_memo():  # texts repeated within a batch (cities, titles) are tagged once
+                    index_records(created)  # the one indexing: tags, embeddings, entries
             org_ids.extend(o.pk for o in created)
             self.stdout.write(f"\rorganizations {len(org_ids)}/{organizations}", ending="")
         self.stdout.write("")
@@ -76,7 +78,8 @@ class Command(BaseCommand):
                 created = Person.objects.bulk_create(rows)
                 for p in created:
                     p.organization = orgs_by_id.get(p.organization_id)
-                index_records(created)  # the one indexing: tags, embeddings, entries
+                with detection_memo():  # texts repeated within a batch (cities, titles) are tagged once
+                    index_records(created)  # the one indexing: tags, embeddings, entries
             done += len(created)
             self.stdout.write(f"\rpeople {done}/{people}", ending="")
         self.stdout.write(f"\ngenerated in {time.monotonic() - started:.1f} s")
