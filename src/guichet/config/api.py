@@ -110,6 +110,10 @@ for _exception in DOMAIN_ERRORS:
 # --- clinical transfer, technology transfer ---
 api.add_router("/clinical", clinical_router)
 api.add_router("/transfer", transfer_router)
+# --- calls, talent ---
+from guichet.talent.api import router as talent_router  # noqa: E402,I001
+
+api.add_router("/talent", talent_router)
 
 
 @api.exception_handler(Http404)

@@ -43,6 +43,8 @@ urlpatterns = [
     # --- clinical transfer, technology transfer ---
     path("clinical/", include("guichet.clinical.urls")),
     path("transfer/", include("guichet.transfer.urls")),
+    # --- calls, talent ---
+    path("talent/", include("guichet.talent.urls")),
     re_path(r"^api/v1/", unknown_path),
     # --- outbox message ---
     path("staff/outbox/<int:pk>/", core_views.outbox_message, name="outbox_message"),

@@ -94,6 +94,14 @@ def run_periodic() -> dict:
         pass
     else:
         done["antibodies"] = assessment_jobs_recover()
+    # --- calls, talent ---
+    from guichet.talent.services import postings_expire
+
+    try:
+        done["postings_expired"] = postings_expire()
+    except Exception:
+        logger.exception("periodic step postings_expired failed")
+        done["postings_expired"] = "error"
     return done
 
 

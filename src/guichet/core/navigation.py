@@ -88,6 +88,8 @@ def menu_for(user) -> list[Group]:
         network.items.insert(-1, Item(_("Clinical trials"), reverse("clinical:trials"),
                                       ("clinical:trials", "clinical:trial")))
     network.items.insert(-1, Item(_("Technology offers"), reverse("transfer:offers"), ("transfer",)))
+    # --- calls, talent ---
+    network.items.insert(-1, Item(_("Jobs and internships"), reverse("talent:list"), ("talent",)))
     return groups
 
 

@@ -222,6 +222,10 @@ def compute(*, as_of: date | None = None, start: date | None = None, end: date |
     from . import kpis_transfer
 
     v.update(kpis_transfer.compute(as_of, start, end))
+    # --- calls, talent ---
+    from guichet.talent.kpis import figures as talent
+
+    v.update(talent(as_of=as_of, start=start, end=end))
     report.methods.update({k: str(m) for k, m in kpis_transfer.METHODS.items()})
     return report
 
@@ -320,4 +324,11 @@ KPI_LABELS = {
 from .kpis_transfer import LABELS as _TRANSFER_LABELS  # noqa: E402
 
 KPI_LABELS.update(_TRANSFER_LABELS)
+# --- calls, talent ---
+KPI_LABELS.update({
+    "jobs_offered_in_period": _("Jobs offered in the period (postings published)"),
+    "jobs_filled_in_period": _("Jobs filled in the period (postings closed as filled)"),
+    "jobs_offered_total": _("Jobs offered (to date)"),
+    "jobs_filled_total": _("Jobs filled (to date)"),
+})
 
