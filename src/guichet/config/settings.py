@@ -142,6 +142,7 @@ INSTALLED_APPS = [
     "guichet.transfer",
     # --- calls, talent ---
     "guichet.talent",
+    "guichet.calls",
 ]
 
 MIDDLEWARE = [

@@ -45,6 +45,7 @@ urlpatterns = [
     path("transfer/", include("guichet.transfer.urls")),
     # --- calls, talent ---
     path("talent/", include("guichet.talent.urls")),
+    path("calls/", include("guichet.calls.urls")),
     re_path(r"^api/v1/", unknown_path),
     # --- outbox message ---
     path("staff/outbox/<int:pk>/", core_views.outbox_message, name="outbox_message"),

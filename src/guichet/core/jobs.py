@@ -95,13 +95,15 @@ def run_periodic() -> dict:
     else:
         done["antibodies"] = assessment_jobs_recover()
     # --- calls, talent ---
+    from guichet.calls.services import calls_tick
     from guichet.talent.services import postings_expire
 
-    try:
-        done["postings_expired"] = postings_expire()
-    except Exception:
-        logger.exception("periodic step postings_expired failed")
-        done["postings_expired"] = "error"
+    for name, step in (("postings_expired", postings_expire), ("calls", calls_tick)):
+        try:
+            done[name] = step()
+        except Exception:
+            logger.exception("periodic step %s failed", name)
+            done[name] = "error"
     return done
 
 

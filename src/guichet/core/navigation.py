@@ -90,6 +90,7 @@ def menu_for(user) -> list[Group]:
     network.items.insert(-1, Item(_("Technology offers"), reverse("transfer:offers"), ("transfer",)))
     # --- calls, talent ---
     network.items.insert(-1, Item(_("Jobs and internships"), reverse("talent:list"), ("talent",)))
+    network.items.insert(-1, Item(_("Calls for projects"), reverse("calls:list"), ("calls",)))
     return groups
 
 

@@ -226,6 +226,9 @@ def compute(*, as_of: date | None = None, start: date | None = None, end: date |
     from guichet.talent.kpis import figures as talent
 
     v.update(talent(as_of=as_of, start=start, end=end))
+    from guichet.calls.kpis import figures as calls
+
+    v.update(calls(as_of=as_of, start=start, end=end))
     report.methods.update({k: str(m) for k, m in kpis_transfer.METHODS.items()})
     return report
 
@@ -330,5 +333,10 @@ KPI_LABELS.update({
     "jobs_filled_in_period": _("Jobs filled in the period (postings closed as filled)"),
     "jobs_offered_total": _("Jobs offered (to date)"),
     "jobs_filled_total": _("Jobs filled (to date)"),
+    "call_proposals_submitted_in_period": _("Proposals submitted to calls in the period"),
+    "call_projects_awarded_in_period": _("Projects awarded by calls in the period"),
+    "call_amount_awarded_in_period": _("Amount awarded by calls in the period (EUR)"),
+    "call_projects_awarded_total": _("Projects awarded by calls (to date)"),
+    "call_amount_awarded_total": _("Amount awarded by calls, to date (EUR)"),
 })
 

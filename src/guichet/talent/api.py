@@ -45,7 +45,8 @@ def _posting(p: Posting) -> dict:
             "starts_on": p.starts_on, "expires_on": p.expires_on, "status": p.status, "published_at": p.published_at}
 
 
-@router.get("/postings", response={200: list[PostingOut], **errors(401, 422)}, summary="Open job postings",
+@router.get("/postings", url_name="talent_postings", response={200: list[PostingOut], **errors(401, 422)},
+            summary="Open job postings",
             description="Jobs, internships, PhD and post-doctoral positions still open; every word of `q` is found "
                         "(accents and case ignored) in the title, description, organization or location.")
 def postings(request, filters: Query[PostingQuery]):
@@ -53,7 +54,8 @@ def postings(request, filters: Query[PostingQuery]):
     return 200, [_posting(p) for p in rows[filters.offset:filters.offset + filters.limit]]
 
 
-@router.get("/postings/{posting_id}", response={200: PostingOut, **errors(401, 404, 422)}, summary="One job posting")
+@router.get("/postings/{posting_id}", url_name="talent_posting", response={200: PostingOut, **errors(401, 404, 422)},
+            summary="One job posting")
 def posting(request, posting_id: int = Path(..., ge=1, le=MAX_ID)):
     found = selectors.posting_visible(user=api_user(request), pk=posting_id)
     if found is None:
