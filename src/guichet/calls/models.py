@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from guichet.directory.models import OrganizationKind
 
@@ -104,7 +105,7 @@ class Criterion(models.Model):
 class Proposal(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted")
+        SUBMITTED = "submitted", pgettext_lazy("proposal", "Submitted")
         AWARDED = "awarded", _("Awarded")
         REJECTED = "rejected", _("Not retained")
 

@@ -228,7 +228,8 @@ def proposal_submit(*, actor, proposal: Proposal, now: datetime | None = None) -
     """Submit a draft, before the deadline to the second (the database's clock unless `now` is given)."""
     if not permissions.can_edit_proposal(actor, proposal):
         raise NotAllowed(_("Only its applicant submits a draft proposal."))
-    problems = eligibility_problems(proposal)
+    # Judged on what is saved, not on the caller's copy (another tab may have saved since).
+    problems = eligibility_problems(Proposal.objects.select_related("call", "lead").get(pk=proposal.pk))
     if problems:
         field, message = problems[0]
         raise CallError(" ".join(m for _f, m in problems), field)
