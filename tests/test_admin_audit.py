@@ -28,6 +28,7 @@ READ_ONLY = {"core.auditevent", "core.outboxmessage", "desk.request", "desk.mess
              "django_tasks_database.dbtaskresult"}
 # --- declaration campaigns, annual report --- figures are validated by actions, reports made by the job
 READ_ONLY |= {"declarations.declaration", "impact.annualreport"}
+READ_ONLY |= {"talent.application"}  # --- calls, talent --- (a status changes on the poster's page)
 
 
 class FormReader(HTMLParser):
@@ -197,6 +198,12 @@ def world(small_directory, member, manager, staff, admin_user):
     # A transactional test run before may have flushed the seeded vocabulary: one concept is enough here.
     concept = Concept.objects.order_by("pk").first() or Concept.objects.create(
         key="test-broader", category="technique", labels_fr="truc large", labels_en="broad thing")
+    # --- calls, talent --- an application (read-only in the admin) to the member's posting
+    from guichet.talent.services import application_create
+
+    from .talent_fixtures import cv, make_posting
+
+    application_create(actor=manager, posting=make_posting(member), full_name="Applicant", cv=cv())
     return {"acme": acme, "concept": concept, "member": member,
             "manager": manager, "aria": aria, "org": Organization.objects.get(key="lab-tcell")}
 
@@ -272,6 +279,11 @@ def samples(w):
         **events_samples(w, future),
         # --- declaration campaigns, annual report ---
         **declaration_samples(future),
+        # --- calls, talent ---
+        "talent.posting": dict(add=lambda n: {"organization": str(org.pk), "posted_by": str(member.pk), "kind": "job",
+                                              "contract": "permanent", "language": "fr", "title": f"Poste {n}",
+                                              "description": "D", "expires_on": future},
+                               change={"title": "Renamed"}),
     }
 
 

@@ -218,6 +218,20 @@ MATRIX = {
     "impact:annual_report": STAFF,
     "impact:annual_report_pdf": {**STAFF, "staff": 404, "admin": 404},
     "impact:annual_report_docx": {**STAFF, "staff": 404, "admin": 404},
+    # --- calls, talent ---
+    # The member's open posting for lab-tcell; its one application (a CV) is by another member. Staff post for an
+    # organization they belong to (none here): the admin is their door.
+    "talent:list": OPEN,
+    "talent:new": {"anonymous": LOGIN, "guest": 403, "member": 200, "manager": 403, "staff": 403, "admin": 403},
+    "talent:mine": MEMBERS,
+    "talent:detail": OPEN,
+    **{f"talent:{n}": {r: 405 for r in ROLES} for n in ("apply", "close", "decline", "confirm", "withdraw")},
+    **{f"talent:{n}": {"anonymous": LOGIN, "guest": 403, "member": 200, "manager": 403, "staff": 200, "admin": 200}
+       for n in ("edit", "applications")},
+    "talent:cv": {"anonymous": LOGIN, "guest": 404, "member": 200, "manager": 404, "staff": 200, "admin": 200},
+    "talent:application": OPEN,  # the applicant's e-mailed link: its token is the secret
+    "api-1:talent_postings": OPEN,
+    "api-1:talent_posting": OPEN,
 }
 # A guest (a visitor who confirmed their e-mail) is logged in like a member, without a member's rights;
 # where the row above does not say, the guest gets what the member gets, except at these URLs.
@@ -323,6 +337,11 @@ def sample_url(name, batch_pk, desk=None, extra=None):
         "declarations:evidence": [extra.get("evidence", 1)],
         **{f"impact:{n}": [extra.get("annual_report", 1)] for n in ("annual_report", "annual_report_pdf",
                                                                      "annual_report_docx")},
+        # --- calls, talent ---
+        **{f"talent:{n}": [extra.get("posting", 1)] for n in ("detail", "apply", "edit", "close", "applications")},
+        **{f"talent:{n}": [extra.get("job_application", 1)] for n in ("cv", "decline")},
+        **{f"talent:{n}": [extra.get("application_token", "x")] for n in ("application", "confirm", "withdraw")},
+        "api-1:talent_posting": [extra.get("posting", 1)],
     }.get(name, [])
     url = reverse(name, args=args)
     return url + ("?q=lupus" if name in ("directory:list", "api-1:directory_search", "api-1:match") else "")
@@ -414,7 +433,8 @@ def bookings_sample(users) -> dict:
     assessment = Assessment.objects.create(owner=users["member"], title="A", result=[])
     return {"booking": booking.pk, "feed": feed.token, "feed_pk": feed.pk, "order": order.pk,
             "partnership": partnership.pk, "document": document.pk, "assessment": assessment.pk,
-            **clinical_transfer_sample(users), **declarations_sample(users)}
+            **clinical_transfer_sample(users), **declarations_sample(users),
+            **talent_sample(users)}  # --- calls, talent ---
 
 
 # --- clinical transfer, technology transfer ---
@@ -443,6 +463,22 @@ def clinical_transfer_sample(users) -> dict:
     disclosure = disclosure_submit(actor=users["member"], office=office, title="D", summary="S")
     return {"feasibility": feasibility.request_id, "trial": trial.pk, "trial_site": trial_site.pk,
             "offer": offer.pk, "disclosure": disclosure.pk}
+
+
+# --- calls, talent ---
+def talent_sample(users) -> dict:
+    """The member's open posting for lab-tcell (the member belongs to it: bookings_sample), and one application
+    to it, with its CV, by another member."""
+    from guichet.accounts.models import Role
+    from guichet.talent.services import application_create
+
+    from .conftest import make_user
+    from .talent_fixtures import cv, make_posting
+
+    posting = make_posting(users["member"])
+    applicant = make_user("applicant@test.example", Role.MEMBER)
+    application = application_create(actor=applicant, posting=posting, full_name="Applicant", cv=cv())
+    return {"posting": posting.pk, "job_application": application.pk, "application_token": application.token}
 
 
 @pytest.mark.django_db

@@ -251,6 +251,24 @@ POST_MATRIX: dict[str, dict[str, int]] = {
     "impact:annual_report": row(LOGIN, 403, 403, 403, 403, 302, 302),  # an empty text: nothing to save
     "impact:annual_report_pdf": row(LOGIN, 403, 403, 403, 403, 404, 404),
     "impact:annual_report_docx": row(LOGIN, 403, 403, 403, 403, 404, 404),
+    # --- calls, talent ---
+    # The member's posting; an empty close is refused with a message (302 back), an empty decline is a decline
+    # (accepted: the poster and staff); the applicant's token withdraws (whoever holds the e-mailed link).
+    "talent:list": every(200),
+    "talent:new": row(LOGIN, 403, 200, 403, 403, 403, 403),
+    "talent:mine": row(LOGIN, 200, 200, 200, 200, 200, 200),
+    "talent:detail": every(200),
+    "talent:apply": every(302),
+    "talent:edit": row(LOGIN, 403, 200, 403, 403, 200, 200),
+    "talent:close": row(LOGIN, 403, 302, 403, 403, 302, 302),
+    "talent:applications": row(LOGIN, 403, 200, 403, 403, 200, 200),
+    "talent:cv": row(LOGIN, 404, 200, 404, 404, 200, 200),
+    "talent:decline": row(LOGIN, 404, 302, 404, 404, 302, 302),
+    "talent:application": every(200),
+    "talent:confirm": every(302),
+    "talent:withdraw": every(302),
+    "api-1:talent_postings": NOT_POST,
+    "api-1:talent_posting": NOT_POST,
 }
 
 

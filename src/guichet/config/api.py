@@ -110,6 +110,13 @@ for _exception in DOMAIN_ERRORS:
 # --- clinical transfer, technology transfer ---
 api.add_router("/clinical", clinical_router)
 api.add_router("/transfer", transfer_router)
+# --- calls, talent ---
+from guichet.talent.api import router as talent_router  # noqa: E402,I001
+
+api.add_router("/talent", talent_router)
+from guichet.calls.api import router as calls_router  # noqa: E402,I001
+
+api.add_router("/calls", calls_router)
 
 
 @api.exception_handler(Http404)

@@ -142,6 +142,9 @@ INSTALLED_APPS = [
     "guichet.transfer",
     # --- declaration campaigns ---
     "guichet.declarations",
+    # --- calls, talent ---
+    "guichet.talent",
+    "guichet.calls",
 ]
 
 MIDDLEWARE = [
@@ -445,3 +448,8 @@ GUICHET_SHARED_DIR = Path(env_str("GUICHET_SHARED_DIR", str(Path.cwd().parent / 
 # --- events ---
 # Visitors' registrations for events (no account): per client address per hour, as the desk's visitor form.
 GUICHET_EVENT_VISITOR_PER_ADDRESS_HOUR = env_int("GUICHET_EVENT_VISITOR_PER_ADDRESS_HOUR", 10, minimum=1)
+
+# --- calls, talent ---
+# Jobs and talent: the largest CV accepted, and applications by visitors (no account) per client address per hour.
+GUICHET_TALENT_CV_MAX_MB = env_int("GUICHET_TALENT_CV_MAX_MB", 5, minimum=1)
+GUICHET_TALENT_VISITOR_PER_ADDRESS_HOUR = env_int("GUICHET_TALENT_VISITOR_PER_ADDRESS_HOUR", 10, minimum=1)

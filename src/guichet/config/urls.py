@@ -45,6 +45,9 @@ urlpatterns = [
     path("transfer/", include("guichet.transfer.urls")),
     # --- declaration campaigns ---
     path("declarations/", include("guichet.declarations.urls")),
+    # --- calls, talent ---
+    path("talent/", include("guichet.talent.urls")),
+    path("calls/", include("guichet.calls.urls")),
     re_path(r"^api/v1/", unknown_path),
     # --- outbox message ---
     path("staff/outbox/<int:pk>/", core_views.outbox_message, name="outbox_message"),

@@ -111,6 +111,16 @@ def run_periodic() -> dict:
         except Exception:  # as above: one failing step must not stop the others
             logger.exception("periodic step %s failed", name)
             done[name] = "error"
+    # --- calls, talent ---
+    from guichet.calls.services import calls_tick
+    from guichet.talent.services import postings_expire
+
+    for name, step in (("postings_expired", postings_expire), ("calls", calls_tick)):
+        try:
+            done[name] = step()
+        except Exception:
+            logger.exception("periodic step %s failed", name)
+            done[name] = "error"
     return done
 
 

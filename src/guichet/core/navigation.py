@@ -99,6 +99,9 @@ def menu_for(user) -> list[Group]:
     elif is_member(user) and user.memberships.exists():
         network.items.append(Item(_("Yearly declarations"), reverse("declarations:mine"),
                                   ("declarations:mine", "declarations:declaration")))
+    # --- calls, talent ---
+    network.items.insert(-1, Item(_("Jobs and internships"), reverse("talent:list"), ("talent",)))
+    network.items.insert(-1, Item(_("Calls for projects"), reverse("calls:list"), ("calls",)))
     return groups
 
 

@@ -228,6 +228,13 @@ def compute(*, as_of: date | None = None, start: date | None = None, end: date |
 
     v.update(kpis_declarations.compute(as_of, start, end))
     report.methods.update({k: str(m) for k, m in kpis_declarations.METHODS.items()})
+    # --- calls, talent ---
+    from guichet.talent.kpis import figures as talent
+
+    v.update(talent(as_of=as_of, start=start, end=end))
+    from guichet.calls.kpis import figures as calls
+
+    v.update(calls(as_of=as_of, start=start, end=end))
     report.series["validation"] = kpis_declarations.coverage(as_of, start, end)
     return report
 
@@ -330,3 +337,15 @@ KPI_LABELS.update(_TRANSFER_LABELS)
 from .kpis_declarations import LABELS as _DECLARATION_LABELS  # noqa: E402
 
 KPI_LABELS.update(_DECLARATION_LABELS)
+# --- calls, talent ---
+KPI_LABELS.update({
+    "jobs_offered_in_period": _("Jobs offered in the period (postings published)"),
+    "jobs_filled_in_period": _("Jobs filled in the period (postings closed as filled)"),
+    "jobs_offered_total": _("Jobs offered (to date)"),
+    "jobs_filled_total": _("Jobs filled (to date)"),
+    "call_proposals_submitted_in_period": _("Proposals submitted to calls in the period"),
+    "call_projects_awarded_in_period": _("Projects awarded by calls in the period"),
+    "call_amount_awarded_in_period": _("Amount awarded by calls in the period (EUR)"),
+    "call_projects_awarded_total": _("Projects awarded by calls (to date)"),
+    "call_amount_awarded_total": _("Amount awarded by calls, to date (EUR)"),
+})

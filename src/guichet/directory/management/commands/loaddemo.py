@@ -57,12 +57,20 @@ class Command(BaseCommand):
             from guichet.impact.demo import load_demo_annual_report
 
             campaigns, reports = load_demo_declarations(), load_demo_annual_report()
+            # --- calls, talent ---
+            from guichet.talent.demo import load_demo_talent
+
+            postings = load_demo_talent()
+            from guichet.calls.demo import load_demo_calls
+
+            calls = load_demo_calls()
         self.stdout.write(f"Desk: {created} demo requests created.")
         self.stdout.write(f"Platforms: {bookings} demo bookings created.")
         self.stdout.write(f"Impact: {startups} fictional start-ups with several years of history.")
         self.stdout.write(f"Events: {network} fictional events, trainings and meeting requests.")
         self.stdout.write(f"Clinical: {sites} site profiles; transfer: {offices} tech-transfer offices.")
         self.stdout.write(f"Declarations: {campaigns} campaigns; annual reports: {reports}.")
+        self.stdout.write(f"Jobs: {postings} fictional postings; calls for projects: {calls} fictional calls.")
         self.stdout.write("\nDemo accounts (password for all: %s):" % DEMO_PASSWORD)
         # The clinical sites' and the tech-transfer office's accounts (--- clinical transfer, technology transfer ---)
         rows = [(str(role.label), email) for email, _name, role, _org in DEMO_ACCOUNTS] + [

@@ -1,0 +1,220 @@
+"""Jobs and talent pages: the public list and search, a posting with its application form, posting and editing
+for members, the applications and their CVs for the poster and the team, and the applicant's own page (the
+e-mailed link: confirm, see the status, withdraw)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from guichet.accounts.identity import client_ip
+from guichet.accounts.permissions import member_required
+from guichet.core import params
+
+from . import permissions, selectors, services
+from .forms import ApplicationForm, CloseForm, PostingForm
+from .models import Application, Posting
+
+Q_MAX = 200
+
+
+def _form_errors(form) -> str:
+    return " ".join(_("%(field)s: %(errors)s") % {"field": form.fields[f].label if f in form.fields else "",
+                                                    "errors": " ".join(e)} for f, e in form.errors.items())
+
+
+def _posting(request, pk) -> Posting:
+    posting = selectors.posting_visible(user=request.user, pk=pk)
+    if posting is None:
+        raise Http404
+    return posting
+
+
+def _managed(request, pk) -> Posting:
+    posting = _posting(request, pk)  # 404 for whoever may not even see it
+    if not permissions.can_manage_posting(request.user, posting):
+        raise PermissionDenied
+    return posting
+
+
+def postings(request):
+    q, kind = request.GET.get("q", "").strip(), request.GET.get("kind", "")
+    if message := params.text_error(q, max_length=Q_MAX, label=_("Search")):
+        raise params.BadParameter(message, "q")
+    if kind not in Posting.Kind.values + [""]:
+        raise params.BadParameter(_("Kind: choose one of the kinds listed."), "kind")
+    return render(request, "talent/list.html", {
+        "postings": selectors.postings_open(q=q, kind=kind)[:200], "q": q, "kind": kind,
+        "kinds": Posting.Kind.choices, "can_post": permissions.can_post_job(request.user)})
+
+
+def posting(request, pk):
+    posting = _posting(request, pk)
+    mine = None
+    if request.user.is_authenticated:
+        mine = selectors.applications_of(request.user).filter(posting=posting).order_by("-created_at").first()
+    return render(request, "talent/detail.html", {
+        "posting": posting, "form": ApplicationForm(), "mine": mine,
+        "manager": permissions.can_manage_posting(request.user, posting),
+        "open": posting.status == Posting.Status.OPEN and posting.expires_on >= services.today_paris()})
+
+
+@require_POST
+def apply(request, pk):
+    posting = _posting(request, pk)
+    form = ApplicationForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return redirect("talent:detail", pk)
+    data = form.cleaned_data
+    try:
+        application = services.application_create(
+            actor=request.user, posting=posting, full_name=data["full_name"], email=data["email"],
+            letter=data["letter"], cv=data["cv"], language=request.LANGUAGE_CODE, client_address=client_ip(request))
+    except services.RateLimited as exc:
+        return render(request, "talent/check_email.html", {"error": str(exc), "posting": posting}, status=429)
+    except services.TalentError as exc:
+        messages.error(request, str(exc))
+        return redirect("talent:detail", pk)
+    if application.status == Application.Status.PENDING:
+        return render(request, "talent/check_email.html", {"posting": posting, "email": application.email})
+    messages.success(request, _("Your application is sent. The recruiter reads it with your CV."))
+    return redirect("talent:application", application.token)
+
+
+@member_required
+def posting_new(request):
+    organizations = permissions.organizations_for_posting(request.user)
+    if not organizations:
+        raise PermissionDenied
+    form = PostingForm(request.POST or None, organizations=organizations)
+    if request.method == "POST":
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            organization = next(o for o in organizations if o.pk == data.pop("organization"))
+            try:
+                created = services.posting_create(actor=request.user, organization=organization, **data)
+            except services.TalentError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+            else:
+                messages.success(request, _("Your posting is published."))
+                return redirect("talent:detail", created.pk)
+    return render(request, "talent/form.html", {"form": form, "posting": None})
+
+
+@login_required
+def posting_edit(request, pk):
+    posting = _managed(request, pk)
+    if posting.status != Posting.Status.OPEN:
+        messages.error(request, _("This posting is closed: it can no longer be edited."))
+        return redirect("talent:detail", pk)
+    initial = {f: getattr(posting, f) for f in services.FIELDS if f != "organization"}
+    form = PostingForm(request.POST or None, initial=initial, editing=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.posting_update(actor=request.user, posting=posting, **form.cleaned_data)
+        except services.TalentError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+        else:
+            messages.success(request, _("The posting is saved."))
+            return redirect("talent:detail", pk)
+    return render(request, "talent/form.html", {"form": form, "posting": posting})
+
+
+@require_POST
+@login_required
+def posting_close(request, pk):
+    posting = _managed(request, pk)
+    candidates = selectors.applications_for(user=request.user, posting=posting).filter(
+        status=Application.Status.RECEIVED)
+    form = CloseForm(request.POST, applications=candidates)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return redirect("talent:applications", pk)
+    hired = candidates.filter(pk=form.cleaned_data["hired"]).first() if form.cleaned_data["hired"] else None
+    try:
+        services.posting_close(actor=request.user, posting=posting, outcome=form.cleaned_data["outcome"], hired=hired)
+        messages.success(request, _("The posting is closed; the applicants still waiting are told."))
+    except services.TalentError as exc:
+        messages.error(request, str(exc))
+    return redirect("talent:applications", pk)
+
+
+@login_required
+def applications(request, pk):
+    posting = _managed(request, pk)
+    rows = selectors.applications_for(user=request.user, posting=posting)
+    waiting = rows.filter(status=Application.Status.RECEIVED)
+    return render(request, "talent/applications.html", {
+        "posting": posting, "applications": rows, "close_form": CloseForm(applications=waiting),
+        "open": posting.status == Posting.Status.OPEN})
+
+
+@login_required
+def cv(request, pk):
+    application = selectors.application_readable(user=request.user, pk=pk)
+    if application is None:
+        raise Http404  # not found and not allowed look the same: nobody learns who applied
+    return FileResponse(application.cv.open("rb"), as_attachment=True, filename=application.cv_name)
+
+
+@require_POST
+@login_required
+def decline(request, pk):
+    application = selectors.application_readable(user=request.user, pk=pk)
+    if application is None:
+        raise Http404
+    try:
+        services.application_decline(actor=request.user, application=application)
+        messages.success(request, _("The application is declined; the applicant is told."))
+    except services.TalentError as exc:
+        messages.error(request, str(exc))
+    return redirect("talent:applications", application.posting_id)
+
+
+def _by_token(token) -> Application:
+    application = (Application.objects.select_related("posting__organization").filter(token=token).first())
+    if application is None:
+        raise Http404
+    return application
+
+
+def application_page(request, token):
+    """The applicant's page (the e-mailed link: its token is the secret): the status, confirm or withdraw."""
+    application = _by_token(token)
+    return render(request, "talent/application.html", {"application": application,
+                                                       "live": application.status in Application.LIVE})
+
+
+@require_POST
+def application_confirm(request, token):
+    _by_token(token)
+    try:
+        services.application_confirm(token=token)
+        messages.success(request, _("Your application is sent. The recruiter reads it with your CV."))
+    except services.TalentError as exc:
+        messages.error(request, str(exc))
+    return redirect("talent:application", token)
+
+
+@require_POST
+def application_withdraw(request, token):
+    _by_token(token)
+    try:
+        services.application_withdraw(token=token)
+        messages.success(request, _("Your application is withdrawn."))
+    except services.TalentError as exc:
+        messages.error(request, str(exc))
+    return redirect("talent:application", token)
+
+
+@login_required
+def mine(request):
+    return render(request, "talent/mine.html", {
+        "postings": selectors.postings_managed_by(request.user) if not request.user.is_staff
+        else selectors.postings_managed_by(request.user).filter(posted_by=request.user),
+        "applications": selectors.applications_of(request.user),
+        "can_post": permissions.can_post_job(request.user)})

@@ -1,0 +1,291 @@
+"""Calls for projects through their doors: a member drafts and submits before the deadline (to the second, by the
+database's clock), the eligibility rules (lead kind, public-private consortium, budget ceiling), reviewers with
+conflicts of interest (a reviewer never sees a proposal of their own organization, nor one they declared a
+conflict for), scores on the grid, the committee's decision with its reasons (an award becomes a partnership), the
+clock's reminders and closing, and the KPIs as of a past date."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from guichet.accounts.models import Membership, Role
+from guichet.calls import services
+from guichet.calls.models import Assignment, Call, Proposal
+from guichet.core.jobs import run_periodic
+from guichet.core.models import AuditEvent, OutboxMessage
+from guichet.directory.models import Organization
+from guichet.impact.kpis import compute
+from guichet.partnerships.models import Partnership
+
+from .call_fixtures import make_call, make_draft
+from .conftest import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def test_a_member_drafts_saves_and_submits_through_the_pages(client, small_directory, member):
+    call = make_call()
+    Membership.objects.create(user=member, organization=Organization.objects.get(key="lab-tcell"))
+    client.force_login(member)
+    page = client.get(reverse("calls:detail", args=[call.key]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Public-private consortium required" in page and "Scientific excellence" in page
+    response = client.post(reverse("calls:start", args=[call.key]),
+                           {"lead": Organization.objects.get(key="lab-tcell").pk, "acronym": "TCELL", "title": "T"})
+    proposal = Proposal.objects.get()
+    assert response["Location"] == reverse("calls:proposal", args=[proposal.pk]) and proposal.status == "draft"
+    acme = Organization.objects.get(key="acme-bio")
+    form = {"acronym": "TCELL", "title": "T cells", "summary": "A summary.", "partners": [str(acme.pk)],
+            "budget_category": ["staff", "equipment", ""], "budget_description": ["Engineer", "Sorter", ""],
+            "budget_amount": ["30 000,50", "60000", ""]}
+    response = client.post(reverse("calls:save", args=[proposal.pk]), form, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.budget_total == Decimal("90000.50") and list(proposal.partners.all()) == [acme]
+    page = client.get(reverse("calls:proposal", args=[proposal.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Budget: 90000.50 EUR requested, above the ceiling of 50000.00 EUR." in page and 'id="submit"' not in page
+    client.post(reverse("calls:submit", args=[proposal.pk]))
+    assert Proposal.objects.get().status == "draft"  # refused: above the ceiling
+    form["budget_amount"] = ["30000", "10000", ""]
+    assert client.post(reverse("calls:save", args=[proposal.pk]), form).status_code == 302
+    client.post(reverse("calls:submit", args=[proposal.pk]))
+    proposal.refresh_from_db()
+    assert proposal.status == "submitted" and proposal.submitted_at is not None
+    assert OutboxMessage.objects.get(template="call_submitted").to == [member.email]
+    # Submitted: the applicant can no longer change it.
+    client.post(reverse("calls:save", args=[proposal.pk]), {**form, "title": "Changed"})
+    assert Proposal.objects.get().title == "T cells"
+
+
+def test_a_bad_amount_in_the_budget_is_said_on_the_table_and_nothing_is_written(client, small_directory, member):
+    call = make_call()
+    proposal = make_draft(member, call)
+    client.force_login(member)
+    response = client.post(reverse("calls:save", args=[proposal.pk]),
+                           {"acronym": "CYTO-X", "title": "Changed", "budget_category": ["staff"],
+                            "budget_description": ["x"], "budget_amount": ["douze"]}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400 and "Budget, line 1: give an amount in euros." in response.content.decode()
+    proposal.refresh_from_db()
+    assert proposal.title == "Tri cellulaire des lymphocytes T" and proposal.budget_total == Decimal("45000")
+
+
+def test_eligibility_lead_kind_and_public_private_consortium(small_directory, member):
+    call = make_call()
+    lonely = make_draft(member, call, acronym="SOLO", partner=None)  # lab-tcell alone: no company
+    with pytest.raises(services.CallError) as refused:
+        services.proposal_submit(actor=member, proposal=lonely)
+    assert refused.value.field == "partners" and "public-private consortium" in refused.value.message
+    call.eligible_kinds = ["startup"]
+    call.save()
+    with pytest.raises(services.CallError) as refused:
+        services.proposal_submit(actor=member, proposal=make_draft(member, call, acronym="LAB"))
+    assert refused.value.field == "lead"
+    assert not Proposal.objects.exclude(status="draft").exists()
+
+
+def test_the_deadline_holds_to_the_second_whoever_s_clock(small_directory, member):
+    call = make_call()
+    on_time, late = make_draft(member, call, acronym="ONTIME"), make_draft(member, call, acronym="LATE")
+    services.proposal_submit(actor=member, proposal=on_time, now=call.deadline - timedelta(seconds=1))
+    with pytest.raises(services.DeadlinePassed) as refused:
+        services.proposal_submit(actor=member, proposal=late, now=call.deadline)
+    assert refused.value.field == "deadline"
+    # Without `now`, the database's clock decides: a deadline one second ago refuses, whatever Python's clock says.
+    Call.objects.filter(pk=call.pk).update(deadline=timezone.now() - timedelta(seconds=1))
+    late.refresh_from_db()
+    with pytest.raises(services.DeadlinePassed):
+        services.proposal_submit(actor=member, proposal=late)
+    assert dict(Proposal.objects.values_list("acronym", "status")) == {"ONTIME": "submitted", "LATE": "draft"}
+    # After the deadline a draft is not changed either.
+    with pytest.raises(services.DeadlinePassed):
+        services.proposal_update(actor=member, proposal=late, texts={"title": "Later"})
+
+
+def test_a_draft_is_submitted_once(small_directory, member):
+    call = make_call()
+    proposal = make_draft(member, call)
+    services.proposal_submit(actor=member, proposal=proposal)
+    stale = Proposal.objects.get(pk=proposal.pk)
+    stale.status = "draft"  # a second tab that still shows the draft
+    with pytest.raises(services.CallError) as refused:
+        services.proposal_submit(actor=member, proposal=stale)
+    assert refused.value.field == "status"
+    assert AuditEvent.objects.filter(action="proposal.submit").count() == 1
+    assert OutboxMessage.objects.filter(template="call_submitted").count() == 1
+
+
+@pytest.fixture
+def reviewed_world(small_directory, member, staff):
+    """A submitted proposal (lab-tcell with acme-bio); reviewers: one pending, one with a conflict declared, one
+    who declared none; a colleague of the applicant (lab-tcell) and a member of the partner (acme-bio)."""
+    call = make_call()
+    proposal = make_draft(member, call)
+    services.proposal_submit(actor=member, proposal=proposal)
+    people = {name: make_user(f"{name}@test.example", Role.MEMBER) for name in
+              ("pending", "conflicted", "reviewer", "colleague", "partner", "other")}
+    Membership.objects.create(user=people["colleague"], organization=Organization.objects.get(key="lab-tcell"))
+    Membership.objects.create(user=people["partner"], organization=Organization.objects.get(key="acme-bio"))
+    for name in ("pending", "conflicted", "reviewer"):
+        services.assignment_create(actor=staff, proposal=proposal, reviewer=people[name])
+    services.assignment_declare(actor=people["conflicted"], assignment=Assignment.objects.get(reviewer=people["conflicted"]),
+                                conflict=True, note="I consult for acme-bio")
+    services.assignment_declare(actor=people["reviewer"], assignment=Assignment.objects.get(reviewer=people["reviewer"]),
+                                conflict=False)
+    return {"call": call, "proposal": proposal, "member": member, **people}
+
+
+def test_a_reviewer_of_the_consortium_s_organizations_is_refused(reviewed_world, staff):
+    for name in ("colleague", "partner"):
+        with pytest.raises(services.CallError) as refused:
+            services.assignment_create(actor=staff, proposal=reviewed_world["proposal"], reviewer=reviewed_world[name])
+        assert refused.value.field == "reviewer" and "conflict of interest" in refused.value.message
+    assert not Assignment.objects.filter(reviewer__in=[reviewed_world["colleague"], reviewed_world["partner"]]).exists()
+
+
+CONFIDENTIAL = ("Un résumé confidentiel", "Tri cellulaire des lymphocytes T", "CYTO-X")
+
+
+@pytest.mark.parametrize("who,sees", [
+    ("member", True), ("staff", True), ("admin_user", True), ("reviewer", True),
+    ("pending", False), ("conflicted", False), ("colleague", False), ("partner", False), ("other", False),
+    ("guest", False), ("manager", False)])
+def test_proposal_confidentiality_per_role_and_door(client, reviewed_world, request, who, sees, settings):
+    user = reviewed_world.get(who) or request.getfixturevalue(who)
+    proposal = reviewed_world["proposal"]
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from guichet.calls.models import ProposalDocument
+
+    document = ProposalDocument.objects.create(proposal=proposal, name="annexe.txt",
+                                               file=SimpleUploadedFile("annexe.txt", b"annexe confidentielle"))
+    client.force_login(user)
+    page = client.get(reverse("calls:proposal", args=[proposal.pk]))
+    assert page.status_code == (200 if sees else 404)
+    if sees:
+        assert all(text in page.content.decode() for text in CONFIDENTIAL)
+    download = client.get(reverse("calls:document", args=[proposal.pk, document.pk]))
+    assert download.status_code == (200 if sees else 404)
+    # The API (a browser session counts for reads).
+    listed = client.get("/api/v1/calls/proposals").json()
+    assert [p["id"] for p in listed] == ([proposal.pk] if sees else [])
+    assert client.get(f"/api/v1/calls/proposals/{proposal.pk}").status_code == (200 if sees else 404)
+    # The reviewer's own page: the pending one sees the consortium's organizations only; conflicted sees nothing.
+    mine = client.get(reverse("calls:mine")).content.decode()
+    if who in ("pending", "conflicted", "colleague", "partner", "other", "guest", "manager"):
+        assert not any(text in mine for text in CONFIDENTIAL[:2])
+    if who == "pending":
+        assert "Laboratoire d" in mine  # the lead's name, to judge a conflict
+    # The CSV export: the cluster team only.
+    export = client.get(reverse("calls:export", args=[reviewed_world["call"].key]))
+    assert export.status_code == (200 if who in ("staff", "admin_user") else 403)
+    # E-mails: none to anyone but the applicant carries the proposal's texts.
+    for message in OutboxMessage.objects.exclude(to=[reviewed_world["member"].email]):
+        assert not any(text in message.body + message.subject for text in CONFIDENTIAL[:2]), message.subject
+
+
+def test_anonymous_visitors_see_nothing_of_proposals(client, reviewed_world):
+    proposal = reviewed_world["proposal"]
+    assert client.get(reverse("calls:proposal", args=[proposal.pk])).status_code == 302
+    assert client.get("/api/v1/calls/proposals").status_code == 401
+    assert client.get(f"/api/v1/calls/proposals/{proposal.pk}").status_code == 401
+    assert "CYTO-X" not in client.get(reverse("calls:detail", args=[reviewed_world["call"].key])).content.decode()
+
+
+def test_scores_on_the_grid_once_and_the_ranking(client, reviewed_world, staff):
+    reviewer = reviewed_world["reviewer"]
+    assignment = Assignment.objects.get(reviewer=reviewer)
+    first, second = reviewed_world["call"].criteria.all()
+    with pytest.raises(services.CallError) as refused:
+        services.review_submit(actor=reviewer, assignment=assignment, scores={str(first.pk): "6", str(second.pk): "1"})
+    assert refused.value.field == f"score-{first.pk}"
+    with pytest.raises(services.CallError):  # the one who declared a conflict cannot score
+        services.review_submit(actor=reviewed_world["conflicted"],
+                               assignment=Assignment.objects.get(reviewer=reviewed_world["conflicted"]),
+                               scores={str(first.pk): "5", str(second.pk): "5"})
+    client.force_login(reviewer)
+    client.post(reverse("calls:review", args=[assignment.pk]), {f"score-{first.pk}": "4", f"score-{second.pk}": "2",
+                                                                  "comment": "Solide."})
+    assignment.refresh_from_db()
+    assert assignment.status == "reviewed" and assignment.scores == {str(first.pk): 4, str(second.pk): 2}
+    with pytest.raises(services.CallError):
+        services.review_submit(actor=reviewer, assignment=assignment, scores={str(first.pk): "1", str(second.pk): "1"})
+    from guichet.calls.selectors import ranking
+
+    [row] = ranking(reviewed_world["call"])
+    assert row["mean"] == Decimal("66.7") and row["reviews"] == 1  # (2·4 + 1·2) / (2·5 + 1·5) = 10/15
+    client.force_login(staff)
+    csv = client.get(reverse("calls:export", args=[reviewed_world["call"].key])).content.decode()
+    assert "CYTO-X" in csv and "66.7" in csv and "45000" in csv
+
+
+def test_the_committee_decides_with_reasons_and_an_award_becomes_a_partnership(reviewed_world, staff):
+    proposal, applicant = reviewed_world["proposal"], reviewed_world["member"]
+    applicant.language = "en"
+    applicant.save()
+    with pytest.raises(services.CallError) as refused:
+        services.proposal_decide(actor=staff, proposal=proposal, award=True, reason="  ", amount="1000")
+    assert refused.value.field == "reason"
+    with pytest.raises(services.CallError) as refused:
+        services.proposal_decide(actor=staff, proposal=proposal, award=True, reason="Excellent.", amount="46000")
+    assert refused.value.field == "amount"  # above the 45,000 asked
+    with pytest.raises(services.NotAllowed):
+        services.proposal_decide(actor=applicant, proposal=proposal, award=True, reason="Mine.", amount="1000")
+    Call.objects.filter(pk=proposal.call_id).update(status="review")
+    services.proposal_decide(actor=staff, proposal=proposal, award=True, reason="Excellent and feasible.",
+                             amount="40000")
+    proposal.refresh_from_db()
+    assert (proposal.status, proposal.awarded_eur) == ("awarded", Decimal("40000.00"))
+    partnership = Partnership.objects.get(pk=proposal.partnership_id)
+    assert partnership.value_eur == Decimal("40000.00")
+    assert {o.key for o in partnership.parties.all()} == {"lab-tcell", "acme-bio"}
+    assert partnership.stage_changes.get().stage == "signed"
+    told = OutboxMessage.objects.get(template="call_decided")
+    assert told.to == [applicant.email] and "is funded: 40000.00 EUR" in told.body
+    assert "Excellent and feasible." in told.body
+    assert Call.objects.get(pk=proposal.call_id).status == "decided"  # its last proposal decided
+    with pytest.raises(services.CallError):
+        services.proposal_decide(actor=staff, proposal=proposal, award=False, reason="Changed my mind.")
+
+
+def test_the_clock_reminds_unsubmitted_drafts_once_and_closes_the_call(small_directory, member):
+    call = make_call(deadline_in=timedelta(hours=30))
+    make_draft(member, call)
+    submitted = make_draft(member, call, acronym="DONE")
+    services.proposal_submit(actor=member, proposal=submitted)
+    assert run_periodic()["calls"] == {"reminded": 1, "closed": 0}
+    assert OutboxMessage.objects.filter(template="call_deadline_reminder").count() == 1
+    assert run_periodic()["calls"] == {"reminded": 0, "closed": 0}  # once
+    Call.objects.filter(pk=call.pk).update(deadline=timezone.now() - timedelta(seconds=1),
+                                           opens_at=timezone.now() - timedelta(days=3))
+    assert run_periodic()["calls"]["closed"] == 1
+    assert Call.objects.get(pk=call.pk).status == "review"
+
+
+def test_calls_kpis_as_of_a_past_date(reviewed_world, staff):
+    proposal = reviewed_world["proposal"]
+    decided = timezone.now() - timedelta(days=100)
+    services.proposal_decide(actor=staff, proposal=proposal, award=True, reason="Good.", amount="30000", now=decided)
+    today = timezone.localdate()
+    values = compute(as_of=today, start=date(2000, 1, 1), end=today).values
+    assert (values["call_projects_awarded_total"], values["call_amount_awarded_total"]) == (1, Decimal("30000.00"))
+    before = compute(as_of=(decided - timedelta(days=1)).date(), start=date(2000, 1, 1),
+                     end=(decided - timedelta(days=1)).date()).values
+    assert (before["call_projects_awarded_total"], before["call_amount_awarded_total"]) == (0, Decimal("0"))
+    recent = compute(as_of=today, start=today - timedelta(days=30), end=today).values
+    assert recent["call_projects_awarded_in_period"] == 0 and recent["call_proposals_submitted_in_period"] == 1
+
+
+def test_call_pages_in_both_languages(client, small_directory):
+    call = make_call()
+    fr = client.get(reverse("calls:detail", args=[call.key]), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    en = client.get(reverse("calls:detail", args=[call.key]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Appel à projets d&#x27;amorçage" in fr and "Consortium public-privé exigé" in fr
+    assert "Seed call for projects" in en and "(Paris time)" in en
+    assert client.get("/api/v1/calls").json()[0]["budget_ceiling_eur"] == "50000.00"
