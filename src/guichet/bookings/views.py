@@ -16,6 +16,7 @@ from guichet.core import bounds, exports, params
 from guichet.core.workdays import PARIS
 from guichet.directory.models import Organization
 from guichet.directory.selectors import valid_key_or_404
+from guichet.groups import selectors as group_selectors
 from guichet.platforms import services as platform_services
 from guichet.platforms.models import CustomerCategory, Instrument, Platform, Service, ServiceUnit
 
@@ -52,6 +53,8 @@ def calendar(request, key):
         "monday": monday, "previous": monday - timedelta(days=7), "next": monday + timedelta(days=7),
         "manager": manager, "trained": trained, "can_book": permissions.can_book(user),
         "durations": durations, "managers": instrument.platform.managers.all(),
+        "projects": group_selectors.projects_chargeable(user, platform=instrument.platform,
+                                                        on=timezone.localdate()),
     })
 
 
@@ -69,10 +72,17 @@ def book(request, key):
         messages.error(request, _("Choose a slot and a duration."))
         return redirect("bookings:calendar", key)
     start = start if timezone.is_aware(start) else start.replace(tzinfo=PARIS)
+    project = None
+    if request.POST.get("project"):  # --- groups (issue 12) --- only a project the member may charge
+        project = group_selectors.projects_chargeable(request.user, platform=instrument.platform).filter(
+            pk=request.POST["project"] if request.POST["project"].isdigit() else 0).first()
+        if project is None:
+            messages.error(request, _("Choose a project you may charge for this platform."))
+            return redirect("bookings:calendar", key)
     try:
         booking = services.booking_create(actor=request.user, instrument=instrument, start=start,
                                           end=start + timedelta(minutes=minutes),
-                                          cost_centre=request.POST.get("cost_centre", ""))
+                                          cost_centre=request.POST.get("cost_centre", ""), project=project)
     except services.BookingError as exc:
         messages.error(request, str(exc))
     else:
@@ -310,7 +320,8 @@ def feed(request, token):
 def order_new(request, key):
     valid_key_or_404(key)
     service = get_object_or_404(Service.objects.select_related("platform"), key=key)
-    form = OrderForm(request.POST or None, request.FILES or None)
+    form = OrderForm(request.POST or None, request.FILES or None, projects=group_selectors.projects_chargeable(
+        request.user, platform=service.platform, service=service, on=timezone.localdate()))
     if request.method == "POST" and form.is_valid():
         try:
             order = order_services.order_create(actor=request.user, service=service, **form.cleaned_data)
@@ -393,7 +404,8 @@ def _statement_scope(request):
 STATEMENT_COLUMNS = [("organization", _lazy("Organization")), ("cost_centre", _lazy("Cost centre")),
                      ("kind", _lazy("Kind")), ("date", _lazy("Date")), ("label", _lazy("Label")),
                      ("quantity", _lazy("Quantity")), ("unit", _lazy("Unit")), ("unit_price", _lazy("Unit price")),
-                     ("amount", _lazy("Amount")), ("price_list", _lazy("Price list"))]
+                     ("amount", _lazy("Amount")), ("price_list", _lazy("Price list")),
+                     ("project", _lazy("Project"))]  # --- groups (issue 12) ---
 STATEMENT_LINE_KINDS = {"booking": _lazy("Booking"), "service": _lazy("Service")}
 
 
@@ -401,12 +413,12 @@ def _statement_export(fmt, stem, period, lines, totals, grand):
     """The statement as CSV or XLSX: translated headers and labels, amounts as numbers (core.exports)."""
     units, categories = dict(ServiceUnit.choices), dict(CustomerCategory.choices)
     rows = [[x.organization, x.cost_centre, STATEMENT_LINE_KINDS.get(x.kind, x.kind), x.date, x.label, x.quantity,
-             units.get(x.unit, x.unit), x.unit_price, x.amount, categories.get(x.category, x.category)]
+             units.get(x.unit, x.unit), x.unit_price, x.amount, categories.get(x.category, x.category), x.project]
             for x in lines]
     if fmt == "csv":
-        rows += [[org, centre, _("Total"), "", "", "", "", "", total, ""]
+        rows += [[org, centre, _("Total"), "", "", "", "", "", total, "", ""]
                  for (org, centre), total in sorted(totals.items())]
-        rows.append(["", "", _("Grand total"), "", "", "", "", "", grand, ""])
+        rows.append(["", "", _("Grand total"), "", "", "", "", "", grand, "", ""])
         return exports.csv_response(f"{stem}.csv", STATEMENT_COLUMNS, rows)
     first, last = 3, len(rows) + 2  # rows 1 and 2 are the headers
     rows += [[], [_("Total"), "", "", "", "", "", "", "",

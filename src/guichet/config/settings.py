@@ -140,6 +140,8 @@ INSTALLED_APPS = [
     # --- clinical transfer, technology transfer ---
     "guichet.clinical",
     "guichet.transfer",
+    # --- groups (issue 12) ---
+    "guichet.groups",
 ]
 
 MIDDLEWARE = [

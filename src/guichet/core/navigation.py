@@ -88,6 +88,9 @@ def menu_for(user) -> list[Group]:
         network.items.insert(-1, Item(_("Clinical trials"), reverse("clinical:trials"),
                                       ("clinical:trials", "clinical:trial")))
     network.items.insert(-1, Item(_("Technology offers"), reverse("transfer:offers"), ("transfer",)))
+    # --- groups (issue 12) ---
+    if is_member(user):
+        platforms.items.append(Item(_("My labs and teams"), reverse("groups:list"), ("groups",)))
     return groups
 
 
