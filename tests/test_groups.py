@@ -260,3 +260,15 @@ def test_a_projects_budget_is_bounded_in_the_database(world):
     grant.budget = Decimal("-1")
     with pytest.raises(ValidationError):
         grant.full_clean()
+
+
+def test_the_demo_has_labs_and_a_nearly_spent_project(db):
+    from django.core.management import call_command
+
+    call_command("loaddemo", verbosity=0)
+    pilot = Project.objects.get(key="exemple-inca-pilot")
+    usage = project_usage(pilot)
+    assert usage.committed == Decimal("360.00") and usage.percent == 90
+    alert = OutboxMessage.objects.get(template="project_budget_alert")
+    assert alert.to == ["member@demo.guichet.example"] and "80" in alert.subject
+    assert GroupMembership.objects.filter(user__email="member@demo.guichet.example", role="head").exists()
