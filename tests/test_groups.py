@@ -70,7 +70,7 @@ def world(db):
                                    budget=Decimal("500.00"))
     grant.platforms.add(cyto)
     secret = Project.objects.create(key="erc-secret", name="ERC secret", funder="ERC", group=other,
-                                    starts_on=date(2027, 1, 1), ends_on=date(2027, 12, 31), budget=Decimal("9999.00"))
+                                    starts_on=date(2026, 1, 1), ends_on=date(2027, 12, 31), budget=Decimal("9999.00"))
     return {"lab_org": lab_org, "cyto": cyto, "imaging": imaging, "sorter": sorter, "scope": scope,
             "sorting": sorting, "panel": panel, "head": head, "member": member, "newcomer": newcomer,
             "stranger": stranger, "other_head": other_head, "staff": staff, "group": group, "other": other,
@@ -272,3 +272,74 @@ def test_the_demo_has_labs_and_a_nearly_spent_project(db):
     alert = OutboxMessage.objects.get(template="project_budget_alert")
     assert alert.to == ["member@demo.guichet.example"] and "80" in alert.subject
     assert GroupMembership.objects.filter(user__email="member@demo.guichet.example", role="head").exists()
+
+
+# --- what each role sees ---------------------------------------------------------------------------------
+
+def page(client, user, url):
+    client.force_login(user)
+    response = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    return response.status_code, response.content.decode()
+
+
+def test_each_role_sees_its_own_group_and_only_heads_see_the_money(world, client):
+    group_services.membership_request(actor=world["newcomer"], group=world["group"])
+    book(world, "member", at(1, 10), hours=2, project=world["grant"])  # 100 € committed
+    status, head_page = page(client, world["head"], "/groups/tcell-lab/")
+    assert status == 200 and "Newcomer" in head_page and 'id="pending"' in head_page
+    assert "ANR T cell" in head_page and "100.00 €" in head_page and "400.00 €" in head_page
+    status, member_page = page(client, world["member"], "/groups/tcell-lab/")
+    assert status == 200 and "ANR T cell" in member_page
+    assert "100.00 €" not in member_page and "500.00" not in member_page and 'id="pending"' not in member_page
+    assert "ERC secret" not in member_page
+    for who in ("stranger", "other_head", "newcomer"):  # another group, its head, a request still waiting
+        assert page(client, world[who], "/groups/tcell-lab/")[0] == 404, who
+    for who, expected in (("head", 200), ("staff", 200), ("member", 404), ("stranger", 404), ("other_head", 404)):
+        status, body = page(client, world[who], "/groups/projects/anr-tcell/")
+        assert status == expected, who
+        if status == 200:
+            assert 'id="committed">100.00 €' in body and "Sorter" in body
+    status, csv_body = page(client, world["head"], "/groups/projects/anr-tcell.csv")
+    rows = list(csv.reader(io.StringIO(csv_body.lstrip("\ufeff"))))
+    assert rows[1] == ["kind", "date", "reference", "label", "person", "state", "amount"]
+    assert rows[2][3:] == ["Sorter", "Member", "committed", "100.00"]
+    status, listing = page(client, world["stranger"], "/groups/")
+    assert "Other lab" in listing and "T cell lab" not in listing  # not of their organization: not offered
+
+
+def test_the_api_lists_the_projects_one_may_charge_and_their_money_to_heads_only(world, client):
+    from guichet.accounts.services import api_token_create
+
+    def get(who):
+        _token, raw = api_token_create(actor=world[who], name="t")
+        response = client.get("/api/v1/groups/projects", HTTP_AUTHORIZATION=f"Bearer {raw}")
+        assert response.status_code == 200
+        return raw, {p["key"]: p for p in response.json()}
+
+    _raw, heads = get("head")
+    assert heads["anr-tcell"]["budget"] == "500.00" and heads["anr-tcell"]["left"] == "500.00"
+    assert heads["anr-tcell"]["platforms"] == ["cyto"] and "erc-secret" not in heads
+    raw, members = get("member")
+    assert set(members) == {"anr-tcell"} and members["anr-tcell"]["budget"] is None
+    _raw, strangers = get("stranger")
+    assert set(strangers) == {"erc-secret"} and strangers["erc-secret"]["left"] is None
+    assert client.get("/api/v1/groups/projects").status_code == 401
+    # Booking through the API on another group's project: not found for them, nothing written.
+    start = (datetime.now(PARIS) + timedelta(days=7)).replace(hour=10, minute=0, second=0, microsecond=0)
+    body = {"instrument": "cyto.aria", "start": start.isoformat(), "end": (start + timedelta(hours=1)).isoformat()}
+    refused = client.post("/api/v1/bookings", {**body, "project": world["secret"].pk}, content_type="application/json",
+                          HTTP_AUTHORIZATION=f"Bearer {raw}", HTTP_ACCEPT_LANGUAGE="en")
+    assert refused.status_code == 404 and refused.json()["field"] == "project" and not Booking.objects.exists()
+    done = client.post("/api/v1/bookings", {**body, "project": world["grant"].pk}, content_type="application/json",
+                       HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert done.status_code == 201, done.json()
+    assert done.json()["project"] == world["grant"].pk
+
+
+def test_the_calendar_offers_the_projects_one_may_charge(world, client):
+    status, body = page(client, world["member"], "/bookings/instruments/cyto.aria/")
+    assert status == 200 and 'id="book-project"' in body and "ANR T cell" in body
+    status, body = page(client, world["stranger"], "/bookings/instruments/cyto.aria/")
+    assert "ANR T cell" not in body and "ERC secret" in body  # the secret project allows every platform
+    status, body = page(client, world["member"], "/bookings/instruments/imaging.scope/")
+    assert 'id="book-project"' not in body  # the member's project does not pay for imaging
