@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 
 from guichet.accounts.models import Membership, Role
 from guichet.bookings import orders, selectors, services
-from guichet.bookings.models import Booking
+from guichet.bookings.models import Booking, ServiceOrder
 from guichet.core.models import AuditEvent, OutboxMessage
 from guichet.core.workdays import PARIS
 from guichet.directory.models import Organization
@@ -343,3 +343,17 @@ def test_the_calendar_offers_the_projects_one_may_charge(world, client):
     assert "ANR T cell" not in body and "ERC secret" in body  # the secret project allows every platform
     status, body = page(client, world["member"], "/bookings/instruments/imaging.scope/")
     assert 'id="book-project"' not in body  # the member's project does not pay for imaging
+
+
+def test_the_order_form_offers_the_project_and_the_order_page_names_it(world, client):
+    client.force_login(world["member"])
+    form = client.get("/bookings/orders/new/cyto.sort/").content.decode()
+    assert 'name="project"' in form and "ANR T cell" in form
+    response = client.post("/bookings/orders/new/cyto.sort/", {"description": "Sort CD8", "quantity": "2",
+                                                                 "project": str(world["grant"].pk)})
+    order = ServiceOrder.objects.get()
+    assert response.status_code == 302 and order.project == world["grant"]
+    assert project_usage(world["grant"]).committed == Decimal("80.00")
+    assert 'id="order-project">ANR T cell' in client.get(f"/bookings/orders/{order.pk}/").content.decode()
+    client.force_login(world["stranger"])  # another group's member is not offered the project
+    assert "ANR T cell" not in client.get("/bookings/orders/new/cyto.sort/").content.decode()
