@@ -284,6 +284,8 @@ def samples(w):
                                               "contract": "permanent", "language": "fr", "title": f"Poste {n}",
                                               "description": "D", "expires_on": future},
                                change={"title": "Renamed"}),
+        # --- groups (issue 12) ---
+        **groups_samples(w),
     }
 
 
@@ -297,6 +299,28 @@ def declaration_samples(future):
                                       change={"title": "Campagne renommée"}),
         "impact.reporttemplate": dict(add=lambda n: {"key": f"tpl-{n}", "name": f"Modèle {n}", "sections": sections},
                                       change={"funder": "ANR"}),
+    }
+
+
+def groups_samples(w):
+    """Labs (with a member added inline), memberships (a head appointed) and projects (their platforms)."""
+    from guichet.groups.models import ResearchGroup
+
+    group = ResearchGroup.objects.get_or_create(key="admin-lab", defaults={"name": "Admin lab",
+                                                                          "organization": w["org"]})[0]
+    return {
+        "groups.researchgroup": dict(
+            add=lambda n: {"key": f"lab-{n}", "name": f"Lab {n}", "kind": "lab", "organization": str(w["org"].pk)},
+            change={"name": "Renamed lab"},
+            inline=inline_row("memberships", {"user": str(w["member"].pk), "role": "member", "status": "active"})),
+        "groups.groupmembership": dict(
+            add=lambda n: {"group": str(group.pk), "user": str((w["member"], w["manager"])[n].pk), "role": "head",
+                           "status": "active"},
+            change={"may_charge": "on"}),
+        "groups.project": dict(
+            add=lambda n: {"key": f"grant-{n}", "name": f"Grant {n}", "group": str(group.pk),
+                           "starts_on": "2026-01-01", "ends_on": "2027-12-31", "budget": "1000.00"},
+            change={"budget": "2000.00"}, m2m={"platforms": [str(w["aria"].platform_id)]}),
     }
 
 

@@ -232,6 +232,16 @@ MATRIX = {
     "talent:application": OPEN,  # the applicant's e-mailed link: its token is the secret
     "api-1:talent_postings": OPEN,
     "api-1:talent_posting": OPEN,
+    # --- groups (issue 12) ---
+    # The sample lab of lab-tcell: the manager is its head, the member a member who may charge its project.
+    "groups:list": {"anonymous": LOGIN, "guest": 403, **{r: 200 for r in ROLES[2:]}},
+    "groups:detail": {"anonymous": LOGIN, "guest": 403, **{r: 200 for r in ROLES[2:]}},
+    **{f"groups:{n}": {"anonymous": LOGIN, "guest": 403, **{r: 405 for r in ROLES[2:]}}
+       for n in ("join", "decide", "member_update")},
+    # What a project spent and holds: its group's heads and staff; a member of the group does not see it.
+    **{f"groups:{n}": {"anonymous": LOGIN, "guest": 403, "member": 404, "manager": 200, "staff": 200, "admin": 200}
+       for n in ("project", "project_csv", "project_xlsx")},
+    "api-1:group_projects": {"anonymous": 401, **{r: 200 for r in ROLES[1:]}},
 }
 # A guest (a visitor who confirmed their e-mail) is logged in like a member, without a member's rights;
 # where the row above does not say, the guest gets what the member gets, except at these URLs.
@@ -342,6 +352,10 @@ def sample_url(name, batch_pk, desk=None, extra=None):
         **{f"talent:{n}": [extra.get("job_application", 1)] for n in ("cv", "decline")},
         **{f"talent:{n}": [extra.get("application_token", "x")] for n in ("application", "confirm", "withdraw")},
         "api-1:talent_posting": [extra.get("posting", 1)],
+        # --- groups (issue 12) ---
+        **{f"groups:{n}": ["tcell-lab"] for n in ("detail", "join")},
+        **{f"groups:{n}": [extra.get("group_membership", 1)] for n in ("decide", "member_update")},
+        **{f"groups:{n}": ["anr-tcell"] for n in ("project", "project_csv", "project_xlsx")},
     }.get(name, [])
     url = reverse(name, args=args)
     return url + ("?q=lupus" if name in ("directory:list", "api-1:directory_search", "api-1:match") else "")
@@ -434,7 +448,28 @@ def bookings_sample(users) -> dict:
     return {"booking": booking.pk, "feed": feed.token, "feed_pk": feed.pk, "order": order.pk,
             "partnership": partnership.pk, "document": document.pk, "assessment": assessment.pk,
             **clinical_transfer_sample(users), **declarations_sample(users),
-            **talent_sample(users)}  # --- calls, talent ---
+            **talent_sample(users),  # --- calls, talent ---
+            **groups_sample(users)}  # --- groups (issue 12) ---
+
+
+# --- groups (issue 12) ---
+def groups_sample(users) -> dict:
+    """A lab of lab-tcell headed by the manager, the member in it (may charge), its project on cytometry."""
+    from datetime import date
+    from decimal import Decimal
+
+    from guichet.directory.models import Organization
+    from guichet.groups.models import GroupMembership, Project, ResearchGroup
+    from guichet.platforms.models import Platform
+
+    group = ResearchGroup.objects.create(key="tcell-lab", name="T cell lab",
+                                         organization=Organization.objects.get(key="lab-tcell"))
+    GroupMembership.objects.create(group=group, user=users["manager"], role="head", status="active")
+    membership = GroupMembership.objects.create(group=group, user=users["member"], status="active", may_charge=True)
+    project = Project.objects.create(key="anr-tcell", name="ANR T cell", group=group, starts_on=date(2026, 1, 1),
+                                     ends_on=date(2030, 12, 31), budget=Decimal("1000.00"))
+    project.platforms.add(Platform.objects.get(key="cyto"))
+    return {"group_membership": membership.pk}
 
 
 # --- clinical transfer, technology transfer ---

@@ -269,6 +269,18 @@ POST_MATRIX: dict[str, dict[str, int]] = {
     "talent:withdraw": every(302),
     "api-1:talent_postings": NOT_POST,
     "api-1:talent_posting": NOT_POST,
+    # --- groups (issue 12) --- the manager heads the sample lab, the member is in it (may charge), the
+    # outsider is not. Empty bodies: a join by someone already in (or of another organization) and a decision
+    # with no choice are refused and said (302); the head (or staff) stopping the member charging is a write.
+    "groups:list": row(LOGIN, 403, 200, 200, 200, 200, 200),
+    "groups:detail": row(LOGIN, 403, 200, 404, 200, 200, 200),
+    "groups:join": row(LOGIN, 403, 302, 302, 302, 302, 302),
+    "groups:decide": row(LOGIN, 403, 302, 404, 302, 302, 302),
+    "groups:member_update": row(LOGIN, 403, 302, 404, 302, 302, 302),
+    "groups:project": row(LOGIN, 403, 404, 404, 200, 200, 200),
+    "groups:project_csv": row(LOGIN, 403, 404, 404, 200, 200, 200),
+    "groups:project_xlsx": row(LOGIN, 403, 404, 404, 200, 200, 200),
+    "api-1:group_projects": NOT_POST,
 }
 
 

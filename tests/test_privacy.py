@@ -27,7 +27,8 @@ pytestmark = pytest.mark.django_db
 PARTS = {"accounts", "antibodies", "audit", "bookings", "desk", "directory", "partnerships", "startups",
          "clinical", "transfer",  # --- clinical transfer, technology transfer ---
          "events", "partnering",  # --- events ---
-         "declarations"}  # --- declaration campaigns ---
+         "declarations",  # --- declaration campaigns ---
+         "groups"}  # --- groups (issue 12) ---
 
 
 @pytest.fixture

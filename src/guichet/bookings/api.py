@@ -11,6 +11,7 @@ from guichet.core.api_errors import errors
 from guichet.core.workdays import PARIS
 from guichet.directory.models import KEY_PATTERN
 from guichet.directory.selectors import valid_key_or_404
+from guichet.groups import selectors as group_selectors
 from guichet.platforms.models import Instrument
 
 from . import permissions, selectors, services
@@ -55,6 +56,9 @@ class BookingIn(Schema):
     end: datetime = Field(..., description="ISO 8601 with its offset; after the start",
                           json_schema_extra={"pattern": YEAR_2000S})
     cost_centre: str = Field("", max_length=COST_CENTRE_MAX)
+    # --- groups (issue 12) ---
+    project: int | None = Field(None, ge=1, le=MAX_ID, description="the id of a project you may charge "
+                                "(GET /api/v1/groups/projects); none: the cost centre only")
 
 
 class BookingOut(Schema):
@@ -64,11 +68,12 @@ class BookingOut(Schema):
     end: datetime
     status: str
     cost_centre: str
+    project: int | None = Field(None, description="the project that pays")
 
 
 def _out(b: Booking) -> dict:
     return {"id": b.pk, "instrument": b.instrument.key, "start": b.start, "end": b.end, "status": b.status,
-            "cost_centre": b.cost_centre}
+            "cost_centre": b.cost_centre, "project": b.project_id}
 
 
 @router.get("/instruments/{key}/availability", response={200: Availability, **errors(400, 401, 404, 422)},
@@ -95,9 +100,11 @@ def my_bookings(request):
 
 @router.post("/bookings", response={201: BookingOut, **errors(400, 401, 403, 404, 409, 422)}, auth=MEMBERS_WRITE,
              summary="Book a slot",
-             description="201: booked. 404: no instrument has this key. 403: not trained, or not a member. "
+             description="201: booked. 404: no instrument has this key, or no project of yours has the id given. "
+                         "403: not trained, or not a member. "
                          "409: the slot is taken, or breaks the instrument's booking rules (opening hours and days, "
-                         "duration, notice, advance, end after start); `field` names the field at fault. "
+                         "duration, notice, advance, end after start), or the project cannot pay it (validity, "
+                         "platform, budget left); `field` names the field at fault. "
                          "With an `Idempotency-Key` header, a retry of the same request by the same member within "
                          "24 hours answers what the first one answered (the same 201 and body: one booking); "
                          "the same key with a different body is a 422.")
@@ -117,9 +124,15 @@ def create_booking(request, payload: BookingIn,
         instrument = Instrument.objects.get(key=valid_key_or_404(payload.instrument))
     except (Instrument.DoesNotExist, Http404):
         return 404, {"detail": _("Unknown instrument."), "field": "instrument"}
+    project = None
+    if payload.project is not None:  # a project the caller may not charge is not found for them
+        project = group_selectors.projects_chargeable(user, platform=instrument.platform).filter(
+            pk=payload.project).first()
+        if project is None:
+            return 404, {"detail": _("No project of yours has this id for this platform."), "field": "project"}
     try:
         booking = services.booking_create(actor=user, instrument=instrument, start=payload.start, end=payload.end,
-                                          cost_centre=payload.cost_centre, idempotency=claim)
+                                          cost_centre=payload.cost_centre, idempotency=claim, project=project)
     except idempotency.AlreadyClaimed:  # the same request, sent twice at once: the first one's answer
         done = idempotency.replay(user=user, scope="bookings.create", key=key, fingerprint=claim.fingerprint)
         # A committed key always holds its answer; only an expiry in between could leave none.

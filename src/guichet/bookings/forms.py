@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from guichet.core import bounds
+from guichet.groups.models import Project
 from guichet.platforms.models import RULE_FIELDS, Instrument
 
 from . import selectors
@@ -77,3 +78,13 @@ class OrderForm(forms.Form):
                                   max_digits=10, decimal_places=2)
     cost_centre = forms.CharField(label=_("Cost centre"), max_length=60, required=False)
     attachment = forms.FileField(label=_("Attachment"), required=False)
+    # --- groups (issue 12) --- offered only to those who may charge a project for this service
+    project = forms.ModelChoiceField(label=_("Project that pays"), queryset=Project.objects.none(), required=False,
+                                     empty_label=_("No project (cost centre only)"))
+
+    def __init__(self, *args, projects=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if projects is None or not projects.exists():
+            del self.fields["project"]
+        else:
+            self.fields["project"].queryset = projects

@@ -62,6 +62,9 @@ class Booking(models.Model):
     organization = models.ForeignKey("directory.Organization", null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="bookings", verbose_name=_("organization"))
     cost_centre = models.CharField(_("cost centre"), max_length=60, blank=True)
+    # --- groups (issue 12) --- the project (grant) that pays; checked by groups.services.project_charge.
+    project = models.ForeignKey("groups.Project", null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="bookings", verbose_name=_("project"))
     start = models.DateTimeField(_("start"))
     end = models.DateTimeField(_("end"))
     blocked_until = models.DateTimeField(help_text="end + the instrument's buffer: what the no-overlap rule uses")
@@ -130,6 +133,9 @@ class ServiceOrder(models.Model):
     organization = models.ForeignKey("directory.Organization", null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="service_orders")
     cost_centre = models.CharField(_("cost centre"), max_length=60, blank=True)
+    # --- groups (issue 12) --- the project (grant) that pays; checked by groups.services.project_charge.
+    project = models.ForeignKey("groups.Project", null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="service_orders", verbose_name=_("project"))
     customer_category = models.CharField(_("price list"), max_length=10)
     description = models.TextField(_("work to do"), max_length=5000)
     quantity = TolerantDecimalField(_("quantity"), max_digits=10, decimal_places=2)

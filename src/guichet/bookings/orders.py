@@ -13,11 +13,13 @@ from guichet.accounts.selectors import organization_of
 from guichet.core import bounds, params, uploads
 from guichet.core.audit import audit_record
 from guichet.core.mail import notify
+from guichet.groups import budget
+from guichet.groups import services as group_services
 from guichet.platforms.models import customer_category
 
 from . import permissions
 from .models import OrderStatusChange, QuoteLine, ServiceOrder
-from .services import COST_CENTRE_MAX, BookingError, NotAllowed
+from .services import COST_CENTRE_MAX, BookingError, NotAllowed, charge_project
 
 CENT = Decimal("0.01")
 DESCRIPTION_MAX = ServiceOrder._meta.get_field("description").max_length
@@ -43,7 +45,7 @@ ORDER_FLOW = {
 
 
 def order_create(*, actor, service, description: str, quantity, organization=None, cost_centre: str = "",
-                 desk_request=None, attachment=None) -> ServiceOrder:
+                 desk_request=None, attachment=None, project=None) -> ServiceOrder:
     if not permissions.can_book(actor):
         raise NotAllowed(_("Log in as a member of the network to order a service."))
     description = (description or "").strip()
@@ -63,12 +65,21 @@ def order_create(*, actor, service, description: str, quantity, organization=Non
             uploads.check_upload(attachment, max_mb=settings.GUICHET_ORDER_ATTACHMENT_MAX_MB)
         except uploads.UploadRefused as exc:
             raise OrderError(str(exc), "attachment") from None
+    if project is not None:  # --- groups (issue 12) --- the paying group's organization is billed
+        organization = organization or project.group.organization
     organization = organization or organization_of(actor)
+    category = customer_category(organization)
     with transaction.atomic(durable=True):
+        if project is not None:
+            charge_project(actor=actor, project=project, platform=service.platform, service=service,
+                            on=timezone.localdate(), amount=budget.service_estimate(service=service, category=category,
+                                                                                    quantity=quantity))
         order = ServiceOrder.objects.create(
-            service=service, requester=actor, organization=organization, cost_centre=cost_centre,
-            customer_category=customer_category(organization), description=description, quantity=quantity,
+            service=service, requester=actor, organization=organization, cost_centre=cost_centre, project=project,
+            customer_category=category, description=description, quantity=quantity,
             desk_request=desk_request, **({"attachment": attachment} if attachment else {}))
+        if project is not None:
+            group_services.project_alerts(project=project)
         OrderStatusChange.objects.create(order=order, from_status="", to_status=order.status, actor=actor)
         audit_record(actor=actor, action="order.create", entity_type="service_order", entity_key=str(order.pk),
                      entity_label=str(service), changes={"quantity": [None, str(quantity)]})

@@ -105,6 +105,12 @@ class StatementLine:
     unit_price: Decimal
     amount: Decimal
     category: str
+    project: str = ""  # --- groups (issue 12) --- the project that pays, when one was named
+
+    @property
+    def charged_to(self) -> str:
+        """What the statement groups by: the project, else the free-text cost centre of older lines."""
+        return self.project or self.cost_centre
 
 
 def statement_lines(year: int, month: int, organization=None, now=None) -> list[StatementLine]:
@@ -113,10 +119,10 @@ def statement_lines(year: int, month: int, organization=None, now=None) -> list[
     billed_until = min(end, now or timezone.now())  # a slot is billed once it has happened
     bookings = (Booking.objects.filter(kind=Booking.Kind.BOOKING, status__in=BILLED, end__gt=start,
                                        end__lte=billed_until)
-                .select_related("instrument", "organization", "user"))
+                .select_related("instrument", "organization", "user", "project"))
     orders = (ServiceOrder.objects.filter(status=ServiceOrder.Status.DELIVERED, delivered_at__gte=start,
                                           delivered_at__lt=end)
-              .select_related("service", "organization").prefetch_related("quote_lines"))
+              .select_related("service", "organization", "project").prefetch_related("quote_lines"))
     if organization is not None:
         bookings = bookings.filter(organization=organization)
         orders = orders.filter(organization=organization)
@@ -127,21 +133,21 @@ def statement_lines(year: int, month: int, organization=None, now=None) -> list[
         lines.append(StatementLine(
             b.organization.name if b.organization else "—", b.cost_centre, "booking", b.start,
             f"{b.instrument.name} ({b.user.get_full_name()})", b.hours, "hour", rate,
-            booked_amount(b.instrument, b.hours, category), category))
+            booked_amount(b.instrument, b.hours, category), category, str(b.project) if b.project_id else ""))
     for o in orders:
         for line in o.quote_lines.all():
             lines.append(StatementLine(
                 o.organization.name if o.organization else "—", o.cost_centre, "service", o.delivered_at,
                 f"{o.reference} {line.label}", line.quantity, o.service.unit or "unit", line.unit_price, line.amount,
-                o.customer_category))
-    lines.sort(key=lambda x: (x.organization, x.cost_centre, x.date, x.label))
+                o.customer_category, str(o.project) if o.project_id else ""))
+    lines.sort(key=lambda x: (x.organization, x.charged_to, x.date, x.label))
     return lines
 
 
 def statement_totals(lines: list[StatementLine]) -> dict[tuple[str, str], Decimal]:
     totals = defaultdict(lambda: Decimal("0.00"))
     for line in lines:
-        totals[(line.organization, line.cost_centre)] += line.amount
+        totals[(line.organization, line.charged_to)] += line.amount
     return dict(totals)
 
 

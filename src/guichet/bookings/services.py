@@ -19,6 +19,8 @@ from guichet.core.idempotency import Claim
 from guichet.core.mail import notify
 from guichet.core.services import record_save
 from guichet.core.workdays import PARIS
+from guichet.groups import budget
+from guichet.groups import services as group_services
 
 from . import permissions
 from .models import Booking, FeedToken, TrainingAuthorization
@@ -130,9 +132,11 @@ def _insert(booking: Booking) -> Booking:
 
 
 def booking_create(*, actor, instrument, start: datetime, end: datetime, organization=None, cost_centre: str = "",
-                   note: str = "", now: datetime | None = None, idempotency: Claim | None = None) -> Booking:
+                   note: str = "", now: datetime | None = None, idempotency: Claim | None = None,
+                   project=None) -> Booking:
     """Take a slot. With an `idempotency` claim (API `Idempotency-Key`), the key is taken first in the same
-    transaction: a concurrent duplicate raises AlreadyClaimed instead of meeting this booking as a conflict."""
+    transaction: a concurrent duplicate raises AlreadyClaimed instead of meeting this booking as a conflict.
+    With a `project` (groups.Project), the project is checked and charged in the same transaction."""
     now = now or timezone.now()
     start, end = _aware(start), _aware(end, "end")
     if not permissions.can_book(actor):
@@ -150,13 +154,22 @@ def booking_create(*, actor, instrument, start: datetime, end: datetime, organiz
         raise BookingError(message, "note")
     check_rules(instrument, start, end, now)
     status = Booking.Status.REQUESTED if instrument.approval_required and not manager else Booking.Status.CONFIRMED
+    if project is not None:  # --- groups (issue 12) --- the paying group's organization is billed
+        organization = organization or project.group.organization
+    organization = organization or organization_of(actor)
     with transaction.atomic(durable=True):
         if idempotency is not None:
             idempotency.begin(now)
+        if project is not None:
+            charge_project(actor=actor, project=project, platform=instrument.platform, on=start.astimezone(PARIS).date(),
+                            amount=budget.booking_estimate(instrument=instrument, organization=organization,
+                                                           hours=Booking(start=start, end=end).hours), now=now)
         booking = _insert(Booking(
-            instrument=instrument, user=actor, organization=organization or organization_of(actor),
+            instrument=instrument, user=actor, organization=organization, project=project,
             cost_centre=cost_centre, start=start, end=end, note=note,
             blocked_until=end + timedelta(minutes=instrument.buffer_minutes), status=status, created_at=now))
+        if project is not None:
+            group_services.project_alerts(project=project, now=now)
         audit_record(actor=actor, action="booking.create", entity_type="booking", entity_key=str(booking.pk),
                      entity_label=str(booking), changes={"start": [None, start.isoformat()],
                                                          "end": [None, end.isoformat()], "status": [None, status]})
@@ -167,6 +180,16 @@ def booking_create(*, actor, instrument, start: datetime, end: datetime, organiz
         if idempotency is not None:
             idempotency.complete(201, booking)
     return booking
+
+
+def charge_project(*, actor, project, platform, amount, on, service=None, now=None):
+    """--- groups (issue 12) --- a project's refusal as the booking's (403 when the actor may not charge it,
+    else 409 naming the project)."""
+    try:
+        return group_services.project_charge(actor=actor, project=project, platform=platform, amount=amount, on=on,
+                                             service=service, now=now)
+    except group_services.ProjectRefused as exc:
+        raise (NotAllowed if exc.forbidden else BookingError)(str(exc), "project") from None
 
 
 def _booking_transition(booking: Booking, *, actor, to: str, allowed_from, template: str, **fields) -> Booking:

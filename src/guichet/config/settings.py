@@ -145,6 +145,8 @@ INSTALLED_APPS = [
     # --- calls, talent ---
     "guichet.talent",
     "guichet.calls",
+    # --- groups (issue 12) ---
+    "guichet.groups",
 ]
 
 MIDDLEWARE = [

@@ -53,4 +53,6 @@ urlpatterns = [
     path("staff/outbox/<int:pk>/", core_views.outbox_message, name="outbox_message"),
     # --- operations: the worker's status, apart from the load balancer's /health/ (issue 9) ---
     path("health/worker/", health_worker, name="health_worker"),
+    # --- groups (issue 12) ---
+    path("groups/", include("guichet.groups.urls")),
 ]

@@ -102,6 +102,9 @@ def menu_for(user) -> list[Group]:
     # --- calls, talent ---
     network.items.insert(-1, Item(_("Jobs and internships"), reverse("talent:list"), ("talent",)))
     network.items.insert(-1, Item(_("Calls for projects"), reverse("calls:list"), ("calls",)))
+    # --- groups (issue 12) ---
+    if is_member(user):
+        platforms.items.append(Item(_("My labs and teams"), reverse("groups:list"), ("groups",)))
     return groups
 
 

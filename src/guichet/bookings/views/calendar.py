@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from guichet.core import bounds, params
 from guichet.core.workdays import PARIS
+from guichet.groups import selectors as group_selectors
 
 from .. import permissions, selectors, services
 from ..models import Booking
@@ -41,6 +42,8 @@ def calendar(request, key):
         "monday": monday, "previous": monday - timedelta(days=7), "next": monday + timedelta(days=7),
         "manager": manager, "trained": trained, "can_book": permissions.can_book(user),
         "durations": durations, "managers": instrument.platform.managers.all(),
+        "projects": group_selectors.projects_chargeable(user, platform=instrument.platform,
+                                                        on=timezone.localdate()),
     })
 
 
@@ -58,10 +61,17 @@ def book(request, key):
         messages.error(request, _("Choose a slot and a duration."))
         return redirect("bookings:calendar", key)
     start = start if timezone.is_aware(start) else start.replace(tzinfo=PARIS)
+    project = None
+    if request.POST.get("project"):  # --- groups (issue 12) --- only a project the member may charge
+        project = group_selectors.projects_chargeable(request.user, platform=instrument.platform).filter(
+            pk=request.POST["project"] if request.POST["project"].isdigit() else 0).first()
+        if project is None:
+            messages.error(request, _("Choose a project you may charge for this platform."))
+            return redirect("bookings:calendar", key)
     try:
         booking = services.booking_create(actor=request.user, instrument=instrument, start=start,
                                           end=start + timedelta(minutes=minutes),
-                                          cost_centre=request.POST.get("cost_centre", ""))
+                                          cost_centre=request.POST.get("cost_centre", ""), project=project)
     except services.BookingError as exc:
         messages.error(request, str(exc))
     else:

@@ -5,9 +5,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guichet.directory.selectors import valid_key_or_404
+from guichet.groups import selectors as group_selectors
 from guichet.platforms.models import Service
 
 from .. import orders as order_services
@@ -19,7 +21,8 @@ from ..forms import OrderForm
 def order_new(request, key):
     valid_key_or_404(key)
     service = get_object_or_404(Service.objects.select_related("platform"), key=key)
-    form = OrderForm(request.POST or None, request.FILES or None)
+    form = OrderForm(request.POST or None, request.FILES or None, projects=group_selectors.projects_chargeable(
+        request.user, platform=service.platform, service=service, on=timezone.localdate()))
     if request.method == "POST" and form.is_valid():
         try:
             order = order_services.order_create(actor=request.user, service=service, **form.cleaned_data)

@@ -50,7 +50,8 @@ def _statement_scope(request):
 STATEMENT_COLUMNS = [("organization", _lazy("Organization")), ("cost_centre", _lazy("Cost centre")),
                      ("kind", _lazy("Kind")), ("date", _lazy("Date")), ("label", _lazy("Label")),
                      ("quantity", _lazy("Quantity")), ("unit", _lazy("Unit")), ("unit_price", _lazy("Unit price")),
-                     ("amount", _lazy("Amount")), ("price_list", _lazy("Price list"))]
+                     ("amount", _lazy("Amount")), ("price_list", _lazy("Price list")),
+                     ("project", _lazy("Project"))]  # --- groups (issue 12) ---
 STATEMENT_LINE_KINDS = {"booking": _lazy("Booking"), "service": _lazy("Service")}
 
 
@@ -58,12 +59,12 @@ def _statement_export(fmt, stem, period, lines, totals, grand):
     """The statement as CSV or XLSX: translated headers and labels, amounts as numbers (core.exports)."""
     units, categories = dict(ServiceUnit.choices), dict(CustomerCategory.choices)
     rows = [[x.organization, x.cost_centre, STATEMENT_LINE_KINDS.get(x.kind, x.kind), x.date, x.label, x.quantity,
-             units.get(x.unit, x.unit), x.unit_price, x.amount, categories.get(x.category, x.category)]
+             units.get(x.unit, x.unit), x.unit_price, x.amount, categories.get(x.category, x.category), x.project]
             for x in lines]
     if fmt == "csv":
-        rows += [[org, centre, _("Total"), "", "", "", "", "", total, ""]
+        rows += [[org, centre, _("Total"), "", "", "", "", "", total, "", ""]
                  for (org, centre), total in sorted(totals.items())]
-        rows.append(["", "", _("Grand total"), "", "", "", "", "", grand, ""])
+        rows.append(["", "", _("Grand total"), "", "", "", "", "", grand, "", ""])
         return exports.csv_response(f"{stem}.csv", STATEMENT_COLUMNS, rows)
     first, last = 3, len(rows) + 2  # rows 1 and 2 are the headers
     rows += [[], [_("Total"), "", "", "", "", "", "", "",

@@ -64,6 +64,10 @@ class Command(BaseCommand):
             from guichet.calls.demo import load_demo_calls
 
             calls = load_demo_calls()
+            # --- groups (issue 12) ---
+            from guichet.groups.demo import load_demo_groups
+
+            charged = load_demo_groups()
         self.stdout.write(f"Desk: {created} demo requests created.")
         self.stdout.write(f"Platforms: {bookings} demo bookings created.")
         self.stdout.write(f"Impact: {startups} fictional start-ups with several years of history.")
@@ -71,6 +75,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Clinical: {sites} site profiles; transfer: {offices} tech-transfer offices.")
         self.stdout.write(f"Declarations: {campaigns} campaigns; annual reports: {reports}.")
         self.stdout.write(f"Jobs: {postings} fictional postings; calls for projects: {calls} fictional calls.")
+        self.stdout.write(f"Groups: demo labs and projects, {charged} bookings charged to projects.")
         self.stdout.write("\nDemo accounts (password for all: %s):" % DEMO_PASSWORD)
         # The clinical sites' and the tech-transfer office's accounts (--- clinical transfer, technology transfer ---)
         rows = [(str(role.label), email) for email, _name, role, _org in DEMO_ACCOUNTS] + [

@@ -1,0 +1,63 @@
+"""Demo labs and projects: the member heads a fictional T cell team with two grants on the cytometry platform,
+one nearly spent (its head got the 80 % alert); the founder's start-up has its own R&D team."""
+
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+
+from guichet.accounts.models import User
+from guichet.bookings import services as booking_services
+from guichet.core.services import record_relation_set, record_save
+from guichet.core.workdays import PARIS
+from guichet.directory.models import Organization
+from guichet.platforms.models import Instrument, Platform
+
+from .models import GroupMembership, Project, ResearchGroup
+
+
+def load_demo_groups() -> int:
+    if ResearchGroup.objects.exists():
+        return 0
+    member = User.objects.get(email="member@demo.guichet.example")
+    founder = User.objects.get(email="founder@demo.guichet.example")
+    staff = User.objects.get(email="staff@demo.guichet.example")
+    cyto = Platform.objects.get(key="exemple.cyto")
+    today = timezone.localdate()
+    team = ResearchGroup(key="exemple-equipe-t", name="Équipe lymphocytes T (exemple fictif)", kind="team",
+                         organization=Organization.objects.get(key="labo-exemple"))
+    startup_team = ResearchGroup(key="exemple-vhh-rd", name="VHH Therapeutics R&D (fictional example)",
+                                 organization=Organization.objects.get(key="startup-exemple"))
+    for group in (team, startup_team):
+        record_save(actor=staff, record=group, is_new=True)
+    for group, head in ((team, member), (startup_team, founder)):
+        record_save(actor=staff, record=GroupMembership(group=group, user=head, role="head", status="active",
+                                                        may_charge=True, decided_by=staff,
+                                                        decided_at=timezone.now()), is_new=True)
+    grants = [
+        Project(key="exemple-anr-tcell", name="ANR Lymphocytes T (exemple fictif)", funder="ANR",
+                grant_number="ANR-26-CE15-0000", group=team, starts_on=today.replace(month=1, day=1),
+                ends_on=today.replace(year=today.year + 2, month=12, day=31), budget=Decimal("8000.00")),
+        Project(key="exemple-inca-pilot", name="INCa pilot study (fictional example)", funder="INCa",
+                grant_number="INCA-PL-0000", group=team, starts_on=today - timedelta(days=200),
+                ends_on=today + timedelta(days=165), budget=Decimal("400.00")),
+        Project(key="exemple-bpi-vhh", name="Bpifrance VHH (exemple fictif)", funder="Bpifrance",
+                grant_number="BPI-DEMO-0000", group=startup_team, starts_on=today - timedelta(days=30),
+                ends_on=today + timedelta(days=700), budget=Decimal("15000.00")),
+    ]
+    for project in grants:
+        record_save(actor=staff, record=project, is_new=True)
+        record_relation_set(actor=staff, record=project, field="platforms", values=[cyto])
+    # The nearly spent pilot: three coming spectral sessions (30 €/h, academic) hold 360 € of its 400 €.
+    spectral = Instrument.objects.get(key="exemple.cyto.spectral")
+    monday = today - timedelta(days=today.weekday()) + timedelta(weeks=2)
+    created = 0
+    for day, hours in ((0, 4), (2, 4), (4, 4)):
+        start = datetime.combine(monday + timedelta(days=day), time(13, 0), PARIS)
+        booking_services.booking_create(actor=member, instrument=spectral, start=start,
+                                        end=start + timedelta(hours=hours), project=grants[1])
+        created += 1
+    start = datetime.combine(monday + timedelta(days=1), time(9, 0), PARIS)
+    booking_services.booking_create(actor=member, instrument=spectral, start=start, end=start + timedelta(hours=3),
+                                    project=grants[0])
+    return created + 1

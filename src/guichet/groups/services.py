@@ -1,0 +1,198 @@
+"""Writes for labs, teams and projects: one transaction each (or the caller's, for a charge), audited,
+e-mailed after commit in each recipient's language.
+
+A charge is checked in the transaction of the booking or order that makes it (bookings.services,
+bookings.orders): the project's row is locked first (SELECT ... FOR UPDATE on PostgreSQL; on SQLite the
+transaction holds the write lock from BEGIN), so two members spending the last euros at once are served one
+after the other and the second one sees the first one's booking."""
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext as _
+
+from guichet.accounts.models import Membership
+from guichet.accounts.permissions import is_member
+from guichet.core.audit import audit_record
+from guichet.core.mail import notify
+from guichet.core.services import record_save
+
+from . import permissions
+from .budget import ALERT_THRESHOLDS, project_usage
+from .models import GroupMembership, Project, ResearchGroup
+
+
+class GroupError(Exception):
+    """A refused action on a group or a project, with a translated message naming the field at fault."""
+
+    def __init__(self, message, field=""):
+        super().__init__(message)
+        self.field = field
+
+
+class NotAllowed(GroupError):
+    pass
+
+
+class ProjectRefused(GroupError):
+    """A booking or an order may not be charged to this project (validity, platform, budget)."""
+
+    def __init__(self, message, field="project", forbidden=False):
+        super().__init__(message, field)
+        self.forbidden = forbidden
+
+
+def heads(group):
+    return [m.user for m in group.memberships.filter(role=GroupMembership.Role.HEAD,
+                                                     status=GroupMembership.Status.ACTIVE).select_related("user")]
+
+
+def euros(value) -> str:
+    return f"{number_format(value, decimal_pos=2, use_l10n=True, force_grouping=True)} €"
+
+
+# --- memberships -----------------------------------------------------------------------------------------
+
+def membership_request(*, actor, group: ResearchGroup) -> GroupMembership:
+    """A member of the group's organization asks to join; the heads are told and decide."""
+    if not is_member(actor):
+        raise NotAllowed(_("Log in as a member of the network to join a lab or team."))
+    if not Membership.objects.filter(user=actor, organization=group.organization).exists():
+        raise NotAllowed(_("Only people of %(org)s may join its labs and teams.") % {"org": group.organization.name},
+                         "group")
+    with transaction.atomic(durable=True):
+        membership, created = GroupMembership.objects.get_or_create(group=group, user=actor)
+        if not created:
+            again = GroupMembership.objects.filter(
+                pk=membership.pk, status__in=[GroupMembership.Status.REFUSED, GroupMembership.Status.LEFT]
+            ).update(status=GroupMembership.Status.PENDING, created_at=timezone.now(), decided_by=None,
+                     decided_at=None, may_charge=False)
+            if not again:
+                raise GroupError(_("You already belong to this group, or your request is waiting."), "group")
+            membership.refresh_from_db()
+        audit_record(actor=actor, action="group_membership.request", entity_type="group_membership",
+                     entity_key=str(membership.pk), entity_label=str(membership),
+                     changes={"status": [None, membership.status]})
+        notify(heads(group), "group_join_requested", {"membership": membership, "group": group})
+    return membership
+
+
+def membership_decide(*, actor, membership: GroupMembership, approve: bool, may_charge: bool = False,
+                      now=None) -> GroupMembership:
+    """A head approves (saying whether the member may charge the group's projects) or refuses a request."""
+    if not permissions.can_manage_group(actor, membership.group):
+        raise NotAllowed(_("Only the group's heads decide who joins."))
+    now = now or timezone.now()
+    to = GroupMembership.Status.ACTIVE if approve else GroupMembership.Status.REFUSED
+    may_charge = bool(approve and may_charge)
+    with transaction.atomic(durable=True):
+        if not GroupMembership.objects.filter(pk=membership.pk, status=GroupMembership.Status.PENDING).update(
+                status=to, may_charge=may_charge, decided_by=actor, decided_at=now):
+            raise GroupError(_("This request was already decided."), "status")
+        audit_record(actor=actor, action="group_membership.approve" if approve else "group_membership.refuse",
+                     entity_type="group_membership", entity_key=str(membership.pk), entity_label=str(membership),
+                     changes={"status": [GroupMembership.Status.PENDING, to], "may_charge": [False, may_charge]})
+        membership.status, membership.may_charge, membership.decided_by, membership.decided_at = \
+            to, may_charge, actor, now
+        notify([membership.user], "group_join_decided", {"membership": membership, "group": membership.group})
+    return membership
+
+
+def membership_update(*, actor, membership: GroupMembership, may_charge: bool | None = None,
+                      remove: bool = False) -> GroupMembership:
+    """A head allows or stops a member charging the projects, or removes them (a head is removed in the admin)."""
+    if not permissions.can_manage_group(actor, membership.group):
+        raise NotAllowed(_("Only the group's heads change who may charge its projects."))
+    if membership.role == GroupMembership.Role.HEAD:
+        raise GroupError(_("A head's membership is changed by the cluster team."), "role")
+    changes = {}
+    with transaction.atomic(durable=True):
+        current = GroupMembership.objects.select_for_update().get(pk=membership.pk)
+        if current.status != GroupMembership.Status.ACTIVE:
+            raise GroupError(_("This person is not a member of the group."), "status")
+        if remove:
+            changes["status"] = [current.status, GroupMembership.Status.LEFT]
+            current.status, current.may_charge = GroupMembership.Status.LEFT, False
+        if may_charge is not None and bool(may_charge) != current.may_charge and not remove:
+            changes["may_charge"] = [current.may_charge, bool(may_charge)]
+            current.may_charge = bool(may_charge)
+        if changes:
+            current.save(update_fields=["status", "may_charge"])
+            audit_record(actor=actor, action="group_membership.update", entity_type="group_membership",
+                         entity_key=str(current.pk), entity_label=str(current), changes=changes)
+    return current
+
+
+def membership_admin_save(*, actor, record: GroupMembership, is_new: bool) -> None:
+    """The cluster team appoints heads and adds members in the admin (audited; a new row is decided by them)."""
+    if record.status != GroupMembership.Status.PENDING and record.decided_at is None:
+        record.decided_by, record.decided_at = actor, timezone.now()
+    record_save(actor=actor, record=record, is_new=is_new)
+
+
+def group_check(record: ResearchGroup) -> None:
+    """A team sits inside a lab of its own organization, one level deep."""
+    parent = record.parent
+    if parent is not None and (parent.pk == record.pk or parent.organization_id != record.organization_id
+                               or parent.parent_id is not None):
+        raise GroupError(_("A team sits inside a lab of the same organization."), "parent")
+
+
+def group_save(*, actor, record: ResearchGroup, is_new: bool) -> None:
+    group_check(record)
+    record_save(actor=actor, record=record, is_new=is_new)
+
+
+def project_save(*, actor, record: Project, is_new: bool) -> None:
+    record_save(actor=actor, record=record, is_new=is_new)
+
+
+# --- charging a project --------------------------------------------------------------------------------
+
+def project_charge(*, actor, project: Project, platform, amount, on: date, service=None, now=None) -> Project:
+    """Check, in the caller's transaction, that `actor` may charge `amount` euros on `on` to the project for
+    this platform (and service); the project's row stays locked until that transaction ends."""
+    if not permissions.can_charge(actor, project):
+        raise ProjectRefused(_("You may not charge the project %(name)s: ask its group's heads.")
+                             % {"name": project.name}, forbidden=True)
+    locked = Project.objects.select_for_update().get(pk=project.pk)
+    if not locked.starts_on <= on <= locked.ends_on:
+        raise ProjectRefused(_("The project %(name)s is valid from %(first)s to %(last)s.") % {
+            "name": locked.name, "first": date_format(locked.starts_on, "SHORT_DATE_FORMAT"),
+            "last": date_format(locked.ends_on, "SHORT_DATE_FORMAT")})
+    allowed = set(locked.platforms.values_list("pk", flat=True))
+    if allowed and platform.pk not in allowed:
+        raise ProjectRefused(_("The project %(name)s does not pay for the platform %(platform)s.")
+                             % {"name": locked.name, "platform": platform.name})
+    services = set(locked.services.values_list("pk", flat=True))
+    if service is not None and services and service.pk not in services:
+        raise ProjectRefused(_("The project %(name)s does not pay for the service %(service)s.")
+                             % {"name": locked.name, "service": service.name})
+    usage = project_usage(locked, now)
+    if amount > usage.left:
+        raise ProjectRefused(_("The project %(name)s has %(left)s left; this is estimated at %(amount)s.") % {
+            "name": locked.name, "left": euros(max(usage.left, 0)), "amount": euros(amount)})
+    return locked
+
+
+def project_alerts(*, project: Project, now=None) -> list[int]:
+    """After a charge, in its transaction: the heads are told once when 80 % and once when 100 % of the
+    budget is consumed or committed (each claimed by compare-and-set). Returns the thresholds just crossed."""
+    now = now or timezone.now()
+    usage = project_usage(project, now)
+    crossed = []
+    for threshold in ALERT_THRESHOLDS:
+        column = f"alerted_{threshold}_at"
+        if usage.percent >= threshold and Project.objects.filter(
+                pk=project.pk, **{f"{column}__isnull": True}).update(**{column: now}):
+            crossed.append(threshold)
+    if crossed:
+        threshold = max(crossed)
+        audit_record(actor=None, action="project.alert", entity_type="project", entity_key=project.key,
+                     entity_label=str(project), changes={"alert": [None, threshold],
+                                                         "used": [None, str(usage.used)]})
+        notify(heads(project.group), "project_budget_alert", {
+            "project": project, "threshold": threshold, "usage": usage})
+    return crossed
