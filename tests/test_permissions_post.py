@@ -223,6 +223,23 @@ POST_MATRIX: dict[str, dict[str, int]] = {
     "api-1:transfer_disclosure": NOT_POST,
     "api-1:my_meetings": NOT_POST,
     "api-1:answer": every(401),
+    # --- facility operations (issue 13) ---
+    # The member's weekly series; an empty booking form comes back with its errors (400, nothing written),
+    # an empty cancellation names no occurrence (404).
+    "facility:series_new": row(LOGIN, 405, 405, 405, 405, 405, 405),
+    "facility:series_book": row(LOGIN, 403, 400, 400, 400, 400, 400),
+    "facility:series": row(LOGIN, 405, 405, 405, 405, 405, 405),
+    "facility:series_cancel": row(LOGIN, 404, 404, 404, 404, 404, 404),
+    "api-1:preview_series": every(401),
+    "api-1:create_series": every(401),
+    "api-1:get_series": NOT_POST,
+    "api-1:cancel_series": every(401),
+    # The member's place on a waitlist: an empty join names no slot (said, 302, nothing written); the member
+    # may not take an offer not made (said, 302), and leaves the waitlist (302, audited).
+    "facility:waitlist_join": row(LOGIN, 403, 302, 302, 302, 302, 302),
+    "facility:waitlist_offer": row(LOGIN, 405, 405, 405, 405, 405, 405),
+    "facility:waitlist_claim": row(LOGIN, 404, 302, 404, 404, 404, 404),
+    "facility:waitlist_leave": row(LOGIN, 404, 302, 404, 404, 404, 404),
 }
 
 
@@ -262,7 +279,10 @@ def world(cast, settings, tmp_path):
                           files=[SimpleUploadedFile("a.txt", b"attached")])
     # Staff's POST to the erasure confirmation erases the member: by primary key, whatever the database's
     # sequences say.
-    return batch, desk, {**bookings_sample(cast), **events_sample(cast), "erase_user": cast["member"].pk}
+    from .test_permissions import facility_sample  # --- facility operations (issue 13) ---
+
+    return batch, desk, {**bookings_sample(cast), **events_sample(cast), "erase_user": cast["member"].pk,
+                         **facility_sample(cast)}
 
 
 def url_names():

@@ -22,6 +22,7 @@ from guichet.events import services as events_services
 
 # --- events ---
 from guichet.events.api import router as events_router  # noqa: E402,I001
+from guichet.facility.api import router as facility_router  # noqa: E402,I001
 from guichet.impact.api import router as impact_router
 from guichet.matching.api import router as matching_router
 from guichet.matching.engine import QueryRefused
@@ -110,6 +111,8 @@ for _exception in DOMAIN_ERRORS:
 # --- clinical transfer, technology transfer ---
 api.add_router("/clinical", clinical_router)
 api.add_router("/transfer", transfer_router)
+# --- facility operations (issue 13) ---
+api.add_router("/bookings/series", facility_router)
 
 
 @api.exception_handler(Http404)

@@ -140,6 +140,8 @@ INSTALLED_APPS = [
     # --- clinical transfer, technology transfer ---
     "guichet.clinical",
     "guichet.transfer",
+    # --- facility operations (issue 13) ---
+    "guichet.facility",
 ]
 
 MIDDLEWARE = [
@@ -443,3 +445,8 @@ GUICHET_SHARED_DIR = Path(env_str("GUICHET_SHARED_DIR", str(Path.cwd().parent / 
 # --- events ---
 # Visitors' registrations for events (no account): per client address per hour, as the desk's visitor form.
 GUICHET_EVENT_VISITOR_PER_ADDRESS_HOUR = env_int("GUICHET_EVENT_VISITOR_PER_ADDRESS_HOUR", 10, minimum=1)
+
+# --- facility operations (issue 13) ---
+# Waitlists: how long the first in line has to take a freed slot before it is offered to the next
+# (PPMS and Calpendo offer it for an hour or so; a shorter time suits instruments booked at short notice).
+GUICHET_WAITLIST_OFFER_MINUTES = env_int("GUICHET_WAITLIST_OFFER_MINUTES", 60, minimum=1, maximum=7 * 24 * 60)

@@ -46,4 +46,6 @@ urlpatterns = [
     re_path(r"^api/v1/", unknown_path),
     # --- outbox message ---
     path("staff/outbox/<int:pk>/", core_views.outbox_message, name="outbox_message"),
+    # --- facility operations (issue 13) ---
+    path("facility/", include("guichet.facility.urls")),
 ]

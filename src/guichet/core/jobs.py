@@ -94,6 +94,14 @@ def run_periodic() -> dict:
         pass
     else:
         done["antibodies"] = assessment_jobs_recover()
+    # --- facility operations (issue 13) --- a slot freed by any cancellation goes to its waitlist
+    from guichet.facility.waitlist import waitlist_sweep
+
+    try:
+        done["waitlists"] = waitlist_sweep()
+    except Exception:
+        logger.exception("periodic step waitlists failed")
+        done["waitlists"] = "error"
     return done
 
 
