@@ -211,6 +211,12 @@ MATRIX = {
                                 "admin": 404},
     **{f"facility:{n}": {"anonymous": LOGIN, **{r: 405 for r in ROLES[1:]}}
        for n in ("waitlist_join", "waitlist_claim", "waitlist_leave")},
+    # Actual use: the kiosk page is anyone's with an account (it shows their own booking there, if any); the
+    # QR code and the usage page are the instrument's managers'.
+    "facility:kiosk": {"anonymous": LOGIN, **{r: 200 for r in ROLES[1:]}},
+    **{f"facility:{n}": {"anonymous": LOGIN, "guest": 403, "member": 403, "manager": 200, "staff": 200,
+                         "admin": 200} for n in ("kiosk_qr", "usage")},
+    **{f"facility:{n}": {"anonymous": LOGIN, **{r: 405 for r in ROLES[1:]}} for n in ("billing_rule", "usage_correct")},
 }
 # A guest (a visitor who confirmed their e-mail) is logged in like a member, without a member's rights;
 # where the row above does not say, the guest gets what the member gets, except at these URLs.
@@ -311,7 +317,8 @@ def sample_url(name, batch_pk, desk=None, extra=None):
         **{f"facility:{n}": ["cyto.aria"] for n in ("series_new", "series_book")},
         **{n: [extra.get("series", 1)] for n in ("facility:series", "facility:series_cancel", "api-1:get_series",
                                                    "api-1:cancel_series")},
-        "facility:waitlist_join": ["cyto.aria"],
+        **{f"facility:{n}": ["cyto.aria"] for n in ("waitlist_join", "kiosk", "kiosk_qr", "usage", "billing_rule",
+                                                    "usage_correct")},
         **{f"facility:{n}": [extra.get("waitlist", 1)] for n in ("waitlist_offer", "waitlist_claim", "waitlist_leave")},
     }.get(name, [])
     url = reverse(name, args=args)

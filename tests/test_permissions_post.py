@@ -240,6 +240,12 @@ POST_MATRIX: dict[str, dict[str, int]] = {
     "facility:waitlist_offer": row(LOGIN, 405, 405, 405, 405, 405, 405),
     "facility:waitlist_claim": row(LOGIN, 404, 302, 404, 404, 404, 404),
     "facility:waitlist_leave": row(LOGIN, 404, 302, 404, 404, 404, 404),
+    # The kiosk with no action: said, 302; the managers' empty forms come back with their errors (400).
+    "facility:kiosk": row(LOGIN, 302, 302, 302, 302, 302, 302),
+    "facility:kiosk_qr": row(LOGIN, 405, 405, 405, 405, 405, 405),
+    "facility:usage": row(LOGIN, 405, 405, 405, 405, 405, 405),
+    "facility:billing_rule": row(LOGIN, 403, 403, 403, 400, 400, 400),
+    "facility:usage_correct": row(LOGIN, 403, 403, 403, 400, 400, 400),
 }
 
 

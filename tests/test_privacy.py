@@ -27,6 +27,7 @@ pytestmark = pytest.mark.django_db
 PARTS = {"accounts", "antibodies", "audit", "bookings", "desk", "directory", "partnerships", "startups",
          "clinical", "transfer",  # --- clinical transfer, technology transfer ---
          "events", "partnering"}  # --- events ---
+PARTS |= {"facility"}  # --- facility operations (issue 13) ---
 
 
 @pytest.fixture

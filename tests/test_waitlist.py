@@ -128,13 +128,16 @@ def test_slot_booked_directly_meanwhile_refuses_the_claim_and_requeues_the_offer
     assert first.status == "waiting" and waitlist.position(first) == 1  # keeps its place in line
 
 
-def test_leaving_and_slots_that_began_lapse(lab):
+def test_leaving_and_slots_that_are_over_lapse(lab):
     first, second = join(lab, "first"), join(lab, "second", 1)
     waitlist.waitlist_leave(actor=lab["first"], entry=first)
     assert waitlist.position(second) == 1
     with pytest.raises(services.NotAllowed):
         waitlist.waitlist_leave(actor=lab["first"], entry=second)
-    waitlist.waitlist_sweep(now=SLOT[0] + timedelta(minutes=1))
+    waitlist.waitlist_sweep(now=SLOT[0] + timedelta(minutes=1))  # begun, not over: a no-show may free it
+    second.refresh_from_db()
+    assert second.status == "waiting"
+    waitlist.waitlist_sweep(now=SLOT[1])
     second.refresh_from_db()
     assert second.status == "expired"
 

@@ -68,3 +68,45 @@ class SeriesForm(forms.Form):
     def first_start(self) -> datetime:
         value: time = self.cleaned_data["time"]
         return datetime.combine(self.cleaned_data["day"], value.replace(second=0, microsecond=0), PARIS)
+
+
+class BillingRuleForm(forms.ModelForm):
+    class Meta:
+        from .models import BillingRule
+
+        model = BillingRule
+        fields = ["mode", "minimum_minutes", "release_after_minutes", "late_cancel_hours", "late_cancel_fee_percent",
+                  "no_show_fee_percent"]
+        widgets = {name: forms.NumberInput(attrs={"min": 0}) for name in fields[1:]}
+
+    def clean(self):
+        data = super().clean()
+        for name in ("late_cancel_fee_percent", "no_show_fee_percent"):
+            if (data.get(name) or 0) > 100:
+                self.add_error(name, _("At most 100%."))
+        for name in ("minimum_minutes", "release_after_minutes"):
+            if (data.get(name) or 0) > 24 * 60:
+                self.add_error(name, _("At most one day (1440 minutes)."))
+        return data
+
+
+class UsageForm(forms.Form):
+    booking = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    checked_in_at = forms.DateTimeField(label=_("Checked in (Paris)"),
+                                        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    checked_out_at = forms.DateTimeField(label=_("Checked out (Paris)"),
+                                         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+    def clean_checked_in_at(self):
+        return self._paris("checked_in_at")
+
+    def clean_checked_out_at(self):
+        return self._paris("checked_out_at")
+
+    def _paris(self, name):
+        value = self.cleaned_data[name]
+        if not bounds.EARLIEST_DATE <= value.date() <= bounds.LATEST_DATE:
+            raise forms.ValidationError(_("Give a date between %(first)s and %(last)s.") % {
+                "first": bounds.EARLIEST_DATE.isoformat(), "last": bounds.LATEST_DATE.isoformat()})
+        return value.replace(tzinfo=None).replace(tzinfo=PARIS)

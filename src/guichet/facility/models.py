@@ -89,3 +89,56 @@ class WaitlistEntry(models.Model):
 
     def __str__(self):
         return f"{self.instrument} {self.start:%Y-%m-%d %H:%M} · {self.user}"
+
+
+class BillingRule(models.Model):
+    """How an instrument's use is billed and what it costs to miss it (set by its platform's managers);
+    an instrument without one bills booked time, with no minimum, no auto-release and no fee."""
+
+    class Mode(models.TextChoices):
+        BOOKED = "booked", _("Booked time")
+        USED = "used", _("Used time")
+        GREATER = "greater", _("The greater of booked and used time")
+
+    instrument = models.OneToOneField("platforms.Instrument", on_delete=models.CASCADE, related_name="billing_rule",
+                                      verbose_name=_("instrument"))
+    mode = models.CharField(_("billing on"), max_length=8, choices=Mode.choices, default=Mode.BOOKED)
+    minimum_minutes = models.PositiveIntegerField(_("minimum billed (minutes)"), default=0)
+    release_after_minutes = models.PositiveIntegerField(
+        _("release a booking not checked in after (minutes; 0: never)"), default=0)
+    late_cancel_hours = models.PositiveIntegerField(_("late cancellation: less than (hours before)"), default=0)
+    late_cancel_fee_percent = models.PositiveIntegerField(_("late cancellation fee (percent of the booked price)"),
+                                                          default=0)
+    no_show_fee_percent = models.PositiveIntegerField(_("no-show fee (percent of the booked price)"), default=0)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(late_cancel_fee_percent__lte=100,
+                                                                 no_show_fee_percent__lte=100,
+                                                                 minimum_minutes__lte=24 * 60,
+                                                                 release_after_minutes__lte=24 * 60),
+                                              name="billing_rule_in_bounds")]
+        verbose_name = _("billing rule")
+        verbose_name_plural = _("billing rules")
+
+    def __str__(self):
+        return f"{self.instrument} · {self.mode}"
+
+
+class Usage(models.Model):
+    """What happened at the instrument: check-in and check-out (kiosk or QR code), or a manager's correction."""
+
+    booking = models.OneToOneField("bookings.Booking", on_delete=models.CASCADE, related_name="usage")
+    checked_in_at = models.DateTimeField(_("checked in"))
+    checked_out_at = models.DateTimeField(_("checked out"), null=True, blank=True)
+    checked_in_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    correction_reason = models.CharField(_("reason for the correction"), max_length=300, blank=True)
+
+    class Meta:
+        constraints = [models.CheckConstraint(
+            condition=models.Q(checked_out_at__isnull=True) | models.Q(checked_out_at__gte=models.F("checked_in_at")),
+            name="usage_out_after_in")]
+        verbose_name = _("usage")
+        verbose_name_plural = _("usages")
+
+    def __str__(self):
+        return f"{self.booking_id}: {self.checked_in_at:%H:%M}"

@@ -35,3 +35,17 @@ def entry_for(user, pk: int) -> WaitlistEntry:
 def waitlist_of_user(user, limit: int = 50) -> list[WaitlistEntry]:
     return list(WaitlistEntry.objects.filter(user=user, status__in=WaitlistEntry.LIVE)
                 .select_related("instrument").order_by("start")[:limit])
+
+
+def month_usage(instrument, year: int, month: int) -> list[dict]:
+    """The instrument's bookings of a month (Paris time) with their usage, for the managers' usage page."""
+    from datetime import date, datetime
+
+    from guichet.core.workdays import PARIS
+
+    first = datetime.combine(date(year, month, 1), datetime.min.time(), PARIS)
+    after = datetime.combine(date(year + month // 12, month % 12 + 1, 1), datetime.min.time(), PARIS)
+    bookings = (Booking.objects.filter(instrument=instrument, kind=Booking.Kind.BOOKING, start__gte=first,
+                                       start__lt=after).select_related("user", "usage", "instrument")
+                .order_by("start"))
+    return [{"booking": b} for b in bookings]

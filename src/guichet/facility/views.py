@@ -1,3 +1,6 @@
+from datetime import timedelta
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -16,8 +19,8 @@ from guichet.core import params
 from guichet.directory.selectors import valid_key_or_404
 from guichet.platforms.models import Instrument
 
-from . import permissions, selectors, series, waitlist
-from .forms import SeriesForm
+from . import permissions, selectors, series, usage, waitlist
+from .forms import BillingRuleForm, SeriesForm, UsageForm
 
 
 def _series_page(request, instrument, form, *, rule="", planned=None, status=200):
@@ -188,3 +191,123 @@ def waitlist_leave(request, pk):
     except BookingError as exc:
         messages.error(request, str(exc))
     return redirect(params.safe_next(request, "bookings:mine"))
+
+
+# --- actual use: kiosk, QR code, the managers' usage page -----------------------------------------------
+
+def _kiosk_booking(user, instrument, now):
+    """The user's booking at the instrument now (or starting within the early check-in window)."""
+    return (Booking.objects.filter(instrument=instrument, user=user, kind=Booking.Kind.BOOKING,
+                                   status__in=[Booking.Status.CONFIRMED, Booking.Status.COMPLETED],
+                                   start__lte=now + timedelta(minutes=usage.EARLY_CHECK_IN_MINUTES), end__gt=now)
+            .select_related("instrument__platform").order_by("start").first())
+
+
+@login_required
+def kiosk(request, key):
+    """The page the instrument's QR code opens: check in and out of one's booking there, now."""
+    instrument = get_object_or_404(Instrument.objects.select_related("platform"), key=valid_key_or_404(key))
+    now = timezone.now()
+    if request.method == "POST":
+        booking = _kiosk_booking(request.user, instrument, now)
+        action = request.POST.get("action")
+        if booking is None or action not in ("in", "out"):
+            messages.error(request, _("You have no booking of this instrument now."))
+        else:
+            try:
+                (usage.check_in if action == "in" else usage.check_out)(actor=request.user, booking=booking, now=now)
+            except NotAllowed as exc:
+                raise PermissionDenied(str(exc)) from exc
+            except BookingError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, _("Checked in.") if action == "in" else _("Checked out."))
+        return redirect("facility:kiosk", key)
+    if request.method != "GET":
+        raise PermissionDenied
+    booking = _kiosk_booking(request.user, instrument, now)
+    record = getattr(booking, "usage", None) if booking else None
+    return render(request, "facility/kiosk.html", {
+        "instrument": instrument, "booking": booking, "usage": record,
+        "manager": booking_permissions.can_manage_instrument(request.user, instrument),
+        "early": usage.EARLY_CHECK_IN_MINUTES})
+
+
+@login_required
+@require_GET
+def kiosk_qr(request, key):
+    """The QR code to print and stick on the instrument (SVG): it opens the kiosk page."""
+    from django.http import HttpResponse
+
+    from guichet.events.qr import qr_svg
+
+    instrument = _managed(request, key)
+    url = request.build_absolute_uri(reverse("facility:kiosk", args=[instrument.key]))
+    return HttpResponse(qr_svg(url, size_px=480), content_type="image/svg+xml")
+
+
+def _managed(request, key) -> Instrument:
+    instrument = get_object_or_404(Instrument.objects.select_related("platform"), key=valid_key_or_404(key))
+    if not booking_permissions.can_manage_instrument(request.user, instrument):
+        raise PermissionDenied
+    return instrument
+
+
+def _usage_page(request, instrument, *, rule_form=None, usage_form=None, status=200):
+    from guichet.platforms.models import CustomerCategory
+
+    month = params.month_param(request.GET, "month", label=_("month")) or (timezone.localdate().year,
+                                                                            timezone.localdate().month)
+    rows = selectors.month_usage(instrument, *month)
+    rule = usage.rule_for(instrument)
+    category = request.GET.get("category") or CustomerCategory.ACADEMIC
+    if category not in CustomerCategory.values:
+        raise params.BadParameter(_("Choose a price list."), "category")
+    for row in rows:
+        row["charge"] = usage.charge(row["booking"], category, rule)
+    return render(request, "facility/usage.html", {
+        "instrument": instrument, "rows": rows, "rule": rule, "year": month[0], "month": month[1],
+        "rule_form": rule_form or BillingRuleForm(instance=rule if rule.pk else None,
+                                                  initial=None if rule.pk else {"mode": rule.mode}),
+        "usage_form": usage_form, "category": category, "categories": CustomerCategory.choices,
+        "total": sum((r["charge"].total for r in rows), Decimal("0.00"))}, status=status)
+
+
+@login_required
+@require_GET
+def usage_page(request, key):
+    return _usage_page(request, _managed(request, key))
+
+
+@login_required
+@require_POST
+def billing_rule(request, key):
+    instrument = _managed(request, key)
+    form = BillingRuleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Nothing was saved: see the errors below."))
+        return _usage_page(request, instrument, rule_form=form, status=400)
+    usage.billing_rule_save(actor=request.user, instrument=instrument, **form.cleaned_data)
+    messages.success(request, _("Rules saved."))
+    return redirect("facility:usage", key)
+
+
+@login_required
+@require_POST
+def usage_correct(request, key):
+    instrument = _managed(request, key)
+    form = UsageForm(request.POST)
+    if form.is_valid():
+        booking = Booking.objects.filter(pk=form.cleaned_data["booking"], instrument=instrument).first()
+        if booking is None:
+            raise Http404
+        try:
+            usage.usage_correct(actor=request.user, booking=booking, checked_in_at=form.cleaned_data["checked_in_at"],
+                                checked_out_at=form.cleaned_data["checked_out_at"], reason=form.cleaned_data["reason"])
+        except BookingError as exc:
+            _refused(form, exc)
+        else:
+            messages.success(request, _("Usage corrected."))
+            return redirect(f"{reverse('facility:usage', args=[key])}?month={booking.start:%Y-%m}")
+    messages.error(request, _("Nothing was saved: see the errors below."))
+    return _usage_page(request, instrument, usage_form=form, status=400)

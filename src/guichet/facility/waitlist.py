@@ -43,7 +43,7 @@ def offer_minutes() -> int:
     return settings.GUICHET_WAITLIST_OFFER_MINUTES
 
 
-def _taken(instrument, start, end, *, exclude_user=None) -> bool:
+def _taken(instrument, start, end) -> bool:
     buffer = timedelta(minutes=instrument.buffer_minutes)
     found = Booking.objects.filter(instrument=instrument, status__in=Booking.LIVE, start__lt=end + buffer,
                                    blocked_until__gt=start)
@@ -149,7 +149,8 @@ def waitlist_sweep(*, now: datetime | None = None) -> dict:
                 _audit(entry, "expire", {"status": [Status.OFFERED, Status.EXPIRED]})
                 notify([entry.user], "waitlist_expired", {"entry": entry})
                 done["expired"] += 1
-        done["expired"] += WaitlistEntry.objects.filter(status__in=WaitlistEntry.LIVE, start__lte=now).update(
+        # A slot released after its start (a no-show) can still be used until its end.
+        done["expired"] += WaitlistEntry.objects.filter(status__in=WaitlistEntry.LIVE, end__lte=now).update(
             status=Status.EXPIRED)
     offered_slot = WaitlistEntry.objects.filter(instrument=OuterRef("instrument"), start=OuterRef("start"),
                                                 end=OuterRef("end"), status=Status.OFFERED)
