@@ -90,11 +90,18 @@ def test_build_rule_every_two_weeks_on_chosen_days_until_a_date():
     ("FREQ=DAILY;COUNT=105", "104"),                          # beyond the limit
     ("FREQ=WEEKLY;COUNT=2;UNTIL=20270501", "UNTIL"),         # both ends
     ("nonsense", "cannot be read"),
+    ("FREQ=WEEKLY;INTERVAL=0;COUNT=3", "every 1 to 52"),
+    ("FREQ=WEEKLY;BYDAY=+9MO;COUNT=3", "cannot be read"),
+    ("FREQ=WEEKLY;RDATE=20270401;COUNT=3", "cannot be read"),
+    # No 30 February: refused at once (dateutil alone searched until the year 9999, 80 s), never expanded.
+    ("FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30;COUNT=1", "within 1098 days"),
+    ("FREQ=WEEKLY;INTERVAL=52;COUNT=10", "within 1098 days"),
+    ("FREQ=WEEKLY;UNTIL=20310101", "within 1098 days"),
 ])
 def test_unusable_rules_are_refused_naming_the_rule(lab, rule, fragment):
     with translation.override("en"), pytest.raises(series.SeriesError) as refused:
         weekly(lab, rule=rule)
-    assert refused.value.field in ("rule", "count") and fragment in str(refused.value)
+    assert refused.value.field in ("rule", "count", "until") and fragment in str(refused.value)
     assert not BookingSeries.objects.exists() and not Booking.objects.exists()
 
 

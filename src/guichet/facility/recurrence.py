@@ -4,7 +4,8 @@ A series repeats a Paris wall-clock time: 10:00 stays 10:00 across the DST chang
 expanded on naive local times and each occurrence is then placed in Europe/Paris and stored in UTC.
 """
 
-from datetime import UTC, date, datetime, time
+import re
+from datetime import UTC, date, datetime, time, timedelta
 
 from dateutil import rrule
 from django.utils.translation import gettext as _
@@ -15,11 +16,16 @@ from guichet.core.workdays import PARIS
 # default); beyond it a series is refused rather than expanded without end.
 MAX_OCCURRENCES = 104
 MAX_INTERVAL = 52  # every year at most
+# A series ends within three years of its first day (two years of weekly slots, with room for an every-two-
+# weeks series): beyond that, instruments' rules and rates will have changed.
+HORIZON_DAYS = 3 * 366
 RULE_MAX = 300  # the stored RRULE text
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")  # ISO order: 1 = Monday
 FREQUENCIES = {"DAILY": rrule.DAILY, "WEEKLY": rrule.WEEKLY, "MONTHLY": rrule.MONTHLY}
 # Parts that would put two occurrences on one day (or move the time of day): a series books one slot a day.
 REFUSED_PARTS = ("BYHOUR", "BYMINUTE", "BYSECOND", "BYSETPOS", "BYYEARDAY", "BYWEEKNO")
+ALLOWED_PARTS = ("FREQ", "INTERVAL", "COUNT", "UNTIL", "BYDAY", "BYMONTHDAY", "BYMONTH", "WKST")
+BYDAY_ITEM = re.compile(r"^([+-]?[1-5])?(MO|TU|WE|TH|FR|SA|SU)$")
 
 
 class RuleError(ValueError):
@@ -73,6 +79,15 @@ def normalize(rule: str) -> str:
     if refused:
         raise RuleError(_("A series books one slot a day at one time: %(parts)s cannot be used.")
                         % {"parts": ", ".join(refused)})
+    unknown = [p for p in parts if p not in ALLOWED_PARTS]
+    if unknown:
+        raise RuleError(_("This recurrence rule cannot be read: %(part)s.") % {"part": ", ".join(unknown)[:100]})
+    if not parts.get("INTERVAL", "1").isdigit() or not 1 <= int(parts.get("INTERVAL", "1")) <= MAX_INTERVAL:
+        raise RuleError(_("Repeat every 1 to %(n)d weeks.") % {"n": MAX_INTERVAL})
+    if "COUNT" in parts and (not parts["COUNT"].isdigit() or not 1 <= int(parts["COUNT"]) <= MAX_OCCURRENCES):
+        raise RuleError(_("A series has 1 to %(n)d occurrences.") % {"n": MAX_OCCURRENCES}, "count")
+    if "BYDAY" in parts and not all(BYDAY_ITEM.match(d) for d in parts["BYDAY"].split(",")):
+        raise RuleError(_("This recurrence rule cannot be read: %(part)s.") % {"part": "BYDAY=" + parts["BYDAY"][:80]})
     if ("COUNT" in parts) == ("UNTIL" in parts):
         raise RuleError(_("End the series on a date (UNTIL) or after a number of occurrences (COUNT)."))
     if "UNTIL" in parts:
@@ -81,22 +96,37 @@ def normalize(rule: str) -> str:
     return ";".join(f"{k}={v}" for k, v in parts.items())
 
 
+def _until(value: str) -> datetime:
+    try:
+        return datetime.strptime(value, "%Y%m%dT%H%M%S")
+    except ValueError:
+        raise RuleError(_("This recurrence rule cannot be read: %(part)s.") % {"part": f"UNTIL={value}"}) from None
+
+
 def occurrences(rule: str, first_start: datetime) -> list[datetime]:
     """The starts of the series in UTC: the rule expanded from `first_start`'s Paris wall-clock time.
-    More than MAX_OCCURRENCES is refused."""
-    text = normalize(rule)
+    More than MAX_OCCURRENCES, or an end beyond HORIZON_DAYS, is refused. The rule is expanded up to an
+    UNTIL of our own (never to the year 9999: a rule that matches no day, say 30 February, would search
+    that long), and COUNT is applied to what it gives."""
+    parts = dict(item.split("=", 1) for item in normalize(rule).split(";"))
     local = first_start.astimezone(PARIS).replace(tzinfo=None)
+    horizon = local + timedelta(days=HORIZON_DAYS)
+    count = int(parts.pop("COUNT")) if "COUNT" in parts else None
+    until = _until(parts["UNTIL"]) if "UNTIL" in parts else horizon
+    if until > horizon:
+        raise RuleError(_("A series ends within %(n)d days of its first day.") % {"n": HORIZON_DAYS}, "until")
+    parts["UNTIL"] = f"{until:%Y%m%dT%H%M%S}"
     try:
-        expanded = rrule.rrulestr(text, dtstart=local, forceset=False)
-        starts = []
-        for value in expanded:
-            if len(starts) == MAX_OCCURRENCES:
-                raise RuleError(_("A series has 1 to %(n)d occurrences.") % {"n": MAX_OCCURRENCES}, "count")
-            starts.append(value)
-    except RuleError:
-        raise
+        expanded = rrule.rrulestr(";".join(f"{k}={v}" for k, v in parts.items()), dtstart=local, forceset=False)
+        starts = list(expanded)
     except (ValueError, TypeError, OverflowError) as exc:
         raise RuleError(_("This recurrence rule cannot be read: %(part)s.") % {"part": str(exc)[:100]}) from None
+    if count is not None:
+        if len(starts) < count:
+            raise RuleError(_("A series ends within %(n)d days of its first day.") % {"n": HORIZON_DAYS}, "count")
+        starts = starts[:count]
+    if len(starts) > MAX_OCCURRENCES:
+        raise RuleError(_("A series has 1 to %(n)d occurrences.") % {"n": MAX_OCCURRENCES}, "count")
     if not starts:
         raise RuleError(_("This rule gives no occurrence after the first start."))
     return [v.replace(tzinfo=PARIS).astimezone(UTC) for v in starts]
