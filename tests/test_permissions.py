@@ -242,6 +242,25 @@ MATRIX = {
     **{f"groups:{n}": {"anonymous": LOGIN, "guest": 403, "member": 404, "manager": 200, "staff": 200, "admin": 200}
        for n in ("project", "project_csv", "project_xlsx")},
     "api-1:group_projects": {"anonymous": 401, **{r: 200 for r in ROLES[1:]}},
+    # --- facility operations (issue 13) ---
+    # The member's weekly series on the sample instrument; the manager manages its platform.
+    "facility:series_new": {"anonymous": LOGIN, "guest": 403, **{r: 200 for r in ROLES[2:]}},
+    "facility:series_book": {"anonymous": LOGIN, **{r: 405 for r in ROLES[1:]}},
+    "facility:series": {"anonymous": LOGIN, "guest": 404, **{r: 200 for r in ROLES[2:]}},
+    "facility:series_cancel": {"anonymous": LOGIN, **{r: 405 for r in ROLES[1:]}},
+    **{f"api-1:{n}": {r: 405 for r in ROLES} for n in ("preview_series", "create_series", "cancel_series")},
+    "api-1:get_series": {"anonymous": 401, "guest": 404, **{r: 200 for r in ROLES[2:]}},
+    # The member's place on a waitlist: theirs only.
+    "facility:waitlist_offer": {"anonymous": LOGIN, "guest": 404, "member": 200, "manager": 404, "staff": 404,
+                                "admin": 404},
+    **{f"facility:{n}": {"anonymous": LOGIN, **{r: 405 for r in ROLES[1:]}}
+       for n in ("waitlist_join", "waitlist_claim", "waitlist_leave")},
+    # Actual use: the kiosk page is anyone's with an account (it shows their own booking there, if any); the
+    # QR code and the usage page are the instrument's managers'.
+    "facility:kiosk": {"anonymous": LOGIN, **{r: 200 for r in ROLES[1:]}},
+    **{f"facility:{n}": {"anonymous": LOGIN, "guest": 403, "member": 403, "manager": 200, "staff": 200,
+                         "admin": 200} for n in ("kiosk_qr", "usage")},
+    **{f"facility:{n}": {"anonymous": LOGIN, **{r: 405 for r in ROLES[1:]}} for n in ("billing_rule", "usage_correct")},
 }
 # A guest (a visitor who confirmed their e-mail) is logged in like a member, without a member's rights;
 # where the row above does not say, the guest gets what the member gets, except at these URLs.
@@ -356,6 +375,13 @@ def sample_url(name, batch_pk, desk=None, extra=None):
         **{f"groups:{n}": ["tcell-lab"] for n in ("detail", "join")},
         **{f"groups:{n}": [extra.get("group_membership", 1)] for n in ("decide", "member_update")},
         **{f"groups:{n}": ["anr-tcell"] for n in ("project", "project_csv", "project_xlsx")},
+        # --- facility operations (issue 13) ---
+        **{f"facility:{n}": ["cyto.aria"] for n in ("series_new", "series_book")},
+        **{n: [extra.get("series", 1)] for n in ("facility:series", "facility:series_cancel", "api-1:get_series",
+                                                   "api-1:cancel_series")},
+        **{f"facility:{n}": ["cyto.aria"] for n in ("waitlist_join", "kiosk", "kiosk_qr", "usage", "billing_rule",
+                                                    "usage_correct")},
+        **{f"facility:{n}": [extra.get("waitlist", 1)] for n in ("waitlist_offer", "waitlist_claim", "waitlist_leave")},
     }.get(name, [])
     url = reverse(name, args=args)
     return url + ("?q=lupus" if name in ("directory:list", "api-1:directory_search", "api-1:match") else "")
@@ -534,6 +560,8 @@ def test_permission_matrix(client, role, small_directory, request, settings, tmp
     desk = request_submit(actor=users["member"], text="Confidential need: cell sorting", confidential=True,
                           files=[SimpleUploadedFile("a.txt", b"attached")])
     extra = {**bookings_sample(users), **events_sample(users), **impact_sample(users)}  # --- events --- impact ---
+    extra = {**bookings_sample(users), **events_sample(users)}  # --- events ---
+    extra.update(facility_sample(users))  # --- facility operations (issue 13) ---
     if role != "anonymous":
         client.force_login(users[role])
     got = {}
@@ -587,3 +615,29 @@ def declarations_sample(users) -> dict:
                                   year=date.today().year - 1)
     return {"campaign": campaign.pk, "declaration": declaration.pk, "evidence": declaration.evidence.get().pk,
             "annual_report": report.pk}
+# --- facility operations (issue 13) ---
+def facility_sample(users) -> dict:
+    """The member's weekly series of two occurrences on the sample instrument (bookings_sample's platform)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from guichet.bookings.models import Booking
+    from guichet.facility.models import BookingSeries, SeriesOccurrence
+    from guichet.platforms.models import Instrument
+
+    instrument = Instrument.objects.get(key="cyto.aria")
+    first = timezone.now() + timedelta(days=10)
+    series = BookingSeries.objects.create(instrument=instrument, user=users["member"], rule="FREQ=WEEKLY;COUNT=2",
+                                          first_start=first, duration_minutes=60)
+    for week in range(2):
+        start = first + timedelta(weeks=week)
+        booking = Booking.objects.create(instrument=instrument, user=users["member"], start=start,
+                                         end=start + timedelta(hours=1), blocked_until=start + timedelta(hours=1),
+                                         status="confirmed")
+        SeriesOccurrence.objects.create(series=series, booking=booking)
+    from guichet.facility.models import WaitlistEntry
+
+    waiting = WaitlistEntry.objects.create(instrument=instrument, user=users["member"], start=first,
+                                           end=first + timedelta(hours=1))
+    return {"series": series.pk, "waitlist": waiting.pk}

@@ -281,6 +281,29 @@ POST_MATRIX: dict[str, dict[str, int]] = {
     "groups:project_csv": row(LOGIN, 403, 404, 404, 200, 200, 200),
     "groups:project_xlsx": row(LOGIN, 403, 404, 404, 200, 200, 200),
     "api-1:group_projects": NOT_POST,
+    # --- facility operations (issue 13) ---
+    # The member's weekly series; an empty booking form comes back with its errors (400, nothing written),
+    # an empty cancellation names no occurrence (404).
+    "facility:series_new": row(LOGIN, 405, 405, 405, 405, 405, 405),
+    "facility:series_book": row(LOGIN, 403, 400, 400, 400, 400, 400),
+    "facility:series": row(LOGIN, 405, 405, 405, 405, 405, 405),
+    "facility:series_cancel": row(LOGIN, 404, 404, 404, 404, 404, 404),
+    "api-1:preview_series": every(401),
+    "api-1:create_series": every(401),
+    "api-1:get_series": NOT_POST,
+    "api-1:cancel_series": every(401),
+    # The member's place on a waitlist: an empty join names no slot (said, 302, nothing written); the member
+    # may not take an offer not made (said, 302), and leaves the waitlist (302, audited).
+    "facility:waitlist_join": row(LOGIN, 403, 302, 302, 302, 302, 302),
+    "facility:waitlist_offer": row(LOGIN, 405, 405, 405, 405, 405, 405),
+    "facility:waitlist_claim": row(LOGIN, 404, 302, 404, 404, 404, 404),
+    "facility:waitlist_leave": row(LOGIN, 404, 302, 404, 404, 404, 404),
+    # The kiosk with no action: said, 302; the managers' empty forms come back with their errors (400).
+    "facility:kiosk": row(LOGIN, 302, 302, 302, 302, 302, 302),
+    "facility:kiosk_qr": row(LOGIN, 405, 405, 405, 405, 405, 405),
+    "facility:usage": row(LOGIN, 405, 405, 405, 405, 405, 405),
+    "facility:billing_rule": row(LOGIN, 403, 403, 403, 400, 400, 400),
+    "facility:usage_correct": row(LOGIN, 403, 403, 403, 400, 400, 400),
 }
 
 
@@ -318,6 +341,10 @@ def world(cast, settings, tmp_path):
     # sequences say.
     return batch, desk, {**bookings_sample(cast), **events_sample(cast), **impact_sample(cast),  # --- impact ---
                          "erase_user": cast["member"].pk}
+    from .test_permissions import facility_sample  # --- facility operations (issue 13) ---
+
+    return batch, desk, {**bookings_sample(cast), **events_sample(cast), "erase_user": cast["member"].pk,
+                         **facility_sample(cast)}
 
 
 def url_names():

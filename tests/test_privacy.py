@@ -29,6 +29,7 @@ PARTS = {"accounts", "antibodies", "audit", "bookings", "desk", "directory", "pa
          "events", "partnering",  # --- events ---
          "declarations",  # --- declaration campaigns ---
          "groups"}  # --- groups (issue 12) ---
+PARTS |= {"facility"}  # --- facility operations (issue 13) ---
 
 
 @pytest.fixture

@@ -444,3 +444,18 @@ def booking_reminder_claim(*, booking_pk: int, now) -> Booking | None:
                      entity_label=str(booking), changes={"reminder_sent_at": [None, now.isoformat()]})
         notify([booking.user], "booking_reminder", {"booking": booking})
     return booking
+
+
+def booking_insert_within(*, actor, instrument, start: datetime, end: datetime, status: str, organization=None,
+                          cost_centre: str = "", note: str = "", now: datetime | None = None) -> Booking:
+    """Take one slot in the caller's transaction (facility.series: each occurrence of a series), on the
+    same no-overlap rule as booking_create, audited; SlotUnavailable when taken. The caller checked the
+    rules, the training and the actor, and sends one e-mail for all."""
+    booking = _insert(Booking(instrument=instrument, user=actor, organization=organization,
+                              cost_centre=cost_centre, start=start, end=end, note=note,
+                              blocked_until=end + timedelta(minutes=instrument.buffer_minutes), status=status,
+                              created_at=now or timezone.now()))
+    audit_record(actor=actor, action="booking.create", entity_type="booking", entity_key=str(booking.pk),
+                 entity_label=str(booking), changes={"start": [None, start.isoformat()],
+                                                     "end": [None, end.isoformat()], "status": [None, status]})
+    return booking

@@ -22,6 +22,7 @@ from guichet.events import services as events_services
 
 # --- events ---
 from guichet.events.api import router as events_router  # noqa: E402,I001
+from guichet.facility.api import router as facility_router  # noqa: E402,I001
 from guichet.groups.api import router as groups_router  # noqa: E402,I001  --- groups (issue 12) ---
 from guichet.impact.api import router as impact_router
 from guichet.matching.api import router as matching_router
@@ -120,6 +121,8 @@ from guichet.calls.api import router as calls_router  # noqa: E402,I001
 api.add_router("/calls", calls_router)
 # --- groups (issue 12) ---
 api.add_router("/groups", groups_router)
+# --- facility operations (issue 13) ---
+api.add_router("/bookings/series", facility_router)
 
 
 @api.exception_handler(Http404)

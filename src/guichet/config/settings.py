@@ -147,6 +147,8 @@ INSTALLED_APPS = [
     "guichet.calls",
     # --- groups (issue 12) ---
     "guichet.groups",
+    # --- facility operations (issue 13) ---
+    "guichet.facility",
 ]
 
 MIDDLEWARE = [
@@ -455,3 +457,7 @@ GUICHET_EVENT_VISITOR_PER_ADDRESS_HOUR = env_int("GUICHET_EVENT_VISITOR_PER_ADDR
 # Jobs and talent: the largest CV accepted, and applications by visitors (no account) per client address per hour.
 GUICHET_TALENT_CV_MAX_MB = env_int("GUICHET_TALENT_CV_MAX_MB", 5, minimum=1)
 GUICHET_TALENT_VISITOR_PER_ADDRESS_HOUR = env_int("GUICHET_TALENT_VISITOR_PER_ADDRESS_HOUR", 10, minimum=1)
+# --- facility operations (issue 13) ---
+# Waitlists: how long the first in line has to take a freed slot before it is offered to the next
+# (PPMS and Calpendo offer it for an hour or so; a shorter time suits instruments booked at short notice).
+GUICHET_WAITLIST_OFFER_MINUTES = env_int("GUICHET_WAITLIST_OFFER_MINUTES", 60, minimum=1, maximum=7 * 24 * 60)

@@ -55,4 +55,6 @@ urlpatterns = [
     path("health/worker/", health_worker, name="health_worker"),
     # --- groups (issue 12) ---
     path("groups/", include("guichet.groups.urls")),
+    # --- facility operations (issue 13) ---
+    path("facility/", include("guichet.facility.urls")),
 ]

@@ -121,6 +121,16 @@ def run_periodic() -> dict:
         except Exception:
             logger.exception("periodic step %s failed", name)
             done[name] = "error"
+    # --- facility operations (issue 13) --- a slot freed by any cancellation goes to its waitlist
+    from guichet.facility.usage import release_no_shows
+    from guichet.facility.waitlist import waitlist_sweep
+
+    try:
+        done["released"] = release_no_shows()  # first: a released slot goes to the waitlist in this tick
+        done["waitlists"] = waitlist_sweep()
+    except Exception:
+        logger.exception("periodic step waitlists failed")
+        done["waitlists"] = "error"
     return done
 
 

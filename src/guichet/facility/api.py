@@ -1,0 +1,123 @@
+"""Recurring bookings in the API: preview a series, book it (all, or the free ones), read it, cancel the rest."""
+
+from datetime import datetime
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import Field, Path, Router, Schema
+
+from guichet.bookings.api import MAX_ID, YEAR_2000S, BookingOut, _out
+from guichet.bookings.models import Booking
+from guichet.core.api_auth import MEMBERS, MEMBERS_WRITE, api_user
+from guichet.core.api_errors import errors
+from guichet.directory.models import KEY_PATTERN
+from guichet.directory.selectors import valid_key_or_404
+from guichet.platforms.models import Instrument
+
+from . import recurrence, selectors, series
+
+router = Router(tags=["bookings"])
+
+
+class SeriesIn(Schema):
+    instrument: str = Field(..., description="the instrument's key", pattern=KEY_PATTERN)
+    start: datetime = Field(..., description="the first occurrence, ISO 8601 with its offset; the series keeps its "
+                                             "Paris wall-clock time across DST changes",
+                            json_schema_extra={"pattern": YEAR_2000S})
+    duration_minutes: int = Field(..., ge=1, le=24 * 60)
+    rule: str = Field(..., min_length=1, max_length=recurrence.RULE_MAX,
+                      description="RFC 5545 RRULE, e.g. FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH;COUNT=10 (DAILY, WEEKLY "
+                                  "or MONTHLY; COUNT or UNTIL; at most 104 occurrences)")
+    cost_centre: str = Field("", max_length=60)
+
+
+class SeriesBookIn(SeriesIn):
+    only_free: bool = Field(False, description="book the free occurrences and skip the others; otherwise every "
+                                               "occurrence must be free (409 if one is not, nothing booked)")
+
+
+class OccurrenceOut(Schema):
+    start: datetime
+    end: datetime
+    state: str = Field(..., description="free, taken or outside (the instrument's rules or the caller's training)")
+    reason: str
+
+
+class PreviewOut(Schema):
+    rule: str
+    occurrences: list[OccurrenceOut]
+
+
+class SeriesOut(Schema):
+    id: int
+    instrument: str
+    rule: str
+    bookings: list[BookingOut]
+    skipped: list[OccurrenceOut] = Field(..., description="occurrences not booked (on creation only)")
+
+
+class CancelIn(Schema):
+    from_booking: int = Field(..., ge=1, le=MAX_ID, description="this occurrence and every later one are cancelled")
+
+
+class CancelledOut(Schema):
+    cancelled: list[BookingOut]
+
+
+def _occ(o: series.Occurrence) -> dict:
+    return {"start": o.start, "end": o.end, "state": o.state, "reason": o.reason}
+
+
+def _instrument(key: str) -> Instrument:
+    try:
+        return Instrument.objects.select_related("platform").get(key=valid_key_or_404(key))
+    except (Instrument.DoesNotExist, Http404):
+        raise Http404 from None
+
+
+def _args(payload: SeriesIn) -> dict:
+    return {"instrument": _instrument(payload.instrument), "first_start": payload.start,
+            "duration_minutes": payload.duration_minutes, "rule": payload.rule, "cost_centre": payload.cost_centre}
+
+
+@router.post("/preview", response={200: PreviewOut, **errors(400, 401, 403, 404, 409, 422)}, auth=MEMBERS_WRITE,
+             summary="Preview a recurring booking",
+             description="Each occurrence of the rule from `start`, as free, taken or outside; nothing is booked. "
+                         "409: the rule or the duration cannot be used (`field` says which).")
+def preview_series(request, payload: SeriesIn):
+    rule, planned = series.series_preview(actor=api_user(request), **_args(payload))
+    return 200, {"rule": rule, "occurrences": [_occ(o) for o in planned]}
+
+
+@router.post("", response={201: SeriesOut, **errors(400, 401, 403, 404, 409, 422)}, auth=MEMBERS_WRITE,
+             summary="Book a recurring series",
+             description="201: booked; `skipped` lists the occurrences not booked (with `only_free`). 409: an "
+                         "occurrence is not free (without `only_free`), none is free, or the rule cannot be used. "
+                         "403: not a member.")
+def create_series(request, payload: SeriesBookIn):
+    created, planned = series.series_create(actor=api_user(request), only_free=payload.only_free, **_args(payload))
+    return 201, {"id": created.pk, "instrument": created.instrument.key, "rule": created.rule,
+                 "bookings": [_out(o.booking) for o in planned if o.booking is not None],
+                 "skipped": [_occ(o) for o in planned if o.booking is None]}
+
+
+@router.get("/{series_id}", response={200: SeriesOut, **errors(401, 404, 422)}, auth=MEMBERS,
+            summary="A recurring series and its bookings")
+def get_series(request, series_id: int = Path(..., ge=1, le=MAX_ID)):
+    found = selectors.series_for(api_user(request), series_id)
+    return 200, {"id": found.pk, "instrument": found.instrument.key, "rule": found.rule,
+                 "bookings": [_out(b) for b in selectors.series_bookings(found)], "skipped": []}
+
+
+@router.post("/{series_id}/cancel", response={200: CancelledOut, **errors(401, 403, 404, 409, 422)},
+             auth=MEMBERS_WRITE, summary="Cancel the rest of a series",
+             description="Cancels `from_booking` and every later live occurrence, all or none. 409: one of them is "
+                         "past the cancellation deadline, or already cancelled.")
+def cancel_series(request, payload: CancelIn, series_id: int = Path(..., ge=1, le=MAX_ID)):
+    user = api_user(request)
+    found = selectors.series_for(user, series_id)
+    first = Booking.objects.filter(pk=payload.from_booking, series_occurrence__series=found).first()
+    if first is None:
+        return 404, {"detail": _("Not found."), "field": "from_booking"}
+    return 200, {"cancelled": [_out(b) for b in series.series_cancel_rest(actor=user, series=found,
+                                                                           from_booking=first)]}

@@ -1,0 +1,51 @@
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from guichet.bookings.models import Booking
+
+from . import permissions
+from .models import BookingSeries, WaitlistEntry
+
+
+def series_for(user, pk: int) -> BookingSeries:
+    """The series, to its booker and the instrument's managers; 404 to anyone else (same as not existing)."""
+    series = get_object_or_404(BookingSeries.objects.select_related("instrument__platform", "user"), pk=pk)
+    if not permissions.can_see_series(user, series):
+        raise Http404
+    return series
+
+
+def series_bookings(series: BookingSeries) -> list[Booking]:
+    return list(Booking.objects.filter(series_occurrence__series=series).select_related("instrument__platform")
+                .order_by("start"))
+
+
+def series_of_user(user, limit: int = 50) -> list[BookingSeries]:
+    return list(BookingSeries.objects.filter(user=user).select_related("instrument").order_by("-created_at")[:limit])
+
+
+def entry_for(user, pk: int) -> WaitlistEntry:
+    """A waitlist entry, to the member waiting only (404 to anyone else)."""
+    entry = get_object_or_404(WaitlistEntry.objects.select_related("instrument__platform"), pk=pk)
+    if not user.is_authenticated or entry.user_id != user.pk:
+        raise Http404
+    return entry
+
+
+def waitlist_of_user(user, limit: int = 50) -> list[WaitlistEntry]:
+    return list(WaitlistEntry.objects.filter(user=user, status__in=WaitlistEntry.LIVE)
+                .select_related("instrument").order_by("start")[:limit])
+
+
+def month_usage(instrument, year: int, month: int) -> list[dict]:
+    """The instrument's bookings of a month (Paris time) with their usage, for the managers' usage page."""
+    from datetime import date, datetime
+
+    from guichet.core.workdays import PARIS
+
+    first = datetime.combine(date(year, month, 1), datetime.min.time(), PARIS)
+    after = datetime.combine(date(year + month // 12, month % 12 + 1, 1), datetime.min.time(), PARIS)
+    bookings = (Booking.objects.filter(instrument=instrument, kind=Booking.Kind.BOOKING, start__gte=first,
+                                       start__lt=after).select_related("user", "usage", "instrument")
+                .order_by("start"))
+    return [{"booking": b} for b in bookings]

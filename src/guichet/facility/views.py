@@ -1,0 +1,313 @@
+from datetime import timedelta
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_POST
+
+from guichet.bookings import permissions as booking_permissions
+from guichet.bookings.models import Booking
+from guichet.bookings.services import BookingError, NotAllowed
+from guichet.core import params
+from guichet.directory.selectors import valid_key_or_404
+from guichet.platforms.models import Instrument
+
+from . import permissions, selectors, series, usage, waitlist
+from .forms import BillingRuleForm, SeriesForm, UsageForm
+
+
+def _series_page(request, instrument, form, *, rule="", planned=None, status=200):
+    return render(request, "facility/series_new.html", {
+        "instrument": instrument, "form": form, "rule": rule, "planned": planned,
+        "free": sum(o.state == series.FREE for o in planned or ()), "status": status}, status=status)
+
+
+def _bookable(request, key):
+    instrument = get_object_or_404(Instrument.objects.select_related("platform"), key=valid_key_or_404(key))
+    if not permissions.can_book_series(request.user, instrument):
+        raise PermissionDenied
+    return instrument
+
+
+def _refused(form, exc: BookingError):
+    if isinstance(exc, NotAllowed):
+        raise PermissionDenied(str(exc)) from exc
+    form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+
+
+@login_required
+@require_GET
+def series_new(request, key):
+    """The series form; once filled in (GET: nothing is written), each occurrence as free, taken or outside."""
+    instrument = _bookable(request, key)
+    if "day" not in request.GET:
+        return _series_page(request, instrument, SeriesForm(instrument=instrument))
+    form = SeriesForm(request.GET, instrument=instrument)
+    if not form.is_valid():
+        return _series_page(request, instrument, form, status=400)
+    try:
+        rule, planned = series.series_preview(actor=request.user, instrument=instrument,
+                                              first_start=form.first_start, rule=form.cleaned_data["rule"],
+                                              duration_minutes=form.cleaned_data["duration"],
+                                              cost_centre=form.cleaned_data["cost_centre"])
+    except BookingError as exc:
+        _refused(form, exc)
+        return _series_page(request, instrument, form, status=400)
+    return _series_page(request, instrument, form, rule=rule, planned=planned)
+
+
+@login_required
+@require_POST
+def series_book(request, key):
+    instrument = _bookable(request, key)
+    form = SeriesForm(request.POST, instrument=instrument)
+    if not form.is_valid():
+        return _series_page(request, instrument, form, status=400)
+    try:
+        created, planned = series.series_create(
+            actor=request.user, instrument=instrument, first_start=form.first_start, rule=form.cleaned_data["rule"],
+            duration_minutes=form.cleaned_data["duration"], cost_centre=form.cleaned_data["cost_centre"],
+            only_free=request.POST.get("only_free") == "1")
+    except BookingError as exc:
+        _refused(form, exc)
+        return _series_page(request, instrument, form, status=409 if isinstance(exc, series.SlotUnavailable)
+                            else 400)
+    booked = sum(o.booking is not None for o in planned)
+    skipped = len(planned) - booked
+    messages.success(request, ngettext("%(n)d occurrence booked.", "%(n)d occurrences booked.", booked)
+                     % {"n": booked} + (" " + ngettext("%(n)d skipped (taken or outside the rules).",
+                                                       "%(n)d skipped (taken or outside the rules).", skipped)
+                                        % {"n": skipped} if skipped else ""))
+    return redirect("facility:series", created.pk)
+
+
+@login_required
+@require_GET
+def series_detail(request, pk):
+    found = selectors.series_for(request.user, pk)
+    now = timezone.now()
+    bookings = selectors.series_bookings(found)
+    rows = [{"booking": b, "live": b.status in Booking.LIVE and b.start > now,
+             "cancellable": b.status in Booking.LIVE and booking_permissions.can_cancel_booking(request.user, b, now)}
+            for b in bookings]
+    return render(request, "facility/series_detail.html", {
+        "series": found, "rows": rows, "live": sum(r["live"] for r in rows),
+        "deadline": found.instrument.cancel_deadline_hours})
+
+
+@login_required
+@require_POST
+def series_cancel(request, pk):
+    """Cancel this occurrence and every later one of the series."""
+    found = selectors.series_for(request.user, pk)
+    try:
+        first = Booking.objects.get(pk=int(request.POST.get("from", "")), series_occurrence__series=found)
+    except (ValueError, Booking.DoesNotExist):
+        raise Http404 from None
+    try:
+        cancelled = series.series_cancel_rest(actor=request.user, series=found, from_booking=first)
+    except NotAllowed as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except BookingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, ngettext("%(n)d occurrence cancelled.", "%(n)d occurrences cancelled.",
+                                           len(cancelled)) % {"n": len(cancelled)})
+    return redirect("facility:series", found.pk)
+
+
+# --- waitlists ------------------------------------------------------------------------------------------
+
+@login_required
+@require_POST
+def waitlist_join(request, key):
+    """From the calendar: a taken slot (its start, the duration chosen above the grid)."""
+    from datetime import datetime, timedelta
+
+    from guichet.bookings.views import MINUTES_PER_DAY
+    from guichet.core import bounds
+    from guichet.core.workdays import PARIS
+
+    instrument = _bookable(request, key)
+    try:
+        start = datetime.fromisoformat(request.POST["start"])
+        minutes = int(request.POST.get("duration", instrument.min_duration))
+        if not bounds.EARLIEST_DATE <= start.date() <= bounds.LATEST_DATE or not 0 < minutes <= MINUTES_PER_DAY:
+            raise ValueError
+    except (KeyError, ValueError):
+        messages.error(request, _("Choose a slot and a duration."))
+        return redirect("bookings:calendar", key)
+    start = start if timezone.is_aware(start) else start.replace(tzinfo=PARIS)
+    try:
+        entry = waitlist.waitlist_join(actor=request.user, instrument=instrument, start=start,
+                                       end=start + timedelta(minutes=minutes))
+    except NotAllowed as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except BookingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("You are on the waitlist (number %(n)d in line): you will be e-mailed if the "
+                                    "slot frees.") % {"n": waitlist.position(entry)})
+    return redirect(f"{reverse('bookings:calendar', args=[key])}?week={start.date().isoformat()}")
+
+
+@login_required
+@require_GET
+def waitlist_offer(request, pk):
+    entry = selectors.entry_for(request.user, pk)
+    return render(request, "facility/waitlist_offer.html", {
+        "entry": entry, "open": entry.status == entry.Status.OFFERED and entry.offer_expires_at > timezone.now(),
+        "position": waitlist.position(entry) if entry.status in entry.LIVE else None})
+
+
+@login_required
+@require_POST
+def waitlist_claim(request, pk):
+    entry = selectors.entry_for(request.user, pk)
+    try:
+        booking = waitlist.waitlist_claim(actor=request.user, entry=entry)
+    except BookingError as exc:
+        messages.error(request, str(exc))
+        return redirect("facility:waitlist_offer", pk)
+    messages.success(request, _("Booked: %(when)s.") % {
+        "when": timezone.localtime(booking.start).strftime("%d/%m/%Y %H:%M")})
+    return redirect("bookings:mine")
+
+
+@login_required
+@require_POST
+def waitlist_leave(request, pk):
+    entry = selectors.entry_for(request.user, pk)
+    try:
+        waitlist.waitlist_leave(actor=request.user, entry=entry)
+        messages.success(request, _("You have left this waitlist."))
+    except BookingError as exc:
+        messages.error(request, str(exc))
+    return redirect(params.safe_next(request, "bookings:mine"))
+
+
+# --- actual use: kiosk, QR code, the managers' usage page -----------------------------------------------
+
+def _kiosk_booking(user, instrument, now):
+    """The user's booking at the instrument now (or starting within the early check-in window)."""
+    return (Booking.objects.filter(instrument=instrument, user=user, kind=Booking.Kind.BOOKING,
+                                   status__in=[Booking.Status.CONFIRMED, Booking.Status.COMPLETED],
+                                   start__lte=now + timedelta(minutes=usage.EARLY_CHECK_IN_MINUTES), end__gt=now)
+            .select_related("instrument__platform").order_by("start").first())
+
+
+@login_required
+def kiosk(request, key):
+    """The page the instrument's QR code opens: check in and out of one's booking there, now."""
+    instrument = get_object_or_404(Instrument.objects.select_related("platform"), key=valid_key_or_404(key))
+    now = timezone.now()
+    if request.method == "POST":
+        booking = _kiosk_booking(request.user, instrument, now)
+        action = request.POST.get("action")
+        if booking is None or action not in ("in", "out"):
+            messages.error(request, _("You have no booking of this instrument now."))
+        else:
+            try:
+                (usage.check_in if action == "in" else usage.check_out)(actor=request.user, booking=booking, now=now)
+            except NotAllowed as exc:
+                raise PermissionDenied(str(exc)) from exc
+            except BookingError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, _("Checked in.") if action == "in" else _("Checked out."))
+        return redirect("facility:kiosk", key)
+    if request.method != "GET":
+        raise PermissionDenied
+    booking = _kiosk_booking(request.user, instrument, now)
+    record = getattr(booking, "usage", None) if booking else None
+    return render(request, "facility/kiosk.html", {
+        "instrument": instrument, "booking": booking, "usage": record,
+        "manager": booking_permissions.can_manage_instrument(request.user, instrument),
+        "early": usage.EARLY_CHECK_IN_MINUTES})
+
+
+@login_required
+@require_GET
+def kiosk_qr(request, key):
+    """The QR code to print and stick on the instrument (SVG): it opens the kiosk page."""
+    from django.http import HttpResponse
+
+    from guichet.events.qr import qr_svg
+
+    instrument = _managed(request, key)
+    url = request.build_absolute_uri(reverse("facility:kiosk", args=[instrument.key]))
+    return HttpResponse(qr_svg(url, size_px=480), content_type="image/svg+xml")
+
+
+def _managed(request, key) -> Instrument:
+    instrument = get_object_or_404(Instrument.objects.select_related("platform"), key=valid_key_or_404(key))
+    if not booking_permissions.can_manage_instrument(request.user, instrument):
+        raise PermissionDenied
+    return instrument
+
+
+def _usage_page(request, instrument, *, rule_form=None, usage_form=None, status=200):
+    from guichet.platforms.models import CustomerCategory
+
+    month = params.month_param(request.GET, "month", label=_("month")) or (timezone.localdate().year,
+                                                                            timezone.localdate().month)
+    rows = selectors.month_usage(instrument, *month)
+    rule = usage.rule_for(instrument)
+    category = request.GET.get("category") or CustomerCategory.ACADEMIC
+    if category not in CustomerCategory.values:
+        raise params.BadParameter(_("Choose a price list."), "category")
+    for row in rows:
+        row["charge"] = usage.charge(row["booking"], category, rule)
+    return render(request, "facility/usage.html", {
+        "instrument": instrument, "rows": rows, "rule": rule, "year": month[0], "month": month[1],
+        "rule_form": rule_form or BillingRuleForm(instance=rule if rule.pk else None,
+                                                  initial=None if rule.pk else {"mode": rule.mode}),
+        "usage_form": usage_form, "category": category, "categories": CustomerCategory.choices,
+        "total": sum((r["charge"].total for r in rows), Decimal("0.00"))}, status=status)
+
+
+@login_required
+@require_GET
+def usage_page(request, key):
+    return _usage_page(request, _managed(request, key))
+
+
+@login_required
+@require_POST
+def billing_rule(request, key):
+    instrument = _managed(request, key)
+    form = BillingRuleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Nothing was saved: see the errors below."))
+        return _usage_page(request, instrument, rule_form=form, status=400)
+    usage.billing_rule_save(actor=request.user, instrument=instrument, **form.cleaned_data)
+    messages.success(request, _("Rules saved."))
+    return redirect("facility:usage", key)
+
+
+@login_required
+@require_POST
+def usage_correct(request, key):
+    instrument = _managed(request, key)
+    form = UsageForm(request.POST)
+    if form.is_valid():
+        booking = Booking.objects.filter(pk=form.cleaned_data["booking"], instrument=instrument).first()
+        if booking is None:
+            raise Http404
+        try:
+            usage.usage_correct(actor=request.user, booking=booking, checked_in_at=form.cleaned_data["checked_in_at"],
+                                checked_out_at=form.cleaned_data["checked_out_at"], reason=form.cleaned_data["reason"])
+        except BookingError as exc:
+            _refused(form, exc)
+        else:
+            messages.success(request, _("Usage corrected."))
+            return redirect(f"{reverse('facility:usage', args=[key])}?month={booking.start:%Y-%m}")
+    messages.error(request, _("Nothing was saved: see the errors below."))
+    return _usage_page(request, instrument, usage_form=form, status=400)
