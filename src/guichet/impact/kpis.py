@@ -14,7 +14,20 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from django.db.models import Case, Exists, IntegerField, Max, Min, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.utils.translation import gettext_lazy as _
 
 from guichet.bookings.models import Booking, ServiceOrder
@@ -53,8 +66,9 @@ def _sod(day: date) -> datetime:
 
 
 def members_by_kind(as_of: date) -> dict[str, int]:
-    rows = Organization.objects.filter(created_at__lte=_eod(as_of)).values_list("kind", flat=True)
-    return dict(Counter(rows))
+    # Counted by the database (reading 100,000 kinds into Python took a second, bench/impact_bench.py).
+    return dict(Organization.objects.filter(created_at__lte=_eod(as_of)).order_by().values("kind")
+                .annotate(n=Count("pk")).values_list("kind", "n"))
 
 
 def startups_by_year(as_of: date) -> dict[int, int]:
