@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -80,6 +81,11 @@ def startups_by_year(as_of: date) -> dict[int, int]:
 def jobs(as_of: date) -> int:
     """Sum, over organizations, of the latest headcount each declared on or before the date."""
     sane = Headcount.objects.filter(bounds.date_in_bounds("on"), headcount__lte=bounds.MAX_HEADCOUNT)
+    if connection.vendor == "postgresql":
+        # One DISTINCT ON read (one headcount per organization and day: the same rows as the subquery below,
+        # which took 3 s at 200,000 headcounts, bench/impact_bench.py).
+        return sum(sane.filter(on__lte=as_of).order_by("organization_id", "-on").distinct("organization_id")
+                   .values_list("headcount", flat=True))
     latest = (sane.filter(organization=OuterRef("organization"), on__lte=as_of).order_by("-on").values("on")[:1])
     total = sane.filter(on__lte=as_of, on=Subquery(latest)).aggregate(n=Sum("headcount"))["n"]
     return total or 0
