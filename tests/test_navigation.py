@@ -18,7 +18,9 @@ from .test_permissions import MATRIX, ROLES, bookings_sample, events_sample
 NOT_PAGES = re.compile(r"^(api-1:|admin:(?!index$))|(export|_csv|_xlsx|_json|_pdf|:feed|attachment|:document)"
                        r"|^(desk:follow|desk:confirm|desk:suggest|desk:reach|set_language|health|metrics)$|_(done|complete|confirm)$|progress$"
                        # --- events --- e-mailed links (ticket, confirmation), the QR code's page, calendars
-                       r"|^(events:(ticket|confirm|checkin|certificate|ticket_ics|ics)|partnering:ics)$")
+                       r"|^(events:(ticket|confirm|checkin|certificate|ticket_ics|ics)|partnering:ics)$"
+                       # --- declaration campaigns --- evidence files (linked from the declaration's page)
+                       r"|^declarations:evidence$")
 SKIP_PATH = re.compile(r"^/(api/|admin/.+|i18n/|static/|media/)|\.(csv|xlsx|json|pdf|ics)$")
 
 
