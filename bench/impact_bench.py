@@ -111,12 +111,12 @@ FLOOR = [
           AND c.year <= extract(year FROM %(as_of)s::date)
         ORDER BY organization_id, c.year DESC, d.validated_at DESC, d.id DESC) h"""),
     ("declared coverage", "SELECT " + ", ".join(
-        f"count(*) FILTER (WHERE {f} IS NOT NULL), count(*) FILTER (WHERE {f} IS NOT NULL AND status = 'validated' "
-        f"AND validated_at <= %(eod)s)" for f in ("headcount", "jobs_created", "jobs_maintained", "funds_public_eur",
+        f"count(*) FILTER (WHERE {f} IS NOT NULL), count(*) FILTER (WHERE {f} IS NOT NULL AND d.status = 'validated' "
+        f"AND d.validated_at <= %(eod)s)" for f in ("headcount", "jobs_created", "jobs_maintained", "funds_public_eur",
                                                   "funds_private_eur", "publications", "patents", "trials",
                                                   "people_trained", "satisfaction"))
-     + ", count(*) FILTER (WHERE implanted), count(*) FILTER (WHERE implanted AND status = 'validated' "
-       "AND validated_at <= %(eod)s) FROM declarations_declaration d JOIN declarations_campaign c "
+     + ", count(*) FILTER (WHERE implanted), count(*) FILTER (WHERE implanted AND d.status = 'validated' "
+       "AND d.validated_at <= %(eod)s) FROM declarations_declaration d JOIN declarations_campaign c "
        "ON c.id = d.campaign_id WHERE c.year = extract(year FROM %(as_of)s::date) AND d.submitted_at <= %(eod)s"),
     ("cluster funding", "SELECT sum(cluster_funding_eur) FROM declarations_campaign "
                         "WHERE year = extract(year FROM %(as_of)s::date) AND opened_at <= %(eod)s"),

@@ -499,6 +499,8 @@ def test_read_only_admins_refuse_writes(label, client, world, admin_user):
 
         with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
             retag_vocabulary.enqueue(["cell sorting"])
+    if label in ("declarations.declaration", "impact.annualreport"):  # --- declaration campaigns ---
+        declaration_read_only_samples(world)
     model = apps.get_model(label)
     assert model in admin.site._registry, f"{label} is no longer in the admin: update READ_ONLY"
     client.force_login(admin_user)
@@ -559,3 +561,16 @@ def test_platform_managers_and_instrument_rates_are_in_the_log(client, world, ad
     event = AuditEvent.objects.filter(entity_key="cyto.aria").latest("pk")
     assert event.changes["hourly_industry"][1] == "150.00"
     assert event.changes["closes_at"] == ["20:00:00", "18:00:00"]
+
+
+# --- declaration campaigns, annual report ---
+def declaration_read_only_samples(world):
+    """One declaration of an open campaign and one draft annual report, for the read-only admins."""
+    from guichet.declarations.models import Campaign, Declaration
+    from guichet.impact.models import AnnualReport, ReportTemplate
+
+    campaign = Campaign.objects.create(title="C", year=2025, deadline=timezone.localdate() + timedelta(days=9),
+                                       status="open", created_by=world["member"])
+    Declaration.objects.create(campaign=campaign, organization=world["org"])
+    AnnualReport.objects.create(template=ReportTemplate.objects.get(key="france-2030"), year=2025,
+                                as_of=timezone.localdate())

@@ -20,7 +20,9 @@ NOT_PAGES = re.compile(r"^(api-1:|admin:(?!index$))|(export|_csv|_xlsx|_json|_pd
                        # --- events --- e-mailed links (ticket, confirmation), the QR code's page, calendars
                        r"|^(events:(ticket|confirm|checkin|certificate|ticket_ics|ics)|partnering:ics)$"
                        # --- operations (issue 9) --- the worker's status, for monitoring like /health/
-                       r"|^health_worker$|^impact:report_file$")  # --- impact --- the drawn report (a file)
+                       r"|^health_worker$|^impact:report_file$"  # --- impact --- the drawn report (a file)
+                       # --- declaration campaigns --- evidence files (linked from the declaration's page)
+                       r"|^declarations:evidence$")
 SKIP_PATH = re.compile(r"^/(api/|admin/.+|i18n/|static/|media/)|\.(csv|xlsx|json|pdf|ics)$")
 
 

@@ -96,7 +96,7 @@ def menu_for(user) -> list[Group]:
             Item(_("Annual reports"), reverse("impact:annual_reports"), ("impact:annual_reports",
                                                                           "impact:annual_report")),
         ]
-    elif is_member(user) and user.memberships.exists():
+    if is_member(user):
         network.items.append(Item(_("Yearly declarations"), reverse("declarations:mine"),
                                   ("declarations:mine", "declarations:declaration")))
     # --- calls, talent ---

@@ -9,7 +9,8 @@ and the declarations received (sent on or before the as-of date) that hold a fig
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Avg, Count, OuterRef, Q, Subquery, Sum
+from django.db import connection
+from django.db.models import Avg, Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from guichet.declarations.models import Campaign, Declaration
@@ -103,13 +104,19 @@ def compute(as_of: date, start: date, end: date) -> dict:
             v[key] = (Decimal(total) if total is not None else ZERO) if field.endswith("_eur") else (total or 0)
     v["companies_implanted_in_period"] = sums["implanted"] or 0
     v["partner_satisfaction"] = round(float(sums["satisfaction"]), 1) if sums["satisfaction"] is not None else None
-    # Per organization, its latest validated year up to the period's end (not only the period's years): one
-    # query, the latest row chosen by a correlated subquery as for the start-ups' headcounts.
-    counted = Declaration.objects.filter(status=Declaration.Status.VALIDATED, validated_at__lte=_eod(as_of),
-                                         headcount__isnull=False, campaign__year__lte=end.year)
-    latest = (counted.filter(organization=OuterRef("organization"))
-              .order_by("-campaign__year", "-validated_at", "-pk").values("pk")[:1])
-    v["declared_headcount"] = counted.filter(pk=Subquery(latest)).aggregate(n=Sum("headcount"))["n"] or 0
+    # Per organization, its latest validated year up to the period's end (not only the period's years). On
+    # PostgreSQL one DISTINCT ON read (a correlated subquery took 8 s at 200,000 declarations, bench/
+    # impact_bench.py); elsewhere the rows in order, the last one per organization kept.
+    counted = (Declaration.objects.filter(status=Declaration.Status.VALIDATED, validated_at__lte=_eod(as_of),
+                                          headcount__isnull=False, campaign__year__lte=end.year)
+               .order_by("organization_id", "-campaign__year", "-validated_at", "-pk"))
+    if connection.vendor == "postgresql":
+        v["declared_headcount"] = sum(counted.distinct("organization_id").values_list("headcount", flat=True))
+    else:
+        latest = {}
+        for org, headcount in counted.values_list("organization_id", "headcount"):
+            latest.setdefault(org, headcount)
+        v["declared_headcount"] = sum(latest.values())
     funding = Campaign.objects.filter(year__gte=start.year, year__lte=end.year, cluster_funding_eur__gt=0,
                                       opened_at__lte=_eod(as_of)).aggregate(s=Sum("cluster_funding_eur"))["s"]
     for key, field in LEVERAGE.items():
