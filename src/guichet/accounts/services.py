@@ -119,7 +119,8 @@ def membership_add(*, actor, user: User, organization, is_contact: bool = False)
 def user_role_change(*, actor, user: User, role: str) -> None:
     """Give a user another role (what they may do), audited with the role before and after."""
     with transaction.atomic():
-        before = User.objects.filter(pk=user.pk).values_list("role", flat=True).first()
+        # Locked: two changes at once each audit the role the other left, not the same "before".
+        before = User.objects.select_for_update().filter(pk=user.pk).values_list("role", flat=True).first()
         if before == role:
             return
         User.objects.filter(pk=user.pk).update(role=role)

@@ -44,6 +44,15 @@ class ServiceTransactionAdmin(ServiceBackedAdmin):
             messages.success(request, done % {"n": count})
 
 
+def service_action(name: str, description, done, call):
+    """An admin action that applies `call(actor, record)` to each selected record (`run_service`)."""
+    def action(self, request, queryset):
+        self.run_service(request, queryset, lambda record: call(request.user, record), done)
+
+    action.__name__ = name
+    return admin.action(description=description)(action)
+
+
 @admin.register(TrainingAuthorization)
 class TrainingAuthorizationAdmin(ServiceTransactionAdmin):
     list_display = ("user", "instrument", "granted_by", "granted_at", "expires_at", "revoked_at")
@@ -169,33 +178,19 @@ class BookingAdmin(ServiceTransactionAdmin):
                                             end=obj.end, reason=obj.note)
         obj.pk = blackout.pk
 
-    @admin.action(description=_("Approve the selected bookings"))
-    def approve(self, request, queryset):
-        self.run_service(request, queryset, lambda b: services.booking_decide(actor=request.user, booking=b,
-                                                                             approve=True),
-                         _("%(n)d bookings approved."))
-
-    @admin.action(description=_("Refuse the selected bookings"))
-    def refuse(self, request, queryset):
-        self.run_service(request, queryset, lambda b: services.booking_decide(actor=request.user, booking=b,
-                                                                             approve=False),
-                         _("%(n)d bookings refused."))
-
-    @admin.action(description=_("Cancel the selected bookings"))
-    def cancel(self, request, queryset):
-        self.run_service(request, queryset, lambda b: services.booking_cancel(actor=request.user, booking=b),
-                         _("%(n)d bookings cancelled."))
-
-    @admin.action(description=_("Mark the selected bookings completed"))
-    def complete(self, request, queryset):
-        self.run_service(request, queryset, lambda b: services.booking_close(actor=request.user, booking=b),
-                         _("%(n)d bookings marked completed."))
-
-    @admin.action(description=_("Mark the selected bookings as no-shows"))
-    def no_show(self, request, queryset):
-        self.run_service(request, queryset, lambda b: services.booking_close(actor=request.user, booking=b,
-                                                                            no_show=True),
-                         _("%(n)d bookings marked as no-shows."))
+    # The managers' actions, through the same services as their pages (bookings/services.py).
+    approve = service_action("approve", _("Approve the selected bookings"), _("%(n)d bookings approved."),
+                             lambda actor, b: services.booking_decide(actor=actor, booking=b, approve=True))
+    refuse = service_action("refuse", _("Refuse the selected bookings"), _("%(n)d bookings refused."),
+                            lambda actor, b: services.booking_decide(actor=actor, booking=b, approve=False))
+    cancel = service_action("cancel", _("Cancel the selected bookings"), _("%(n)d bookings cancelled."),
+                            lambda actor, b: services.booking_cancel(actor=actor, booking=b))
+    complete = service_action("complete", _("Mark the selected bookings completed"),
+                              _("%(n)d bookings marked completed."),
+                              lambda actor, b: services.booking_close(actor=actor, booking=b))
+    no_show = service_action("no_show", _("Mark the selected bookings as no-shows"),
+                             _("%(n)d bookings marked as no-shows."),
+                             lambda actor, b: services.booking_close(actor=actor, booking=b, no_show=True))
 
 
 class ReadOnlyInline(admin.TabularInline):

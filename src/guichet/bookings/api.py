@@ -8,6 +8,7 @@ from ninja import Field, Header, Path, Query, Router, Schema
 from guichet.core import idempotency, params
 from guichet.core.api_auth import MEMBERS, MEMBERS_WRITE, api_user
 from guichet.core.api_errors import errors
+from guichet.core.api_types import MAX_ID
 from guichet.core.workdays import PARIS
 from guichet.directory.models import KEY_PATTERN
 from guichet.directory.selectors import valid_key_or_404
@@ -40,7 +41,6 @@ class Availability(Schema):
 # computation of the week (Paris offsets, +7 days) inside what Python and the databases represent.
 WEEK_MIN, WEEK_MAX = date(2000, 1, 1), date(2099, 12, 31)
 YEAR_2000S = r"^20[0-9]{2}-"
-MAX_ID = 2**63 - 1  # the largest primary key the databases hold
 COST_CENTRE_MAX = 60  # BookingIn refuses longer (422) rather than cutting it
 
 

@@ -1,10 +1,10 @@
 from datetime import timedelta
 
-from guichet.accounts.permissions import is_member
+from guichet.accounts.permissions import is_member, is_signed_in
 
 
 def can_manage_platform(user, platform) -> bool:
-    if not user or not user.is_authenticated or not user.is_active:
+    if not is_signed_in(user):
         return False
     return user.is_staff or platform.managers.filter(pk=user.pk).exists()
 

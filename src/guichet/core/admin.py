@@ -45,6 +45,7 @@ class ServiceBackedAdmin(admin.ModelAdmin):
 
     save_service = None  # (*, actor, record, is_new)
     delete_service = None  # (*, actor, record)
+    relation_services: dict = {}  # many-to-many field -> its app's service (*, actor, record, values)
 
     def save_model(self, request, obj, form, change):
         service = type(self).save_service or core_services.record_save
@@ -61,8 +62,12 @@ class ServiceBackedAdmin(admin.ModelAdmin):
                 self.delete_model(request, obj)
 
     def save_relation(self, request, record, field: str, values) -> None:
-        """One many-to-many set; an admin overrides this to route a field to its app's service."""
-        core_services.record_relation_set(actor=request.user, record=record, field=field, values=values)
+        """One many-to-many set: through the app's service named in `relation_services`, else the generic one."""
+        service = type(self).relation_services.get(field)
+        if service is not None:
+            service(actor=request.user, record=record, values=values)
+        else:
+            core_services.record_relation_set(actor=request.user, record=record, field=field, values=values)
 
     def save_related(self, request, form, formsets, change):
         # Instead of form.save_m2m(), which writes every set without a trace.

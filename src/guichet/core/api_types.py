@@ -5,6 +5,10 @@ from typing import Annotated
 
 from pydantic import PlainSerializer, WithJsonSchema
 
+# The largest primary key the databases hold: a larger id in a path is refused (422), never a 500.
+MAX_ID = 2**63 - 1
+# An event's key in a path (events and partnering days).
+EVENT_KEY_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,79}$"
 MONEY_PATTERN = r"^-?[0-9]+\.[0-9]{2}$"
 CENT = Decimal("0.01")
 

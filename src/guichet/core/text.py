@@ -59,14 +59,3 @@ def index_document(*texts: str) -> str:
 def _text_stems(text: str) -> str:
     # Cached: a record's name is indexed twice, an organization's name once more in each of its people.
     return " ".join(s for word in words(text) for s in stems(word))
-
-
-def query_terms(text: str) -> list[tuple[str, ...]]:
-    """One tuple of alternative stems per query word, in order, without repeats."""
-    seen, terms = set(), []
-    for word in words(text):
-        alternatives = stems(word)
-        if alternatives not in seen:
-            seen.add(alternatives)
-            terms.append(alternatives)
-    return terms[:32]

@@ -5,6 +5,7 @@ from ninja import Field, Path, Query, Router, Schema
 
 from guichet.core.api_auth import MEMBERS_WRITE, api_user
 from guichet.core.api_errors import errors
+from guichet.core.api_types import MAX_ID
 
 from . import permissions, selectors, services
 
@@ -43,7 +44,6 @@ class RequestOut(Schema):
 # Something else than blanks (Python's strip() also drops NUL and the \x1c-\x1f separators): what the
 # services refuse as empty is refused by the schema too.
 NOT_BLANK = r"[^\s\u0000\u001c-\u001f\u0085]"
-MAX_ID = 2**63 - 1
 
 
 class RequestIn(Schema):

@@ -81,7 +81,7 @@ def provider_organization_ids(user) -> set[int]:
 
 
 def can_respond(user, routing: Routing) -> bool:
-    if not user or not user.is_authenticated or not user.is_active:
+    if not is_signed_in(user):
         return False
     return routing.assignee_id == user.pk or (
         routing.provider_organization_id is not None
@@ -93,7 +93,7 @@ def is_provider_for(user, request: Request) -> bool:
 
 
 def can_view_request(user, request: Request) -> bool:
-    if not user or not user.is_authenticated or not user.is_active:
+    if not is_signed_in(user):
         return False
     if user.is_staff or request.requester_id == user.pk or is_provider_for(user, request):
         return True

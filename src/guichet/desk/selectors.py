@@ -5,7 +5,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from guichet.accounts.permissions import is_member
+from guichet.accounts.permissions import is_member, is_signed_in
 from guichet.directory.kinds import records_of
 from guichet.directory.models import Organization, Person, SearchEntry
 
@@ -14,7 +14,7 @@ from .permissions import can_view_request, provider_organization_ids, routing_re
 
 
 def requests_visible_to(user):
-    if not user or not user.is_authenticated or not user.is_active:
+    if not is_signed_in(user):
         return Request.objects.none()
     qs = Request.objects.select_related("requester", "organization")
     if user.is_staff:

@@ -70,13 +70,6 @@ def records_of(entries: Iterable) -> list:
     return out
 
 
-def record_url(record) -> str:
-    spec = record_type(record)
-    if spec.on_platform_page:
-        return reverse(spec.page, args=[record.platform.key]) + f"#{record.key}"
-    return reverse(spec.page, args=[record.key])
-
-
 def entry_urls(entries: Iterable) -> dict[int, str]:
     """{entry id: page} for search entries: services and instruments are found on their platform's page, whose
     keys are read in one query per kind (not one per entry)."""

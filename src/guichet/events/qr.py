@@ -15,12 +15,3 @@ def qr_svg(text: str, *, size_px: int = 240) -> str:
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {side} {side}" width="{size_px}" '
             f'height="{size_px}" shape-rendering="crispEdges" role="img"><rect width="{side}" height="{side}" '
             f'fill="#fff"/><path d="{cells}" fill="#000"/></svg>')
-
-
-def qr_matrix(text: str) -> list[list[bool]]:
-    """The modules, for tests that read the code back."""
-    code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
-    code.addData(text)
-    code.make()
-    n = code.getModuleCount()
-    return [[code.isDark(r, c) for c in range(n)] for r in range(n)]

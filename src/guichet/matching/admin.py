@@ -27,8 +27,5 @@ class ConceptAdmin(ServiceBackedAdmin):
         # Audited, and the directory entries the labels touch are re-tagged at once.
         services.concept_save(actor=request.user, concept=obj, is_new=not change)
 
-    def save_relation(self, request, record, field, values):
-        if field == "broader":
-            services.concept_broader_set(actor=request.user, concept=record, broader=values)
-        else:
-            super().save_relation(request, record, field, values)
+    relation_services = {"broader": lambda *, actor, record, values: services.concept_broader_set(
+        actor=actor, concept=record, broader=values)}

@@ -7,14 +7,14 @@ from ninja import Path, Router, Schema
 
 from guichet.core.api_auth import MEMBERS, MEMBERS_WRITE, api_user
 from guichet.core.api_errors import errors
+from guichet.core.api_types import EVENT_KEY_PATTERN, MAX_ID
 from guichet.events import selectors as event_selectors
 
 from . import selectors, services
 from .models import MeetingRequest
 
 router = Router(tags=["partnering"])
-MAX_ID = 2**63 - 1
-KEY = r"^[a-z0-9][a-z0-9_-]{0,79}$"
+KEY = EVENT_KEY_PATTERN
 
 
 class MeetingOut(Schema):

@@ -272,10 +272,17 @@ def meeting_open_lead(*, actor, meeting: Meeting) -> Meeting:
             parties=sides, value_eur=0, stage="lead", description=meeting.outcome_note)
     except PartnershipError as exc:
         raise PartneringError(str(exc), "partnership") from None
+    return _outcome_link(actor, meeting, "partnership", partnership, Meeting.Outcome.PARTNERSHIP)
+
+
+def _outcome_link(actor, meeting: Meeting, field: str, record, outcome: str) -> Meeting:
+    """Link the meeting to what it opened (a partnership lead, a desk request), audited, in its own transaction
+    (the record was written by its app's service, which owns its own)."""
     with transaction.atomic(durable=True):
-        Meeting.objects.filter(pk=meeting.pk).update(partnership=partnership, outcome=Meeting.Outcome.PARTNERSHIP)
-        meeting.partnership, meeting.outcome = partnership, Meeting.Outcome.PARTNERSHIP
-        _audit(actor, "meeting.partnership", meeting, {"partnership": [None, partnership.pk]})
+        Meeting.objects.filter(pk=meeting.pk).update(**{field: record, "outcome": outcome})
+        setattr(meeting, field, record)
+        meeting.outcome = outcome
+        _audit(actor, f"meeting.{field}", meeting, {field: [None, record.pk]})
     return meeting
 
 
@@ -292,8 +299,4 @@ def meeting_open_desk_request(*, actor, meeting: Meeting, text: str) -> Meeting:
         request = request_submit(actor=actor, text=text)
     except (DeskError, QueryRefused) as exc:
         raise PartneringError(str(exc), "text") from None
-    with transaction.atomic(durable=True):
-        Meeting.objects.filter(pk=meeting.pk).update(desk_request=request, outcome=Meeting.Outcome.DESK)
-        meeting.desk_request, meeting.outcome = request, Meeting.Outcome.DESK
-        _audit(actor, "meeting.desk_request", meeting, {"desk_request": [None, request.pk]})
-    return meeting
+    return _outcome_link(actor, meeting, "desk_request", request, Meeting.Outcome.DESK)

@@ -1,6 +1,6 @@
 from django.db.models import Q
 
-from guichet.accounts.permissions import is_member
+from guichet.accounts.permissions import is_member, is_signed_in
 
 from .models import Partnership
 
@@ -27,7 +27,7 @@ def can_record_partnership(user) -> bool:
 
 def confirmable_organizations(user, partnership: Partnership) -> list:
     """The parties this user may confirm for, not yet confirmed: those they are a contact of."""
-    if not user or not user.is_authenticated or not user.is_active or partnership.confirmed_at is not None:
+    if not is_signed_in(user) or partnership.confirmed_at is not None:
         return []
     done = partnership.confirmations.values_list("organization_id", flat=True)
     return list(partnership.parties.filter(memberships__user=user, memberships__is_contact=True)

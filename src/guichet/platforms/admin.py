@@ -12,11 +12,8 @@ class PlatformAdmin(DirectoryAdmin):
     search_fields = ("name", "key")
     autocomplete_fields = ("organization",)
 
-    def save_relation(self, request, record, field, values):
-        if field == "managers":
-            services.platform_managers_set(actor=request.user, platform=record, managers=values)
-        else:
-            super().save_relation(request, record, field, values)
+    relation_services = {"managers": lambda *, actor, record, values: services.platform_managers_set(
+        actor=actor, platform=record, managers=values)}
 
 
 @admin.register(Service)

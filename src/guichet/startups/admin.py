@@ -43,11 +43,8 @@ class StartupAdmin(StartupServiceAdmin):
     inlines = [RoundInline, MilestoneInline]
     filter_horizontal = ("support", "founders")
 
-    def save_relation(self, request, record, field, values):
-        if field == "founders":
-            services.startup_founders_set(actor=request.user, startup=record, founders=values)
-        else:
-            super().save_relation(request, record, field, values)
+    relation_services = {"founders": lambda *, actor, record, values: services.startup_founders_set(
+        actor=actor, startup=record, founders=values)}
 
 
 @admin.register(Headcount)

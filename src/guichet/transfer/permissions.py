@@ -2,13 +2,13 @@
 its office, nobody else: not the cluster team, not administrators (they reach no disclosure page, and the
 admin does not list disclosures). Pages, API, exports and e-mails all ask these."""
 
-from guichet.accounts.models import Membership, Role
-from guichet.accounts.permissions import is_member
+from guichet.accounts.models import Membership
+from guichet.accounts.permissions import is_member, is_signed_in
 
 
 def office_ids(user) -> set[int]:
     """The offices whose staff the user is: an account with a membership of the office's organization."""
-    if not user or not user.is_authenticated or not user.is_active or user.role == Role.GUEST:
+    if not is_member(user):
         return set()
     return set(Membership.objects.filter(user=user, organization__transfer_office__isnull=False)
                .values_list("organization__transfer_office", flat=True))
@@ -19,7 +19,7 @@ def is_office_staff(user) -> bool:
 
 
 def can_view_disclosure(user, disclosure) -> bool:
-    if not user or not user.is_authenticated or not user.is_active:
+    if not is_signed_in(user):
         return False
     return disclosure.office_id in office_ids(user) or disclosure.inventors.filter(pk=user.pk).exists()
 

@@ -3,6 +3,7 @@
 from django.db.models import Q
 from django.utils import timezone
 
+from guichet.accounts.permissions import is_signed_in
 from guichet.core.text import index_document
 
 from . import permissions
@@ -16,7 +17,7 @@ OFFERS_PER_NEED = 3
 
 
 def disclosures_visible_to(user):
-    if not user or not user.is_authenticated or not user.is_active:
+    if not is_signed_in(user):
         return InventionDisclosure.objects.none()
     offices = permissions.office_ids(user)
     return (InventionDisclosure.objects.filter(Q(inventors=user) | Q(office_id__in=offices)).distinct()

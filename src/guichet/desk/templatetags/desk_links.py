@@ -1,6 +1,6 @@
 from django import template
 
-from guichet.desk.links import follow_path, provider_path
+from guichet.desk.links import follow_path
 
 register = template.Library()
 
@@ -9,9 +9,3 @@ register = template.Library()
 def desk_follow_path(request, recipient):
     """The path of the link that lets `recipient` follow `request` (signed, bound to them, expiring)."""
     return follow_path(request, recipient)
-
-
-@register.simple_tag
-def desk_provider_path(routing):
-    """The path of the link that lets a routing's directory contact answer it without an account."""
-    return provider_path(routing)
