@@ -77,6 +77,7 @@ def test_staff_browse_the_audit_log_members_cannot(client, staff, member, small_
     assert "organization.create" in body and "Acme Antibodies" in body
 
 
+@pytest.mark.slow
 def test_deploy_check_passes_with_production_settings(tmp_path):
     import os
     import subprocess

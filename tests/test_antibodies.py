@@ -97,6 +97,7 @@ def test_a_batch_goes_on_past_a_bad_antibody():
     assert engine.assess_batch(csv_text)[0].heavy.cdrs["cdr3"] == "SRWGGDGFYAMDY"
 
 
+@pytest.mark.slow
 def test_command_line_json(tmp_path, db):
     path = tmp_path / "t.fasta"
     path.write_text(f">tras H\n{TRASTUZUMAB_VH}\n>tras L\n{TRASTUZUMAB_VL}\n")

@@ -25,6 +25,7 @@ def test_every_string_is_translated(language):
             assert set(PLACEHOLDER.findall(text)) == set(PLACEHOLDER.findall(entry.msgid)), entry.msgid
 
 
+@pytest.mark.slow
 def test_catalog_holds_every_string_of_the_code(tmp_path):
     """Extract the strings again from the code: none may be missing from the committed French catalog."""
     copy = tmp_path / "guichet"

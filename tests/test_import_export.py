@@ -129,6 +129,7 @@ def test_export_matches_what_was_imported(small_directory):
     assert exported["people"] == original["people"]
 
 
+@pytest.mark.slow
 def test_cli_reports_errors_and_exits_non_zero(tmp_path, db):
     proc = subprocess.run([sys.executable, "-m", "guichet", "import", str(EXAMPLES / "invalid-bad-kind.json")],
                           capture_output=True, text=True, env=_cli_env(tmp_path), cwd=ROOT)

@@ -81,6 +81,7 @@ def _mutations(payload, rng, n):
         yield mutated
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_fast_schema_check_never_accepts_what_jsonschema_refuses():
     fast, reference = check._validators()
@@ -103,6 +104,7 @@ def test_schema_issues_are_jsonschemas_own(example):
     assert check.check_schema(payload) == _reference_issues(payload)
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_schema_issues_of_mutated_files_are_jsonschemas_own():
     rng = random.Random(9)
@@ -165,6 +167,7 @@ def _texts():
     return needs[::2] + rng.sample(list(dict.fromkeys(records)), 140)
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_indexed_detection_finds_what_the_plain_scan_finds():
     vocab = vocabulary()

@@ -25,6 +25,7 @@ def upload(client, name, content, language="en"):
     return client.get(response["Location"])
 
 
+@pytest.mark.slow
 def test_a_crafted_workbook_of_200000_rows_is_refused_by_its_row_count(staff_client):
     from openpyxl import Workbook
 

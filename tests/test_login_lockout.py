@@ -113,6 +113,7 @@ def test_client_address_is_read_from_the_right(rf, settings, remote, forwarded, 
     assert client_ip(rf.get("/", **via(remote, forwarded))) == expected
 
 
+@pytest.mark.slow
 def test_a_wrong_trusted_proxy_setting_is_refused_in_one_line(tmp_path):
     import os
     import subprocess
@@ -128,6 +129,7 @@ def test_a_wrong_trusted_proxy_setting_is_refused_in_one_line(tmp_path):
     assert proc.returncode != 0 and "GUICHET_TRUSTED_PROXIES" in proc.stderr and "proxy.lan" in proc.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", [["migrate"], ["check"], ["loaddemo"]])
 def test_a_command_without_a_secret_key_says_in_one_line_what_to_set(tmp_path, command):
     """Issue 15, defect 14: no 40-line traceback; one line naming the variables, and a non-zero exit."""

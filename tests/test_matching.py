@@ -90,6 +90,7 @@ def test_api_and_command_line_answer_the_same_json(directory, client):
     assert len(api) <= 3 and set(api[0]) == {"kind", "key", "name", "score", "reasons"}
 
 
+@pytest.mark.slow
 def test_command_line_exit_status_for_an_empty_need(tmp_path):
     import os
 

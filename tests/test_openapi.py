@@ -54,6 +54,7 @@ def member_token(api_data, member):
 @schema.parametrize()
 @EXAMPLES
 @pytest.mark.django_db
+@pytest.mark.slow  # schemathesis: every operation, many generated cases
 def test_api_as_anonymous_caller(case, api_data):
     case.call_and_validate(checks=ALL_CHECKS)
 
@@ -61,5 +62,6 @@ def test_api_as_anonymous_caller(case, api_data):
 @schema.parametrize()
 @EXAMPLES
 @pytest.mark.django_db
+@pytest.mark.slow  # schemathesis: every operation, many generated cases
 def test_api_as_member_with_a_token(case, member_token):
     case.call_and_validate(checks=ALL_CHECKS, headers={"Authorization": f"Bearer {member_token}"})

