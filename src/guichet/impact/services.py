@@ -89,6 +89,7 @@ def report_runs_recover() -> int:
     for pk in lost:
         ReportRun.objects.filter(pk=pk, status=Status.QUEUED).update(heartbeat_at=timezone.now())
         enqueue(build_report, pk)
+    return len(lost)
 
 
 # --- annual report ---

@@ -150,6 +150,7 @@ def report_file(request, pk):
     run = get_object_or_404(ReportRun, pk=pk, status=ReportRun.Status.DONE)
     response = HttpResponse(bytes(run.content), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{run.filename}"'
+    return response
 
 
 # --- annual report ---
