@@ -272,3 +272,64 @@ def test_bookings_during_an_import_never_meet_a_locked_database(database_queue, 
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.APPLIED
     assert len(booked) >= 3 and Booking.objects.filter(instrument=instrument).count() == len(booked)
+
+
+def test_bookings_over_http_during_an_import_never_answer_500(database_queue, staff, live_server):
+    """The same soak through a real HTTP server (pytest-django's live server, a socket, every middleware):
+    members book through `POST /api/v1/bookings` and read the instrument's week while the worker imports on
+    SQLite's one writer; every answer is a 201 or a 200, never a 5xx, and every acknowledged booking is
+    stored once (issue 9: "a soak of bookings during an import on SQLite gives no 500")."""
+    import threading
+    import time as clock
+
+    import requests
+
+    from guichet.accounts.services import api_token_create
+
+    from .test_booking_concurrency import next_monday
+
+    member = make_user("booker@jobs.example", Role.MEMBER)
+    with transaction.atomic():
+        _token, raw = api_token_create(actor=member, name="soak")
+    org = Organization.objects.create(key="soak-lab", name="Soak lab", kind="research_lab")
+    platform = Platform.objects.create(key="soak", name="Soak platform", organization=org)
+    Instrument.objects.create(key="soak.sorter", name="Sorter", platform=platform, requires_training=False,
+                              max_advance_days=365)
+    batch = services.import_batch_create(actor=staff, filename="soak.json", payload=big_payload(2000, 4000))
+    services.import_batch_confirm(actor=staff, batch=batch)
+    connection.close()
+    worker = subprocess.Popen([sys.executable, "-m", "guichet", "worker", "--batch", "-v0"],
+                              env=worker_env(GUICHET_TASKS_BACKEND="database"), cwd=ROOT)
+    answers, acknowledged = [], []
+    start = next_monday(10)
+
+    def book():
+        session = requests.Session()
+        session.headers["Authorization"] = f"Bearer {raw}"
+        for week in range(50):
+            if worker.poll() is not None and week >= 3:
+                return
+            slot = start + timedelta(days=7 * week)
+            posted = session.post(f"{live_server.url}/api/v1/bookings", timeout=120, json={
+                "instrument": "soak.sorter", "start": slot.isoformat(),
+                "end": (slot + timedelta(hours=1)).isoformat()})
+            answers.append(("POST", posted.status_code, posted.text[:300]))
+            if posted.status_code == 201:
+                acknowledged.append(posted.json()["id"])
+            week_page = session.get(f"{live_server.url}/bookings/instruments/soak.sorter/",
+                                    params={"week": slot.date().isoformat()}, timeout=120)
+            answers.append(("GET", week_page.status_code, ""))
+            clock.sleep(0.05)
+
+    thread = threading.Thread(target=book)
+    thread.start()
+    assert worker.wait(timeout=600) == 0
+    thread.join(300)
+    assert not thread.is_alive()
+    assert [a for a in answers if a[1] >= 500] == []
+    assert {(method, status) for method, status, _text in answers} == {("POST", 201), ("GET", 200)}, answers[:5]
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.APPLIED
+    assert len(acknowledged) >= 3
+    assert sorted(Booking.objects.filter(instrument__key="soak.sorter").values_list("id", flat=True)) == sorted(
+        acknowledged)
