@@ -26,7 +26,7 @@ NOT_DATA = {"core.auditevent", "admin.logentry", "sessions.session", "directory.
 # (django-tasks-db's own screen of the jobs: no add, change or delete.)
 READ_ONLY = {"core.auditevent", "core.outboxmessage", "desk.request", "desk.message",
              "django_tasks_database.dbtaskresult"}
-READ_ONLY |= {"talent.application"}  # --- calls, talent --- (a status changes on the poster's page)
+READ_ONLY |= {"talent.application", "calls.proposal", "calls.assignment"}  # --- calls, talent --- (their pages)
 
 
 class FormReader(HTMLParser):
@@ -202,6 +202,12 @@ def world(small_directory, member, manager, staff, admin_user):
     from .talent_fixtures import cv, make_posting
 
     application_create(actor=manager, posting=make_posting(member), full_name="Applicant", cv=cv())
+    from guichet.calls.services import assignment_create, proposal_submit
+
+    from .call_fixtures import make_call, make_draft
+
+    proposal = proposal_submit(actor=member, proposal=make_draft(member, make_call()))
+    assignment_create(actor=staff, proposal=proposal, reviewer=manager)
     return {"acme": acme, "concept": concept, "member": member,
             "manager": manager, "aria": aria, "org": Organization.objects.get(key="lab-tcell")}
 
@@ -280,6 +286,13 @@ def samples(w):
                                               "contract": "permanent", "language": "fr", "title": f"Poste {n}",
                                               "description": "D", "expires_on": future},
                                change={"title": "Renamed"}),
+        "calls.call": dict(add=lambda n: {"key": f"call-{n}", "status": "draft", "title_fr": f"Appel {n}",
+                                          "text_fr": "Texte", "opens_at_0": "2026-01-01", "opens_at_1": "09:00",
+                                          "deadline_0": "2026-03-01", "deadline_1": "12:00", "eligible_kinds": "[]",
+                                          "budget_ceiling_eur": "50000"},
+                           change={"budget_ceiling_eur": "60000"},
+                           inline=inline_row("criteria", {"label_fr": "Excellence", "weight": "1", "max_score": "5",
+                                                          "position": "1"})),
     }
 
 

@@ -226,10 +226,13 @@ def eligibility_problems(proposal: Proposal) -> list[tuple[str, str]]:
 
 def proposal_submit(*, actor, proposal: Proposal, now: datetime | None = None) -> Proposal:
     """Submit a draft, before the deadline to the second (the database's clock unless `now` is given)."""
-    if not permissions.can_edit_proposal(actor, proposal):
+    if not (is_member(actor) and proposal.applicant_id == actor.pk):
         raise NotAllowed(_("Only its applicant submits a draft proposal."))
-    # Judged on what is saved, not on the caller's copy (another tab may have saved since).
-    problems = eligibility_problems(Proposal.objects.select_related("call", "lead").get(pk=proposal.pk))
+    # Judged on what is saved, not on the caller's copy (another tab may have saved or submitted since).
+    saved = Proposal.objects.select_related("call", "lead").get(pk=proposal.pk)
+    if saved.status != Proposal.Status.DRAFT:
+        raise CallError(_("This proposal is already submitted."), "status")
+    problems = eligibility_problems(saved)
     if problems:
         field, message = problems[0]
         raise CallError(" ".join(m for _f, m in problems), field)
