@@ -26,7 +26,8 @@ from .conftest import make_user
 pytestmark = pytest.mark.django_db
 PARTS = {"accounts", "antibodies", "audit", "bookings", "desk", "directory", "partnerships", "startups",
          "clinical", "transfer",  # --- clinical transfer, technology transfer ---
-         "events", "partnering"}  # --- events ---
+         "events", "partnering",  # --- events ---
+         "talent", "calls"}  # --- calls, talent ---
 
 
 @pytest.fixture
