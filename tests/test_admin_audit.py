@@ -28,7 +28,7 @@ READ_ONLY = {"core.auditevent", "core.outboxmessage", "desk.request", "desk.mess
              "django_tasks_database.dbtaskresult"}
 # --- declaration campaigns, annual report --- figures are validated by actions, reports made by the job
 READ_ONLY |= {"declarations.declaration", "impact.annualreport"}
-READ_ONLY |= {"talent.application"}  # --- calls, talent --- (a status changes on the poster's page)
+READ_ONLY |= {"talent.application", "calls.proposal", "calls.assignment"}  # --- calls, talent --- (their pages)
 
 
 class FormReader(HTMLParser):
@@ -204,6 +204,12 @@ def world(small_directory, member, manager, staff, admin_user):
     from .talent_fixtures import cv, make_posting
 
     application_create(actor=manager, posting=make_posting(member), full_name="Applicant", cv=cv())
+    from guichet.calls.services import assignment_create, proposal_submit
+
+    from .call_fixtures import make_call, make_draft
+
+    proposal = proposal_submit(actor=member, proposal=make_draft(member, make_call()))
+    assignment_create(actor=staff, proposal=proposal, reviewer=manager)
     return {"acme": acme, "concept": concept, "member": member,
             "manager": manager, "aria": aria, "org": Organization.objects.get(key="lab-tcell")}
 
@@ -321,6 +327,13 @@ def groups_samples(w):
             add=lambda n: {"key": f"grant-{n}", "name": f"Grant {n}", "group": str(group.pk),
                            "starts_on": "2026-01-01", "ends_on": "2027-12-31", "budget": "1000.00"},
             change={"budget": "2000.00"}, m2m={"platforms": [str(w["aria"].platform_id)]}),
+        "calls.call": dict(add=lambda n: {"key": f"call-{n}", "status": "draft", "title_fr": f"Appel {n}",
+                                          "text_fr": "Texte", "opens_at_0": "2026-01-01", "opens_at_1": "09:00",
+                                          "deadline_0": "2026-03-01", "deadline_1": "12:00", "eligible_kinds": "[]",
+                                          "budget_ceiling_eur": "50000"},
+                           change={"budget_ceiling_eur": "60000"},
+                           inline=inline_row("criteria", {"label_fr": "Excellence", "weight": "1", "max_score": "5",
+                                                          "position": "1"})),
     }
 
 

@@ -54,7 +54,12 @@ def test_a_member_drafts_saves_and_submits_through_the_pages(client, small_direc
     client.post(reverse("calls:submit", args=[proposal.pk]))
     assert Proposal.objects.get().status == "draft"  # refused: above the ceiling
     form["budget_amount"] = ["30000", "10000", ""]
-    assert client.post(reverse("calls:save", args=[proposal.pk]), form).status_code == 302
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    annexes = [SimpleUploadedFile("annexe.pdf", b"%PDF-1.4 annexe", "application/pdf"),
+               SimpleUploadedFile("plan.txt", b"Plan de travail", "text/plain")]
+    assert client.post(reverse("calls:save", args=[proposal.pk]), {**form, "documents": annexes}).status_code == 302
+    assert sorted(proposal.documents.values_list("name", flat=True)) == ["annexe.pdf", "plan.txt"]
     client.post(reverse("calls:submit", args=[proposal.pk]))
     proposal.refresh_from_db()
     assert proposal.status == "submitted" and proposal.submitted_at is not None

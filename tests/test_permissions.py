@@ -261,6 +261,21 @@ MATRIX = {
     **{f"facility:{n}": {"anonymous": LOGIN, "guest": 403, "member": 403, "manager": 200, "staff": 200,
                          "admin": 200} for n in ("kiosk_qr", "usage")},
     **{f"facility:{n}": {"anonymous": LOGIN, **{r: 405 for r in ROLES[1:]}} for n in ("billing_rule", "usage_correct")},
+    # The member's proposal, submitted, to the open call; the manager is assigned to review it and has not yet
+    # declared their conflicts of interest (so sees nothing of it).
+    "calls:list": OPEN,
+    "calls:detail": OPEN,
+    "calls:mine": MEMBERS,
+    **{f"calls:{n}": {"anonymous": LOGIN, "guest": 404, "member": 200, "manager": 404, "staff": 200, "admin": 200}
+       for n in ("proposal", "document")},
+    **{f"calls:{n}": {r: 405 for r in ROLES} for n in ("save", "submit", "decide", "declare", "review", "start",
+                                                        "assign")},
+    **{f"calls:{n}": STAFF for n in ("manage", "export")},
+    "api-1:calls_list": OPEN,
+    "api-1:calls_call": OPEN,
+    "api-1:calls_proposals": {"anonymous": 401, **{r: 200 for r in ROLES[1:]}},
+    "api-1:calls_proposal": {"anonymous": 401, "guest": 404, "member": 200, "manager": 404, "staff": 200,
+                             "admin": 200},
 }
 # A guest (a visitor who confirmed their e-mail) is logged in like a member, without a member's rights;
 # where the row above does not say, the guest gets what the member gets, except at these URLs.
@@ -382,6 +397,11 @@ def sample_url(name, batch_pk, desk=None, extra=None):
         **{f"facility:{n}": ["cyto.aria"] for n in ("waitlist_join", "kiosk", "kiosk_qr", "usage", "billing_rule",
                                                     "usage_correct")},
         **{f"facility:{n}": [extra.get("waitlist", 1)] for n in ("waitlist_offer", "waitlist_claim", "waitlist_leave")},
+        **{f"calls:{n}": ["amorcage"] for n in ("detail", "start", "manage", "assign", "export")},
+        **{f"calls:{n}": [extra.get("proposal", 1)] for n in ("proposal", "save", "submit", "decide")},
+        "calls:document": [extra.get("proposal", 1), extra.get("proposal_document", 1)],
+        **{f"calls:{n}": [extra.get("assignment", 1)] for n in ("declare", "review")},
+        "api-1:calls_call": ["amorcage"], "api-1:calls_proposal": [extra.get("proposal", 1)],
     }.get(name, [])
     url = reverse(name, args=args)
     return url + ("?q=lupus" if name in ("directory:list", "api-1:directory_search", "api-1:match") else "")
@@ -539,7 +559,20 @@ def talent_sample(users) -> dict:
     posting = make_posting(users["member"])
     applicant = make_user("applicant@test.example", Role.MEMBER)
     application = application_create(actor=applicant, posting=posting, full_name="Applicant", cv=cv())
-    return {"posting": posting.pk, "job_application": application.pk, "application_token": application.token}
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from guichet.calls.models import ProposalDocument
+    from guichet.calls.services import assignment_create, proposal_submit
+
+    from .call_fixtures import make_call, make_draft
+
+    proposal = make_draft(users["member"], make_call())
+    document = ProposalDocument.objects.create(proposal=proposal, name="annexe.txt",
+                                               file=SimpleUploadedFile("annexe.txt", b"annexe"))
+    proposal_submit(actor=users["member"], proposal=proposal)
+    assignment = assignment_create(actor=users["staff"], proposal=proposal, reviewer=users["manager"])
+    return {"posting": posting.pk, "job_application": application.pk, "application_token": application.token,
+            "proposal": proposal.pk, "proposal_document": document.pk, "assignment": assignment.pk}
 
 
 @pytest.mark.django_db

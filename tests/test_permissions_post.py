@@ -304,6 +304,23 @@ POST_MATRIX: dict[str, dict[str, int]] = {
     "facility:usage": row(LOGIN, 405, 405, 405, 405, 405, 405),
     "facility:billing_rule": row(LOGIN, 403, 403, 403, 400, 400, 400),
     "facility:usage_correct": row(LOGIN, 403, 403, 403, 400, 400, 400),
+    # The member's submitted proposal; the manager's review assignment (no conflict declared yet). Empty forms are
+    # refused with their errors (400) or a message (302 back, nothing written).
+    "calls:list": every(200),
+    "calls:detail": every(200),
+    "calls:mine": row(LOGIN, 200, 200, 200, 200, 200, 200),
+    "calls:proposal": row(LOGIN, 404, 200, 404, 404, 200, 200),
+    "calls:document": row(LOGIN, 404, 200, 404, 404, 200, 200),
+    "calls:save": row(LOGIN, 404, 400, 404, 404, 400, 400),
+    "calls:submit": row(LOGIN, 404, 302, 404, 404, 403, 403),  # the member: "already submitted", said
+    "calls:decide": row(LOGIN, 404, 403, 404, 404, 302, 302),
+    "calls:declare": row(LOGIN, 404, 404, 404, 302, 404, 404),
+    "calls:review": row(LOGIN, 404, 404, 404, 302, 404, 404),
+    "calls:start": row(LOGIN, 403, 302, 302, 302, 302, 302),
+    "calls:manage": row(LOGIN, 403, 403, 403, 403, 200, 200),
+    "calls:assign": row(LOGIN, 403, 403, 403, 403, 302, 302),
+    "calls:export": row(LOGIN, 403, 403, 403, 403, 200, 200),
+    **{f"api-1:calls_{n}": NOT_POST for n in ("list", "call", "proposals", "proposal")},
 }
 
 

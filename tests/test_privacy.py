@@ -30,6 +30,7 @@ PARTS = {"accounts", "antibodies", "audit", "bookings", "desk", "directory", "pa
          "declarations",  # --- declaration campaigns ---
          "groups"}  # --- groups (issue 12) ---
 PARTS |= {"facility"}  # --- facility operations (issue 13) ---
+PARTS |= {"talent", "calls"}  # --- calls, talent ---
 
 
 @pytest.fixture

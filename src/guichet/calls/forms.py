@@ -1,11 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from guichet.desk.forms import MultipleFileField
+
 from .models import BudgetLine, Proposal
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
 
 
 class StartForm(forms.Form):
@@ -31,7 +29,7 @@ class ProposalForm(forms.Form):
                                  widget=forms.Textarea(attrs={"rows": 4}), max_length=3000, required=False)
     partners = forms.MultipleChoiceField(label=_("Partner organizations"), required=False,
                                          widget=forms.SelectMultiple(attrs={"size": 8}))
-    documents = forms.FileField(label=_("Attachments"), required=False, widget=MultipleFileInput())
+    documents = MultipleFileField(label=_("Attachments"), required=False)
 
     def __init__(self, *args, organizations=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -3,9 +3,10 @@ the committee's decision (an award becomes a partnership), and the clock (remind
 call once it passed). One transaction each, audited, e-mailed through the outbox after commit in each recipient's
 language. Refusals are CallError with a translated message naming the field.
 
-The deadline: `proposal_submit` is one UPDATE … WHERE status = 'draft' AND the call's deadline > NOW() — the
-database's clock, the same for every app process — so a submission one second late is refused, whoever's clock
-says otherwise, and two submissions of the same draft count once."""
+The deadline: `proposal_submit` locks the draft's row, then asks the database whether the call's deadline is still
+after NOW() — the database's clock, the same for every app process — so a submission one second late is refused,
+whoever's clock says otherwise, and two submissions of the same draft count once (the second waits for the lock and
+finds it submitted)."""
 
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -226,24 +227,28 @@ def eligibility_problems(proposal: Proposal) -> list[tuple[str, str]]:
 
 def proposal_submit(*, actor, proposal: Proposal, now: datetime | None = None) -> Proposal:
     """Submit a draft, before the deadline to the second (the database's clock unless `now` is given)."""
-    if not permissions.can_edit_proposal(actor, proposal):
+    if not (is_member(actor) and proposal.applicant_id == actor.pk):
         raise NotAllowed(_("Only its applicant submits a draft proposal."))
-    # Judged on what is saved, not on the caller's copy (another tab may have saved since).
-    problems = eligibility_problems(Proposal.objects.select_related("call", "lead").get(pk=proposal.pk))
+    # Judged on what is saved, not on the caller's copy (another tab may have saved or submitted since).
+    saved = Proposal.objects.select_related("call", "lead").get(pk=proposal.pk)
+    if saved.status != Proposal.Status.DRAFT:
+        raise CallError(_("This proposal is already submitted."), "status")
+    problems = eligibility_problems(saved)
     if problems:
         field, message = problems[0]
         raise CallError(" ".join(m for _f, m in problems), field)
     at = now if now is not None else Now()
     with transaction.atomic(durable=True):
-        done = Proposal.objects.filter(pk=proposal.pk, status=Proposal.Status.DRAFT, call__status=Call.Status.OPEN,
-                                       call__deadline__gt=at).update(status=Proposal.Status.SUBMITTED,
-                                                                     submitted_at=at)
-        if not done:
-            current = Proposal.objects.select_related("call").get(pk=proposal.pk)
-            if current.status != Proposal.Status.DRAFT:
-                raise CallError(_("This proposal is already submitted."), "status")
+        # The row lock serialises concurrent submissions of one draft (an UPDATE whose condition is on a joined
+        # table would not do: PostgreSQL re-checks only the updated row's own columns after waiting for a lock).
+        current = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        if current.status != Proposal.Status.DRAFT:
+            raise CallError(_("This proposal is already submitted."), "status")
+        if not Call.objects.filter(pk=current.call_id, status=Call.Status.OPEN, deadline__gt=at).exists():
             raise DeadlinePassed(_("The deadline has passed: proposals can no longer be changed or submitted."),
                                  "deadline")
+        Proposal.objects.filter(pk=current.pk, status=Proposal.Status.DRAFT).update(
+            status=Proposal.Status.SUBMITTED, submitted_at=at)
         proposal.refresh_from_db()
         _audit(proposal, "submit", actor, {"status": ["draft", "submitted"]})
         notify([actor], "call_submitted", {"proposal": proposal, "call": proposal.call})

@@ -47,7 +47,7 @@ def postings(request):
     if kind not in Posting.Kind.values + [""]:
         raise params.BadParameter(_("Kind: choose one of the kinds listed."), "kind")
     return render(request, "talent/list.html", {
-        "postings": selectors.postings_open(q=q, kind=kind)[:200], "q": q, "kind": kind,
+        "postings": selectors.postings_open(q=q, kind=kind)[:200], "query": q, "kind": kind,
         "kinds": Posting.Kind.choices, "can_post": permissions.can_post_job(request.user)})
 
 
