@@ -18,7 +18,9 @@ from .test_permissions import MATRIX, ROLES, bookings_sample, events_sample
 NOT_PAGES = re.compile(r"^(api-1:|admin:(?!index$))|(export|_csv|_xlsx|_json|_pdf|:feed|attachment|:document)"
                        r"|^(desk:follow|desk:confirm|desk:suggest|desk:reach|set_language|health|metrics)$|_(done|complete|confirm)$|progress$"
                        # --- events --- e-mailed links (ticket, confirmation), the QR code's page, calendars
-                       r"|^(events:(ticket|confirm|checkin|certificate|ticket_ics|ics)|partnering:ics)$")
+                       r"|^(events:(ticket|confirm|checkin|certificate|ticket_ics|ics)|partnering:ics)$"
+                       # --- facility operations (issue 13) --- the QR code to print (an SVG file)
+                       r"|^facility:kiosk_qr$")
 SKIP_PATH = re.compile(r"^/(api/|admin/.+|i18n/|static/|media/)|\.(csv|xlsx|json|pdf|ics)$")
 
 
@@ -89,6 +91,9 @@ def test_every_page_a_role_may_open_is_linked(client, role, small_directory, req
                    files=[SimpleUploadedFile("a.txt", b"attached")])
     bookings_sample(users)
     events_sample(users)  # --- events ---
+    from .test_permissions import facility_sample  # --- facility operations (issue 13) ---
+
+    facility_sample(users)
     if role != "anonymous":
         client.force_login(users[role])
     may_open = {name for name, statuses in MATRIX.items() if statuses[role] == 200 and not NOT_PAGES.search(name)}

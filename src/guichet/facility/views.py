@@ -270,6 +270,7 @@ def _usage_page(request, instrument, *, rule_form=None, usage_form=None, status=
         "rule_form": rule_form or BillingRuleForm(instance=rule if rule.pk else None,
                                                   initial=None if rule.pk else {"mode": rule.mode}),
         "usage_form": usage_form, "category": category, "categories": CustomerCategory.choices,
+        "series_list": selectors.instrument_series(instrument),
         "total": sum((r["charge"].total for r in rows), Decimal("0.00"))}, status=status)
 
 
