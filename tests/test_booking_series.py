@@ -252,6 +252,8 @@ def test_page_previews_then_books_the_free_ones_then_cancels_the_rest(client, la
     assert "Annuler celui-ci et les suivants" in detail and detail.count("Confirmée") == 2
     mine = client.get("/bookings/mine/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert f"/facility/series/{created.pk}/" in mine
+    for bad in ("", "x", str(10**30), "-1"):  # no such occurrence: 404, nothing cancelled
+        assert client.post(f"/facility/series/{created.pk}/cancel/", {"from": bad}).status_code == 404
     client.post(f"/facility/series/{created.pk}/cancel/", {"from": bookings[1].pk})
     assert Booking.objects.get(pk=bookings[1].pk).status == "cancelled"
     assert Booking.objects.get(pk=bookings[0].pk).status == "confirmed"

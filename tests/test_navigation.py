@@ -22,7 +22,9 @@ NOT_PAGES = re.compile(r"^(api-1:|admin:(?!index$))|(export|_csv|_xlsx|_json|_pd
                        # --- operations (issue 9) --- the worker's status, for monitoring like /health/
                        r"|^health_worker$|^impact:report_file$"  # --- impact --- the drawn report (a file)
                        # --- declaration campaigns --- evidence files (linked from the declaration's page)
-                       r"|^declarations:evidence$")
+                       r"|^declarations:evidence$"
+                       # --- facility operations (issue 13) --- the QR code to print (an SVG file)
+                       r"|^facility:kiosk_qr$")
 SKIP_PATH = re.compile(r"^/(api/|admin/.+|i18n/|static/|media/)|\.(csv|xlsx|json|pdf|ics)$")
 
 
@@ -94,6 +96,9 @@ def test_every_page_a_role_may_open_is_linked(client, role, small_directory, req
     bookings_sample(users)
     events_sample(users)  # --- events ---
     impact_sample(users)  # --- impact: the PDF report as a job ---
+    from .test_permissions import facility_sample  # --- facility operations (issue 13) ---
+
+    facility_sample(users)
     if role != "anonymous":
         client.force_login(users[role])
     may_open = {name for name, statuses in MATRIX.items() if statuses[role] == 200 and not NOT_PAGES.search(name)}

@@ -593,7 +593,6 @@ def test_permission_matrix(client, role, small_directory, request, settings, tmp
     desk = request_submit(actor=users["member"], text="Confidential need: cell sorting", confidential=True,
                           files=[SimpleUploadedFile("a.txt", b"attached")])
     extra = {**bookings_sample(users), **events_sample(users), **impact_sample(users)}  # --- events --- impact ---
-    extra = {**bookings_sample(users), **events_sample(users)}  # --- events ---
     extra.update(facility_sample(users))  # --- facility operations (issue 13) ---
     if role != "anonymous":
         client.force_login(users[role])

@@ -356,12 +356,10 @@ def world(cast, settings, tmp_path):
                           files=[SimpleUploadedFile("a.txt", b"attached")])
     # Staff's POST to the erasure confirmation erases the member: by primary key, whatever the database's
     # sequences say.
-    return batch, desk, {**bookings_sample(cast), **events_sample(cast), **impact_sample(cast),  # --- impact ---
-                         "erase_user": cast["member"].pk}
     from .test_permissions import facility_sample  # --- facility operations (issue 13) ---
 
-    return batch, desk, {**bookings_sample(cast), **events_sample(cast), "erase_user": cast["member"].pk,
-                         **facility_sample(cast)}
+    return batch, desk, {**bookings_sample(cast), **events_sample(cast), **impact_sample(cast),  # --- impact ---
+                         "erase_user": cast["member"].pk, **facility_sample(cast)}
 
 
 def url_names():

@@ -91,7 +91,7 @@ class BillingRuleForm(forms.ModelForm):
 
 
 class UsageForm(forms.Form):
-    booking = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    booking = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1)
     checked_in_at = forms.DateTimeField(label=_("Checked in (Paris)"),
                                         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     checked_out_at = forms.DateTimeField(label=_("Checked out (Paris)"),

@@ -49,3 +49,12 @@ def month_usage(instrument, year: int, month: int) -> list[dict]:
                                        start__lt=after).select_related("user", "usage", "instrument")
                 .order_by("start"))
     return [{"booking": b} for b in bookings]
+
+
+def instrument_series(instrument, limit: int = 100) -> list[BookingSeries]:
+    """The instrument's series with an occurrence still to come, for its managers' usage page."""
+    from django.utils import timezone
+
+    return list(BookingSeries.objects.filter(instrument=instrument, occurrences__booking__start__gt=timezone.now(),
+                                             occurrences__booking__status__in=Booking.LIVE)
+                .select_related("user").distinct().order_by("first_start")[:limit])

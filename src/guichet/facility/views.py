@@ -108,7 +108,10 @@ def series_cancel(request, pk):
     """Cancel this occurrence and every later one of the series."""
     found = selectors.series_for(request.user, pk)
     try:
-        first = Booking.objects.get(pk=int(request.POST.get("from", "")), series_occurrence__series=found)
+        pk = int(request.POST.get("from", ""))
+        if not 0 < pk < 2**63:  # the largest key the databases hold
+            raise ValueError
+        first = Booking.objects.get(pk=pk, series_occurrence__series=found)
     except (ValueError, Booking.DoesNotExist):
         raise Http404 from None
     try:
@@ -270,6 +273,7 @@ def _usage_page(request, instrument, *, rule_form=None, usage_form=None, status=
         "rule_form": rule_form or BillingRuleForm(instance=rule if rule.pk else None,
                                                   initial=None if rule.pk else {"mode": rule.mode}),
         "usage_form": usage_form, "category": category, "categories": CustomerCategory.choices,
+        "series_list": selectors.instrument_series(instrument),
         "total": sum((r["charge"].total for r in rows), Decimal("0.00"))}, status=status)
 
 
