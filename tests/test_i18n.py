@@ -20,9 +20,16 @@ def test_every_string_is_translated(language):
     fuzzy = [e.msgid for e in catalog if "fuzzy" in e.flags]
     assert untranslated == [] and fuzzy == []
     for entry in catalog:
-        translations = entry.msgstr_plural.values() if entry.msgid_plural else [entry.msgstr]
-        for text in translations:
-            assert set(PLACEHOLDER.findall(text)) == set(PLACEHOLDER.findall(entry.msgid)), entry.msgid
+        if not entry.msgid_plural:
+            assert set(PLACEHOLDER.findall(entry.msgstr)) == set(PLACEHOLDER.findall(entry.msgid)), entry.msgid
+            continue
+        # Plural forms: the other forms carry the plural's placeholders; the first may leave out the number the
+        # singular leaves out ("Book this occurrence" / "Book the %(n)s occurrences").
+        singular, plural = set(PLACEHOLDER.findall(entry.msgid)), set(PLACEHOLDER.findall(entry.msgid_plural))
+        forms = [entry.msgstr_plural[k] for k in sorted(entry.msgstr_plural)]
+        assert singular <= set(PLACEHOLDER.findall(forms[0])) <= plural | singular, entry.msgid
+        for text in forms[1:]:
+            assert set(PLACEHOLDER.findall(text)) == plural, entry.msgid_plural
 
 
 @pytest.mark.slow

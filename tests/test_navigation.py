@@ -24,7 +24,9 @@ NOT_PAGES = re.compile(r"^(api-1:|admin:(?!index$))|(export|_csv|_xlsx|_json|_pd
                        # --- declaration campaigns --- evidence files (linked from the declaration's page)
                        r"|^declarations:evidence$"
                        # --- facility operations (issue 13) --- the QR code to print (an SVG file)
-                       r"|^facility:kiosk_qr$")
+                       r"|^facility:kiosk_qr$"
+                       # --- calls, talent --- the applicant's e-mailed page, a CV (a file)
+                       r"|^talent:(application|cv)$")
 SKIP_PATH = re.compile(r"^/(api/|admin/.+|i18n/|static/|media/)|\.(csv|xlsx|json|pdf|ics)$")
 
 

@@ -82,6 +82,14 @@ def load_demo_calls() -> int:
                              reason="Décision fictive : projet le mieux classé, budget ramené à 60 000 EUR.")
     services.proposal_decide(actor=staff, proposal=other, award=False, now=now - timedelta(days=90),
                              reason="Décision fictive : preuve de concept encore trop précoce ; à représenter.")
+    # The partnership the award made is dated by the decision, as the demo's histories are (not by today's run).
+    from guichet.partnerships.models import Partnership
+
+    funded.refresh_from_db()
+    if funded.partnership_id:
+        decided = now - timedelta(days=90)
+        Partnership.objects.filter(pk=funded.partnership_id).update(
+            created_at=decided, **({"confirmed_at": decided} if funded.partnership.confirmed_at else {}))
 
     open_call = _call("plateformes-2027", "Appel à projets : usage des plateformes technologiques (exemple fictif)",
                       "Call for projects: using the technology platforms (fictional example)",

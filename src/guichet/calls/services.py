@@ -393,7 +393,8 @@ def _partnership_from_award(*, actor, proposal: Proposal, now) -> None:
         return  # a single organization: a grant, not a partnership
     try:
         partnership = partnership_create(
-            actor=actor, title=f"{proposal.acronym} — {proposal.call.title}"[:200], type="rd_collaboration",
+            # The partnership's one title is stored in the cluster's language, whatever the deciding actor reads.
+            actor=actor, title=f"{proposal.acronym} — {proposal.call.title_fr}"[:200], type="rd_collaboration",
             parties=parties, value_eur=proposal.awarded_eur, stage="signed", on=now.date(),
             description=proposal.milestones)
     except PartnershipError as exc:

@@ -134,7 +134,7 @@ def waitlist_join(request, key):
     """From the calendar: a taken slot (its start, the duration chosen above the grid)."""
     from datetime import datetime, timedelta
 
-    from guichet.bookings.views import MINUTES_PER_DAY
+    from guichet.bookings.views.calendar import MINUTES_PER_DAY
     from guichet.core import bounds
     from guichet.core.workdays import PARIS
 
