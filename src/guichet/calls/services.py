@@ -51,7 +51,9 @@ class DeadlinePassed(CallError):
 def _audit(record, action: str, actor, changes: dict | None = None, kind: str = "proposal") -> None:
     # A proposal is named by its number in the audit log: the log is the team's, titles stay in the proposal.
     audit_record(actor=actor, action=f"{kind}.{action}", entity_type=kind, entity_key=str(record.pk),
-                 entity_label=f"{kind} {record.pk}" if kind != "call" else str(record)[:200], changes=changes or {})
+                 # a call by its French title: the log's labels are stored once, not in the actor's language
+                 entity_label=f"{kind} {record.pk}" if kind != "call" else record.title_fr[:200],
+                 changes=changes or {})
 
 
 def _money(value, field: str, label: str) -> Decimal:

@@ -109,7 +109,7 @@ def get_series(request, series_id: int = Path(..., ge=1, le=MAX_ID)):
                  "bookings": [_out(b) for b in selectors.series_bookings(found)], "skipped": []}
 
 
-@router.post("/{series_id}/cancel", response={200: CancelledOut, **errors(401, 403, 404, 409, 422)},
+@router.post("/{series_id}/cancel", response={200: CancelledOut, **errors(400, 401, 403, 404, 409, 422)},
              auth=MEMBERS_WRITE, summary="Cancel the rest of a series",
              description="Cancels `from_booking` and every later live occurrence, all or none. 409: one of them is "
                          "past the cancellation deadline, or already cancelled.")
