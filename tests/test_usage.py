@@ -177,7 +177,7 @@ def test_kiosk_page_checks_in_and_out_and_managers_get_the_qr_code_and_usage_pag
     client.force_login(lab["manager"])
     svg = client.get("/facility/kiosk/cyto.aria/qr.svg")
     assert svg["Content-Type"] == "image/svg+xml" and svg.content.startswith(b"<svg")
-    from reportlab.graphics.barcode import qrencoder   # the encoder events.qr draws with, read here directly
+    from reportlab.graphics.barcode import qrencoder  # the encoder events.qr draws with, read here directly
 
     code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
     code.addData("http://testserver/facility/kiosk/cyto.aria/")
