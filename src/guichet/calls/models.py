@@ -12,16 +12,12 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from guichet.core.i18n import bilingual
 from guichet.directory.models import OrganizationKind
-
-
-def _bilingual(obj, name: str) -> str:
-    fr, en = getattr(obj, f"{name}_fr"), getattr(obj, f"{name}_en")
-    return (en or fr) if (translation.get_language() or "fr").startswith("en") else (fr or en)
 
 
 class Call(models.Model):
@@ -64,11 +60,11 @@ class Call(models.Model):
 
     @property
     def title(self) -> str:
-        return _bilingual(self, "title")
+        return bilingual(self, "title")
 
     @property
     def text(self) -> str:
-        return _bilingual(self, "text")
+        return bilingual(self, "text")
 
     def eligible_kind_labels(self) -> list[str]:
         return [str(OrganizationKind(k).label) for k in self.eligible_kinds if k in OrganizationKind.values]
@@ -99,7 +95,7 @@ class Criterion(models.Model):
 
     @property
     def label(self) -> str:
-        return _bilingual(self, "label")
+        return bilingual(self, "label")
 
 
 class Proposal(models.Model):

@@ -11,3 +11,9 @@ def in_language(language: str | None, compose, *args, **kwargs):
     message posted in a request's conversation in the request's, not in that of whoever happened to act."""
     with translation.override(language or settings.LANGUAGE_CODE):
         return compose(*args, **kwargs)
+
+
+def bilingual(obj, name: str) -> str:
+    """`obj.<name>_fr` or `obj.<name>_en`, whichever the reader's language is, else the other one."""
+    fr, en = getattr(obj, f"{name}_fr"), getattr(obj, f"{name}_en")
+    return (en or fr) if (translation.get_language() or "fr").startswith("en") else (fr or en)

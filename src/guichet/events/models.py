@@ -10,14 +10,10 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
-def _bilingual(obj, name: str) -> str:
-    """The French or English text, whichever the reader's language is, else the other one."""
-    fr, en = getattr(obj, f"{name}_fr"), getattr(obj, f"{name}_en")
-    return (en or fr) if (translation.get_language() or "fr").startswith("en") else (fr or en)
+from guichet.core.i18n import bilingual
 
 
 def new_token() -> str:
@@ -75,11 +71,11 @@ class Course(models.Model):
 
     @property
     def title(self) -> str:
-        return _bilingual(self, "title")
+        return bilingual(self, "title")
 
     @property
     def description(self) -> str:
-        return _bilingual(self, "description")
+        return bilingual(self, "description")
 
 
 class Event(models.Model):
@@ -124,11 +120,11 @@ class Event(models.Model):
 
     @property
     def title(self) -> str:
-        return _bilingual(self, "title")
+        return bilingual(self, "title")
 
     @property
     def summary(self) -> str:
-        return _bilingual(self, "summary")
+        return bilingual(self, "summary")
 
 
 class Session(models.Model):
@@ -164,7 +160,7 @@ class Session(models.Model):
 
     @property
     def title(self) -> str:
-        return _bilingual(self, "title")
+        return bilingual(self, "title")
 
     @property
     def seats_left(self) -> int:
