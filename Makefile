@@ -33,10 +33,16 @@ system-deps:
 
 # Debian's Chromium for the browser tests (never a downloaded browser build), and axe-core (npm registry, MPL-2.0)
 # that the accessibility tests run inside it.
+# The sign-in tests' identity providers: panva's oidc-provider (npm registry, MIT) run by node, and pysaml2's
+# IdP (test extra), which signs with Debian's xmlsec1.
 AXE_VERSION := 4.14.1
+OIDC_PROVIDER_VERSION := 9.13.3
 browser-deps:
 	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
-	@test -f tests/e2e/node_modules/axe-core/axe.min.js || npm install --no-save --no-package-lock --silent --prefix tests/e2e axe-core@$(AXE_VERSION)
+	@test -x /usr/bin/xmlsec1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq xmlsec1 >/dev/null; }
+	@# One npm command for both: a later `npm install --no-save` would remove the package the first one put there.
+	@test -f tests/e2e/node_modules/axe-core/axe.min.js -a -f tests/e2e/node_modules/oidc-provider/package.json || \
+	  npm install --no-save --no-package-lock --silent --prefix tests/e2e axe-core@$(AXE_VERSION) oidc-provider@$(OIDC_PROVIDER_VERSION)
 
 messages: $(VENV)/.installed
 	cd src/guichet && GUICHET_DEBUG=1 $(CURDIR)/$(PY) -m guichet compilemessages -v0

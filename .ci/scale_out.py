@@ -50,7 +50,7 @@ import json
 from django.db.models import Count
 from guichet.bookings.models import Booking
 from guichet.core.models import AuditEvent, OutboxMessage
-from guichet.desk.models import Request
+from guichet.desk.models import Need
 from guichet.directory.models import ImportBatch, Organization
 from django_tasks_db.models import DBTaskResult
 live = list(Booking.objects.filter(instrument__key="so.sorter").exclude(status="cancelled")
@@ -59,7 +59,7 @@ overlaps = sum(1 for a, b in zip(live, live[1:]) if b[1] < a[2])
 batch = ImportBatch.objects.get()
 print("RESULT=" + json.dumps({
     "bookings": [b[0] for b in live], "overlaps": overlaps,
-    "requests": list(Request.objects.values_list("id", "text")),
+    "requests": list(Need.objects.values_list("id", "text")),
     "batch": [batch.status, batch.attempts], "imported": Organization.objects.filter(key__startswith="so-o").count(),
     "import_applied_events": AuditEvent.objects.filter(action="import.apply").count(),
     "outbox": dict(OutboxMessage.objects.values_list("status").annotate(n=Count("id")).order_by()),

@@ -2,6 +2,9 @@
 PostgreSQL, each next to the raw SQL insert / range query measured in the same run (the floor).
 
     python bench/booking_bench.py [--bookings 1000000] [--postgres postgres://postgres@127.0.0.1:5432/postgres]
+                                  [--database NAME]
+
+Also times a weekly series of 52 occurrences created through facility.series.series_create (goal < 1 s).
 """
 
 import argparse
@@ -118,16 +121,32 @@ def raw_throughput(instruments, users, clients: int, per_client: int, base: date
     return rate(clients, per_client, base, book_one)
 
 
+def series_seconds(instruments, users, base: datetime) -> float:
+    """Seconds to book a weekly series of 52 occurrences in one transaction (issue 13: under 1 s)."""
+    from guichet.facility import recurrence, series
+
+    rule = recurrence.build_rule(interval=1, weekdays=[base.isoweekday()], count=52)
+    started = time.perf_counter()
+    _series, occurrences = series.series_create(actor=users[0], instrument=instruments[50], first_start=base,
+                                                duration_minutes=60, rule=rule, now=base - timedelta(days=1))
+    elapsed = time.perf_counter() - started
+    booked = sum(1 for o in occurrences if o.booking is not None)
+    if booked != 52:
+        print(f"  (the series booked {booked} of 52 occurrences)")
+    return elapsed
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--bookings", type=int, default=1_000_000)
     parser.add_argument("--postgres", default=os.environ.get("GUICHET_BENCH_POSTGRES",
                                                              "postgres://postgres@127.0.0.1:5432/postgres"))
     parser.add_argument("--per-client", type=int, default=200)
+    parser.add_argument("--database", default="", help="the database to fill (default: one per size)")
     args = parser.parse_args()
     from pgbench_db import bench_database
 
-    url = bench_database(f"guichet_bench_bookings_{args.bookings}", args.postgres)
+    url = bench_database(args.database or f"guichet_bench_bookings_{args.bookings}", args.postgres)
     if url is None:
         return 0
     os.environ.update(GUICHET_DATABASE_URL=url, GUICHET_DEBUG="1",
@@ -155,6 +174,11 @@ def main() -> int:
             print(f"  booking_create, {clients} client(s): {ours:7.0f} bookings/s; raw INSERT {floor:7.0f}/s; "
                   f"ratio {floor / ours:.2f}x slower than the floor")
             run_base += timedelta(days=365)
+    print(f"  52-week series (series_create, weekly, one instrument): {series_seconds(instruments, users, run_base):.3f} s")
+    from guichet.facility.models import BookingSeries, SeriesOccurrence
+
+    SeriesOccurrence.objects.filter(booking__start__gte=datetime(2030, 1, 1, tzinfo=PARIS)).delete()
+    BookingSeries.objects.filter(occurrences__isnull=True).delete()
     Booking.objects.filter(start__gte=datetime(2030, 1, 1, tzinfo=PARIS)).delete()
 
     weeks = [datetime(2010, 1, 4, tzinfo=PARIS) + timedelta(weeks=random.randint(0, 1000)) for _ in range(200)]

@@ -25,11 +25,15 @@ FILL = [
     """INSERT INTO startups_startup (organization_id, founded_on, origin, stage)
        SELECT id, date '2016-01-01' + (id % 3650)::int, 'lab_spinoff', 'seed' FROM directory_organization
        WHERE key LIKE 'ib-o%%' AND kind = 'startup' AND id %% 3 = 0""",
-    """INSERT INTO startups_fundinground (startup_id, "on", amount_eur, kind, investors)
-       SELECT s.id, s.founded_on + (r * 200)::int, 100000 * (1 + (s.id + r) % 40), 'round', ''
+    # validated a week after their date, except one in ten (a founder's round waiting for the team, issue 11)
+    """INSERT INTO startups_fundinground (startup_id, "on", amount_eur, kind, investors, validated_at, returned_reason)
+       SELECT s.id, s.founded_on + (r * 200)::int, 100000 * (1 + (s.id + r) % 40), 'round', '',
+              CASE WHEN (s.id + r) %% 10 = 0 THEN NULL ELSE (s.founded_on + (r * 200)::int + 7)::timestamptz END, ''
        FROM startups_startup s CROSS JOIN generate_series(1, 3) r""",
-    """INSERT INTO startups_headcount (organization_id, "on", headcount)
-       SELECT o.id, date '2016-06-30' + (y * 365)::int, 1 + (o.id + y) % 50
+    # validated a week after the day they describe, except one in ten (a founder's figure waiting for the team)
+    """INSERT INTO startups_headcount (organization_id, "on", headcount, validated_at, returned_reason)
+       SELECT o.id, date '2016-06-30' + (y * 365)::int, 1 + (o.id + y) % 50,
+              CASE WHEN (o.id + y) %% 10 = 0 THEN NULL ELSE (date '2016-06-30' + (y * 365)::int + 7)::timestamptz END, ''
        FROM directory_organization o CROSS JOIN generate_series(0, 9) y
        WHERE o.key LIKE 'ib-o%%' AND o.id %% 5 = 0""",
     """INSERT INTO partnerships_partnership (title, type, value_eur, description, created_by_id, created_at,
@@ -79,17 +83,28 @@ FLOOR = [
     ("start-ups per year", "SELECT extract(year FROM founded_on), count(*) FROM startups_startup "
                            "WHERE founded_on <= %(as_of)s GROUP BY 1"),
     ("jobs", "SELECT sum(headcount) FROM (SELECT DISTINCT ON (organization_id) headcount FROM startups_headcount "
-             "WHERE \"on\" <= %(as_of)s ORDER BY organization_id, \"on\" DESC) h"),
-    ("funds", "SELECT sum(amount_eur), sum(amount_eur) FILTER (WHERE \"on\" >= %(start)s) FROM startups_fundinground "
-              "WHERE \"on\" <= %(as_of)s"),
-    ("partnerships signed", """SELECT count(*), sum(v), sum(pp::int) FROM (
-        SELECT p.id, p.value_eur v, min(c."on") signed,
+             "WHERE \"on\" <= %(as_of)s AND validated_at < %(as_of)s::date + 1 "
+             "ORDER BY organization_id, \"on\" DESC) h"),
+    # how much of it is validated (issue 11): the latest headcount declared and not returned, validated or not
+    ("jobs validated share", "SELECT count(*) FILTER (WHERE validated_at < %(as_of)s::date + 1), count(*) FROM "
+                             "(SELECT DISTINCT ON (organization_id) validated_at FROM startups_headcount "
+                             "WHERE \"on\" <= %(as_of)s AND (returned_at IS NULL OR returned_at >= %(as_of)s::date + 1) "
+                             "ORDER BY organization_id, \"on\" DESC) h"),
+    ("funds", "SELECT sum(amount_eur) FILTER (WHERE ok), sum(amount_eur) FILTER (WHERE ok AND \"on\" >= %(start)s), "
+              "count(*) FILTER (WHERE ok), count(*) FILTER (WHERE returned_at IS NULL OR returned_at >= %(as_of)s::date + 1) "
+              "FROM (SELECT amount_eur, \"on\", returned_at, validated_at < %(as_of)s::date + 1 ok "
+              "FROM startups_fundinground WHERE \"on\" <= %(as_of)s) r"),
+    # confirmed ones counted, and (their validated share) of all those declared signed
+    ("partnerships signed", """SELECT count(*) FILTER (WHERE ok), sum(v) FILTER (WHERE ok),
+        count(*) FILTER (WHERE ok AND pp), count(*) FILTER (WHERE ok AND signed >= %(start)s), count(*),
+        count(*) FILTER (WHERE signed >= %(start)s) FROM (
+        SELECT p.id, p.value_eur v, min(c."on") signed, p.confirmed_at IS NOT NULL ok,
           bool_or(o.kind IN ('research_lab','hospital','training','public_authority'))
           AND bool_or(o.kind IN ('company','startup','investor')) pp
         FROM partnerships_partnership p JOIN partnerships_partnershipstagechange c ON c.partnership_id = p.id
         JOIN partnerships_partnership_parties x ON x.partnership_id = p.id
         JOIN directory_organization o ON o.id = x.organization_id
-        WHERE c.stage IN ('signed','active','completed') AND c."on" <= %(as_of)s AND p.confirmed_at IS NOT NULL
+        WHERE c.stage IN ('signed','active','completed') AND c."on" <= %(as_of)s
         GROUP BY p.id) s"""),
     ("programmes by stage", """SELECT stage, count(*) FROM (SELECT DISTINCT ON (programme_id) stage
         FROM programmes_programmestagechange WHERE "on" <= %(as_of)s ORDER BY programme_id, "on" DESC, id DESC) s
@@ -97,7 +112,7 @@ FLOOR = [
     ("platform usage", "SELECT sum(extract(epoch FROM \"end\" - start)) / 3600 FROM bookings_booking "
                        "WHERE status IN ('confirmed','completed','no_show') AND \"end\" BETWEEN %(start)s AND %(as_of)s"),
     ("desk", "SELECT count(*), percentile_cont(0.5) WITHIN GROUP (ORDER BY first_response_at - created_at) "
-             "FROM desk_request WHERE first_response_at BETWEEN %(start)s AND %(as_of)s"),
+             "FROM desk_need WHERE first_response_at BETWEEN %(start)s AND %(as_of)s"),
     # --- declaration campaigns --- the validated sums, the latest validated headcount per organization,
     # how much of each figure is validated, the cluster's funding (the leverage's denominator).
     ("declared figures", """SELECT sum(jobs_created), sum(jobs_maintained), sum(funds_public_eur),
@@ -146,6 +161,7 @@ def main() -> int:
     from django.db import connection
 
     from guichet.accounts.models import User
+    from guichet.core.workdays import day_end
     from guichet.directory.models import Organization
     from guichet.impact import kpis
 
@@ -168,7 +184,7 @@ def main() -> int:
             cursor.execute(f"SELECT count(*) FROM {table}")
             print(f"  {table}: {cursor.fetchone()[0]} rows")
     as_of, start = date(2025, 12, 31), date(2025, 1, 1)
-    eod = kpis._eod(as_of)
+    eod = day_end(as_of)
     ours, floor = [], []
     for _ in range(args.rounds):
         t0 = time.perf_counter()

@@ -21,7 +21,7 @@ from factory.django import DjangoModelFactory, Password
 
 from guichet.accounts.models import Membership, Role, User
 from guichet.bookings.models import Booking, TrainingAuthorization
-from guichet.desk.models import Request, Routing
+from guichet.desk.models import Need, Routing
 from guichet.directory.models import Organization, Person
 from guichet.events.models import Event, Session
 from guichet.platforms.models import Instrument, Platform, Service
@@ -143,11 +143,11 @@ class BookingFactory(DjangoModelFactory):
     status = Booking.Status.CONFIRMED
 
 
-class DeskRequestFactory(DjangoModelFactory):
+class NeedFactory(DjangoModelFactory):
     """A desk request as submitted (status new); `request_submit` is what the desk's own tests call."""
 
     class Meta:
-        model = Request
+        model = Need
 
     title = "Tri cellulaire de lymphocytes T"
     text = "Nous cherchons un tri cellulaire de lymphocytes T."
@@ -162,7 +162,7 @@ class RoutingFactory(DjangoModelFactory):
         model = Routing
         exclude = ("organization",)
 
-    request = factory.SubFactory(DeskRequestFactory)
+    request = factory.SubFactory(NeedFactory)
     organization = factory.SubFactory(OrganizationFactory)
     record_kind = "organization"
     record_key = factory.LazyAttribute(lambda routing: routing.organization.key)

@@ -24,11 +24,16 @@ NOT_DATA = {"core.auditevent", "admin.logentry", "sessions.session", "directory.
 
 # Models whose admin shows and never writes: their records change through their own services only.
 # (django-tasks-db's own screen of the jobs: no add, change or delete.)
-READ_ONLY = {"core.auditevent", "core.outboxmessage", "desk.request", "desk.message",
+READ_ONLY = {"core.auditevent", "core.outboxmessage", "desk.need", "desk.message",
              "django_tasks_database.dbtaskresult"}
 # --- declaration campaigns, annual report --- figures are validated by actions, reports made by the job
 READ_ONLY |= {"declarations.declaration", "impact.annualreport"}
 READ_ONLY |= {"talent.application", "calls.proposal", "calls.assignment"}  # --- calls, talent --- (their pages)
+# --- facility operations, invoices (issue 13) --- series and places in line change by their actions; invoices never
+READ_ONLY |= {"facility.bookingseries", "facility.waitlistentry", "facility.invoice", "facility.monthclosing"}
+# --- hosting spaces (issue 13, item 8) --- contracts are let, ended and cancelled from the building's page
+READ_ONLY |= {"hosting.contract"}
+READ_ONLY |= {"facility.consumableuse"}  # --- consumables (issue 13, item 6) --- a use took stock and was billed
 
 
 class FormReader(HTMLParser):
@@ -210,8 +215,49 @@ def world(small_directory, member, manager, staff, admin_user):
 
     proposal = proposal_submit(actor=member, proposal=make_draft(member, make_call()))
     assignment_create(actor=staff, proposal=proposal, reviewer=manager)
+    facility_world(member, staff, aria, acme, start)  # --- facility operations, invoices (issue 13) ---
+    hosting_world()  # --- hosting spaces (issue 13, item 8) ---
     return {"acme": acme, "concept": concept, "member": member,
             "manager": manager, "aria": aria, "org": Organization.objects.get(key="lab-tcell")}
+
+
+def facility_world(member, staff, aria, acme, start):
+    """A series, a place in line, a usage, a closed month with its invoice (--- issue 13 ---)."""
+    from decimal import Decimal
+
+    from guichet.bookings.models import Booking
+    from guichet.facility.models import (
+        BookingSeries,
+        Invoice,
+        MonthClosing,
+        SeriesOccurrence,
+        Usage,
+        WaitlistEntry,
+    )
+
+    later = start + timedelta(days=7)
+    series = BookingSeries.objects.create(instrument=aria, user=member, rule="FREQ=WEEKLY;COUNT=1", first_start=later,
+                                          duration_minutes=60)
+    occurrence = Booking.objects.create(instrument=aria, user=member, start=later, end=later + timedelta(hours=1),
+                                        blocked_until=later + timedelta(hours=1), status="confirmed")
+    SeriesOccurrence.objects.create(series=series, booking=occurrence)
+    WaitlistEntry.objects.create(instrument=aria, user=member, start=later, end=later + timedelta(hours=1))
+    for n in range(2):
+        past = start - timedelta(days=10 + n)
+        used = Booking.objects.create(instrument=aria, user=member, start=past, end=past + timedelta(hours=1),
+                                      blocked_until=past + timedelta(hours=1), status="completed")
+        Usage.objects.create(booking=used, checked_in_at=past, checked_out_at=past + timedelta(minutes=50),
+                             checked_in_by=member)
+    # --- consumables (issue 13, item 6) --- a use, shown only in the admin
+    from guichet.facility.models import Consumable, ConsumableUse
+
+    tubes = Consumable.objects.create(platform=aria.platform, name="World tubes", unit="box", stock=3)
+    ConsumableUse.objects.create(consumable=tubes, booking=occurrence, quantity=1, category="industry",
+                                 unit_price=Decimal("1.00"), amount=Decimal("1.00"), added_by=staff)
+    closing = MonthClosing.objects.create(year=2020, month=1, closed_by=staff)
+    Invoice.objects.create(number="2020-00001", year=2020, sequence=1, closing=closing, period="2020-01",
+                           organization=acme, customer_name=acme.name, category="industry", net=Decimal("1.00"),
+                           vat=Decimal("0.20"), gross=Decimal("1.20"))
 
 
 def samples(w):
@@ -292,6 +338,65 @@ def samples(w):
                                change={"title": "Renamed"}),
         # --- groups (issue 12) ---
         **groups_samples(w),
+        # --- single sign-on (issue 12) ---
+        "socialaccount.socialapp": dict(add=lambda n: {"provider": "openid_connect", "provider_id": f"idp{n}",
+                                                       "name": f"IdP {n}", "client_id": f"client{n}", "secret": "s",
+                                                       "settings": '{"server_url": "https://idp.example"}'},
+                                        change={"name": "Renamed IdP"}),
+        "signon.organizationdomain": dict(add=lambda n: {"organization": str(org.pk), "domain": f"d{n}.example"},
+                                          change={"domain": "renamed.example"}),
+        "signon.signonpolicy": dict(add=lambda n: {"organization": str(org.pk if n == 0 else w["org2"].pk),
+                                                   "local_passwords": "on"},
+                                    change={"local_passwords": None}),
+        # --- facility operations, invoices (issue 13) ---
+        **facility_samples(w),
+        # --- hosting spaces (issue 13, item 8) --- spaces are added from the building's page (with their
+        # bookable resource) and never deleted here
+        "hosting.building": dict(add=lambda n: {"key": f"bld-{n}", "name": f"Building {n}",
+                                                "platform": str(w["aria"].platform_id)},
+                                 change={"site": "Luminy"}),
+        "hosting.space": dict(add=None, change={"seats": "5"}, delete=None),
+    }
+
+
+def hosting_world():
+    """A building with an office let to a company (--- hosting spaces, issue 13 ---)."""
+    from datetime import date
+
+    from guichet.hosting import services
+
+    from .hosting_fixtures import make_building
+
+    site = make_building()
+    services.contract_create(actor=site["manager"], space=site["office"], company=site["company"],
+                             start=date(2026, 1, 1), end=date(2026, 12, 31), surface_m2="20", monthly_price="600")
+
+
+def facility_samples(w):
+    from guichet.platforms.models import Instrument, Service
+
+    other = Instrument.objects.exclude(pk=w["aria"].pk).order_by("pk").first()
+    rule = {"mode": "booked", "minimum_minutes": "0", "release_after_minutes": "0", "late_cancel_hours": "0",
+            "late_cancel_fee_percent": "0", "no_show_fee_percent": "0"}
+    return {
+        "facility.usage": dict(add=None, change={"correction_reason": "Badge reader down"}, delete=None),
+        "facility.billingrule": dict(add=lambda n: {**rule, "instrument": str((other if n else w["aria"]).pk)},
+                                     change={"minimum_minutes": "30"}),
+        "facility.vatrate": dict(add=lambda n: {"category": ["academic", "startup"][n], "percent": "5.50"},
+                                 change={"percent": "10.00"}),
+        "facility.accountingcode": dict(add=lambda n: {"platform": str(w["aria"].platform_id),
+                                                       "category": ["academic", "industry"][n], "code": "706"},
+                                        change={"code": "706100"}),
+        "facility.billingprofile": dict(add=lambda n: {"organization": str((w["org"] if n else w["acme"]).pk),
+                                                       "language": "en", "purchase_order": f"PO-{n}"},
+                                        change={"purchase_order": "PO-9"}),
+        # --- sample forms, consumables (issue 13, items 5 and 6) --- through their services
+        "facility.samplefield": dict(add=lambda n: {"service": str(Service.objects.get(key="cyto.sort").pk),
+                                                    "label": f"Question {n}", "kind": "text"},
+                                     change={"label": "Species"}),
+        "facility.consumable": dict(add=lambda n: {"platform": str(w["aria"].platform_id), "name": f"Tubes {n}",
+                                                   "unit": "box", "stock": "5", "alert_below": "0", "active": "on"},
+                                    change={"alert_below": "2"}),
     }
 
 
@@ -334,7 +439,20 @@ def groups_samples(w):
                            change={"budget_ceiling_eur": "60000"},
                            inline=inline_row("criteria", {"label_fr": "Excellence", "weight": "1", "max_score": "5",
                                                           "position": "1"})),
+        # --- impact PDF reports (issue 9) --- drawn by a job: listed and deleted (audited), never added or edited
+        "impact.reportrun": report_run_samples(w),
     }
+
+
+def report_run_samples(w):
+    from datetime import date
+
+    from guichet.impact.models import ReportRun
+
+    for _n in range(2 - ReportRun.objects.count()):
+        ReportRun.objects.create(requested_by=w["member"], start=date(2025, 1, 1), end=date(2025, 6, 30),
+                                 as_of=date(2025, 6, 30), status="done", content=b"%PDF-1.4 sample")
+    return dict(add=None)
 
 
 def events_samples(w, future):

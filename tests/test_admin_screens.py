@@ -5,6 +5,7 @@ Statuses are not fields there: the admin's actions call the same services as the
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from guichet.bookings.models import Booking, OrderStatusChange, ServiceOrder, TrainingAuthorization
@@ -43,7 +44,7 @@ def test_staff_find_each_record_kind_in_the_admin(staff_client, desk, path):
 
 @pytest.mark.django_db
 def test_admin_lists_are_translated(staff_client, desk):
-    staff_client.cookies["django_language"] = "fr"
+    staff_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
     page = staff_client.get("/admin/bookings/serviceorder/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "commande de prestation" in page.lower()
     assert "Demandée" in page  # the status through its label, never the raw code
@@ -142,3 +143,55 @@ def test_training_granted_and_revoked_in_the_admin(staff_client, desk, member, s
 def test_booking_list_filter_is_named_in_french(staff_client, desk):
     page = staff_client.get("/admin/bookings/booking/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Par type" in page and "Par kind" not in page
+
+
+# --- identity and groups leftovers (issue 12): the project in the booking and order admins ----------------------
+@pytest.fixture
+def grants(desk):
+    from datetime import date
+    from decimal import Decimal
+
+    from guichet.directory.models import Organization
+    from guichet.groups.models import Project, ResearchGroup
+    from guichet.platforms.models import Instrument, Platform
+
+    organization = Organization.objects.order_by("key").first()
+    group = ResearchGroup.objects.create(key="admin-lab", name="Admin lab", organization=organization)
+    today = date.today()
+    dates = {"starts_on": today - timedelta(days=30), "ends_on": today + timedelta(days=300)}
+    paying = Project.objects.create(key="anr-paying", name="ANR paying", group=group, budget=Decimal("5000.00"),
+                                    **dates)
+    elsewhere = Project.objects.create(key="erc-elsewhere", name="ERC elsewhere", group=group,
+                                       budget=Decimal("5000.00"), **dates)
+    # The grant pays for another platform only (made here: the test database may hold the cytometry one alone).
+    other = Platform.objects.create(key="admin-other", name="Other platform", organization=organization)
+    elsewhere.platforms.add(other)
+    # An hour on the sorter costs something (the exchange format carries no prices): the spent grant is short.
+    Instrument.objects.filter(key="cyto.aria").update(hourly_industry=Decimal("150.00"))
+    spent = Project.objects.create(key="anr-spent", name="ANR spent", group=group, budget=Decimal("1.00"), **dates)
+    return {"paying": paying, "elsewhere": elsewhere, "spent": spent}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", ["booking", "serviceorder"])
+def test_staff_see_and_change_the_project_checked_as_at_booking_time_and_audited(staff_client, desk, grants,
+                                                                                 staff, model):
+    record = desk["booking" if model == "booking" else "order"]
+    cls = type(record)
+    url = f"/admin/bookings/{model}/{record.pk}/change/"
+    staff_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = staff_client.get(url).content.decode()
+    assert 'name="project"' in page
+    for refused, words in (("elsewhere", "does not pay for the platform"), ("spent", "left; this is estimated")):
+        response = submit(staff_client, url, cls, {"project": str(grants[refused].pk)})
+        assert response.status_code == 200 and words in errors(response), errors(response)
+        assert cls.objects.get(pk=record.pk).project_id is None
+    events = AuditEvent.objects.count()
+    response = submit(staff_client, url, cls, {"project": str(grants["paying"].pk)})
+    assert response.status_code == 302, errors(response)
+    assert cls.objects.get(pk=record.pk).project == grants["paying"]
+    event = AuditEvent.objects.order_by("-pk").first()
+    assert AuditEvent.objects.count() == events + 1 and event.actor == staff
+    assert event.changes["project_id"] == [None, grants["paying"].pk]   # the audit's names are the columns
+    listing = staff_client.get(f"/admin/bookings/{model}/", {"q": "anr-paying"}).content.decode()
+    assert "ANR paying" in listing and f"/admin/bookings/{model}/{record.pk}/change/" in listing

@@ -14,6 +14,11 @@ TRASTUZUMAB_VL = ("DIQMTQSPSSLSASVGDRVTITCRASQDVNTAVAWYQQKPGKAPKLLIYSASFLYSGVPSR
                   "PTFGQGTKVEIK")
 
 
+def content(response) -> bytes:
+    """The body of a response, streamed (the batch exports) or not."""
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
 @pytest.fixture(scope="module")
 def trastuzumab():
     return engine.assess("trastuzumab", TRASTUZUMAB_VH, TRASTUZUMAB_VL)
@@ -184,9 +189,9 @@ def test_workspace_is_private_to_its_owner_and_optionally_their_organization(cli
     assert event.actor == owner and event.entity_key == str(assessment.pk)
     page = client.get(f"/antibodies/{assessment.pk}/").content.decode()
     assert "SRWGGDGFYAMDY" in page and "IGHV3-66" in page
-    exported = client.get(f"/antibodies/{assessment.pk}.json").json()
+    exported = json.loads(content(client.get(f"/antibodies/{assessment.pk}.json")))
     assert exported[0]["heavy"]["cdrs"]["cdr3"] == "SRWGGDGFYAMDY"
-    assert "SRWGGDGFYAMDY" in client.get(f"/antibodies/{assessment.pk}.csv").content.decode()
+    assert "SRWGGDGFYAMDY" in content(client.get(f"/antibodies/{assessment.pk}.csv")).decode()
     for user in (colleague, stranger, staff):
         client.force_login(user)
         assert client.get(f"/antibodies/{assessment.pk}/").status_code == 404

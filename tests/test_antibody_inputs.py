@@ -3,11 +3,14 @@ engine of the first part. Variable domains are Thera-SAbDab's (shared/data/thera
 constant regions are UniProt's human IGHG1 (P01857) and IGKC (P01834); the signal peptide is the IGHV3 leader."""
 
 import gzip
+import json
 
 import pytest
 from django.utils import translation
 
 from guichet.antibodies import engine
+
+from .test_antibodies import content
 
 ADALIMUMAB_VH = ("EVQLVESGGGLVQPGRSLRLSCAASGFTFDDYAMHWVRQAPGKGLEWVSAITWNSGHIDYADSVEGRFTISRDNAKNSLYLQMNSLRAEDTAVYY"
                  "CAKVSYLSTASSLDYWGQGTLVTVSS")
@@ -199,7 +202,6 @@ def test_paired_non_canonical_cysteines_are_not_reported_unpaired():
 
 
 def test_the_command_line_reads_a_gzip_latin1_file_and_refuses_a_binary_one(tmp_path, db):
-    import json
     from io import StringIO
 
     from django.core.management import CommandError, call_command
@@ -227,7 +229,7 @@ def test_the_page_takes_a_gzip_upload_and_says_what_a_binary_one_is(member_clien
     upload = SimpleUploadedFile("batch.fasta.gz", gzip.compress(FASTA.encode("utf-8-sig")))
     response = member_client.post("/antibodies/", {"title": "gz", "file": upload, "cdr_scheme": "imgt"})
     assert response.status_code == 302
-    assert Assessment.objects.get().result[0]["heavy"]["sequence"] == ADALIMUMAB_VH
+    assert Assessment.objects.get().antibodies.get(index=0).report["heavy"]["sequence"] == ADALIMUMAB_VH
     upload = SimpleUploadedFile("scan.pdf", b"%PDF-1.4\n\x00\x01\x02" * 50)
     response = member_client.post("/antibodies/", {"title": "pdf", "file": upload, "cdr_scheme": "imgt"})
     assert response.status_code == 200 and "not text" in response.context["form"].errors["file"][0]
@@ -283,7 +285,7 @@ def test_page_and_exports_show_domains_trimming_ties_and_warnings(client, langua
     page = visible_text(client.get(f"/antibodies/{assessment.pk}/").content.decode().split("<main", 1)[1])
     assert [w for w in words if w not in page] == []
     assert "fmwk" not in page and "alpaca" not in page.replace("alpaca or llama", "")
-    rows = list(csv.reader(io.StringIO(client.get(f"/antibodies/{assessment.pk}.csv").content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(content(client.get(f"/antibodies/{assessment.pk}.csv")).decode("utf-8-sig"))))
     scfv = [r for r in rows if r[0] == "scfv"]
     assert [r[1] for r in scfv] == ["1 VH", "2 VL"] and scfv[1][10] == "1"
     adalimumab = next(r for r in rows if r[0] == "adalimumab")
@@ -291,7 +293,7 @@ def test_page_and_exports_show_domains_trimming_ties_and_warnings(client, langua
     pdf = "".join(p.extract_text() for p in PdfReader(io.BytesIO(client.get(f"/antibodies/{assessment.pk}.pdf")
                                                                   .content)).pages)
     assert words[0].split(" of ")[0].split(" de ")[0] in pdf and "VHH" in pdf and "IGHJ4*02" in pdf
-    data = client.get(f"/antibodies/{assessment.pk}.json").json()
+    data = json.loads(content(client.get(f"/antibodies/{assessment.pk}.json")))
     assert [d["chain_type"] for d in data[1]["domains"]] == ["H", "K"] and data[1]["domains"][0]["pair"] == 1
     assert data[0]["heavy"]["trimmed_before"] == len(LEADER) and data[0]["heavy"]["j_genes"][1] == "IGHJ4*02"
 
@@ -416,7 +418,7 @@ def test_the_numbering_table_has_one_row_per_domain_and_one_column_per_position(
     text = f">scfv\n{TRASTUZUMAB_VH}{LINKER}{TRASTUZUMAB_VL}\n>ada_HC\n{LEADER}{ADALIMUMAB_VH}{IGHG1}\n"
     member_client.post("/antibodies/", {"title": "n", "text": text, "cdr_scheme": "kabat"})
     pk = Assessment.objects.get().pk
-    rows = list(csv.reader(io.StringIO(member_client.get(f"/antibodies/{pk}.numbering.csv").content.decode())))
+    rows = list(csv.reader(io.StringIO(content(member_client.get(f"/antibodies/{pk}.numbering.csv")).decode())))
     header, body = rows[0], rows[1:]
     assert [(r[0], r[1], r[2]) for r in body] == [("scfv", "0", "H"), ("scfv", "1", "K"), ("ada", "0", "H")]
     assert header.index("100A") < header.index("101") and header[9] == "1"
@@ -472,7 +474,7 @@ def test_the_report_page_shows_the_humanness_map_in_words_also_for_results_store
     first = chain.nonhuman_9mers[0]
     peptide = chain.sequence[first - 1:first - 1 + kmers.K]
     windows = len(chain.sequence) - kmers.K + 1
-    old_result = new.result[0]
+    old_result = new.antibodies.get(index=0).report
     for stored in [*old_result["domains"], old_result["heavy"]]:
         stored.pop("nonhuman_9mers")
     old = Assessment.objects.create(owner=member, title="old", result=[old_result])

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from guichet.antibodies import services
+from guichet.antibodies import selectors, services
 from guichet.antibodies.models import Assessment
 
 from .test_antibodies import TRASTUZUMAB_VH, TRASTUZUMAB_VL
@@ -18,12 +18,13 @@ def fasta(n):
     return "".join(f">ab{i}_VH\n{TRASTUZUMAB_VH}\n>ab{i}_VL\n{TRASTUZUMAB_VL}\n" for i in range(n))
 
 
-def test_an_oversized_post_is_refused_before_it_is_read(member_client):
-    big = "A" * (9 * 1024 * 1024)  # the 8.9 MB post of the review
+def test_an_oversized_post_is_refused_before_it_is_read(member_client, settings):
+    assert settings.GUICHET_ANTIBODY_MAX_INPUT_BYTES == 8192 * 1024  # the documented default (README)
+    big = "A" * (9 * 1024 * 1024)  # the 8.9 MB post of the review, above the 8 MB of a 10,000-antibody file
     member_client.cookies["guichet_language"] = "en"
     response = member_client.post("/antibodies/", {"title": "huge", "text": big, "cdr_scheme": "imgt"})
     assert response.status_code == 413
-    assert "longer than 2048 KB" in response.content.decode()
+    assert "longer than 8192 KB" in response.content.decode()
     assert Assessment.objects.count() == 0
 
 
@@ -41,12 +42,13 @@ def test_a_large_batch_runs_as_a_job_and_the_page_follows_it(member_client, memb
     response = member_client.post("/antibodies/", {"title": "three", "text": fasta(3), "cdr_scheme": "imgt"})
     assessment = Assessment.objects.get()
     assert response["Location"] == f"/antibodies/{assessment.pk}/"
-    assert assessment.status == "queued" and assessment.progress_total == 3 and assessment.result == []
+    assert assessment.status == "queued" and assessment.progress_total == 3 and not assessment.antibodies.exists()
     page = member_client.get(response["Location"]).content.decode()
     assert f'hx-get="/antibodies/{assessment.pk}/progress/"' in page
     assert services.assessment_run(assessment.pk) == "done"
     assessment.refresh_from_db()
-    assert [r["name"] for r in assessment.result] == ["ab0", "ab1", "ab2"] and assessment.input_text == ""
+    assert [r["name"] for r in selectors.iter_reports(assessment)] == ["ab0", "ab1", "ab2"]
+    assert assessment.input_text == "" and assessment.progress_done == 3
     assert member_client.get(f"/antibodies/{assessment.pk}/progress/")["HX-Refresh"] == "true"
     assert services.assessment_run(assessment.pk) == "not queued"  # a duplicate job does nothing
 
@@ -60,10 +62,10 @@ def test_a_batch_whose_worker_stopped_is_queued_again(member, settings, django_c
     with django_capture_on_commit_callbacks(execute=True):  # immediate backend: the retry runs at once
         assert services.assessment_jobs_recover() == 1
     assessment.refresh_from_db()
-    assert assessment.status == "done" and assessment.attempts == 2 and len(assessment.result) == 3
+    assert assessment.status == "done" and assessment.attempts == 2 and assessment.antibodies.count() == 3
 
 
 def test_small_batches_are_assessed_at_once_without_the_old_cap(member):
     assessment = services.assessment_create(owner=member, title="t", text=fasta(2), cdr_scheme="imgt",
                                             shared_with_organization=False)
-    assert assessment.status == "done" and len(assessment.result) == 2
+    assert assessment.status == "done" and assessment.antibodies.count() == 2

@@ -137,3 +137,13 @@ def test_the_booking_api_refuses_dates_beyond_the_calendar(client, site, start, 
                            content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw}")
     # A breach of the instrument's rules is a 409 in the API's contract; the date is named either way.
     assert response.status_code == 409 and response.json()["field"] == "start", response.content
+
+
+@pytest.mark.parametrize("url, name", [("/bookings/statements/", "month"), ("/bookings/instruments/cyto.aria/", "week")])
+def test_in_debug_mode_as_in_the_demo_a_bad_parameter_is_still_our_400_page(client, site, settings, url, name):
+    settings.DEBUG = True   # `make demo` serves with GUICHET_DEBUG=1: Django's technical page named nothing
+    client.force_login(site["member"])
+    response = client.get(url, {name: "garbage"}, HTTP_ACCEPT_LANGUAGE="fr")
+    text = response.content.decode()
+    assert response.status_code == 400 and 'id="bad-request-message"' in text and "garbage" in text
+    assert "Traceback" not in text and "BadParameter at" not in text

@@ -3,9 +3,8 @@ database (a file on SQLite, the server on PostgreSQL). Exactly one wins; every o
 is taken; nothing else goes wrong. The same race against a naive check-then-insert double-books, which
 proves the test can see a race."""
 
-import threading
 import time
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from django.db import connection
@@ -13,20 +12,13 @@ from django.db import connection
 from guichet.accounts.models import Role
 from guichet.bookings.models import Booking
 from guichet.bookings.services import SlotUnavailable, booking_create
-from guichet.core.workdays import PARIS
 from guichet.directory.models import Organization
 from guichet.platforms.models import Instrument, Platform
 
 from .conftest import make_user
+from .races import THREADS, next_monday, race  # noqa: F401  (imported by the other race files)
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
-THREADS = 50
-
-
-def next_monday(hour=10):
-    today = datetime.now(PARIS).date()
-    day = today + timedelta(days=(7 - today.weekday()) or 7)
-    return datetime(day.year, day.month, day.day, hour, 0, tzinfo=PARIS)
 
 
 @pytest.fixture
@@ -35,32 +27,6 @@ def instrument(transactional_db):
     platform = Platform.objects.create(key="race", name="Race platform", organization=org)
     return Instrument.objects.create(key="race.sorter", name="Sorter", platform=platform, buffer_minutes=15,
                                      slot_minutes=5)  # the races below start every 5 minutes
-
-
-def race(target, n=THREADS):
-    barrier = threading.Barrier(n)
-    results, errors = [], []
-    lock = threading.Lock()
-
-    def worker(i):
-        try:
-            connection.ensure_connection()  # connect first, so that the barrier releases ready racers
-            barrier.wait()
-            outcome = target(i)
-            with lock:
-                results.append(outcome)
-        except Exception as exc:  # every exception is collected and judged below
-            with lock:
-                errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(120)
-    return results, errors
 
 
 def test_fifty_concurrent_overlapping_bookings_exactly_one_wins(instrument):

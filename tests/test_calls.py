@@ -81,6 +81,32 @@ def test_a_bad_amount_in_the_budget_is_said_on_the_table_and_nothing_is_written(
     assert proposal.title == "Tri cellulaire des lymphocytes T" and proposal.budget_total == Decimal("45000")
 
 
+@pytest.mark.parametrize("amount", ["0.001", "12.345", "1e30", "-5", "NaN"])
+def test_an_amount_below_the_cent_or_out_of_bounds_is_refused_naming_the_line_not_a_500(client, small_directory, member,
+                                                                                       amount):
+    # The trial (December 2026): 0.001 passed the "above zero" check, was rounded to 0.00 and broke the CHECK: a 500.
+    call = make_call()
+    proposal = make_draft(member, call)
+    client.force_login(member)
+    response = client.post(reverse("calls:save", args=[proposal.pk]),
+                           {"acronym": "CYTO-X", "title": "Changed", "summary": "Résumé", "budget_category": ["staff"],
+                            "budget_description": ["x"], "budget_amount": [amount]}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert "Budget, line 1: give an amount in euros above zero and below 10\u00a0000\u00a0000\u00a0000, to the cent." \
+        in response.content.decode()
+    proposal.refresh_from_db()
+    assert proposal.title == "Tri cellulaire des lymphocytes T" and proposal.budget_total == Decimal("45000")
+
+
+def test_an_award_below_the_cent_is_refused_not_a_500(reviewed_world, staff):
+    proposal = reviewed_world["proposal"]
+    with pytest.raises(services.CallError) as refused:
+        services.proposal_decide(actor=staff, proposal=proposal, award=True, reason="Excellent.", amount="0.004")
+    assert refused.value.field == "amount"
+    proposal.refresh_from_db()
+    assert proposal.status == "submitted" and proposal.awarded_eur is None
+
+
 def test_eligibility_lead_kind_and_public_private_consortium(small_directory, member):
     call = make_call()
     lonely = make_draft(member, call, acronym="SOLO", partner=None)  # lab-tcell alone: no company
@@ -215,12 +241,35 @@ def test_scores_on_the_grid_once_and_the_ranking(client, reviewed_world, staff):
                                assignment=Assignment.objects.get(reviewer=reviewed_world["conflicted"]),
                                scores={str(first.pk): "5", str(second.pk): "5"})
     client.force_login(reviewer)
+    # A score out of the grid: the page again, saying why, with what was typed (the redirect emptied the grid).
+    refused = client.post(reverse("calls:review", args=[assignment.pk]),
+                          {f"score-{first.pk}": "9", f"score-{second.pk}": "2", "comment": "Très long avis."},
+                          HTTP_ACCEPT_LANGUAGE="en")
+    assert refused.status_code == 400
+    page = refused.content.decode()
+    assert f'id="score-{first.pk}" value="9"' in page and f'id="score-{second.pk}" value="2"' in page
+    assert ">Très long avis.</textarea>" in page and "give a score from 0 to 5" in page
     client.post(reverse("calls:review", args=[assignment.pk]), {f"score-{first.pk}": "4", f"score-{second.pk}": "2",
                                                                   "comment": "Solide."})
     assignment.refresh_from_db()
     assert assignment.status == "reviewed" and assignment.scores == {str(first.pk): 4, str(second.pk): 2}
-    with pytest.raises(services.CallError):
-        services.review_submit(actor=reviewer, assignment=assignment, scores={str(first.pk): "1", str(second.pk): "1"})
+    # Amended until the decision (issue 16): the page offers the scores given, a second sending replaces them,
+    # the old ones kept in the audit log. (It used to be refused: "a review is scored once".)
+    page = client.get(reverse("calls:proposal", args=[assignment.proposal_id])).content.decode()
+    assert f'id="score-{first.pk}" value="4"' in page and ">Solide.</textarea>" in page and 'id="send-review"' in page
+    services.review_submit(actor=reviewer, assignment=assignment, scores={str(first.pk): "1", str(second.pk): "1"},
+                           comment="Moins solide.")
+    assignment.refresh_from_db()
+    assert assignment.scores == {str(first.pk): 1, str(second.pk): 1} and assignment.comment == "Moins solide."
+    amended = AuditEvent.objects.get(action="assignment.review_amend", entity_key=str(assignment.pk))
+    assert amended.changes["scores"][0] == {str(first.pk): 4, str(second.pk): 2}
+    client.post(reverse("calls:review", args=[assignment.pk]), {f"score-{first.pk}": "4", f"score-{second.pk}": "2",
+                                                                  "comment": "Solide."})
+    Proposal.objects.filter(pk=assignment.proposal_id).update(status="rejected", decided_at=timezone.now())
+    with pytest.raises(services.CallError) as refused:  # decided: the reviews are closed, amending included
+        services.review_submit(actor=reviewer, assignment=assignment, scores={str(first.pk): "5", str(second.pk): "5"})
+    assert refused.value.field == "status"
+    Proposal.objects.filter(pk=assignment.proposal_id).update(status="submitted", decided_at=None)
     from guichet.calls.selectors import ranking
 
     [row] = ranking(reviewed_world["call"])
@@ -228,6 +277,42 @@ def test_scores_on_the_grid_once_and_the_ranking(client, reviewed_world, staff):
     client.force_login(staff)
     csv = client.get(reverse("calls:export", args=[reviewed_world["call"].key])).content.decode()
     assert "CYTO-X" in csv and "66.7" in csv and "45000" in csv
+
+
+def test_the_xlsx_export_holds_ranking_scores_and_budget_and_member_text_stays_text(client, reviewed_world, staff,
+                                                                                      outsider):
+    import io
+
+    from openpyxl import load_workbook
+
+    proposal = reviewed_world["proposal"]
+    Proposal.objects.filter(pk=proposal.pk).update(title='=HYPERLINK("http://evil.example","clic")')
+    criteria = list(reviewed_world["call"].criteria.all())
+    services.review_submit(actor=reviewed_world["reviewer"],
+                           assignment=Assignment.objects.get(reviewer=reviewed_world["reviewer"]),
+                           scores={str(criteria[0].pk): 4, str(criteria[1].pk): 2}, comment="+33 solid")
+    url = reverse("calls:export_xlsx", args=[reviewed_world["call"].key])
+    client.force_login(outsider)
+    assert client.get(url).status_code == 403  # confidential: the team only
+    client.force_login(staff)
+    response = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxmlformats")
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["Ranking", "Scores", "Budget"]
+    ranking = list(book["Ranking"].iter_rows(min_row=3, values_only=True))
+    assert len(ranking) == 1
+    rank, number, acronym, title = ranking[0][:4]
+    assert (rank, number, acronym) == (1, proposal.pk, "CYTO-X")
+    cell = book["Ranking"].cell(row=3, column=4)
+    assert title == '=HYPERLINK("http://evil.example","clic")' and cell.data_type == "s"  # text, never a formula
+    assert float(ranking[0][9]) == 66.7 and float(ranking[0][8]) == 45000  # (2·4 + 1·2) / 15 = 66.7; budget asked
+    scores = {row[2]: row for row in book["Scores"].iter_rows(min_row=3, values_only=True)}
+    assert len(scores) == 3  # pending, conflicted, reviewed: every assignment, one row each
+    reviewed = next(r for r in scores.values() if r[6] is not None)
+    assert (reviewed[4], reviewed[5], float(reviewed[6]), reviewed[7]) == (4, 2, 66.7, "+33 solid")
+    assert book["Scores"].cell(row=2, column=5).value == f"criterion_{criteria[0].pk}"
+    budget = sorted(book["Budget"].iter_rows(min_row=3, values_only=True), key=lambda r: r[4])
+    assert [(r[3], float(r[4])) for r in budget] == [("Plateforme de cytométrie", 5000), ("Ingénieur", 40000)]
 
 
 def test_the_committee_decides_with_reasons_and_an_award_becomes_a_partnership(reviewed_world, staff):

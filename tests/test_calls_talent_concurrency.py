@@ -14,10 +14,10 @@ from guichet.talent.models import Application
 
 from .call_fixtures import make_call, make_draft
 from .conftest import make_user
+from .races import race
 from .talent_fixtures import cv, make_posting
-from .test_booking_concurrency import race
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]  # threads racing
 RACERS = 20
 
 

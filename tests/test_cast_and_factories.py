@@ -44,7 +44,7 @@ def test_every_factory_makes_a_valid_row():
             factories.MembershipFactory(is_contact=True), factories.PersonFactory(),
             factories.ServiceFactory(platform=instrument.platform), instrument,
             factories.TrainingFactory(instrument=instrument, granted_by=manager),
-            factories.DeskRequestFactory(), factories.RoutingFactory(), factories.SessionFactory()]
+            factories.NeedFactory(), factories.RoutingFactory(), factories.SessionFactory()]
     booking = factories.BookingFactory(instrument=instrument)
     for row in [*rows, booking]:
         row.full_clean()

@@ -8,7 +8,6 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from guichet.accounts.models import Membership, Role
 from guichet.clinical import selectors, services
 from guichet.clinical.models import (
     ContractMilestone,
@@ -24,7 +23,7 @@ from guichet.core.models import AuditEvent
 from guichet.desk.models import Outcome, Status
 from guichet.directory.models import Organization
 
-from .conftest import make_user
+from .factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 FUTURE = date.today() + timedelta(days=30)
@@ -40,7 +39,7 @@ def site(key, name, kind, *, areas, phases, indications=""):
 
 
 @pytest.fixture
-def clinic(db):
+def clinic(db, staff, outsider):
     """Three sites of the fictional example network, each with an account that answers for it, and a fourth
     site that works on something else; a sponsor, the cluster team, an outsider."""
     sites = {
@@ -53,12 +52,10 @@ def clinic(db):
         "onco": site("ex-onco", "Oncologie exemple (fictif)", SiteKind.DEPARTMENT, areas=["cancer"], phases=["2"],
                      indications="Lymphome"),
     }
-    people = {"staff": make_user("staff@clinic.example", Role.STAFF),
-              "sponsor": make_user("sponsor@clinic.example", Role.MEMBER),
-              "outsider": make_user("outsider@clinic.example", Role.MEMBER)}
+    people = {"staff": staff, "sponsor": UserFactory(email="sponsor@clinic.example"), "outsider": outsider}
     for name, s in sites.items():
-        people[name] = make_user(f"{name}@clinic.example", Role.MEMBER)
-        Membership.objects.create(user=people[name], organization=s.organization, is_contact=True)
+        people[name] = UserFactory(email=f"{name}@clinic.example")
+        MembershipFactory(user=people[name], organization=s.organization, is_contact=True)
     people["rheum"].language = "en"
     people["rheum"].save()
     return {"sites": sites, "people": people}
@@ -141,7 +138,7 @@ def test_only_routed_sites_answer_once_by_the_deadline(clinic):
 
 
 def test_bad_questionnaire_names_the_field_and_writes_nothing(clinic):
-    from guichet.desk.models import Request
+    from guichet.desk.models import Need
 
     with pytest.raises(services.ClinicalError) as err:
         submit(clinic, patients_needed=0)
@@ -152,7 +149,7 @@ def test_bad_questionnaire_names_the_field_and_writes_nothing(clinic):
     with pytest.raises(services.ClinicalError) as err:
         submit(clinic, phase="7")
     assert err.value.field == "phase"
-    assert Request.objects.count() == 0 and Feasibility.objects.count() == 0
+    assert Need.objects.count() == 0 and Feasibility.objects.count() == 0
 
 
 def test_site_sees_its_own_answer_sponsor_sees_all(client, clinic):

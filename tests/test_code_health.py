@@ -2,6 +2,7 @@
 and the debris that went (each of these failed on the code before)."""
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -47,10 +48,18 @@ GRAPH = {name: {m for m in _imports(name, path) if m in MODULES and m != name} f
 
 # The dependency rule of ARCHITECTURE.md, as (importer prefix, forbidden prefixes).
 BUSINESS = ("bookings", "desk", "partnerships", "startups", "programmes", "antibodies", "events", "partnering",
-            "clinical", "transfer")
+            "clinical", "transfer",
+            # --- the apps written since (issues 11-13) ---
+            "talent", "calls", "groups", "facility", "declarations",
+            # --- hosting spaces (issue 13) ---
+            "hosting",
+            # --- single sign-on (issue 12) ---
+            "signon")
 APPS = ("accounts", "directory", "platforms", "matching", *BUSINESS, "impact", "privacy")
 FOUNDATION = ("audit", "bounds", "exports", "fields", "i18n", "ics", "idempotency", "mail", "params", "ratelimit", "text",
-              "uploads", "workdays", "services", "api_errors", "models")
+              "uploads", "workdays", "services", "api_errors", "models",
+              # --- one refusal and one page action (issue 10) ---
+              "errors", "actions")
 RULES = [
     *[(f"guichet.core.{m}", [f"guichet.{a}" for a in APPS]) for m in FOUNDATION],
     ("guichet.accounts", ["guichet." + a for a in APPS if a not in ("accounts", "privacy")]),
@@ -189,3 +198,46 @@ def test_page_contexts_have_no_one_letter_names():
                    and isinstance(node.args[2], ast.Dict)
                    for key in node.args[2].keys if isinstance(key, ast.Constant) and len(str(key.value)) == 1)
     assert views == []
+
+
+# --- every app (issue 10, item 2): the rules and ARCHITECTURE's tables name them all ---
+def _apps_on_disk():
+    return sorted(p.parent.name for p in ROOT.glob("*/apps.py") if p.parent.name not in ("core", "config"))
+
+
+def test_the_dependency_rule_names_every_app():
+    assert sorted(APPS) == _apps_on_disk()
+
+
+LAYERS = {"models": "models.py", "services": "services.py", "selectors": "selectors.py",
+          "permissions": "permissions.py", "views": ("views.py", "views"), "api": "api.py", "admin": "admin.py"}
+
+
+def _layer_table():
+    """ARCHITECTURE's "layers each app has" table: app → {layer: the cell}."""
+    text = (ROOT.parent.parent / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    section = text.split("### The layers each app has", 1)[1].split("###", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| `")]
+    header = [c.strip() for c in next(line for line in section.splitlines() if line.startswith("| app")).split("|")]
+    table = {}
+    for row in rows:
+        cells = [c.strip() for c in row.split("|")]
+        for app in (a.strip(" `") for a in cells[1].split(",")):
+            table[app] = {header[k]: cells[k] for k in range(2, len(header) - 2) if header[k] in LAYERS}
+    return table
+
+
+def test_the_layer_table_names_every_app_and_says_what_it_has():
+    table = _layer_table()
+    assert sorted(table) == _apps_on_disk()
+    wrong = []
+    for app, cells in table.items():
+        for layer, names in LAYERS.items():
+            names = (names,) if isinstance(names, str) else names
+            present = any((ROOT / app / name).exists() for name in names)
+            instead = re.findall(r"`([\w/]+\.py|[\w]+/)`", cells[layer])  # the layer split into these files
+            present = present or bool(instead) and all((ROOT / app / name).exists() for name in instead)
+            said = cells[layer] != "—"
+            if present != said:
+                wrong.append(f"{app}: {layer} is {'there' if present else 'missing'}, the table says {cells[layer]!r}")
+    assert wrong == []

@@ -343,6 +343,9 @@ def test_a_closed_campaign_takes_no_answer_and_keeps_its_validated_figures(world
 
 def test_campaign_pages_create_open_and_show_the_completion_board(world, client):
     client.force_login(world["staff"])
+    # Every label starts with a capital (the trial read "cluster's own funding for the year (EUR):").
+    form = client.get("/declarations/campaigns/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Cluster&#x27;s own funding for the year (EUR)" in form or "Cluster's own funding for the year (EUR)" in form
     year = timezone.localdate().year - 1
     bad = client.post("/declarations/campaigns/", {"title": "X", "year": year, "deadline": "1900-01-01"})
     assert bad.status_code == 400 and not Campaign.objects.exists()
@@ -392,3 +395,11 @@ def test_a_member_organization_with_a_new_member_role_is_asked(world):
     Membership.objects.create(user=manager, organization=Organization.objects.get(key="hosp-rheum"))
     campaign = _campaign(world["staff"])
     assert services.campaign_open(actor=world["staff"], campaign=campaign) == 3
+
+
+def test_an_empty_field_is_audited_as_empty_not_as_the_word_none(world):
+    """The audit log showed "None" (English, and a Python word) for a campaign created without cluster funding."""
+    campaign = _campaign(world["staff"], cluster_funding_eur=None)
+    event = AuditEvent.objects.get(action="campaign.create", entity_key=str(campaign.pk))
+    assert event.changes["cluster_funding_eur"] == [None, None]
+    assert event.changes["title"] == [None, "Déclarations 2025"]

@@ -1,6 +1,8 @@
 """Issue 15, defect 11: the demo does not contradict itself. Each role's account, organization and rights
 agree, and its histories are spread over the dates they describe, not all at the load time."""
 
+from pathlib import Path
+
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
@@ -8,7 +10,7 @@ from django.utils import timezone
 from guichet.accounts.models import Membership, User
 from guichet.bookings.models import Booking, OrderStatusChange, ServiceOrder
 from guichet.desk import permissions, selectors
-from guichet.desk.models import Message, Request, StatusChange
+from guichet.desk.models import Message, Need, StatusChange
 from guichet.partnerships.models import Partnership, PartnershipStageChange
 from guichet.programmes.models import ProgrammeStageChange
 from guichet.startups.models import Headcount, Startup
@@ -30,6 +32,15 @@ def test_the_demo_accounts_are_printed_as_a_table(demo):
     lines = [line for line in demo["output"].splitlines() if "@demo.guichet.example" in line]
     assert len(lines) == 5 + 4  # the five roles, then the three clinical sites and the tech-transfer office
     assert len({line.index(line.split()[-1]) for line in lines}) == 1  # every e-mail in the same column
+    # In the command's language (English), whatever the site's default: it printed "Administrateur", "Membre".
+    table = "\n".join(lines)
+    assert "Administrator" in table and "Clinical sites" in table and "Tech-transfer office" in table
+    assert "Administrateur" not in table and "Membre" not in table
+    founder = next(line for line in lines if "founder@" in line)
+    assert founder.split("founder@")[0].strip() == "Start-up founder (member)"   # it said "Member"
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    for line in lines:   # README's table lists every account the command prints
+        assert f"| {line.split()[-1]} |" in readme, line
 
 
 def orgs_of(user):
@@ -49,7 +60,7 @@ def test_the_manager_manages_and_answers_for_its_own_organization_only(demo):
     assert {o for o in Membership.objects.filter(user=manager, is_contact=True)
             .values_list("organization__key", flat=True)} == managed
     answers_for = permissions.provider_organization_ids(manager)
-    for request in Request.objects.all():
+    for request in Need.objects.all():
         routed_to_mine = request.routings.filter(provider_organization_id__in=answers_for).exists()
         for routing in request.routings.all():
             assert permissions.can_respond(manager, routing) is (routing.provider_organization_id in answers_for)
@@ -57,7 +68,7 @@ def test_the_manager_manages_and_answers_for_its_own_organization_only(demo):
             assert not permissions.can_view_request(manager, request)
             assert not selectors.requests_visible_to(manager).filter(pk=request.pk).exists()
     # Some confidential requests exist in the demo, routed elsewhere: the check above is not vacuous.
-    assert Request.objects.filter(confidential=True).exclude(routings__provider_organization_id__in=answers_for)
+    assert Need.objects.filter(confidential=True).exclude(routings__provider_organization_id__in=answers_for)
 
 
 def test_the_member_belongs_to_a_lab(demo):
@@ -66,7 +77,7 @@ def test_the_member_belongs_to_a_lab(demo):
 
 
 def test_every_routing_reaches_someone_and_answers_come_from_who_it_reached(demo):
-    for request in Request.objects.prefetch_related("routings"):
+    for request in Need.objects.prefetch_related("routings"):
         for routing in request.routings.all():
             reach = permissions.routing_reach(organization=routing.provider_organization, assignee=routing.assignee)
             assert reach.reachable, routing.record_key
@@ -88,7 +99,7 @@ def _ordered_and_spread(values, name):
 def test_histories_are_spread_over_the_dates_they_describe(demo):
     # Each history in order, and the histories as a whole not written at one instant.
     stamps = []
-    for request in Request.objects.all():
+    for request in Need.objects.all():
         times = [h.at for h in StatusChange.objects.filter(request=request).order_by("id")]
         stamps += _ordered_and_spread(times, f"desk {request.pk}")
         assert times[0] == request.created_at
@@ -115,3 +126,60 @@ def test_histories_are_spread_over_the_dates_they_describe(demo):
     assert len({o.created_at for o in ServiceOrder.objects.all()}) == ServiceOrder.objects.count()
     assert len(set(Booking.objects.values_list("created_at", flat=True))) > 5
     assert len(set(Headcount.objects.values_list("on", flat=True))) > 5
+
+
+def test_the_demo_has_last_month_invoiced(demo):  # --- facility operations, invoices (issue 13) ---
+    from guichet.facility.models import BillingProfile, Invoice, MonthClosing
+
+    assert MonthClosing.objects.count() == 1
+    invoices = list(Invoice.objects.all())
+    assert invoices and all(i.period == str(MonthClosing.objects.get()) for i in invoices)
+    profile = BillingProfile.objects.get(organization__key="startup-exemple")
+    assert all(i.language == "en" and i.purchase_order == profile.purchase_order
+               for i in invoices if i.organization_id == profile.organization_id)
+
+
+# --- identity and groups leftovers (issue 12) ---
+def test_the_demo_signs_in_through_an_example_provider_and_its_groups_hold_together(demo, client):
+    from allauth.socialaccount.models import SocialApp
+
+    from guichet.groups.budget import project_usage
+    from guichet.groups.models import GroupMembership, Project, ResearchGroup
+    from guichet.signon.identity import Assertion, proposed_organization
+
+    # The example provider is on the login page, marked as an example, on this machine only, trusting no address.
+    app = SocialApp.objects.get(provider="openid_connect")
+    assert "exemple fictif" in app.name and app.settings["server_url"] == "http://localhost:9000"
+    assert app.settings["trust_email"] is False and app.settings["guichet_organization"] == "labo-exemple"
+    page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Labo exemple — OIDC (exemple fictif)" in page
+    # A first sign-in from the lab's or the start-up's domain proposes that organization.
+    for email, key in (("new.phd@labo-exemple.example", "labo-exemple"), ("cto@vhh-therapeutics.example",
+                                                                          "startup-exemple")):
+        organization, _source = proposed_organization(Assertion(email=email, verified=True, provider_label="x",
+                                                                provider_organization=None))
+        assert organization.key == key
+    # The team sits in its lab, both headed by the member, of the member's organization; the projects are theirs.
+    team = ResearchGroup.objects.get(key="exemple-equipe-t")
+    assert team.parent.kind == "lab" and team.parent.organization == team.organization
+    assert team.organization.key in orgs_of(demo["member"])
+    for group in (team, team.parent):
+        assert GroupMembership.objects.get(group=group, role="head").user == demo["member"]
+    percents = {p.key: project_usage(p).percent for p in Project.objects.filter(group=team)}
+    assert 80 <= percents["exemple-inca-pilot"] < 100 and percents["exemple-anr-tcell"] < 80
+
+
+def test_the_demo_shows_incidents_desk_states_and_an_antibody_batch(demo):  # issue 15
+    from guichet.antibodies.models import AssessedAntibody, Assessment
+    from guichet.bookings.permissions import can_manage_instrument
+    from guichet.core.models import AuditEvent
+    from guichet.facility.models import Incident
+
+    incident = Incident.objects.get()
+    assert incident.ended_at is None and incident.declared_by == demo["manager"]
+    assert can_manage_instrument(demo["manager"], incident.instrument)  # declared by who manages the instrument
+    assert {"new", "triaged", "routed", "closed"} <= set(Need.objects.values_list("status", flat=True))
+    batch = Assessment.objects.get(owner=demo["member"])
+    assert batch.status == "done" and AssessedAntibody.objects.filter(assessment=batch).count() == 2
+    assert batch.organization.key in orgs_of(demo["member"]) and batch.shared_with_organization
+    assert AuditEvent.objects.filter(action="incident.declare", actor=demo["manager"]).exists()

@@ -7,137 +7,132 @@ import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from guichet.accounts.models import Membership, Role
+from guichet.accounts.models import Role
 from guichet.core.models import AuditEvent
 from guichet.core.workdays import add_working_days
 from guichet.desk import services
-from guichet.desk.models import Request, Routing, Status
+from guichet.desk.models import Need, Routing, Status
 from guichet.directory.models import Organization
 
-from .conftest import make_user
+from .factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 PARIS = ZoneInfo("Europe/Paris")
 
 
 @pytest.fixture
-def cast(small_directory):
-    """Named actors around one request: requester, the routed provider, an unrelated provider, staff."""
-    people = {
-        "staff": make_user("staff@desk.example", Role.STAFF),
-        "requester": make_user("requester@desk.example", Role.MEMBER),
-        "provider": make_user("provider@desk.example", Role.PLATFORM_MANAGER),
-        "other_provider": make_user("other@desk.example", Role.PLATFORM_MANAGER),
-        "outsider": make_user("outsider@desk.example", Role.MEMBER),
-        "guest": make_user("guest@desk.example", Role.GUEST),
-    }
-    Membership.objects.create(user=people["provider"], organization=Organization.objects.get(key="lab-tcell"))
-    Membership.objects.create(user=people["other_provider"], organization=Organization.objects.get(key="acme-bio"))
-    people["requester"].language = "en"
-    people["requester"].save()
-    return people
+def people(small_directory, staff, member, manager, outsider, guest):
+    """The actors around one request, from the people: the requester (the people's member, reading English), the
+    routed provider (the people's manager, of lab-tcell), an unrelated provider (of acme-bio), staff."""
+    member.language = "en"
+    member.save()
+    MembershipFactory(user=manager, organization=Organization.objects.get(key="lab-tcell"))
+    other = MembershipFactory(user__email="other@desk.example", user__manager=True,
+                              organization=Organization.objects.get(key="acme-bio")).user
+    return {"staff": staff, "requester": member, "provider": manager, "other_provider": other,
+            "outsider": outsider, "guest": guest}
 
 
-def submit(cast, confidential=False, text="Nous cherchons un tri cellulaire de lymphocytes T", **kw):
-    return services.request_submit(actor=cast["requester"], text=text, confidential=confidential, **kw)
+def submit(people, confidential=False, text="Nous cherchons un tri cellulaire de lymphocytes T", **kw):
+    return services.request_submit(actor=people["requester"], text=text, confidential=confidential, **kw)
 
 
-def test_submission_sets_deadline_history_audit_and_mails(cast, django_capture_on_commit_callbacks):
+def test_submission_sets_deadline_history_audit_and_mails(people, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        request = submit(cast, now=datetime(2026, 12, 24, 16, 0, tzinfo=PARIS))
+        request = submit(people, now=datetime(2026, 12, 24, 16, 0, tzinfo=PARIS))
     assert request.status == Status.NEW and request.language == "fr"
     # Thursday 24 December + 2 working days: Friday 25 is Christmas, then Monday 28 and Tuesday 29.
     assert request.first_response_due == datetime(2026, 12, 29, 16, 0, tzinfo=PARIS)
     assert [h.to_status for h in request.history.all()] == ["new"]
     assert AuditEvent.objects.filter(action="desk_request.submit", entity_key=str(request.pk)).exists()
     by_recipient = {m.to[0]: m for m in mail.outbox}
-    assert "is received" in by_recipient["requester@desk.example"].subject  # the requester reads English
-    assert "Nouvelle demande" in by_recipient["staff@desk.example"].subject  # staff read French (default)
+    assert "is received" in by_recipient["member@test.example"].subject  # the requester reads English
+    assert "Nouvelle demande" in by_recipient["staff@test.example"].subject  # staff read French (default)
 
 
-def test_full_journey_route_answer_close(cast, django_capture_on_commit_callbacks):
-    request = submit(cast)
-    services.request_triage(actor=cast["staff"], request=request)
+def test_full_journey_route_answer_close(people, django_capture_on_commit_callbacks):
+    request = submit(people)
+    services.request_triage(actor=people["staff"], request=request)
     with django_capture_on_commit_callbacks(execute=True):
-        routings = services.request_route(actor=cast["staff"], request=request, keys=["cyto.sort"])
+        routings = services.request_route(actor=people["staff"], request=request, keys=["cyto.sort"])
     assert request.status == Status.ROUTED and routings[0].provider_organization.key == "lab-tcell"
-    assert "provider@desk.example" in {m.to[0] for m in mail.outbox}
+    assert "manager@test.example" in {m.to[0] for m in mail.outbox}
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.routing_respond(actor=cast["provider"], routing=routings[0], action="answer",
+        services.routing_respond(actor=people["provider"], routing=routings[0], action="answer",
                                  message="Yes, next Tuesday.")
     request.refresh_from_db()
     assert request.status == Status.ANSWERED and request.first_response_at is not None
-    assert [m.to[0] for m in mail.outbox] == ["requester@desk.example"]
+    assert [m.to[0] for m in mail.outbox] == ["member@test.example"]
     assert "Yes, next Tuesday." in mail.outbox[0].body
-    services.request_close(actor=cast["staff"], request=request, outcome="service_order", outcome_key="cyto.sort")
+    services.request_close(actor=people["staff"], request=request, outcome="service_order", outcome_key="cyto.sort")
     request.refresh_from_db()
     assert request.status == Status.CLOSED and request.outcome_key == "cyto.sort"
     assert [h.to_status for h in request.history.all()] == ["new", "triaged", "routed", "answered", "closed"]
 
 
 @pytest.mark.parametrize("role", ["requester", "provider", "other_provider", "outsider", "guest"])
-def test_only_staff_triage_route_and_close(cast, role):
-    request = submit(cast)
+def test_only_staff_triage_route_and_close(people, role):
+    request = submit(people)
     with pytest.raises(services.NotAllowed):
-        services.request_triage(actor=cast[role], request=request)
+        services.request_triage(actor=people[role], request=request)
     with pytest.raises(services.NotAllowed):
-        services.request_route(actor=cast[role], request=request, keys=["cyto.sort"])
+        services.request_route(actor=people[role], request=request, keys=["cyto.sort"])
     with pytest.raises(services.NotAllowed):
-        services.request_close(actor=cast[role], request=request, outcome="no_match")
+        services.request_close(actor=people[role], request=request, outcome="no_match")
     request.refresh_from_db()
     assert request.status == Status.NEW and not request.routings.exists()
 
 
 @pytest.mark.parametrize("role", ["requester", "other_provider", "outsider", "guest", "staff"])
-def test_only_routed_providers_respond(cast, role):
-    request = submit(cast)
-    routing = services.request_route(actor=cast["staff"], request=request, keys=["cyto.sort"])[0]
+def test_only_routed_providers_respond(people, role):
+    request = submit(people)
+    routing = services.request_route(actor=people["staff"], request=request, keys=["cyto.sort"])[0]
     with pytest.raises(services.NotAllowed):
-        services.routing_respond(actor=cast[role], routing=routing, action="accept")
+        services.routing_respond(actor=people[role], routing=routing, action="accept")
     routing.refresh_from_db()
     assert routing.state == Routing.State.PENDING
 
 
 @pytest.mark.parametrize("role", ["provider", "outsider", "staff"])
-def test_only_the_requester_withdraws(cast, role):
-    request = submit(cast)
+def test_only_the_requester_withdraws(people, role):
+    request = submit(people)
     with pytest.raises(services.NotAllowed):
-        services.request_close(actor=cast[role], request=request, outcome="withdrawn")
-    services.request_close(actor=cast["requester"], request=request, outcome="withdrawn")
-    assert Request.objects.get(pk=request.pk).outcome == "withdrawn"
+        services.request_close(actor=people[role], request=request, outcome="withdrawn")
+    services.request_close(actor=people["requester"], request=request, outcome="withdrawn")
+    assert Need.objects.get(pk=request.pk).outcome == "withdrawn"
 
 
-def test_a_closed_request_cannot_move_again(cast):
-    request = submit(cast)
-    services.request_close(actor=cast["staff"], request=request, outcome="no_match")
+def test_a_closed_request_cannot_move_again(people):
+    request = submit(people)
+    services.request_close(actor=people["staff"], request=request, outcome="no_match")
     with pytest.raises(services.InvalidTransition):
-        services.request_triage(actor=cast["staff"], request=request)
+        services.request_triage(actor=people["staff"], request=request)
     with pytest.raises(services.InvalidTransition):
-        services.request_route(actor=cast["staff"], request=request, keys=["cyto.sort"])
+        services.request_route(actor=people["staff"], request=request, keys=["cyto.sort"])
     with pytest.raises(services.NotAllowed):
-        services.message_post(actor=cast["requester"], request=request, body="hello?")
+        services.message_post(actor=people["requester"], request=request, body="hello?")
 
 
-def test_route_refuses_unknown_keys_and_writes_nothing(cast):
-    request = submit(cast)
+def test_route_refuses_unknown_keys_and_writes_nothing(people):
+    request = submit(people)
     with pytest.raises(services.DeskError):
-        services.request_route(actor=cast["staff"], request=request, keys=["cyto.sort", "nope"])
-    assert not request.routings.exists() and Request.objects.get(pk=request.pk).status == Status.NEW
+        services.request_route(actor=people["staff"], request=request, keys=["cyto.sort", "nope"])
+    assert not request.routings.exists() and Need.objects.get(pk=request.pk).status == Status.NEW
 
 
-def test_decline_needs_a_message_and_first_response_stops_the_clock(cast):
-    request = submit(cast)
-    routing = services.request_route(actor=cast["staff"], request=request, keys=["cyto.sort"])[0]
+def test_decline_needs_a_message_and_first_response_stops_the_clock(people):
+    request = submit(people)
+    routing = services.request_route(actor=people["staff"], request=request, keys=["cyto.sort"])[0]
     with pytest.raises(services.DeskError):
-        services.routing_respond(actor=cast["provider"], routing=routing, action="decline", message="")
-    services.routing_respond(actor=cast["provider"], routing=routing, action="decline", message="Not us.")
+        services.routing_respond(actor=people["provider"], routing=routing, action="decline", message="")
+    services.routing_respond(actor=people["provider"], routing=routing, action="decline", message="Not us.")
     request.refresh_from_db()
     assert request.first_response_at is not None and not request.is_overdue()
 
 
-def test_overdue_when_no_first_response_in_time(cast):
-    request = submit(cast, now=datetime(2026, 11, 2, 9, 0, tzinfo=PARIS))  # Monday
+def test_overdue_when_no_first_response_in_time(people):
+    request = submit(people, now=datetime(2026, 11, 2, 9, 0, tzinfo=PARIS))  # Monday
     assert not request.is_overdue(now=datetime(2026, 11, 4, 8, 59, tzinfo=PARIS))
     assert request.is_overdue(now=datetime(2026, 11, 4, 9, 1, tzinfo=PARIS))
 
@@ -150,17 +145,17 @@ def test_working_days_skip_weekends_and_french_holidays():
                                                                                        tzinfo=PARIS)
 
 
-def test_visitor_confirms_by_email(client, cast, django_capture_on_commit_callbacks):
+def test_visitor_confirms_by_email(client, people, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/desk/", {"text": "Need help with cell sorting", "email": "visitor@lab.example",
                                           "full_name": "Vera Visitor"})
     assert response.status_code == 200 and "visitor@lab.example" in response.content.decode()
-    assert not Request.objects.filter(requester__email="visitor@lab.example").exists()
+    assert not Need.objects.filter(requester__email="visitor@lab.example").exists()
     link = next(line for line in mail.outbox[0].body.splitlines() if "/desk/confirm/" in line)
     tampered = link.replace("http://127.0.0.1:8000", "")[:-2] + "x/"
     assert client.get(tampered).status_code == 400
     response = client.get(link.replace("http://127.0.0.1:8000", ""))
-    request = Request.objects.get(requester__email="visitor@lab.example")
+    request = Need.objects.get(requester__email="visitor@lab.example")
     assert request.requester.role == Role.GUEST
     assert response.status_code == 302 and response["Location"].startswith("/desk/r/")
     assert request.status == Status.NEW and request.first_response_due is not None
@@ -168,53 +163,53 @@ def test_visitor_confirms_by_email(client, cast, django_capture_on_commit_callba
     assert "Need help with cell sorting" in page
 
 
-def test_attachments_are_kept_and_served_only_to_who_may_see(client, cast, settings, tmp_path):
+def test_attachments_are_kept_and_served_only_to_who_may_see(client, people, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     upload = SimpleUploadedFile("protocol.txt", b"sorting protocol v2", content_type="text/plain")
-    request = submit(cast, confidential=True, files=[upload])
+    request = submit(people, confidential=True, files=[upload])
     attachment = request.attachments.get()
     url = f"/desk/requests/{request.pk}/attachments/{attachment.pk}/"
-    client.force_login(cast["outsider"])
+    client.force_login(people["outsider"])
     assert client.get(url).status_code == 404
-    client.force_login(cast["requester"])
+    client.force_login(people["requester"])
     response = client.get(url)
     assert response.status_code == 200 and b"".join(response.streaming_content) == b"sorting protocol v2"
 
 
-def test_oversized_attachment_is_refused_and_nothing_kept(cast, settings, tmp_path):
+def test_oversized_attachment_is_refused_and_nothing_kept(people, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     settings.GUICHET_DESK_MAX_ATTACHMENT_MB = 0
     with pytest.raises(services.DeskError):
-        submit(cast, files=[SimpleUploadedFile("big.bin", b"x" * 10)])
-    assert not Request.objects.exists()
+        submit(people, files=[SimpleUploadedFile("big.bin", b"x" * 10)])
+    assert not Need.objects.exists()
 
 
-def test_empty_and_oversized_needs_are_refused(cast, client):
+def test_empty_and_oversized_needs_are_refused(people, client):
     from guichet.matching.engine import QueryRefused
 
     for text in ("   ", "x" * 5001):
         with pytest.raises(QueryRefused):
-            submit(cast, text=text)
-    client.force_login(cast["requester"])
+            submit(people, text=text)
+    client.force_login(people["requester"])
     response = client.post("/desk/", {"text": "   "})
-    assert response.status_code == 200 and not Request.objects.exists()
+    assert response.status_code == 200 and not Need.objects.exists()
 
 
-def test_suggestions_as_you_type(client, cast):
+def test_suggestions_as_you_type(client, people):
     body = client.get("/desk/suggest/", {"text": "tri cellulaire"}).content.decode()
     assert "Tri cellulaire assisté" in body and "tri cellulaire" in body
     assert "Suggestions" in client.get("/desk/suggest/", {"text": ""}).content.decode() or \
         client.get("/desk/suggest/", {"text": ""}).status_code == 200
 
 
-def test_a_contact_elsewhere_does_not_answer_for_an_organization_they_merely_belong_to(cast):
+def test_a_contact_elsewhere_does_not_answer_for_an_organization_they_merely_belong_to(people):
     """Being the contact of one organization gives no say for another one the user is a plain member of."""
-    elsewhere = make_user("elsewhere@desk.example", Role.MEMBER)
-    Membership.objects.create(user=elsewhere, organization=Organization.objects.get(key="acme-bio"), is_contact=True)
-    Membership.objects.create(user=elsewhere, organization=Organization.objects.get(key="lab-tcell"))
-    request = submit(cast)
-    routing = services.request_route(actor=cast["staff"], request=request, keys=["cyto.sort"])[0]
+    elsewhere = UserFactory(email="elsewhere@desk.example")
+    MembershipFactory(user=elsewhere, organization=Organization.objects.get(key="acme-bio"), is_contact=True)
+    MembershipFactory(user=elsewhere, organization=Organization.objects.get(key="lab-tcell"))
+    request = submit(people)
+    routing = services.request_route(actor=people["staff"], request=request, keys=["cyto.sort"])[0]
     assert routing.provider_organization.key == "lab-tcell"
     responders = services.responders(routing)
-    assert cast["provider"] in responders and elsewhere not in responders
+    assert people["provider"] in responders and elsewhere not in responders
     assert not services.permissions.can_respond(elsewhere, routing)

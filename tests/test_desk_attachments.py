@@ -8,7 +8,7 @@ from django.utils.html import escape
 
 from guichet.accounts.models import Role
 from guichet.desk import services
-from guichet.desk.models import Attachment, Request
+from guichet.desk.models import Attachment, Need
 
 from .conftest import make_user
 
@@ -41,7 +41,7 @@ def test_a_file_that_is_not_what_it_says_is_refused_and_nothing_kept(requester, 
         submit(requester, SimpleUploadedFile("fine.txt", b"a first, good file"),
                SimpleUploadedFile(name, content))
     assert name in str(refused.value)
-    assert not Request.objects.exists() and not Attachment.objects.exists()
+    assert not Need.objects.exists() and not Attachment.objects.exists()
     assert not any(tmp_path.rglob("*.*"))  # no file written either
 
 
@@ -61,7 +61,7 @@ def test_the_refusal_is_translated_on_the_page(requester, client, settings, tmp_
     upload = SimpleUploadedFile("contrat.pdf", b"MZ\x90\x00 not a pdf")
     response = client.post("/desk/", {"text": "Nous cherchons un tri cellulaire", "files": [upload]})
     page = response.content.decode()
-    assert response.status_code == 200 and not Request.objects.exists()
+    assert response.status_code == 200 and not Need.objects.exists()
     with translation.override("fr"):
         expected = translation.gettext("The file %(name)s is not a real .%(ext)s file.") % {
             "name": "contrat.pdf", "ext": "pdf"}
@@ -73,4 +73,4 @@ def test_the_size_limit_still_holds(requester, settings, tmp_path):
     settings.GUICHET_DESK_MAX_ATTACHMENT_MB = 1
     with translation.override("en"), pytest.raises(services.DeskError, match="larger than 1 MB"):
         submit(requester, SimpleUploadedFile("big.pdf", PDF + b"x" * (1024 * 1024)))
-    assert not Request.objects.exists()
+    assert not Need.objects.exists()

@@ -7,7 +7,7 @@ from django.core import mail
 from guichet.accounts.services import api_token_create
 from guichet.desk import services
 
-from .test_desk import cast  # noqa: F401  (the named actors)
+from .test_desk import people  # noqa: F401  (the named actors)
 
 pytestmark = pytest.mark.django_db
 SECRET = "Confidential antibody against target Zorglub-7 for the Quixotic programme"
@@ -15,16 +15,16 @@ MARKER = "Quixotic"  # never typed in a search, so a page echoing the query cann
 
 
 @pytest.fixture
-def secret_request(cast, django_capture_on_commit_callbacks, settings, tmp_path):  # noqa: F811
+def secret_request(people, django_capture_on_commit_callbacks, settings, tmp_path):  # noqa: F811
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     settings.MEDIA_ROOT = tmp_path
     with django_capture_on_commit_callbacks(execute=True):
-        request = services.request_submit(actor=cast["requester"], text=SECRET + ": we need cell sorting.",
+        request = services.request_submit(actor=people["requester"], text=SECRET + ": we need cell sorting.",
                                           confidential=True,
                                           files=[SimpleUploadedFile("plan.txt", b"secret plan")])
-        services.request_route(actor=cast["staff"], request=request, keys=["cyto.sort"])
-        services.message_post(actor=cast["staff"], request=request, body="Routed to the cytometry platform.")
+        services.request_route(actor=people["staff"], request=request, keys=["cyto.sort"])
+        services.message_post(actor=people["staff"], request=request, body="Routed to the cytometry platform.")
     return request
 
 
@@ -61,9 +61,9 @@ def leaked(result):
 
 
 @pytest.mark.parametrize("role", ["outsider", "other_provider", "guest"])
-def test_other_users_see_nothing(client, cast, secret_request, role):  # noqa: F811
-    client.force_login(cast[role])
-    _token, raw = api_token_create(actor=cast[role], name="t")
+def test_other_users_see_nothing(client, people, secret_request, role):  # noqa: F811
+    client.force_login(people[role])
+    _token, raw = api_token_create(actor=people[role], name="t")
     result = doors(client, secret_request, token=raw)
     assert leaked(result) == []
     assert result["detail page"][0] == 404 and result["api detail"][0] == 404
@@ -82,9 +82,9 @@ def test_anonymous_with_a_wrong_follow_token_sees_nothing(client, secret_request
 
 
 @pytest.mark.parametrize("role", ["requester", "provider", "staff"])
-def test_allowed_users_see_it(client, cast, secret_request, role):  # noqa: F811
-    client.force_login(cast[role])
-    _token, raw = api_token_create(actor=cast[role], name="t")
+def test_allowed_users_see_it(client, people, secret_request, role):  # noqa: F811
+    client.force_login(people[role])
+    _token, raw = api_token_create(actor=people[role], name="t")
     result = doors(client, secret_request, token=raw)
     for door in ("detail page", "api detail", "attachment"):
         assert result[door][0] == 200 and (MARKER in result[door][1] or "secret plan" in result[door][1])
@@ -93,8 +93,8 @@ def test_allowed_users_see_it(client, cast, secret_request, role):  # noqa: F811
     assert {"directory search", "matching api", "desk suggestions", "api search"}.isdisjoint(leaked(result))
 
 
-def test_e_mails_reach_only_allowed_people(cast, secret_request):  # noqa: F811
-    allowed = {cast[r].email for r in ("requester", "provider", "staff")}
+def test_e_mails_reach_only_allowed_people(people, secret_request):  # noqa: F811
+    allowed = {people[r].email for r in ("requester", "provider", "staff")}
     recipients = {address for message in mail.outbox for address in message.to}
     assert recipients and recipients <= allowed
     for message in mail.outbox:
@@ -102,12 +102,12 @@ def test_e_mails_reach_only_allowed_people(cast, secret_request):  # noqa: F811
             assert set(message.to) <= allowed
 
 
-def test_non_confidential_open_needs_are_shared_with_members_only(client, cast):  # noqa: F811
-    request = services.request_submit(actor=cast["requester"], text="Open need: Quux assay for NK cells")
-    client.force_login(cast["outsider"])
+def test_non_confidential_open_needs_are_shared_with_members_only(client, people):  # noqa: F811
+    request = services.request_submit(actor=people["requester"], text="Open need: Quux assay for NK cells")
+    client.force_login(people["outsider"])
     assert "Quux" in client.get("/desk/requests/").content.decode()
     assert client.get(f"/desk/requests/{request.pk}/").status_code == 200
-    client.force_login(cast["guest"])
+    client.force_login(people["guest"])
     assert client.get(f"/desk/requests/{request.pk}/").status_code == 404
     client.logout()
     assert "Quux" not in client.get("/desk/requests/", follow=True).content.decode()

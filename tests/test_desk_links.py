@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from guichet.desk import links, services
 
-from .test_desk import cast  # noqa: F401  (the named actors)
+from .test_desk import people  # noqa: F401  (the named actors)
 
 pytestmark = pytest.mark.django_db
 OPEN_NEED = "Open need: a Quux assay for NK cells"
@@ -28,23 +28,23 @@ def mailed_link(recipient_email):
 
 
 @pytest.fixture
-def open_request(cast, django_capture_on_commit_callbacks, settings, tmp_path):  # noqa: F811
+def open_request(people, django_capture_on_commit_callbacks, settings, tmp_path):  # noqa: F811
     settings.MEDIA_ROOT = tmp_path
     with django_capture_on_commit_callbacks(execute=True):
-        return services.request_submit(actor=cast["requester"], text=OPEN_NEED,
+        return services.request_submit(actor=people["requester"], text=OPEN_NEED,
                                        files=[SimpleUploadedFile("protocol.txt", b"assay protocol")])
 
 
 @pytest.fixture
-def secret_request(cast, django_capture_on_commit_callbacks, settings, tmp_path):  # noqa: F811
+def secret_request(people, django_capture_on_commit_callbacks, settings, tmp_path):  # noqa: F811
     settings.MEDIA_ROOT = tmp_path
     with django_capture_on_commit_callbacks(execute=True):
-        return services.request_submit(actor=cast["requester"], text=SECRET_NEED, confidential=True,
+        return services.request_submit(actor=people["requester"], text=SECRET_NEED, confidential=True,
                                        files=[SimpleUploadedFile("plan.txt", b"secret plan")])
 
 
-def test_the_mailed_link_opens_an_open_request_and_its_attachment_without_login(client, open_request):
-    link = mailed_link("requester@desk.example")
+def test_the_mailed_link_opens_an_open_request_and_its_attachment_without_login(client, people, open_request):  # noqa: F811
+    link = mailed_link(people["requester"].email)
     assert open_request.access_token not in link
     page = client.get(link)
     assert page.status_code == 200 and "Quux assay" in page.content.decode()
@@ -64,8 +64,8 @@ def test_the_old_never_expiring_key_opens_nothing(client, secret_request, open_r
         assert client.get(url).status_code == 404
 
 
-def test_a_confidential_request_needs_a_login_even_with_the_link(client, cast, secret_request):  # noqa: F811
-    link = mailed_link("requester@desk.example")
+def test_a_confidential_request_needs_a_login_even_with_the_link(client, people, secret_request):  # noqa: F811
+    link = mailed_link(people["requester"].email)
     response = client.get(link)
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/?next=") and f"/desk/requests/{secret_request.pk}/" in \
@@ -76,7 +76,7 @@ def test_a_confidential_request_needs_a_login_even_with_the_link(client, cast, s
     attachment = secret_request.attachments.get()
     assert client.get(f"/desk/requests/{secret_request.pk}/attachments/{attachment.pk}/?t={token}").status_code == 404
     # Logged in as the requester, the link leads to the request.
-    client.force_login(cast["requester"])
+    client.force_login(people["requester"])
     response = client.get(link)
     assert response.status_code == 302 and response["Location"] == f"/desk/requests/{secret_request.pk}/"
     assert "Quixotic" in client.get(response["Location"]).content.decode()
@@ -97,32 +97,32 @@ def test_the_link_expires(client, open_request, settings):
     assert client.get(recent).status_code == 410
 
 
-def test_the_link_is_bound_to_its_recipient(client, cast, open_request):  # noqa: F811
-    link = mailed_link("requester@desk.example")
+def test_the_link_is_bound_to_its_recipient(client, people, open_request):  # noqa: F811
+    link = mailed_link(people["requester"].email)
     # Someone else's session: the link does not act as the requester...
-    client.force_login(cast["guest"])
+    client.force_login(people["guest"])
     response = client.get(link, HTTP_ACCEPT_LANGUAGE="fr")
     assert response.status_code == 403 and "envoyé à quelqu'un d'autre" in response.content.decode()
     assert "Quux" not in response.content.decode()
     assert client.post(link, {"body": "as someone else"}).status_code == 403
     # ...and leads someone who may see the request to it, under their own name.
-    client.force_login(cast["outsider"])
+    client.force_login(people["outsider"])
     response = client.post(link, {"body": "as someone else"})
     assert response.status_code == 302 and response["Location"] == f"/desk/requests/{open_request.pk}/"
     assert not open_request.messages.exists()
     client.logout()
     # A link forged for another recipient or request does not verify.
-    forged = links.follow_token(open_request, cast["outsider"])
+    forged = links.follow_token(open_request, people["outsider"])
     assert client.get(f"/desk/r/{forged}/").status_code == 404
     token = link.split("/")[3]
     assert client.get(f"/desk/r/{token[:-3]}abc/").status_code == 404
     # A closed account's links are dead.
-    cast["requester"].is_active = False
-    cast["requester"].save()
+    people["requester"].is_active = False
+    people["requester"].save()
     assert client.get(link).status_code == 404
 
 
-def test_replacing_the_request_key_revokes_every_link(client, open_request):
-    link = mailed_link("requester@desk.example")
+def test_replacing_the_request_key_revokes_every_link(client, people, open_request):  # noqa: F811
+    link = mailed_link(people["requester"].email)
     type(open_request).objects.filter(pk=open_request.pk).update(access_token="replaced-" + "x" * 30)
     assert client.get(link).status_code == 404

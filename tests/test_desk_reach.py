@@ -14,7 +14,7 @@ from guichet.desk import links, services
 from guichet.desk.models import Routing, Status
 from guichet.directory.models import Organization, Person
 
-from .test_desk import cast  # noqa: F401  (the named actors)
+from .test_desk import people  # noqa: F401  (the named actors)
 
 pytestmark = pytest.mark.django_db
 NEED = "Nous cherchons un tri cellulaire de lymphocytes T pour un essai Zorglub"
@@ -26,9 +26,9 @@ def rheum_contact(lang="en", email="rheum.contact@hosp.example"):
                                  organization=Organization.objects.get(key="hosp-rheum"))
 
 
-def route(cast, request, keys, capture):  # noqa: F811
+def route(people, request, keys, capture):  # noqa: F811
     with capture(execute=True):
-        return services.request_route(actor=cast["staff"], request=request, keys=keys)
+        return services.request_route(actor=people["staff"], request=request, keys=keys)
 
 
 def provider_link(address):
@@ -41,27 +41,27 @@ def provider_link(address):
 
 
 @pytest.fixture
-def need(cast):  # noqa: F811
-    return services.request_submit(actor=cast["requester"], text=NEED)
+def need(people):  # noqa: F811
+    return services.request_submit(actor=people["requester"], text=NEED)
 
 
 @pytest.fixture
-def secret_need(cast):  # noqa: F811
-    return services.request_submit(actor=cast["requester"], text=NEED, confidential=True)
+def secret_need(people):  # noqa: F811
+    return services.request_submit(actor=people["requester"], text=NEED, confidential=True)
 
 
-def test_a_provider_with_accounts_is_told_by_its_accounts(cast, need, django_capture_on_commit_callbacks):  # noqa: F811
-    routing, = route(cast, need, ["cyto.sort"], django_capture_on_commit_callbacks)
+def test_a_provider_with_accounts_is_told_by_its_accounts(people, need, django_capture_on_commit_callbacks):  # noqa: F811
+    routing, = route(people, need, ["cyto.sort"], django_capture_on_commit_callbacks)
     assert routing.contact_email == ""
-    assert [m.to for m in mail.outbox] == [["provider@desk.example"]]
+    assert [m.to for m in mail.outbox] == [[people["provider"].email]]
     told = AuditEvent.objects.get(action="desk_request.route", entity_key=str(need.pk)).changes["told"][1]
-    assert told == "accounts: provider@desk.example"
+    assert told == f"accounts: {people['provider'].email}"
 
 
 def test_a_provider_without_account_is_mailed_at_its_directory_address_in_its_language(
-        cast, need, client, django_capture_on_commit_callbacks):  # noqa: F811
+        people, need, client, django_capture_on_commit_callbacks):  # noqa: F811
     rheum_contact(lang="en")
-    routing, = route(cast, need, ["hosp-rheum"], django_capture_on_commit_callbacks)
+    routing, = route(people, need, ["hosp-rheum"], django_capture_on_commit_callbacks)
     assert routing.contact_email == "rheum.contact@hosp.example" and routing.contact_language == "en"
     path, message = provider_link("rheum.contact@hosp.example")
     assert message.subject.startswith("[Guichet] A request for Service de rhumatologie")  # English
@@ -80,7 +80,7 @@ def test_a_provider_without_account_is_mailed_at_its_directory_address_in_its_la
     assert reply.author is None and "Dr Rheum Contact" in reply.author_display and reply.routing == routing
     event = AuditEvent.objects.get(action="desk_routing.answer", entity_key=str(need.pk))
     assert event.changes["by"][1] == "directory contact rheum.contact@hosp.example"
-    assert [m.to for m in mail.outbox] == [["requester@desk.example"]]
+    assert [m.to for m in mail.outbox] == [[people["requester"].email]]
     assert "We can sort them on Tuesday." in mail.outbox[0].body
     # A decline without a message is refused and said; nothing changes.
     refused = client.post(path, {"action": "decline", "message": ""}, HTTP_ACCEPT_LANGUAGE="en")
@@ -90,22 +90,22 @@ def test_a_provider_without_account_is_mailed_at_its_directory_address_in_its_la
 
 
 def test_the_directory_language_defaults_to_the_organization_then_french(
-        cast, need, django_capture_on_commit_callbacks):  # noqa: F811
+        people, need, django_capture_on_commit_callbacks):  # noqa: F811
     rheum_contact(lang="")  # no language on the person: its organization's (fr)
-    route(cast, need, ["hosp-rheum"], django_capture_on_commit_callbacks)
+    route(people, need, ["hosp-rheum"], django_capture_on_commit_callbacks)
     _path, message = provider_link("rheum.contact@hosp.example")
     assert message.subject.startswith("[Guichet] Une demande pour")
 
 
-def test_a_provider_nobody_can_be_told_of_is_refused_with_nothing_written(cast, need):  # noqa: F811
+def test_a_provider_nobody_can_be_told_of_is_refused_with_nothing_written(people, need):  # noqa: F811
     with pytest.raises(services.DeskError, match="hosp-rheum"):
-        services.request_route(actor=cast["staff"], request=need, keys=["cyto.sort", "hosp-rheum"])
+        services.request_route(actor=people["staff"], request=need, keys=["cyto.sort", "hosp-rheum"])
     need.refresh_from_db()
     assert not need.routings.exists() and need.status == Status.NEW and not mail.outbox
 
 
-def test_the_request_page_says_who_will_be_told_before_routing(cast, need, client):  # noqa: F811
-    client.force_login(cast["staff"])
+def test_the_request_page_says_who_will_be_told_before_routing(people, need, client):  # noqa: F811
+    client.force_login(people["staff"])
     with mock.patch("guichet.matching.engine.match") as match:
         from types import SimpleNamespace as S
         match.return_value = [S(key="cyto.sort", name="Tri", kind="service", score=0.9, reasons=["tri"], good=True),
@@ -119,17 +119,17 @@ def test_the_request_page_says_who_will_be_told_before_routing(cast, need, clien
     reach = client.get(f"/desk/requests/{need.pk}/reach/", {"other_keys": "hosp-rheum, nope"},
                        HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "told: directory e-mail rheum.contact@hosp.example" in reach and "unknown key" in reach
-    client.force_login(cast["requester"])
+    client.force_login(people["requester"])
     assert client.get(f"/desk/requests/{need.pk}/reach/", {"other_keys": "hosp-rheum"}).status_code == 403
 
 
 
 
-def test_a_link_is_bound_to_its_routing_and_address(cast, need, client, django_capture_on_commit_callbacks):  # noqa: F811
+def test_a_link_is_bound_to_its_routing_and_address(people, need, client, django_capture_on_commit_callbacks):  # noqa: F811
     rheum_contact()
-    other = services.request_submit(actor=cast["requester"], text=NEED + " bis")
-    mine, = route(cast, need, ["hosp-rheum"], django_capture_on_commit_callbacks)
-    theirs, = route(cast, other, ["hosp-rheum"], django_capture_on_commit_callbacks)
+    other = services.request_submit(actor=people["requester"], text=NEED + " bis")
+    mine, = route(people, need, ["hosp-rheum"], django_capture_on_commit_callbacks)
+    theirs, = route(people, other, ["hosp-rheum"], django_capture_on_commit_callbacks)
     token = links.provider_token(mine)
     assert client.get(f"/desk/p/{mine.pk}/{token}/").status_code == 200
     # Another routing's link, a tampered one, one for an address the routing no longer has: refused.
@@ -142,10 +142,10 @@ def test_a_link_is_bound_to_its_routing_and_address(cast, need, client, django_c
     assert theirs.state == Routing.State.PENDING
 
 
-def test_the_provider_link_expires(cast, need, client, django_capture_on_commit_callbacks):  # noqa: F811
+def test_the_provider_link_expires(people, need, client, django_capture_on_commit_callbacks):  # noqa: F811
     rheum_contact()
     with mock.patch("django.core.signing.time.time", return_value=time.time() - 31 * 24 * 3600):
-        routing, = route(cast, need, ["hosp-rheum"], django_capture_on_commit_callbacks)
+        routing, = route(people, need, ["hosp-rheum"], django_capture_on_commit_callbacks)
     path, _message = provider_link("rheum.contact@hosp.example")
     response = client.get(path, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 410 and "Zorglub" not in response.content.decode()
@@ -156,29 +156,29 @@ def test_the_provider_link_expires(cast, need, client, django_capture_on_commit_
 
 @pytest.mark.parametrize("confidential", [True, False])
 def test_the_provider_link_shows_only_its_own_routing_and_the_requester_only_when_not_confidential(
-        cast, client, django_capture_on_commit_callbacks, confidential):  # noqa: F811
+        people, client, django_capture_on_commit_callbacks, confidential):  # noqa: F811
     rheum_contact()
-    request = services.request_submit(actor=cast["requester"], text=NEED, confidential=confidential)
-    routings = route(cast, request, ["cyto.sort", "hosp-rheum"], django_capture_on_commit_callbacks)
-    services.routing_respond(actor=cast["provider"], routing=routings[0], action="answer",
+    request = services.request_submit(actor=people["requester"], text=NEED, confidential=confidential)
+    routings = route(people, request, ["cyto.sort", "hosp-rheum"], django_capture_on_commit_callbacks)
+    services.routing_respond(actor=people["provider"], routing=routings[0], action="answer",
                              message="Competitor's private quote: 999 EUR")
     path, _message = provider_link("rheum.contact@hosp.example")
     page = client.get(path, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Zorglub" in page  # the need: what the provider needs to answer
     for hidden in ("Competitor", "Tri cellulaire assisté", "cyto.sort", "Laboratoire d"):
         assert hidden not in page
-    assert ("requester@desk.example" in page) is (not confidential)
-    assert ("<strong>Requester:</strong> Requester" in page) is (not confidential)
+    assert (people["requester"].email in page) is (not confidential)
+    assert (f"<strong>Requester:</strong> {people['requester'].get_full_name()}" in page) is (not confidential)
 
 
 def test_the_directory_contact_is_told_of_new_messages_and_reads_them_without_the_requester_s_name(
-        cast, secret_need, client, django_capture_on_commit_callbacks):  # noqa: F811
+        people, secret_need, client, django_capture_on_commit_callbacks):  # noqa: F811
     rheum_contact()
-    route(cast, secret_need, ["cyto.sort", "hosp-rheum"], django_capture_on_commit_callbacks)
+    route(people, secret_need, ["cyto.sort", "hosp-rheum"], django_capture_on_commit_callbacks)
     path, _message = provider_link("rheum.contact@hosp.example")
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.message_post(actor=cast["requester"], request=secret_need, body="Budget is 10k, Zorglub lab")
+        services.message_post(actor=people["requester"], request=secret_need, body="Budget is 10k, Zorglub lab")
     to_contact = [m for m in mail.outbox if m.to == ["rheum.contact@hosp.example"]]
     assert len(to_contact) == 1 and path in to_contact[0].body and "Budget" not in to_contact[0].body
     page = client.get(path, HTTP_ACCEPT_LANGUAGE="en").content.decode()
@@ -186,8 +186,8 @@ def test_the_directory_contact_is_told_of_new_messages_and_reads_them_without_th
         "The requester", "")
 
 
-def test_the_route_form_says_why_an_unreachable_provider_is_refused(cast, need, client):  # noqa: F811
-    client.force_login(cast["staff"])
+def test_the_route_form_says_why_an_unreachable_provider_is_refused(people, need, client):  # noqa: F811
+    client.force_login(people["staff"])
     response = client.post(f"/desk/requests/{need.pk}/route/", {"other_keys": "cyto.sort, hosp-rheum"},
                            HTTP_ACCEPT_LANGUAGE="en", follow=True)
     page = response.content.decode()

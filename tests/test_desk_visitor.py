@@ -6,7 +6,7 @@ from django.core import mail
 
 from guichet.accounts.models import Role, User
 from guichet.core.models import AuditEvent
-from guichet.desk.models import Request, Status, VisitorSubmission
+from guichet.desk.models import Need, Status, VisitorSubmission
 
 from .conftest import make_user
 
@@ -30,7 +30,7 @@ def test_no_account_and_no_request_exist_before_the_e_mail_is_confirmed(client, 
         response = post(client, "Visitor@Lab.example")
     assert response.status_code == 200 and "visitor@lab.example" in response.content.decode().lower()
     assert not User.objects.filter(email__iexact="visitor@lab.example").exists()
-    assert not Request.objects.exists()
+    assert not Need.objects.exists()
     submission = VisitorSubmission.objects.get()
     assert submission.email == "visitor@lab.example" and submission.request is None
     assert [m.to for m in mail.outbox] == [["visitor@lab.example"]]
@@ -40,14 +40,14 @@ def test_no_account_and_no_request_exist_before_the_e_mail_is_confirmed(client, 
     assert response.status_code == 302
     user = User.objects.get(email="visitor@lab.example")
     assert user.role == Role.GUEST and not user.has_usable_password() and user.language == "fr"
-    request = Request.objects.get()
+    request = Need.objects.get()
     assert request.requester == user and request.status == Status.NEW and request.text == NEED
     assert request.first_response_due is not None
     assert AuditEvent.objects.filter(action="user.create_guest", entity_key=user.email).exists()
     assert AuditEvent.objects.filter(action="desk_request.submit", entity_key=str(request.pk)).exists()
     # A second click on the same link creates nothing more.
     client.get(confirm_link(mail.outbox[0]))
-    assert Request.objects.count() == 1 and User.objects.filter(email="visitor@lab.example").count() == 1
+    assert Need.objects.count() == 1 and User.objects.filter(email="visitor@lab.example").count() == 1
 
 
 def test_a_tampered_confirmation_link_is_refused(client, django_capture_on_commit_callbacks):
@@ -55,7 +55,7 @@ def test_a_tampered_confirmation_link_is_refused(client, django_capture_on_commi
         post(client, "visitor@lab.example")
     link = confirm_link(mail.outbox[0])
     assert client.get(link[:-2] + "x/").status_code == 400
-    assert not Request.objects.exists() and not User.objects.filter(email="visitor@lab.example").exists()
+    assert not Need.objects.exists() and not User.objects.filter(email="visitor@lab.example").exists()
 
 
 def test_the_confirmation_mail_quotes_nothing_the_visitor_typed(client, django_capture_on_commit_callbacks):
@@ -113,7 +113,7 @@ def test_a_staff_address_typed_by_a_visitor_asks_to_log_in_and_attaches_nothing(
     assert response.status_code == 200
     assert "An account already uses this e-mail address. Log in to send your request" in body
     assert "/accounts/login/?next=/desk/" in body
-    assert not Request.objects.filter(requester=staff).exists() and not VisitorSubmission.objects.exists()
+    assert not Need.objects.filter(requester=staff).exists() and not VisitorSubmission.objects.exists()
     assert mail.outbox == []
 
 
@@ -124,7 +124,7 @@ def test_an_account_created_before_the_confirmation_is_not_attached_to(client, d
     response = client.get(confirm_link(mail.outbox[0]), HTTP_ACCEPT_LANGUAGE="fr")
     assert response.status_code == 400
     assert "Un compte utilise déjà cette adresse" in response.content.decode()
-    assert not Request.objects.filter(requester=member).exists()
+    assert not Need.objects.filter(requester=member).exists()
 
 
 def test_the_rate_limit_counts_each_window_apart():

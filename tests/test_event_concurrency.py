@@ -11,7 +11,7 @@ from guichet.events.services import registration_cancel, registration_create
 
 from .conftest import make_user
 from .event_fixtures import make_session
-from .test_booking_concurrency import THREADS, race
+from .races import THREADS, race
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 

@@ -73,6 +73,9 @@ def test_a_visitor_registers_confirms_by_e_mail_and_is_checked_in_from_the_qr_co
     client.post(reverse("events:checkin", args=[token]))
     registration.refresh_from_db()
     assert registration.checked_in_at is not None and registration.attended
+    # The door's count reads right in French for one as for many (the trial: "1 accueillis sur 2 inscrits").
+    counts = client.get(reverse("events:door", args=[session.pk]), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Accueil\u00a0: 1 / 1 inscription" in counts
     again = client.post(reverse("events:checkin", args=[token]), follow=True).content.decode()
     assert "Already checked in" in again or "Déjà" in again
     assert AuditEvent.objects.filter(action="registration.check_in", entity_key=str(registration.pk)).count() == 1

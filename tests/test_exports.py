@@ -33,7 +33,8 @@ TRIGGERS = ["=1+2", "+33 4 91", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
 
 def read_csv(response):
     assert response["Content-Type"].startswith("text/csv")
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8"))))
+    body = b"".join(response.streaming_content) if response.streaming else response.content  # antibody batches
+    return list(csv.reader(io.StringIO(body.decode("utf-8"))))
 
 
 def read_xlsx(response):

@@ -7,7 +7,7 @@ repaired in the admin, while every page keeps rendering.
 """
 
 import io
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -116,11 +116,15 @@ def _bypass_constraints():
 def smuggled(startup):
     """A round of 1e30 EUR (what SQLite kept of the founder's typing; PostgreSQL's numeric(14,2) holds at most
     ~1e12, so there the largest it can hold), a headcount of a billion, next to sane figures."""
-    FundingRound.objects.create(startup=startup, on=date(2024, 1, 1), amount_eur=Decimal("500000"))
-    bad = FundingRound.objects.create(startup=startup, on=date(2024, 6, 1), amount_eur=Decimal("1"))
-    Headcount.objects.create(organization=startup.organization, on=date(2023, 1, 1), headcount=12)
+    FundingRound.objects.create(startup=startup, on=date(2024, 1, 1), amount_eur=Decimal("500000"),
+                                validated_at=datetime(2024, 1, 2, tzinfo=UTC))
+    bad = FundingRound.objects.create(startup=startup, on=date(2024, 6, 1), amount_eur=Decimal("1"),
+                                      validated_at=datetime(2024, 6, 2, tzinfo=UTC))
+    Headcount.objects.create(organization=startup.organization, on=date(2023, 1, 1), headcount=12,
+                             validated_at=datetime(2023, 1, 2, tzinfo=UTC))
     other = Organization.objects.create(key="other-bio", name="Other Bio", kind="startup")
-    huge = Headcount.objects.create(organization=other, on=date(2024, 1, 1), headcount=1)
+    huge = Headcount.objects.create(organization=other, on=date(2024, 1, 1), headcount=1,
+                                    validated_at=datetime(2024, 1, 2, tzinfo=UTC))
     _bypass_constraints()
     amount = "1e30" if connection.vendor == "sqlite" else "999999999999.99"
     with connection.cursor() as cursor:

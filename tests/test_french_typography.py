@@ -13,7 +13,7 @@ import polib
 import pytest
 
 from .conftest import ROOT
-from .test_desk import cast  # noqa: F401  (the named actors of the desk)
+from .test_desk import people  # noqa: F401  (the named actors of the desk)
 
 CATALOGUE = ROOT / "src" / "guichet" / "locale" / "fr" / "LC_MESSAGES" / "django.po"
 NO_BREAK = "\u00a0\u202f"
@@ -86,7 +86,7 @@ def test_an_email_subject_keeps_its_no_break_space(member, django_capture_on_com
 
 @pytest.mark.django_db
 def test_the_email_to_a_directory_contact_is_plain_french_in_its_own_language(
-        cast, settings, django_capture_on_commit_callbacks):  # noqa: F811
+        people, settings, django_capture_on_commit_callbacks):  # noqa: F811
     from django.utils import translation
 
     from guichet.core.models import OutboxMessage
@@ -102,9 +102,9 @@ def test_the_email_to_a_directory_contact_is_plain_french_in_its_own_language(
     Organization.objects.filter(key="hosp-rheum").update(name="Service d'immunologie")
     SearchEntry.objects.filter(key="hosp-rheum").update(name="Service d'immunologie")  # what routing reads
     rheum_contact(lang="fr")
-    need = services.request_submit(actor=cast["requester"], text=NEED)
+    need = services.request_submit(actor=people["requester"], text=NEED)
     with translation.override("en"), django_capture_on_commit_callbacks(execute=True):  # staff work in English
-        services.request_route(actor=cast["staff"], request=need, keys=["hosp-rheum"])
+        services.request_route(actor=people["staff"], request=need, keys=["hosp-rheum"])
     message = OutboxMessage.objects.get(to=["rheum.contact@hosp.example"])
     assert message.subject == f"[Guichet] Une demande pour Service d'immunologie\u00a0: {need.reference}"
     assert "&#x27;" not in message.body and "Service d'immunologie" in message.body
@@ -151,3 +151,91 @@ def test_no_template_writes_a_sign_outside_its_translation():
         found += [f"{path.split('templates/')[1]}: {m.group()!r}"
                   for m in re.finditer(r".{0,12}[:;!?](?=\s|$)", text)]
     assert found == []
+
+
+# What code and templates put together is French too: a list separator, a label and its figure.
+
+def test_lists_joined_in_pages_take_the_french_separator():
+    from django.template import Context, Template
+    from django.utils import translation
+
+    template = Template("{% load guichet %}{{ reasons|join_list }}")
+    with translation.override("fr"):
+        assert template.render(Context({"reasons": ["anticorps", "<essai>"]})) == "anticorps\u00a0; &lt;essai&gt;"
+    with translation.override("en"):
+        assert template.render(Context({"reasons": ["antibody", "trial"]})) == "antibody; trial"
+
+
+def test_a_chart_labels_its_last_figure_with_french_typography():
+    from django.utils import translation
+
+    from guichet.impact.charts import lines
+
+    with translation.override("fr"):
+        svg = lines("Start-up", {"créées": [(2024, 3), (2025, 13)]}).svg()
+    assert "créées\u00a0: 13" in svg and "créées: 13" not in svg
+
+
+def test_no_template_joins_a_list_with_a_sign_of_its_own():
+    """`|join:"; "` prints an English separator on a French page: `|join_list` takes the language's."""
+    import glob
+
+    found = [path.split("templates/")[1] for path in glob.glob(str(ROOT / "src" / "guichet" / "templates" / "**"
+                                                                     / "*.html"), recursive=True)
+             if re.search(r"""\|join:["'][^"']*[:;!?]""", open(path, encoding="utf-8").read())]
+    assert found == []
+
+
+def test_shortened_texts_keep_their_no_break_spaces():
+    """A summary in the directory or a card ("Centre hospitalier universitaire : 4 sites…") was cut by
+    str.split(), which takes the no-break space for a word break: it came back an ordinary space."""
+    from django.template import Context, Template
+
+    from guichet.core.text import squeeze, truncate_words
+    from guichet.directory.search import _clip
+
+    text = "Centre hospitalier\u00a0: 4 sites\u202f; «\u00a0GHT\u00a0»  plus\n de 18 000 personnels"
+    assert squeeze(text) == "Centre hospitalier\u00a0: 4 sites\u202f; «\u00a0GHT\u00a0» plus de 18 000 personnels"
+    assert _clip(text, 40) == "Centre hospitalier\u00a0: 4 sites\u202f; «\u00a0GHT\u00a0»…"
+    assert truncate_words(text, 4) == "Centre hospitalier\u00a0: 4 sites\u202f;…"
+    assert truncate_words("deux mots", 4) == "deux mots"
+    rendered = Template("{% load guichet %}{{ t|truncate_words:2 }}").render(Context({"t": "A\u00a0: <b> c"}))
+    assert rendered == "A\u00a0: &lt;b&gt;…"
+
+
+@pytest.mark.django_db
+def test_the_shipped_targets_and_report_templates_are_typeset():
+    """The impact targets' reading of their source and the report templates' French section titles come from
+    data migrations: set with ordinary spaces ("Annexe : …", "« une quarantaine »"), fixed by impact 0008."""
+    from guichet.impact.models import ReportTemplate, Target
+
+    texts = [text for target in Target.objects.all() for text in (target.source, target.reference, target.label)]
+    texts += [section["title"]["fr"] for template in ReportTemplate.objects.all() for section in template.sections]
+    assert len(texts) > 10 and any("«" in text for text in texts)
+    assert {text: faults for text in texts if (faults := typography_faults(text))} == {}
+
+
+@pytest.mark.django_db
+def test_a_failed_login_reads_as_french(client, member):
+    # Django's own sentence, with our field's French name, read "Saisissez un adresse e-mail..." (issue 15, item 3).
+    page = client.post("/accounts/login/", {"username": member.email, "password": "wrong"},
+                       HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "un adresse" not in page
+    assert "Saisissez une adresse e-mail et un mot de passe valides." in page
+
+
+def test_nine_residue_peptides_are_9_mers_not_9_meres():
+    """"9-mère" is no French word: the biologists' "9-mers" (or "peptides de 9 résidus")."""
+    assert not [e.msgid for e in polib.pofile(str(CATALOGUE)) if "9-mère" in e.msgstr + "".join(e.msgstr_plural.values())]
+
+
+def test_the_admin_names_the_job_results_in_french(client, admin):
+    from django.utils import translation
+
+    with translation.override("fr"):
+        from django_tasks_db.models import DBTaskResult
+
+        assert str(DBTaskResult._meta.verbose_name_plural) == "Résultats des tâches"
+    client.force_login(admin)
+    body = client.get("/admin/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Task Results" not in body and "Tasks Database Backend" not in body

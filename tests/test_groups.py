@@ -357,3 +357,72 @@ def test_the_order_form_offers_the_project_and_the_order_page_names_it(world, cl
     assert 'id="order-project">ANR T cell' in client.get(f"/bookings/orders/{order.pk}/").content.decode()
     client.force_login(world["stranger"])  # another group's member is not offered the project
     assert "ANR T cell" not in client.get("/bookings/orders/new/cyto.sort/").content.decode()
+
+
+# --- identity and groups leftovers (issue 12): the project checked again as an order moves on ---------------
+
+def quoted(world, amount, quantity=1, who="member"):
+    order = orders.order_create(actor=world[who], service=world["sorting"], description="sort", quantity=quantity,
+                                project=world["grant"])
+    return orders.order_transition(actor=world["staff"], order=order, action="quote",
+                                   lines=[("Sorting", 1, amount)])
+
+
+def test_a_quote_above_what_the_project_has_left_cannot_be_accepted_and_nothing_is_written(world):
+    book(world, "member", at(1, 10), hours=6, project=world["grant"])  # 300 € held: 200 € left
+    order = quoted(world, "250.00")  # estimated at 40 € when ordered, quoted at 250 €
+    events = AuditEvent.objects.count()
+    with pytest.raises(services.BookingError) as caught, translation.override("en"):
+        orders.order_transition(actor=world["member"], order=order, action="accept")
+    assert caught.value.field == "project"
+    assert str(caught.value) == "The project ANR T cell has 200.00 € left; this is estimated at 250.00 €."
+    order.refresh_from_db()
+    assert order.status == ServiceOrder.Status.QUOTED and AuditEvent.objects.count() == events
+    assert not order.history.filter(to_status=ServiceOrder.Status.ACCEPTED).exists()
+    orders.order_transition(actor=world["member"], order=order, action="cancel")
+    fits = quoted(world, "200.00")
+    assert orders.order_transition(actor=world["member"], order=fits, action="accept").status == "accepted"
+
+
+def test_of_two_quotes_for_the_last_euros_the_first_accepted_is_served(world):
+    first, second = quoted(world, "300.00"), quoted(world, "300.00")  # 500 € budget: one fits, not both
+    orders.order_transition(actor=world["member"], order=second, action="accept")
+    with pytest.raises(services.BookingError) as caught:
+        orders.order_transition(actor=world["member"], order=first, action="accept")
+    assert caught.value.field == "project"
+    assert project_usage(world["grant"]).left == Decimal("-100.00")  # the unanswered quote is still shown
+    orders.order_transition(actor=world["member"], order=first, action="cancel")
+    assert project_usage(world["grant"]).left == Decimal("200.00")
+
+
+def test_acceptance_needs_the_right_to_charge_and_a_project_still_valid(world):
+    order = quoted(world, "50.00")
+    GroupMembership.objects.filter(user=world["member"]).update(may_charge=False)
+    with pytest.raises(services.NotAllowed):
+        orders.order_transition(actor=world["member"], order=order, action="accept")
+    GroupMembership.objects.filter(user=world["member"]).update(may_charge=True)
+    Project.objects.filter(pk=world["grant"].pk).update(ends_on=timezone.localdate() - timedelta(days=1))
+    with pytest.raises(services.BookingError) as caught:
+        orders.order_transition(actor=world["member"], order=order, action="accept")
+    assert caught.value.field == "project" and "est valable du" in str(caught.value)
+    assert ServiceOrder.objects.get(pk=order.pk).status == ServiceOrder.Status.QUOTED
+
+
+def test_the_work_starts_only_while_the_project_pays_for_the_platform_and_the_service(world):
+    order = quoted(world, "50.00")
+    orders.order_transition(actor=world["member"], order=order, action="accept")
+    world["grant"].services.add(world["panel"])  # from now on it pays for panel design only
+    with pytest.raises(services.BookingError) as caught:
+        orders.order_transition(actor=world["staff"], order=order, action="start")
+    assert caught.value.field == "project" and "ne paie pas la prestation Cell sorting" in str(caught.value)
+    assert ServiceOrder.objects.get(pk=order.pk).status == ServiceOrder.Status.ACCEPTED
+    world["grant"].services.add(world["sorting"])
+    # The manager starts it: the requester committed the project at acceptance, the manager need not charge it.
+    assert orders.order_transition(actor=world["staff"], order=order, action="start").status == "in_progress"
+
+
+def test_accepting_a_quote_that_reaches_80_percent_alerts_the_heads(world):
+    order = quoted(world, "420.00")
+    assert not OutboxMessage.objects.filter(template="project_budget_alert").exists()
+    orders.order_transition(actor=world["member"], order=order, action="accept")
+    assert OutboxMessage.objects.filter(template="project_budget_alert").count() == 1

@@ -45,7 +45,9 @@ def test_gunicorn_with_the_shipped_config_serves_health_and_reloads(tmp_path):
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GUICHET_", "DJANGO_"))}
     env.update({
+        # Serving and reloading are checked here; the engines' warm-up at start in tests/test_worker_warm.py.
         "PYTHONPATH": str(SRC), "GUICHET_SECRET_KEY": "gunicorn-test-" + "x" * 40, "GUICHET_SEMANTIC": "0",
+        "GUICHET_WARM_UP": "0",
         "GUICHET_DATA_DIR": str(tmp_path / "data"), "GUICHET_ALLOWED_HOSTS": "127.0.0.1",
         "GUICHET_SSL_REDIRECT": "0", "GUICHET_BIND": f"127.0.0.1:{port}", "GUICHET_WORKERS": "2",
         "GUICHET_LOG_FORMAT": "json", "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "prometheus"),
@@ -96,7 +98,9 @@ def test_gunicorn_takes_a_need_as_long_as_matching_v1_allows(tmp_path):
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GUICHET_", "DJANGO_"))}
     env.update({
+        # Serving and reloading are checked here; the engines' warm-up at start in tests/test_worker_warm.py.
         "PYTHONPATH": str(SRC), "GUICHET_SECRET_KEY": "gunicorn-test-" + "x" * 40, "GUICHET_SEMANTIC": "0",
+        "GUICHET_WARM_UP": "0",
         "GUICHET_DATA_DIR": str(tmp_path / "data"), "GUICHET_ALLOWED_HOSTS": "127.0.0.1",
         "GUICHET_SSL_REDIRECT": "0", "GUICHET_BIND": f"127.0.0.1:{port}", "GUICHET_WORKERS": "1",
     })

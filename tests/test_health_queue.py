@@ -114,3 +114,25 @@ def test_rq_backlog_counts_in_the_worker_status(database_queue):
         assert jobs.queue_check()[0]
     finally:
         queue.empty()
+
+
+# --- health details translated (issue 9) ---
+@pytest.mark.django_db(transaction=True)
+def test_the_status_pages_give_their_details_in_the_readers_language(client, database_queue):
+    clock_ran(timezone.now() - timedelta(hours=3))  # a late clock: the worker page fails, with its reason
+    french = client.get("/health/worker/", HTTP_ACCEPT="text/html", HTTP_ACCEPT_LANGUAGE="fr")
+    assert french.status_code == 503
+    page = french.content.decode()
+    assert "Processus de tâches" in page and "File de tâches" in page
+    assert "Indisponible\u00a0: DatabaseBackend\u00a0: l’horloge du processus de tâches est en retard" in page
+    assert "clock is late" not in page and "Unavailable" not in page
+    english = client.get("/health/worker/", HTTP_ACCEPT="text/html", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Job worker" in english and "Unavailable: DatabaseBackend: the worker&#x27;s clock is late" in english
+    # What machines parse stays in English, whatever language the request asks for.
+    machine = client.get("/health/worker/?format=json", HTTP_ACCEPT_LANGUAGE="fr").json()
+    assert "the worker's clock is late" in machine["Worker()"] and machine["Queue()"] == "OK"
+    clock_ran(timezone.now())
+    ok = client.get("/health/worker/", HTTP_ACCEPT="text/html", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "DatabaseBackend\u00a0: l’horloge a tourné à" in ok
+    main = client.get("/health/", HTTP_ACCEPT="text/html", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Base de données" in main and "File de tâches" in main and "Database</td>" not in main

@@ -6,11 +6,9 @@ tests/test_booking_concurrency.py does.
 """
 
 import json
-import threading
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -18,19 +16,13 @@ from guichet.accounts.models import Role
 from guichet.accounts.services import api_token_create
 from guichet.bookings.models import Booking
 from guichet.core.models import IdempotencyKey
-from guichet.core.workdays import PARIS
 from guichet.directory.models import Organization
 from guichet.platforms.models import Instrument, Platform
 
 from .conftest import make_user
+from .races import next_monday, race
 
 THREADS = 20
-
-
-def next_monday(hour=10):
-    today = datetime.now(PARIS).date()
-    day = today + timedelta(days=(7 - today.weekday()) or 7)
-    return datetime(day.year, day.month, day.day, hour, 0, tzinfo=PARIS)
 
 
 @pytest.fixture
@@ -111,33 +103,17 @@ def test_the_header_is_in_the_schema(client, db):
     assert "Idempotency-Key" in operation["description"]
 
 
+@pytest.mark.slow  # threads racing
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_retries_with_one_key_make_one_booking_and_all_get_its_answer(lab):
     """THREADS copies of one request at once (a client retrying on a timeout while the first still runs)."""
     payload = body(next_monday(14))
-    barrier = threading.Barrier(THREADS)
-    answers, errors = [], []
-    lock = threading.Lock()
 
-    def worker():
-        try:
-            client = Client()
-            connection.ensure_connection()
-            barrier.wait()
-            response = post(lab["token"], payload, key="same-key", client=client)
-            with lock:
-                answers.append((response.status_code, response.json()))
-        except Exception as exc:  # collected and judged below
-            with lock:
-                errors.append(exc)
-        finally:
-            connection.close()
+    def retry(i):
+        response = post(lab["token"], payload, key="same-key", client=Client())
+        return response.status_code, response.json()
 
-    threads = [threading.Thread(target=worker) for _ in range(THREADS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(120)
+    answers, errors = race(retry, THREADS)
     assert errors == []
     assert len(answers) == THREADS
     statuses = {status for status, _ in answers}

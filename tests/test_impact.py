@@ -39,12 +39,16 @@ def world(db):
         Organization.objects.filter(pk=org.pk).update(created_at=datetime(joined, 1, 1, tzinfo=PARIS))
     st1 = Startup.objects.create(organization=s1, founded_on=date(2021, 5, 1), origin="lab_spinoff")
     st2 = Startup.objects.create(organization=s2, founded_on=date(2023, 2, 1), origin="tto_licence")
-    FundingRound.objects.create(startup=st1, on=date(2021, 9, 1), amount_eur=Decimal("500000"))
-    FundingRound.objects.create(startup=st1, on=date(2023, 6, 1), amount_eur=Decimal("3000000"))
-    FundingRound.objects.create(startup=st2, on=date(2024, 1, 10), amount_eur=Decimal("800000"))
+    for startup, on, amount in [(st1, date(2021, 9, 1), "500000"), (st1, date(2023, 6, 1), "3000000"),
+                                (st2, date(2024, 1, 10), "800000")]:
+        # validated by the team on the day they describe (the funds KPIs count validated rounds only)
+        FundingRound.objects.create(startup=startup, on=on, amount_eur=Decimal(amount),
+                                    validated_at=datetime(on.year, on.month, on.day, tzinfo=PARIS))
     for org, on, n in [(s1, date(2021, 6, 1), 3), (s1, date(2023, 6, 1), 12), (s2, date(2023, 3, 1), 4),
                        (lab, date(2022, 1, 1), 30), (lab, date(2024, 1, 1), 35)]:
-        Headcount.objects.create(organization=org, on=on, headcount=n)
+        # validated by the team on the day they describe (the jobs KPI counts validated headcounts only)
+        Headcount.objects.create(organization=org, on=on, headcount=n, validated_at=datetime(on.year, on.month,
+                                                                                             on.day, tzinfo=PARIS))
     p1 = Partnership.objects.create(title="P1", type="licence", value_eur=Decimal("200000"), created_by=staff,
                                     confirmed_at=datetime(2025, 1, 1, tzinfo=PARIS))
     p1.parties.add(lab, pharma)  # public-private
@@ -105,6 +109,40 @@ def test_kpis_equal_independent_computations(world):
     assert r.series["startups_cumulative"] == [(2021, 1), (2022, 1), (2023, 2), (2024, 2)]
 
 
+def test_a_founders_headcount_counts_in_the_jobs_kpi_only_once_validated_and_from_then(world):
+    # Issue 11: "a declared figure counts in KPIs only once validated"; the jobs KPI summed founders' figures as typed.
+    founder = make_user("founder@i.example", Role.MEMBER)
+    world["st1"].founders.add(founder)
+    Membership.objects.create(user=founder, organization=world["s1"])
+    startup_services.startup_declare(actor=founder, startup=world["st1"], headcount_on=date(2024, 6, 1),
+                                     headcount=500)
+    declared = Headcount.objects.get(organization=world["s1"], on=date(2024, 6, 1))
+    assert declared.validated_at is None
+    as_of = dict(start=date(2024, 1, 1), end=date(2024, 12, 31))
+    report = kpis.compute(as_of=date(2024, 12, 31), **as_of)
+    assert report.values["jobs"] == 12 + 4 + 35  # still S1's validated 12
+    # The dashboard says how much of it is validated: S1's latest figure waits for the team.
+    ok, declared_by = report.series["validation"]["jobs"]
+    assert declared_by == 3 and ok == 2
+    with pytest.raises(startup_services.NotAllowed):
+        startup_services.headcount_validate(actor=founder, headcounts=[declared])
+    startup_services.headcount_validate(actor=world["staff"], headcounts=[declared])
+    declared.refresh_from_db()
+    assert declared.validated_by == world["staff"] and declared.validated_at is not None
+    today = declared.validated_at.astimezone(PARIS).date()
+    report = kpis.compute(as_of=today, start=date(2024, 1, 1), end=today)
+    assert report.values["jobs"] == 500 + 4 + 35 and report.series["validation"]["jobs"] == (3, 3)
+    # As of a day before its validation the figure did not count yet: the past reads the same later.
+    assert kpis.compute(as_of=date(2024, 12, 31), **as_of).values["jobs"] == 12 + 4 + 35
+    # The founder changes it: it waits for the team again; the staff's own entry stands validated.
+    startup_services.startup_declare(actor=founder, startup=world["st1"], headcount_on=date(2024, 6, 1),
+                                     headcount=510)
+    assert Headcount.objects.get(organization=world["s1"], on=date(2024, 6, 1)).validated_at is None
+    startup_services.headcount_declare(actor=world["staff"], organization=world["s2"], on=date(2024, 7, 1),
+                                       headcount=6)
+    assert kpis.compute(as_of=today, start=date(2024, 1, 1), end=today).values["jobs"] == 12 + 6 + 35
+
+
 def test_kpis_as_of_a_past_date(world):
     r = kpis.compute(as_of=date(2022, 12, 31), start=date(2022, 1, 1), end=date(2022, 12, 31))
     v = r.values
@@ -161,7 +199,8 @@ def test_founders_edit_only_their_own_startup(world, client):
     world["st1"].founders.add(founder)
     startup_services.startup_declare(actor=founder, startup=world["st1"], headcount_on=date(2025, 1, 1),
                                      headcount=20)
-    assert kpis.jobs(date(2025, 1, 2)) == 20 + 4 + 35
+    # Not counted before the team validates it (issue 11): S1's validated 12 stands.
+    assert kpis.jobs(date(2025, 1, 2)) == 12 + 4 + 35
     with pytest.raises(startup_services.NotAllowed):
         startup_services.startup_declare(actor=founder, startup=world["st2"], headcount_on=date(2025, 1, 1),
                                          headcount=99)
@@ -244,3 +283,48 @@ def test_targets_are_labelled_in_the_page_language_and_their_source_cited_once(c
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     english = client.get("/impact/").content.decode()
     assert "Direct jobs" in english and "Emplois directs" not in english
+
+
+def test_signed_partnerships_show_their_validated_share_and_an_unconfirmed_one_moves_no_figure(world, client):
+    # Issue 11: like the rounds, the partnerships' figures say how much of them is validated (confirmed by the
+    # other parties or the team, of those declared signed).
+    p4 = Partnership.objects.create(title="P4", type="licence", value_eur=Decimal("700000"), created_by=world["staff"])
+    p4.parties.add(world["lab"], world["s1"])
+    PartnershipStageChange.objects.create(partnership=p4, stage="signed", on=date(2024, 4, 1))
+    r = kpis.compute(as_of=date(2024, 12, 31), start=date(2024, 1, 1), end=date(2024, 12, 31))
+    assert r.values["partnerships_signed_total"] == 2 and r.values["partnerships_value_total"] == Decimal("250000")
+    assert r.values["partnerships_signed_in_period"] == 0 and r.values["public_private_share"] == 50.0
+    validation = r.series["validation"]
+    assert validation["partnerships_signed_total"] == validation["partnerships_value_total"] == (2, 3)
+    assert validation["partnerships_signed_in_period"] == (0, 1)
+    # Economic impact: three validated rounds and two confirmed partnerships, of three rounds and three partnerships.
+    assert validation["economic_impact"] == (5, 6)
+    assert r.series["partnerships_per_year"] == [(2022, 1), (2023, 1), (2024, 0)]
+    client.force_login(world["staff"])
+    page = client.get("/impact/?start=2024-01-01&end=2024-12-31&as_of=2024-12-31",
+                      HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    signed = page[page.index('id="kpi-partnerships_signed_total"'):]
+    assert "validated: 2 of 3" in signed[:signed.index("</li>")]
+    Partnership.objects.filter(pk=p4.pk).update(confirmed_at=datetime(2025, 1, 1, tzinfo=PARIS))
+    r = kpis.compute(as_of=date(2024, 12, 31), start=date(2024, 1, 1), end=date(2024, 12, 31))
+    assert r.values["partnerships_signed_in_period"] == 1 and r.series["validation"]["economic_impact"] == (6, 6)
+    assert r.series["partnerships_per_year"] == [(2022, 1), (2023, 1), (2024, 1)]
+
+
+@pytest.mark.parametrize("language, words", [
+    ("en", ["How the indicators are computed", "validated by the cluster team", "confirmed by each other party"]),
+    ("fr", ["Comment les indicateurs sont calculés", "validées par l’équipe du cluster",
+            "confirmés par chaque autre partie"])])
+def test_every_economic_figure_states_its_method_on_the_dashboard_in_both_languages(world, client, language, words):
+    from django.utils import translation
+
+    economic = ("jobs", "funds_raised_total", "funds_raised_in_period", "partnerships_signed_total",
+                "partnerships_signed_in_period", "public_private_share", "partnerships_value_total",
+                "platform_hours", "platform_revenue", "economic_impact")
+    with translation.override(language):
+        methods = kpis.compute(as_of=date(2024, 12, 31)).methods
+    assert all(methods.get(key) for key in economic)
+    client.force_login(world["staff"])
+    page = client.get("/impact/?as_of=2024-12-31", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    section = page[page.index('id="methods"'):]
+    assert all(word in section for word in words), language

@@ -52,7 +52,7 @@ def test_the_request_only_queues_the_report_and_its_page_follows_the_job(staff_c
     assert response["Content-Type"] == "application/pdf"
     assert 'filename="guichet-impact-2025-01-01-2025-06-30.pdf"' in response["Content-Disposition"]
     text = text_of(response.content)
-    assert "impact report" in text and "June 30, 2025" in text and "Partnership funnel" in text
+    assert "impact report" in text and "30 June 2025" in text and "Partnership funnel" in text
 
 
 def test_the_report_speaks_the_language_it_was_asked_in(staff_client):

@@ -93,7 +93,7 @@ def known(db):
         TrialSite,
         TrialStatusChange,
     )
-    from guichet.desk.models import Request, Routing
+    from guichet.desk.models import Need, Routing
     from guichet.directory.models import Organization
     from guichet.transfer.models import (
         InventionDisclosure,
@@ -146,7 +146,7 @@ def known(db):
         ContractMilestone.objects.create(trial_site=ts, step="signed", on=signed)
     with transaction.atomic():
         for i, (routed, answered) in enumerate(ANSWERS):
-            req = Request.objects.create(title="f", text="f", language="fr", requester=user)
+            req = Need.objects.create(title="f", text="f", language="fr", requester=user)
             feasibility = Feasibility.objects.create(
                 request=req, indication="x", area="autoimmune", phase="2", population="p", inclusion_criteria="c",
                 patients_needed=1, recruitment_start=START, recruitment_months=1, deadline=END)

@@ -6,7 +6,7 @@ import json
 import pytest
 from django.urls import reverse
 
-from guichet.desk.models import Request, Routing, Status
+from guichet.desk.models import Need, Routing, Status
 from guichet.directory.models import SearchEntry
 from guichet.directory.services import directory_import
 from guichet.matching import candidates, concept_index, engine, profile, weights
@@ -104,7 +104,7 @@ def test_purpose_phrases_find_a_technique_named_in_lay_words(directory, monkeypa
 
 def _answered_request(requester, *, text, key, confidential, state=Routing.State.ACCEPTED):
     staff = make_user(f"staff-{key}@test.example", "staff")
-    desk_request = Request.objects.create(title="t", text=text, language="fr", requester=requester,
+    desk_request = Need.objects.create(title="t", text=text, language="fr", requester=requester,
                                           confidential=confidential, status=Status.ROUTED)
     Routing.objects.create(request=desk_request, record_kind="service", record_key=key, record_name=key,
                            routed_by=staff, state=state)
@@ -215,3 +215,105 @@ def test_the_concept_index_follows_imports_and_deletions(db):
     assert "new.sort" in [r.key for r in engine.match("cell sorting", limit=10)]
     SearchEntry.objects.filter(key="new.sort").delete()
     assert "new.sort" not in [r.key for r in engine.match("cell sorting", limit=10)]
+
+
+# --- issue 17: scale (concepts from the index's arrays, change checks, detection cache) ---
+
+def _all_concept_keys() -> list[str]:
+    return sorted({k.lstrip("^") for tags in SearchEntry.objects.values_list("concepts", flat=True) for k in tags})
+
+
+def test_the_scoring_reads_the_same_concepts_from_the_index_as_stored(db):
+    # The scoring stage no longer decodes each candidate's JSON: the index's arrays must say exactly what is stored
+    # (own, inherited or absent, and the number of own concepts), for indexed and for changed records alike.
+    directory_import(actor=None, payload=DIRECTORY)
+    engine.reset_cache()
+    keys = _all_concept_keys()
+    assert len(keys) > 3
+    stored = dict(SearchEntry.objects.values_list("id", "concepts"))
+    statuses, missing = concept_index.concept_index().statuses(keys, list(stored))
+    assert missing == []
+    assert statuses == {pk: concept_index.status_of_tags(tags, keys) for pk, tags in stored.items()}
+    assert any(concept_index.OWN in s for s, _n in statuses.values())
+    assert any(concept_index.INHERITED in s for s, _n in statuses.values())
+    # A record changed since the arrays were built is read from the overlay, as now stored.
+    payload = json.loads(json.dumps(DIRECTORY))
+    payload["platforms"][1]["services"][0]["description"] = "Flow cytometry and antibody discovery."
+    directory_import(actor=None, payload=payload)
+    index = concept_index.concept_index()
+    changed = SearchEntry.objects.get(key="omics.sc")
+    assert changed.id in index.overlay
+    keys = _all_concept_keys()
+    stored = dict(SearchEntry.objects.values_list("id", "concepts"))
+    statuses, _missing = index.statuses(keys, list(stored))
+    assert statuses == {pk: concept_index.status_of_tags(tags, keys) for pk, tags in stored.items()}
+    # An id the index has never seen is handed back to be read from the table.
+    assert index.statuses(keys, [max(stored) + 1000]) == ({}, [max(stored) + 1000])
+
+
+def test_detection_does_not_depend_on_the_texts_seen_before(db):
+    # What each word can match is cached for the life of the compiled vocabulary: a text tagged after thousands
+    # of others gives the same concepts, phrases and order as in a fresh vocabulary.
+    texts = ["Tri cellulaire de lymphocytes T", "We sort CD8 T cells and run single-cell RNA sequencing",
+             "Humanisation d'anticorps et cytométrie en flux", "cell sorting; sorting of cells; cells sorting"]
+    warm = profile.compile_vocabulary()
+    for text in texts * 3:
+        warm.detect(text)
+
+    def seen(vocab, text, purposes=False):
+        return [(d.concept, d.phrase, d.words) for d in vocab.detect(text, purposes=purposes)]
+    for text in texts:
+        fresh = profile.compile_vocabulary()
+        assert seen(warm, text) == seen(fresh, text)
+        assert seen(warm, text, True) == seen(fresh, text, True)
+    assert "cell-sorting" in [c for c, _p, _w in seen(warm, texts[0])]
+    assert seen(warm, "") == []
+
+
+def test_a_record_that_lost_its_vector_is_no_longer_a_neighbour(db, monkeypatch):
+    # Vectors stored as a model's are read into the process's matrix; a record re-indexed without one (backend
+    # switched off) drops out of the nearest at the next check, without a full reload.
+    import numpy as np
+    from django.utils import timezone
+
+    from guichet.matching import vectors
+
+    directory_import(actor=None, payload=DIRECTORY)
+    rng = np.random.default_rng(3)
+    entries = list(SearchEntry.objects.order_by("id"))
+    for entry in entries:
+        vector = rng.standard_normal(384).astype(np.float32)
+        entry.embedding, entry.embedding_model = (vector / np.linalg.norm(vector)).tobytes(), "minilm"
+        entry.indexed_at = timezone.now()
+    SearchEntry.objects.bulk_update(entries, ["embedding", "embedding_model", "indexed_at"])
+    monkeypatch.setattr(vectors, "STAMP_TTL", 0.0)
+    vectors.reset()
+    target = entries[0]
+    query = np.frombuffer(bytes(target.embedding), dtype=np.float32)
+    index = vectors.vector_index("minilm")
+    assert index.nearest(query, 1)[0][0] == target.id
+    SearchEntry.objects.filter(id=target.id).update(embedding=None, embedding_model=None,
+                                                    indexed_at=timezone.now())
+    index = vectors.vector_index("minilm")
+    nearest = [pk for pk, _c in index.nearest(query, len(entries))]
+    assert target.id not in nearest and len(nearest) == len(entries) - 1
+    assert target.id not in index.cosines(query, [target.id])
+
+
+def test_each_score_is_the_calibration_of_its_features(directory):
+    # The scoring loop computes the logistic inline (issue 17, cost at 100k): it must stay scoring.calibrate.
+    from guichet.matching import scoring
+
+    for need in ("tri cellulaire de lymphocytes T", "antibody discovery for a start-up", "plankton"):
+        for result in engine.match(need, limit=10, semantic=False):
+            assert result.score == scoring.calibrate(result.features, "plain"), (need, result.key)
+
+
+def test_candidate_rows_are_the_entries_rows(directory):
+    # One query with plain parameters instead of the ORM's id__in (issue 17): the same rows, several chunks.
+    ids = list(SearchEntry.objects.values_list("id", flat=True))
+    fields = engine.CandidateRow._fields
+    expected = {row[0]: tuple(row) for row in SearchEntry.objects.filter(id__in=ids).values_list(*fields)}
+    rows = engine.candidate_rows(ids * 200)  # more ids than one chunk, repeats included
+    assert {row.id: tuple(row) for row in rows} == expected
+    assert engine.candidate_rows([]) == []

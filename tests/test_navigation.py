@@ -26,7 +26,14 @@ NOT_PAGES = re.compile(r"^(api-1:|admin:(?!index$))|(export|_csv|_xlsx|_json|_pd
                        # --- facility operations (issue 13) --- the QR code to print (an SVG file)
                        r"|^facility:kiosk_qr$"
                        # --- calls, talent --- the applicant's e-mailed page, a CV (a file)
-                       r"|^talent:(application|cv)$")
+                       r"|^talent:(application|cv)$"
+                       # --- single sign-on (issue 12) --- allauth's pages inside a sign-in (inactive account,
+                       # sign-in cancelled, password asked again)
+                       r"|^(account_inactive|account_reauthenticate|socialaccount_login_cancelled"
+                       r"|mfa_reauthenticate)$"
+                       # --- identity and groups, new-user trial (issue 12) --- the sign-out's confirmation, for a
+                       # typed or bookmarked address (the menu's button posts)
+                       r"|^(accounts:logout|account_logout)$")
 SKIP_PATH = re.compile(r"^/(api/|admin/.+|i18n/|static/|media/)|\.(csv|xlsx|json|pdf|ics)$")
 
 

@@ -10,41 +10,28 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from guichet.accounts.models import Membership, Role
 from guichet.core.models import AuditEvent
-from guichet.desk.models import Request, Routing, Status
+from guichet.desk.models import Need, Routing, Status
 from guichet.directory.models import Organization
 
-from .conftest import make_user
+from .factories import MembershipFactory, OrganizationFactory, UserFactory
 
 
 @pytest.fixture
-def population(db):
-    """Two organizations and every shape of user the visibility rules tell apart."""
-    a = Organization.objects.create(key="org-a", name="A", kind="company")
-    b = Organization.objects.create(key="org-b", name="B", kind="research_lab")
+def population(staff, admin, member, guest):
+    """Two organizations and every shape of user the visibility rules tell apart: the cast's staff, admin,
+    member and guest, and the shapes the cast has no name for."""
+    a = OrganizationFactory(key="org-a", name="A", kind="company")
+    b = OrganizationFactory(key="org-b", name="B", kind="research_lab")
     users = {
-        "staff": make_user("staff@x.example", Role.STAFF),
-        "admin": make_user("admin@x.example", Role.ADMIN),
-        "member": make_user("member@x.example", Role.MEMBER),
-        "contact_a": make_user("contact-a@x.example", Role.MEMBER),
-        "plain_a": make_user("plain-a@x.example", Role.MEMBER),
-        "manager_b": make_user("manager-b@x.example", Role.PLATFORM_MANAGER),
-        "guest": make_user("guest@x.example", Role.GUEST),
-        "guest_contact_a": make_user("guest-contact-a@x.example", Role.GUEST),
-        "inactive_contact_a": make_user("inactive@x.example", Role.MEMBER),
-        "inactive_staff": make_user("inactive-staff@x.example", Role.STAFF),
+        "staff": staff, "admin": admin, "member": member, "guest": guest,
+        "contact_a": MembershipFactory(organization=a, is_contact=True).user,
+        "plain_a": MembershipFactory(organization=a).user,
+        "manager_b": MembershipFactory(organization=b, user__manager=True).user,
+        "guest_contact_a": MembershipFactory(organization=a, is_contact=True, user__guest=True).user,
+        "inactive_contact_a": MembershipFactory(organization=a, is_contact=True, user__is_active=False).user,
+        "inactive_staff": UserFactory(staff=True, is_active=False),
     }
-    for name in ("inactive_contact_a", "inactive_staff"):
-        users[name].is_active = False
-        users[name].save()
-    Membership.objects.bulk_create([
-        Membership(user=users["contact_a"], organization=a, is_contact=True),
-        Membership(user=users["plain_a"], organization=a, is_contact=False),
-        Membership(user=users["manager_b"], organization=b, is_contact=False),
-        Membership(user=users["guest_contact_a"], organization=a, is_contact=True),
-        Membership(user=users["inactive_contact_a"], organization=a, is_contact=True),
-    ])
     return {"a": a, "b": b, "users": users}
 
 
@@ -56,7 +43,7 @@ def desk_requests(population):
     made = []
     for requester, confidential, status, routing in itertools.product(requesters, (False, True), Status.values,
                                                                       routings):
-        request = Request.objects.create(title="t", text="need", language="en", requester=requester,
+        request = Need.objects.create(title="t", text="need", language="en", requester=requester,
                                          confidential=confidential, status=status,
                                          outcome="no_match" if status == Status.CLOSED else "")
         if routing is not None:
@@ -81,7 +68,7 @@ def test_a_desk_requests_two_visibility_statements_agree(population):
     seen_by = {}
     for name, user in [*population["users"].items(), ("anonymous", None)]:
         listed = set(requests_visible_to(user).values_list("pk", flat=True)) if user else set()
-        checked = {r.pk for r in Request.objects.prefetch_related("routings") if can_view_request(user, r)}
+        checked = {r.pk for r in Need.objects.prefetch_related("routings") if can_view_request(user, r)}
         assert listed == checked, f"{name}: listed but refused {sorted(listed - checked)}, " \
                                   f"allowed but not listed {sorted(checked - listed)}"
         seen_by[name] = len(checked)
@@ -171,7 +158,7 @@ def test_the_organization_of_a_user_is_their_first_membership(population):
 
     users, a, b = population["users"], population["a"], population["b"]
     assert organization_of(users["contact_a"]) == a and organization_of(users["member"]) is None
-    Membership.objects.create(user=users["contact_a"], organization=b)
+    MembershipFactory(user=users["contact_a"], organization=b)
     assert organization_of(users["contact_a"]) == a  # joined first
     assert organization_of(None) is None
 
@@ -221,7 +208,7 @@ def test_the_rules_page_goes_through_instrument_rules_update(client, monkeypatch
     org = Organization.objects.create(key="org-r", name="R", kind="research_lab")
     platform = Platform.objects.create(key="plat-r", name="P", organization=org)
     instrument = Instrument.objects.create(key="inst-r", name="I", platform=platform)
-    manager = make_user("m@x.example", Role.PLATFORM_MANAGER)
+    manager = UserFactory(email="m@x.example", manager=True)
     platform.managers.add(manager)
     calls = []
     real = platform_services.instrument_rules_update

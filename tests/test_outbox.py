@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from guichet.core import mail as outbox
 from guichet.core.models import AuditEvent, OutboxMessage
-from guichet.desk.models import Request
+from guichet.desk.models import Need
 
 pytestmark = pytest.mark.django_db
 SMTP = "django.core.mail.backends.smtp.EmailBackend"
@@ -58,7 +58,7 @@ def test_smtp_down_never_fails_the_action_and_schedules_a_retry(smtp_down, membe
     with django_capture_on_commit_callbacks(execute=True):
         response = member_client.post("/desk/", {"text": "Nous cherchons l'accès à un trieur de cellules"})
     assert response.status_code == 302  # the request is submitted although no e-mail could be sent
-    assert Request.objects.count() == 1
+    assert Need.objects.count() == 1
     messages = list(OutboxMessage.objects.all())
     assert {m.to[0] for m in messages} == {"member@test.example", "staff@test.example"}
     for message in messages:

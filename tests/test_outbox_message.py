@@ -93,7 +93,7 @@ def test_only_staff_read_emails(bodies_on, client, member, manager, django_captu
 
 
 def _request(member):
-    from guichet.desk.models import Request
+    from guichet.desk.models import Need
 
-    return Request.objects.create(requester=member, title="Trieur de cellules", language="fr",
+    return Need.objects.create(requester=member, title="Trieur de cellules", language="fr",
                                   text="Nous cherchons un trieur de cellules")

@@ -162,10 +162,11 @@ def test_outcomes_open_a_lead_and_feed_the_kpis_as_of_dates(small_directory):
 
     day = make_day(start_in=timedelta(days=-3))
     alice, bob = person("a@test.example", "acme-bio"), person("b@test.example", "lab-tcell")
-    a = services.participant_join(actor=alice, event=day, offers="x", seeks="y")
-    b = services.participant_join(actor=bob, event=day, offers="x", seeks="y")
-    request = services.request_create(actor=alice, requester=a, recipient=b)
-    services.request_answer(actor=bob, request=request, accept=True)
+    booking = timezone.now() - timedelta(days=5)  # the booking phase, before the day
+    a = services.participant_join(actor=alice, event=day, offers="x", seeks="y", now=booking)
+    b = services.participant_join(actor=bob, event=day, offers="x", seeks="y", now=booking)
+    request = services.request_create(actor=alice, requester=a, recipient=b, now=booking)
+    services.request_answer(actor=bob, request=request, accept=True, now=booking)
     meeting = Meeting.objects.get(request=request)
     with pytest.raises(services.NotAllowed):
         services.meeting_outcome(actor=person("c@test.example"), meeting=meeting, held=True)
@@ -231,3 +232,42 @@ def test_the_api_schema_keeps_the_desk_request_and_the_meeting_request_apart(cli
         "schema"]["$ref"].rsplit("/", 1)[1]
     assert "reference" in schema["components"]["schemas"][ref]["properties"]
     assert "meeting" in schema["components"]["schemas"]["MeetingRequestOut"]["properties"]
+
+
+@pytest.mark.django_db
+def test_a_day_whose_meetings_are_over_takes_no_more_profiles_requests_or_availabilities(client, small_directory):
+    # The trial (issue 16): the demo's past Partnering Day still offered "Request a meeting" and took it.
+    day = make_day(start_in=timedelta(days=-3))
+    alice, bob = person("a@test.example", "acme-bio"), person("b@test.example", "lab-tcell")
+    booking = timezone.now() - timedelta(days=5)
+    a = services.participant_join(actor=alice, event=day, offers="x", seeks="y", now=booking)
+    b = services.participant_join(actor=bob, event=day, offers="x", seeks="y", now=booking)
+    pending = services.request_create(actor=alice, requester=a, recipient=b, now=booking)
+    for attempt in (lambda: services.participant_join(actor=person("c@test.example"), event=day, offers="x", seeks="y"),
+                    lambda: services.request_create(actor=bob, requester=b, recipient=a),
+                    lambda: services.request_answer(actor=bob, request=pending, accept=True),
+                    lambda: services.unavailability_set(actor=alice, participant=a, slots=list(day.slots.all()))):
+        with pytest.raises(services.PartneringError) as refused:
+            attempt()
+        assert refused.value.field == "event"
+    services.request_answer(actor=bob, request=pending, accept=False)  # declining places nothing: still possible
+    assert not Meeting.objects.exists() and not a.slot_uses.exists()
+    client.force_login(alice)
+    page = client.get(reverse("partnering:day", args=[day.key]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "The meetings of this Partnering Day are over" in page
+    assert "Request a meeting" not in page and 'id="availability"' not in page and 'id="join"' not in page
+
+
+@pytest.mark.django_db
+def test_the_agenda_scrolls_inside_its_own_box_on_a_phone(client, small_directory):
+    # The trial (issue 16, 390 px): the agenda's outcome column was cut off at the screen's edge.
+    day = make_day()
+    alice, bob = person("a@test.example", "acme-bio"), person("b@test.example", "lab-tcell")
+    a = services.participant_join(actor=alice, event=day, offers="x", seeks="y")
+    b = services.participant_join(actor=bob, event=day, offers="x", seeks="y")
+    services.request_answer(actor=bob, request=services.request_create(actor=alice, requester=a, recipient=b),
+                            accept=True)
+    client.force_login(alice)
+    page = client.get(reverse("partnering:day", args=[day.key])).content.decode()
+    agenda = page.split('id="agenda"', 1)[1].split("</section>", 1)[0]
+    assert '<div class="table-wrap"><table class="table">' in agenda and 'class="meeting"' in agenda

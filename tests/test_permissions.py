@@ -28,7 +28,7 @@ MATRIX = {
     "platforms:list": OPEN,
     "platforms:detail": OPEN,
     "accounts:login": {"anonymous": 200, **{r: 302 for r in ROLES[1:]}},
-    "accounts:logout": {r: 405 for r in ROLES},
+    "accounts:logout": OPEN,  # a GET asks to confirm (issue 12, new-user trial); signing out is a POST
     "accounts:profile": MEMBERS,
     "accounts:password_change": MEMBERS,
     "accounts:password_change_done": MEMBERS,
@@ -166,6 +166,16 @@ MATRIX = {
     "antibodies:humanize_fasta": {"anonymous": LOGIN, "member": 404, "manager": 404, "staff": 404, "admin": 404},
     "antibodies:export_numbering": {"anonymous": LOGIN, "member": 200, "manager": 404, "staff": 404, "admin": 404,
                                     "guest": 404},
+    # --- antibodies: large batches (issue 14) ---
+    # The sample assessment holds no antibody: its first one is not found, even by its owner
+    # (tests/test_antibody_batches.py opens real ones, and checks another member's 404).
+    "antibodies:antibody": {"anonymous": LOGIN, "member": 404, "manager": 404, "staff": 404, "admin": 404},
+    "antibodies:antibody_pdf": {"anonymous": LOGIN, "member": 404, "manager": 404, "staff": 404, "admin": 404},
+    "api-1:antibody_batches": {r: 405 for r in ROLES},  # POST only
+    "api-1:antibody_batch": {"anonymous": 401, "guest": 404, "member": 200, "manager": 404, "staff": 404,
+                             "admin": 404},
+    "api-1:antibody_batch_results": {"anonymous": 401, "guest": 404, "member": 200, "manager": 404, "staff": 404,
+                                     "admin": 404},
     # --- clinical transfer, technology transfer ---
     # The sample feasibility request is the member's, confidential, not routed yet.
     "clinical:sites": OPEN,
@@ -261,6 +271,35 @@ MATRIX = {
     **{f"facility:{n}": {"anonymous": LOGIN, "guest": 403, "member": 403, "manager": 200, "staff": 200,
                          "admin": 200} for n in ("kiosk_qr", "usage")},
     **{f"facility:{n}": {"anonymous": LOGIN, **{r: 405 for r in ROLES[1:]}} for n in ("billing_rule", "usage_correct")},
+    # --- invoices (issue 13, item 7) --- an invoice to the member's organization for the manager's platform
+    "facility:invoices": {"anonymous": LOGIN, "guest": 403, **{r: 200 for r in ROLES[2:]}},
+    **{f"facility:{n}": {"anonymous": LOGIN, "guest": 404, **{r: 200 for r in ROLES[2:]}}
+       for n in ("invoice", "invoice_pdf")},
+    **{f"facility:{n}": {"anonymous": LOGIN, **{r: 405 for r in ROLES[1:]}} for n in ("month_close", "credit_note")},
+    **{f"facility:{n}": STAFF for n in ("accounting_csv", "invoicing_settings")},
+    "api-1:list_invoices": {"anonymous": 401, **{r: 200 for r in ROLES[1:]}},
+    "api-1:get_invoice": {"anonymous": 401, "guest": 404, **{r: 200 for r in ROLES[2:]}},
+    # --- incidents (issue 13, item 4) --- the log is the managers'; the offer is the member's whose booking it hit
+    "facility:incidents": {"anonymous": LOGIN, "guest": 403, "member": 403, "manager": 200, "staff": 200,
+                           "admin": 200},
+    "facility:incident_offer": {"anonymous": LOGIN, "guest": 404, "member": 200, "manager": 404, "staff": 404,
+                                "admin": 404},
+    **{f"facility:{n}": {"anonymous": LOGIN, **{r: 405 for r in ROLES[1:]}}
+       for n in ("incident_declare", "incident_end", "incident_offer_take")},
+    # --- sample forms (issue 13, item 5) --- the sorting service's form is its managers'; the file answered with
+    # the member's order is seen by those who see the order
+    **{f"facility:{n}": {"anonymous": LOGIN, "guest": 403, "member": 403, "manager": 200, "staff": 200,
+                         "admin": 200} for n in ("sample_form", "service_orders_csv")},
+    **{f"facility:{n}": {"anonymous": LOGIN, **{r: 405 for r in ROLES[1:]}}
+       for n in ("sample_field_save", "sample_field_remove", "samples_received")},
+    "facility:sample_attachment": {"anonymous": LOGIN, "guest": 404, **{r: 200 for r in ROLES[2:]}},
+    # --- consumables (issue 13, item 6) --- the platform's items are its managers'; the member's booking's page
+    # is theirs and the managers'
+    "facility:consumables": {"anonymous": LOGIN, "guest": 403, "member": 403, "manager": 200, "staff": 200,
+                             "admin": 200},
+    "facility:booking_consumables": {"anonymous": LOGIN, "guest": 404, **{r: 200 for r in ROLES[2:]}},
+    **{f"facility:{n}": {"anonymous": LOGIN, **{r: 405 for r in ROLES[1:]}}
+       for n in ("consumable_save", "consumable_restock", "order_consumable_add", "booking_consumable_add")},
     # The member's proposal, submitted, to the open call; the manager is assigned to review it and has not yet
     # declared their conflicts of interest (so sees nothing of it).
     "calls:list": OPEN,
@@ -276,6 +315,63 @@ MATRIX = {
     "api-1:calls_proposals": {"anonymous": 401, **{r: 200 for r in ROLES[1:]}},
     "api-1:calls_proposal": {"anonymous": 401, "guest": 404, "member": 200, "manager": 404, "staff": 200,
                              "admin": 200},
+    # --- calls: XLSX export (issue 16) ---
+    "calls:export_xlsx": STAFF,
+    # --- calls: an award becomes a programme (issue 16) --- POST only
+    "calls:programme": {r: 405 for r in ROLES},
+    # --- single sign-on (issue 12) ---
+    # allauth's names for the pages it links to, answered by ours: to the login page, the logout (a GET asks).
+    "account_login": {r: 302 for r in ROLES},
+    "account_signup": {r: 302 for r in ROLES},
+    "account_logout": OPEN,
+    "account_inactive": OPEN,
+    "account_reauthenticate": {"anonymous": LOGIN, **{r: 200 for r in ROLES[1:]}},
+    "socialaccount_login_cancelled": OPEN,
+    "socialaccount_login_error": {r: 401 for r in ROLES},  # allauth's page says the sign-in failed
+    "socialaccount_signup": {r: 302 for r in ROLES},  # no sign-up waiting in the session: to the login page
+    "socialaccount_connections": {r: 404 for r in ROLES},  # accounts link by a verified address, never by hand
+    # A second factor: the cluster team sets one up (others 403); signing in with one needs a login under way.
+    "mfa_index": STAFF,
+    "mfa_authenticate": {r: 302 for r in ROLES},
+    "mfa_reauthenticate": {"anonymous": LOGIN, **{r: 302 for r in ROLES[1:]}},
+    # Setting one up asks for the password again first (302); no code to show or remove yet (404).
+    **{n: {**STAFF, "staff": 302, "admin": 302} for n in ("mfa_activate_totp", "mfa_generate_recovery_codes")},
+    **{n: {**STAFF, "staff": 404, "admin": 404} for n in ("mfa_view_recovery_codes", "mfa_download_recovery_codes")},
+    "mfa_deactivate_totp": {"anonymous": LOGIN, **{r: 404 for r in ROLES[1:]}},
+    # The providers' round trips; the sample names no configured provider (the ACS sends a GET away).
+    "saml_acs": {r: 302 for r in ROLES},
+    **{n: {r: 404 for r in ROLES} for n in ("saml_finish_acs", "saml_sls", "saml_metadata",
+                                              "saml_login", "openid_connect_login", "openid_connect_callback")},
+    "signon_requests": MEMBERS,
+    "signon_decide": {"anonymous": LOGIN, **{r: 405 for r in ROLES[1:]}},
+    # --- declarations api ---
+    # As the pages: the campaigns, a campaign's declarations and the annual reports are the team's; the sample
+    # declaration is lab-tcell's (the member's), not found for anyone else outside the team; submitting is a POST.
+    **{f"api-1:{n}": {"anonymous": 401, "guest": 403, "member": 403, "manager": 403, "staff": 200, "admin": 200}
+       for n in ("declarations_campaigns", "declarations_campaign", "declarations_campaign_declarations",
+                 "annual_reports", "annual_report")},
+    "api-1:declarations_mine": {"anonymous": 401, **{r: 200 for r in ROLES[1:]}},
+    "api-1:declarations_declaration": {"anonymous": 401, "guest": 404, "member": 200, "manager": 404, "staff": 200,
+                                       "admin": 200},
+    "api-1:declarations_submit": {r: 405 for r in ROLES},  # POST only
+    # --- funding rounds to validate, evidence through the API, draft campaigns edited (issue 11) ---
+    # The team's queue of founders' rounds; validating and returning are POSTs. The sample campaign is open:
+    # its edit page sends staff back to it (only a draft is edited). The sample evidence is lab-tcell's.
+    "startups:rounds_to_validate": STAFF,
+    **{f"startups:{n}": {"anonymous": LOGIN, **{r: 405 for r in ROLES[1:]}} for n in ("round_validate", "round_return")},
+    "declarations:campaign_edit": {**STAFF, "staff": 302, "admin": 302},
+    **{f"api-1:{n}": {"anonymous": 401, "guest": 404, "member": 200, "manager": 404, "staff": 200, "admin": 200}
+       for n in ("declarations_evidence", "declarations_evidence_file")},
+    # --- hosting spaces (issue 13, item 8) --- the sample building is run by a platform nobody of the cast
+    # manages: the team sees it; members book its rooms on the bookings calendar.
+    **{f"hosting:{n}": STAFF for n in ("buildings", "building")},
+    "hosting:rooms": {**MEMBERS, "guest": 403},
+    **{f"hosting:{n}": {"anonymous": LOGIN, **{r: 405 for r in ROLES[1:]}}
+       for n in ("space_new", "contract_new", "contract_end", "contract_cancel")},
+    # --- headcounts to validate (issue 11) --- the team's queue, as the rounds'; validating and returning are POSTs
+    "startups:headcounts_to_validate": STAFF,
+    **{f"startups:{n}": {"anonymous": LOGIN, **{r: 405 for r in ROLES[1:]}}
+       for n in ("headcount_validate", "headcount_return")},
 }
 # A guest (a visitor who confirmed their e-mail) is logged in like a member, without a member's rights;
 # where the row above does not say, the guest gets what the member gets, except at these URLs.
@@ -362,6 +458,9 @@ def sample_url(name, batch_pk, desk=None, extra=None):
         # --- antibodies: humanization (issue 14) ---
         "antibodies:humanize": [extra.get("assessment", 1)], "antibodies:humanize_fasta": [extra.get("assessment", 1)],
         "antibodies:export_numbering": [extra.get("assessment", 1)],
+        # --- antibodies: large batches (issue 14) ---
+        "antibodies:antibody": [extra.get("assessment", 1), 1], "antibodies:antibody_pdf": [extra.get("assessment", 1), 1],
+        "api-1:antibody_batch": [extra.get("assessment", 1)], "api-1:antibody_batch_results": [extra.get("assessment", 1)],
         # --- clinical transfer, technology transfer ---
         **{f"clinical:{n}": [extra.get("feasibility", 1)] for n in ("feasibility", "feasibility_route",
                                                                       "feasibility_close")},
@@ -397,11 +496,45 @@ def sample_url(name, batch_pk, desk=None, extra=None):
         **{f"facility:{n}": ["cyto.aria"] for n in ("waitlist_join", "kiosk", "kiosk_qr", "usage", "billing_rule",
                                                     "usage_correct")},
         **{f"facility:{n}": [extra.get("waitlist", 1)] for n in ("waitlist_offer", "waitlist_claim", "waitlist_leave")},
+        **{n: [extra.get("invoice", 1)] for n in ("facility:invoice", "facility:invoice_pdf", "facility:credit_note",
+                                                    "api-1:get_invoice")},  # --- invoices (issue 13, item 7) ---
+        **{f"facility:{n}": ["cyto.aria"] for n in ("incidents", "incident_declare")},  # --- incidents ---
+        "facility:incident_end": [extra.get("incident", 1)],
+        **{f"facility:{n}": [extra.get("incident_offer", 1)] for n in ("incident_offer", "incident_offer_take")},
+        **{f"facility:{n}": ["cyto.sort"] for n in ("sample_form", "sample_field_save", "service_orders_csv")},
+        "facility:sample_field_remove": [extra.get("sample_field", 1)],  # --- sample forms ---
+        "facility:samples_received": [extra.get("order", 1)],
+        "facility:sample_attachment": [extra.get("sample_answer", 1)],
+        **{f"facility:{n}": ["cyto"] for n in ("consumables", "consumable_save")},  # --- consumables ---
+        "facility:consumable_restock": [extra.get("consumable", 1)],
+        "facility:order_consumable_add": [extra.get("order", 1)],
+        **{f"facility:{n}": [extra.get("booking", 1)] for n in ("booking_consumables", "booking_consumable_add")},
         **{f"calls:{n}": ["amorcage"] for n in ("detail", "start", "manage", "assign", "export")},
         **{f"calls:{n}": [extra.get("proposal", 1)] for n in ("proposal", "save", "submit", "decide")},
         "calls:document": [extra.get("proposal", 1), extra.get("proposal_document", 1)],
         **{f"calls:{n}": [extra.get("assignment", 1)] for n in ("declare", "review")},
         "api-1:calls_call": ["amorcage"], "api-1:calls_proposal": [extra.get("proposal", 1)],
+        # --- calls: XLSX export (issue 16) ---
+        "calls:export_xlsx": ["amorcage"],
+        "calls:programme": [extra.get("proposal", 1)],  # --- an award becomes a programme (issue 16) ---
+        # --- single sign-on (issue 12) ---
+        **{n: ["amu"] for n in ("saml_acs", "saml_finish_acs", "saml_sls", "saml_metadata", "saml_login",
+                                "openid_connect_login", "openid_connect_callback")},
+        "signon_decide": [extra.get("membership_request", 1)],
+        # --- declarations api ---
+        **{f"api-1:declarations_{n}": [extra.get("campaign", 1)] for n in ("campaign", "campaign_declarations")},
+        **{f"api-1:declarations_{n}": [extra.get("declaration", 1)] for n in ("declaration", "submit")},
+        "api-1:annual_report": [extra.get("annual_report", 1)],
+        # --- funding rounds to validate, evidence through the API, draft campaigns edited (issue 11) ---
+        **{f"startups:{n}": [1] for n in ("round_validate", "round_return")},
+        "declarations:campaign_edit": [extra.get("campaign", 1)],
+        "api-1:declarations_evidence": [extra.get("declaration", 1)],
+        "api-1:declarations_evidence_file": [extra.get("evidence", 1)],
+        # --- hosting spaces (issue 13, item 8) ---
+        **{f"hosting:{n}": [extra.get("building", "luminy-b")] for n in ("building", "space_new", "contract_new")},
+        **{f"hosting:{n}": [extra.get("contract", 1)] for n in ("contract_end", "contract_cancel")},
+        # --- headcounts to validate (issue 11) ---
+        **{f"startups:{n}": [1] for n in ("headcount_validate", "headcount_return")},
     }.get(name, [])
     url = reverse(name, args=args)
     return url + ("?q=lupus" if name in ("directory:list", "api-1:directory_search", "api-1:match") else "")
@@ -495,7 +628,24 @@ def bookings_sample(users) -> dict:
             "partnership": partnership.pk, "document": document.pk, "assessment": assessment.pk,
             **clinical_transfer_sample(users), **declarations_sample(users),
             **talent_sample(users),  # --- calls, talent ---
-            **groups_sample(users)}  # --- groups (issue 12) ---
+            **groups_sample(users),  # --- groups (issue 12) ---
+            **hosting_sample(users)}  # --- hosting spaces (issue 13, item 8) ---
+
+
+# --- hosting spaces (issue 13, item 8) ---
+def hosting_sample(users) -> dict:
+    """A building with an office let to a company, run by a platform of its own."""
+    from datetime import date
+
+    from guichet.hosting import services
+
+    from .hosting_fixtures import make_building
+
+    site = make_building()
+    contract = services.contract_create(actor=site["manager"], space=site["office"], company=site["company"],
+                                        start=date(2026, 1, 1), end=date(2030, 12, 31), surface_m2="20",
+                                        monthly_price="600")
+    return {"building": site["building"].key, "contract": contract.pk}
 
 
 # --- groups (issue 12) ---
@@ -672,4 +822,49 @@ def facility_sample(users) -> dict:
 
     waiting = WaitlistEntry.objects.create(instrument=instrument, user=users["member"], start=first,
                                            end=first + timedelta(hours=1))
-    return {"series": series.pk, "waitlist": waiting.pk}
+    # --- invoices (issue 13, item 7) ---
+    from decimal import Decimal
+
+    from guichet.directory.models import Organization
+    from guichet.facility.models import Invoice, InvoiceLine, MonthClosing
+
+    closing = MonthClosing.objects.create(year=2020, month=1, closed_by=users["staff"])
+    lab = Organization.objects.get(key="lab-tcell")
+    invoice = Invoice.objects.create(number="2020-00001", year=2020, sequence=1, closing=closing, period="2020-01",
+                                     organization=lab, customer_name=lab.name, category="academic",
+                                     net=Decimal("60.00"), vat=Decimal("12.00"), gross=Decimal("72.00"))
+    InvoiceLine.objects.create(invoice=invoice, position=1, kind="booking", date=first, label="Aria", unit="hour",
+                               quantity=Decimal("1.00"), unit_price=Decimal("60.00"), net=Decimal("60.00"),
+                               vat_percent=Decimal("20.00"), vat=Decimal("12.00"), platform=instrument.platform)
+    # --- incidents (issue 13, item 4) --- an incident over, which cancelled one of the member's bookings
+    from guichet.facility.models import Incident, IncidentOffer
+
+    down = first - timedelta(days=3)
+    hit = Booking.objects.create(instrument=instrument, user=users["member"], start=down + timedelta(hours=1),
+                                 end=down + timedelta(hours=2), blocked_until=down + timedelta(hours=2),
+                                 status="cancelled")
+    incident = Incident.objects.create(instrument=instrument, description="Laser", started_at=down,
+                                       expected_back_at=down + timedelta(hours=3), ended_at=down + timedelta(hours=3))
+    offer = IncidentOffer.objects.create(incident=incident, cancelled=hit, user=users["member"], slots=[
+        [(first + timedelta(days=1)).isoformat(), (first + timedelta(days=1, hours=1)).isoformat()]])
+    # --- sample forms (issue 13, item 5) --- a question of the sorting service, a file answered with an order
+    from django.core.files.base import ContentFile
+
+    from guichet.bookings.models import ServiceOrder
+    from guichet.facility.models import SampleAnswer, SampleField
+
+    question = SampleField.objects.create(service=instrument.platform.services.get(key="cyto.sort"),
+                                          label="Sample sheet", kind="file")
+    answer = SampleAnswer(order=ServiceOrder.objects.filter(requester=users["member"]).first(), field=question,
+                          label=question.label, kind="file", value="sheet.csv")
+    answer.file.save("sheet.csv", ContentFile(b"well\nA1\n"), save=True)
+    return {"series": series.pk, "waitlist": waiting.pk, "invoice": invoice.pk, "incident": incident.pk,
+            "incident_offer": offer.pk, "sample_field": question.pk, "sample_answer": answer.pk,
+            "consumable": consumable_sample(instrument.platform)}
+
+
+def consumable_sample(platform) -> int:
+    """--- consumables (issue 13, item 6) --- an item of the sample platform, in stock."""
+    from guichet.facility.models import Consumable
+
+    return Consumable.objects.create(platform=platform, name="FACS tubes", unit="box", price_academic=10, stock=5).pk

@@ -14,7 +14,7 @@ from guichet.accounts.services import api_token_create
 from guichet.antibodies.models import Assessment
 from guichet.bookings.models import Booking, FeedToken, ServiceOrder, TrainingAuthorization
 from guichet.core.models import AuditEvent
-from guichet.desk.models import Attachment, Message, Request
+from guichet.desk.models import Attachment, Message, Need
 from guichet.directory.models import ImportBatch, Organization, Person
 from guichet.partnerships.models import Partnership, PartnershipStageChange
 from guichet.platforms.models import Instrument, Service
@@ -31,6 +31,8 @@ PARTS = {"accounts", "antibodies", "audit", "bookings", "desk", "directory", "pa
          "groups"}  # --- groups (issue 12) ---
 PARTS |= {"facility"}  # --- facility operations (issue 13) ---
 PARTS |= {"talent", "calls"}  # --- calls, talent ---
+PARTS |= {"impact"}  # --- impact PDF reports (issue 9) ---
+PARTS |= {"signon"}  # --- identity and groups leftovers (issue 12) ---
 
 
 @pytest.fixture
@@ -43,7 +45,7 @@ def give_data(user, marker: str, hour: int):
     organization = Organization.objects.exclude(memberships__user=user).order_by("key").first()
     Membership.objects.create(user=user, organization=organization)
     api_token_create(actor=user, name=f"{marker}-token")
-    request = Request.objects.create(title=f"{marker} title", text=f"{marker} need", language="fr", requester=user)
+    request = Need.objects.create(title=f"{marker} title", text=f"{marker} need", language="fr", requester=user)
     Message.objects.create(request=request, author=user, body=f"{marker} message")
     Attachment.objects.create(request=request, file=ContentFile(b"pdf", name=f"{marker}.pdf"), name=f"{marker}.pdf",
                               size=3, uploaded_by=user)
@@ -133,7 +135,7 @@ def test_staff_erase_then_the_export_shows_anonymised_data_and_the_figures_stay(
     audit_before = list(AuditEvent.objects.order_by("pk").values_list("pk", "actor_label", "entity_key", "changes"))
     attachment = Attachment.objects.get(uploaded_by=alice)
     storage, path = attachment.file.storage, attachment.file.name
-    old_link = Request.objects.get(requester=alice).access_token
+    old_link = Need.objects.get(requester=alice).access_token
 
     client.force_login(staff)
     page = client.get("/privacy/erase/", {"email": "ALICE@test.example"})
@@ -148,7 +150,7 @@ def test_staff_erase_then_the_export_shows_anonymised_data_and_the_figures_stay(
     # Bookings and orders (the platforms' accounts) are kept; the account is still their author.
     assert Booking.objects.count() == bookings_before and ServiceOrder.objects.count() == orders_before
     assert Booking.objects.get(user=alice).note == ""
-    request = Request.objects.get(requester=alice)
+    request = Need.objects.get(requester=alice)
     assert (request.title, request.text) == ("[erased]", "[erased]") and request.access_token != old_link
     assert Message.objects.get(author=alice).body == "[erased]"
     assert not Attachment.objects.filter(pk=attachment.pk).exists() and not storage.exists(path)
@@ -216,3 +218,53 @@ def test_the_privacy_page_in_both_languages_is_linked_from_the_footer(client):
     page_en = client.get("/privacy/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Ce que nous conservons" in page_fr and "What we keep" in page_en
     assert "30 jours" in page_fr and "30 days" in page_en
+
+
+# --- identity and groups leftovers (issue 12) ---
+def give_signon_data(user, marker: str):
+    """What a first sign-in and a second factor leave: a proposed membership, a provider's account with the
+    attributes it sent, allauth's address row, a TOTP and recovery codes (their secrets in `data`)."""
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
+    from allauth.socialaccount.models import SocialAccount
+
+    from guichet.signon.models import MembershipRequest
+
+    organization = Organization.objects.order_by("key").first()
+    MembershipRequest.objects.create(user=user, organization=organization, source="scope",
+                                     affiliation=f"{marker}-affiliation", provider=f"{marker}-idp")
+    SocialAccount.objects.create(user=user, provider="saml", uid=f"{marker}@univ.example",
+                                 extra_data={"displayName": [f"{marker} displayed"]})
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    Authenticator.objects.create(user=user, type="totp", data={"secret": f"{marker.upper()}SECRETTOTP"})
+    Authenticator.objects.create(user=user, type="recovery_codes", data={"seed": f"{marker}-seed"})
+
+
+def test_the_export_and_the_erasure_cover_single_sign_on_and_second_factors(client, alice, bob, staff):
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
+    from allauth.socialaccount.models import SocialAccount
+
+    from guichet.signon.models import MembershipRequest
+
+    give_signon_data(alice, "alice")
+    give_signon_data(bob, "bob")
+    part = download(client, alice)["parts"]["signon"]
+    assert [(r["affiliation"], r["provider"], r["status"]) for r in part["membership_requests"]] \
+        == [("alice-affiliation", "alice-idp", "pending")]
+    assert [(a["provider"], a["uid"], a["extra_data"]) for a in part["identity_provider_accounts"]] \
+        == [("saml", "alice@univ.example", {"displayName": ["alice displayed"]})]
+    assert [e["email"] for e in part["email_addresses"]] == ["alice@test.example"]
+    assert sorted(f["type"] for f in part["second_factors"]) == ["recovery_codes", "totp"]
+    text = json.dumps(part)
+    assert "ALICESECRETTOTP" not in text and "alice-seed" not in text  # a secret never leaves
+    assert "bob" not in text
+
+    client.force_login(staff)
+    assert client.post(f"/privacy/erase/{alice.pk}/").status_code == 302
+    for model in (MembershipRequest, SocialAccount, EmailAddress, Authenticator):
+        assert not model.objects.filter(user=alice).exists(), model
+        assert model.objects.filter(user=bob).exists(), model
+    after = services.person_export(actor=alice, person=alice)["parts"]["signon"]
+    assert after == {"membership_requests": [], "identity_provider_accounts": [], "email_addresses": [],
+                     "second_factors": []}

@@ -1,11 +1,13 @@
 """No choice code and no English left reaches a reader: every page of the demo, crawled as each role in French
 and English, shows labels, never the codes stored in the database (`in_progress`, `research_lab`,
 `platform_manager`...), and a French page shows no sentence of the catalogue in English where a French
-translation exists (a string translated once at import time, or missing from the compiled catalogue).
+translation exists (a string translated once at import time, or missing from the compiled catalogue), and
+no whole message of the catalogue left in English however short ("Save" where French reads "Enregistrer").
 
 `reader_faults` is the one statement of both checks: this crawl (Django's test client, every page) and the
 browser crawl (`tests/e2e/test_accessibility.py`, on the text Chromium renders) both call it. Text in another
-language than the page's, marked so (`lang="en"` on an English directory record), is the record's own words.
+language than the page's, marked so (`lang="en"` on an English directory record, `lang=""` for words of no
+known language), is the record's own words; what is set as code (`<code>`, `<kbd>`, `<samp>`) is not prose.
 """
 
 import re
@@ -58,12 +60,34 @@ def english_phrases() -> frozenset[str]:
     return frozenset(phrases)
 
 
-def reader_faults(text: str, language: str) -> list[str]:
-    """What is wrong in `text`, the words a reader sees on a page in `language`: raw codes, English left."""
-    faults = [f"raw code {code}" for code in sorted(set(CODE.findall(text)) & choice_codes())]
+@lru_cache(maxsize=1)
+def english_messages() -> frozenset[str]:
+    """Whole English messages of the catalogue whose French differs ("Save" → "Enregistrer"): a piece of a
+    French page that reads exactly one of them is a message left untranslated, however short."""
+    messages, french_messages = set(), set()
+    for entry in polib.pofile(str(CATALOGUE)):
+        if not entry.translated() or entry.msgid_plural or entry.obsolete or SPLIT.search(entry.msgid):
+            continue
+        english, french = _words(entry.msgid).strip(" .:"), _words(entry.msgstr).strip(" .:")
+        french_messages.add(french.casefold())
+        if re.search(r"[A-Za-z]", english) and english.casefold() != french.casefold():
+            messages.add(english)
+    # A word of both languages ("Stage": a phase in English, "Internship" in French) is French too.
+    return frozenset(m for m in messages if m.casefold() not in french_messages)
+
+
+def reader_faults(text: str | list[str], language: str) -> list[str]:
+    """What is wrong in `text`, the words a reader sees on a page in `language` (one string, or the page's
+    pieces: text nodes and tooltips): raw codes, English left (a run of a message, or a whole message)."""
+    pieces = [text] if isinstance(text, str) else list(text)
+    seen = " ".join(_words(piece) for piece in pieces)
+    faults = [f"raw code {code}" for code in sorted(set(CODE.findall(seen)) & choice_codes())]
     if language == "fr":
-        seen = _words(text)
-        faults += [f"English left: {phrase!r}" for phrase in sorted(english_phrases()) if phrase in seen]
+        left = [phrase for phrase in sorted(english_phrases()) if phrase in seen]
+        faults += [f"English left: {phrase!r}" for phrase in left]
+        whole = {_words(piece).strip(" .:") for piece in pieces} & english_messages()
+        faults += [f"English message left: {message!r}" for message in sorted(whole)
+                   if not any(message in phrase for phrase in left)]
     return faults
 
 
@@ -82,8 +106,8 @@ class ReaderText(HTMLParser):
             self.in_main = True
         if tag in self.VOID:
             return
-        other = bool(attrs.get("lang")) and attrs["lang"].split("-")[0] != self.language
-        hidden = other or tag in ("script", "style", "template") or "hidden" in attrs
+        other = "lang" in attrs and (attrs["lang"] or "").split("-")[0] != self.language
+        hidden = other or tag in ("script", "style", "template", "code", "kbd", "samp") or "hidden" in attrs
         self.stack.append((tag, hidden))
         self.hidden += hidden
         if self.in_main and not self.hidden:
@@ -103,10 +127,11 @@ class ReaderText(HTMLParser):
             self.parts.append(data)
 
 
-def reader_text(html: str, language: str) -> str:
+def reader_text(html: str, language: str) -> list[str]:
+    """The pieces of <main> a reader sees (text between tags, tooltips), as the browser crawl collects them."""
     parser = ReaderText(language)
     parser.feed(html)
-    return " ".join(parser.parts)
+    return [part for part in parser.parts if part.strip()]
 
 
 @pytest.fixture
@@ -118,14 +143,23 @@ def demo(transactional_db):
 
 def test_the_checks_themselves():
     assert {"in_progress", "research_lab", "platform_manager"} <= choice_codes()
-    assert reader_faults("Statut : in_progress", "fr") == ["raw code in_progress"]
+    assert reader_faults("Statut\u00a0: in_progress", "fr") == ["raw code in_progress"]
     assert reader_faults("Nothing was saved: see the errors below.", "fr") == [
         "English left: 'Nothing was saved: see the errors below'"]
     assert reader_faults("Rien n'a été enregistré\u00a0: voyez les erreurs ci-dessous.", "fr") == []
     assert reader_faults("Nothing was saved: see the errors below.", "en") == []
     html = ('<main><p>Statut</p><div lang="en">Nothing was saved: see the errors below.</div>'
-            '<span title="in_progress"></span><script>var x = "research_lab";</script></main>')
-    assert reader_text(html, "fr").split() == ["Statut", "in_progress"]
+            '<span title="in_progress"></span><script>var x = "research_lab";</script>'
+            '<p><code>title</code> <span lang="">Nothing was saved: see the errors below.</span></p></main>')
+    assert reader_text(html, "fr") == ["Statut", "in_progress"]
+    # A whole message, however short, left in English on a French page; the same word inside a sentence of
+    # the page's own language, or a message whose French is the same word, is not one.
+    assert "Save" in english_messages() and "Description" not in english_messages()
+    assert "Stage" not in english_messages()  # French for "Internship" too
+    assert reader_faults(["Statut", " Save "], "fr") == ["English message left: 'Save'"]
+    assert reader_faults(["Save the date: 12 March"], "fr") == []
+    assert reader_faults(["Description", "Enregistrer"], "fr") == []
+    assert reader_faults(["Save"], "en") == []
 
 
 @pytest.mark.django_db(transaction=True)

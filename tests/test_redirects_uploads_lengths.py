@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from guichet.accounts.models import Membership, Role
 from guichet.bookings.models import Booking, FeedToken, ServiceOrder
-from guichet.desk.models import Request
+from guichet.desk.models import Need
 from guichet.directory.models import Organization
 from guichet.partnerships import services as partnership_services
 from guichet.partnerships.models import PartnershipDocument
@@ -138,4 +138,4 @@ def test_a_desk_title_longer_than_the_apis_limit_is_refused_not_cut(staff):
     request = services.request_submit(actor=member, text="We need cell sorting of regulatory T cells")
     with pytest.raises(services.DeskError):
         services.request_triage(actor=staff, request=request, title="T" * 201)
-    assert Request.objects.get().title != "T" * 200
+    assert Need.objects.get().title != "T" * 200

@@ -8,10 +8,10 @@ from .conftest import ROOT
 
 SRC = ROOT / "src" / "guichet"
 SETTINGS = SRC / "config" / "settings.py"
-# Besides the settings: gunicorn's own configuration file (read by gunicorn, before Django), the two entry
+# Besides the settings and their parsers (config/env.py): gunicorn's own configuration file (read by gunicorn, before Django), the two entry
 # points naming the settings module, a child process handed a copy of the environment (pg_dump), and the
 # switch the sentence-transformers library reads (written, never read).
-ALLOWED = {"config/gunicorn_conf.py", "config/wsgi.py", "__main__.py", "core/backups.py", "matching/semantic.py"}
+ALLOWED = {"config/env.py", "config/gunicorn_conf.py", "config/wsgi.py", "__main__.py", "core/backups.py", "matching/semantic.py"}
 
 
 def environment_reads(path):
@@ -42,8 +42,8 @@ def test_every_guichet_setting_is_used():
     for path in [*SRC.rglob("*.py"), *SRC.rglob("*.html")]:
         if path != SETTINGS:
             used |= set(re.findall(r"\b(GUICHET_[A-Z_]+)\b", path.read_text(encoding="utf-8")))
-    # Read inside settings.py itself to build a Django setting (the log formatter's name).
-    assert sorted(defined - used - {"GUICHET_LOG_FORMAT", "GUICHET_LOG_LEVEL"}) == []
+    # Read inside settings.py itself to build a Django setting (the log formatter's name; allauth's providers).
+    assert sorted(defined - used - {"GUICHET_LOG_FORMAT", "GUICHET_LOG_LEVEL", "GUICHET_SSO_PROVIDERS_FILE"}) == []
 
 
 def test_migrations_import_no_live_code():

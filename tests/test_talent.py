@@ -5,6 +5,7 @@ date, and the jobs KPIs read the same for a past date."""
 
 import re
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from django.core.files.storage import default_storage
@@ -50,6 +51,8 @@ def test_a_member_posts_for_their_organization_through_the_page(client, small_di
     client.force_login(member)
     page = client.get(reverse("talent:new"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Publier" in page and "lab-tcell" not in page  # the organization by its name
+    # The posting's language is named in the reader's language, not left in English on a French page.
+    assert '<option value="en">Anglais</option>' in page and ">English<" not in page
     until = (services.today_paris() + timedelta(days=20)).isoformat()
     data = {"organization": Organization.objects.get(key="lab-tcell").pk, "kind": "phd", "contract": "doctoral",
             "language": "en", "title": "PhD: B-cell memory", "description": "Three years.", "location": "Marseille",
@@ -62,7 +65,12 @@ def test_a_member_posts_for_their_organization_through_the_page(client, small_di
     # A date past is refused on its field, nothing written.
     response = client.post(reverse("talent:new"), {**data, "title": "Other", "expires_on": "2020-01-01"},
                            HTTP_ACCEPT_LANGUAGE="en")
-    assert response.status_code == 200 and "Open until: the date is already past." in response.content.decode()
+    assert response.status_code == 400 and "Open until: the date is already past." in response.content.decode()
+    assert Posting.objects.count() == 1
+    # The trial (December 2026): a start in 2099 was published; the planned-date bounds hold (ten years ahead).
+    response = client.post(reverse("talent:new"), {**data, "title": "Other", "starts_on": "2099-01-01"},
+                           HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400 and "Start date: Give a date between" in response.content.decode()
     assert Posting.objects.count() == 1
 
 
@@ -145,11 +153,13 @@ def test_a_cv_that_is_not_a_document_is_refused_on_its_field_and_nothing_is_kept
                                                                                tmp_path):
     posting = make_posting(member)
     response = apply_as_visitor(client, posting, file=cv("cv.pdf", b"MZ\x90\x00 a program"), lang="en")
-    assert response.status_code == 302
-    page = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    # The page again with what was typed (the trial: a redirect emptied the form, the cover letter lost).
+    assert response.status_code == 400
+    page = response.content.decode()
     assert "CV: The file cv.pdf is not a real .pdf file." in page
+    assert 'value="Ada Lovelace"' in page and 'value="ada@example.org"' in page and ">I sort cells.</textarea>" in page
     response = apply_as_visitor(client, posting, file=cv("cv.exe", PDF), lang="en")
-    assert "is not of an accepted type (pdf, docx, odt)" in client.get(response["Location"]).content.decode()
+    assert response.status_code == 400 and "is not of an accepted type (pdf, docx, odt)" in response.content.decode()
     assert not Application.objects.exists() and not OutboxMessage.objects.exists()
     assert not any(p.is_file() for p in tmp_path.rglob("*"))
 
@@ -240,6 +250,36 @@ def test_the_clock_expires_a_posting_once_and_tells_its_poster(small_directory, 
     assert Application.objects.get().status == "declined"
     assert run_periodic()["postings_expired"] == 0  # once
     assert OutboxMessage.objects.filter(template="talent_posting_expired").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)  # the file goes after commit
+def test_cvs_are_deleted_by_the_clock_after_the_retention_delay_and_the_privacy_page_says_it(
+        client, small_directory, member, outsider, staff, settings, tmp_path):
+    # Issue 16: CVs were kept for ever. GUICHET_TALENT_CV_RETENTION_DAYS after the posting closed, they go.
+    settings.MEDIA_ROOT = tmp_path
+    settings.GUICHET_TALENT_CV_RETENTION_DAYS = 30
+    old, recent = make_posting(member, title="Ancien poste"), make_posting(member, title="Poste récent")
+    gone = services.application_create(actor=outsider, posting=old, full_name="Out Sider", cv=cv())
+    kept = services.application_create(actor=make_user("candidate@test.example", Role.MEMBER), posting=recent,
+                                       full_name="Can Didate", cv=cv())
+    now = timezone.now()
+    Posting.objects.filter(pk=old.pk).update(status="filled", closed_at=now - timedelta(days=31))
+    Posting.objects.filter(pk=recent.pk).update(status="withdrawn", closed_at=now - timedelta(days=29))
+    path = Path(Application.objects.get(pk=gone.pk).cv.path)
+    assert path.is_file()
+    assert run_periodic()["cvs_purged"] == 1
+    gone.refresh_from_db()
+    assert gone.cv.name == "" and gone.cv_purged_at is not None and gone.full_name == "Out Sider"
+    assert not path.exists() and Path(Application.objects.get(pk=kept.pk).cv.path).is_file()
+    assert AuditEvent.objects.filter(action="application.cv_purge", entity_key=str(gone.pk)).count() == 1
+    assert run_periodic()["cvs_purged"] == 0  # once
+    client.force_login(member)
+    assert client.get(reverse("talent:cv", args=[gone.pk])).status_code == 404
+    assert client.get(reverse("talent:cv", args=[kept.pk])).status_code == 200
+    page = client.get(reverse("privacy:page"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "deleted 30 days after the posting closes" in page
+    page = client.get(reverse("privacy:page"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "supprimé 30 jours après la clôture de l’offre" in page
 
 
 def test_jobs_kpis_are_recomputed_as_of_a_past_date(small_directory, member):

@@ -88,6 +88,10 @@ def test_attending_an_instrument_course_grants_the_booking_authorization_until_i
     text = PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
     assert "Member" in text and "prise en main" in text and "7" in text and "Attestation" in text
     assert client.get(reverse("events:certificate", args=[absent.token])).status_code == 404
+    # The member finds it from their registrations (the trial: "My registrations" said "Registered", no link).
+    client.force_login(member)
+    mine = client.get(reverse("events:mine"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert reverse("events:certificate", args=[present.token]) in mine and "attended" in mine
 
 
 def test_a_prerequisite_attended_opens_the_next_course(member, staff):

@@ -8,13 +8,12 @@ import pytest
 from django.core import mail
 from django.db import transaction
 
-from guichet.accounts.models import Membership, Role
 from guichet.accounts.services import api_token_create
 from guichet.directory.models import Organization
 from guichet.transfer import services
 from guichet.transfer.models import Office, TechnologyOffer
 
-from .conftest import make_user
+from .factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 MARKER = "Zorblax"  # never typed in a search, so a page echoing the query cannot fake a leak
@@ -32,22 +31,18 @@ def org(key, name, kind="support"):
 
 
 @pytest.fixture
-def world(db, django_capture_on_commit_callbacks):
+def world(db, django_capture_on_commit_callbacks, member, staff, admin, outsider, manager, guest):
+    """The cast (the member is the inventor), and the people only technology transfer tells apart."""
     office = Office.objects.create(organization=org("ex-tto", "Office de transfert exemple (fictif)"))
     other = Office.objects.create(organization=org("ex-tto2", "Autre office exemple (fictif)"))
-    people = {"inventor": make_user("inventor@tt.example", Role.MEMBER),
-              "coinventor": make_user("coinventor@tt.example", Role.MEMBER),
-              "office": make_user("officer@tt.example", Role.MEMBER),
-              "other_office": make_user("other-officer@tt.example", Role.MEMBER),
-              "staff": make_user("staff@tt.example", Role.STAFF),
-              "admin": make_user("admin@tt.example", Role.ADMIN),
-              "outsider": make_user("outsider@tt.example", Role.MEMBER),
-              "manager": make_user("manager@tt.example", Role.PLATFORM_MANAGER),
-              "guest": make_user("guest@tt.example", Role.GUEST)}
+    people = {"inventor": member, "staff": staff, "admin": admin, "outsider": outsider, "manager": manager,
+              "guest": guest, "coinventor": UserFactory(email="coinventor@tt.example"),
+              "office": UserFactory(email="officer@tt.example"),
+              "other_office": UserFactory(email="other-officer@tt.example")}
     people["office"].language = "en"
     people["office"].save()
-    Membership.objects.create(user=people["office"], organization=office.organization)
-    Membership.objects.create(user=people["other_office"], organization=other.organization)
+    MembershipFactory(user=people["office"], organization=office.organization)
+    MembershipFactory(user=people["other_office"], organization=other.organization)
     TechnologyOffer.objects.create(office=office, title="Lupus interferon antibody for licensing",
                                    summary="A public summary: an antibody for lupus, available for licence.",
                                    published_on=date(2026, 1, 5))

@@ -14,9 +14,10 @@ from guichet.facility import waitlist
 from guichet.facility.models import WaitlistEntry
 
 from .conftest import make_user
-from .test_booking_concurrency import THREADS, instrument, next_monday, race  # noqa: F401  (fixture)
+from .races import THREADS, next_monday, race
+from .test_booking_concurrency import instrument  # noqa: F401  (fixture)
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]  # threads racing
 
 
 def freed_slot(instrument):  # noqa: F811

@@ -4,6 +4,11 @@ import os
 import sys
 from pathlib import Path
 
+# Commands that read a file and print, with no model, URL, admin or database: Django starts with the apps they
+# use only. The full registry imports every app's models, admin and services (ninja, pydantic, reportlab,
+# allauth's providers): 2 s of CPU before the first antibody of `guichet assess` (issue 14).
+STANDALONE_COMMANDS = {"assess": ["guichet.antibodies"]}
+
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guichet.config.settings")
@@ -18,6 +23,9 @@ def main() -> None:
     except ImproperlyConfigured as exc:
         print(f"guichet: configuration error: {exc}", file=sys.stderr)
         sys.exit(2)
+    command = sys.argv[1] if len(sys.argv) > 1 else ""
+    if command in STANDALONE_COMMANDS:
+        settings.INSTALLED_APPS = STANDALONE_COMMANDS[command]
     database = settings.DATABASES["default"]
     if database["ENGINE"] == "django.db.backends.sqlite3":
         # The settings create nothing when imported; a command is what may need the SQLite file's directory.

@@ -2,6 +2,8 @@ import os
 
 import pytest
 
+from ..factories import PASSWORD
+
 CHROMIUM = "/usr/bin/chromium"
 
 
@@ -30,3 +32,17 @@ def page(browser):
     page.set_default_timeout(10000)
     yield page
     context.close()
+
+
+def login(browser, live_server, email, *, timeout=15000, **options):
+    """A new French browser context (`options`: viewport, downloads...) logged in as `email`, whose password is
+    the tests' one, on the home page; returns its page."""
+    context = browser.new_context(locale="fr-FR", **options)
+    page = context.new_page()
+    page.set_default_timeout(timeout)
+    page.goto(live_server.url + "/accounts/login/")
+    page.fill("#id_username", email)
+    page.fill("#id_password", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(live_server.url + "/")
+    return page

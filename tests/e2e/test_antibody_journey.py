@@ -2,11 +2,9 @@
 
 import pytest
 
-from guichet.accounts.models import Role
-
-from ..conftest import make_user
+from ..factories import UserFactory
 from ..test_antibodies import TRASTUZUMAB_VH, TRASTUZUMAB_VL
-from .test_desk_journey import login
+from .conftest import login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 PERTUZUMAB_VH = ("EVQLVESGGGLVQPGGSLRLSCAASGFTFTDYTMDWVRQAPGKGLEWVADVNPNSGGSIYNQRFKGRFTLSVDRSKNTLYLQMNSLRAEDTAVYY"
@@ -16,7 +14,7 @@ PERTUZUMAB_VL = ("DIQMTQSPSSLSASVGDRVTITCKASQDVSIGVAWYQQKPGKAPKLLIYSASYRYTGVPSRF
 
 
 def test_paste_two_antibodies_and_read_the_report(browser, live_server, transactional_db):
-    make_user("ab@e2e.example", Role.MEMBER)
+    UserFactory(email="ab@e2e.example")
     page = login(browser, live_server, "ab@e2e.example")
     page.goto(live_server.url + "/antibodies/")
     page.fill("#id_title", "Two anti-HER2")

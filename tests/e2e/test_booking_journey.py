@@ -8,14 +8,13 @@ import pytest
 from django.utils import timezone
 from icalendar import Calendar
 
-from guichet.accounts.models import Role
 from guichet.bookings.models import Booking
 from guichet.bookings.services import training_grant
 from guichet.directory.models import Organization
 from guichet.platforms.models import Instrument, Platform
 
-from ..conftest import make_user
-from .test_desk_journey import login
+from ..factories import UserFactory
+from .conftest import login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -29,7 +28,7 @@ def next_week_monday():
 def platform(transactional_db):
     org = Organization.objects.create(key="lab", name="Lab", kind="research_lab")
     platform = Platform.objects.create(key="cyto", name="Cytometry", organization=org)
-    manager = make_user("manager@e2e.example", Role.PLATFORM_MANAGER, )
+    manager = UserFactory(email="manager@e2e.example", manager=True)
     manager.full_name = "Marie Manager"
     manager.save()
     platform.managers.add(manager)
@@ -37,8 +36,8 @@ def platform(transactional_db):
                                      approval_required=True, hourly_academic=Decimal("45"))
     spectral = Instrument.objects.create(key="cyto.spectral", name="Spectral cytometer", platform=platform,
                                          requires_training=True)
-    trained = make_user("trained@e2e.example", Role.MEMBER)
-    make_user("untrained@e2e.example", Role.MEMBER)
+    trained = UserFactory(email="trained@e2e.example")
+    UserFactory(email="untrained@e2e.example")
     for instrument in (aria, spectral):
         training_grant(actor=manager, user=trained, instrument=instrument)
     return {"aria": aria, "spectral": spectral}

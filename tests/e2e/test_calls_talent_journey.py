@@ -6,16 +6,16 @@ import re
 
 import pytest
 
-from guichet.accounts.models import Membership, Role
+from guichet.accounts.models import Membership
 from guichet.calls.models import Assignment, Proposal
 from guichet.core.models import OutboxMessage
 from guichet.directory.models import Organization
 from guichet.talent.models import Application
 
 from ..call_fixtures import make_call
-from ..conftest import make_user
+from ..factories import UserFactory
 from ..talent_fixtures import PDF, make_posting
-from .test_desk_journey import login
+from .conftest import login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -24,10 +24,10 @@ def test_an_applicant_submits_a_reviewer_scores_and_staff_decide(browser, live_s
                                                                settings):
     settings.MEDIA_ROOT = tmp_path
     call = make_call()
-    applicant = make_user("porteur@e2e.example", Role.MEMBER)
+    applicant = UserFactory(email="porteur@e2e.example")
     Membership.objects.create(user=applicant, organization=Organization.objects.get(key="lab-tcell"))
-    reviewer = make_user("reviewer@e2e.example", Role.MEMBER)
-    staff = make_user("comite@e2e.example", Role.STAFF)
+    reviewer = UserFactory(email="reviewer@e2e.example")
+    staff = UserFactory(email="comite@e2e.example", staff=True)
 
     page = login(browser, live_server, applicant.email)
     page.goto(f"{live_server.url}/calls/{call.key}/")
@@ -92,7 +92,7 @@ def test_an_applicant_submits_a_reviewer_scores_and_staff_decide(browser, live_s
 def test_a_visitor_applies_to_a_job_and_the_poster_downloads_the_cv(browser, live_server, small_directory, tmp_path,
                                                                  settings):
     settings.MEDIA_ROOT = tmp_path
-    poster = make_user("recruteur@e2e.example", Role.MEMBER)
+    poster = UserFactory(email="recruteur@e2e.example")
     posting = make_posting(poster, title="Ingénieure en cytométrie")
     visitor = browser.new_context(locale="en-GB").new_page()
     visitor.set_viewport_size({"width": 390, "height": 844})

@@ -3,10 +3,9 @@ work, and no page the journeys use triggers a violation (no inline script, style
 
 import pytest
 
-from guichet.accounts.models import Role
 from guichet.directory.services import directory_import
 
-from ..conftest import make_user
+from ..factories import UserFactory
 from ..test_matching import DIRECTORY
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -38,8 +37,8 @@ def violations(page, console):
 def test_search_as_you_type_and_desk_suggestions_work_under_the_policy(watched, live_server, transactional_db):
     page, console = watched
     directory_import(actor=None, payload=DIRECTORY)
-    make_user("member@e2e.example", Role.MEMBER)
-    make_user("staff@e2e.example", Role.STAFF)
+    UserFactory(email="member@e2e.example")
+    UserFactory(email="staff@e2e.example", staff=True)
 
     response = page.goto(live_server.url + "/directory/")
     policy = response.headers["content-security-policy"]

@@ -10,26 +10,19 @@ import pytest
 from pypdf import PdfReader
 from reportlab.pdfgen import canvas
 
-from guichet.accounts.models import Membership, Role
+from guichet.accounts.models import Membership
 from guichet.directory.models import Organization
 from guichet.directory.services import directory_import
 
-from ..conftest import load_example, make_user
+from ..conftest import load_example
+from ..factories import UserFactory
+from .conftest import login as e2e_login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-PASSWORD = "correct-horse-battery"
 
 
 def login(browser, live_server, email, **viewport):
-    context = browser.new_context(locale="fr-FR", accept_downloads=True, **viewport)
-    page = context.new_page()
-    page.set_default_timeout(20000)
-    page.goto(live_server.url + "/accounts/login/")
-    page.fill("#id_username", email)
-    page.fill("#id_password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(live_server.url + "/")
-    return page
+    return e2e_login(browser, live_server, email, timeout=20000, accept_downloads=True, **viewport)
 
 
 def _proof(tmp_path):
@@ -56,8 +49,8 @@ def test_campaign_answered_validated_and_reported(browser, live_server, transact
     for template in DEFAULT_TEMPLATES:
         ReportTemplate.objects.get_or_create(key=template["key"], defaults={
             k: v for k, v in template.items() if k != "key"})
-    make_user("staff@e2e.example", Role.STAFF)
-    Membership.objects.create(user=make_user("lab@e2e.example", Role.MEMBER),
+    UserFactory(email="staff@e2e.example", staff=True)
+    Membership.objects.create(user=UserFactory(email="lab@e2e.example"),
                               organization=Organization.objects.get(key="lab-tcell"))
     year = date.today().year - 1
     deadline = (date.today() + timedelta(days=30)).isoformat()

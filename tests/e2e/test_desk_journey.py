@@ -3,34 +3,22 @@ submitted, routed by staff, answered by the provider, and the requester reads th
 
 import pytest
 
-from guichet.accounts.models import Membership, Role
+from guichet.accounts.models import Membership
 from guichet.directory.models import Organization
 from guichet.directory.services import directory_import
 
-from ..conftest import make_user
+from ..factories import UserFactory
 from ..test_matching import DIRECTORY
+from .conftest import login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-PASSWORD = "correct-horse-battery"
-
-
-def login(browser, live_server, email):
-    context = browser.new_context(locale="fr-FR")
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    page.goto(live_server.url + "/accounts/login/")
-    page.fill("#id_username", email)
-    page.fill("#id_password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(live_server.url + "/")
-    return page
 
 
 def test_need_to_answer(browser, live_server, transactional_db):
     directory_import(actor=None, payload=DIRECTORY)
-    make_user("requester@e2e.example", Role.MEMBER)
-    make_user("staff@e2e.example", Role.STAFF)
-    provider = make_user("provider@e2e.example", Role.PLATFORM_MANAGER)
+    UserFactory(email="requester@e2e.example")
+    UserFactory(email="staff@e2e.example", staff=True)
+    provider = UserFactory(email="provider@e2e.example", manager=True)
     Membership.objects.create(user=provider, organization=Organization.objects.get(key="cro-en"))
 
     requester = login(browser, live_server, "requester@e2e.example")

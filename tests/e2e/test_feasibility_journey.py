@@ -6,26 +6,14 @@ from datetime import date, timedelta
 
 import pytest
 
-from guichet.accounts.models import Membership, Role
+from guichet.accounts.models import Membership
 from guichet.clinical.models import Feasibility, SiteKind
 
-from ..conftest import make_user
+from ..factories import UserFactory
 from ..test_clinical import site  # noqa: F401 (the fictional sites' builder)
+from .conftest import login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-PASSWORD = "correct-horse-battery"
-
-
-def login(browser, live_server, email):
-    context = browser.new_context(locale="fr-FR")
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    page.goto(live_server.url + "/accounts/login/")
-    page.fill("#id_username", email)
-    page.fill("#id_password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(live_server.url + "/")
-    return page
 
 
 def test_feasibility_to_three_sites_answered_and_closed(browser, live_server, transactional_db):
@@ -37,10 +25,10 @@ def test_feasibility_to_three_sites_answered_and_closed(browser, live_server, tr
         "p1": site("ex-p1", "Phase I exemple (fictif)", SiteKind.PHASE_I, areas=["autoimmune"], phases=[]),
         "onco": site("ex-onco", "Oncologie exemple (fictif)", SiteKind.DEPARTMENT, areas=["cancer"], phases=["2"]),
     }
-    make_user("sponsor@e2e.example", Role.MEMBER)
-    make_user("staff@e2e.example", Role.STAFF)
+    UserFactory(email="sponsor@e2e.example")
+    UserFactory(email="staff@e2e.example", staff=True)
     for name, s in sites.items():
-        Membership.objects.create(user=make_user(f"{name}@e2e.example", Role.MEMBER), organization=s.organization,
+        Membership.objects.create(user=UserFactory(email=f"{name}@e2e.example"), organization=s.organization,
                                   is_contact=True)
     soon = (date.today() + timedelta(days=21)).isoformat()
 

@@ -7,13 +7,12 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
-from guichet.accounts.models import Role
 from guichet.directory.models import Organization
 from guichet.programmes.models import Indication, Programme, ProgrammeStageChange
 from guichet.startups.models import Startup
 
-from ..conftest import make_user
-from .test_desk_journey import login
+from ..factories import UserFactory
+from .conftest import login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -30,7 +29,7 @@ def data(transactional_db):
                                      visibility=visibility)
         Indication.objects.create(programme=p, name="lupus", therapeutic_area="autoimmune")
         ProgrammeStageChange.objects.create(programme=p, stage="discovery", on=date(2022, 1, 1))
-    make_user("staff@e2e.example", Role.STAFF)
+    UserFactory(email="staff@e2e.example", staff=True)
 
 
 def test_staff_dashboard_period_and_xlsx(browser, live_server, data):

@@ -8,21 +8,19 @@ import pytest
 from django.utils import timezone
 from icalendar import Calendar
 
-from guichet.accounts.models import Role
 from guichet.bookings.models import Booking, FeedToken, TrainingAuthorization
 from guichet.bookings.services import booking_create
 from guichet.core.workdays import PARIS
 
-from ..conftest import make_user
+from ..factories import PASSWORD, UserFactory
 from .test_accessibility import AXE, RUN_AXE
 from .test_booking_journey import next_week_monday, platform  # noqa: F401 (fixture)
-from .test_desk_journey import PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_manager_trains_blocks_and_subscribes(browser, live_server, platform):  # noqa: F811
-    camille = make_user("camille@e2e.example", Role.MEMBER)
+    camille = UserFactory(email="camille@e2e.example")
     camille.full_name = "Camille Nouvelle"
     camille.save()
     tuesday = next_week_monday() + timezone.timedelta(days=1)

@@ -9,24 +9,23 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from guichet.accounts.models import Role
 from guichet.core.models import OutboxMessage
 from guichet.events import services as events
 from guichet.events.models import Course, Registration, Session
 from guichet.partnering import services as partnering
 from guichet.partnering.models import Meeting
 
-from ..conftest import make_user
 from ..event_fixtures import make_session
+from ..factories import UserFactory
 from ..partnering_fixtures import make_day
-from .test_desk_journey import login
+from .conftest import login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_visitor_registers_and_is_checked_in_from_the_phone(browser, live_server, transactional_db):
     session = make_session(capacity=30)
-    make_user("door@e2e.example", Role.STAFF)
+    UserFactory(email="door@e2e.example", staff=True)
     visitor = browser.new_context(locale="en-GB").new_page()
     visitor.goto(f"{live_server.url}/events/conf/")
     form = visitor.locator(f"#session-{session.pk} form")
@@ -45,7 +44,7 @@ def test_a_visitor_registers_and_is_checked_in_from_the_phone(browser, live_serv
     door = login(browser, live_server, "door@e2e.example")
     door.set_viewport_size({"width": 390, "height": 844})
     door.goto(f"{live_server.url}/events/sessions/{session.pk}/door/")
-    assert "0 accueillis sur 1 inscrits" in door.locator("#door-counts").inner_text()
+    assert "Accueil\u00a0: 0 / 1 inscription" in door.locator("#door-counts").inner_text()
     door.fill("#code", code)
     door.click("form.stacked button[type=submit]")
     assert door.locator("#attendee").inner_text() == "Vera Visitor"
@@ -61,9 +60,7 @@ def test_two_participants_request_accept_and_see_the_meeting_in_their_agendas(br
                                                                              transactional_db):
     day = make_day()
     for email, name in (("ana@e2e.example", "Ana Asker"), ("ben@e2e.example", "Ben Bidder")):
-        user = make_user(email, Role.MEMBER)
-        user.full_name = name
-        user.save()
+        UserFactory(email=email, full_name=name)
     ana = login(browser, live_server, "ana@e2e.example")
     ana.goto(f"{live_server.url}/partnering/pday/")
     ana.fill("#id_offers", "Anticorps bispécifiques")
@@ -97,21 +94,22 @@ def test_staff_read_training_and_meeting_kpis_on_the_dashboard(browser, live_ser
     from ..conftest import load_example
 
     directory_import(actor=None, payload=load_example("valid-small.json"))
-    staff = make_user("staff@e2e.example", Role.STAFF)
+    staff = UserFactory(email="staff@e2e.example", staff=True)
     course = Course.objects.create(key="gmp", title_fr="BPF", hours=Decimal("7"))
     session = make_session(key="gmp-s", kind="training", course=course, capacity=5)
     for i in range(2):
-        events.registration_create(actor=make_user(f"t{i}@e2e.example", Role.MEMBER), session=session)
+        events.registration_create(actor=UserFactory(email=f"t{i}@e2e.example"), session=session)
     Session.objects.filter(pk=session.pk).update(start=timezone.now() - timedelta(days=2, hours=3),
                                                  end=timezone.now() - timedelta(days=2))
     session.refresh_from_db()
     events.attendance_close(actor=staff, session=session,
                             attended_ids=list(session.registrations.values_list("pk", flat=True)))
     day = make_day(start_in=timedelta(days=-3))
-    a, b = (partnering.participant_join(actor=make_user(f"p{i}@e2e.example", Role.MEMBER), event=day,
-                                        offers="x", seeks="y") for i in range(2))
-    request = partnering.request_create(actor=a.user, requester=a, recipient=b)
-    partnering.request_answer(actor=b.user, request=request, accept=True)
+    booking = timezone.now() - timedelta(days=5)  # before the day: its booking phase
+    a, b = (partnering.participant_join(actor=UserFactory(email=f"p{i}@e2e.example"), event=day,
+                                        offers="x", seeks="y", now=booking) for i in range(2))
+    request = partnering.request_create(actor=a.user, requester=a, recipient=b, now=booking)
+    partnering.request_answer(actor=b.user, request=request, accept=True, now=booking)
     partnering.meeting_outcome(actor=a.user, meeting=Meeting.objects.get(), held=True, outcome="follow_up")
     page = login(browser, live_server, "staff@e2e.example")
     page.goto(live_server.url + "/impact/")

@@ -6,7 +6,6 @@ from datetime import datetime, time, timedelta
 import pytest
 from django.utils import timezone
 
-from guichet.accounts.models import Role
 from guichet.bookings.models import Booking
 from guichet.bookings.services import booking_create, training_grant
 from guichet.core.workdays import PARIS
@@ -14,8 +13,8 @@ from guichet.directory.models import Organization
 from guichet.facility.models import BookingSeries
 from guichet.platforms.models import Instrument, Platform
 
-from ..conftest import make_user
-from .test_desk_journey import login
+from ..factories import UserFactory
+from .conftest import login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -23,11 +22,11 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def test_member_books_a_weekly_series_skipping_a_taken_week(browser, live_server, transactional_db):
     org = Organization.objects.create(key="lab", name="Lab", kind="research_lab")
     platform = Platform.objects.create(key="cyto", name="Cytometry", organization=org)
-    manager = make_user("manager@e2e.example", Role.PLATFORM_MANAGER)
+    manager = UserFactory(email="manager@e2e.example", manager=True)
     platform.managers.add(manager)
     spectral = Instrument.objects.create(key="cyto.spectral", name="Spectral cytometer", platform=platform,
                                          requires_training=True)
-    member, other = make_user("trained@e2e.example", Role.MEMBER), make_user("other@e2e.example", Role.MEMBER)
+    member, other = UserFactory(email="trained@e2e.example"), UserFactory(email="other@e2e.example")
     for user in (member, other):
         training_grant(actor=manager, user=user, instrument=spectral)
     today = timezone.localdate()

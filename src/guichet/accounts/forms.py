@@ -13,10 +13,24 @@ from .services import TokenError, api_token_check_expiry, api_token_expiry_bound
 class EmailAuthenticationForm(AuthenticationForm):
     username = forms.EmailField(label=_("E-mail address"), widget=forms.EmailInput(attrs={"autofocus": True,
                                                                                         "autocomplete": "email"}))
+    # Django's own sentence reads "Saisissez un adresse e-mail..." once the field is named in French (a feminine
+    # noun after its masculine article): ours is written whole in each language.
+    error_messages = {**AuthenticationForm.error_messages,
+                      "invalid_login": _("Please enter a correct e-mail address and password. Both fields may be "
+                                         "case-sensitive.")}
 
     def clean_username(self):
         # Before authenticate(): the lock-out then sees one spelling of the account.
         return normalize_login(self.cleaned_data.get("username"))
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        from guichet.signon.selectors import local_passwords_allowed
+
+        if not local_passwords_allowed(user):
+            raise forms.ValidationError(
+                _("Your organization signs you in through its identity provider: use its button below."),
+                code="sso_only")
 
 
 class ApiTokenForm(forms.Form):
@@ -52,7 +66,12 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         # Django skips accounts without a usable password; ours are visitors who confirmed their e-mail
         # (guests), and the reset e-mail is how they choose one: it proves control of the address, as the
         # confirmation did. There is no outside authentication here that this would bypass.
-        return User.objects.filter(email__iexact=normalize_login(email), is_active=True)
+        from guichet.signon.selectors import local_passwords_allowed
+
+        # An organization that turned local passwords off gets no reset e-mail either: the password would
+        # not open the account.
+        return [u for u in User.objects.filter(email__iexact=normalize_login(email), is_active=True)
+                if local_passwords_allowed(u)]
 
     def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email,
                   html_email_template_name=None):

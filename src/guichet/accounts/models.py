@@ -2,6 +2,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
 from django.utils import timezone
@@ -41,8 +42,7 @@ class User(AbstractBaseUser):
     email = models.EmailField(_("e-mail address"), unique=True)
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
-    language = models.CharField(_("preferred language"), max_length=2, choices=[("fr", "Français"), ("en", "English")],
-                                default="fr")
+    language = models.CharField(_("preferred language"), max_length=2, choices=settings.LANGUAGES, default="fr")
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
 

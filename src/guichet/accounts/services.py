@@ -9,12 +9,13 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from guichet.core.audit import audit_record
+from guichet.core.errors import Refused
 from guichet.core.services import record_save
 
 from .models import ApiToken, Membership, User, hash_token
 
 
-class TokenError(Exception):
+class TokenError(Refused):
     """A refused token action, with a translated message naming the field."""
 
 

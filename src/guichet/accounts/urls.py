@@ -1,4 +1,3 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import views
@@ -6,7 +5,7 @@ from . import views
 app_name = "accounts"
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
     path("me/", views.profile, name="profile"),
     path("me/password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("me/password/done/", views.PasswordChangeDoneView.as_view(), name="password_change_done"),

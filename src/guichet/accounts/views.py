@@ -17,10 +17,41 @@ from .identity import normalize_login
 from .models import ApiToken
 
 
+class LogoutView(auth_views.LogoutView):
+    """Signing out is a POST (Django's); a GET — a typed or bookmarked address, allauth's own link — shows
+    the page asking to confirm, with the button that posts, instead of a bare 405."""
+
+    http_method_names = ["get", "post", "options"]
+
+    def get(self, request, *args, **kwargs):
+        return render(request, "accounts/logout_confirm.html")
+
+
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = EmailAuthenticationForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        from guichet.signon.selectors import providers_offered
+
+        return {**super().get_context_data(**kwargs), "providers": providers_offered(self.request)}
+
+    def get(self, request, *args, **kwargs):
+        from guichet.signon.selectors import provider_origins
+
+        response = super().get(request, *args, **kwargs)
+        origins = provider_origins(request)
+        if origins:  # a provider's button posts here, and is redirected to the provider's own page
+            response._csp_update = {"form-action": origins}
+        return response
+
+    def form_valid(self, form):
+        # Handed to allauth's login, which asks for the second factor of those who set one up (TOTP) and
+        # records the authentication (what its pages check before a second factor is changed).
+        from allauth.account.utils import perform_login
+
+        return perform_login(self.request, form.get_user(), redirect_url=self.get_success_url())
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -87,6 +118,7 @@ def _profile_page(request, form, new_token=None, rotated=None):
         "tokens": [t for t in tokens if not t.is_expired(now)],
         "expired_tokens": [t for t in tokens if t.is_expired(now)],
         "memberships": request.user.memberships.select_related("organization"),
+        "is_contact": request.user.memberships.filter(is_contact=True).exists(),  # decides membership requests
     })
 
 

@@ -19,27 +19,33 @@ def _position(code: str) -> int:
 
 @lru_cache(maxsize=1)
 def _table() -> dict:
-    """Per chain kind (heavy, light): a residue matrix (therapeutics x IMGT codes, 0 for a gap) and its columns."""
+    """Per chain kind (heavy, light): a residue matrix (therapeutics x IMGT codes, 0 for a gap) and its columns;
+    where the gaps are and what each therapeutic occupies, once for every query."""
     if not CLINICAL_FILE.exists():
         return {}
     data = json.loads(CLINICAL_FILE.read_text(encoding="utf-8"))
     tables = {}
     for kind in ("heavy", "light"):
         entries = [e for e in data["antibodies"] if e.get(kind)]
-        columns = sorted({c for e in entries for c in e[kind]["numbering"].split()},
-                         key=lambda c: (_position(c), c))
+        codes = [e[kind]["numbering"].split() for e in entries]
+        columns = sorted({c for row in codes for c in row}, key=lambda c: (_position(c), c))
         index = {c: i for i, c in enumerate(columns)}
         matrix = np.zeros((len(entries), len(columns)), dtype=np.uint8)
-        for row, e in enumerate(entries):
-            for code, residue in zip(e[kind]["numbering"].split(), e[kind]["sequence"], strict=True):
-                matrix[row, index[code]] = ord(residue)
+        for row, (e, row_codes) in enumerate(zip(entries, codes, strict=True)):
+            residues = np.frombuffer(e[kind]["sequence"].encode("ascii"), dtype=np.uint8)
+            if len(residues) != len(row_codes):
+                raise ValueError(f"{CLINICAL_FILE}: {e['name']} {kind}: numbering and sequence differ in length")
+            matrix[row, [index[c] for c in row_codes]] = residues
         # Columns weighted per region (the whole domain, then each CDR): one product counts them all.
-        weights = np.array([[1.0] + [float(lo <= _position(c) <= hi) for lo, hi in IMGT_CDRS.values()]
-                            for c in columns]).reshape(len(columns), 1 + len(IMGT_CDRS))
-        tables[kind] = {"entries": entries, "columns": index, "matrix": matrix, "weights": weights.astype(np.float32),
-                        "occupied": (matrix != 0).astype(np.float32) @ weights.astype(np.float32),
-                        "provenance": data.get("provenance", "")}
+        weights = np.array([_in_cdr(c) for c in columns], dtype=np.float32).reshape(len(columns), 1 + len(IMGT_CDRS))
+        gaps = (matrix == 0).astype(np.float32)
+        tables[kind] = {"entries": entries, "columns": index, "matrix": matrix, "weights": weights, "gaps": gaps,
+                        "occupied": (1 - gaps) @ weights, "provenance": data.get("provenance", "")}
     return tables
+
+
+def _in_cdr(code: str) -> list[float]:
+    return [1.0] + [float(lo <= _position(code) <= hi) for lo, hi in IMGT_CDRS.values()]
 
 
 def nearest(sequence: str, imgt: list[str], chain_type: str, count: int = NEAREST) -> list[dict]:
@@ -50,21 +56,22 @@ def nearest(sequence: str, imgt: list[str], chain_type: str, count: int = NEARES
     table = _table().get("heavy" if chain_type == "H" else "light")
     if not table:
         return []
-    query = np.zeros(len(table["columns"]), dtype=np.uint8)
+    columns = table["columns"]
+    # The query's residue per column, and 255 where it has none: no therapeutic's residue (nor gap, 0) is 255.
+    query = np.full(len(columns), 255, dtype=np.uint8)
     extra = np.zeros(1 + len(IMGT_CDRS))
     for code, residue in zip(imgt, sequence, strict=False):
         if code == "-":
             continue
-        column = table["columns"].get(code)
+        column = columns.get(code)
         if column is None:   # a position no therapeutic has: a difference with every one
-            extra += [1.0] + [float(lo <= _position(code) <= hi) for lo, hi in IMGT_CDRS.values()]
+            extra += _in_cdr(code)
         else:
             query[column] = ord(residue)
-    matrix, weights = table["matrix"], table["weights"]
-    filled = query != 0
-    same = (matrix[:, filled] == query[filled]).astype(np.float32) @ weights[filled]
+    weights = table["weights"]
+    same = (table["matrix"] == query).astype(np.float32) @ weights
     # Occupied by either: the therapeutic's positions, plus the query's where the therapeutic has a gap.
-    gaps_facing = (matrix[:, filled] == 0).astype(np.float32) @ weights[filled]
+    gaps_facing = table["gaps"] @ (weights * (query != 255)[:, None])
     occupied = table["occupied"] + gaps_facing + extra
     identity = np.where(occupied > 0, same / np.maximum(occupied, 1), 0.0)
     best = np.argsort(-identity[:, 0], kind="stable")[:count]

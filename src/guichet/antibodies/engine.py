@@ -126,6 +126,30 @@ def _plain(value):
 asdict = _plain   # engine.asdict(chain): a ChainReport (or any report) as plain data
 
 
+def _fields_of(value) -> dict:
+    names = _FIELDS.get(type(value))
+    if names is None:
+        if not is_dataclass(value) or isinstance(value, type):
+            raise TypeError(f"{type(value).__name__} is not JSON serializable")
+        names = _FIELDS[type(value)] = tuple(f.name for f in fields(value))
+    return {name: getattr(value, name) for name in names}
+
+
+def summary(item: dict) -> dict:
+    """What a batch's list shows of a report (a plain report, as stored): its domains, humanness, liabilities."""
+    domains = item.get("domains") or [c for c in (item.get("heavy"), item.get("light")) if c]
+    return {"domains": len(domains), "errors": sum(1 for d in domains if d["errors"]),
+            "liabilities": sum(len(d.get("liabilities", [])) for d in domains),
+            "humanness": ((item.get("humanness") or {}).get("antibody") or {}).get("oasis_9mer"),
+            "species": sorted({d.get("species", "") for d in domains} - {""})}
+
+
+def dumps(report) -> str:
+    """The JSON of `json.dumps(report.as_dict())`, without building the plain copy first: the C encoder walks
+    the lists and dicts itself and asks for each dataclass's fields (as_dict took twice the encoding's time)."""
+    return json.dumps(report, default=_fields_of, ensure_ascii=False, separators=(",", ":"))
+
+
 # --- input -------------------------------------------------------------------------------------------
 
 class InputError(ValueError):

@@ -22,7 +22,8 @@ def _table(rows, widths):
     return table
 
 
-def pdf(assessment, provenance: str) -> bytes:
+def pdf(assessment, items, provenance: str) -> bytes:
+    """The reports `items` (of `assessment`) as one PDF."""
     styles = getSampleStyleSheet()
     mono = styles["Code"]
     buffer = io.BytesIO()
@@ -30,7 +31,7 @@ def pdf(assessment, provenance: str) -> bytes:
     story = [Paragraph(assessment.title, styles["Title"]),
              Paragraph(_("CDR definition") + f": {labels.label(labels.SCHEMES, assessment.cdr_scheme)}",
                        styles["Normal"])]
-    for item in assessment.result:
+    for item in items:
         story += [Spacer(1, 0.4 * cm), Paragraph(item["name"], styles["Heading2"])]
         antibody = (item.get("humanness") or {}).get("antibody", {}).get("oasis_9mer")
         if antibody is not None:

@@ -13,4 +13,7 @@ urlpatterns = [
     path("<int:pk>.numbering.csv", views.numbering_csv, name="export_numbering"),
     path("<int:pk>/humanize/", views.humanize, name="humanize"),
     path("<int:pk>/humanize.fasta", views.humanize, {"fmt": "fasta"}, name="humanize_fasta"),
+    # --- antibodies: large batches (issue 14) ---
+    path("<int:pk>/<int:number>/", views.antibody, name="antibody"),
+    path("<int:pk>/<int:number>.pdf", views.antibody, {"fmt": "pdf"}, name="antibody_pdf"),
 ]

@@ -2,16 +2,18 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, JsonResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET
 
 from guichet.core import exports
+from guichet.core.actions import polled
 from guichet.programmes.permissions import programmes_visible_to
 
-from . import engine, labels, services
+from . import engine, labels, selectors, services
 from .models import Assessment
 from .permissions import assessments_visible_to
 
@@ -57,28 +59,36 @@ def _too_large(request) -> bool:
     return length > settings.GUICHET_ANTIBODY_MAX_INPUT_BYTES + 64 * 1024  # the form's other fields
 
 
+WORKSPACE_PAGE = 20   # assessments per page of the workspace
+BATCH_PAGE = 50       # antibodies per page of a batch's list
+INLINE_REPORTS = 20   # a batch of at most this many shows every report on its page; a larger one lists them
+PDF_MAX_ANTIBODIES = 500  # one PDF for the whole batch up to this many; above, a PDF per antibody
+
+
+def _workspace_page(request):
+    return Paginator(assessments_visible_to(request.user).select_related("owner"), WORKSPACE_PAGE).get_page(
+        request.GET.get("page"))
+
+
 @login_required
 def workspace(request):
     if request.method == "POST" and _too_large(request):
         refused = _("The sequences are longer than %(kb)s KB in all; send a file of several batches.") % {
             "kb": settings.GUICHET_ANTIBODY_MAX_INPUT_BYTES // 1024}
         response = render(request, "antibodies/workspace.html", {
-            "form": AssessForm(), "refused": refused, "assessments": assessments_visible_to(request.user).select_related("owner")[:100]},
-            status=413)
+            "form": AssessForm(), "refused": refused, "assessments": _workspace_page(request)}, status=413)
         response["Connection"] = "close"  # the unread body is not kept waiting on this connection
         return response
     form = AssessForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        field = "file" if data.get("file") else "text"
         try:
             assessment = services.assessment_create(
                 owner=request.user, title=data["title"], text=data["text"], cdr_scheme=data["cdr_scheme"],
                 shared_with_organization=data["shared_with_organization"])
-        except services.TooManyAntibodies as too_many:
-            form.add_error("text", _("%(n)d antibodies: at most %(max)d in one batch.") % {
-                "n": too_many.args[0], "max": settings.GUICHET_ANTIBODY_MAX_ANTIBODIES})
-        except engine.InputError as exc:
-            form.add_error("text", getattr(exc, "message", "") or _("Give FASTA, or a CSV with the columns name,heavy,light."))
+        except engine.InputError as exc:  # TooManyAntibodies included: its message says how many and the cap
+            form.add_error(field, getattr(exc, "message", "") or _("Give FASTA, or a CSV with the columns name,heavy,light."))
         else:
             count = assessment.progress_total
             if assessment.is_working:
@@ -89,17 +99,14 @@ def workspace(request):
                 messages.success(request, ngettext("%(n)d antibody assessed.", "%(n)d antibodies assessed.", count)
                                  % {"n": count})
             return redirect("antibodies:detail", assessment.pk)
-    return render(request, "antibodies/workspace.html", {
-        "form": form, "assessments": assessments_visible_to(request.user).select_related("owner")[:100]})
+    return render(request, "antibodies/workspace.html", {"form": form, "assessments": _workspace_page(request)})
 
 
 @login_required
 def progress(request, pk):
     assessment = _get(request, pk)
-    response = render(request, "antibodies/_progress.html", {"assessment": assessment})
-    if not assessment.is_working:
-        response["HX-Refresh"] = "true"
-    return response
+    return polled(request, "antibodies/_progress.html", {"assessment": assessment},
+                  working=assessment.is_working)
 
 
 def _get(request, pk) -> Assessment:
@@ -185,22 +192,24 @@ def _developability_rows(developability) -> list[dict]:
              "band_label": labels.label(labels.BANDS, v["band"]), **v} for metric, v in (developability or {}).items()]
 
 
+def _antibody(index: int, item: dict) -> dict:
+    """One report as its page shows it: the item with its labels, and each domain ready to display."""
+    item = _readable(item)
+    chains = []
+    for number, chain in enumerate(_domains(item), start=1):
+        key = "heavy" if chain is item.get("heavy") or chain == item.get("heavy") else "light" if (
+            chain == item.get("light")) else ""
+        chains.append({"label": chain["domain_label"], "number": number, "chain": chain,
+                       "partner": chain["pair"] + 1 if chain.get("pair") is not None else None,
+                       "humanness": item["humanness"].get(key, {}) if key else {},
+                       "segments": _segments(chain) if not chain["errors"] else [],
+                       "human_map": humanness_map(chain) if not chain["errors"] else None})
+    return {"index": index, "item": item, "chains": chains}
+
+
 @login_required
 def detail(request, pk):
     assessment = _get(request, pk)
-    antibodies = []
-    for item in assessment.result:
-        item = _readable(item)
-        chains = []
-        for number, chain in enumerate(_domains(item), start=1):
-            key = "heavy" if chain is item.get("heavy") or chain == item.get("heavy") else "light" if (
-                chain == item.get("light")) else ""
-            chains.append({"label": chain["domain_label"], "number": number, "chain": chain,
-                           "partner": chain["pair"] + 1 if chain.get("pair") is not None else None,
-                           "humanness": item["humanness"].get(key, {}) if key else {},
-                           "segments": _segments(chain) if not chain["errors"] else [],
-                           "human_map": humanness_map(chain) if not chain["errors"] else None})
-        antibodies.append({"item": item, "chains": chains})
     if request.method == "POST" and assessment.owner_id == request.user.pk:
         code = request.POST.get("programme", "")
         programme = programmes_visible_to(request.user).filter(code=code).first()
@@ -210,11 +219,56 @@ def detail(request, pk):
             services.assessment_link_programme(actor=request.user, assessment=assessment, programme=programme)
             messages.success(request, _("Link saved."))
         return redirect("antibodies:detail", assessment.pk)
+    count = selectors.antibody_count(assessment)
+    antibodies, page = [], None
+    if count <= INLINE_REPORTS and not assessment.is_working:
+        antibodies = [_antibody(i, item) for i, item in selectors.antibody_page(assessment, offset=0, limit=count)]
+    else:
+        page = Paginator(range(count), BATCH_PAGE).get_page(request.GET.get("page"))
+        offset = page.start_index() - 1 if count else 0
+        page.summaries = selectors.antibody_summaries(assessment, offset=offset, limit=BATCH_PAGE)
+        for summary in page.summaries:  # codes as a reader reads them ("human" is "humain" in French)
+            summary["species_labels"] = [labels.label(labels.SPECIES, code) for code in summary["species"]]
     return render(request, "antibodies/detail.html", {
-        "assessment": assessment, "antibodies": antibodies, "provenance": labels.provenance(engine.reference()),
+        "assessment": assessment, "antibodies": antibodies, "page": page, "count": count,
+        "pdf_whole": count <= PDF_MAX_ANTIBODIES, "provenance": labels.provenance(engine.reference()),
         "scheme_label": labels.label(labels.SCHEMES, assessment.cdr_scheme),
         "programmes": programmes_visible_to(request.user).filter(owner__memberships__user=request.user)
         if assessment.owner_id == request.user.pk else []})
+
+
+@login_required
+@require_GET
+def antibody(request, pk, number, fmt="html"):
+    """One antibody of a batch on its own page (or its PDF); `number` counts from 1, in input order."""
+    assessment = _get(request, pk)
+    index = number - 1
+    item = selectors.antibody_report(assessment, index) if index >= 0 else None
+    if item is None:
+        raise Http404
+    if fmt == "pdf":
+        from .report import pdf
+
+        response = HttpResponse(pdf(assessment, [item], labels.provenance(engine.reference())),
+                                content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="assessment-{assessment.pk}-{number}.pdf"'
+        return response
+    count = selectors.antibody_count(assessment)
+    return render(request, "antibodies/antibody.html", {
+        "assessment": assessment, "ab": _antibody(index, item), "count": count, "number": index + 1,
+        "previous": number - 1 if number > 1 else None, "next": number + 1 if number < count else None,
+        "batch_page": index // BATCH_PAGE + 1, "provenance": labels.provenance(engine.reference()),
+        "scheme_label": labels.label(labels.SCHEMES, assessment.cdr_scheme)})
+
+
+def _json_array(reports):
+    """A JSON array written report by report (the export of a large batch is never one string in memory)."""
+    import json
+
+    yield "["
+    for n, report in enumerate(reports):
+        yield ("," if n else "") + "\n" + json.dumps(report, ensure_ascii=False, separators=(",", ":"))
+    yield "\n]\n"
 
 
 @login_required
@@ -223,13 +277,20 @@ def export(request, pk, fmt):
     if fmt == "pdf":
         from .report import pdf
 
-        response = HttpResponse(pdf(assessment, labels.provenance(engine.reference())),
-                                content_type="application/pdf")
+        if selectors.antibody_count(assessment) > PDF_MAX_ANTIBODIES:
+            messages.error(request, _("A PDF holds at most %(max)d antibodies: open an antibody of the batch for its "
+                                      "own PDF, or export the batch as CSV or JSON.") % {"max": PDF_MAX_ANTIBODIES})
+            return redirect("antibodies:detail", assessment.pk)
+        response = HttpResponse(pdf(assessment, selectors.iter_reports(assessment),
+                                    labels.provenance(engine.reference())), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="assessment-{assessment.pk}.pdf"'
         return response
     if fmt == "json":
-        return JsonResponse(assessment.result, safe=False, json_dumps_params={"indent": 1})
-    return exports.csv_response(f"assessment-{assessment.pk}.csv", CSV_COLUMNS, _csv_rows(assessment))
+        response = StreamingHttpResponse(_json_array(selectors.iter_reports(assessment)),
+                                         content_type="application/json")
+        response["Content-Disposition"] = f'attachment; filename="assessment-{assessment.pk}.json"'
+        return response
+    return exports.csv_stream_response(f"assessment-{assessment.pk}.csv", CSV_COLUMNS, _csv_rows(assessment))
 
 
 CSV_COLUMNS = [("antibody", gettext_lazy("Antibody")), ("chain", gettext_lazy("Chain")),
@@ -254,7 +315,7 @@ LIABILITY_LABELS = {"N-glycosylation": gettext_lazy("N-glycosylation"), "deamida
 
 def _csv_rows(assessment):
     """One row per domain; tied germlines joined by " / "; liabilities as label motif@position (number)."""
-    for item in assessment.result:
+    for item in selectors.iter_reports(assessment):
         for number, chain in enumerate(_domains(item), start=1):
             pair = chain.get("pair")
             yield [item["name"], f"{number} {labels.domain_label(chain)}", chain["chain_type"],
@@ -300,12 +361,12 @@ def humanize(request, pk, fmt="html"):
     # The domain is part of the address: one that is not there (or was not assessed) is not found.
     data = {k: form.cleaned_data.get(k) for k in ("antibody", "domain")} if "antibody" not in form.errors and (
         "domain" not in form.errors) else {}
-    result = assessment.result or []
     index, number = data.get("antibody") or 0, data.get("domain") or 0
-    domains = _domains(result[index]) if data and index < len(result) else []
+    item = selectors.antibody_report(assessment, index) if data else None
+    domains = _domains(item) if item else []
     if number >= len(domains) or domains[number]["errors"]:
         raise Http404
-    chain, name = domains[number], f"{result[index]['name']}_{number + 1}"
+    chain, name = domains[number], f"{item['name']}_{number + 1}"
     budget = form.cleaned_data.get("budget") if "budget" not in form.errors else None
     proposals = grafting.propose(chain, budget=budget)
     if fmt == "fasta":
@@ -332,21 +393,28 @@ def _position_key(code: str, scheme: str) -> tuple:
 
 @login_required
 def numbering_csv(request, pk):
-    """The numbering table, ANARCI-style: one row per domain, one column per position of the chosen scheme."""
+    """The numbering table, ANARCI-style: one row per domain, one column per position of the chosen scheme.
+
+    Streamed in two passes over the rows: the positions every domain uses (the columns), then the domains."""
     assessment = _get(request, pk)
-    rows, codes = [], set()
-    for item in assessment.result:
-        for number, chain in enumerate(_domains(item)):
-            if chain["errors"] or not chain.get("numbering"):
-                continue
-            at = {c: r for c, r in zip(chain["numbering"], chain["sequence"], strict=False) if c != "-"}
-            codes |= set(at)
-            rows.append((item["name"], number, chain, at))
+
+    def numbered():
+        for item in selectors.iter_reports(assessment):
+            for number, chain in enumerate(_domains(item)):
+                if not chain["errors"] and chain.get("numbering"):
+                    yield item["name"], number, chain
+
+    codes = {c for _name, _number, chain in numbered() for c in chain["numbering"] if c != "-"}
     columns = sorted(codes, key=lambda c: _position_key(c, assessment.cdr_scheme))
+
+    def body():
+        for name, number, chain in numbered():
+            at = {c: r for c, r in zip(chain["numbering"], chain["sequence"], strict=False) if c != "-"}
+            yield [name, number, chain["chain_type"], chain.get("start", 1) - 1, chain.get("end", 0) - 1,
+                   chain["v_gene"], chain["v_identity"], chain["j_gene"], chain["j_identity"],
+                   *[at.get(c, "-") for c in columns]]
+
     # ANARCI's own column names (one header row: string columns), cells neutralised by core/exports.py.
     header = ["Id", "domain_no", "chain_type", "seqstart_index", "seqend_index", "v_gene", "v_identity",
               "j_gene", "j_identity", *columns]
-    body = [[name, number, chain["chain_type"], chain.get("start", 1) - 1, chain.get("end", 0) - 1,
-             chain["v_gene"], chain["v_identity"], chain["j_gene"], chain["j_identity"],
-             *[at.get(c, "-") for c in columns]] for name, number, chain, at in rows]
-    return exports.csv_response(f"numbering-{assessment.pk}-{assessment.cdr_scheme}.csv", header, body)
+    return exports.csv_stream_response(f"numbering-{assessment.pk}-{assessment.cdr_scheme}.csv", header, body())

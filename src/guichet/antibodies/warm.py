@@ -1,7 +1,7 @@
 """Load the assessment engine before the first assessment (issue 15: the first one of a process waited ~10 s).
 
-The job worker runs assessments (`guichet worker`, see core/management/commands/worker.py): it calls `warm`
-once at start, before it takes its first job. Assessing one known antibody loads what a real assessment
+Web processes assess small inputs in the request, the job worker runs batches: both call `warm` once at start
+(core/warm.py, from config/wsgi.py and `guichet worker`). Assessing one known antibody loads what a real assessment
 loads (AntPack's numbering and germline tools, promb's human 9-mer database, the reference percentiles).
 A failure is logged and left to the first assessment, which would do the same work.
 """

@@ -9,6 +9,7 @@ change pages here run without the admin's outer transaction.
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import csrf_protect_m
+from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -109,19 +110,43 @@ class BlackoutForm(forms.ModelForm):
         return data
 
 
+class ProjectCheckedForm(forms.ModelForm):
+    """--- groups (issue 12) --- the project a booking or an order moves to, checked as at booking time before
+    the save (which checks it again, under the project's lock): the refusal is said beside the field."""
+
+    def project_check(self, data):
+        raise NotImplementedError
+
+    def clean(self):
+        data = super().clean()
+        if "project" in self.fields and not self.errors:
+            try:
+                self.project_check(data)
+            except (services.BookingError, services.NotAllowed) as exc:
+                raise forms.ValidationError({"project": str(exc)}) from None
+        return data
+
+
+class BookingChangeForm(ProjectCheckedForm):
+    def project_check(self, data):
+        with transaction.atomic():
+            services.booking_project_check(record=self.instance, project=data.get("project"),
+                                           organization=data.get("organization"))
+
+
 @admin.register(Booking)
 class BookingAdmin(ServiceTransactionAdmin):
-    list_display = ("instrument", "kind_label", "person", "start", "end", "status", "organization")
+    list_display = ("instrument", "kind_label", "person", "start", "end", "status", "organization", "project")
     list_filter = (("kind", KindFilter), "status", "instrument__platform")
-    search_fields = ("user__email", "user__full_name", "instrument__name", "instrument__key", "note")
+    search_fields = ("user__email", "user__full_name", "instrument__name", "instrument__key", "note",
+                     "project__key", "project__name", "project__grant_number")
     date_hierarchy = "start"
-    autocomplete_fields = ("instrument",)
+    autocomplete_fields = ("instrument", "project")
     save_service = services.booking_admin_update
     actions = ["approve", "refuse", "cancel", "complete", "no_show"]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        if obj is None:
-            kwargs["form"] = BlackoutForm
+        kwargs["form"] = BlackoutForm if obj is None else BookingChangeForm
         kwargs["labels"] = {"instrument": capfirst(_("instrument")), "organization": capfirst(_("organization"))}
         return super().get_form(request, obj, change=change, **kwargs)
 
@@ -152,8 +177,8 @@ class BookingAdmin(ServiceTransactionAdmin):
     def get_fields(self, request, obj=None):
         if obj is None:
             return ("instrument", "start", "end", "note")
-        return ("instrument", "kind_label", "person", "start", "end", "status", "organization", "cost_centre",
-                "note", "decider", "cancelled", "reminded", "created")
+        return ("instrument", "kind_label", "person", "start", "end", "status", "organization", "project",
+                "cost_centre", "note", "decider", "cancelled", "reminded", "created")
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
@@ -236,16 +261,25 @@ class OrderHistoryInline(ReadOnlyInline):
         return when(obj.at)
 
 
+class ServiceOrderChangeForm(ProjectCheckedForm):
+    def project_check(self, data):
+        with transaction.atomic():
+            orders.order_project_check(record=self.instance, project=data.get("project"))
+
+
 @admin.register(ServiceOrder)
 class ServiceOrderAdmin(ServiceTransactionAdmin):
-    list_display = ("reference", "service", "requester_name", "organization", "status", "created", "total")
+    list_display = ("reference", "service", "requester_name", "organization", "project", "status", "created",
+                    "total")
     list_filter = ("status", "service__platform")
     search_fields = ("description", "requester__email", "requester__full_name", "service__name",
-                     "service__key", "cost_centre")
+                     "service__key", "cost_centre", "project__key", "project__name", "project__grant_number")
+    autocomplete_fields = ("project",)
+    form = ServiceOrderChangeForm
     date_hierarchy = "created_at"
     readonly_fields = ("reference", "service", "requester_name", "price_list", "quantity", "status",
                        "created", "delivered", "desk_link", "attached", "total")
-    fields = ("reference", "service", "requester_name", "organization", "cost_centre", "price_list",
+    fields = ("reference", "service", "requester_name", "organization", "project", "cost_centre", "price_list",
               "description", "quantity", "status", "created", "delivered", "desk_link", "attached", "total")
     inlines = [QuoteLineInline, OrderHistoryInline]
     save_service = orders.order_admin_update

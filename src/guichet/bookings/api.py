@@ -9,6 +9,7 @@ from guichet.core import idempotency, params
 from guichet.core.api_auth import MEMBERS, MEMBERS_WRITE, api_user
 from guichet.core.api_errors import errors
 from guichet.core.api_types import MAX_ID
+from guichet.core.errors import visible_or_404
 from guichet.core.workdays import PARIS
 from guichet.directory.models import KEY_PATTERN
 from guichet.directory.selectors import valid_key_or_404
@@ -148,8 +149,7 @@ def create_booking(request, payload: BookingIn,
                          "or already cancelled or finished.")
 def cancel_booking(request, booking_id: int = Path(..., ge=1, le=MAX_ID)):
     user = api_user(request)
-    booking = Booking.objects.select_related("instrument__platform").filter(pk=booking_id).first()
-    if booking is None or not permissions.is_booking_party(user, booking):
-        return 404, {"detail": _("Not found.")}
+    booking = visible_or_404(Booking.objects.select_related("instrument__platform").filter(pk=booking_id).first(),
+                             lambda found: permissions.is_booking_party(user, found))
     services.booking_cancel(actor=user, booking=booking)  # 403 or 409 (config/api.py DOMAIN_ERRORS)
     return 200, _out(booking)

@@ -82,9 +82,19 @@ class OrderForm(forms.Form):
     project = forms.ModelChoiceField(label=_("Project that pays"), queryset=Project.objects.none(), required=False,
                                      empty_label=_("No project (cost centre only)"))
 
-    def __init__(self, *args, projects=None, **kwargs):
+    def __init__(self, *args, projects=None, sample_inputs=None, **kwargs):
         super().__init__(*args, **kwargs)
         if projects is None or not projects.exists():
             del self.fields["project"]
         else:
             self.fields["project"].queryset = projects
+        # --- sample forms (issue 13, item 5) --- the service's questions (facility.forms.sample_inputs); their
+        # answers are checked by the service (facility.samples.answers_check), which names the question
+        self.sample_names = list(sample_inputs or {})
+        self.fields.update(sample_inputs or {})
+
+    def order_values(self) -> dict:
+        """What order_create takes from the form: its own fields, the sample answers apart."""
+        values = {k: v for k, v in self.cleaned_data.items() if k not in self.sample_names}
+        values["samples"] = {k: self.cleaned_data.get(k) for k in self.sample_names}
+        return values

@@ -46,6 +46,8 @@ class Booking(models.Model):
         BOOKING = "booking", _("Booking")
         BLACKOUT = "blackout", _("Unavailable (maintenance)")
         EVENT = "event", _("Event session")  # a room held by an event's session (events.services)
+        # --- hosting spaces (issue 13) --- an office or bench let to a company (hosting.services)
+        CONTRACT = "contract", _("Hosting contract")
 
     class Status(models.TextChoices):
         REQUESTED = "requested", _("Waiting for approval")
@@ -88,7 +90,8 @@ class Booking(models.Model):
         verbose_name_plural = _("bookings")
 
     def __str__(self):
-        return f"{self.instrument} {self.start:%Y-%m-%d %H:%M}"
+        # In the platform's time (Paris), as every page says it: the audit log's labels showed UTC.
+        return f"{self.instrument} {timezone.localtime(self.start):%Y-%m-%d %H:%M}"
 
     @property
     def hours(self) -> Decimal:
@@ -143,7 +146,7 @@ class ServiceOrder(models.Model):
                               db_index=True)
     created_at = models.DateTimeField(default=timezone.now)
     delivered_at = models.DateTimeField(null=True, blank=True)
-    desk_request = models.ForeignKey("desk.Request", null=True, blank=True, on_delete=models.SET_NULL,
+    desk_request = models.ForeignKey("desk.Need", null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="service_orders")
     attachment = models.FileField(upload_to="orders/%Y/%m/", blank=True)
 

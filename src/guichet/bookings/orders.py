@@ -19,7 +19,7 @@ from guichet.platforms.models import customer_category
 
 from . import permissions
 from .models import OrderStatusChange, QuoteLine, ServiceOrder
-from .services import COST_CENTRE_MAX, BookingError, NotAllowed, charge_project
+from .services import COST_CENTRE_MAX, BookingError, NotAllowed, charge_project, project_change_check
 
 CENT = Decimal("0.01")
 DESCRIPTION_MAX = ServiceOrder._meta.get_field("description").max_length
@@ -45,7 +45,12 @@ ORDER_FLOW = {
 
 
 def order_create(*, actor, service, description: str, quantity, organization=None, cost_centre: str = "",
-                 desk_request=None, attachment=None, project=None) -> ServiceOrder:
+                 desk_request=None, attachment=None, project=None, samples=None, sample_files=None) -> ServiceOrder:
+    """`samples` (and `sample_files`): the answers to the service's sample form, by input name
+    (facility.samples.input_name); the form's rules are facility.samples.answers_check's."""
+    # --- sample forms (issue 13, item 5) --- facility builds on bookings: imported here, not at the top
+    from guichet.facility import samples as sample_forms
+
     if not permissions.can_book(actor):
         raise NotAllowed(_("Log in as a member of the network to order a service."))
     description = (description or "").strip()
@@ -65,6 +70,7 @@ def order_create(*, actor, service, description: str, quantity, organization=Non
             uploads.check_upload(attachment, max_mb=settings.GUICHET_ORDER_ATTACHMENT_MAX_MB)
         except uploads.UploadRefused as exc:
             raise OrderError(str(exc), "attachment") from None
+    checked = sample_forms.answers_check(service=service, answers=samples, files=sample_files)
     if project is not None:  # --- groups (issue 12) --- the paying group's organization is billed
         organization = organization or project.group.organization
     organization = organization or organization_of(actor)
@@ -80,9 +86,11 @@ def order_create(*, actor, service, description: str, quantity, organization=Non
             desk_request=desk_request, **({"attachment": attachment} if attachment else {}))
         if project is not None:
             group_services.project_alerts(project=project)
+        sample_forms.answers_write(order=order, checked=checked)
         OrderStatusChange.objects.create(order=order, from_status="", to_status=order.status, actor=actor)
         audit_record(actor=actor, action="order.create", entity_type="service_order", entity_key=str(order.pk),
-                     entity_label=str(service), changes={"quantity": [None, str(quantity)]})
+                     entity_label=str(service), changes={"quantity": [None, str(quantity)],
+                                                         **sample_forms.answers_for_audit(checked)})
         notify(service.platform.managers.all(), "order_requested", {"order": order})
     return order
 
@@ -94,6 +102,21 @@ def default_quote_lines(order: ServiceOrder) -> list[tuple[str, Decimal, Decimal
         raise OrderError(_("This service has no price for the %(category)s price list: write the quote "
                              "lines.") % {"category": order.customer_category}, "lines")
     return [(order.service.name, order.quantity, price)]
+
+
+# --- groups (issue 12) --- the steps that commit the project again, as at ordering time: the requester accepts
+# the quote (its amount, not the price list's estimate), the platform starts the work.
+RECHECKED = ("accept", "start")
+
+
+def _project_recheck(*, actor, order: ServiceOrder, action: str) -> None:
+    """The project is still valid today, pays for this platform and service, and has the quote's amount left
+    beside what it holds; its row is locked first, so two acceptances of the last euros are served in turn."""
+    project = order.project
+    current = ServiceOrder.objects.prefetch_related("quote_lines").select_related("service__platform").get(pk=order.pk)
+    charge_project(actor=actor, project=project, platform=current.service.platform, service=current.service,
+                   on=timezone.localdate(), amount=budget.order_estimate(current), order=current,
+                   check_actor=action == "accept")
 
 
 def order_transition(*, actor, order: ServiceOrder, action: str, lines=None) -> ServiceOrder:
@@ -110,6 +133,8 @@ def order_transition(*, actor, order: ServiceOrder, action: str, lines=None) -> 
         updated = ServiceOrder.objects.filter(pk=order.pk, status__in=allowed_from).update(status=to, **fields)
         if not updated:
             raise OrderError(_("This order can no longer change this way."), "status")
+        if order.project_id is not None and action in RECHECKED:
+            _project_recheck(actor=actor, order=order, action=action)
         if action == "quote":
             order.quote_lines.all().delete()
             for label, quantity, unit_price in (lines or default_quote_lines(order)):
@@ -129,6 +154,8 @@ def order_transition(*, actor, order: ServiceOrder, action: str, lines=None) -> 
         order.status = to
         for name, value in fields.items():
             setattr(order, name, value)
+        if order.project_id is not None and action == "accept":
+            group_services.project_alerts(project=order.project)
         if action == "quote":
             notify([order.requester], "order_quoted", {"order": order})
         elif who == "manager":
@@ -137,10 +164,24 @@ def order_transition(*, actor, order: ServiceOrder, action: str, lines=None) -> 
 
 
 def order_admin_update(*, actor, record: ServiceOrder, is_new: bool = False) -> None:
-    """Staff correct an order's cost centre, organization or description; its status moves only through
-    order_transition."""
+    """Staff correct an order's cost centre, organization, project (checked as at ordering time) or description;
+    its status moves only through order_transition."""
     from guichet.core.services import record_save
 
     if is_new:
         raise OrderError(_("Orders are placed by members, from the service's page."), "service")
-    record_save(actor=actor, record=record, is_new=False)
+    with transaction.atomic():
+        moved = order_project_check(record=record, project=record.project)
+        record_save(actor=actor, record=record, is_new=False)
+        if moved:
+            group_services.project_alerts(project=record.project)
+
+
+def order_project_check(*, record: ServiceOrder, project) -> bool:
+    """--- groups (issue 12) --- an open or delivered order moved to `project` by staff: checked as at ordering
+    time, for its quote (or its price-list estimate before the quote)."""
+    if record.status not in (*budget.OPEN_ORDER, ServiceOrder.Status.DELIVERED):
+        return False
+    return project_change_check(record=record, project=project, platform=record.service.platform,
+                                service=record.service, amount=budget.order_estimate(record),
+                                on=timezone.localdate())

@@ -140,6 +140,15 @@ def statement_lines(year: int, month: int, organization=None, now=None) -> list[
                 o.organization.name if o.organization else "—", o.cost_centre, "service", o.delivered_at,
                 f"{o.reference} {line.label}", line.quantity, o.service.unit or "unit", line.unit_price, line.amount,
                 o.customer_category, str(o.project) if o.project_id else ""))
+    # --- consumables (issue 13, item 6) --- billed in the month they were taken (facility builds on bookings)
+    from guichet.facility.consumables import month_uses, use_context
+
+    for use in month_uses(year, month, organization):
+        said = use_context(use)
+        lines.append(StatementLine(
+            use.organization.name if use.organization else "—", said["cost_centre"], "consumable", use.added_at,
+            said["label"], Decimal(use.quantity), use.consumable.unit, use.unit_price, use.amount, use.category,
+            said["project"]))
     lines.sort(key=lambda x: (x.organization, x.charged_to, x.date, x.label))
     return lines
 
@@ -165,7 +174,9 @@ def open_hours(instrument, year: int, month: int) -> Decimal:
 
 
 def usage_report(platform, year: int, month: int) -> dict:
-    """Hours booked, utilization (booked / open hours) per instrument, revenue by customer category."""
+    """Hours booked, utilization (booked / open hours) and downtime per instrument, revenue by customer category."""
+    from guichet.facility.incidents import downtime_hours  # facility builds on bookings, not the other way
+
     start, end = month_bounds(year, month)
     rows, revenue = [], {c: Decimal("0.00") for c in CustomerCategory.values}
     for instrument in platform.instruments.order_by("name"):
@@ -181,11 +192,17 @@ def usage_report(platform, year: int, month: int) -> dict:
             revenue[category] += booked_amount(instrument, hours, category)
         opened = open_hours(instrument, year, month)
         rows.append({"instrument": instrument, "booked": booked.quantize(CENT), "open": opened.quantize(CENT),
-                     "utilization": (booked / opened * 100).quantize(Decimal("0.1")) if opened else Decimal(0)})
+                     "utilization": (booked / opened * 100).quantize(Decimal("0.1")) if opened else Decimal(0),
+                     # --- incidents (issue 13, item 4) --- hours down, from the instrument's incident log
+                     "downtime": downtime_hours(instrument, start, end)})
     for order in ServiceOrder.objects.filter(service__platform=platform, status=ServiceOrder.Status.DELIVERED,
                                              delivered_at__gte=start, delivered_at__lt=end
                                              ).prefetch_related("quote_lines"):
         revenue[order.customer_category] += order.total
+    from guichet.facility.consumables import month_uses  # --- consumables (issue 13, item 6) ---
+
+    for use in month_uses(year, month, platform=platform):
+        revenue[use.category] += use.amount
     return {"rows": rows, "revenue": revenue, "total": sum(revenue.values(), Decimal("0.00"))}
 
 

@@ -7,7 +7,7 @@ overlap even when two transactions race; on SQLite the transaction holds the wri
 
 from datetime import UTC, datetime, timedelta
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from guichet.accounts.selectors import organization_of
 from guichet.core import bounds, params
 from guichet.core.audit import audit_record
+from guichet.core.errors import Refused
 from guichet.core.idempotency import Claim
 from guichet.core.mail import notify
 from guichet.core.services import record_save
@@ -24,18 +25,15 @@ from guichet.groups import services as group_services
 
 from . import permissions
 from .models import Booking, FeedToken, TrainingAuthorization
+from .selectors import BILLED
 
 # The columns' lengths, which the API's schemas state too: refused beyond, never cut.
 COST_CENTRE_MAX = Booking._meta.get_field("cost_centre").max_length
 NOTE_MAX = Booking._meta.get_field("note").max_length
 
 
-class BookingError(Exception):
+class BookingError(Refused):
     """A refused booking action, with a translated message naming what is wrong."""
-
-    def __init__(self, message, field=""):
-        super().__init__(message)
-        self.field = field
 
 
 class SlotUnavailable(BookingError):
@@ -112,6 +110,9 @@ def check_grid(instrument, local_start: datetime, local_end: datetime) -> None:
                            % {"n": step, "open": instrument.opens_at.strftime("%H:%M")}, "end")
 
 
+DEADLOCK_ATTEMPTS = 3
+
+
 def _insert(booking: Booking) -> Booking:
     """Insert a live slot, or raise SlotUnavailable: the no-overlap rule, whichever database runs."""
     if connection.vendor != "postgresql":
@@ -121,14 +122,26 @@ def _insert(booking: Booking) -> Booking:
             raise SlotUnavailable(_("This slot is taken: choose another one."), "start")
         booking.save()
         return booking
-    try:
-        with transaction.atomic():
-            booking.save()
-    except IntegrityError as exc:
-        if getattr(exc.__cause__, "sqlstate", None) == "23P01":  # exclusion_violation
-            raise SlotUnavailable(_("This slot is taken: choose another one."), "start") from None
-        raise
-    return booking
+    # Two transactions inserting overlapping slots at the same instant each wait for the other's row while
+    # the constraint is checked: PostgreSQL cancels one of them (deadlock_detected). That one tries again
+    # in its savepoint, now waiting for the other to finish, and meets the slot it holds; when the cycle
+    # comes back (two series each holding a slot the other wants), the slot is held: it is taken.
+    for attempt in range(DEADLOCK_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                booking.save()
+            return booking
+        except IntegrityError as exc:
+            if getattr(exc.__cause__, "sqlstate", None) == "23P01":  # exclusion_violation
+                raise SlotUnavailable(_("This slot is taken: choose another one."), "start") from None
+            raise
+        except OperationalError as exc:
+            if getattr(exc.__cause__, "sqlstate", None) != "40P01":  # deadlock_detected
+                raise
+            booking.pk = None
+            if attempt == DEADLOCK_ATTEMPTS - 1:
+                raise SlotUnavailable(_("This slot is taken: choose another one."), "start") from None
+    raise AssertionError("unreachable")
 
 
 def booking_create(*, actor, instrument, start: datetime, end: datetime, organization=None, cost_centre: str = "",
@@ -182,12 +195,14 @@ def booking_create(*, actor, instrument, start: datetime, end: datetime, organiz
     return booking
 
 
-def charge_project(*, actor, project, platform, amount, on, service=None, now=None):
+def charge_project(*, actor, project, platform, amount, on, service=None, now=None, order=None, booking=None,
+                   check_actor=True):
     """--- groups (issue 12) --- a project's refusal as the booking's (403 when the actor may not charge it,
     else 409 naming the project)."""
     try:
         return group_services.project_charge(actor=actor, project=project, platform=platform, amount=amount, on=on,
-                                             service=service, now=now)
+                                             service=service, now=now, order=order, booking=booking,
+                                             check_actor=check_actor)
     except group_services.ProjectRefused as exc:
         raise (NotAllowed if exc.forbidden else BookingError)(str(exc), "project") from None
 
@@ -223,12 +238,26 @@ def booking_decide(*, actor, booking: Booking, approve: bool) -> Booking:
         raise NotAllowed(_("Only the platform's managers approve bookings."))
     with transaction.atomic(durable=True):
         if approve:
+            if booking.project_id is not None:
+                _approval_recheck(booking)
             return _booking_transition(booking, actor=actor, to=Booking.Status.CONFIRMED,
                                        allowed_from=[Booking.Status.REQUESTED], template="booking_approved",
                                        decided_by=actor)
         return _booking_transition(booking, actor=actor, to=Booking.Status.CANCELLED,
                                    allowed_from=[Booking.Status.REQUESTED], template="booking_refused",
                                    decided_by=actor, cancelled_at=timezone.now())
+
+
+def _approval_recheck(booking: Booking) -> None:
+    """--- groups (issue 12) --- approving a booking charged to a project checks the project again, as at booking
+    time (valid on the booking's day, paying for the platform, its amount left beside what else it holds): it
+    may have ended, been narrowed or been spent since the request. The manager approves; the booker committed
+    the project when asking, so the right to charge is not asked of the manager."""
+    current = Booking.objects.select_related("instrument__platform", "organization", "project").get(pk=booking.pk)
+    charge_project(actor=None, project=current.project, platform=current.instrument.platform,
+                   on=timezone.localtime(current.start, PARIS).date(), booking=current, check_actor=False,
+                   amount=budget.booking_estimate(instrument=current.instrument, hours=current.hours,
+                                                  organization=current.organization))
 
 
 def booking_close(*, actor, booking: Booking, no_show: bool = False, now=None) -> Booking:
@@ -311,6 +340,33 @@ def resource_release(*, booking: Booking, now: datetime | None = None) -> None:
     """Free a resource held by resource_hold (the session moved, changed room or was removed)."""
     Booking.objects.filter(pk=booking.pk, kind=Booking.Kind.EVENT, status__in=Booking.LIVE).update(
         status=Booking.Status.CANCELLED, cancelled_at=now or timezone.now())
+
+
+# --- hosting spaces (issue 13) ---
+def resource_let(*, actor, instrument, start: datetime, end: datetime, organization, note: str = "") -> Booking:
+    """Hold a space (an office, a bench) for a hosting contract, from `start` to `end`, on the same no-overlap
+    rule as every booking: two contracts of one space, or a contract over a booking, cannot overlap
+    (PostgreSQL's exclusion constraint; SQLite's write lock). SlotUnavailable otherwise. Runs in the
+    caller's transaction (hosting.services), which audits it."""
+    start, end = _aware(start), _aware(end, "end")
+    if end <= start:
+        raise BookingError(_("The end must be after the start."), "end")
+    return _insert(Booking(instrument=instrument, kind=Booking.Kind.CONTRACT, user=actor, organization=organization,
+                           start=start, end=end, blocked_until=end, status=Booking.Status.CONFIRMED,
+                           note=(note or "")[:NOTE_MAX]))
+
+
+def resource_let_shorten(*, booking: Booking, end: datetime) -> bool:
+    """End a contract's hold earlier (compare-and-set on its live status and a later end: shortening cannot
+    overlap anything). False when the hold is no longer live or already ends by then."""
+    return bool(Booking.objects.filter(pk=booking.pk, kind=Booking.Kind.CONTRACT, status__in=Booking.LIVE,
+                                       start__lt=end, end__gt=end).update(end=end, blocked_until=end))
+
+
+def resource_let_release(*, booking: Booking, now: datetime | None = None) -> bool:
+    """Free a contract's hold (the contract was entered by mistake): compare-and-set on its live status."""
+    return bool(Booking.objects.filter(pk=booking.pk, kind=Booking.Kind.CONTRACT, status__in=Booking.LIVE).update(
+        status=Booking.Status.CANCELLED, cancelled_at=now or timezone.now()))
 
 
 def blackout_cancel(*, actor, blackout: Booking, now: datetime | None = None) -> Booking:
@@ -424,13 +480,40 @@ def blackout_check(*, instrument, start: datetime, end: datetime) -> None:
         raise SlotUnavailable(_("This slot is taken: choose another one."), "start")
 
 
+def project_change_check(*, record, project, platform, amount, on, service=None) -> bool:
+    """--- groups (issue 12) --- staff moving a booking or an order to another project (the admin): that project
+    is checked as at booking time — valid on its date, paying for its platform (and service), with its amount
+    left — in the caller's transaction, its row locked. Keeping or removing a project checks nothing. Returns
+    whether the record moves to another project (its heads may have to be alerted)."""
+    before = type(record)._default_manager.filter(pk=record.pk).values_list("project_id", flat=True).first()
+    if project is None or project.pk == before:
+        return False
+    charge_project(actor=None, project=project, platform=platform, service=service, amount=amount, on=on,
+                   check_actor=False)
+    return True
+
+
+def booking_project_check(*, record: Booking, project, organization) -> bool:
+    """A booking that counts against a budget (a live or billed booking, not a blackout) moved to `project`."""
+    if record.kind != Booking.Kind.BOOKING or record.status not in (*Booking.LIVE, *BILLED):
+        return False
+    return project_change_check(
+        record=record, project=project, platform=record.instrument.platform,
+        amount=budget.booking_estimate(instrument=record.instrument, hours=record.hours, organization=organization),
+        on=timezone.localtime(record.start, PARIS).date())
+
+
 def booking_admin_update(*, actor, record: Booking, is_new: bool = False) -> None:
-    """Staff correct a booking's note, cost centre or organization; slots and statuses move only through
-    the services above (create, cancel, decide, close)."""
+    """Staff correct a booking's note, cost centre, organization or project (checked as at booking time);
+    slots and statuses move only through the services above (create, cancel, decide, close)."""
     if is_new:
         raise BookingError(_("Bookings are made from the instrument's calendar; the admin adds blackouts."),
                            "kind")
-    record_save(actor=actor, record=record, is_new=False)
+    with transaction.atomic():
+        moved = booking_project_check(record=record, project=record.project, organization=record.organization)
+        record_save(actor=actor, record=record, is_new=False)
+        if moved:
+            group_services.project_alerts(project=record.project)
 
 
 def booking_reminder_claim(*, booking_pk: int, now) -> Booking | None:

@@ -4,12 +4,12 @@ those they review after declaring no conflict; the cluster team: all)."""
 from datetime import datetime
 from decimal import Decimal
 
-from django.utils.translation import gettext as _
 from ninja import Path, Router, Schema
 
 from guichet.core.api_auth import MEMBERS, api_user
 from guichet.core.api_errors import errors
 from guichet.core.api_types import Money
+from guichet.core.errors import visible_or_404
 
 from . import selectors
 
@@ -70,16 +70,12 @@ def proposals(request):
 
 @router.get("/{key}", url_name="calls_call", response={200: CallOut, **errors(401, 404, 422)}, summary="One call")
 def call(request, key: str = Path(..., pattern=KEY)):
-    found = selectors.call_visible(user=api_user(request), key=key)
-    if found is None:
-        return 404, {"detail": _("Not found.")}
+    found = visible_or_404(selectors.call_visible(user=api_user(request), key=key))
     return 200, _call(found)
 
 
 @router.get("/proposals/{proposal_id}", url_name="calls_proposal", response={200: ProposalOut, **errors(401, 404, 422)},
             auth=MEMBERS, summary="One proposal you may read")
 def proposal(request, proposal_id: int = Path(..., ge=1, le=MAX_ID)):
-    found = selectors.proposal_visible(user=api_user(request), pk=proposal_id)
-    if found is None:
-        return 404, {"detail": _("Not found.")}
+    found = visible_or_404(selectors.proposal_visible(user=api_user(request), pk=proposal_id))
     return 200, _proposal(found)

@@ -43,7 +43,7 @@ def load_demo_calls() -> int:
     closed = _call("amorcage-2026", "Appel à projets d'amorçage public-privé (exemple fictif)",
                    "Public-private seed call for projects (fictional example)",
                    "Appel fictif de démonstration. Il finance des projets de douze mois associant un laboratoire ou un "
-                   "hôpital et une entreprise autour d'un anticorps thérapeutique : preuve de concept, données "
+                   "hôpital et une entreprise autour d'un anticorps thérapeutique\u00a0: preuve de concept, données "
                    "précliniques, premiers lots.",
                    "A fictional demo call. It funds twelve-month projects joining a lab or hospital and a company "
                    "around a therapeutic antibody: proof of concept, preclinical data, first batches.",
@@ -53,7 +53,7 @@ def load_demo_calls() -> int:
                                       title="VHH anti-CD25 épargnant la signalisation IL-2 (exemple fictif)",
                                       now=now - timedelta(days=150))
     services.proposal_update(actor=member, proposal=funded, now=now - timedelta(days=130), texts={
-        "summary": "Projet fictif : sélection et caractérisation de VHH dirigés contre CD25.",
+        "summary": "Projet fictif\u00a0: sélection et caractérisation de VHH dirigés contre CD25.",
         "objectives": "Sélection par phage display, caractérisation par SPR et cytométrie, preuve de concept in vitro.",
         "impact": "Une licence d'option pour la jeune pousse partenaire.",
         "milestones": "M4 — panel de VHH\nM8 — affinités mesurées\nM12 — preuve de concept"},
@@ -65,7 +65,7 @@ def load_demo_calls() -> int:
                                      title="Anticorps bispécifique pour le lupus (exemple fictif)",
                                      now=now - timedelta(days=140))
     services.proposal_update(actor=founder, proposal=other, now=now - timedelta(days=122), texts={
-        "summary": "Projet fictif : format bispécifique et premiers tests sur cellules de patients."},
+        "summary": "Projet fictif\u00a0: format bispécifique et premiers tests sur cellules de patients."},
         partners=[lab], budget=[("staff", "Post-doctorant", "60000"), ("equipment", "Petit équipement", "15000")])
     services.proposal_submit(actor=founder, proposal=other, now=now - timedelta(days=121))
     services.calls_tick(now=now - timedelta(days=119))  # the deadline passed: the call goes to review
@@ -79,9 +79,9 @@ def load_demo_calls() -> int:
             services.review_submit(actor=reviewer, assignment=assignment, scores=scores,
                                    comment="Évaluation fictive de démonstration.", now=now - timedelta(days=100))
     services.proposal_decide(actor=staff, proposal=funded, award=True, amount="60000", now=now - timedelta(days=90),
-                             reason="Décision fictive : projet le mieux classé, budget ramené à 60 000 EUR.")
+                             reason="Décision fictive\u00a0: projet le mieux classé, budget ramené à 60 000 EUR.")
     services.proposal_decide(actor=staff, proposal=other, award=False, now=now - timedelta(days=90),
-                             reason="Décision fictive : preuve de concept encore trop précoce ; à représenter.")
+                             reason="Décision fictive\u00a0: preuve de concept encore trop précoce\u00a0; à représenter.")
     # The partnership the award made is dated by the decision, as the demo's histories are (not by today's run).
     from guichet.partnerships.models import Partnership
 
@@ -91,7 +91,7 @@ def load_demo_calls() -> int:
         Partnership.objects.filter(pk=funded.partnership_id).update(
             created_at=decided, **({"confirmed_at": decided} if funded.partnership.confirmed_at else {}))
 
-    open_call = _call("plateformes-2027", "Appel à projets : usage des plateformes technologiques (exemple fictif)",
+    open_call = _call("plateformes-2027", "Appel à projets\u00a0: usage des plateformes technologiques (exemple fictif)",
                       "Call for projects: using the technology platforms (fictional example)",
                       "Appel fictif de démonstration. Il finance des prestations des plateformes du réseau pour des "
                       "projets collaboratifs.",

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from guichet.desk.forms import MultipleFileField
+from guichet.core.uploads import MultipleFileField
 
 from .models import BudgetLine, Proposal
 
@@ -37,3 +37,28 @@ class ProposalForm(forms.Form):
 
 
 CATEGORIES = BudgetLine.Category.choices
+
+
+class ProgrammeFromAwardForm(forms.Form):
+    """What an awarded proposal needs to become a programme; proposed from it (`programmes.services`), completed by
+    staff. The service checks every field again (it is the rule); the form only carries them."""
+
+    code = forms.CharField(label=_("Code"), max_length=40)
+    name = forms.CharField(label=_("Name"), max_length=200)
+    target = forms.CharField(label=_("Target antigen"), max_length=120)
+    format = forms.ChoiceField(label=_("Format"))
+    stage = forms.ChoiceField(label=_("Stage at the start"))
+    visibility = forms.ChoiceField(label=_("Visibility"))
+    budget = forms.CharField(label=_("Budget (EUR)"), max_length=30)
+    milestones = forms.CharField(label=_("Milestones (one per line: date — milestone)"),
+                                 widget=forms.Textarea(attrs={"rows": 5}), max_length=6000)
+
+    def __init__(self, *args, **kwargs):
+        from guichet.programmes.models import Format, ProgrammeStage, Visibility
+
+        super().__init__(*args, **kwargs)
+        self.fields["format"].choices = [("", "—"), *Format.choices]
+        self.fields["stage"].choices = [c for c in ProgrammeStage.choices if c[0] != ProgrammeStage.STOPPED]
+        self.fields["visibility"].choices = Visibility.choices
+        for name, field in self.fields.items():
+            field.widget.attrs.setdefault("id", f"programme-{name}")

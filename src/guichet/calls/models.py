@@ -129,6 +129,9 @@ class Proposal(models.Model):
     awarded_eur = models.DecimalField(_("amount awarded (EUR)"), max_digits=12, decimal_places=2, null=True, blank=True)
     partnership = models.OneToOneField("partnerships.Partnership", null=True, blank=True, on_delete=models.SET_NULL,
                                        related_name="proposal")
+    # An award may also become an antibody programme (issue 16), with its budget and milestones.
+    programme = models.OneToOneField("programmes.Programme", null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="proposal")
 
     class Meta:
         ordering = ["-created_at", "-id"]

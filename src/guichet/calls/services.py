@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from guichet.accounts.permissions import is_member
 from guichet.core import params, uploads
 from guichet.core.audit import audit_record
+from guichet.core.errors import Refused
 from guichet.core.mail import notify
 from guichet.directory.models import PRIVATE_KINDS, PUBLIC_KINDS, OrganizationKind
 
@@ -30,14 +31,13 @@ from .models import Assignment, BudgetLine, Call, Criterion, Proposal, ProposalD
 REMINDER_AHEAD = timedelta(hours=48)
 MAX_BUDGET_LINES = 30
 MAX_DOCUMENTS = 10
+# An amount of a budget line or an award: below the 10 billion EUR the columns hold (12 digits, 2 decimals).
+MAX_AMOUNT_EUR = Decimal("1e10")
 TEXT_FIELDS = ("acronym", "title", "summary", "objectives", "impact", "milestones")
 
 
-class CallError(Exception):
-    def __init__(self, message, field=""):
-        super().__init__(message)
-        self.message = str(message)
-        self.field = field
+class CallError(Refused):
+    pass
 
 
 class NotAllowed(CallError):
@@ -61,8 +61,10 @@ def _money(value, field: str, label: str) -> Decimal:
         amount = Decimal(str(value).replace(" ", "").replace("\u00a0", "").replace(",", "."))
     except (InvalidOperation, ValueError):
         raise CallError(_("%(label)s: give an amount in euros.") % {"label": label}, field) from None
-    if not amount.is_finite() or amount <= 0 or amount >= Decimal("1e10"):
-        raise CallError(_("%(label)s: give an amount in euros above zero.") % {"label": label}, field)
+    # Checked to the cent before it is stored: 0.001 once rounded to 0.00 broke the CHECK (a 500 on the budget table).
+    if not amount.is_finite() or amount >= MAX_AMOUNT_EUR or amount != amount.quantize(Decimal("0.01")) or amount <= 0:
+        raise CallError(_("%(label)s: give an amount in euros above zero and below %(max)s, to the cent.")
+                        % {"label": label, "max": f"{MAX_AMOUNT_EUR:,.0f}".replace(",", "\u00a0")}, field)
     return amount.quantize(Decimal("0.01"))
 
 
@@ -312,7 +314,8 @@ def weighted_score(call_criteria, scores: dict) -> Decimal | None:
 
 def review_submit(*, actor, assignment: Assignment, scores: dict, comment: str = "",
                   now: datetime | None = None) -> Assignment:
-    """The reviewer scores every criterion of the grid (0 to its highest score) and comments; once."""
+    """The reviewer scores every criterion of the grid (0 to its highest score) and comments; they may amend their
+    review until the committee decides."""
     now = now or timezone.now()
     if assignment.reviewer_id != getattr(actor, "pk", None):
         raise NotAllowed(_("Only the reviewer scores their review."))
@@ -338,12 +341,21 @@ def review_submit(*, actor, assignment: Assignment, scores: dict, comment: str =
     if message := params.text_error(comment, max_length=5000, label=_("Comment")):
         raise CallError(message, "comment")
     with transaction.atomic(durable=True):
-        if not Assignment.objects.filter(pk=assignment.pk, status=Assignment.Status.ACCEPTED).update(
-                status=Assignment.Status.REVIEWED, scores=clean, comment=comment, reviewed_at=now):
-            raise CallError(_("Declare first that you have no conflict of interest; a review is scored once."),
-                            "status")
+        # The proposal's row locked: a decision recorded meanwhile closes the reviews (amending one included).
+        if not Proposal.objects.select_for_update().filter(pk=proposal.pk, status=Proposal.Status.SUBMITTED).exists():
+            raise CallError(_("This proposal is decided: reviews are closed."), "status")
+        before = Assignment.objects.filter(pk=assignment.pk).values("status", "scores", "comment").first()
+        if before is None or before["status"] not in (Assignment.Status.ACCEPTED, Assignment.Status.REVIEWED):
+            raise CallError(_("Declare first that you have no conflict of interest."), "status")
+        # A review is amended until the committee decides (issue 16): scores and comment replaced, the old ones audited.
+        Assignment.objects.filter(pk=assignment.pk, status=before["status"]).update(
+            status=Assignment.Status.REVIEWED, scores=clean, comment=comment, reviewed_at=now)
         assignment.status, assignment.scores, assignment.comment = Assignment.Status.REVIEWED, clean, comment
-        _audit(assignment, "review", actor, {"status": ["accepted", "reviewed"]}, kind="assignment")
+        if before["status"] == Assignment.Status.ACCEPTED:
+            _audit(assignment, "review", actor, {"status": ["accepted", "reviewed"]}, kind="assignment")
+        else:
+            _audit(assignment, "review_amend", actor, {"scores": [before["scores"], clean],
+                                                       "comment": [before["comment"], comment]}, kind="assignment")
     return assignment
 
 

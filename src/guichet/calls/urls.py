@@ -18,4 +18,8 @@ urlpatterns = [
     path("<slug:key>/manage/", views.manage, name="manage"),
     path("<slug:key>/assign/", views.assign, name="assign"),
     path("<slug:key>/proposals.csv", views.export, name="export"),
+    # --- calls: XLSX export ---
+    path("<slug:key>/proposals.xlsx", views.export_xlsx, name="export_xlsx"),
+    # --- calls: an award becomes a programme (issue 16) ---
+    path("proposals/<int:pk>/programme/", views.make_programme, name="programme"),
 ]

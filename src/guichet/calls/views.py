@@ -13,27 +13,24 @@ from django.views.decorators.http import require_POST
 from guichet.accounts.models import User
 from guichet.accounts.permissions import member_required
 from guichet.core import exports
+from guichet.core.actions import attempt, attempt_form
+from guichet.core.errors import visible_or_404
 from guichet.directory.models import Organization
 
 from . import permissions, selectors, services
-from .forms import CATEGORIES, ProposalForm, StartForm
+from .forms import CATEGORIES, ProgrammeFromAwardForm, ProposalForm, StartForm
 from .models import Assignment, Call, Proposal
 
 BUDGET_ROWS_EXTRA = 3  # empty lines offered under the budget table
 
 
 def _call(request, key) -> Call:
-    call = selectors.call_visible(user=request.user, key=key)
-    if call is None:
-        raise Http404
-    return call
+    return visible_or_404(selectors.call_visible(user=request.user, key=key))
 
 
 def _proposal(request, pk) -> Proposal:
-    proposal = selectors.proposal_visible(user=request.user, pk=pk)
-    if proposal is None:
-        raise Http404  # not found and not allowed look the same: nobody learns a proposal exists
-    return proposal
+    # Not found and not allowed look the same: nobody learns a proposal exists.
+    return visible_or_404(selectors.proposal_visible(user=request.user, pk=pk))
 
 
 def _staff(request):
@@ -94,7 +91,7 @@ def _budget_from_post(post) -> list[tuple[str, str, str]]:
     return lines
 
 
-def _proposal_page(request, proposal, *, form=None, budget=None, status=200):
+def _proposal_page(request, proposal, *, form=None, budget=None, status=200, review_post=None, programme_form=None):
     user = request.user
     assignment = Assignment.objects.filter(proposal=proposal, reviewer=user).first() if user.is_authenticated else None
     organizations = Organization.objects.order_by("name")
@@ -107,11 +104,21 @@ def _proposal_page(request, proposal, *, form=None, budget=None, status=200):
                                      "partners": [str(p.pk) for p in proposal.partners.all()]},
                             organizations=organizations.exclude(pk=proposal.lead_id))
     manager = permissions.can_manage_calls(user)
+    if manager and programme_form is None and proposal.status == Proposal.Status.AWARDED and not proposal.programme_id:
+        from guichet.programmes.services import proposed_from_award
+
+        programme_form = ProgrammeFromAwardForm(initial=proposed_from_award(proposal))
     return render(request, "calls/proposal.html", {
+        "programme_form": programme_form if manager and not proposal.programme_id else None,
         "proposal": proposal, "call": proposal.call, "editing": editing, "form": form,
         "budget_rows": _budget_rows(proposal, budget), "categories": CATEGORIES,
         "problems": services.eligibility_problems(proposal) if editing else [],
         "assignment": assignment, "criteria": criteria, "manager": manager,
+        # the reviewer's own scores, to amend them until the decision
+        "my_scores": [(c, review_post.get(f"score-{c.pk}", "") if review_post is not None
+                       else (assignment.scores or {}).get(str(c.pk), "")) for c in criteria] if assignment else [],
+        "review_comment": review_post.get("comment", "") if review_post is not None
+        else (assignment.comment if assignment else ""),
         "reviews": [(a, services.weighted_score(criteria, a.scores)) for a in proposal.assignments.all()
                     .select_related("reviewer")] if manager else [],
         "show_decision": proposal.status in (Proposal.Status.AWARDED, Proposal.Status.REJECTED)
@@ -128,36 +135,25 @@ def proposal(request, pk):
 def proposal_save(request, pk):
     proposal = _proposal(request, pk)
     organizations = Organization.objects.exclude(pk=proposal.lead_id).order_by("name")
-    form = ProposalForm(request.POST, request.FILES, organizations=organizations)
     budget = _budget_from_post(request.POST)
-    if not form.is_valid():
-        return _proposal_page(request, proposal, form=form, budget=budget, status=400)
-    data = form.cleaned_data
-    partners = list(organizations.filter(pk__in=[int(p) for p in data["partners"]]))
-    try:
-        services.proposal_update(actor=request.user, proposal=proposal, texts={f: data[f] for f in services.TEXT_FIELDS},
-                                 partners=partners, budget=budget, files=request.FILES.getlist("documents"))
-    except services.NotAllowed:
-        raise PermissionDenied from None
-    except services.CallError as exc:
-        form.add_error(exc.field if exc.field in form.fields else None, str(exc))
-        return _proposal_page(request, proposal, form=form, budget=budget, status=400)
-    messages.success(request, _("Draft saved."))
-    return redirect("calls:proposal", pk)
+    return attempt_form(
+        request, ProposalForm(request.POST, request.FILES, organizations=organizations),
+        lambda data: services.proposal_update(
+            actor=request.user, proposal=proposal, texts={f: data[f] for f in services.TEXT_FIELDS},
+            partners=list(organizations.filter(pk__in=[int(p) for p in data["partners"]])), budget=budget,
+            files=request.FILES.getlist("documents")),
+        _("Draft saved."), redirect("calls:proposal", pk),
+        lambda form: _proposal_page(request, proposal, form=form, budget=budget, status=400),
+        refusals=(services.CallError,), forbidden=(services.NotAllowed,))
 
 
 @require_POST
 @login_required
 def proposal_submit(request, pk):
     proposal = _proposal(request, pk)
-    try:
-        services.proposal_submit(actor=request.user, proposal=proposal)
-        messages.success(request, _("Your proposal is submitted. You will be told of the committee's decision."))
-    except services.NotAllowed:
-        raise PermissionDenied from None
-    except services.CallError as exc:
-        messages.error(request, str(exc))
-    return redirect("calls:proposal", pk)
+    return attempt(request, lambda: services.proposal_submit(actor=request.user, proposal=proposal),
+                   _("Your proposal is submitted. You will be told of the committee's decision."),
+                   redirect("calls:proposal", pk), refusals=(services.CallError,), forbidden=(services.NotAllowed,))
 
 
 @login_required
@@ -205,6 +201,10 @@ def review(request, pk):
         messages.success(request, _("Your review is recorded."))
     except services.CallError as exc:
         messages.error(request, str(exc))
+        proposal = selectors.proposal_visible(user=request.user, pk=assignment.proposal_id)
+        if proposal is not None:
+            # The page again with the scores and comment typed (the redirect emptied the grid, found in the trial).
+            return _proposal_page(request, proposal, status=400, review_post=request.POST)
     if not permissions.can_view_proposal(request.user, assignment.proposal):
         return redirect("calls:mine")
     return redirect("calls:proposal", assignment.proposal_id)
@@ -228,13 +228,10 @@ def assign(request, key):
     reviewer = User.objects.filter(email__iexact=request.POST.get("reviewer", "").strip()).first()
     if proposal is None:
         messages.error(request, _("Proposal: choose one of the proposals listed."))
-    else:
-        try:
-            services.assignment_create(actor=request.user, proposal=proposal, reviewer=reviewer)
-            messages.success(request, _("Reviewer assigned; they are asked to declare their conflicts of interest."))
-        except services.CallError as exc:
-            messages.error(request, str(exc))
-    return redirect("calls:manage", key)
+        return redirect("calls:manage", key)
+    return attempt(request, lambda: services.assignment_create(actor=request.user, proposal=proposal, reviewer=reviewer),
+                   _("Reviewer assigned; they are asked to declare their conflicts of interest."),
+                   redirect("calls:manage", key), refusals=(services.CallError,))
 
 
 @require_POST
@@ -246,13 +243,30 @@ def decide(request, pk):
     if outcome not in ("award", "reject"):
         messages.error(request, _("Decision: award or not retained."))
         return redirect("calls:proposal", pk)
-    try:
-        services.proposal_decide(actor=request.user, proposal=proposal, award=outcome == "award",
-                                 reason=request.POST.get("reason", ""), amount=request.POST.get("amount") or None)
-        messages.success(request, _("The decision is recorded; the applicant is told."))
-    except services.CallError as exc:
-        messages.error(request, str(exc))
-    return redirect("calls:proposal", pk)
+    return attempt(
+        request,
+        lambda: services.proposal_decide(actor=request.user, proposal=proposal, award=outcome == "award",
+                                         reason=request.POST.get("reason", ""),
+                                         amount=request.POST.get("amount") or None),
+        _("The decision is recorded; the applicant is told."),
+        redirect("calls:proposal", pk))
+
+
+@require_POST
+@login_required
+def make_programme(request, pk):
+    """Staff turn an awarded proposal into a programme; a refusal shows the form again with the field's error."""
+    from guichet.programmes.services import ProgrammeError, programme_from_award
+
+    proposal = _proposal(request, pk)
+    _staff(request)
+    return attempt_form(
+        request, ProgrammeFromAwardForm(request.POST),
+        lambda data: programme_from_award(actor=request.user, proposal=proposal, **data),
+        lambda programme: _("The award is now the programme %(code)s.") % {"code": programme.code},
+        lambda programme: redirect("programmes:detail", programme.code),
+        lambda form: _proposal_page(request, proposal, programme_form=form, status=400),
+        refusals=(ProgrammeError,))
 
 
 @login_required
@@ -266,15 +280,56 @@ EXPORT_COLUMNS = ("id", "acronym", "title", "lead", "partners", "status", "submi
                   "mean_score", "reviews", "awarded_eur", "decision_reason")
 
 
+def _export_labels():
+    return [_("Number"), _("Acronym"), _("Title"), _("Lead organization"), _("Partner organizations"), _("Status"),
+            _("Submitted"), _("Budget asked (EUR)"), _("Mean score (/100)"), _("Reviews"), _("Amount awarded (EUR)"),
+            _("Reasons of the decision")]
+
+
+def _export_row(r):
+    p = r["proposal"]
+    return [p.pk, p.acronym, p.title, p.lead.name, "; ".join(o.name for o in p.partners.all()), p.get_status_display(),
+            p.submitted_at, p.budget_total, r["mean"], r["reviews"], p.awarded_eur, p.decision_reason]
+
+
 @login_required
 def export(request, key):
     call = _call(request, key)
     _staff(request)  # confidential: the team only
-    labels = [_("Number"), _("Acronym"), _("Title"), _("Lead organization"), _("Partner organizations"), _("Status"),
-              _("Submitted"), _("Budget asked (EUR)"), _("Mean score (/100)"), _("Reviews"), _("Amount awarded (EUR)"),
-              _("Reasons of the decision")]
-    rows = ([r["proposal"].pk, r["proposal"].acronym, r["proposal"].title, r["proposal"].lead.name,
-             "; ".join(p.name for p in r["proposal"].partners.all()), r["proposal"].get_status_display(),
-             r["proposal"].submitted_at, r["proposal"].budget_total, r["mean"], r["reviews"], r["proposal"].awarded_eur,
-             r["proposal"].decision_reason] for r in selectors.ranking(call))
-    return exports.csv_response(f"{call.key}-proposals.csv", list(zip(EXPORT_COLUMNS, labels, strict=True)), rows)
+    rows = (_export_row(r) for r in selectors.ranking(call))
+    return exports.csv_response(f"{call.key}-proposals.csv", list(zip(EXPORT_COLUMNS, _export_labels(), strict=True)),
+                                rows)
+
+@login_required
+def export_xlsx(request, key):
+    """The team's workbook of a call: the ranking (submissions with their mean score), every review's scores per
+    criterion, and the budget lines. Confidential like the CSV; member text goes through the export helper, which
+    neutralises formula injection (a title "=HYPERLINK(...)" stays text)."""
+    call = _call(request, key)
+    _staff(request)
+    rows = selectors.ranking(call)
+    criteria = list(call.criteria.all())
+    ranking = exports.Sheet(
+        title=_("Ranking"), columns=[("rank", _("Rank")), *zip(EXPORT_COLUMNS, _export_labels(), strict=True)],
+        rows=[[n, *_export_row(r)] for n, r in enumerate(rows, start=1)],
+        widths={"title": 50, "lead": 35, "partners": 45, "decision_reason": 50},
+        number_formats={"budget_eur": "#,##0.00", "awarded_eur": "#,##0.00", "mean_score": "0.0"})
+    scores = exports.Sheet(
+        title=_("Scores"),
+        columns=[("proposal", _("Number")), ("acronym", _("Acronym")), ("reviewer", _("Reviewer")),
+                 ("status", _("Status")), *[(f"criterion_{c.pk}", c.label) for c in criteria],
+                 ("score", _("Score (/100)")), ("comment", _("Comment")), ("reviewed_at", _("Reviewed"))],
+        rows=[[r["proposal"].pk, r["proposal"].acronym, a.reviewer.get_full_name() or a.reviewer.email,
+               a.get_status_display(), *[(a.scores or {}).get(str(c.pk)) for c in criteria],
+               services.weighted_score(criteria, a.scores or {}) if a.status == Assignment.Status.REVIEWED else None,
+               a.comment, a.reviewed_at]
+              for r in rows for a in r["assignments"]],
+        widths={"reviewer": 30, "comment": 60})
+    budget = exports.Sheet(
+        title=_("Budget"),
+        columns=[("proposal", _("Number")), ("acronym", _("Acronym")), ("category", _("Category")),
+                 ("description", _("Description")), ("amount_eur", _("Amount (EUR)"))],
+        rows=[[r["proposal"].pk, r["proposal"].acronym, line.get_category_display(), line.description,
+               line.amount_eur] for r in rows for line in r["proposal"].budget_lines.all()],
+        widths={"description": 50}, number_formats={"amount_eur": "#,##0.00"})
+    return exports.xlsx_response(f"{call.key}-proposals.xlsx", [ranking, scores, budget])

@@ -64,10 +64,10 @@ def load_demo_clinical(password: str) -> int:
     staff = User.objects.get(email="staff@demo.guichet.example")
     today = timezone.localdate()
     feasibility = services.feasibility_submit(
-        actor=founder, title="Faisabilité : anticorps anti-IFNAR dans le lupus (exemple fictif)",
+        actor=founder, title="Faisabilité\u00a0: anticorps anti-IFNAR dans le lupus (exemple fictif)",
         indication="Lupus érythémateux systémique", area="autoimmune", phase="2",
         population="Adultes avec un lupus actif malgré le traitement standard (exemple fictif)",
-        inclusion_criteria="SLEDAI-2K ≥ 6 ; anticorps antinucléaires positifs (exemple fictif)",
+        inclusion_criteria="SLEDAI-2K ≥ 6\u00a0; anticorps antinucléaires positifs (exemple fictif)",
         patients_needed=60, recruitment_start=today + timedelta(days=90), recruitment_months=18,
         deadline=today + timedelta(days=14), now=timezone.now() - timedelta(days=5))
     routings = services.feasibility_route(actor=staff, feasibility=feasibility, sites=list(sites.values()),

@@ -78,7 +78,7 @@ class Interest(models.TextChoices):
 class Feasibility(models.Model):
     """The structured questionnaire of a feasibility request; the request itself lives on the desk."""
 
-    request = models.OneToOneField("desk.Request", on_delete=models.CASCADE, related_name="feasibility")
+    request = models.OneToOneField("desk.Need", on_delete=models.CASCADE, related_name="feasibility")
     indication = models.CharField(_("indication"), max_length=200)
     area = models.CharField(_("therapeutic area"), max_length=30, choices=TherapeuticArea.choices)
     phase = models.CharField(_("phase"), max_length=4, choices=Phase.choices)

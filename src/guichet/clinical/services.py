@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from guichet.core import bounds
 from guichet.core.audit import audit_record
+from guichet.core.errors import Refused
 from guichet.core.i18n import in_language
 from guichet.core.mail import notify
 from guichet.desk import services as desk_services
@@ -26,12 +27,8 @@ FEASIBILITY_FIELDS = ("indication", "area", "phase", "population", "inclusion_cr
                       "recruitment_start", "recruitment_months", "deadline")
 
 
-class ClinicalError(Exception):
+class ClinicalError(Refused):
     """A refused clinical action, with a translated message naming the field when there is one."""
-
-    def __init__(self, message, field: str = ""):
-        super().__init__(message)
-        self.field = field
 
 
 def field_error(label, message) -> str:

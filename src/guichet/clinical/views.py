@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from guichet.core.actions import attempt
 from guichet.core.params import BadParameter
 from guichet.directory.models import TherapeuticArea
 
@@ -84,12 +85,11 @@ def feasibility_route(request, pk):
     if not permissions.can_manage_clinical(request.user):
         raise PermissionDenied
     chosen = list(Site.objects.select_related("organization").filter(pk__in=_ints(request.POST.getlist("sites"), "sites")))
-    try:
-        routed = services.feasibility_route(actor=request.user, feasibility=f, sites=chosen)
-        messages.success(request, _("Sent to %(n)d site(s).") % {"n": len(routed)})
-    except services.ClinicalError as exc:
-        messages.error(request, str(exc))
-    return redirect("clinical:feasibility", pk)
+    return attempt(
+        request,
+        lambda: services.feasibility_route(actor=request.user, feasibility=f, sites=chosen),
+        lambda routed: _("Sent to %(n)d site(s).") % {"n": len(routed)},
+        redirect("clinical:feasibility", pk))
 
 
 @login_required
@@ -105,12 +105,12 @@ def feasibility_answer(request, pk, routing_pk):
         label = form.fields[field].label if field in form.fields else ""
         messages.error(request, services.field_error(label, errors[0]) if label else errors[0])
         return redirect("clinical:feasibility", pk)
-    try:
-        services.feasibility_answer(actor=request.user, feasibility=f, routing=routing, **form.cleaned_data)
-        messages.success(request, _("Your answer is recorded."))
-    except services.ClinicalError as exc:
-        messages.error(request, str(exc))
-    return redirect("clinical:feasibility", pk)
+    return attempt(
+        request,
+        lambda: services.feasibility_answer(actor=request.user, feasibility=f, routing=routing,
+                                            **form.cleaned_data),
+        _("Your answer is recorded."),
+        redirect("clinical:feasibility", pk))
 
 
 @login_required
@@ -119,13 +119,13 @@ def feasibility_close(request, pk):
     f = _feasibility_or_404(request.user, pk)
     if not permissions.can_manage_clinical(request.user):
         raise PermissionDenied
-    try:
-        services.feasibility_close(actor=request.user, feasibility=f, chosen=_ints(request.POST.getlist("chosen"), "chosen"),
-                                   note=request.POST.get("note", "")[:2000])
-        messages.success(request, _("The feasibility request is closed."))
-    except services.ClinicalError as exc:
-        messages.error(request, str(exc))
-    return redirect("clinical:feasibility", pk)
+    return attempt(
+        request,
+        lambda: services.feasibility_close(actor=request.user, feasibility=f,
+                                           chosen=_ints(request.POST.getlist("chosen"), "chosen"),
+                                           note=request.POST.get("note", "")[:2000]),
+        _("The feasibility request is closed."),
+        redirect("clinical:feasibility", pk))
 
 
 @login_required

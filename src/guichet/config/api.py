@@ -15,6 +15,7 @@ from guichet.clinical.api import router as clinical_router
 from guichet.core import idempotency, params
 from guichet.core.api_auth import PUBLIC
 from guichet.core.api_errors import validation_errors
+from guichet.declarations import services as declarations_services
 from guichet.desk import services as desk_services
 from guichet.desk.api import router as desk_router
 from guichet.directory.api import router as directory_router
@@ -93,6 +94,9 @@ DOMAIN_ERRORS: dict[type[Exception], int] = {
     idempotency.KeyReused: 422,
     events_services.NotAllowed: 403,     # registering for a session the caller may not take
     events_services.EventError: 409,     # already registered, registration closed, a prerequisite missing
+    # --- declarations api ---
+    declarations_services.NotAllowed: 403,       # not the organization's account
+    declarations_services.DeclarationError: 400,  # a figure out of bounds, the campaign closed, already submitted
 }
 FALLBACK_DETAIL = {antibodies_engine.InputError: gettext_lazy("Give FASTA, or a CSV with the columns name,heavy,light.")}
 FALLBACK_FIELD = {antibodies_engine.InputError: "text", idempotency.KeyReused: idempotency.HEADER}
@@ -123,6 +127,14 @@ api.add_router("/calls", calls_router)
 api.add_router("/groups", groups_router)
 # --- facility operations (issue 13) ---
 api.add_router("/bookings/series", facility_router)
+# --- invoices (issue 13, item 7) ---
+from guichet.facility.api import invoice_router  # noqa: E402,I001
+
+api.add_router("/invoices", invoice_router)
+# --- declarations api ---
+from guichet.declarations.api import router as declarations_router  # noqa: E402,I001
+
+api.add_router("/declarations", declarations_router)
 
 
 @api.exception_handler(Http404)

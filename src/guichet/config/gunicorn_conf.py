@@ -12,15 +12,17 @@ changed environment (the master's).
 import multiprocessing
 import os
 
+from django.core.exceptions import ImproperlyConfigured
+
+from guichet.config import env
+
 
 def _int(name: str, default: int) -> int:
-    value = os.environ.get(name, "").strip()
-    if not value:
-        return default
+    """`env.env_int` (the settings' strict parser), stopping gunicorn with the variable's name."""
     try:
-        return int(value)
-    except ValueError:
-        raise SystemExit(f"guichet: configuration error: {name}={value!r} is not a whole number.") from None
+        return env.env_int(name, default)
+    except ImproperlyConfigured as exc:
+        raise SystemExit(f"guichet: configuration error: {exc}") from None
 
 
 wsgi_app = "guichet.config.wsgi:application"

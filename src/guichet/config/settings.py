@@ -7,93 +7,16 @@ and GUICHET_ALLOWED_HOSTS.
 """
 
 import ipaddress
-import os
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+# Every variable is read through config/env.py's parsers (strict: a typo stops the process with its name).
+from guichet.config.env import env_bool, env_choice, env_float, env_int, env_list, env_secret, env_str
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-# Every variable is read here, through these helpers, and a value they cannot read stops the process with
-# the variable's name (the healthchecks way): a typo such as GUICHET_DEBUG=ture must not quietly mean "off".
-# An empty value counts as unset.
-TRUE_WORDS = {"1", "true", "yes", "on"}
-FALSE_WORDS = {"0", "false", "no", "off"}
-
-
-def _raw(name: str) -> str | None:
-    value = os.environ.get(name)
-    return value.strip() if value is not None and value.strip() else None
-
-
-def env_str(name: str, default: str = "") -> str:
-    value = _raw(name)
-    return default if value is None else value
-
-
-def env_secret(name: str, default: str = "") -> str:
-    """A secret from NAME, or from the file NAME_FILE names (Docker and systemd credentials)."""
-    path = _raw(f"{name}_FILE")
-    if path is None:
-        return env_str(name, default)
-    if _raw(name) is not None:
-        raise ImproperlyConfigured(f"Set {name} or {name}_FILE, not both.")
-    try:
-        return Path(path).read_text(encoding="utf-8").strip()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ImproperlyConfigured(f"{name}_FILE: cannot read {path!r} ({exc}).") from None
-
-
-def env_bool(name: str, default: bool = False) -> bool:
-    value = _raw(name)
-    if value is None:
-        return default
-    if value.lower() in TRUE_WORDS:
-        return True
-    if value.lower() in FALSE_WORDS:
-        return False
-    raise ImproperlyConfigured(f"{name}={value!r} is not a yes/no value: use 1 or 0 (true/false, yes/no, on/off).")
-
-
-def env_int(name: str, default: int, *, minimum: int = 0, maximum: int | None = None) -> int:
-    value = _raw(name)
-    if value is None:
-        return default
-    try:
-        number = int(value)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name}={value!r} is not a whole number.") from None
-    if number < minimum or (maximum is not None and number > maximum):
-        bound = f"between {minimum} and {maximum}" if maximum is not None else f"at least {minimum}"
-        raise ImproperlyConfigured(f"{name}={value!r}: must be {bound}.")
-    return number
-
-
-def env_float(name: str, default: str, *, minimum: str = "0", maximum: str | None = None) -> float:
-    value = _raw(name) or default
-    try:
-        number = Decimal(value)
-    except InvalidOperation:
-        raise ImproperlyConfigured(f"{name}={value!r} is not a number.") from None
-    if not number.is_finite() or number < Decimal(minimum) or (maximum is not None and number > Decimal(maximum)):
-        bound = f"between {minimum} and {maximum}" if maximum is not None else f"at least {minimum}"
-        raise ImproperlyConfigured(f"{name}={value!r}: must be {bound}.")
-    return float(number)
-
-
-def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
-    value = (_raw(name) or default).lower()
-    if value not in choices:
-        raise ImproperlyConfigured(f"{name}={value!r}: must be one of {', '.join(choices)}.")
-    return value
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
-
 
 DEBUG = env_bool("GUICHET_DEBUG")
 # Not created here: importing the settings writes nothing. `guichet` (the management commands) creates the
@@ -149,6 +72,8 @@ INSTALLED_APPS = [
     "guichet.groups",
     # --- facility operations (issue 13) ---
     "guichet.facility",
+    # --- hosting spaces (issue 13) ---
+    "guichet.hosting",
 ]
 
 MIDDLEWARE = [
@@ -250,6 +175,8 @@ for _entry in GUICHET_TRUSTED_PROXIES:
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# English dates day-month-year on a 24-hour clock, as the French pages (guichet/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["guichet.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Europe/Paris"
@@ -347,7 +274,7 @@ MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddlewar
 MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.locale.LocaleMiddleware") + 1,
                   "guichet.core.middleware.DatabaseUnavailableMiddleware")
 MIDDLEWARE = ["django_prometheus.middleware.PrometheusBeforeMiddleware", *MIDDLEWARE,
-              "django_prometheus.middleware.PrometheusAfterMiddleware"]
+              "guichet.core.metrics.PrometheusAfterMiddleware"]
 GUICHET_RETRY_AFTER_SECONDS = env_int("GUICHET_RETRY_AFTER_SECONDS", 30)
 
 # /metrics answers direct connections from these addresses only (never through the proxy: a request
@@ -398,7 +325,7 @@ GUICHET_PRIVACY_CONTACT = env_str("GUICHET_PRIVACY_CONTACT", DEFAULT_FROM_EMAIL)
 # to run: `guichet worker` runs the jobs on SQLite or PostgreSQL); GUICHET_TASKS_BACKEND=rq puts them on Redis
 # (GUICHET_REDIS_URL) for an RQ worker; "immediate" runs them in the request (tests, debugging).
 GUICHET_TASKS_BACKEND = env_choice("GUICHET_TASKS_BACKEND", "database", ("database", "rq", "immediate"))
-INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
+INSTALLED_APPS += ["django_tasks", "guichet.core.apps.TasksDatabaseConfig"]  # django_tasks_db, its name translated
 RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0",
                          "DEFAULT_TIMEOUT": 3600}}
 if GUICHET_TASKS_BACKEND == "rq":
@@ -436,8 +363,16 @@ GUICHET_IMPORT_MAX_XLSX_UNPACKED_BYTES = env_int("GUICHET_IMPORT_MAX_XLSX_UNPACK
 # Antibody assessment: a batch above the threshold runs as a job (progress on its page); larger inputs are
 # refused before they are read.
 GUICHET_ANTIBODY_JOB_THRESHOLD = env_int("GUICHET_ANTIBODY_JOB_THRESHOLD", 20)
-GUICHET_ANTIBODY_MAX_ANTIBODIES = env_int("GUICHET_ANTIBODY_MAX_ANTIBODIES", 2000)
-GUICHET_ANTIBODY_MAX_INPUT_BYTES = env_int("GUICHET_ANTIBODY_MAX_INPUT_KB", 2048) * 1024
+# 10,000 antibodies (issue 14), stored a row each; 8 MB holds 10,000 pairs of ~230 + ~215 residues with names.
+GUICHET_ANTIBODY_MAX_ANTIBODIES = env_int("GUICHET_ANTIBODY_MAX_ANTIBODIES", 10000, minimum=1)
+GUICHET_ANTIBODY_MAX_INPUT_BYTES = env_int("GUICHET_ANTIBODY_MAX_INPUT_KB", 8192, minimum=1) * 1024
+# Antibodies the job assesses, then writes in one transaction (progress moves, a killed worker resumes, by chunk).
+GUICHET_ANTIBODY_CHUNK = env_int("GUICHET_ANTIBODY_CHUNK", 50, minimum=1)
+# The API takes a batch as JSON text: its body (the text, escaped, and the other fields) must be readable.
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(DATA_UPLOAD_MAX_MEMORY_SIZE, 2 * GUICHET_ANTIBODY_MAX_INPUT_BYTES + 64 * 1024)
+# Each web process and the job worker load the antibody and matching engines at start (core/warm.py), so that
+# no user waits ~10 s on the first assessment or suggestion; 0 for a fast start where nobody waits (scripts).
+GUICHET_WARM_UP = env_bool("GUICHET_WARM_UP", True)
 
 # Matching's embeddings: a backend by name, "off", or "auto" for the best one installed (matching/semantic.py).
 # GUICHET_SEMANTIC=0, the older switch, still means off.
@@ -457,7 +392,70 @@ GUICHET_EVENT_VISITOR_PER_ADDRESS_HOUR = env_int("GUICHET_EVENT_VISITOR_PER_ADDR
 # Jobs and talent: the largest CV accepted, and applications by visitors (no account) per client address per hour.
 GUICHET_TALENT_CV_MAX_MB = env_int("GUICHET_TALENT_CV_MAX_MB", 5, minimum=1)
 GUICHET_TALENT_VISITOR_PER_ADDRESS_HOUR = env_int("GUICHET_TALENT_VISITOR_PER_ADDRESS_HOUR", 10, minimum=1)
+# CVs are deleted this many days after their posting closed (filled, withdrawn or expired): the CNIL asks that a
+# candidate's data go at the end of the recruitment; six months leaves time for a second choice.
+GUICHET_TALENT_CV_RETENTION_DAYS = env_int("GUICHET_TALENT_CV_RETENTION_DAYS", 180, minimum=1, maximum=730)
 # --- facility operations (issue 13) ---
 # Waitlists: how long the first in line has to take a freed slot before it is offered to the next
 # (PPMS and Calpendo offer it for an hour or so; a shorter time suits instruments booked at short notice).
 GUICHET_WAITLIST_OFFER_MINUTES = env_int("GUICHET_WAITLIST_OFFER_MINUTES", 60, minimum=1, maximum=7 * 24 * 60)
+# --- impact PDF reports (issue 9) ---
+# A drawn report (PDF) is kept this long, then removed by the worker's daily purge: who asked for it is
+# personal data, and the same figures are drawn again in seconds.
+GUICHET_REPORT_RETENTION_DAYS = env_int("GUICHET_REPORT_RETENTION_DAYS", 30, minimum=1, maximum=3660)
+# --- invoices (issue 13, item 7) ---
+# Who issues the invoices (the name at the top of each one).
+GUICHET_INVOICE_ISSUER = env_str("GUICHET_INVOICE_ISSUER", "Marseille Immunology Biocluster")
+
+# --- single sign-on (issue 12) ---
+# django-allauth (MIT): OpenID Connect and SAML 2.0 providers, e-mail linking rules, TOTP. Our own login page
+# (with django-axes' lock-out) stays the door for local passwords; allauth's pages serve the identity
+# providers' round trips and the second factor. Providers are SocialApp rows (the admin; a SAML IdP by
+# importing its metadata) or, for an operator who prefers files, GUICHET_SSO_PROVIDERS_FILE: a JSON object
+# {"openid_connect": [app, ...], "saml": [app, ...]} in allauth's APPS format (read once, at start).
+INSTALLED_APPS += [
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
+    "allauth.mfa",
+    "guichet.signon",
+]
+MIDDLEWARE.insert(MIDDLEWARE.index("axes.middleware.AxesMiddleware"), "allauth.account.middleware.AccountMiddleware")
+# allauth logs a user in through the first backend that can read a session back; its own comes last so that
+# our password login (axes, then the model backend) is unchanged.
+AUTHENTICATION_BACKENDS += ["allauth.account.auth_backends.AuthenticationBackend"]
+ACCOUNT_ADAPTER = "guichet.signon.adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "guichet.signon.adapters.SocialAccountAdapter"
+MFA_ADAPTER = "guichet.signon.adapters.MFAAdapter"
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"  # an address comes verified from its identity provider, or is not linked
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+# A sign-in lands on an existing account only by an address the provider verified (and that the provider's
+# organization may speak for: signon/adapters.py); such a login is then connected to the account.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_EMAIL_REQUIRED = True
+SOCIALACCOUNT_LOGIN_ON_GET = False  # a provider's button posts: no sign-in started by a link another site shows
+SOCIALACCOUNT_STORE_TOKENS = False
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Guichet"
+GUICHET_SSO_PROVIDERS_FILE = env_str("GUICHET_SSO_PROVIDERS_FILE")
+SOCIALACCOUNT_PROVIDERS: dict = {"openid_connect": {"OAUTH_PKCE_ENABLED": True}, "saml": {}}
+if GUICHET_SSO_PROVIDERS_FILE:
+    import json as _json
+
+    try:
+        _sso = _json.loads(Path(GUICHET_SSO_PROVIDERS_FILE).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise ImproperlyConfigured(f"GUICHET_SSO_PROVIDERS_FILE: cannot read {GUICHET_SSO_PROVIDERS_FILE!r} ({exc}).") from None
+    if not isinstance(_sso, dict) or set(_sso) - {"openid_connect", "saml"} or not all(
+            isinstance(v, list) and all(isinstance(a, dict) for a in v) for v in _sso.values()):
+        raise ImproperlyConfigured('GUICHET_SSO_PROVIDERS_FILE: expected {"openid_connect": [...], "saml": [...]}.')
+    for _kind, _apps in _sso.items():
+        SOCIALACCOUNT_PROVIDERS[_kind]["APPS"] = _apps

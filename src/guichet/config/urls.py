@@ -57,4 +57,8 @@ urlpatterns = [
     path("groups/", include("guichet.groups.urls")),
     # --- facility operations (issue 13) ---
     path("facility/", include("guichet.facility.urls")),
+    # --- single sign-on (issue 12) ---
+    path("accounts/sso/", include("guichet.signon.urls")),
+    # --- hosting spaces (issue 13) ---
+    path("hosting/", include("guichet.hosting.urls")),
 ]

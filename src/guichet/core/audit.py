@@ -1,15 +1,21 @@
 """Writing the audit log. Services call `audit_record` inside their own transaction."""
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
+from .bulk import insert_rows
 from .models import AuditEvent
+
+_AS_IS = frozenset({str, int, float, bool, type(None)})
 
 
 def _plain(value: Any) -> Any:
+    if type(value) in _AS_IS:  # most values of a record: an import diffs 100k of them
+        return value
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, (list, tuple)):
@@ -48,17 +54,16 @@ def audit_record(*, actor, action: str, entity_type: str, entity_key: str, entit
     )
 
 
-def audit_event(*, actor, action: str, entity_type: str, entity_key: str, entity_label: str = "",
-                changes: Mapping[str, list[Any]] | None = None) -> AuditEvent:
-    """An audit event not yet saved, for `audit_bulk` (imports write thousands)."""
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    return AuditEvent(actor=user, actor_label=user.email if user else "system", action=action,
-                      entity_type=entity_type, entity_key=str(entity_key)[:120], entity_label=str(entity_label)[:300],
-                      changes=dict(changes or {}))
+AUDIT_COLUMNS = ("at", "actor", "actor_label", "action", "entity_type", "entity_key", "entity_label", "changes")
 
 
-def audit_bulk(events: list[AuditEvent], batch_size: int = 1000) -> None:
-    """Insert many audit events in the caller's transaction (insert-only, like audit_record)."""
+def audit_many(*, actor, events: Iterable[tuple[str, str, str, str, Mapping]]) -> int:
+    """Insert one audit event per (action, entity type, key, label, changes), all by one actor at one time,
+    in the caller's transaction, with no model instance per row: what an import of 100k records writes."""
     if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("audit_bulk must be called inside the service's transaction")
-    AuditEvent.objects.bulk_create(events, batch_size=batch_size)
+        raise RuntimeError("audit_many must be called inside the service's transaction")
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    at, actor_id, label = timezone.now(), user.pk if user else None, user.email if user else "system"
+    return insert_rows(AuditEvent, AUDIT_COLUMNS, (
+        (at, actor_id, label, action, entity_type, str(key)[:120], str(entity_label)[:300], dict(changes or {}))
+        for action, entity_type, key, entity_label, changes in events))

@@ -112,3 +112,11 @@ def date_in_bounds(field: str) -> Q:
 def amount_in_bounds(field: str, maximum: Decimal) -> Q:
     return Q(**{f"{field}__gte": 0, f"{field}__lte": maximum})
 
+
+
+# --- hosting spaces (issue 13) ---
+# A space's or a contract's surface: the cluster's largest buildings are a few thousand m² (CIPHE 3,500 m²,
+# HalioDx's Luminy site 6,188 m², /work/shared/ecosystem-facts.md); 100,000 m² leaves room for a campus.
+MAX_SURFACE_M2 = Decimal("100000")
+# A monthly rent: a whole building let at several hundred euros per m² and year stays below it.
+MAX_MONTHLY_RENT_EUR = Decimal("1000000")

@@ -162,3 +162,31 @@ def xlsx_response(filename: str, sheets: Sequence[Sheet]) -> HttpResponse:
     response = HttpResponse(xlsx_bytes(sheets), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+# --- streamed CSV (antibody batches, issue 14) ---
+def csv_stream_response(filename: str, columns: Sequence[Column], rows: Iterable[Sequence]):
+    """The same CSV as csv_response, written row by row as the client reads it (a batch of 10,000 antibodies is
+    never held in memory); rows are produced in the request's language, whenever the server iterates them."""
+    from django.http import StreamingHttpResponse
+    from django.utils import translation
+
+    language = translation.get_language()
+
+    class Echo:
+        def write(self, value):
+            return value
+
+    def lines():
+        with translation.override(language):
+            writer = csv.writer(Echo())
+            names, labels = _names_and_labels(columns)
+            if labels is not None:
+                yield writer.writerow([csv_cell(x) for x in labels])
+            yield writer.writerow(names)
+            for row in rows:
+                yield writer.writerow([csv_cell(x) for x in row])
+
+    response = StreamingHttpResponse(lines(), content_type=CSV_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -14,11 +14,13 @@ for monitoring and alerting, also 503 when it fails.
 import dataclasses
 
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from health_check import Cache, Database, HealthCheck
 from health_check.exceptions import ServiceUnavailable
 from health_check.views import HealthCheckView
 
-from .jobs import queue_check, task_backend, worker_check
+from .jobs import Detail, queue_check, task_backend, worker_check
 
 
 @dataclasses.dataclass
@@ -33,6 +35,9 @@ class Queue(HealthCheck):
     def pretty_status(self) -> str:
         return "OK" if task_backend() else "OK (no queue configured)"
 
+    def status_read(self) -> str:
+        return _("OK") if task_backend() else _("OK (no queue configured)")
+
 
 @dataclasses.dataclass
 class Worker(HealthCheck):
@@ -40,11 +45,16 @@ class Worker(HealthCheck):
 
     def run(self):
         healthy, detail = worker_check()
+        # Kept for the page: it is drawn in the async view, where the database cannot be read again.
+        self.detail = detail
         if not healthy:
             raise ServiceUnavailable(detail)
 
     def pretty_status(self) -> str:
-        return worker_check()[1] or "OK"
+        return getattr(self, "detail", "") or "OK"
+
+    def status_read(self) -> str:
+        return readable(getattr(self, "detail", "")) or _("OK")
 
 
 def checks() -> list[HealthCheck]:
@@ -72,7 +82,32 @@ class GuichetHealthView(HealthCheckView):
         yield from (worker_checks() if self.worker else checks())
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "worker_page": self.worker}
+        return {**super().get_context_data(**kwargs), "worker_page": self.worker,
+                "rows": [row(result) for result in self.results]}
+
+
+# What a person reads on the HTML page, in their language; the JSON, text and OpenMetrics formats stay the
+# package's (English, stable) for the load balancer and the monitoring that parse them.
+LABELS = {"Database": gettext_lazy("Database"), "Cache": gettext_lazy("Cache"), "Queue": gettext_lazy("Job queue"),
+          "Worker": gettext_lazy("Job worker")}
+FAILURES = {"Unavailable": gettext_lazy("Unavailable"), "Warning": gettext_lazy("Warning"),
+            "Unexpected Result": gettext_lazy("Unexpected result"), "Unknown Error": gettext_lazy("Unknown error")}
+
+
+def readable(detail) -> str:
+    """A status line in the reader's language (`core.jobs.Detail`); other text (a database's own error) as is."""
+    return detail.translated() if isinstance(detail, Detail) else str(detail or "")
+
+
+def row(result) -> dict:
+    check, error = result.check, result.error
+    if error is not None:
+        kind = FAILURES.get(error.message_type, error.message_type)
+        status = _("%(kind)s: %(detail)s") % {"kind": kind, "detail": readable(error.message)}
+    else:
+        status = check.status_read() if hasattr(check, "status_read") else _("OK")
+    return {"label": LABELS.get(type(check).__name__, type(check).__name__), "status": status,
+            "error": error is not None, "seconds": result.time_taken}
 
 
 health = GuichetHealthView.as_view()

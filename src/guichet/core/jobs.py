@@ -12,6 +12,7 @@ from datetime import UTC, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from django_tasks import default_task_backend, task
 
 logger = logging.getLogger("guichet.jobs")
@@ -113,9 +114,9 @@ def run_periodic() -> dict:
             done[name] = "error"
     # --- calls, talent ---
     from guichet.calls.services import calls_tick
-    from guichet.talent.services import postings_expire
+    from guichet.talent.services import cvs_purge, postings_expire
 
-    for name, step in (("postings_expired", postings_expire), ("calls", calls_tick)):
+    for name, step in (("postings_expired", postings_expire), ("calls", calls_tick), ("cvs_purged", cvs_purge)):
         try:
             done[name] = step()
         except Exception:
@@ -131,6 +132,17 @@ def run_periodic() -> dict:
     except Exception:
         logger.exception("periodic step waitlists failed")
         done["waitlists"] = "error"
+    # --- impact PDF reports (issue 9) --- once a day: what has outlived its retention delay goes
+    from guichet.impact.services import report_runs_purge
+    from guichet.privacy.services import purge_expired
+
+    if claim_schedule("purge", timedelta(days=1)):
+        for name, step in (("purged_reports", report_runs_purge), ("purged_imports", purge_expired)):
+            try:
+                done[name] = step()
+            except Exception:
+                logger.exception("periodic step %s failed", name)
+                done[name] = "error"
     return done
 
 
@@ -219,6 +231,19 @@ def task_backend() -> str:
     return (tasks.get("default") or {}).get("BACKEND", "")
 
 
+class Detail(str):
+    """A status line: in English as a string (JSON, text and metrics formats, logs: read by machines, kept
+    stable), and `translated()` in the reader's language for the status pages people read."""
+
+    def __new__(cls, message: str, **params):
+        line = super().__new__(cls, message % params)
+        line.message, line.params = message, params
+        return line
+
+    def translated(self) -> str:
+        return gettext(self.message) % self.params
+
+
 def queue_check() -> tuple[bool, str]:
     """(healthy, detail) of the job queue as /health/ sees it: can this process hand work to it (the database
     queue's table, every RQ queue's Redis)? Whether a worker takes that work is `worker_check`, not this: a
@@ -231,14 +256,16 @@ def queue_check() -> tuple[bool, str]:
 
             for queue_name in settings.RQ_QUEUES:
                 django_rq.get_connection(queue_name).ping()
-            return True, f"{name}: {len(django_rq.get_queue('default'))} waiting"
+            return True, Detail(gettext_noop("%(queue)s: %(n)d waiting"), queue=name,
+                                n=len(django_rq.get_queue("default")))
         if not backend.startswith(DATABASE_TASK_BACKENDS):
             return True, name  # immediate or dummy: nothing to probe
         from django_tasks_db.models import DBTaskResult
 
-        return True, f"{name}: {DBTaskResult.objects.ready().count()} waiting"
+        return True, Detail(gettext_noop("%(queue)s: %(n)d waiting"), queue=name, n=DBTaskResult.objects.ready().count())
     except Exception as exc:
-        return False, f"{name}: {exc.__class__.__name__}: {exc}"
+        return False, Detail(gettext_noop("%(queue)s: unreachable (%(error)s)"), queue=name,
+                             error=f"{exc.__class__.__name__}: {exc}")
 
 
 def worker_check(*, now=None) -> tuple[bool, str]:
@@ -271,11 +298,15 @@ def worker_check(*, now=None) -> tuple[bool, str]:
                                                         enqueued_at__lt=late).count()
         clock = Schedule.objects.filter(name="tick").first()
     except Exception as exc:
-        return False, f"{name}: {exc.__class__.__name__}: {exc}"
+        return False, Detail(gettext_noop("%(queue)s: unreachable (%(error)s)"), queue=name,
+                             error=f"{exc.__class__.__name__}: {exc}")
     if stuck:
-        return False, f"{name}: {stuck} job(s) waiting for more than {settings.GUICHET_JOB_STALE_SECONDS} s"
+        return False, Detail(gettext_noop("%(queue)s: %(n)d job(s) waiting for more than %(seconds)d s"),
+                             queue=name, n=stuck, seconds=settings.GUICHET_JOB_STALE_SECONDS)
     if clock is None:
-        return False, f"{name}: no worker has started yet (the clock never ran)"
+        return False, Detail(gettext_noop("%(queue)s: no worker has started yet (the clock never ran)"), queue=name)
     if clock.next_run_at < now - stale:
-        return False, f"{name}: the worker's clock is late (due {clock.next_run_at.isoformat(timespec='seconds')})"
-    return True, f"{name}: clock ran {clock.last_run_at.isoformat(timespec='seconds') if clock.last_run_at else '-'}"
+        return False, Detail(gettext_noop("%(queue)s: the worker's clock is late (due %(due)s)"), queue=name,
+                             due=clock.next_run_at.isoformat(timespec="seconds"))
+    return True, Detail(gettext_noop("%(queue)s: clock ran %(at)s"), queue=name,
+                        at=clock.last_run_at.isoformat(timespec="seconds") if clock.last_run_at else "-")

@@ -1,4 +1,5 @@
-"""503 with Retry-After, not 500, while the database cannot be reached."""
+"""503 with Retry-After, not 500, while the database cannot be reached; a bad query parameter is our 400 page
+even in debug mode (the demo runs with GUICHET_DEBUG=1: Django's technical page never named the field)."""
 
 import logging
 
@@ -7,6 +8,8 @@ from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+
+from .params import BadParameter
 
 logger = logging.getLogger("guichet.unavailable")
 
@@ -37,6 +40,10 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request, exception):
         if isinstance(exception, (OperationalError, InterfaceError)):
             return self.unavailable(request, exception)
+        if isinstance(exception, BadParameter) and not request.path.startswith("/api/"):
+            from .views import bad_request  # the page handler400 gives without debug
+
+            return bad_request(request, exception)
         return None
 
     def unavailable(self, request, exc) -> HttpResponse:

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from guichet.accounts.permissions import is_member
+from guichet.hosting.permissions import can_view_hosting
 
 
 @dataclass
@@ -105,6 +106,18 @@ def menu_for(user) -> list[Group]:
     # --- groups (issue 12) ---
     if is_member(user):
         platforms.items.append(Item(_("My labs and teams"), reverse("groups:list"), ("groups",)))
+    # --- invoices (issue 13, item 7) ---
+    if user.is_authenticated and (user.is_staff or user.memberships.exists() or user.managed_platforms.exists()):
+        platforms.items.append(Item(_("Invoices"), reverse("facility:invoices"),
+                                    ("facility:invoices", "facility:invoice", "facility:invoicing_settings")))
+    # --- hosting spaces (issue 13) ---
+    if is_member(user):
+        platforms.items.append(Item(_("Book a room"), reverse("hosting:rooms"), ("hosting:rooms",)))
+    if can_view_hosting(user):
+        target = next((g for g in groups if g.key == "staff"), platforms)
+        target.items.insert(max(len(target.items) - 1, 0) if target is not platforms else len(target.items),
+                            Item(_("Hosting spaces"), reverse("hosting:buildings"),
+                                 ("hosting:buildings", "hosting:building")))
     return groups
 
 

@@ -4,6 +4,7 @@ The type is the file name's extension *and* what the first bytes say it is, so t
 "contract.pdf" is refused as well as a 200 MB video.
 """
 
+from django import forms
 from django.conf import settings
 from django.utils.translation import gettext as _
 
@@ -49,3 +50,21 @@ def check_upload(upload, *, max_mb: int, types: tuple[str, ...] | None = None) -
     ok = _is_text(head) if extension in TEXT_TYPES else any(head.startswith(s) for s in SIGNATURES.get(extension, ()))
     if not ok:
         raise UploadRefused(_("The file %(name)s is not a real .%(ext)s file.") % {"name": name, "ext": extension})
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (Django's documented pattern): the list of those given, each cleaned by
+    FileField; their size and type are checked by the service that stores them (`check_upload`)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, (list, tuple)):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
+        return [super().clean(data, initial)] if data else []

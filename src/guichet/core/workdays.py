@@ -7,6 +7,16 @@ from zoneinfo import ZoneInfo
 PARIS = ZoneInfo("Europe/Paris")
 
 
+def day_start(day: date) -> datetime:
+    """The first instant of a day in Paris: where a KPI's period or "as of" date begins."""
+    return datetime.combine(day, time.min, PARIS)
+
+
+def day_end(day: date) -> datetime:
+    """The last instant of a day in Paris: a figure "as of" a date counts all of that day."""
+    return datetime.combine(day, time.max, PARIS)
+
+
 def easter(year: int) -> date:
     """Gregorian Easter Sunday (anonymous Gregorian algorithm)."""
     a, b, c = year % 19, year // 100, year % 100

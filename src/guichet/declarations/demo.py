@@ -49,7 +49,7 @@ def load_demo_declarations() -> int:
         figures={"headcount": 42, "jobs_created": 3, "jobs_maintained": 39, "funds_public_eur": "850000",
                  "funds_private_eur": "120000", "publications": 11, "patents": 1, "trials": 0,
                  "people_trained": 25, "satisfaction": 4},
-        comment="Publications : liste HAL jointe.", files=[_evidence_pdf("Publications 2025")])
+        comment="Publications\u00a0: liste HAL jointe.", files=[_evidence_pdf("Publications 2025")])
     services.declaration_validate(actor=staff, declaration=lab, now=_at(date(2026, 2, 10)))
     startup = Declaration.objects.get(campaign=campaign,
                                       organization=Organization.objects.get(key="startup-exemple"))
@@ -59,7 +59,7 @@ def load_demo_declarations() -> int:
                  "funds_private_eur": "2500000", "publications": 2, "patents": 2, "implanted": True,
                  "satisfaction": 5}, files=[_evidence_pdf("Levée de fonds 2025")])
     services.declaration_return(actor=staff, declaration=startup, now=_at(date(2026, 2, 9)),
-                                reason="Le montant privé ne correspond pas au justificatif : merci de le corriger.")
+                                reason="Le montant privé ne correspond pas au justificatif\u00a0: merci de le corriger.")
     startup.refresh_from_db()
     services.declaration_submit(
         actor=founder, declaration=startup, now=_at(date(2026, 2, 12)),

@@ -1,7 +1,9 @@
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from guichet.core import bounds
+from guichet.core.uploads import MultipleFileField
 
 from .models import (
     AMOUNT_FIGURES,
@@ -14,30 +16,13 @@ from .models import (
 )
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several evidence files at once (Django's documented pattern); each checked by the service."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, (list, tuple)):
-            return [single(item, initial) for item in data]
-        return single(data, initial)
-
-
 class CampaignForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     year = forms.IntegerField(label=_("Year declared"), min_value=bounds.EARLIEST_DATE.year,
                               max_value=bounds.LATEST_DATE.year)
     deadline = forms.DateField(label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}))
-    cluster_funding_eur = forms.DecimalField(label=Campaign._meta.get_field("cluster_funding_eur").verbose_name,
+    # capfirst: the label is the field's verbose name, lower case ("cluster's own funding…" on the trial's form)
+    cluster_funding_eur = forms.DecimalField(label=capfirst(Campaign._meta.get_field("cluster_funding_eur").verbose_name),
                                              required=False, min_value=0, max_value=MAX_FUNDS_EUR, max_digits=16,
                                              decimal_places=2,
                                              help_text=Campaign._meta.get_field("cluster_funding_eur").help_text)

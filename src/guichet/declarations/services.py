@@ -18,6 +18,7 @@ from guichet.accounts.models import Role, User
 from guichet.accounts.permissions import members
 from guichet.core import bounds, uploads
 from guichet.core.audit import audit_record
+from guichet.core.errors import Refused
 from guichet.core.jobs import enqueue
 from guichet.core.mail import notify
 
@@ -40,12 +41,8 @@ from .tasks import remind_campaign
 CAMPAIGN_FIELDS = ("title", "year", "message", "deadline", "cluster_funding_eur", "ask_satisfaction")
 
 
-class DeclarationError(Exception):
+class DeclarationError(Refused):
     """A refused action, with a translated message naming the field when there is one."""
-
-    def __init__(self, message, field: str = ""):
-        super().__init__(message)
-        self.field = field
 
 
 class NotAllowed(DeclarationError):
@@ -71,6 +68,11 @@ def _accounts_of(organization_id):
 
 
 # --- campaigns -------------------------------------------------------------------------------------------
+
+def _as_text(value):
+    """A recorded value as text; an empty one stays empty (never the word "None" in the audit log)."""
+    return None if value is None else str(value)
+
 
 def campaign_check(campaign: Campaign) -> None:
     """What a campaign must hold: a title, a year Guichet covers, a deadline in bounds, a funding in bounds."""
@@ -104,7 +106,7 @@ def campaign_create(*, actor, title: str, year: int, deadline: date, message: st
         campaign.save()
         audit_record(actor=actor, action="campaign.create", entity_type="campaign", entity_key=str(campaign.pk),
                      entity_label=campaign.title,
-                     changes={f: [None, str(getattr(campaign, f))] for f in CAMPAIGN_FIELDS})
+                     changes={f: [None, _as_text(getattr(campaign, f))] for f in CAMPAIGN_FIELDS})
     return campaign
 
 
@@ -121,8 +123,8 @@ def campaign_save(*, actor, record: Campaign, is_new: bool) -> None:
         elif before:
             record.status = before["status"]
         record.save()
-        changes = {f: [None if before is None else str(before[f]), str(getattr(record, f))] for f in CAMPAIGN_FIELDS
-                   if before is None or before[f] != getattr(record, f)}
+        changes = {f: [None if before is None else _as_text(before[f]), _as_text(getattr(record, f))]
+                   for f in CAMPAIGN_FIELDS if before is None or before[f] != getattr(record, f)}
         audit_record(actor=actor, action=f"campaign.{'create' if is_new else 'update'}", entity_type="campaign",
                      entity_key=str(record.pk), entity_label=record.title, changes=changes)
 
@@ -138,6 +140,32 @@ def campaign_delete(*, actor, record: Campaign) -> None:
         record.delete()
         audit_record(actor=actor, action="campaign.delete", entity_type="campaign", entity_key=str(pk),
                      entity_label=title)
+
+
+def campaign_update(*, actor, campaign: Campaign, title: str, year: int, deadline: date, message: str = "",
+                    cluster_funding_eur=None, ask_satisfaction: bool = True) -> Campaign:
+    """Staff correct a draft on its page (once opened, the organizations were asked what it says: it stays).
+    The same checks as the creation; only the fields that changed are audited."""
+    if not permissions.can_manage_campaigns(actor):
+        raise NotAllowed(_("Only the cluster team opens declaration campaigns."))
+    edited = Campaign(pk=campaign.pk, title=(title or "").strip(), year=year, deadline=deadline,
+                      message=message or "", cluster_funding_eur=cluster_funding_eur,
+                      ask_satisfaction=ask_satisfaction)
+    campaign_check(edited)
+    values = {f: getattr(edited, f) for f in CAMPAIGN_FIELDS}
+    with transaction.atomic(durable=True):
+        before = (Campaign.objects.select_for_update().filter(pk=campaign.pk, status=Campaign.Status.DRAFT)
+                  .values(*CAMPAIGN_FIELDS).first())
+        # Compare-and-set: opened meanwhile (another tab, a colleague), the draft is not edited.
+        if before is None or not Campaign.objects.filter(pk=campaign.pk, status=Campaign.Status.DRAFT).update(
+                **values):
+            raise DeclarationError(_("Only a draft campaign can be edited; this one is not a draft any more."))
+        changes = {f: [_as_text(before[f]), _as_text(values[f])] for f in CAMPAIGN_FIELDS if before[f] != values[f]}
+        if changes:
+            audit_record(actor=actor, action="campaign.update", entity_type="campaign", entity_key=str(campaign.pk),
+                         entity_label=values["title"], changes=changes)
+    campaign.refresh_from_db()
+    return campaign
 
 
 def campaign_open(*, actor, campaign: Campaign, now: datetime | None = None) -> int:

@@ -14,4 +14,6 @@ urlpatterns = [
     path("<int:pk>/validate/", views.declaration_validate, name="validate"),
     path("<int:pk>/return/", views.declaration_return, name="return"),
     path("evidence/<int:pk>/", views.evidence, name="evidence"),
+    # --- draft campaign editing (issue 11) ---
+    path("campaigns/<int:pk>/edit/", views.campaign_edit, name="campaign_edit"),
 ]

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from guichet.accounts.permissions import member_required
+from guichet.core.actions import attempt
 
 from . import permissions, selectors, services
 from .forms import CampaignForm, DeclarationForm, ReturnForm
@@ -48,15 +49,35 @@ def campaign(request, pk):
                                                           "to_ask": selectors.organizations_to_ask().count()})
 
 
+@login_required
+def campaign_edit(request, pk):
+    """Staff correct a draft campaign here (title, year, deadline, message, funding, survey) before opening it."""
+    _staff(request)
+    item = get_object_or_404(Campaign, pk=pk)
+    if item.status != Campaign.Status.DRAFT:
+        messages.error(request, _("Only a draft campaign can be edited; this one is not a draft any more."))
+        return redirect(item)
+    initial = {f: getattr(item, f) for f in services.CAMPAIGN_FIELDS}
+    form = CampaignForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.campaign_update(actor=request.user, campaign=item, **form.cleaned_data)
+            messages.success(request, _("The draft campaign is saved."))
+            return redirect(item)
+        except services.DeclarationError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+    return render(request, "declarations/campaign_edit.html", {"campaign": item, "form": form},
+                  status=400 if request.method == "POST" else 200)
+
+
 def _campaign_action(request, pk, action, done):
     _staff(request)
     item = get_object_or_404(Campaign, pk=pk)
-    try:
-        result = action(actor=request.user, campaign=item)
-        messages.success(request, done % {"n": result or 0})
-    except services.DeclarationError as exc:
-        messages.error(request, str(exc))
-    return redirect(item)
+    return attempt(
+        request,
+        lambda: action(actor=request.user, campaign=item),
+        lambda result: done % {"n": result or 0},
+        redirect(item))
 
 
 @login_required
@@ -124,12 +145,11 @@ def declaration(request, pk):
 def declaration_validate(request, pk):
     _staff(request)
     item = _declaration_or_404(request.user, pk)
-    try:
-        services.declaration_validate(actor=request.user, declaration=item)
-        messages.success(request, _("Validated: these figures now count in the indicators."))
-    except services.DeclarationError as exc:
-        messages.error(request, str(exc))
-    return redirect(item)
+    return attempt(
+        request,
+        lambda: services.declaration_validate(actor=request.user, declaration=item),
+        _("Validated: these figures now count in the indicators."),
+        redirect(item))
 
 
 @login_required
@@ -138,13 +158,12 @@ def declaration_return(request, pk):
     _staff(request)
     item = _declaration_or_404(request.user, pk)
     form = ReturnForm(request.POST)
-    try:
-        services.declaration_return(actor=request.user, declaration=item,
-                                    reason=form.data.get("reason", ""))
-        messages.success(request, _("Returned: the organization is told what to correct."))
-    except services.DeclarationError as exc:
-        messages.error(request, str(exc))
-    return redirect(item)
+    return attempt(
+        request,
+        lambda: services.declaration_return(actor=request.user, declaration=item,
+                                            reason=form.data.get("reason", "")),
+        _("Returned: the organization is told what to correct."),
+        redirect(item))
 
 
 @login_required

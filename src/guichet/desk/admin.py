@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from guichet.core.admin import ReadOnlyAdmin
 
-from .models import Message, Request, Routing, StatusChange
+from .models import Message, Need, Routing, StatusChange
 
 
 class RoutingInline(admin.TabularInline):
@@ -20,7 +20,7 @@ class HistoryInline(admin.TabularInline):
     can_delete = False
 
 
-@admin.register(Request)
+@admin.register(Need)
 class RequestAdmin(ReadOnlyAdmin):
     """Read-only here: transitions go through the desk pages, where each is checked and audited."""
 

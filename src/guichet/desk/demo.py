@@ -8,7 +8,7 @@ from guichet.accounts.models import User
 
 from . import services
 from .links import ProviderLink
-from .models import Request
+from .models import Need
 
 DEMO = [
     # (requester, text, confidential, steps, days ago)
@@ -32,7 +32,7 @@ def load_demo_requests() -> int:
     """The demo requests, each step dated after the one before (never the load time), and each answered by
     whoever the routing reached (permissions.routing_reach): the platform manager for its own lab's platform
     only, the directory contacts of the other providers through their e-mailed link."""
-    if Request.objects.exists():
+    if Need.objects.exists():
         return 0
     staff = User.objects.get(email="staff@demo.guichet.example")
     now = timezone.now()

@@ -1,24 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from guichet.core.uploads import MultipleFileField
 from guichet.matching.engine import MAX_QUERY_LENGTH
 
 from .models import Outcome
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        if isinstance(data, (list, tuple)):
-            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
-        return [super().clean(data, initial)] if data else []
 
 
 class RequestForm(forms.Form):

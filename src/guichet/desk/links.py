@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from guichet.accounts.models import User
 
-from .models import Request, Routing, Status
+from .models import Need, Routing, Status
 
 SALT = "guichet.desk.follow"
 
@@ -29,20 +29,20 @@ class LinkExpired(LinkInvalid):
 
 @dataclass
 class FollowLink:
-    request: Request
+    request: Need
     recipient: User
 
 
-def _request_key(request: Request) -> str:
+def _request_key(request: Need) -> str:
     # Binds the link to the request's own secret too: replacing access_token revokes every link sent.
     return hashlib.sha256(request.access_token.encode()).hexdigest()[:16]
 
 
-def follow_token(request: Request, recipient: User) -> str:
+def follow_token(request: Need, recipient: User) -> str:
     return signing.dumps({"r": request.pk, "u": recipient.pk, "k": _request_key(request)}, salt=SALT)
 
 
-def follow_path(request: Request, recipient: User) -> str:
+def follow_path(request: Need, recipient: User) -> str:
     return reverse("desk:follow", args=[follow_token(request, recipient)])
 
 
@@ -61,7 +61,7 @@ def follow_resolve(token: str) -> FollowLink:
     data = _loads(token, SALT)
     if not isinstance(data, dict):
         raise LinkInvalid
-    request = (Request.objects.select_related("requester").filter(pk=data.get("r"))
+    request = (Need.objects.select_related("requester").filter(pk=data.get("r"))
                .exclude(status=Status.UNCONFIRMED).first())
     if request is None or data.get("k") != _request_key(request):
         raise LinkInvalid

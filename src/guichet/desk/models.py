@@ -28,12 +28,12 @@ class Outcome(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn by the requester")
 
 
-class Request(models.Model):
+class Need(models.Model):
     """A need described in free text, followed from submission to its outcome."""
 
     title = models.CharField(_("title"), max_length=200)
     text = models.TextField(_("need"), max_length=5000)
-    language = models.CharField(_("language"), max_length=2, choices=[("fr", "Français"), ("en", "English")])
+    language = models.CharField(_("language"), max_length=2, choices=settings.LANGUAGES)
     requester = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="desk_requests",
                                   verbose_name=_("requester"))
     organization = models.ForeignKey("directory.Organization", null=True, blank=True, on_delete=models.SET_NULL,
@@ -85,7 +85,7 @@ class Routing(models.Model):
         DECLINED = "declined", _("Declined")
         ANSWERED = "answered", _("Answered")
 
-    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="routings")
+    request = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="routings")
     record_kind = models.CharField(_("kind"), max_length=20)
     record_key = models.CharField(_("provider"), max_length=80)
     record_name = models.CharField(_("name"), max_length=300)
@@ -113,7 +113,7 @@ class Routing(models.Model):
 
 
 class Message(models.Model):
-    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="messages")
+    request = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="messages")
     # No author for a provider who answered by its e-mailed link without an account: author_name says who.
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                related_name="+")
@@ -138,7 +138,7 @@ def attachment_path(instance, filename):
 
 
 class Attachment(models.Model):
-    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="attachments")
+    request = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(upload_to=attachment_path)
     name = models.CharField(max_length=255)
     size = models.PositiveIntegerField()
@@ -156,7 +156,7 @@ class Attachment(models.Model):
 class StatusChange(models.Model):
     """The request's history: every transition, by whom, when. Never overwritten."""
 
-    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="history")
+    request = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="history")
     from_status = models.CharField(max_length=12, choices=Status.choices, blank=True)
     to_status = models.CharField(max_length=12, choices=Status.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
@@ -184,7 +184,7 @@ class VisitorSubmission(models.Model):
     language = models.CharField(_("language"), max_length=2, default="fr")
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
-    request = models.OneToOneField(Request, null=True, blank=True, on_delete=models.SET_NULL,
+    request = models.OneToOneField(Need, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="visitor_submission")
 
     class Meta:

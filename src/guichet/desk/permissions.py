@@ -8,7 +8,7 @@ from django.db.models import Q
 from guichet.accounts.models import Membership, Role
 from guichet.accounts.permissions import is_member, is_signed_in
 
-from .models import OPEN_STATUSES, Request, Routing, Status
+from .models import OPEN_STATUSES, Need, Routing, Status
 
 
 def answering_memberships():
@@ -88,11 +88,11 @@ def can_respond(user, routing: Routing) -> bool:
         and routing.provider_organization_id in provider_organization_ids(user))
 
 
-def is_provider_for(user, request: Request) -> bool:
+def is_provider_for(user, request: Need) -> bool:
     return any(can_respond(user, r) for r in request.routings.all())
 
 
-def can_view_request(user, request: Request) -> bool:
+def can_view_request(user, request: Need) -> bool:
     if not is_signed_in(user):
         return False
     if user.is_staff or request.requester_id == user.pk or is_provider_for(user, request):
@@ -110,13 +110,13 @@ def can_manage_desk(user) -> bool:
     return bool(user and user.is_authenticated and user.is_staff)
 
 
-def can_post_message(user, request: Request) -> bool:
+def can_post_message(user, request: Need) -> bool:
     if request.status in (Status.CLOSED, Status.UNCONFIRMED):
         return False
     return bool(user and user.is_authenticated and (
         user.is_staff or request.requester_id == user.pk or is_provider_for(user, request)))
 
 
-def can_withdraw(user, request: Request) -> bool:
+def can_withdraw(user, request: Need) -> bool:
     return bool(user and user.is_authenticated and request.requester_id == user.pk
                 and request.status in (Status.NEW, Status.TRIAGED, Status.ROUTED, Status.ANSWERED))

@@ -6,7 +6,7 @@ from django.db import transaction
 
 from guichet.privacy.registry import eraser, exporter, when
 
-from .models import Attachment, Message, Request
+from .models import Attachment, Message, Need
 
 ERASED_TEXT = "[erased]"
 
@@ -19,7 +19,7 @@ def export_desk(user):
                       "confidential": r.confidential, "status": r.status, "created_at": when(r.created_at),
                       "first_response_at": when(r.first_response_at), "closed_at": when(r.closed_at),
                       "outcome": r.outcome}
-                     for r in Request.objects.filter(requester=user).select_related("organization")
+                     for r in Need.objects.filter(requester=user).select_related("organization")
                      .order_by("created_at", "pk")],
         "messages": [{"request": m.request_id, "body": m.body, "created_at": when(m.created_at)}
                      for m in Message.objects.filter(author=user).order_by("created_at", "pk")],
@@ -32,11 +32,11 @@ def export_desk(user):
 @eraser("desk")
 def erase_desk(*, user, actor):
     """Their words go; the requests' statuses, dates and routings stay (the desk's response-time figures)."""
-    requests = Request.objects.filter(requester=user)
+    requests = Need.objects.filter(requester=user)
     count = 0
     for request in requests.only("pk"):
         # A new capability token: links already e-mailed to the erased address open nothing any more.
-        Request.objects.filter(pk=request.pk).update(title=ERASED_TEXT, text=ERASED_TEXT,
+        Need.objects.filter(pk=request.pk).update(title=ERASED_TEXT, text=ERASED_TEXT,
                                                      access_token=secrets.token_urlsafe())
         count += 1
     messages = Message.objects.filter(author=user).update(body=ERASED_TEXT)

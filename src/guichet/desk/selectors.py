@@ -9,26 +9,26 @@ from guichet.accounts.permissions import is_member, is_signed_in
 from guichet.directory.kinds import records_of
 from guichet.directory.models import Organization, Person, SearchEntry
 
-from .models import OPEN_STATUSES, Message, Request, Routing, Status
+from .models import OPEN_STATUSES, Message, Need, Routing, Status
 from .permissions import can_view_request, provider_organization_ids, routing_reach
 
 
 def requests_visible_to(user):
     if not is_signed_in(user):
-        return Request.objects.none()
-    qs = Request.objects.select_related("requester", "organization")
+        return Need.objects.none()
+    qs = Need.objects.select_related("requester", "organization")
     if user.is_staff:
         return qs
     orgs = provider_organization_ids(user)
     visible = Q(requester=user) | Q(routings__assignee=user) | Q(routings__provider_organization__in=orgs)
     if is_member(user):
         visible |= Q(confidential=False, status__in=OPEN_STATUSES)
-    return qs.filter(pk__in=Request.objects.filter(visible).values("pk"))
+    return qs.filter(pk__in=Need.objects.filter(visible).values("pk"))
 
 
-def request_get(user, pk: int) -> Request:
+def request_get(user, pk: int) -> Need:
     """The request if the user may see it; 404 otherwise (not found and not allowed look the same)."""
-    request = (Request.objects.select_related("requester", "organization")
+    request = (Need.objects.select_related("requester", "organization")
                .prefetch_related(Prefetch("routings", queryset=Routing.objects.select_related("assignee")),
                                  "messages__author", "attachments", "history__actor")
                .filter(pk=pk).first())
@@ -44,7 +44,7 @@ def routed_to(user):
 
 
 def inbox(*, status: str = "", overdue: bool = False):
-    qs = Request.objects.select_related("requester", "organization").exclude(status=Status.UNCONFIRMED)
+    qs = Need.objects.select_related("requester", "organization").exclude(status=Status.UNCONFIRMED)
     if status:
         qs = qs.filter(status=status)
     if overdue:

@@ -14,6 +14,7 @@ from guichet.accounts.models import Role, User
 from guichet.accounts.selectors import organization_of
 from guichet.core import ratelimit
 from guichet.core.audit import audit_record
+from guichet.core.errors import Refused
 from guichet.core.i18n import in_language
 from guichet.core.mail import notify, render_mail
 from guichet.core.workdays import add_working_days
@@ -22,7 +23,7 @@ from guichet.matching.engine import detect_language, validate_query
 
 from . import permissions
 from .links import provider_path
-from .models import Attachment, Message, Outcome, Request, Routing, Status, StatusChange, VisitorSubmission
+from .models import Attachment, Message, Need, Outcome, Routing, Status, StatusChange, VisitorSubmission
 from .selectors import provider_of
 
 # Signs a VisitorSubmission's key (the salt of the old Request-keyed tokens was "guichet.desk.confirm").
@@ -30,10 +31,10 @@ VISITOR_SALT = "guichet.desk.visitor"
 CONFIRM_MAX_AGE = 7 * 24 * 3600
 
 
-TITLE_MAX = Request._meta.get_field("title").max_length
+TITLE_MAX = Need._meta.get_field("title").max_length
 
 
-class DeskError(Exception):
+class DeskError(Refused):
     """A refused desk action, with a translated message for the user."""
 
 
@@ -57,9 +58,9 @@ def _staff():
     return User.objects.filter(role__in=[Role.STAFF, Role.ADMIN], is_active=True)
 
 
-def _transition(request: Request, *, actor, to: str, allowed_from, note: str = "", at=None, **fields) -> None:
+def _transition(request: Need, *, actor, to: str, allowed_from, note: str = "", at=None, **fields) -> None:
     """Move the request to `to` only if it is still in one of `allowed_from` (compare-and-set)."""
-    updated = Request.objects.filter(pk=request.pk, status__in=list(allowed_from)).update(status=to, **fields)
+    updated = Need.objects.filter(pk=request.pk, status__in=list(allowed_from)).update(status=to, **fields)
     if not updated:
         raise InvalidTransition(_("This request is no longer in a state that allows this action."))
     StatusChange.objects.create(request=request, from_status=request.status, to_status=to,
@@ -78,7 +79,7 @@ def _title(text: str) -> str:
     return first if len(first) <= 120 else first[:119].rstrip() + "…"
 
 
-def _save_attachments(request: Request, files, actor) -> None:
+def _save_attachments(request: Need, files, actor) -> None:
     """Size, extension and content (core.uploads, as for partnership documents and order attachments)."""
     from guichet.core import uploads
 
@@ -93,9 +94,9 @@ def _save_attachments(request: Request, files, actor) -> None:
                                   content_type=(getattr(upload, "content_type", "") or "")[:100], uploaded_by=actor)
 
 
-def _request_create(*, actor: User, text: str, title: str, confidential: bool, organization, files, now) -> Request:
+def _request_create(*, actor: User, text: str, title: str, confidential: bool, organization, files, now) -> Need:
     """Write a new request and its first history line; the caller holds the transaction and audits."""
-    request = Request.objects.create(
+    request = Need.objects.create(
         title=(title or "").strip() or _title(text), text=text, language=detect_language(text),
         requester=actor, organization=organization, confidential=confidential, status=Status.NEW,
         created_at=now, first_response_due=add_working_days(now, settings.GUICHET_DESK_FIRST_RESPONSE_DAYS))
@@ -105,7 +106,7 @@ def _request_create(*, actor: User, text: str, title: str, confidential: bool, o
 
 
 def request_submit(*, actor: User, text: str, title: str = "", confidential: bool = False,
-                   organization: Organization | None = None, files=(), now=None) -> Request:
+                   organization: Organization | None = None, files=(), now=None) -> Need:
     """A member (or a confirmed visitor) submits a need. Raises DeskError / QueryRefused."""
     if not permissions.can_submit_request(actor):
         raise NotAllowed(_("Log in or confirm your e-mail address to submit a request."))
@@ -183,7 +184,7 @@ def visitor_request_start(*, email: str, full_name: str, text: str, confidential
     return submission
 
 
-def visitor_request_confirm(*, token: str, now=None) -> Request:
+def visitor_request_confirm(*, token: str, now=None) -> Need:
     """The visitor clicked the e-mailed link: create their guest account and the request, once."""
     try:
         pk = signing.TimestampSigner(salt=VISITOR_SALT).unsign(token, max_age=CONFIRM_MAX_AGE)
@@ -216,7 +217,7 @@ def visitor_request_confirm(*, token: str, now=None) -> Request:
     return request
 
 
-def request_triage(*, actor: User, request: Request, title: str = "", now=None) -> Request:
+def request_triage(*, actor: User, request: Need, title: str = "", now=None) -> Need:
     if not permissions.can_manage_desk(actor):
         raise NotAllowed(_("Only the cluster team triages requests."))
     with transaction.atomic(durable=True):
@@ -250,7 +251,7 @@ def _mail_contact(routing: Routing, template: str, context: dict) -> None:
     transaction.on_commit(send)
 
 
-def request_route(*, actor: User, request: Request, keys: list[str], assignee: User | None = None,
+def request_route(*, actor: User, request: Need, keys: list[str], assignee: User | None = None,
                   reasons: dict[str, list[str]] | None = None, now=None) -> list[Routing]:
     """Send the request to providers of the directory, named by key.
 
@@ -280,7 +281,7 @@ def request_route(*, actor: User, request: Request, keys: list[str], assignee: U
                               "keys": ", ".join(unreachable)})
     now = now or timezone.now()
     with transaction.atomic(durable=True):
-        current = Request.objects.select_for_update().get(pk=request.pk)
+        current = Need.objects.select_for_update().get(pk=request.pk)
         if current.status not in (Status.NEW, Status.TRIAGED, Status.ROUTED, Status.ANSWERED):
             raise InvalidTransition(_("This request is no longer in a state that allows this action."))
         created = []
@@ -334,7 +335,7 @@ def _respond(*, routing: Routing, action: str, message: str, now, actor: User | 
         if message:
             Message.objects.create(request=request, author=actor, author_name=author_name[:300], routing=routing,
                                    body=message[:10000], created_at=now)
-        Request.objects.filter(pk=request.pk, first_response_at__isnull=True).update(first_response_at=now)
+        Need.objects.filter(pk=request.pk, first_response_at__isnull=True).update(first_response_at=now)
         changes = {"routing": [routing.record_key, new_state]}
         if by:
             changes["by"] = [None, by]
@@ -367,7 +368,7 @@ def routing_respond_by_link(*, link, action: str, message: str = "", now=None) -
                     by=f"directory contact {routing.contact_email}")
 
 
-def message_post(*, actor: User, request: Request, body: str, now=None) -> Message:
+def message_post(*, actor: User, request: Need, body: str, now=None) -> Message:
     if not permissions.can_post_message(actor, request):
         raise NotAllowed(_("You cannot write in this conversation."))
     body = (body or "").strip()
@@ -377,7 +378,7 @@ def message_post(*, actor: User, request: Request, body: str, now=None) -> Messa
     with transaction.atomic(durable=True):
         message = Message.objects.create(request=request, author=actor, body=body[:10000], created_at=now)
         if actor.is_staff and actor.pk != request.requester_id:
-            Request.objects.filter(pk=request.pk, first_response_at__isnull=True).update(first_response_at=now)
+            Need.objects.filter(pk=request.pk, first_response_at__isnull=True).update(first_response_at=now)
         audit_record(actor=actor, action="desk_request.message", entity_type="desk_request",
                      entity_key=str(request.pk), entity_label=request.title)
         others = [request.requester, *[u for r in request.routings.all() for u in responders(r)]]
@@ -389,8 +390,8 @@ def message_post(*, actor: User, request: Request, body: str, now=None) -> Messa
     return message
 
 
-def request_close(*, actor: User, request: Request, outcome: str, note: str = "", outcome_key: str = "",
-                  now=None) -> Request:
+def request_close(*, actor: User, request: Need, outcome: str, note: str = "", outcome_key: str = "",
+                  now=None) -> Need:
     """The cluster team records the outcome (the requester may only withdraw)."""
     if outcome not in Outcome.values:
         raise DeskError(_("Choose an outcome."))
@@ -406,7 +407,7 @@ def request_close(*, actor: User, request: Request, outcome: str, note: str = ""
     return request
 
 
-def request_close_within(*, actor: User, request: Request, outcome: str, note: str, outcome_key: str, now) -> None:
+def request_close_within(*, actor: User, request: Need, outcome: str, note: str, outcome_key: str, now) -> None:
     """The close itself, in the caller's transaction, for services that checked who may close (request_close,
     the clinical feasibility close that records the chosen sites with it)."""
     if outcome not in Outcome.values:

@@ -13,15 +13,12 @@ from django.views.decorators.http import require_POST
 from guichet.accounts.identity import client_ip
 from guichet.accounts.permissions import is_member
 from guichet.core import exports
+from guichet.core.actions import attempt
 from guichet.matching import engine
 
 from . import links, permissions, selectors, services
 from .forms import CloseForm, MessageForm, RequestForm, RespondForm, RouteForm, VisitorRequestForm
-from .models import Request, Status
-
-
-def _error(request, exc):
-    messages.error(request, str(exc))
+from .models import Need, Status
 
 
 def new_request(request):
@@ -68,7 +65,7 @@ def suggest(request):
 def request_list(request):
     user = request.user
     context = {
-        "mine": Request.objects.filter(requester=user).exclude(status=Status.UNCONFIRMED),
+        "mine": Need.objects.filter(requester=user).exclude(status=Status.UNCONFIRMED),
         "routed": selectors.routed_to(user)[:100],
     }
     if permissions.can_manage_desk(user):
@@ -133,12 +130,11 @@ def follow(request, token):
         return redirect_to_login(reverse("desk:detail", args=[desk_request.pk]))
     if request.method == "POST":
         form = MessageForm(request.POST)
-        if form.is_valid():
-            try:
-                services.message_post(actor=recipient, request=desk_request, body=form.cleaned_data["body"])
-            except services.DeskError as exc:
-                _error(request, exc)
-        return redirect("desk:follow", token)
+        if not form.is_valid():
+            return redirect("desk:follow", token)
+        return attempt(request, lambda: services.message_post(actor=recipient, request=desk_request,
+                                                              body=form.cleaned_data["body"]),
+                       "", redirect("desk:follow", token))
     desk_request = selectors.request_get(recipient, desk_request.pk)
     context = _detail_context(request, desk_request, recipient, token_mode=True)
     context["follow_token"] = token
@@ -204,11 +200,7 @@ def confirm(request, token):
 
 def _act(request, desk_request, action):
     """Run one desk action for the logged-in user on a request they may see, and come back to it."""
-    try:
-        action(desk_request)
-    except services.DeskError as exc:
-        _error(request, exc)
-    return redirect("desk:detail", desk_request.pk)
+    return attempt(request, lambda: action(desk_request), "", redirect("desk:detail", desk_request.pk))
 
 
 @login_required
@@ -227,14 +219,12 @@ def route(request, pk):
         raise PermissionDenied
     suggestions = engine.match(desk_request.text, limit=10)
     form = RouteForm(request.POST, suggestions=suggestions)
-    if form.is_valid():
-        reasons = {s.key: s.reasons for s in suggestions}
-        try:
-            services.request_route(actor=request.user, request=desk_request, keys=form.all_keys(), reasons=reasons)
-            messages.success(request, _("Request routed."))
-        except services.DeskError as exc:
-            _error(request, exc)
-    return redirect("desk:detail", desk_request.pk)
+    if not form.is_valid():
+        return redirect("desk:detail", desk_request.pk)
+    reasons = {s.key: s.reasons for s in suggestions}
+    return attempt(request, lambda: services.request_route(actor=request.user, request=desk_request,
+                                                           keys=form.all_keys(), reasons=reasons),
+                   _("Request routed."), redirect("desk:detail", desk_request.pk))
 
 
 @login_required
@@ -243,16 +233,13 @@ def respond(request, pk, routing_pk):
     desk_request = selectors.request_get(request.user, pk)
     routing = get_object_or_404(desk_request.routings, pk=routing_pk)
     form = RespondForm(request.POST)
-    if form.is_valid():
-        try:
-            services.routing_respond(actor=request.user, routing=routing, action=form.cleaned_data["action"],
-                                     message=form.cleaned_data["message"])
-            messages.success(request, _("Your reply is sent to the requester."))
-        except services.NotAllowed as exc:
-            raise PermissionDenied(str(exc)) from exc
-        except services.DeskError as exc:
-            _error(request, exc)
-    return redirect("desk:detail", desk_request.pk)
+    if not form.is_valid():
+        return redirect("desk:detail", desk_request.pk)
+    return attempt(request, lambda: services.routing_respond(actor=request.user, routing=routing,
+                                                             action=form.cleaned_data["action"],
+                                                             message=form.cleaned_data["message"]),
+                   _("Your reply is sent to the requester."), redirect("desk:detail", desk_request.pk),
+                   refusals=(services.DeskError,), forbidden=(services.NotAllowed,))
 
 
 @login_required
@@ -283,7 +270,7 @@ def close(request, pk):
 
 
 def attachment(request, pk, attachment_pk):
-    desk_request = Request.objects.filter(pk=pk).first()
+    desk_request = Need.objects.filter(pk=pk).first()
     if desk_request is None:
         raise Http404
     allowed = permissions.can_view_request(request.user, desk_request)

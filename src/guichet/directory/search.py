@@ -8,12 +8,14 @@ generated column document_tsv; SQLite matches with FTS5. Callers use
 
 from collections import defaultdict
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import connection
 from django.utils import timezone
 
-from guichet.core.text import index_document, stems, words
+from guichet.core.bulk import insert_rows, key_set, update_rows
+from guichet.core.text import index_document, squeeze, stems, words
 from guichet.matching import semantic
 from guichet.matching.lexicon import lexicon
 from guichet.matching.profile import concept_token, concept_tokens, tag_text, vocabulary
@@ -26,7 +28,7 @@ SUMMARY_LENGTH = 240
 
 
 def _clip(text: str, length: int = SUMMARY_LENGTH) -> str:
-    text = " ".join((text or "").split())
+    text = squeeze(text)
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
 
@@ -70,7 +72,7 @@ def entry_values(record) -> dict:
     }
 
 
-def index_records(records: Iterable, batch_size: int = 500) -> None:
+def index_records(records: Iterable) -> None:
     """Create or refresh the entries of these records (call inside the writing transaction), in bulk.
 
     One batch: the texts are tagged, embedded together (one model call per batch) and written with bulk
@@ -84,10 +86,8 @@ def index_records(records: Iterable, batch_size: int = 500) -> None:
     texts = [values.pop("embedding_text") for values in rows]
     model = semantic.backend()
     keys = [v["key"] for v in rows]
-    existing = {}
-    for start in range(0, len(keys), 500):  # SQLite caps the variables of one query
-        existing.update((e.key, e) for e in SearchEntry.objects.filter(key__in=keys[start:start + 500])
-                        .only("id", "key", "name", "summary", "document", "embedding", "embedding_model"))
+    fields = ("id", "key", "name", "summary", "document", "embedding", "embedding_model") if model else ("id", "key")
+    existing = {e[1]: e for e in SearchEntry.objects.filter(key__in=key_set(keys)).values_list(*fields)}
     vectors: list = [None] * len(rows)
     if model:
         # A record whose indexed text did not change keeps its vector: re-imports and re-tagging do not pay
@@ -95,26 +95,68 @@ def index_records(records: Iterable, batch_size: int = 500) -> None:
         stale = []
         for i, values in enumerate(rows):
             old = existing.get(values["key"])
-            if (old is not None and old.embedding and old.embedding_model == model and old.name == values["name"]
-                    and old.summary == values["summary"] and old.document == values["document"]):
-                vectors[i] = bytes(old.embedding)
+            if old is not None and old[5] and old[6] == model and old[2:5] == (
+                    values["name"], values["summary"], values["document"]):
+                vectors[i] = bytes(old[5])
             else:
                 stale.append(i)
         for i, vector in zip(stale, semantic.embed([texts[i] for i in stale], name=model), strict=True):
             vectors[i] = vector.astype("float32").tobytes()
     now = timezone.now()
+    new, changed = [], []
     for values, vector in zip(rows, vectors, strict=True):
         # Without a backend the vector goes: a stale one would rank the record on its old text.
-        values["embedding"] = vector
-        values["embedding_model"] = model if vector is not None else None
-        values["indexed_at"] = now
-    new, changed = [], []
-    for values in rows:
+        row = (*(values[f] for f in ENTRY_FIELDS), vector, model if vector is not None else None, now)
         old = existing.get(values["key"])
-        (changed if old else new).append(SearchEntry(id=old.pk if old else None, **values))
-    SearchEntry.objects.bulk_create(new, batch_size=batch_size)
-    if changed:
-        SearchEntry.objects.bulk_update(changed, [f for f in rows[0] if f != "key"], batch_size=batch_size)
+        if old is None:
+            new.append(row)
+        else:
+            changed.append((*row, old[0]))
+    # Plain tuples through one prepared statement: no model instance per entry (an import writes 100k).
+    with _full_text_after(len(new)):
+        insert_rows(SearchEntry, WRITTEN_FIELDS, new)
+    update_rows(SearchEntry, WRITTEN_FIELDS, changed)
+
+
+FTS_BULK_ROWS = 500  # from this many new entries, SQLite's full-text rows are written by one statement
+_FTS_INSERT_TRIGGER = "directory_searchentry_ai"
+
+
+@contextmanager
+def _full_text_after(rows: int):
+    """On SQLite, let the entries inserted in this block reach the FTS5 table in one INSERT … SELECT at its end
+    rather than through the per-row trigger (migration 0002): six times less work for the same index.
+
+    The trigger is dropped and created again from its own stored SQL inside the caller's transaction: SQLite's
+    DDL is transactional, so a rollback (or a process killed mid-way) restores it with everything else, and
+    the writing transaction holds the database's only write lock, so no other insert can miss it meanwhile.
+    """
+    if connection.vendor != "sqlite" or rows < FTS_BULK_ROWS:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = %s", [_FTS_INSERT_TRIGGER])
+        found = cursor.fetchone()
+        if found is None:  # not the schema this was written for: leave the trigger's work to it
+            yield
+            return
+        cursor.execute("SELECT coalesce(max(id), 0) FROM directory_searchentry")
+        (before,) = cursor.fetchone()
+        cursor.execute(f"DROP TRIGGER {_FTS_INSERT_TRIGGER}")
+        try:
+            yield
+        finally:
+            # Even after an error (a caller's savepoint may carry on): the rows written so far get their full-text
+            # rows and the trigger is back. Ids only grow (AUTOINCREMENT) and this transaction is the only
+            # writer: the new rows are those above `before`.
+            cursor.execute("INSERT INTO directory_searchentry_fts(rowid, document) "
+                           "SELECT id, document FROM directory_searchentry WHERE id > %s", [before])
+            cursor.execute(found[0])
+
+
+ENTRY_FIELDS = ("record_kind", "key", "object_id", "name", "summary", "lang", "org_kind", "city", "areas",
+                "sort_name", "document", "concepts")
+WRITTEN_FIELDS = (*ENTRY_FIELDS, "embedding", "embedding_model", "indexed_at")
 
 
 def retag_entries(labels: Iterable[str]) -> int:

@@ -8,7 +8,8 @@ from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 
-from guichet.core.audit import audit_bulk, audit_event, audit_record
+from guichet.core.audit import audit_many, audit_record
+from guichet.core.bulk import key_set
 from guichet.core.jobs import backoff, enqueue
 from guichet.matching.profile import detection_memo, warm_detections
 from guichet.platforms.models import Instrument, Platform, Service
@@ -112,11 +113,8 @@ def _import_in_transaction(*, actor, payload: dict, progress=None, schema_checke
     changed_platforms: set[int] = set()
 
     def existing(queryset, keys):
-        found = {}
         keys = list(keys)
-        for start in range(0, len(keys), 500):
-            found.update({o.key: o for o in queryset.filter(key__in=keys[start:start + 500])})
-        return found
+        return {o.key: o for o in queryset.filter(key__in=key_set(keys))} if keys else {}
 
     def write(model, rows):
         """rows: [(key, values)] of records to create or update; returns every written object by key."""
@@ -124,7 +122,8 @@ def _import_in_transaction(*, actor, payload: dict, progress=None, schema_checke
         rows = [(key, values) for key, values in rows if key in todo]
         if not rows:
             return {}
-        stored = existing(model.objects.all(), [key for key, _v in rows])
+        # The plan was made in this transaction, under the import lock: a key it creates is not stored.
+        stored = existing(model.objects.all(), [key for key, _v in rows if todo[key].action == "update"])
         new, changed, names = [], [], set()
         for key, values in rows:
             obj = stored.get(key) or model(key=key)
@@ -146,18 +145,19 @@ def _import_in_transaction(*, actor, payload: dict, progress=None, schema_checke
                 obj.pk = ids[obj.key]
         written = {o.key: o for o in [*new, *changed]}
         for key, _values in rows:
-            change, obj = todo[key], written[key]
-            audit_rows.append(audit_event(actor=actor, action=f"{change.record_type}.{change.action}",
-                                          entity_type=change.record_type, entity_key=key, entity_label=obj.name,
-                                          changes=change.changes))
+            change = todo[key]
+            audit_rows.append((f"{change.record_type}.{change.action}", change.record_type, key,
+                               written[key].name, change.changes))
         touched.extend(written.values())
         done += len(rows)
         if progress:
             progress("writing", done, total)
         return written
 
-    orgs = existing(Organization.objects.all(), {r["key"] for r in payload.get("organizations", [])} | {
+    creates = {key for key, change in todo.items() if change.action == "create"}
+    orgs = existing(Organization.objects.all(), ({r["key"] for r in payload.get("organizations", [])} | {
         r.get("organization") for s in ("people", "platforms") for r in payload.get(s, []) if r.get("organization")})
+        - creates)
     written_orgs = write(Organization, [(r["key"], {
         "name": r["name"], "kind": r["kind"], "description": r.get("description", ""), "lang": r.get("lang", ""),
         "city": r.get("city", ""), "website": r.get("website", ""),
@@ -171,7 +171,7 @@ def _import_in_transaction(*, actor, payload: dict, progress=None, schema_checke
         "expertise": r.get("expertise", ""), "lang": r.get("lang", ""), "email": r.get("email", ""),
     }) for r in payload.get("people", [])])
     platforms = existing(Platform.objects.select_related("organization"),
-                         [r["key"] for r in payload.get("platforms", [])])
+                         [r["key"] for r in payload.get("platforms", []) if r["key"] not in creates])
     written_platforms = write(Platform, [(r["key"], {
         "name": r["name"], "organization": orgs[r["organization"]], "description": r.get("description", ""),
         "lang": r.get("lang", ""),
@@ -191,7 +191,7 @@ def _import_in_transaction(*, actor, payload: dict, progress=None, schema_checke
         "platform": platforms[r["key"]], "name": i["name"], "description": i.get("description", ""),
         "lang": i.get("lang", ""), "requires_training": bool(i.get("requires_training", False)),
     }) for r in payload.get("platforms", []) for i in r.get("instruments", [])])
-    audit_bulk(audit_rows)
+    audit_many(actor=actor, events=audit_rows)
     # Records written here are indexed once; their unchanged dependents (people of a renamed
     # organization…) are re-indexed because their entries carry the organization's name, kind and city.
     seen = {(type(o), o.pk) for o in touched}

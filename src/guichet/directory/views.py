@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from guichet.core import exports
+from guichet.core.actions import polled
 
 from . import permissions, selectors, services
 from .exchange import read, records, xlsx
@@ -123,10 +124,7 @@ def import_progress(request, pk):
     if (refusal := _staff_only(request)) is not None:
         return refusal
     batch = get_object_or_404(ImportBatch.objects.defer("payload", "plan", "source"), pk=pk)
-    response = render(request, "directory/_import_progress.html", {"batch": batch})
-    if not batch.is_working:
-        response["HX-Refresh"] = "true"
-    return response
+    return polled(request, "directory/_import_progress.html", {"batch": batch}, working=batch.is_working)
 
 
 @require_POST

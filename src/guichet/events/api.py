@@ -2,12 +2,12 @@
 
 from datetime import datetime
 
-from django.utils.translation import gettext as _
 from ninja import Path, Router, Schema
 
 from guichet.core.api_auth import MEMBERS, MEMBERS_WRITE, api_user
 from guichet.core.api_errors import errors
 from guichet.core.api_types import EVENT_KEY_PATTERN, MAX_ID
+from guichet.core.errors import visible_or_404
 
 from . import selectors, services
 from .models import Registration, Session
@@ -70,10 +70,7 @@ def my_registrations(request):
 
 @router.get("/{key}", response={200: EventOut, **errors(401, 404, 422)}, summary="One event and its sessions")
 def event(request, key: str = Path(..., pattern=KEY)):
-    found = selectors.event_visible(user=api_user(request), key=key)
-    if found is None:
-        return 404, {"detail": _("Not found.")}
-    return 200, _event(found)
+    return 200, _event(visible_or_404(selectors.event_visible(user=api_user(request), key=key)))
 
 
 @router.post("/sessions/{session_id}/register", response={201: RegistrationOut, **errors(401, 403, 404, 409, 422)},
@@ -82,9 +79,8 @@ def event(request, key: str = Path(..., pattern=KEY)):
                          "registered, registration closed, or a prerequisite missing; `field` names what.")
 def register(request, session_id: int = Path(..., ge=1, le=MAX_ID)):
     user = api_user(request)
-    session = Session.objects.select_related("event__course").filter(pk=session_id).first()
-    if session is None or selectors.event_visible(user=user, key=session.event.key) is None:
-        return 404, {"detail": _("Not found.")}
+    session = visible_or_404(Session.objects.select_related("event__course").filter(pk=session_id).first(),
+                             lambda found: selectors.event_visible(user=user, key=found.event.key) is not None)
     # A refusal (NotAllowed 403, EventError 409) is answered by config/api.py DOMAIN_ERRORS.
     registration = services.registration_create(actor=user, session=session)
     return 201, _registration(registration)

@@ -1,6 +1,6 @@
 """Demo network life, all fictional and labelled so: a training programme (one course authorises the demo
-cell sorter), coming events, and a past Partnering Day with meetings and their outcomes. Written through
-the services (audited), with `now=` set to when each step would have happened."""
+cell sorter) with two past sessions and their attendance, coming events, and a past Partnering Day with meetings
+and their outcomes. Written through the services (audited), with `now=` set to when each step would have happened."""
 
 from datetime import datetime, time, timedelta
 from decimal import Decimal
@@ -40,14 +40,14 @@ def load_demo_events() -> int:
     aria = Instrument.objects.filter(key="exemple.cyto.aria").first()
 
     # The training programme.
-    basics = Course.objects.create(key="cyto-bases", title_fr="Cytométrie en flux : les bases (exemple fictif)",
+    basics = Course.objects.create(key="cyto-bases", title_fr="Cytométrie en flux\u00a0: les bases (exemple fictif)",
                                    title_en="Flow cytometry: the basics (fictional example)", hours=Decimal("7"),
                                    topic="cytométrie")
     sorter = Course.objects.create(key="cyto-aria", title_fr="Prise en main du trieur de cellules (exemple fictif)",
                                    title_en="Cell sorter: first steps (fictional example)", hours=Decimal("3.5"),
                                    topic="cytométrie", instrument=aria, authorization_months=12)
     sorter.prerequisites.add(basics)
-    Course.objects.create(key="bpf-intro", title_fr="Bonnes pratiques de fabrication : introduction (exemple fictif)",
+    gmp = Course.objects.create(key="bpf-intro", title_fr="Bonnes pratiques de fabrication\u00a0: introduction (exemple fictif)",
                           title_en="Good manufacturing practice: an introduction (fictional example)",
                           hours=Decimal("14"), topic="BPF")
     past = today - timedelta(days=21)
@@ -61,6 +61,19 @@ def load_demo_events() -> int:
     services.check_in(actor=staff, registration=places[0], now=_at(past, 8, 50))
     services.attendance_close(actor=manager, session=held, attended_ids=[p.pk for p in places],
                               now=_at(past, 17, 30))
+    # An earlier training, two days of good manufacturing practice a season ago: a history for the trainings and
+    # their indicators beyond the last session (one registered trainee did not come: attendance is what counts).
+    earlier = today - timedelta(days=75)
+    gmp_training = _event("formation-bpf-intro", Event.Kind.TRAINING, gmp.title_fr, gmp.title_en, "", "", course=gmp,
+                          venue="Marseille (exemple fictif)")
+    gmp_session = Session.objects.create(event=gmp_training, title_fr="Deux journées", title_en="Two days",
+                                         start=_at(earlier, 9), end=_at(earlier + timedelta(days=1), 17), capacity=10)
+    gmp_session.trainers.add(staff)
+    trainees = [services.registration_create(actor=u, session=gmp_session, now=_at(earlier, 9) - timedelta(days=14))
+                for u in (founder, member)]
+    services.check_in(actor=staff, registration=trainees[0], now=_at(earlier, 8, 45))
+    services.attendance_close(actor=staff, session=gmp_session, attended_ids=[trainees[0].pk],
+                              now=_at(earlier + timedelta(days=1), 17, 30))
     coming = _event("formation-cyto-aria", Event.Kind.TRAINING, sorter.title_fr, sorter.title_en, "", "",
                     course=sorter, venue="Plateforme de cytométrie (exemple fictif)")
     next_session = Session.objects.create(event=coming, title_fr="Session pratique", title_en="Hands-on session",
@@ -70,7 +83,7 @@ def load_demo_events() -> int:
 
     # Coming events.
     seminar = _event("seminaire-lymphocytes-t", Event.Kind.SEMINAR,
-                     "Séminaire : lymphocytes T régulateurs et auto-immunité (exemple fictif)",
+                     "Séminaire\u00a0: lymphocytes T régulateurs et auto-immunité (exemple fictif)",
                      "Seminar: regulatory T cells and autoimmunity (fictional example)",
                      "Exemple fictif de séminaire scientifique ouvert aux membres et aux visiteurs.",
                      "A fictional scientific seminar, open to members and visitors.", venue="Marseille")
@@ -78,7 +91,7 @@ def load_demo_events() -> int:
                            start=_at(today + timedelta(days=9), 14), end=_at(today + timedelta(days=9), 17),
                            capacity=60)
     webinar = _event("webinaire-financement", Event.Kind.WEBINAR,
-                     "Webinaire : financer un projet d'anticorps (exemple fictif)",
+                     "Webinaire\u00a0: financer un projet d'anticorps (exemple fictif)",
                      "Webinar: funding an antibody project (fictional example)", "", "",
                      online_url="https://example.org/webinaire")
     Session.objects.create(event=webinar, title_fr="En ligne", title_en="Online",
@@ -89,7 +102,7 @@ def load_demo_events() -> int:
     day_date = today - timedelta(days=35)
     day = _event("journee-partenariale", Event.Kind.PARTNERING, "Journée partenariale immunologie (exemple fictif)",
                  "Immunology Partnering Day (fictional example)",
-                 "Exemple fictif : rendez-vous d'affaires entre laboratoires, entreprises et cliniciens.",
+                 "Exemple fictif\u00a0: rendez-vous d'affaires entre laboratoires, entreprises et cliniciens.",
                  "Fictional example: one-to-one meetings between labs, companies and clinicians.",
                  venue="Marseille (exemple fictif)")
     Session.objects.create(event=day, title_fr="Rendez-vous d'affaires", title_en="One-to-one meetings",
@@ -104,7 +117,8 @@ def load_demo_events() -> int:
         founder: ("Nanocorps (VHH) et ingénierie d'anticorps", "Un laboratoire académique avec des modèles"),
         manager: ("Tri cellulaire et analyses sur la plateforme", "Des projets de recherche partenariale"),
     }
-    participants = {u: partnering.participant_join(actor=u, event=day, offers=o, seeks=s)
+    participants = {u: partnering.participant_join(actor=u, event=day, offers=o, seeks=s,
+                                                   now=_at(day_date, 9) - timedelta(days=10))
                     for u, (o, s) in people.items()}
     created = 0
     for asker, asked, accept in ((founder, member, True), (member, manager, True), (manager, founder, False)):
@@ -127,4 +141,22 @@ def load_demo_events() -> int:
             partnership_confirm(actor=staff, partnership=meeting.partnership)
         else:
             partnering.meeting_outcome(actor=asker, meeting=meeting, held=True, outcome="nothing", now=after)
+
+    # A coming Partnering Day, its booking phase open (the trial of issue 16: with the past day only, a visitor of
+    # the demo could not request nor accept a meeting). The founder has joined; the others may join and ask them.
+    coming_date = today + timedelta(days=28)
+    coming_day = _event("journee-partenariale-printemps", Event.Kind.PARTNERING,
+                        "Journée partenariale anticorps thérapeutiques (exemple fictif)",
+                        "Therapeutic antibodies Partnering Day (fictional example)",
+                        "Exemple fictif : demandez vos rendez-vous d'affaires avant la journée.",
+                        "Fictional example: request your one-to-one meetings before the day.",
+                        venue="Marseille (exemple fictif)")
+    Session.objects.create(event=coming_day, title_fr="Rendez-vous d'affaires", title_en="One-to-one meetings",
+                           start=_at(coming_date, 9), end=_at(coming_date, 13), capacity=100)
+    for n in range(8):
+        Slot.objects.create(event=coming_day, start=_at(coming_date, 9) + timedelta(minutes=30 * n),
+                            end=_at(coming_date, 9) + timedelta(minutes=30 * (n + 1)))
+    for n in range(6):
+        Table.objects.create(event=coming_day, number=n + 1)
+    partnering.participant_join(actor=founder, event=coming_day, offers=people[founder][0], seeks=people[founder][1])
     return Event.objects.count() + created

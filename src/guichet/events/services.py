@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from guichet.accounts.identity import normalize_login
 from guichet.core import params, ratelimit
 from guichet.core.audit import audit_record
+from guichet.core.errors import Refused
 from guichet.core.mail import notify, outbox_write, render_mail
 
 from . import permissions
@@ -32,12 +33,8 @@ ORGANIZATION_MAX = Registration._meta.get_field("organization_name").max_length
 REMINDER_AHEAD = timedelta(hours=24)
 
 
-class EventError(Exception):
+class EventError(Refused):
     """A refused action on an event, with a translated message naming what is wrong."""
-
-    def __init__(self, message, field=""):
-        super().__init__(message)
-        self.field = field
 
 
 class NotAllowed(EventError):

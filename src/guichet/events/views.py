@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from guichet.accounts.identity import client_ip
 from guichet.core import exports, params
+from guichet.core.actions import attempt, form_errors_text
 
 from . import ics, permissions, selectors, services
 from .forms import AttendanceForm, VisitorForm
@@ -87,9 +88,7 @@ def register(request, pk):
         return redirect("events:ticket", registration.token)
     form = VisitorForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(_("%(field)s: %(errors)s") % {"field": form.fields[f].label,
-                                                                         "errors": " ".join(e)}
-                                         for f, e in form.errors.items()))
+        messages.error(request, form_errors_text(form))
         return redirect(back)
     try:
         services.visitor_register_start(session=session, client_address=client_ip(request),
@@ -140,12 +139,11 @@ def ticket_ics(request, token):
 @require_POST
 def ticket_cancel(request, token):
     registration = _registration(token)
-    try:
-        services.registration_cancel(actor=request.user, registration=registration, by_token=True)
-        messages.success(request, _("Your registration is cancelled."))
-    except services.EventError as exc:
-        messages.error(request, str(exc))
-    return redirect("events:ticket", token)
+    return attempt(
+        request,
+        lambda: services.registration_cancel(actor=request.user, registration=registration, by_token=True),
+        _("Your registration is cancelled."),
+        redirect("events:ticket", token))
 
 
 @login_required
@@ -160,12 +158,11 @@ def checkin(request, token):
     if not permissions.can_check_in(request.user, registration.session):
         raise PermissionDenied
     if request.method == "POST":
-        try:
-            services.check_in(actor=request.user, registration=registration)
-            messages.success(request, _("Checked in: %(name)s.") % {"name": registration.full_name})
-        except services.EventError as exc:
-            messages.error(request, str(exc))
-        return redirect("events:checkin", token)
+        return attempt(
+            request,
+            lambda: services.check_in(actor=request.user, registration=registration),
+            _("Checked in: %(name)s.") % {"name": registration.full_name},
+            redirect("events:checkin", token))
     return render(request, "events/checkin.html", {"registration": registration,
                                                    "session": registration.session})
 

@@ -10,6 +10,7 @@ from guichet.bookings.api import MAX_ID, YEAR_2000S, BookingOut, _out
 from guichet.bookings.models import Booking
 from guichet.core.api_auth import MEMBERS, MEMBERS_WRITE, api_user
 from guichet.core.api_errors import errors
+from guichet.core.api_types import Money
 from guichet.directory.models import KEY_PATTERN
 from guichet.directory.selectors import valid_key_or_404
 from guichet.platforms.models import Instrument
@@ -121,3 +122,61 @@ def cancel_series(request, payload: CancelIn, series_id: int = Path(..., ge=1, l
         return 404, {"detail": _("Not found."), "field": "from_booking"}
     return 200, {"cancelled": [_out(b) for b in series.series_cancel_rest(actor=user, series=found,
                                                                            from_booking=first)]}
+
+
+# --- invoices (issue 13, item 7) ---
+invoice_router = Router(tags=["invoices"])
+
+
+class InvoiceLineOut(Schema):
+    position: int
+    kind: str = Field(..., description="booking, no_show, late_cancel or service")
+    label: str
+    quantity: Money
+    unit_price: Money
+    net: Money
+    vat_percent: Money
+    accounting_code: str
+
+
+class InvoiceOut(Schema):
+    id: int
+    number: str
+    kind: str = Field(..., description="invoice or credit (a credit note, which cancels `corrects`)")
+    corrects: str | None = Field(None, description="the number of the invoice a credit note cancels")
+    customer: str = Field(..., description="the organization's key")
+    period: str = Field(..., description="the month billed, YYYY-MM")
+    issued_at: datetime
+    purchase_order: str
+    net: Money
+    vat: Money
+    gross: Money
+    lines: list[InvoiceLineOut]
+
+
+def _invoice_out(invoice) -> dict:
+    return {"id": invoice.pk, "number": invoice.number, "kind": invoice.kind,
+            "corrects": invoice.corrects.number if invoice.corrects_id else None,
+            "customer": invoice.organization.key, "period": invoice.period, "issued_at": invoice.issued_at,
+            "purchase_order": invoice.purchase_order, "net": invoice.net, "vat": invoice.vat, "gross": invoice.gross,
+            "lines": [{"position": x.position, "kind": x.kind, "label": x.label, "quantity": x.quantity,
+                       "unit_price": x.unit_price, "net": x.net, "vat_percent": x.vat_percent,
+                       "accounting_code": x.accounting_code} for x in invoice.lines.all()]}
+
+
+INVOICE_PAGE = 200
+
+
+@invoice_router.get("", response={200: list[InvoiceOut], **errors(401, 422)}, auth=MEMBERS,
+                    summary="Invoices and credit notes the caller may read",
+                    description="Staff: all; members: their organizations'; platform managers: those that bill "
+                                "their platforms. The latest 200, newest first.")
+def list_invoices(request):
+    found = selectors.invoices_visible_to(api_user(request)).prefetch_related("lines")[:INVOICE_PAGE]
+    return 200, [_invoice_out(i) for i in found]
+
+
+@invoice_router.get("/{invoice_id}", response={200: InvoiceOut, **errors(401, 404, 422)}, auth=MEMBERS,
+                    summary="One invoice or credit note with its lines")
+def get_invoice(request, invoice_id: int = Path(..., ge=1, le=MAX_ID)):
+    return 200, _invoice_out(selectors.invoice_for(api_user(request), invoice_id))

@@ -58,3 +58,38 @@ def instrument_series(instrument, limit: int = 100) -> list[BookingSeries]:
     return list(BookingSeries.objects.filter(instrument=instrument, occurrences__booking__start__gt=timezone.now(),
                                              occurrences__booking__status__in=Booking.LIVE)
                 .select_related("user").distinct().order_by("first_start")[:limit])
+
+
+# --- invoices (issue 13, item 7) ---
+def invoices_visible_to(user):
+    from .models import Invoice
+
+    return (Invoice.objects.filter(pk__in=Invoice.objects.filter(permissions.invoices_visible_q(user)).values("pk"))
+            .select_related("organization", "corrects").order_by("-issued_at", "-pk"))
+
+
+def invoice_for(user, pk: int):
+    """An invoice to whoever may read it; 404 to anyone else (the same as not existing)."""
+    found = invoices_visible_to(user).filter(pk=pk).prefetch_related("lines__platform", "credit_notes").first()
+    if found is None:
+        raise Http404
+    return found
+
+
+# --- incidents (issue 13, item 4) ---
+def incident_offer_for(user, pk: int):
+    """An incident's offer, to the member it was made to only (404 to anyone else)."""
+    from .models import IncidentOffer
+
+    offer = get_object_or_404(IncidentOffer.objects.select_related("incident__instrument__platform", "cancelled"),
+                              pk=pk)
+    if not user.is_authenticated or offer.user_id != user.pk:
+        raise Http404
+    return offer
+
+
+def incident_offers_of_user(user, limit: int = 20):
+    from .models import IncidentOffer
+
+    return list(IncidentOffer.objects.filter(user=user, status=IncidentOffer.Status.OPEN)
+                .select_related("incident__instrument", "cancelled").order_by("-id")[:limit])

@@ -15,12 +15,15 @@ from django.views.decorators.http import require_GET, require_POST
 from guichet.bookings import permissions as booking_permissions
 from guichet.bookings.models import Booking
 from guichet.bookings.services import BookingError, NotAllowed
+from guichet.bookings.views.common import slot_posted
 from guichet.core import params
+from guichet.core.actions import attempt, attempt_form
 from guichet.directory.selectors import valid_key_or_404
 from guichet.platforms.models import Instrument
 
+from . import incidents as incidents_service
 from . import permissions, selectors, series, usage, waitlist
-from .forms import BillingRuleForm, SeriesForm, UsageForm
+from .forms import BillingRuleForm, IncidentForm, SeriesForm, UsageForm
 
 
 def _series_page(request, instrument, form, *, rule="", planned=None, status=200):
@@ -114,16 +117,10 @@ def series_cancel(request, pk):
         first = Booking.objects.get(pk=pk, series_occurrence__series=found)
     except (ValueError, Booking.DoesNotExist):
         raise Http404 from None
-    try:
-        cancelled = series.series_cancel_rest(actor=request.user, series=found, from_booking=first)
-    except NotAllowed as exc:
-        raise PermissionDenied(str(exc)) from exc
-    except BookingError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, ngettext("%(n)d occurrence cancelled.", "%(n)d occurrences cancelled.",
-                                           len(cancelled)) % {"n": len(cancelled)})
-    return redirect("facility:series", found.pk)
+    return attempt(request, lambda: series.series_cancel_rest(actor=request.user, series=found, from_booking=first),
+                   lambda cancelled: ngettext("%(n)d occurrence cancelled.", "%(n)d occurrences cancelled.",
+                                              len(cancelled)) % {"n": len(cancelled)},
+                   redirect("facility:series", found.pk), refusals=(BookingError,), forbidden=(NotAllowed,))
 
 
 # --- waitlists ------------------------------------------------------------------------------------------
@@ -132,33 +129,18 @@ def series_cancel(request, pk):
 @require_POST
 def waitlist_join(request, key):
     """From the calendar: a taken slot (its start, the duration chosen above the grid)."""
-    from datetime import datetime, timedelta
-
-    from guichet.bookings.views.calendar import MINUTES_PER_DAY
-    from guichet.core import bounds
-    from guichet.core.workdays import PARIS
-
     instrument = _bookable(request, key)
-    try:
-        start = datetime.fromisoformat(request.POST["start"])
-        minutes = int(request.POST.get("duration", instrument.min_duration))
-        if not bounds.EARLIEST_DATE <= start.date() <= bounds.LATEST_DATE or not 0 < minutes <= MINUTES_PER_DAY:
-            raise ValueError
-    except (KeyError, ValueError):
+    slot = slot_posted(request.POST, instrument)
+    if slot is None:
         messages.error(request, _("Choose a slot and a duration."))
         return redirect("bookings:calendar", key)
-    start = start if timezone.is_aware(start) else start.replace(tzinfo=PARIS)
-    try:
-        entry = waitlist.waitlist_join(actor=request.user, instrument=instrument, start=start,
-                                       end=start + timedelta(minutes=minutes))
-    except NotAllowed as exc:
-        raise PermissionDenied(str(exc)) from exc
-    except BookingError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("You are on the waitlist (number %(n)d in line): you will be e-mailed if the "
-                                    "slot frees.") % {"n": waitlist.position(entry)})
-    return redirect(f"{reverse('bookings:calendar', args=[key])}?week={start.date().isoformat()}")
+    start, end = slot
+    return attempt(request, lambda: waitlist.waitlist_join(actor=request.user, instrument=instrument, start=start,
+                                                           end=end),
+                   lambda entry: _("You are on the waitlist (number %(n)d in line): you will be e-mailed if the "
+                                   "slot frees.") % {"n": waitlist.position(entry)},
+                   f"{reverse('bookings:calendar', args=[key])}?week={start.date().isoformat()}",
+                   refusals=(BookingError,), forbidden=(NotAllowed,))
 
 
 @login_required
@@ -188,12 +170,11 @@ def waitlist_claim(request, pk):
 @require_POST
 def waitlist_leave(request, pk):
     entry = selectors.entry_for(request.user, pk)
-    try:
-        waitlist.waitlist_leave(actor=request.user, entry=entry)
-        messages.success(request, _("You have left this waitlist."))
-    except BookingError as exc:
-        messages.error(request, str(exc))
-    return redirect(params.safe_next(request, "bookings:mine"))
+    return attempt(
+        request,
+        lambda: waitlist.waitlist_leave(actor=request.user, entry=entry),
+        _("You have left this waitlist."),
+        redirect(params.safe_next(request, "bookings:mine")))
 
 
 # --- actual use: kiosk, QR code, the managers' usage page -----------------------------------------------
@@ -216,16 +197,10 @@ def kiosk(request, key):
         action = request.POST.get("action")
         if booking is None or action not in ("in", "out"):
             messages.error(request, _("You have no booking of this instrument now."))
-        else:
-            try:
-                (usage.check_in if action == "in" else usage.check_out)(actor=request.user, booking=booking, now=now)
-            except NotAllowed as exc:
-                raise PermissionDenied(str(exc)) from exc
-            except BookingError as exc:
-                messages.error(request, str(exc))
-            else:
-                messages.success(request, _("Checked in.") if action == "in" else _("Checked out."))
-        return redirect("facility:kiosk", key)
+            return redirect("facility:kiosk", key)
+        return attempt(request, lambda: (usage.check_in if action == "in" else usage.check_out)(
+            actor=request.user, booking=booking, now=now), _("Checked in.") if action == "in" else _("Checked out."),
+            redirect("facility:kiosk", key), refusals=(BookingError,), forbidden=(NotAllowed,))
     if request.method != "GET":
         raise PermissionDenied
     booking = _kiosk_booking(request.user, instrument, now)
@@ -287,31 +262,111 @@ def usage_page(request, key):
 @require_POST
 def billing_rule(request, key):
     instrument = _managed(request, key)
-    form = BillingRuleForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Nothing was saved: see the errors below."))
-        return _usage_page(request, instrument, rule_form=form, status=400)
-    usage.billing_rule_save(actor=request.user, instrument=instrument, **form.cleaned_data)
-    messages.success(request, _("Rules saved."))
-    return redirect("facility:usage", key)
+    return attempt_form(
+        request, BillingRuleForm(request.POST),
+        lambda data: usage.billing_rule_save(actor=request.user, instrument=instrument, **data),
+        _("Rules saved."), redirect("facility:usage", key),
+        lambda form: _usage_page_again(request, instrument, rule_form=form), refusals=())
 
 
 @login_required
 @require_POST
 def usage_correct(request, key):
     instrument = _managed(request, key)
-    form = UsageForm(request.POST)
-    if form.is_valid():
-        booking = Booking.objects.filter(pk=form.cleaned_data["booking"], instrument=instrument).first()
+
+    def correct(data):
+        booking = Booking.objects.filter(pk=data["booking"], instrument=instrument).first()
         if booking is None:
             raise Http404
-        try:
-            usage.usage_correct(actor=request.user, booking=booking, checked_in_at=form.cleaned_data["checked_in_at"],
-                                checked_out_at=form.cleaned_data["checked_out_at"], reason=form.cleaned_data["reason"])
-        except BookingError as exc:
-            _refused(form, exc)
-        else:
-            messages.success(request, _("Usage corrected."))
-            return redirect(f"{reverse('facility:usage', args=[key])}?month={booking.start:%Y-%m}")
+        usage.usage_correct(actor=request.user, booking=booking, checked_in_at=data["checked_in_at"],
+                            checked_out_at=data["checked_out_at"], reason=data["reason"])
+        return booking
+
+    return attempt_form(
+        request, UsageForm(request.POST), correct, _("Usage corrected."),
+        lambda booking: f"{reverse('facility:usage', args=[key])}?month={booking.start:%Y-%m}",
+        lambda form: _usage_page_again(request, instrument, usage_form=form),
+        refusals=(BookingError,), forbidden=(NotAllowed,))
+
+
+def _usage_page_again(request, instrument, **form):
+    """The usage page with a form's errors, said first (the message shows on this very page)."""
     messages.error(request, _("Nothing was saved: see the errors below."))
-    return _usage_page(request, instrument, usage_form=form, status=400)
+    return _usage_page(request, instrument, status=400, **form)
+
+
+# --- incidents (issue 13, item 4) -----------------------------------------------------------------------
+
+
+def _incidents_page(request, instrument, form=None, status=200):
+    from .models import Incident
+
+    log = list(Incident.objects.filter(instrument=instrument).select_related("declared_by")
+               .prefetch_related("offers")[:100])
+    return render(request, "facility/incidents.html", {
+        "instrument": instrument, "incidents": log, "open": next((i for i in log if i.ended_at is None), None),
+        "form": form or IncidentForm()}, status=status)
+
+
+@login_required
+@require_GET
+def incidents(request, key):
+    return _incidents_page(request, _managed(request, key))
+
+
+@login_required
+@require_POST
+def incident_declare(request, key):
+    instrument = _managed(request, key)
+    form = IncidentForm(request.POST)
+    return attempt_form(
+        request, form,
+        lambda data: incidents_service.incident_declare(actor=request.user, instrument=instrument,
+                                                        description=data["description"],
+                                                        expected_back_at=form.expected_back_at),
+        lambda incident: _incident_told(incident.offers.count()), redirect("facility:incidents", instrument.key),
+        lambda form: _incidents_page(request, instrument, form, status=400),
+        refusals=(BookingError,), forbidden=(NotAllowed,), fields={"expected_back_at": "back_day"})
+
+
+def _incident_told(told: int) -> str:
+    return ngettext("Incident declared: %(n)d booking cancelled, its holder told.",
+                    "Incident declared: %(n)d bookings cancelled, their holders told.", told) % {"n": told}
+
+
+@login_required
+@require_POST
+def incident_end(request, pk):
+    from .models import Incident
+
+    incident = get_object_or_404(Incident.objects.select_related("instrument__platform"), pk=pk)
+    instrument = _managed(request, incident.instrument.key)
+    return attempt(request, lambda: incidents_service.incident_end(actor=request.user, incident=incident),
+                   _("The instrument is back: the incident is over."), redirect("facility:incidents", instrument.key),
+                   refusals=(BookingError,))
+
+
+@login_required
+@require_GET
+def incident_offer(request, pk):
+    offer = selectors.incident_offer_for(request.user, pk)
+    return render(request, "facility/incident_offer.html", {
+        "offer": offer, "incident": offer.incident, "slots": list(enumerate(incidents_service.offer_slots(offer)))})
+
+
+@login_required
+@require_POST
+def incident_offer_take(request, pk):
+    offer = selectors.incident_offer_for(request.user, pk)
+    try:
+        index = int(request.POST.get("slot", ""))
+    except ValueError:
+        index = -1
+    try:
+        booking = incidents_service.offer_take(actor=request.user, offer=offer, index=index)
+    except BookingError as exc:
+        messages.error(request, str(exc))
+        return redirect("facility:incident_offer", pk)
+    messages.success(request, _("Booked: %(when)s.") % {
+        "when": timezone.localtime(booking.start).strftime("%d/%m/%Y %H:%M")})
+    return redirect("bookings:mine")

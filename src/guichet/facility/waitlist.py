@@ -172,3 +172,16 @@ def waitlist_sweep(*, now: datetime | None = None) -> dict:
         if not _taken(entry.instrument, entry.start, entry.end) and _offer(entry, now):
             done["offered"] += 1
     return done
+
+
+def waitlist_remove(*, actor, entry: WaitlistEntry) -> WaitlistEntry:
+    """The instrument's managers (or staff, from the admin) take a place out of line; the member is told."""
+    if not booking_permissions.can_manage_instrument(actor, entry.instrument):
+        raise NotAllowed(_("Only the platform's managers take a place out of a waitlist."))
+    with transaction.atomic(durable=True):
+        if not WaitlistEntry.objects.filter(pk=entry.pk, status__in=WaitlistEntry.LIVE).update(
+                status=Status.WITHDRAWN):
+            raise WaitlistError(_("This place is no longer in line."), "status")
+        _audit(entry, "remove", {"status": [entry.status, Status.WITHDRAWN]}, actor)
+    entry.status = Status.WITHDRAWN
+    return entry

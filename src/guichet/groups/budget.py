@@ -89,8 +89,17 @@ def project_lines(project, now=None) -> list[Line]:
     return lines
 
 
-def project_usage(project, now=None) -> Usage:
+def project_usage(project, now=None, *, beside=None) -> Usage:
+    """`beside`: an order being accepted or started, checked against everything else the project holds; other
+    quotes still waiting for their requester's answer hold nothing there (a quote is the platform's offer, the
+    group commits when it accepts: the first accepted of two quotes for the last euros is the one served).
+    A booking being approved is checked against everything else the project holds, as when it was asked."""
     lines = project_lines(project, now)
+    if isinstance(beside, Booking):
+        lines = [x for x in lines if not (x.kind == "booking" and x.record.pk == beside.pk)]
+    elif beside is not None:
+        lines = [x for x in lines if not (x.kind == "service" and (
+            x.record.pk == beside.pk or x.record.status == ServiceOrder.Status.QUOTED))]
     consumed = sum((x.amount for x in lines if x.consumed), Decimal("0.00"))
     committed = sum((x.amount for x in lines if not x.consumed), Decimal("0.00"))
     return Usage(budget=project.budget, consumed=consumed, committed=committed)

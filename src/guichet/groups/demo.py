@@ -1,5 +1,5 @@
-"""Demo labs and projects: the member heads a fictional T cell team with two grants on the cytometry platform,
-one nearly spent (its head got the 80 % alert); the founder's start-up has its own R&D team."""
+"""Demo labs and projects: the member heads a fictional lab and its T cell team, whose two grants on the cytometry
+platform include one nearly spent (its head got the 80 % alert); the founder's start-up has its own R&D team."""
 
 from datetime import datetime, time, timedelta
 from decimal import Decimal
@@ -14,6 +14,7 @@ from guichet.directory.models import Organization
 from guichet.platforms.models import Instrument, Platform
 
 from .models import GroupMembership, Project, ResearchGroup
+from .services import group_save
 
 
 def load_demo_groups() -> int:
@@ -24,13 +25,17 @@ def load_demo_groups() -> int:
     staff = User.objects.get(email="staff@demo.guichet.example")
     cyto = Platform.objects.get(key="exemple.cyto")
     today = timezone.localdate()
+    lab_org = Organization.objects.get(key="labo-exemple")
+    # The team sits inside its lab (a team is one level inside a lab of its organization: groups.services).
+    lab = ResearchGroup(key="exemple-labo-immuno", name="Unité immunité et inflammation (exemple fictif)",
+                        kind="lab", organization=lab_org)
     team = ResearchGroup(key="exemple-equipe-t", name="Équipe lymphocytes T (exemple fictif)", kind="team",
-                         organization=Organization.objects.get(key="labo-exemple"))
+                         organization=lab_org, parent=lab)
     startup_team = ResearchGroup(key="exemple-vhh-rd", name="VHH Therapeutics R&D (fictional example)",
                                  organization=Organization.objects.get(key="startup-exemple"))
-    for group in (team, startup_team):
-        record_save(actor=staff, record=group, is_new=True)
-    for group, head in ((team, member), (startup_team, founder)):
+    for group in (lab, team, startup_team):
+        group_save(actor=staff, record=group, is_new=True)
+    for group, head in ((lab, member), (team, member), (startup_team, founder)):
         record_save(actor=staff, record=GroupMembership(group=group, user=head, role="head", status="active",
                                                         may_charge=True, decided_by=staff,
                                                         decided_at=timezone.now()), is_new=True)

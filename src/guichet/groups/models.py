@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from guichet.core.fields import TolerantDecimalField
-from guichet.directory.models import key_validator
+from guichet.directory.models import PRIVATE_KINDS, key_validator
 
 # 100 million euros: above the largest single grants a lab of the cluster holds (an ERC Synergy grant is
 # 10-14 million, a national infrastructure grant a few tens of millions); more is a typing error.
@@ -39,6 +39,14 @@ class ResearchGroup(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def kind_label(self) -> str:
+        """What the pages call it: a company's or a start-up's group is a team, whatever its kind (no start-up
+        calls its R&D a laboratory); an institute's is a lab or a team."""
+        if self.kind == self.Kind.LAB and self.organization.kind in PRIVATE_KINDS:
+            return str(self.Kind.TEAM.label)
+        return self.get_kind_display()
 
 
 class GroupMembership(models.Model):

@@ -1,13 +1,30 @@
-"""What labs and teams hold about a person: their memberships (rows go with the account when it is erased)."""
+"""What labs and teams hold about a person: the groups they belong or belonged to, and their requests to join
+one still waiting for a head. Erasure deletes both (a head's own membership too: the group keeps its other
+heads, or the cluster team appoints one); bookings and orders charged to a project stay, as the projects'
+figures are computed from them, and requests the person decided for others stay, their decision kept."""
 
-from guichet.privacy.registry import exporter, when
+from guichet.privacy.registry import eraser, exporter, when
 
 from .models import GroupMembership
 
 
+def _row(m):
+    return {"group": m.group.key, "group_name": m.group.name, "role": m.role, "status": m.status,
+            "may_charge": m.may_charge, "asked_at": when(m.created_at), "decided_at": when(m.decided_at)}
+
+
 @exporter("groups")
 def export_groups(user):
-    return {"memberships": [
-        {"group": m.group.key, "role": m.role, "status": m.status, "may_charge": m.may_charge,
-         "asked_at": when(m.created_at), "decided_at": when(m.decided_at)}
-        for m in GroupMembership.objects.filter(user=user).select_related("group").order_by("created_at", "pk")]}
+    rows = list(GroupMembership.objects.filter(user=user).select_related("group").order_by("created_at", "pk"))
+    pending = GroupMembership.Status.PENDING
+    return {"memberships": [_row(m) for m in rows if m.status != pending],
+            "join_requests": [_row(m) for m in rows if m.status == pending]}
+
+
+@eraser("groups")
+def erase_groups(*, user, actor):
+    mine = GroupMembership.objects.filter(user=user)
+    requests = mine.filter(status=GroupMembership.Status.PENDING).count()
+    _, per_model = mine.delete()
+    deleted = per_model.get(GroupMembership._meta.label, 0)
+    return {"memberships": deleted - requests, "join_requests": requests}

@@ -56,9 +56,13 @@ def group_page(user, group) -> dict:
     projects = []
     for project in group.projects.prefetch_related("platforms", "services").order_by("-ends_on", "name"):
         projects.append({"project": project, "usage": project_usage(project) if manager else None})
+    members = list(members)
     return {"group": group, "manager": manager, "members": members, "projects": projects,
             "pending": group.memberships.filter(status=GroupMembership.Status.PENDING).select_related("user")
-            if manager else [], "teams": group.teams.all()}
+            if manager else [], "teams": group.teams.all(),
+            # A plain member's hint: who the heads are and what the member may do (their own row).
+            "heads": [m.user.get_full_name() for m in members if m.role == GroupMembership.Role.HEAD],
+            "mine": next((m for m in members if m.user_id == user.pk), None)}
 
 
 def projects_chargeable(user, *, platform=None, service=None, on: date | None = None):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from guichet.accounts.models import Membership
 from guichet.accounts.permissions import is_member
 from guichet.core.audit import audit_record
+from guichet.core.errors import Refused
 from guichet.core.mail import notify
 from guichet.core.services import record_save
 
@@ -24,12 +25,8 @@ from .budget import ALERT_THRESHOLDS, project_usage
 from .models import GroupMembership, Project, ResearchGroup
 
 
-class GroupError(Exception):
+class GroupError(Refused):
     """A refused action on a group or a project, with a translated message naming the field at fault."""
-
-    def __init__(self, message, field=""):
-        super().__init__(message)
-        self.field = field
 
 
 class NotAllowed(GroupError):
@@ -70,7 +67,13 @@ def membership_request(*, actor, group: ResearchGroup) -> GroupMembership:
             ).update(status=GroupMembership.Status.PENDING, created_at=timezone.now(), decided_by=None,
                      decided_at=None, may_charge=False)
             if not again:
-                raise GroupError(_("You already belong to this group, or your request is waiting."), "group")
+                membership.refresh_from_db()
+                if membership.status == GroupMembership.Status.PENDING:
+                    raise GroupError(_("Your request to join %(group)s is already waiting for its heads' approval "
+                                       "(asked on %(day)s).") % {
+                        "group": group.name, "day": date_format(timezone.localtime(membership.created_at),
+                                                                "SHORT_DATE_FORMAT")}, "group")
+                raise GroupError(_("You already belong to %(group)s.") % {"group": group.name}, "group")
             membership.refresh_from_db()
         audit_record(actor=actor, action="group_membership.request", entity_type="group_membership",
                      entity_key=str(membership.pk), entity_label=str(membership),
@@ -151,10 +154,17 @@ def project_save(*, actor, record: Project, is_new: bool) -> None:
 
 # --- charging a project --------------------------------------------------------------------------------
 
-def project_charge(*, actor, project: Project, platform, amount, on: date, service=None, now=None) -> Project:
+def project_charge(*, actor, project: Project, platform, amount, on: date, service=None, now=None,
+                   order=None, booking=None, check_actor: bool = True) -> Project:
     """Check, in the caller's transaction, that `actor` may charge `amount` euros on `on` to the project for
-    this platform (and service); the project's row stays locked until that transaction ends."""
-    if not permissions.can_charge(actor, project):
+    this platform (and service); the project's row stays locked until that transaction ends.
+
+    `order`: a service order already charged, checked again as its quote is accepted or its work starts
+    (`amount` is then its quote, weighed against what the project holds beside it); `check_actor` is off
+    when a platform's manager moves it on, the requester having committed the project at acceptance.
+    `booking`: a booking waiting for approval, checked again as a manager approves it (its own amount weighed
+    against what the project holds beside it)."""
+    if check_actor and not permissions.can_charge(actor, project):
         raise ProjectRefused(_("You may not charge the project %(name)s: ask its group's heads.")
                              % {"name": project.name}, forbidden=True)
     locked = Project.objects.select_for_update().get(pk=project.pk)
@@ -170,7 +180,7 @@ def project_charge(*, actor, project: Project, platform, amount, on: date, servi
     if service is not None and services and service.pk not in services:
         raise ProjectRefused(_("The project %(name)s does not pay for the service %(service)s.")
                              % {"name": locked.name, "service": service.name})
-    usage = project_usage(locked, now)
+    usage = project_usage(locked, now, beside=order if order is not None else booking)
     if amount > usage.left:
         raise ProjectRefused(_("The project %(name)s has %(left)s left; this is estimated at %(amount)s.") % {
             "name": locked.name, "left": euros(max(usage.left, 0)), "amount": euros(amount)})

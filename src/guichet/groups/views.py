@@ -4,11 +4,12 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from guichet.accounts.permissions import member_required
 from guichet.core import exports
+from guichet.core.actions import attempt
 from guichet.directory.selectors import valid_key_or_404
 
 from . import permissions, selectors, services
@@ -41,12 +42,11 @@ def group_detail(request, key):
 @require_POST
 def join(request, key):
     group = get_object_or_404(ResearchGroup, key=valid_key_or_404(key))
-    try:
-        services.membership_request(actor=request.user, group=group)
-        messages.success(request, _("Your request was sent to the group's heads."))
-    except services.GroupError as exc:
-        messages.error(request, str(exc))
-    return redirect("groups:list")
+    return attempt(
+        request,
+        lambda: services.membership_request(actor=request.user, group=group),
+        _("Your request was sent to the group's heads."),
+        redirect("groups:list"))
 
 
 def _membership(user, pk) -> GroupMembership:
@@ -64,33 +64,31 @@ def decide(request, pk):
     if decision not in ("1", "0"):
         messages.error(request, _("Choose to approve or refuse the request."))
         return redirect("groups:detail", membership.group.key)
-    try:
-        services.membership_decide(actor=request.user, membership=membership, approve=decision == "1",
-                                   may_charge=request.POST.get("may_charge") == "1")
-        messages.success(request, _("Request approved.") if decision == "1" else _("Request refused."))
-    except services.GroupError as exc:
-        messages.error(request, str(exc))
-    return redirect("groups:detail", membership.group.key)
+    return attempt(
+        request,
+        lambda: services.membership_decide(actor=request.user, membership=membership, approve=decision == "1",
+                                           may_charge=request.POST.get("may_charge") == "1"),
+        _("Request approved.") if decision == "1" else _("Request refused."),
+        redirect("groups:detail", membership.group.key))
 
 
 @member_required
 @require_POST
 def member_update(request, pk):
     membership = _membership(request.user, pk)
-    try:
-        services.membership_update(actor=request.user, membership=membership,
-                                   may_charge=request.POST.get("may_charge") == "1",
-                                   remove=request.POST.get("remove") == "1")
-        messages.success(request, _("Saved."))
-    except services.GroupError as exc:
-        messages.error(request, str(exc))
-    return redirect("groups:detail", membership.group.key)
+    return attempt(
+        request,
+        lambda: services.membership_update(actor=request.user, membership=membership,
+                                           may_charge=request.POST.get("may_charge") == "1",
+                                           remove=request.POST.get("remove") == "1"),
+        _("Saved."),
+        redirect("groups:detail", membership.group.key))
 
 
-PROJECT_COLUMNS = [("kind", _lazy("Kind")), ("date", _lazy("Date")), ("reference", _lazy("Reference")),
-                   ("label", _lazy("Label")), ("person", _lazy("Person")), ("state", _lazy("State")),
-                   ("amount", _lazy("Amount"))]
-LINE_KINDS = {"booking": _lazy("Booking"), "service": _lazy("Service")}
+PROJECT_COLUMNS = [("kind", gettext_lazy("Kind")), ("date", gettext_lazy("Date")), ("reference", gettext_lazy("Reference")),
+                   ("label", gettext_lazy("Label")), ("person", gettext_lazy("Person")), ("state", gettext_lazy("State")),
+                   ("amount", gettext_lazy("Amount"))]
+LINE_KINDS = {"booking": gettext_lazy("Booking"), "service": gettext_lazy("Service")}
 
 
 def _line_row(line):

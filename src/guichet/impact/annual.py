@@ -13,6 +13,7 @@ from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from guichet.core.workdays import day_end
 from guichet.declarations.models import FIGURES, Declaration
 
 from . import charts, kpis
@@ -24,8 +25,10 @@ SECTION_KINDS = ("narrative", "indicators", "charts", "evidence")
 SOURCE_GROUPS = [
     (("members",), gettext_lazy("Guichet directory: the member organizations and their dates of joining.")),
     (("startups_",), gettext_lazy("Start-up records: founding dates (start-ups' founders and the cluster team).")),
-    (("jobs",), gettext_lazy("Headcounts declared by the start-ups' founders, latest per organization.")),
-    (("funds_raised",), gettext_lazy("Funding rounds recorded on the start-ups' pages.")),
+    (("jobs",), gettext_lazy("Headcounts declared by the start-ups' founders and validated by the cluster team, latest per "
+                              "organization.")),
+    (("funds_raised",), gettext_lazy("Funding rounds declared on the start-ups' pages and validated by the cluster "
+                                     "team.")),
     (("partnerships_signed", "partnerships_value", "public_private"),
      gettext_lazy("Partnerships confirmed by their other parties or the cluster team, with their stage history.")),
     (("platform_",), gettext_lazy("Bookings and delivered service orders of the technology platforms.")),
@@ -79,7 +82,7 @@ def _title(section: dict, language: str) -> str:
 
 
 def _declarations(report: AnnualReport) -> list[dict]:
-    cutoff = kpis._eod(report.as_of)
+    cutoff = day_end(report.as_of)
     rows = []
     for d in (Declaration.objects.filter(campaign__year=report.year, status=Declaration.Status.VALIDATED,
                                          validated_at__lte=cutoff)

@@ -82,8 +82,8 @@ def lines(title: str, series: dict[str, list[tuple[int, float]]], *, width=560, 
         for (x1, y1), (x2, y2) in zip(points, points[1:], strict=False):
             shapes.append(Shape("line", px(x1), py(y1), px(x2), py(y2), color))
         if points:
-            shapes.append(Shape("text", px(points[-1][0]) - 4, py(points[-1][1]) - 6, text=f"{name}: "
-                                f"{_fmt(points[-1][1])}", size=10, color=color, anchor="end"))
+            shapes.append(Shape("text", px(points[-1][0]) - 4, py(points[-1][1]) - 6, text=_("%(series)s: %(value)s") % {
+                "series": name, "value": _fmt(points[-1][1])}, size=10, color=color, anchor="end"))
     for x in xs[:: max(1, len(xs) // 8)]:
         shapes.append(Shape("text", px(x), base + 16, text=str(x), size=10, anchor="middle"))
     shapes.append(Shape("line", 35, base, width - 15, base, "#999"))

@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from guichet.accounts.models import User
 from guichet.core.workdays import PARIS
@@ -28,6 +29,11 @@ from guichet.startups.models import FundingRound, Headcount, Milestone, Origin, 
 F = " (exemple fictif)"
 NAMES = ["Alpha", "Bêta", "Gamma", "Delta", "Epsilon", "Zêta", "Êta", "Thêta", "Iota", "Kappa", "Lambda", "Mu"]
 AREAS = ["autoimmune", "chronic_inflammatory", "cancer", "infectious"]
+
+
+def _validated(day: date) -> datetime:
+    """The team validated a demo headcount a week after the day it describes (never after now)."""
+    return min(datetime.combine(day + timedelta(days=7), time(10), PARIS), timezone.now())
 
 
 def load_demo_impact(today: date | None = None) -> int:
@@ -65,13 +71,14 @@ def load_demo_impact(today: date | None = None) -> int:
             staff_count = 2
             day = founded
             while day <= today:
-                Headcount.objects.create(organization=org, on=day, headcount=staff_count)
+                Headcount.objects.create(organization=org, on=day, headcount=staff_count, validated_at=_validated(day))
                 staff_count += rng.randint(0, 6)
                 day += timedelta(days=365)
             for r, kind in enumerate(["Pre-seed", "Seed", "Series A"][: 1 + i % 3]):
                 on = founded + timedelta(days=200 + 420 * r)
                 if on <= today:
                     FundingRound.objects.create(startup=startup, on=on, kind=kind, investors=f"Fonds d'amorçage{F}",
+                                                validated_at=_validated(on),
                                                 amount_eur=Decimal(rng.choice([300, 800, 1500, 4000, 12000])) * 1000)
             Milestone.objects.create(startup=startup, on=founded, title="Création (exemple fictif)")
         # The founder's own start-up: the organization of their membership (loaddemo), with its history.
@@ -84,14 +91,18 @@ def load_demo_impact(today: date | None = None) -> int:
             if founder:
                 startup.founders.add(founder)
             startups.insert(0, startup)
-            for year, count in enumerate([2, 4, 7, 9, 12, 15]):
+            counts = [2, 4, 7, 9, 12, 15]
+            for year, count in enumerate(counts):
                 on = date(founded.year + year, founded.month, founded.day)
                 if on <= today:
-                    Headcount.objects.create(organization=own, on=on, headcount=count)
+                    # The founder's latest figure waits for the team: the jobs KPI counts it once validated.
+                    Headcount.objects.create(organization=own, on=on, headcount=count,
+                                             validated_at=None if year == len(counts) - 1 else _validated(on))
             for r, (kind, amount) in enumerate([("Pre-seed", 400), ("Seed", 2500)]):
                 on = founded + timedelta(days=180 + 400 * r)
                 if on <= today:
                     FundingRound.objects.create(startup=startup, on=on, kind=kind, investors=f"Fonds d'amorçage{F}",
+                                                validated_at=_validated(on),
                                                 amount_eur=Decimal(amount) * 1000)
             Milestone.objects.create(startup=startup, on=founded, title="Création (exemple fictif)")
         for org in (lab, pharma, cro):
@@ -155,5 +166,5 @@ def load_demo_annual_report() -> int:
         "summary": "En 2025, le biocluster a accompagné ses membres dans leurs projets de transfert (exemple fictif "
                    "pour la démonstration).\n\nLes chiffres déclarés par les organisations ont été validés par "
                    "l'équipe au vu de leurs justificatifs.",
-        "outlook": "En 2026 : nouvelles formations sur les plateformes et premier Partnering Day (exemple fictif)."})
+        "outlook": "En 2026\u00a0: nouvelles formations sur les plateformes et premier Partnering Day (exemple fictif)."})
     return 1

@@ -11,14 +11,13 @@ such rows are left out here and listed for staff by `out_of_bounds()`.
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date
 from decimal import Decimal
 
 from django.db import connection
 from django.db.models import (
     Case,
     Count,
-    Exists,
     IntegerField,
     Max,
     Min,
@@ -29,19 +28,21 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 
 from guichet.bookings.models import Booking, ServiceOrder
 from guichet.bookings.selectors import BILLED, booked_amount
 from guichet.core import bounds
-from guichet.core.workdays import PARIS
-from guichet.desk.models import Request
+from guichet.core.workdays import day_end, day_start
+from guichet.desk.models import Need
 from guichet.directory.models import PRIVATE_KINDS, PUBLIC_KINDS, Organization
 from guichet.partnerships.models import SIGNED_STAGES, Partnership, PartnershipStageChange, Stage
 from guichet.platforms.models import customer_category
 from guichet.programmes.models import STAGE_ORDER, Indication, Programme, ProgrammeStageChange, Visibility
 from guichet.startups.models import FundingRound, Headcount, Startup
 
+from . import aggregates
 from .models import Target
 
 ZERO = Decimal("0.00")
@@ -58,83 +59,127 @@ class Report:
     methods: dict = field(default_factory=dict)  # KPI key -> how it is computed (the transfer indicators)
 
 
-def _eod(day: date) -> datetime:
-    return datetime.combine(day, time.max, PARIS)
-
-
-def _sod(day: date) -> datetime:
-    return datetime.combine(day, time.min, PARIS)
 
 
 def members_by_kind(as_of: date) -> dict[str, int]:
     # Counted by the database (reading 100,000 kinds into Python took a second, bench/impact_bench.py).
-    return dict(Organization.objects.filter(created_at__lte=_eod(as_of)).order_by().values("kind")
+    return dict(Organization.objects.filter(created_at__lte=day_end(as_of)).order_by().values("kind")
                 .annotate(n=Count("pk")).values_list("kind", "n"))
 
 
 def startups_by_year(as_of: date) -> dict[int, int]:
-    return dict(sorted(Counter(d.year for d in Startup.objects.filter(bounds.date_in_bounds("founded_on"),
-                                                                      founded_on__lte=as_of)
-                               .values_list("founded_on", flat=True)).items()))
+    # Counted per year by the database, not one founding date per start-up read into Python.
+    return dict(Startup.objects.filter(bounds.date_in_bounds("founded_on"), founded_on__lte=as_of).order_by()
+                .annotate(year=ExtractYear("founded_on")).values("year").annotate(n=Count("pk"))
+                .order_by("year").values_list("year", "n"))
 
 
 def jobs(as_of: date) -> int:
-    """Sum, over organizations, of the latest headcount each declared on or before the date."""
-    sane = Headcount.objects.filter(bounds.date_in_bounds("on"), headcount__lte=bounds.MAX_HEADCOUNT)
+    """Sum, over organizations, of the latest validated headcount each declared on or before the date. A founder's
+    figure counts once the cluster team validated it, from its validation (issue 11), so the past reads the same."""
+    sane = Headcount.objects.filter(bounds.date_in_bounds("on"), headcount__lte=bounds.MAX_HEADCOUNT,
+                                    validated_at__lte=day_end(as_of))
     if connection.vendor == "postgresql":
         # One DISTINCT ON read (one headcount per organization and day: the same rows as the subquery below,
-        # which took 3 s at 200,000 headcounts, bench/impact_bench.py).
-        return sum(sane.filter(on__lte=as_of).order_by("organization_id", "-on").distinct("organization_id")
-                   .values_list("headcount", flat=True))
+        # which took 3 s at 200,000 headcounts), summed by the database (bench/impact_bench.py).
+        latest = (sane.filter(on__lte=as_of).order_by("organization_id", "-on").distinct("organization_id")
+                  .values("headcount"))
+        return aggregates.over(latest, "coalesce(sum(headcount), 0)")[0]
     latest = (sane.filter(organization=OuterRef("organization"), on__lte=as_of).order_by("-on").values("on")[:1])
     total = sane.filter(on__lte=as_of, on=Subquery(latest)).aggregate(n=Sum("headcount"))["n"]
     return total or 0
 
 
-def funds_raised(start: date | None, end: date) -> Decimal:
+def jobs_coverage(as_of: date) -> tuple[int, int]:
+    """How much of `jobs` is validated: (organizations whose latest headcount on or before the date is validated
+    by then, organizations that declared one); a founder's newer figure waiting for the team shows here, one the
+    team returned does not."""
+    done = day_end(as_of)
+    # A figure the team returned (by then) is not declared any more: the organization's previous one stands.
+    declared = Headcount.objects.filter(Q(returned_at__isnull=True) | Q(returned_at__gt=done),
+                                        bounds.date_in_bounds("on"), headcount__lte=bounds.MAX_HEADCOUNT, on__lte=as_of)
+    if connection.vendor == "postgresql":  # one DISTINCT ON read, counted by the database, as `jobs` does
+        latest = declared.order_by("organization_id", "-on").distinct("organization_id").values("validated_at")
+        ok, n = aggregates.over(latest, "count(*) FILTER (WHERE validated_at <= %s), count(*)", (done,))
+        return ok, n
+    newest = declared.filter(organization=OuterRef("organization")).order_by("-on").values("on")[:1]
+    counts = declared.filter(on=Subquery(newest)).aggregate(ok=Count("pk", filter=Q(validated_at__lte=done)),
+                                                            n=Count("pk"))
+    return counts["ok"], counts["n"]
+
+
+def _rounds(start: date | None, end: date):
     qs = FundingRound.objects.filter(bounds.amount_in_bounds("amount_eur", bounds.MAX_FUNDING_ROUND_EUR),
                                      bounds.date_in_bounds("on"), on__lte=end)
-    if start:
-        qs = qs.filter(on__gte=start)
+    return qs.filter(on__gte=start) if start else qs
+
+
+def funds_raised(start: date | None, end: date, as_of: date | None = None) -> Decimal:
+    """Rounds dated in the period, validated by the cluster team on or before the as-of date (issue 11: a
+    founder's figure counts once validated, from its validation, so the past reads the same later)."""
+    qs = _rounds(start, end).filter(validated_at__lte=day_end(as_of or end))
     return sum(qs.values_list("amount_eur", flat=True), ZERO)
 
 
-def signed_partnerships(as_of: date) -> list[dict]:
-    """Confirmed partnerships signed on or before the date: first signature date, value, public-private flag.
+def funds_coverage(start: date | None, end: date, as_of: date | None = None) -> tuple[int, int]:
+    """How much of `funds_raised` is validated: (rounds validated by the as-of date, rounds declared then and not
+    returned); a founder's round waiting for the team shows here."""
+    known = day_end(as_of or end)
+    counts = _rounds(start, end).filter(Q(returned_at__isnull=True) | Q(returned_at__gt=known)).aggregate(
+        n=Count("pk"), ok=Count("pk", filter=Q(validated_at__lte=known)))
+    return counts["ok"], counts["n"]
 
-    One aggregate query: the database finds each partnership's first signature and whether its parties
-    include a public and a private organization.
+
+def partnership_figures(as_of: date, start: date, end: date) -> dict:
+    """The signed partnerships' figures as of the date, all counted by the database in one query: those counted
+    (confirmed by their other parties or the cluster team) in total, in the period, public-private, their value
+    and per year of first signature; and those declared (signed, confirmed or not), for the validated share.
+
+    A partnership is signed on its first change to a signed stage on or before the date; public-private when its
+    parties include a public and a private organization.
     """
-    parties = Partnership.parties.through.objects.filter(partnership_id=OuterRef("pk"))
-    rows = (Partnership.objects
-            .filter(confirmed_at__isnull=False)  # a member's record counts once the other parties confirm it
-            .filter(bounds.amount_in_bounds("value_eur", bounds.MAX_PARTNERSHIP_VALUE_EUR),
-                    stage_changes__stage__in=SIGNED_STAGES, stage_changes__on__lte=as_of,
-                    stage_changes__on__gte=bounds.EARLIEST_DATE)
-            .annotate(signed=Min("stage_changes__on"),
-                      has_public=Exists(parties.filter(organization__kind__in=PUBLIC_KINDS)),
-                      has_private=Exists(parties.filter(organization__kind__in=PRIVATE_KINDS)))
-            .values("pk", "signed", "value_eur", "has_public", "has_private"))
-    return [{"signed": r["signed"], "value": r["value_eur"], "public_private": r["has_public"] and r["has_private"]}
-            for r in rows]
+    # The parties counted by kind over the same join (two EXISTS per partnership scanned every organization of
+    # the kind: twice as slow at 100,000 organizations, bench/impact_bench.py).
+    signed = (Partnership.objects
+              .filter(bounds.amount_in_bounds("value_eur", bounds.MAX_PARTNERSHIP_VALUE_EUR),
+                      stage_changes__stage__in=SIGNED_STAGES, stage_changes__on__lte=as_of,
+                      stage_changes__on__gte=bounds.EARLIEST_DATE)
+              .annotate(signed=Min("stage_changes__on"),
+                        n_public=Count("parties", filter=Q(parties__kind__in=PUBLIC_KINDS)),
+                        n_private=Count("parties", filter=Q(parties__kind__in=PRIVATE_KINDS))))
+    counted = Q(confirmed_at__isnull=False)  # a member's record counts once the other parties confirm it
+    period = Q(signed__gte=start, signed__lte=end)
+    years = range(bounds.EARLIEST_DATE.year, as_of.year + 1)
+    row = signed.aggregate(
+        total=Count("pk", filter=counted), in_period=Count("pk", filter=counted & period),
+        public_private=Count("pk", filter=counted & Q(n_public__gt=0, n_private__gt=0)),
+        value=Sum("value_eur", filter=counted), declared=Count("pk"), declared_in_period=Count("pk", filter=period),
+        **{f"y{y}": Count("pk", filter=counted & Q(signed__gte=date(y, 1, 1), signed__lte=date(y, 12, 31)))
+           for y in years})
+    per_year = [(y, row[f"y{y}"]) for y in years]
+    while len(per_year) > 1 and not per_year[0][1]:  # from the first year with a signature, zeros kept after it
+        per_year.pop(0)
+    return {"total": row["total"], "in_period": row["in_period"], "public_private": row["public_private"],
+            "value": row["value"] if row["value"] is not None else ZERO, "per_year": per_year,
+            "declared": row["declared"], "declared_in_period": row["declared_in_period"]}
 
 
 def platform_usage(start: date, end: date) -> tuple[Decimal, Decimal]:
     """Hours booked and revenue (booked hours at the hourly rates, delivered orders) in the period."""
     hours, revenue = ZERO, ZERO
-    for b in Booking.objects.filter(kind=Booking.Kind.BOOKING, status__in=BILLED, end__gte=_sod(start),
-                                    end__lte=_eod(end)).select_related("instrument", "organization"):
+    for b in Booking.objects.filter(kind=Booking.Kind.BOOKING, status__in=BILLED, end__gte=day_start(start),
+                                    end__lte=day_end(end)).select_related("instrument", "organization"):
         hours += b.hours
         revenue += booked_amount(b.instrument, b.hours, customer_category(b.organization))
-    for o in ServiceOrder.objects.filter(status=ServiceOrder.Status.DELIVERED, delivered_at__gte=_sod(start),
-                                         delivered_at__lte=_eod(end)).prefetch_related("quote_lines"):
+    for o in ServiceOrder.objects.filter(status=ServiceOrder.Status.DELIVERED, delivered_at__gte=day_start(start),
+                                         delivered_at__lte=day_end(end)).prefetch_related("quote_lines"):
         revenue += o.total
     return hours, revenue
 
 
 def desk_figures(start: date, end: date) -> tuple[int, float | None]:
     """Requests answered in the period, and the median first-response time (hours) of those."""
-    answered = list(Request.objects.filter(first_response_at__gte=_sod(start), first_response_at__lte=_eod(end))
+    answered = list(Need.objects.filter(first_response_at__gte=day_start(start), first_response_at__lte=day_end(end))
                     .values_list("created_at", "first_response_at"))
     if not answered:
         return 0, None
@@ -179,12 +224,42 @@ METHOD = _("Economic impact = funds raised by the programme's start-ups (all rou
            "delivered services, to date). Nothing else is added: no multiplier, no estimate of indirect effects.")
 
 
+# How each economic figure is computed, and from which validated records (issue 11: every figure with its stated
+# method), shown beside it on the dashboard and in the annual report.
+METHODS = {
+    "jobs": _("Sum, over the organizations, of the latest headcount each declared on or before the date, counting "
+              "only headcounts validated by the cluster team by then (a founder's figure waiting for validation or "
+              "returned for correction counts nowhere; the organization's previous validated figure stands)."),
+    "funds_raised_total": _("Sum of the funding rounds dated on or before the date that the cluster team validated "
+                            "by then (rounds declared by founders and not yet validated, or returned, are left out; "
+                            "the team's own entries and imports stand validated)."),
+    "funds_raised_in_period": _("The same validated funding rounds, those dated within the period."),
+    "partnerships_signed_total": _("Partnerships that reached a signed stage (signed, active or completed) on or "
+                                   "before the date, counting only those confirmed by each other party or by the "
+                                   "cluster team; the validated share is confirmed of declared signed."),
+    "partnerships_signed_in_period": _("The same confirmed partnerships, those whose first signature falls within "
+                                       "the period."),
+    "public_private_share": _("Share of the confirmed signed partnerships whose parties include both a public "
+                              "organization (lab, hospital, training, public authority) and a private one (company, "
+                              "start-up, investor)."),
+    "partnerships_value_total": _("Sum of the contract values of the confirmed signed partnerships, as recorded."),
+    "platform_hours": _("Hours of the bookings of the platforms' instruments that ended within the period and were "
+                        "confirmed, completed or not shown up for (cancelled ones are left out)."),
+    "platform_revenue": _("Those hours at the platforms' hourly rates for each customer's category, plus the quotes "
+                          "of the service orders delivered within the period."),
+    "economic_impact": _("Validated funding rounds to date + value of the confirmed signed partnerships + platform "
+                         "revenue to date (bookings and delivered orders). No multiplier, no indirect effects; the "
+                         "validated share counts the founders' rounds and the members' partnerships."),
+}
+
+
 def compute(*, as_of: date | None = None, start: date | None = None, end: date | None = None,
             public: bool = False) -> Report:
     as_of = as_of or date.today()
     end = min(end or as_of, as_of)
     start = start or date(end.year, 1, 1)
-    report = Report(as_of=as_of, start=start, end=end, method=str(METHOD))
+    report = Report(as_of=as_of, start=start, end=end, method=str(METHOD),
+                    methods={k: str(m) for k, m in METHODS.items()})
     v, s = report.values, report.series
     kinds = members_by_kind(as_of)
     v["members"] = sum(kinds.values())
@@ -199,17 +274,15 @@ def compute(*, as_of: date | None = None, start: date | None = None, end: date |
     s["startups_per_year"] = [(y, per_year.get(y, 0)) for y, _ in cumulative]
     s["startups_cumulative"] = cumulative
     v["jobs"] = jobs(as_of)
-    v["funds_raised_total"] = funds_raised(None, as_of)
-    v["funds_raised_in_period"] = funds_raised(start, end)
-    signed = signed_partnerships(as_of)
-    v["partnerships_signed_total"] = len(signed)
-    v["partnerships_signed_in_period"] = sum(1 for p in signed if start <= p["signed"] <= end)
-    v["public_private_share"] = (round(100 * sum(p["public_private"] for p in signed) / len(signed), 1)
-                                 if signed else 0.0)
-    v["partnerships_value_total"] = sum((p["value"] for p in signed), ZERO)
-    per_year_signed = Counter(p["signed"].year for p in signed)
-    s["partnerships_per_year"] = [(y, per_year_signed.get(y, 0))  # years without a signature show as zero
-                                  for y in range(min(per_year_signed, default=as_of.year), as_of.year + 1)]
+    v["funds_raised_total"] = funds_raised(None, as_of, as_of)
+    v["funds_raised_in_period"] = funds_raised(start, end, as_of)
+    signed = partnership_figures(as_of, start, end)
+    v["partnerships_signed_total"] = signed["total"]
+    v["partnerships_signed_in_period"] = signed["in_period"]
+    v["public_private_share"] = (round(100 * signed["public_private"] / signed["total"], 1)
+                                 if signed["total"] else 0.0)
+    v["partnerships_value_total"] = signed["value"]
+    s["partnerships_per_year"] = signed["per_year"]  # years without a signature show as zero
     s["partnership_funnel"] = _funnel(as_of)
     hours, revenue = platform_usage(start, end)
     v["platform_hours"], v["platform_revenue"] = hours, revenue
@@ -255,7 +328,22 @@ def compute(*, as_of: date | None = None, start: date | None = None, end: date |
     from guichet.calls.kpis import figures as calls
 
     v.update(calls(as_of=as_of, start=start, end=end))
-    report.series["validation"] = kpis_declarations.coverage(as_of, start, end)
+    funds_total = funds_coverage(None, as_of, as_of)
+    # Signed partnerships: those confirmed (by their other parties or the team) of those declared signed.
+    partnerships_total = (signed["total"], signed["declared"])
+    report.series["validation"] = kpis_declarations.coverage(as_of, start, end) | {
+        "jobs": jobs_coverage(as_of), "funds_raised_total": funds_total,
+        "funds_raised_in_period": funds_coverage(start, end, as_of),
+        "partnerships_signed_total": partnerships_total, "partnerships_value_total": partnerships_total,
+        "public_private_share": partnerships_total,
+        "partnerships_signed_in_period": (signed["in_period"], signed["declared_in_period"]),
+        # its declared parts are the founders' rounds and the members' partnerships (platform revenue is not)
+        "economic_impact": (funds_total[0] + partnerships_total[0], funds_total[1] + partnerships_total[1])}
+    # --- hosting spaces (issue 13) --- companies implanted: the contracts that hold on the date
+    from guichet.hosting import kpis as hosting
+
+    v.update(hosting.figures(as_of=as_of, start=start, end=end))
+    report.methods.update({k: str(m) for k, m in hosting.METHODS.items()})
     return report
 
 
@@ -324,7 +412,7 @@ KPI_LABELS = {
     "members": _("Members of the network"),
     "startups_total": _("Start-ups created (to date)"),
     "startups_in_period": _("Start-ups created in the period"),
-    "jobs": _("Jobs (latest declared headcounts)"),
+    "jobs": _("Jobs (latest validated headcounts)"),
     "funds_raised_total": _("Funds raised by start-ups, to date (EUR)"),
     "funds_raised_in_period": _("Funds raised in the period (EUR)"),
     "partnerships_signed_total": _("Partnerships signed (to date)"),
@@ -369,3 +457,7 @@ KPI_LABELS.update({
     "call_projects_awarded_total": _("Projects awarded by calls (to date)"),
     "call_amount_awarded_total": _("Amount awarded by calls, to date (EUR)"),
 })
+# --- hosting spaces (issue 13) ---
+from guichet.hosting.kpis import LABELS as _HOSTING_LABELS  # noqa: E402
+
+KPI_LABELS.update(_HOSTING_LABELS)

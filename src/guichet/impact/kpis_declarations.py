@@ -13,7 +13,10 @@ from django.db import connection
 from django.db.models import Avg, Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
+from guichet.core.workdays import day_end
 from guichet.declarations.models import Campaign, Declaration
+
+from . import aggregates
 
 ZERO = Decimal("0.00")
 
@@ -84,13 +87,11 @@ def _in_period(start: date, end: date):
 
 
 def _validated(as_of: date, start: date, end: date):
-    from .kpis import _eod
 
-    return _in_period(start, end).filter(status=Declaration.Status.VALIDATED, validated_at__lte=_eod(as_of))
+    return _in_period(start, end).filter(status=Declaration.Status.VALIDATED, validated_at__lte=day_end(as_of))
 
 
 def compute(as_of: date, start: date, end: date) -> dict:
-    from .kpis import _eod
 
     end = min(end, as_of)
     validated = _validated(as_of, start, end)
@@ -107,18 +108,19 @@ def compute(as_of: date, start: date, end: date) -> dict:
     # Per organization, its latest validated year up to the period's end (not only the period's years). On
     # PostgreSQL one DISTINCT ON read (a correlated subquery took 8 s at 200,000 declarations, bench/
     # impact_bench.py); elsewhere the rows in order, the last one per organization kept.
-    counted = (Declaration.objects.filter(status=Declaration.Status.VALIDATED, validated_at__lte=_eod(as_of),
+    counted = (Declaration.objects.filter(status=Declaration.Status.VALIDATED, validated_at__lte=day_end(as_of),
                                           headcount__isnull=False, campaign__year__lte=end.year)
                .order_by("organization_id", "-campaign__year", "-validated_at", "-pk"))
     if connection.vendor == "postgresql":
-        v["declared_headcount"] = sum(counted.distinct("organization_id").values_list("headcount", flat=True))
+        v["declared_headcount"] = aggregates.over(counted.distinct("organization_id").values("headcount"),
+                                                  "coalesce(sum(headcount), 0)")[0]
     else:
         latest = {}
         for org, headcount in counted.values_list("organization_id", "headcount"):
             latest.setdefault(org, headcount)
         v["declared_headcount"] = sum(latest.values())
     funding = Campaign.objects.filter(year__gte=start.year, year__lte=end.year, cluster_funding_eur__gt=0,
-                                      opened_at__lte=_eod(as_of)).aggregate(s=Sum("cluster_funding_eur"))["s"]
+                                      opened_at__lte=day_end(as_of)).aggregate(s=Sum("cluster_funding_eur"))["s"]
     for key, field in LEVERAGE.items():
         raised = v["cofunding_public_in_period" if field == "funds_public_eur" else "cofunding_private_in_period"]
         v[key] = round(float(Decimal(raised) / Decimal(funding)), 2) if funding else None
@@ -127,11 +129,10 @@ def compute(as_of: date, start: date, end: date) -> dict:
 
 def coverage(as_of: date, start: date, end: date) -> dict:
     """Per indicator: (validated declarations holding its figure, declarations received holding it)."""
-    from .kpis import _eod
 
     end = min(end, as_of)
-    received = _in_period(start, end).filter(submitted_at__lte=_eod(as_of))
-    ok = Q(status=Declaration.Status.VALIDATED, validated_at__lte=_eod(as_of))
+    received = _in_period(start, end).filter(submitted_at__lte=day_end(as_of))
+    ok = Q(status=Declaration.Status.VALIDATED, validated_at__lte=day_end(as_of))
     fields = {key: field for key, (field, _how) in FIGURE_OF.items()} | LEVERAGE
     holds = {key: Q(implanted=True) if field == "implanted" else Q(**{f"{field}__isnull": False})
              for key, field in fields.items()}

@@ -13,6 +13,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
 from guichet.core import bounds
+from guichet.core.workdays import day_end, day_start
 
 ZERO = Decimal("0.00")
 
@@ -68,9 +69,8 @@ METHODS = {
 
 
 def _days(start: date, end: date):
-    from guichet.impact.kpis import _eod, _sod
 
-    return _sod(start), _eod(end)
+    return day_start(start), day_end(end)
 
 
 def technology(as_of: date, start: date, end: date) -> dict:

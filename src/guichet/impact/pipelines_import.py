@@ -8,7 +8,7 @@ natural keys).
 
 import io
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from guichet.core import bounds, exports
 from guichet.core.audit import audit_record
+from guichet.core.workdays import PARIS
 from guichet.directory.models import Organization, TherapeuticArea
 from guichet.partnerships.models import (
     TRANSITIONS,
@@ -237,12 +238,18 @@ def import_pipelines(*, actor, data: bytes) -> dict[str, int]:
                 "founded_on": founded, "origin": origin, "stage": stage or StartupStage.CREATION})
             counts["startups"] += created
         for org, on, amount, kind, investors in plan["funding_rounds"]:
-            _obj, created = FundingRound.objects.get_or_create(startup=org.startup, on=on, amount_eur=amount,
-                                                               defaults={"kind": kind, "investors": investors})
+            # The team's import: the rounds stand validated from their own date, as the headcounts below.
+            _obj, created = FundingRound.objects.get_or_create(startup=org.startup, on=on, amount_eur=amount, defaults={
+                "kind": kind, "investors": investors, "validated_by": actor,
+                "validated_at": min(datetime.combine(on, time.min, PARIS), timezone.now())})
             counts["funding_rounds"] += created
         for org, on, headcount in plan["headcounts"]:
-            _obj, created = Headcount.objects.update_or_create(organization=org, on=on,
-                                                               defaults={"headcount": headcount})
+            # The team's import: the figures stand validated (the jobs KPI counts validated headcounts only), from
+            # their own date, as the rows kept before validation existed (startups migration 0003): a history
+            # loaded today still reads the same as of its past dates.
+            own_date = datetime.combine(on, time.min, PARIS)
+            _obj, created = Headcount.objects.update_or_create(organization=org, on=on, defaults={
+                "headcount": headcount, "validated_at": min(own_date, timezone.now()), "validated_by": actor})
             counts["headcounts"] += created
         for title, type_, value, parties in plan["partnerships"]:
             partnership, created = Partnership.objects.get_or_create(

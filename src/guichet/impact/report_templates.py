@@ -33,7 +33,7 @@ DEFAULT_TEMPLATES = [
              "leverage_private", "companies_implanted_in_period", "licences_signed_in_period",
              "patent_applications_in_period")),
          _s("transfer", "indicators", "Transfert de technologies", "Technology transfer", TRANSFER),
-         _s("clinical", "indicators", "Transfert vers le soin : recherche clinique",
+         _s("clinical", "indicators", "Transfert vers le soin\u00a0: recherche clinique",
             "Transfer to patients: clinical research", CLINICAL),
          _s("network", "indicators", "Vie du réseau et preuves d'activité", "Network life and proofs of activity", (
              "members", "partnerships_signed_in_period", "public_private_share", "partnerships_value_total",
@@ -41,7 +41,7 @@ DEFAULT_TEMPLATES = [
              "event_participants_in_period", "meetings_held_in_period", "partner_satisfaction", "economic_impact")),
          _s("charts", "charts", "Graphiques", "Charts"),
          _s("outlook", "narrative", "Perspectives", "Outlook"),
-         _s("annex", "evidence", "Annexe : déclarations validées et justificatifs",
+         _s("annex", "evidence", "Annexe\u00a0: déclarations validées et justificatifs",
             "Annex: validated declarations and their evidence"),
      ]},
     {"key": "transfer-offices", "name": "Rapport des offices de transfert et de la recherche clinique",
@@ -50,6 +50,6 @@ DEFAULT_TEMPLATES = [
          _s("summary", "narrative", "Synthèse", "Summary"),
          _s("transfer", "indicators", "Transfert de technologies", "Technology transfer", TRANSFER),
          _s("clinical", "indicators", "Recherche clinique", "Clinical research", CLINICAL),
-         _s("annex", "evidence", "Annexe : déclarations validées", "Annex: validated declarations"),
+         _s("annex", "evidence", "Annexe\u00a0: déclarations validées", "Annex: validated declarations"),
      ]},
 ]

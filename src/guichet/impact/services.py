@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from guichet.core import bounds
 from guichet.core.audit import audit_record
+from guichet.core.errors import Refused
 from guichet.core.jobs import backoff, enqueue
 from guichet.core.services import record_save
 
@@ -19,13 +20,18 @@ from .tasks import build_report, generate_annual_report
 FIELDS = ("key", "label", "label_en", "value", "year", "source", "reference")
 
 
+def _as_text(value):
+    """A recorded value as text; an empty one stays empty (never the word "None" in the audit log)."""
+    return None if value is None else str(value)
+
+
 def target_save(*, actor, record: Target, is_new: bool) -> None:
     """A target edited by staff (admin): the bounds checked by the model's validators, audited."""
     with transaction.atomic():
         before = None if is_new else Target.objects.filter(pk=record.pk).values(*FIELDS).first()
         record.full_clean()
         record.save()
-        changes = {f: [str(before[f]) if before else None, str(getattr(record, f))] for f in FIELDS
+        changes = {f: [_as_text(before[f]) if before else None, _as_text(getattr(record, f))] for f in FIELDS
                    if not before or before[f] != getattr(record, f)}
         audit_record(actor=actor, action=f"target.{'create' if is_new else 'update'}", entity_type="target",
                      entity_key=record.key, entity_label=record.label, changes=changes)
@@ -92,6 +98,32 @@ def report_runs_recover() -> int:
     return len(lost)
 
 
+
+def report_run_delete(*, actor, record: ReportRun) -> None:
+    """Staff remove one report (admin); audited. A job still drawing it finds it gone and stores nothing."""
+    with transaction.atomic():
+        pk, label, status = record.pk, str(record), record.status
+        ReportRun.objects.filter(pk=pk).delete()
+        audit_record(actor=actor, action="impact_report.delete", entity_type="impact_report", entity_key=str(pk),
+                     entity_label=label, changes={"status": [status, None]})
+
+
+def report_runs_purge(*, now=None, actor=None) -> int:
+    """Remove the reports asked more than GUICHET_REPORT_RETENTION_DAYS ago (a PDF is drawn again in seconds;
+    the list of who asked is personal data); one audit entry. Queued and running ones wait for their job."""
+    now = now or timezone.now()
+    days = settings.GUICHET_REPORT_RETENTION_DAYS
+    cutoff = now - timedelta(days=days)
+    Status = ReportRun.Status
+    with transaction.atomic():
+        expired = ReportRun.objects.filter(requested_at__lt=cutoff, status__in=[Status.DONE, Status.FAILED])
+        removed, _ = expired.delete()
+        if removed:
+            audit_record(actor=actor, action="impact_report.purge", entity_type="impact_report",
+                         entity_key=f"before {cutoff.date().isoformat()}",
+                         changes={"reports": [removed, 0], "retention_days": [None, days]})
+    return removed
+
 # --- annual report ---
 def report_template_check(record) -> None:
     """Sections: a list of known kinds, unique keys, a title in French and English, known indicators."""
@@ -131,10 +163,8 @@ def report_template_check(record) -> None:
                     "unknown indicator %(key)s.") % {"key": unknown[0]}}, "sections")
 
 
-class ReportError(Exception):
-    def __init__(self, message, field: str = ""):
-        super().__init__(message)
-        self.field = field
+class ReportError(Refused):
+    pass
 
 
 def report_template_save(*, actor, record, is_new: bool) -> None:

@@ -11,6 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from guichet.core import bounds, exports, params
+from guichet.core.actions import polled
 from guichet.partnerships.selectors import to_check
 
 from . import annual, charts, kpis, services
@@ -138,10 +139,7 @@ def report_detail(request, pk):
 def report_progress(request, pk):
     """Polled by htmx; once the job is over the page reloads to show the result."""
     run = _run(request, pk)
-    response = render(request, "impact/_report_progress.html", {"run": run})
-    if not run.is_working:
-        response["HX-Refresh"] = "true"
-    return response
+    return polled(request, "impact/_report_progress.html", {"run": run}, working=run.is_working)
 
 
 @login_required

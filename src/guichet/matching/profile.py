@@ -5,7 +5,13 @@ A need's profile adds the word-by-word translation of its words (lexicon.py) and
 asks for (an expert, a partner, a funder, a machine).
 """
 
+import hashlib
+import importlib.metadata
+import os
+import pickle
 import re
+import sys
+import tempfile
 import threading
 import time
 from collections import defaultdict
@@ -13,9 +19,13 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
+from django.conf import settings
+from django.db import connection
 from django.db.models import Count, Max
 
+from guichet.core import text as text_module
 from guichet.core.text import STOPWORDS, fold, stems
 
 from . import weights
@@ -116,44 +126,61 @@ class CompiledVocabulary:
     def detect(self, text: str, tokens: list[Token] | None = None, *, purposes: bool = False) -> list[Detection]:
         """Concepts found in a text, longest synonyms first, each concept once (by purpose phrases if asked)."""
         tokens = tokenize(text) if tokens is None else tokens
-        ranked, needs, by_folded, by_stem = self._ranked[purposes]
-        # Where each word of the text can match (words_match, precomputed): its folded form anywhere, its
-        # stems for words longer than four letters. Checking a synonym is then a few set lookups.
-        folded_at: dict[str, set[int]] = defaultdict(set)
-        stem_at: dict[str, set[int]] = defaultdict(set)
+        table = self._ranked[purposes]
+        ranked = table.ranked
+        # What each distinct word of the text can match is the same in every text (table.word): its keys, the
+        # synonyms of several words it anchors, the synonyms of one word it is. Only the synonyms of several
+        # words need the positions (_window); one of one word matches at the first word that is it.
+        text_keys: set[str] = set()
+        multi: set[int] = set()
+        single_at: dict[int, int] = {}
         for position, token in enumerate(tokens):
-            folded_at[token.folded].add(position)
-            if len(token.folded) > 4:
-                for stem in token.stems:
-                    stem_at[stem].add(position)
-        # A synonym can match only where its rarest word does: the candidates are read from that word's keys,
-        # and tried by rank (longest synonyms first, then vocabulary order), as words_match would find them.
-        candidates = set()
-        for folded in folded_at:
-            candidates.update(by_folded.get(folded, ()))
-        for stem in stem_at:
-            candidates.update(by_stem.get(stem, ()))
+            keys, anchored, singles = table.word(token)
+            text_keys.update(keys)
+            multi.update(anchored)
+            for rank in singles:
+                single_at.setdefault(rank, position)
         found: dict[str, Detection] = {}
-        for rank in sorted(candidates):
-            synonym = ranked[rank]
-            if synonym.concept in found:
-                continue
-            where = []
-            for folded, stemmed in needs[rank]:
-                at = folded_at.get(folded)
-                for stem in stemmed:
-                    more = stem_at.get(stem)
-                    if more:
-                        at = at | more if at else more
-                if not at:
-                    break
-                where.append(at)
-            else:
-                positions = [min(where[0])] if len(where) == 1 else _window(where, len(tokens))
+        if multi:
+            folded_at: dict[str, set[int]] = defaultdict(set)
+            stem_at: dict[str, set[int]] = defaultdict(set)
+            for position, token in enumerate(tokens):
+                folded_at[token.folded].add(position)
+                if len(token.folded) > 4:
+                    for stem in token.stems:
+                        stem_at[stem].add(position)
+            needs, keysets = table.needs, table.keysets
+            for rank in sorted(multi):
+                synonym = ranked[rank]
+                if synonym.concept in found:
+                    continue
+                # A synonym can match only if every one of its words has a key in the text: set lookups first,
+                # its rarest words first (most candidates fail at the first).
+                for keys in keysets[rank]:
+                    if keys.isdisjoint(text_keys):
+                        break
+                else:
+                    keys = None
+                if keys is not None:
+                    continue
+                where = []
+                for folded, stemmed in needs[rank]:
+                    at = folded_at.get(folded)
+                    for stem in stemmed:
+                        more = stem_at.get(stem)
+                        if more:
+                            at = at | more if at else more
+                    where.append(at)
+                positions = _window(where, len(tokens))
                 if positions is not None:
                     phrase = " ".join(dict.fromkeys(tokens[p].surface for p in positions))
                     found[synonym.concept] = Detection(synonym.concept, phrase, synonym,
                                                        tuple(tokens[p].folded for p in positions))
+        for rank in sorted(single_at):  # after every synonym of several words: they rank first
+            synonym = ranked[rank]
+            if synonym.concept not in found:
+                token = tokens[single_at[rank]]
+                found[synonym.concept] = Detection(synonym.concept, token.surface, synonym, (token.folded,))
         return list(found.values())
 
 
@@ -183,28 +210,72 @@ def _word_keys(word: Token) -> tuple[str, tuple[str, ...]]:
     return word.folded, (word.stems if len(word.folded) > 4 else ())
 
 
-def _anchor_index(synonyms: list[Synonym]):
+class _AnchorIndex:
     """For detect: the synonyms in the order it tries them (more words first, then vocabulary order), the keys
     of their words by rank, and the keys of each synonym's rarest word (shared by the fewest synonyms)
-    mapped to its rank: a synonym can only match a text holding that word."""
-    order = sorted(range(len(synonyms)), key=lambda i: (-len(synonyms[i].words), i))
-    ranked = [synonyms[i] for i in order]
-    needs = [tuple(_word_keys(w) for w in synonym.words) for synonym in ranked]
-    share = defaultdict(int)
-    for keys in needs:
-        for folded, stemmed in set(keys):
-            share[("f", folded)] += 1
+    mapped to its rank: a synonym of several words can only match a text holding that word. What one word of
+    a text can match is computed once per distinct word (`word`, kept for the life of the compiled vocabulary:
+    an import tags the same words in thousands of texts)."""
+
+    def __init__(self, synonyms: list[Synonym]):
+        order = sorted(range(len(synonyms)), key=lambda i: (-len(synonyms[i].words), i))
+        self.ranked = [synonyms[i] for i in order]
+        self.needs = [tuple(_word_keys(w) for w in synonym.words) for synonym in self.ranked]
+        share = defaultdict(int)
+        for keys in self.needs:
+            for folded, stemmed in set(keys):
+                share[("f", folded)] += 1
+                for stem in stemmed:
+                    share[("s", stem)] += 1
+
+        def rarity(k):
+            return share[("f", k[0])] + sum(share[("s", s)] for s in k[1])
+        # Each synonym word as the set of text keys that match it ("f" + a folded form, "s" + a stem), rarest
+        # word first: what detect checks before it looks for positions.
+        self.keysets = [tuple(frozenset({"f" + folded, *("s" + s for s in stemmed)})
+                              for folded, stemmed in sorted(set(keys), key=rarity))
+                        for keys in self.needs]
+        by_folded, by_stem = defaultdict(list), defaultdict(list)
+        single_folded, single_stem = defaultdict(list), defaultdict(list)
+        for rank, keys in enumerate(self.needs):
+            if not keys:
+                continue
+            if len(keys) == 1:  # a synonym of one word: matched by any of its keys
+                folded, stemmed = keys[0]
+                single_folded[folded].append(rank)
+                for stem in stemmed:
+                    single_stem[stem].append(rank)
+                continue
+            folded, stemmed = min(keys, key=rarity)
+            by_folded[folded].append(rank)
             for stem in stemmed:
-                share[("s", stem)] += 1
-    by_folded, by_stem = defaultdict(list), defaultdict(list)
-    for rank, keys in enumerate(needs):
-        if not keys:
-            continue
-        folded, stemmed = min(keys, key=lambda k: share[("f", k[0])] + sum(share[("s", s)] for s in k[1]))
-        by_folded[folded].append(rank)
+                by_stem[stem].append(rank)
+        self._maps = (dict(by_folded), dict(by_stem), dict(single_folded), dict(single_stem))
+        self._words: dict[str, tuple] = {}
+
+    def word(self, token: Token) -> tuple[tuple[str, ...], tuple[int, ...], tuple[int, ...]]:
+        """(text keys, ranks of the synonyms of several words it anchors, ranks of the synonyms of one word it
+        matches, in rank order) of one word of a text: its folded form anywhere, its stems for words longer
+        than four letters (words_match)."""
+        cached = self._words.get(token.folded)
+        if cached is not None:
+            return cached
+        by_folded, by_stem, single_folded, single_stem = self._maps
+        stemmed = token.stems if len(token.folded) > 4 else ()
+        keys = ("f" + token.folded, *("s" + s for s in stemmed))
+        anchored = set(by_folded.get(token.folded, ()))
+        singles = set(single_folded.get(token.folded, ()))
         for stem in stemmed:
-            by_stem[stem].append(rank)
-    return ranked, needs, dict(by_folded), dict(by_stem)
+            anchored.update(by_stem.get(stem, ()))
+            singles.update(single_stem.get(stem, ()))
+        cached = (keys, tuple(anchored), tuple(sorted(singles)))
+        if len(self._words) < 200_000:  # bounded: a long import of unusual words does not grow it for ever
+            self._words[token.folded] = cached
+        return cached
+
+
+def _anchor_index(synonyms: list[Synonym]) -> _AnchorIndex:
+    return _AnchorIndex(synonyms)
 
 
 _cache_lock = threading.Lock()
@@ -220,10 +291,61 @@ def vocabulary() -> CompiledVocabulary:
     stamp = tuple(Concept.objects.filter(is_active=True).aggregate(n=Count("id"), t=Max("updated_at")).values())
     with _cache_lock:
         if _cache["vocabulary"] is None or _cache["stamp"] != stamp:
-            _cache["vocabulary"] = compile_vocabulary()
+            _cache["vocabulary"] = _stored_vocabulary(stamp)
             _cache["stamp"] = stamp
         _cache["checked"] = now
         return _cache["vocabulary"]
+
+
+try:
+    _STEMMER_VERSION = importlib.metadata.version("snowballstemmer")
+except importlib.metadata.PackageNotFoundError:  # pragma: no cover (installed with Guichet)
+    _STEMMER_VERSION = ""
+
+
+def _stored_path(stamp) -> Path:
+    """Where the vocabulary compiled for this stamp is kept: named by the database, the stamp and the code that
+    compiles it (this module, the text folding and the stemmer's version), so any of them changing misses."""
+    database = connection.settings_dict
+    code = b"".join(Path(module.__file__).read_bytes() for module in (sys.modules[__name__], text_module))
+    digest = hashlib.sha256(repr((connection.vendor, str(database.get("NAME")), str(database.get("HOST")), stamp,
+                                  _STEMMER_VERSION, sys.version_info[:2])).encode() + code).hexdigest()
+    return Path(settings.DATA_DIR) / "cache" / f"vocabulary-{digest[:32]}.pickle"
+
+
+def _stored_vocabulary(stamp) -> CompiledVocabulary:
+    """The compiled vocabulary of this stamp, read from the data directory when a process compiled it already.
+
+    Compiling stems some 17,000 words (5 s of CPU); every worker and every `guichet import` paid it, once per
+    process. The file is ours (written below, in the data directory, like the database); one that cannot be
+    read is compiled again and replaced.
+    """
+    path = _stored_path(stamp)
+    try:
+        with path.open("rb") as stored:
+            vocab = pickle.load(stored)
+        if isinstance(vocab, CompiledVocabulary):
+            return vocab
+    except Exception:  # noqa: BLE001 (missing, truncated or from another version: compile it again)
+        pass
+    vocab = compile_vocabulary()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for old in path.parent.glob("vocabulary-*.pickle"):  # one vocabulary kept: older stamps go
+            old.unlink(missing_ok=True)
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".vocabulary-")
+        with os.fdopen(fd, "wb") as out:
+            pickle.dump(vocab, out, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)  # readers see the whole file or none
+    except OSError:
+        pass  # a read-only data directory: each process compiles, as before
+    return vocab
+
+
+def _forget_stored() -> None:
+    folder = Path(settings.DATA_DIR) / "cache"
+    for old in folder.glob("vocabulary-*.pickle") if folder.is_dir() else ():
+        old.unlink(missing_ok=True)
 
 
 def compile_vocabulary() -> CompiledVocabulary:
@@ -269,6 +391,9 @@ _reset_hooks: list = []
 def reset_cache() -> None:
     with _cache_lock:
         _cache.update(stamp=None, vocabulary=None, checked=0.0)
+        # A change the stamp cannot see (a broader link, a label edited in the same microsecond) must not come
+        # back from the stored copy either.
+        _forget_stored()
     for hook in _reset_hooks:
         hook()
 

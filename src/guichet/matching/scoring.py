@@ -11,11 +11,13 @@ to the next and the desk can say "no good match" below weights.GOOD_MATCH.
 import math
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from guichet.core.text import fold
 
 from . import weights
 from .candidates import idf, is_common
+from .concept_index import OWN
 from .evidence import similarity
 from .profile import QueryProfile, intent_matches
 
@@ -59,10 +61,7 @@ def focus_factor(tags: dict, query_concepts: dict) -> float:
     keeps its coverage; one that names twenty topics in passing is not a specialist of each (document-side
     normalisation, as BM25 normalises by length)."""
     own = [k for k in tags if not k.startswith("^")]
-    if not own or not query_concepts or weights.FOCUS_WEIGHT <= 0:
-        return 1.0  # a need without concepts says nothing of what a record is about
-    share = sum(1 for k in own if k in query_concepts) / len(own)
-    return (1 - weights.FOCUS_WEIGHT) + weights.FOCUS_WEIGHT * math.sqrt(share)
+    return focus_of_counts(sum(1 for k in own if k in query_concepts), len(own), query_concepts)
 
 
 def calibrate(features: dict[str, float], mode: str) -> float:
@@ -73,9 +72,23 @@ def calibrate(features: dict[str, float], mode: str) -> float:
     return 1.0 / (1.0 + math.exp(-z))
 
 
+def focus_of_counts(own_hits: int, n_own: int, query_concepts: dict) -> float:
+    """focus_factor from counts: the record's own concepts that the need names, of n_own."""
+    if not n_own or not query_concepts or weights.FOCUS_WEIGHT <= 0:
+        return 1.0  # a need without concepts says nothing of what a record is about
+    return (1 - weights.FOCUS_WEIGHT) + weights.FOCUS_WEIGHT * math.sqrt(own_hits / n_own)
+
+
+def concept_order(profile: QueryProfile, df: dict[str, int], total: int, concept_tokens: dict[str, str]) -> list[str]:
+    """The need's concepts, heaviest (rarity × weight) first: the order of ConceptIndex.statuses and reasons."""
+    concept_idf = {k: idf(df[concept_tokens[k]], total) * c.weight for k, c in profile.concepts.items()}
+    return sorted(concept_idf, key=lambda k: -concept_idf[k])
+
+
 def score_entries(profile: QueryProfile, entries, *, df: dict[str, int], total: int, concept_tokens: dict[str, str],
-                  cosines: dict[int, float], model: str | None, evidence: dict, labels: dict) -> list[Result]:
-    lang = profile.lang
+                  cosines: dict[int, float], model: str | None, evidence: dict, statuses: dict) -> list[Result]:
+    """`statuses`: entry id → (status of each concept of concept_order: concept_index.OWN, INHERITED or 0,
+    number of the record's own concepts), from the process's concept index."""
     # Each word of the need weighs its rarity; an alternative (a translation) its rarity times its factor.
     word_weight, alternatives = {}, {}
     for folded, group in profile.words.items():
@@ -88,24 +101,31 @@ def score_entries(profile: QueryProfile, entries, *, df: dict[str, int], total: 
     concept_total = sum(concept_idf.values())
     query_concepts = {k: c.weight for k, c in profile.concepts.items()}
     mode = "dense" if model else "plain"
+    bias, c_legacy, c_dense = (weights.LOGISTIC[mode]["bias"], weights.LOGISTIC[mode].get("legacy", 0.0),
+                               weights.LOGISTIC[mode].get("dense", 0.0))
+
+    # (folded, stems) of each word, for _in_name
+    word_keys = {folded: (g.token.folded, g.token.stems) for folded, g in profile.words.items()}
+
+    order = concept_order(profile, df, total, concept_tokens)
+    weighted = [(key, concept_idf[key], profile.concepts[key].words) for key in order]
 
     results = []
     for entry in entries:
         doc = set(entry.document.split())
-        tags = entry.concepts or {}
-        c_score, c_reasons, bridged = 0.0, [], set()
-        for key, weight_idf in sorted(concept_idf.items(), key=lambda kv: -kv[1]):
-            if key in tags:
-                factor, record_phrase = 1.0, tags[key]
-            elif f"^{key}" in tags:
-                factor, record_phrase = weights.INHERITED, None
-            else:
+        status, n_own = statuses[entry.id]
+        c_score, c_found, bridged, own_hits = 0.0, [], set(), 0
+        for (key, weight_idf, words), state in zip(weighted, status, strict=True):
+            if not state:
                 continue
+            if state == OWN:
+                factor = 1.0
+                own_hits += 1
+            else:
+                factor = weights.INHERITED
             c_score += weight_idf * factor
-            concept = profile.concepts[key]
-            bridged.update(concept.words)  # the concept carried these words across languages
-            query_phrase = concept.phrase if concept.weight == 1.0 else None
-            c_reasons.append(_reason(query_phrase, record_phrase, labels.get(key, {}), lang))
+            bridged.update(words)  # the concept carried these words across languages
+            c_found.append((key, state == OWN))
         matched, l_score, translated = [], 0.0, []
         for folded, group in profile.words.items():
             if folded in bridged:
@@ -134,27 +154,38 @@ def score_entries(profile: QueryProfile, entries, *, df: dict[str, int], total: 
             ev = _evidence_feature(query_concepts, past)
         if legacy <= 0 and dense <= 0 and ev <= 0:
             continue
-        legacy *= focus_factor(tags, query_concepts)
+        legacy *= focus_of_counts(own_hits, n_own, query_concepts)
         legacy *= weights.KIND_PRIOR.get(entry.record_kind, weights.KIND_PRIOR_OTHER)
         # Words of the need found in the record's own name weigh more than in its context (its parent's name).
         # A stem is a prefix of the words it stems: the name's folded words are enough, no stemming per record.
-        name_words = set(_NAME_WORD.findall(fold(entry.name)))
-        in_name = sum(word_weight[w] for w in matched if _in_name(profile.words[w].token, name_words))
+        name_words = _name_words(entry.name)
+        in_name = sum(word_weight[w] for w in matched if _in_name(*word_keys[w], name_words))
         legacy = min(1.0, legacy + weights.NAME_BONUS * in_name / word_total)
         intent = 1.0 if profile.intent and intent_matches(profile.intent, entry.record_kind, entry.org_kind) else 0.0
         features = {"legacy": legacy, "dense": dense, "intent": intent, "evidence": ev}
-        score = calibrate(features, mode)
+        # calibrate(features, mode), the same sums in the same order, its coefficients read once per need
+        z = bias + (c_legacy * legacy + c_dense * dense)
+        z += weights.INTENT_LOGIT * intent + weights.EVIDENCE_LOGIT * ev
+        score = 1.0 / (1.0 + math.exp(-z))
         result = Result(entry.record_kind, entry.key, entry.name, score, [], features)
-        result._why = (c_reasons, matched, translated)
+        result._why = (entry.id, c_found, matched, translated)
         results.append(result)
     return results
 
 
-def explain(results: list[Result], profile: QueryProfile, *, df: dict[str, int], total: int) -> None:
-    """Reasons, for the results that will be shown only (the rest are cut)."""
+def explain(results: list[Result], profile: QueryProfile, *, df: dict[str, int], total: int, labels: dict,
+            record_concepts: dict[int, dict]) -> None:
+    """Reasons, for the results that will be shown only (the rest are cut). `record_concepts`: entry id → its
+    stored concepts ({key: phrase as written}), read for these results only."""
     lang = profile.lang
     for result in results:
-        c_reasons, matched, translated = result._why
+        entry_id, c_found, matched, translated = result._why
+        tags = record_concepts.get(entry_id) or {}
+        c_reasons = []
+        for key, own in c_found:
+            concept = profile.concepts[key]
+            query_phrase = concept.phrase if concept.weight == 1.0 else None
+            c_reasons.append(_reason(query_phrase, tags.get(key) if own else None, labels.get(key, {}), lang))
         covered = fold(" ".join(c_reasons))
         extra = [profile.words[w].token.surface for w in matched
                  if w not in covered and not is_common(min(df[x] for x in profile.words[w].token.stems), total)
@@ -173,12 +204,19 @@ def explain(results: list[Result], profile: QueryProfile, *, df: dict[str, int],
 _NAME_WORD = re.compile(r"[a-z0-9]+")
 
 
-def _in_name(token, name_words: set[str]) -> bool:
-    if token.folded in name_words:
+@lru_cache(maxsize=65536)
+def _name_words(name: str) -> frozenset[str]:
+    """The folded words of a record's name: the same candidates come back need after need (cached by name)."""
+    return frozenset(_NAME_WORD.findall(fold(name)))
+
+
+def _in_name(folded: str, word_stems: tuple[str, ...], name_words: frozenset[str]) -> bool:
+    """Whether a need's word (folded, with its stems) is written in a record's name (its folded words)."""
+    if folded in name_words:
         return True
-    if len(token.folded) <= 4:
+    if len(folded) <= 4:
         return False
-    return any(len(w) > 4 and w.startswith(stem) for w in name_words for stem in token.stems)
+    return any(len(w) > 4 and w.startswith(stem) for w in name_words for stem in word_stems)
 
 
 def _evidence_feature(query_concepts: dict[str, float], past) -> float:

@@ -1,7 +1,8 @@
 """Load what matching needs before the first request (issue 15, item 13: the first suggestion took 15 s).
 
 Called once per web process from guichet.config.wsgi (gunicorn workers, runserver) and by the task worker
-(`guichet worker`, before its first job; MatchingConfig.ready when db_worker is run directly); not by
+(`guichet worker`, before its first job), both through core/warm.py (GUICHET_WARM_UP); by MatchingConfig.ready
+when db_worker is run directly; not by
 other management commands, which do not match.
 A failure (no database yet, before `migrate`) is logged and left to the first request.
 """

@@ -2,12 +2,12 @@
 
 from datetime import datetime
 
-from django.utils.translation import gettext as _
 from ninja import Path, Router, Schema
 
 from guichet.core.api_auth import MEMBERS, MEMBERS_WRITE, api_user
 from guichet.core.api_errors import errors
 from guichet.core.api_types import EVENT_KEY_PATTERN, MAX_ID
+from guichet.core.errors import visible_or_404
 from guichet.events import selectors as event_selectors
 
 from . import selectors, services
@@ -42,9 +42,7 @@ class MeetingRequestOut(Schema):
 def my_meetings(request, key: str = Path(..., pattern=KEY)):
     user = api_user(request)
     event = event_selectors.event_visible(user=user, key=key)
-    me = selectors.participant_of(user=user, event=event) if event else None
-    if me is None:
-        return 404, {"detail": _("Not found.")}
+    me = visible_or_404(selectors.participant_of(user=user, event=event) if event else None)
     return 200, [{"id": m.pk, "start": m.slot.start, "end": m.slot.end, "table": m.table.number,
                   "with_name": str(m.other), "status": m.status, "outcome": m.outcome} for m in selectors.agenda(me)]
 
@@ -55,10 +53,8 @@ def my_meetings(request, key: str = Path(..., pattern=KEY)):
                          "is then its id. 409: already answered.")
 def answer(request, payload: MeetingAnswerIn, request_id: int = Path(..., ge=1, le=MAX_ID)):
     user = api_user(request)
-    found = MeetingRequest.objects.select_related("recipient", "requester").filter(
-        pk=request_id, recipient__user=user).first()
-    if found is None:
-        return 404, {"detail": _("Not found.")}
+    found = visible_or_404(MeetingRequest.objects.select_related("recipient", "requester").filter(
+        pk=request_id, recipient__user=user).first())
     try:
         services.request_answer(actor=user, request=found, accept=payload.accept)
     except services.PartneringError as exc:

@@ -113,7 +113,7 @@ class Meeting(models.Model):
     outcome_at = models.DateTimeField(null=True, blank=True)
     partnership = models.ForeignKey("partnerships.Partnership", null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="meetings")
-    desk_request = models.ForeignKey("desk.Request", null=True, blank=True, on_delete=models.SET_NULL,
+    desk_request = models.ForeignKey("desk.Need", null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="meetings")
 
     class Meta:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from guichet.accounts.models import Membership
 from guichet.core import params
 from guichet.core.audit import audit_record
+from guichet.core.errors import Refused
 from guichet.core.mail import notify
 from guichet.directory.models import Person
 from guichet.events.models import Event
@@ -30,10 +31,8 @@ NOTE_MAX = Meeting._meta.get_field("outcome_note").max_length
 SCHEDULER_SECONDS = 5.0
 
 
-class PartneringError(Exception):
-    def __init__(self, message, field=""):
-        super().__init__(message)
-        self.field = field
+class PartneringError(Refused):
+    pass
 
 
 class NotAllowed(PartneringError):
@@ -58,12 +57,26 @@ def _check_text(value: str, label: str, field: str, limit: int, required: bool =
     return value
 
 
-def participant_join(*, actor, event: Event, offers: str, seeks: str) -> Participant:
+def booking_over(event: Event, now: datetime | None = None) -> bool:
+    """The booking phase ends once the day's last slot has begun: no meeting can be placed any more (the trial of
+    issue 16 found a past day still taking profiles, requests, acceptances and availabilities)."""
+    slots = Slot.objects.filter(event=event)
+    return slots.exists() and not slots.filter(start__gt=now or timezone.now()).exists()
+
+
+def _check_booking_open(event: Event, now: datetime | None = None) -> None:
+    if booking_over(event, now):
+        raise PartneringError(_("The meetings of this Partnering Day are over: requests and availabilities are "
+                                "closed."), "event")
+
+
+def participant_join(*, actor, event: Event, offers: str, seeks: str, now: datetime | None = None) -> Participant:
     """Take part in a Partnering Day, linked to one's directory records (organization, person by e-mail)."""
     if not permissions.can_join(actor):
         raise NotAllowed(_("Log in to take part in the partnering."))
     if event.kind != Event.Kind.PARTNERING or event.status != Event.Status.PUBLISHED:
         raise PartneringError(_("This event has no partnering open."), "event")
+    _check_booking_open(event, now)
     offers = _check_text(offers, _("What I offer"), "offers", TEXT_MAX)
     seeks = _check_text(seeks, _("What I seek"), "seeks", TEXT_MAX)
     membership = Membership.objects.filter(user=actor).select_related("organization").first()
@@ -82,6 +95,7 @@ def unavailability_set(*, actor, participant: Participant, slots) -> None:
     """Mark the slots one cannot make (replacing the previous choice); a slot holding a meeting is refused."""
     if participant.user_id != actor.pk and not permissions.can_manage(actor):
         raise NotAllowed(_("You can change your own availability only."))
+    _check_booking_open(participant.event)
     wanted = {s.pk for s in slots if s.event_id == participant.event_id}
     try:
         with transaction.atomic(durable=True):
@@ -100,6 +114,7 @@ def request_create(*, actor, requester: Participant, recipient: Participant, mes
         raise NotAllowed(_("You request meetings for yourself only."))
     if requester.event_id != recipient.event_id or requester.pk == recipient.pk:
         raise PartneringError(_("Choose another participant of this Partnering Day."), "recipient")
+    _check_booking_open(requester.event, now)
     message = _check_text(message, _("Message"), "message", MESSAGE_MAX, required=False)
     live = MeetingRequest.objects.filter(status__in=["requested", "accepted"]).filter(
         Q(requester=requester, recipient=recipient) | Q(requester=recipient, recipient=requester))
@@ -153,6 +168,8 @@ def request_answer(*, actor, request: MeetingRequest, accept: bool, now: datetim
     now = now or timezone.now()
     if request.recipient.user_id != actor.pk:
         raise NotAllowed(_("Only the participant asked answers this request."))
+    if accept:
+        _check_booking_open(request.event, now)  # declining stays possible: it places nothing
     to = MeetingRequest.Status.ACCEPTED if accept else MeetingRequest.Status.DECLINED
     with transaction.atomic(durable=True):
         if not MeetingRequest.objects.filter(pk=request.pk, status=MeetingRequest.Status.REQUESTED).update(

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from guichet.core import params
+from guichet.core.actions import attempt, form_errors_text
 from guichet.events import selectors as event_selectors
 from guichet.events.models import Event
 
@@ -37,7 +38,8 @@ def day(request, key):
     event = _event(request, key)
     me = selectors.participant_of(user=request.user, event=event)
     context = {"event": event, "me": me, "join_form": JoinForm(instance=me), "manager": permissions.can_manage(
-        request.user), "figures": selectors.day_figures(event), "now": timezone.now()}
+        request.user), "figures": selectors.day_figures(event), "now": timezone.now(),
+        "over": services.booking_over(event)}
     if me is not None:
         unavailable = set(me.slot_uses.filter(meeting__isnull=True).values_list("slot_id", flat=True))
         context.update({
@@ -57,16 +59,13 @@ def join(request, key):
     event = _event(request, key)
     form = JoinForm(request.POST)
     if not form.is_valid():
-        for field, errors in form.errors.items():
-            messages.error(request, _("%(field)s: %(errors)s") % {"field": form.fields[field].label,
-                                                                  "errors": " ".join(errors)})
+        messages.error(request, form_errors_text(form))
         return _back(key)
-    try:
-        services.participant_join(actor=request.user, event=event, **form.cleaned_data)
-        messages.success(request, _("Your partnering profile is saved."))
-    except services.PartneringError as exc:
-        messages.error(request, str(exc))
-    return _back(key)
+    return attempt(
+        request,
+        lambda: services.participant_join(actor=request.user, event=event, **form.cleaned_data),
+        _("Your partnering profile is saved."),
+        _back(key))
 
 
 @login_required
@@ -78,13 +77,12 @@ def unavailable(request, key):
         ids = [int(v) for v in request.POST.getlist("slots")]
     except ValueError:
         raise params.BadParameter(_("Slots are given by their numbers."), "slots") from None
-    try:
-        services.unavailability_set(actor=request.user, participant=me,
-                                    slots=Slot.objects.filter(event=event, pk__in=ids))
-        messages.success(request, _("Your availability is saved."))
-    except services.PartneringError as exc:
-        messages.error(request, str(exc))
-    return _back(key)
+    return attempt(
+        request,
+        lambda: services.unavailability_set(actor=request.user, participant=me,
+                                            slots=Slot.objects.filter(event=event, pk__in=ids)),
+        _("Your availability is saved."),
+        _back(key))
 
 
 @login_required
@@ -93,14 +91,13 @@ def ask(request, key, pk):
     event = _event(request, key)
     me = _me(request, event)
     recipient = get_object_or_404(Participant, pk=pk, event=event)
-    try:
-        services.request_create(actor=request.user, requester=me, recipient=recipient,
-                                message=request.POST.get("message", ""),
-                                reasons=request.POST.getlist("reason"))
-        messages.success(request, _("Meeting requested: %(name)s is told.") % {"name": recipient})
-    except services.PartneringError as exc:
-        messages.error(request, str(exc))
-    return _back(key)
+    return attempt(
+        request,
+        lambda: services.request_create(actor=request.user, requester=me, recipient=recipient,
+                                        message=request.POST.get("message", ""),
+                                        reasons=request.POST.getlist("reason")),
+        _("Meeting requested: %(name)s is told.") % {"name": recipient},
+        _back(key))
 
 
 @login_required
@@ -112,12 +109,11 @@ def answer(request, key, pk):
     decision = request.POST.get("accept")
     if decision not in ("1", "0"):
         raise params.BadParameter(_("Choose to accept (1) or decline (0) the request."), "accept")
-    try:
-        services.request_answer(actor=request.user, request=meeting_request, accept=decision == "1")
-        messages.success(request, _("Answer sent."))
-    except services.PartneringError as exc:
-        messages.error(request, str(exc))
-    return _back(key)
+    return attempt(
+        request,
+        lambda: services.request_answer(actor=request.user, request=meeting_request, accept=decision == "1"),
+        _("Answer sent."),
+        _back(key))
 
 
 @login_required
@@ -162,14 +158,12 @@ def schedule(request, key):
     if not permissions.can_manage(request.user):
         raise PermissionDenied
     if request.method == "POST":
-        try:
-            result = services.schedule_run(actor=request.user, event=event)
-            messages.success(request, _("%(placed)s of %(pending)s meetings placed (at most %(bound)s could be).")
-                             % {"placed": result["placed"], "pending": result["pending"],
-                                "bound": result["upper_bound"]})
-        except services.PartneringError as exc:
-            messages.error(request, str(exc))
-        return redirect("partnering:schedule", key)
+        return attempt(
+            request,
+            lambda: services.schedule_run(actor=request.user, event=event),
+            lambda result: _("%(placed)s of %(pending)s meetings placed (at most %(bound)s could be).")
+            % {"placed": result["placed"], "pending": result["pending"], "bound": result["upper_bound"]},
+            redirect("partnering:schedule", key))
     return render(request, "partnering/schedule.html", {
         "event": event, "figures": selectors.day_figures(event),
         "meetings": Meeting.objects.filter(event=event).select_related(

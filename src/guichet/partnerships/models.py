@@ -54,7 +54,7 @@ class Partnership(models.Model):
     description = models.TextField(_("description"), blank=True, max_length=5000)
     contacts = models.ManyToManyField("directory.Person", blank=True, related_name="partnerships",
                                       verbose_name=_("contacts"))
-    desk_requests = models.ManyToManyField("desk.Request", blank=True, related_name="partnerships",
+    desk_requests = models.ManyToManyField("desk.Need", blank=True, related_name="partnerships",
                                            verbose_name=_("desk requests"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")

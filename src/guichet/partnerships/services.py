@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from guichet.accounts.models import User
 from guichet.core import bounds, uploads
 from guichet.core.audit import audit_record
+from guichet.core.errors import Refused
 from guichet.core.mail import notify
 
 from .models import (
@@ -20,10 +21,8 @@ from .models import (
 from .permissions import can_record_partnership, can_see_partnership, confirmable_organizations
 
 
-class PartnershipError(Exception):
-    def __init__(self, message, field=""):
-        super().__init__(message)
-        self.field = field
+class PartnershipError(Refused):
+    pass
 
 
 def _stage_label(stage) -> str:

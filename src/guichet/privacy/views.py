@@ -21,6 +21,7 @@ def page(request):
     """The privacy notice, in the visitor's language."""
     return render(request, "privacy/page.html", {
         "retention_days": settings.GUICHET_IMPORT_RETENTION_DAYS,
+        "cv_retention_days": settings.GUICHET_TALENT_CV_RETENTION_DAYS,
         "contact": settings.GUICHET_PRIVACY_CONTACT,
         "sentry": settings.GUICHET_SENTRY_ENABLED,
     })

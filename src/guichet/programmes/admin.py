@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from guichet.core.admin import ServiceBackedAdmin, ServiceBackedInline
 
-from .models import Indication, Programme, ProgrammeStageChange
+from .models import Indication, Programme, ProgrammeMilestone, ProgrammeStageChange
 
 
 class IndicationInline(ServiceBackedInline, admin.TabularInline):
@@ -15,11 +15,16 @@ class StageInline(ServiceBackedInline, admin.TabularInline):
     extra = 0
 
 
+class MilestoneInline(ServiceBackedInline, admin.TabularInline):
+    model = ProgrammeMilestone
+    extra = 0
+
+
 @admin.register(Programme)
 class ProgrammeAdmin(ServiceBackedAdmin):
     """No programme services yet: the generic audited ones (core.services) save, relate and delete."""
 
     list_display = ("code", "name", "owner", "format", "visibility")
     list_filter = ("visibility", "format")
-    inlines = [IndicationInline, StageInline]
+    inlines = [IndicationInline, StageInline, MilestoneInline]
     autocomplete_fields = ("owner",)

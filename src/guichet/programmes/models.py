@@ -47,11 +47,17 @@ class Programme(models.Model):
                                       verbose_name=_("partners"))
     clinical_sites = models.ManyToManyField("directory.Organization", blank=True, related_name="site_programmes",
                                             verbose_name=_("clinical sites"))
+    # The funds the programme runs on (an award of a call for projects, issue 16); none for one declared by its owner.
+    budget_eur = models.DecimalField(_("budget (EUR)"), max_digits=12, decimal_places=2, null=True, blank=True)
 
     class Meta:
         ordering = ["code"]
         verbose_name = _("antibody programme")
         verbose_name_plural = _("antibody programmes")
+        constraints = [models.CheckConstraint(
+            condition=models.Q(budget_eur__isnull=True) | models.Q(budget_eur__gt=0,
+                                                                   budget_eur__lte=bounds.MAX_PARTNERSHIP_VALUE_EUR),
+            name="programme_budget_in_bounds")]
 
     def __str__(self):
         return f"{self.code} {self.name}"
@@ -89,3 +95,21 @@ class ProgrammeStageChange(models.Model):
 
     def __str__(self):
         return f"{self.programme_id} {self.stage} {self.on}"
+
+
+class ProgrammeMilestone(models.Model):
+    """A dated step the programme commits to (from an awarded proposal's milestones, completed by staff)."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="milestones")
+    due_on = models.DateField(_("due on"), validators=[bounds.planned_date_validator])
+    title = models.CharField(_("milestone"), max_length=200)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        verbose_name = _("programme milestone")
+        verbose_name_plural = _("programme milestones")
+        constraints = [models.CheckConstraint(condition=bounds.date_in_bounds("due_on"),
+                                              name="programme_milestone_date_in_bounds")]
+
+    def __str__(self):
+        return f"{self.due_on} {self.title}"

@@ -5,6 +5,8 @@ from django.http import Http404
 from django.shortcuts import render
 
 from guichet.antibodies.permissions import assessments_visible_to
+from guichet.calls.models import Proposal
+from guichet.calls.permissions import can_view_proposal
 from guichet.directory.models import TherapeuticArea
 
 from .models import Programme, ProgrammeStage
@@ -33,9 +35,13 @@ def programme_list(request):
 def programme_detail(request, code):
     programme = (programmes_visible_to(request.user, Programme.objects.filter(code=code))
                  .select_related("owner").prefetch_related("indications", "stage_changes", "partners",
-                                                           "clinical_sites").first())
+                                                           "clinical_sites", "milestones").first())
     if programme is None:
         raise Http404
     # Only the assessments the viewer may see anyway (their own, or shared with their organization).
+    # The call's proposal it was born from (issue 16): named to whoever sees the programme, opened only by those
+    # who may read the proposal (it stays confidential to its applicant, reviewers and staff).
+    origin = Proposal.objects.select_related("call").filter(programme=programme).first()
     return render(request, "programmes/detail.html", {
-        "programme": programme, "assessments": assessments_visible_to(request.user).filter(programme=programme)})
+        "programme": programme, "assessments": assessments_visible_to(request.user).filter(programme=programme),
+        "origin": origin, "origin_visible": origin is not None and can_view_proposal(request.user, origin)})

@@ -17,6 +17,8 @@ class StartupInline(ServiceBackedInline):
 class RoundInline(StartupInline, admin.TabularInline):
     model = FundingRound
     extra = 0
+    # Validated or returned on the team's queue (startups:rounds_to_validate), through the audited services.
+    readonly_fields = ("validated_at", "validated_by", "returned_at", "returned_reason")
     verbose_name = _("funding round")
     verbose_name_plural = _("funding rounds")
 
@@ -50,7 +52,20 @@ class StartupAdmin(StartupServiceAdmin):
 @admin.register(Headcount)
 class HeadcountAdmin(StartupServiceAdmin):
     save_service = services.headcount_admin_save
-    list_display = ("organization", "on", "headcount")
-    list_filter = ("on",)
+    list_display = ("organization", "on", "headcount", "validated_at", "validated_by")
+    list_filter = ("on", ("validated_at", admin.EmptyFieldListFilter))
     search_fields = ("organization__name", "organization__key")
     date_hierarchy = "on"
+    # Returned with a reason on the team's queue (startups:headcounts_to_validate), through the audited services.
+    readonly_fields = ("validated_at", "validated_by", "returned_at", "returned_reason")
+    actions = ["validate"]
+
+    @admin.action(description=_("Validate the selected headcounts (they then count in the jobs indicator)"))
+    def validate(self, request, queryset):
+        from django.contrib import messages
+
+        done = services.headcount_validate(actor=request.user,
+                                           headcounts=queryset.filter(validated_at__isnull=True,
+                                                                      returned_at__isnull=True)
+                                           .select_related("organization"))
+        self.message_user(request, _("%(n)d headcounts validated.") % {"n": done}, messages.SUCCESS)

@@ -53,10 +53,21 @@ class FundingRound(models.Model):
         MinValueValidator(0), MaxValueValidator(bounds.MAX_FUNDING_ROUND_EUR)])
     kind = models.CharField(_("round"), max_length=40, blank=True)
     investors = models.CharField(_("investors"), max_length=300, blank=True)
+    # As a headcount: a founder's round counts in the funds-raised KPIs only once the cluster team validated it
+    # (issue 11), from its validation; the team's own entries and imports stand validated as written. A round
+    # the team returns says why, and counts nowhere (the founder declares the corrected one).
+    validated_at = models.DateTimeField(_("validated"), null=True, blank=True)
+    validated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+", verbose_name=_("validated by"))
+    returned_at = models.DateTimeField(_("returned"), null=True, blank=True)
+    returned_reason = models.TextField(_("reason for returning it"), blank=True, max_length=2000)
 
     class Meta:
         ordering = ["on", "id"]
         constraints = [
+            # Validated or returned, never both.
+            models.CheckConstraint(condition=models.Q(validated_at__isnull=True) | models.Q(returned_at__isnull=True),
+                                   name="funding_round_validated_or_returned"),
             models.CheckConstraint(condition=bounds.amount_in_bounds("amount_eur", bounds.MAX_FUNDING_ROUND_EUR),
                                    name="funding_round_amount_in_bounds"),
             models.CheckConstraint(condition=bounds.date_in_bounds("on"), name="funding_round_date_in_bounds"),
@@ -86,11 +97,23 @@ class Headcount(models.Model):
                                      related_name="headcounts")
     on = models.DateField(_("date"), validators=[bounds.past_date_validator])
     headcount = models.PositiveIntegerField(_("headcount"), validators=[MaxValueValidator(bounds.MAX_HEADCOUNT)])
+    # A founder's figure counts in the jobs KPI only once the cluster team validated it (issue 11: "a declared
+    # figure counts in KPIs only once validated"); the team's own entries and imports are validated as written.
+    validated_at = models.DateTimeField(_("validated"), null=True, blank=True)
+    validated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+", verbose_name=_("validated by"))
+    # As a funding round: a figure the team returns says why and counts nowhere; the founder declares the
+    # corrected one (the same day's declaration replaces it and waits again).
+    returned_at = models.DateTimeField(_("returned"), null=True, blank=True)
+    returned_reason = models.TextField(_("reason for returning it"), blank=True, max_length=2000)
 
     class Meta:
         ordering = ["on", "id"]
         constraints = [
             models.UniqueConstraint(fields=["organization", "on"], name="headcount_one_per_day"),
+            # Validated or returned, never both.
+            models.CheckConstraint(condition=models.Q(validated_at__isnull=True) | models.Q(returned_at__isnull=True),
+                                   name="headcount_validated_or_returned"),
             models.CheckConstraint(condition=models.Q(headcount__lte=bounds.MAX_HEADCOUNT),
                                    name="headcount_in_bounds"),
             models.CheckConstraint(condition=bounds.date_in_bounds("on"), name="headcount_date_in_bounds"),

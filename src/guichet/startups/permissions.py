@@ -18,3 +18,8 @@ def startup_scope(user) -> Q:
 def can_edit_startup(user, startup) -> bool:
     """Founders update their own company's figures; cluster staff update any."""
     return Startup.objects.filter(startup_scope(user), pk=startup.pk).exists()
+
+
+def can_validate_figures(user) -> bool:
+    """Validate or return the founders' figures (headcounts, funding rounds): the cluster team."""
+    return bool(user and user.is_authenticated and user.is_active and user.is_staff)

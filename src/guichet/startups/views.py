@@ -5,14 +5,16 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from guichet.accounts.permissions import member_required
 from guichet.core import bounds
+from guichet.core.actions import attempt
 
 from . import services
-from .models import Startup
-from .permissions import can_edit_startup
-from .selectors import startups_visible_to
+from .models import FundingRound, Headcount, Startup
+from .permissions import can_edit_startup, can_validate_figures
+from .selectors import funding_rounds_to_validate, headcounts_to_validate, startups_visible_to
 
 
 class DeclareForm(forms.Form):
@@ -59,3 +61,66 @@ def startup_detail(request, key):
             return redirect("startups:detail", key)
     return render(request, "startups/detail.html", {
         "startup": startup, "form": form, "headcounts": startup.organization.headcounts.order_by("on")})
+
+
+def _validator(request):
+    if not can_validate_figures(request.user):
+        raise PermissionDenied
+
+
+@login_required
+def rounds_to_validate(request):
+    """The team's queue: founders' funding rounds that count nowhere until validated (issue 11)."""
+    _validator(request)
+    return render(request, "startups/rounds_to_validate.html", {
+        "rounds": funding_rounds_to_validate()[:500]})
+
+
+@login_required
+@require_POST
+def round_validate(request, pk):
+    _validator(request)
+    item = get_object_or_404(FundingRound, pk=pk)
+    return attempt(request, lambda: services.funding_round_validate(actor=request.user, rounds=[item]),
+                   lambda n: _("Validated: this round now counts in the funds raised.") if n
+                   else _("This round was already validated or returned."), "startups:rounds_to_validate")
+
+
+@login_required
+@require_POST
+def round_return(request, pk):
+    _validator(request)
+    item = get_object_or_404(FundingRound, pk=pk)
+    return attempt(request, lambda: services.funding_round_return(actor=request.user, funding_round=item,
+                                                                  reason=request.POST.get("reason", "")),
+                   _("Returned: the founders see what to correct on their page."), "startups:rounds_to_validate")
+
+
+# --- headcounts to validate (issue 11): the same queue as the rounds' ---
+
+@login_required
+def headcounts_queue(request):
+    """The team's queue: founders' headcounts that count nowhere until validated."""
+    _validator(request)
+    return render(request, "startups/headcounts_to_validate.html", {
+        "headcounts": headcounts_to_validate()[:500]})
+
+
+@login_required
+@require_POST
+def headcount_validate(request, pk):
+    _validator(request)
+    item = get_object_or_404(Headcount.objects.select_related("organization"), pk=pk)
+    return attempt(request, lambda: services.headcount_validate(actor=request.user, headcounts=[item]),
+                   lambda n: _("Validated: this headcount now counts in the jobs.") if n
+                   else _("This headcount was already validated or returned."), "startups:headcounts_to_validate")
+
+
+@login_required
+@require_POST
+def headcount_return(request, pk):
+    _validator(request)
+    item = get_object_or_404(Headcount.objects.select_related("organization"), pk=pk)
+    return attempt(request, lambda: services.headcount_return(actor=request.user, headcount=item,
+                                                              reason=request.POST.get("reason", "")),
+                   _("Returned: the founders see what to correct on their page."), "startups:headcounts_to_validate")

@@ -3,12 +3,12 @@ and are made on the pages only."""
 
 from datetime import date, datetime
 
-from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Schema
 from pydantic import Field
 
 from guichet.core.api_auth import api_user
 from guichet.core.api_errors import errors
+from guichet.core.errors import visible_or_404
 
 from . import selectors
 from .models import Posting
@@ -57,7 +57,5 @@ def postings(request, filters: Query[PostingQuery]):
 @router.get("/postings/{posting_id}", url_name="talent_posting", response={200: PostingOut, **errors(401, 404, 422)},
             summary="One job posting")
 def posting(request, posting_id: int = Path(..., ge=1, le=MAX_ID)):
-    found = selectors.posting_visible(user=api_user(request), pk=posting_id)
-    if found is None:
-        return 404, {"detail": _("Not found.")}
+    found = visible_or_404(selectors.posting_visible(user=api_user(request), pk=posting_id))
     return 200, _posting(found)

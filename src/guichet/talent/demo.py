@@ -28,7 +28,7 @@ def demo_cv(name: str) -> SimpleUploadedFile:
     buffer = BytesIO()
     page = canvas.Canvas(buffer, pagesize=A4)
     page.drawString(72, 770, f"{name} (CV fictif / fictional CV)")
-    page.drawString(72, 750, "Exemple de démonstration de Guichet : aucune personne réelle.")
+    page.drawString(72, 750, "Exemple de démonstration de Guichet\u00a0: aucune personne réelle.")
     page.save()
     return SimpleUploadedFile(f"cv-{name.split()[0].lower()}.pdf", buffer.getvalue(), "application/pdf")
 
@@ -53,7 +53,7 @@ def load_demo_talent() -> int:
                     title="Ingénieur·e en ingénierie d'anticorps VHH (exemple fictif)",
                     description="Poste fictif de démonstration. Au sein d'une jeune pousse (fictive) qui développe des "
                                 "anticorps à domaine unique (VHH), vous conduisez la sélection par phage display, "
-                                "la production en E. coli et la caractérisation (SPR, cytométrie).\n\nProfil : master "
+                                "la production en E. coli et la caractérisation (SPR, cytométrie).\n\nProfil\u00a0: master "
                                 "ou diplôme d'ingénieur en biotechnologie, une première expérience en ingénierie "
                                 "d'anticorps.", location="Marseille (Luminy)", expires_on=today + timedelta(days=40))
     post(member, lab, 20, kind=Posting.Kind.PHD, contract=Posting.Contract.DOCTORAL, language="en",
@@ -64,14 +64,14 @@ def load_demo_talent() -> int:
          location="Marseille", starts_on=date(today.year + (today.month > 9), 10, 1),
          expires_on=today + timedelta(days=60))
     post(member, lab, 5, kind=Posting.Kind.INTERNSHIP, contract=Posting.Contract.INTERNSHIP, language="fr",
-         title="Stage de master 2 : cytométrie spectrale (exemple fictif)",
-         description="Stage fictif de démonstration, six mois : mise au point d'un panel de cytométrie spectrale "
+         title="Stage de master 2\u00a0: cytométrie spectrale (exemple fictif)",
+         description="Stage fictif de démonstration, six mois\u00a0: mise au point d'un panel de cytométrie spectrale "
                      "pour le suivi immunitaire, analyse des données (FlowJo, R).", location="Marseille",
          expires_on=today + timedelta(days=75))
     # A position filled last spring, through an application made on Guichet.
     spring = post(founder, startup, 230, kind=Posting.Kind.JOB, contract=Posting.Contract.FIXED_TERM, language="fr",
                   title="Technicien·ne de laboratoire, production de protéines (exemple fictif)",
-                  description="Poste fictif de démonstration, CDD de 18 mois : expression et purification de "
+                  description="Poste fictif de démonstration, CDD de 18 mois\u00a0: expression et purification de "
                               "protéines recombinantes.", location="Marseille", expires_on=today - timedelta(days=170))
     hired = services.application_create(actor=member, posting=spring, full_name=member.get_full_name(),
                                         letter="Candidature fictive de démonstration.",
@@ -79,7 +79,7 @@ def load_demo_talent() -> int:
     services.posting_close(actor=founder, posting=spring, outcome=Posting.Status.FILLED, hired=hired,
                            now=_at(today - timedelta(days=190)))
     # A visitor applies to the open engineer position (confirmed by their e-mailed link).
-    visitor = services.application_create(actor=None, posting=engineer, full_name="Camille Exemple (fictif)",
+    visitor = services.application_create(actor=None, posting=engineer, full_name="Camille Exemple",
                                           email="camille.exemple@example.org", letter="Candidature fictive.",
                                           cv=demo_cv("Camille Exemple"), language="fr", client_address="127.0.0.1",
                                           now=_at(today - timedelta(days=3)))

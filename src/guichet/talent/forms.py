@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from .models import Application, Posting
@@ -8,7 +9,7 @@ class PostingForm(forms.Form):
     organization = forms.TypedChoiceField(label=_("Organization"), coerce=int)
     kind = forms.ChoiceField(label=_("Kind"), choices=Posting.Kind.choices)
     contract = forms.ChoiceField(label=_("Contract"), choices=Posting.Contract.choices)
-    language = forms.ChoiceField(label=_("Language of the posting"), choices=[("fr", "Français"), ("en", "English")])
+    language = forms.ChoiceField(label=_("Language of the posting"), choices=settings.LANGUAGES)
     title = forms.CharField(label=_("Title"), max_length=Posting._meta.get_field("title").max_length)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 10}),
                                   max_length=Posting._meta.get_field("description").max_length)

@@ -54,7 +54,7 @@ class Posting(models.Model):
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     contract = models.CharField(_("contract"), max_length=12, choices=Contract.choices, default=Contract.OTHER)
     language = models.CharField(_("language of the posting"), max_length=2,
-                                choices=[("fr", "Français"), ("en", "English")], default="fr")
+                                choices=settings.LANGUAGES, default="fr")
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), max_length=8000)
     location = models.CharField(_("location"), max_length=200, blank=True)
@@ -102,6 +102,8 @@ class Application(models.Model):
     letter = models.TextField(_("cover letter"), max_length=8000, blank=True)
     cv = models.FileField(_("CV"), upload_to=cv_path)
     cv_name = models.CharField(max_length=255)
+    # When the clock deleted the CV (GUICHET_TALENT_CV_RETENTION_DAYS after the posting closed); cv is empty then.
+    cv_purged_at = models.DateTimeField(_("CV deleted"), null=True, blank=True)
     language = models.CharField(_("language"), max_length=2, default="fr")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, db_index=True)
     token = models.CharField(max_length=43, unique=True, default=new_token, editable=False)

@@ -12,8 +12,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from guichet.accounts.identity import normalize_login
-from guichet.core import params, ratelimit, uploads
+from guichet.core import bounds, params, ratelimit, uploads
 from guichet.core.audit import audit_record
+from guichet.core.errors import Refused
 from guichet.core.mail import LANGUAGE_HEADER, notify, one_line, outbox_write, render_text
 from guichet.core.text import fold
 from guichet.core.workdays import PARIS
@@ -32,13 +33,8 @@ NAME_MAX = Application._meta.get_field("full_name").max_length
 LETTER_MAX = Application._meta.get_field("letter").max_length
 
 
-class TalentError(Exception):
+class TalentError(Refused):
     """A refused action, with a translated message naming what is wrong (`field`)."""
-
-    def __init__(self, message, field=""):
-        super().__init__(message)
-        self.message = str(message)
-        self.field = field
 
 
 class NotAllowed(TalentError):
@@ -51,6 +47,11 @@ class AlreadyApplied(TalentError):
 
 class RateLimited(TalentError):
     pass
+
+
+def _as_text(value):
+    """A recorded value as text; an empty one stays empty (never the word "None" in the audit log)."""
+    return None if value is None else str(value)
 
 
 def today_paris(now: datetime | None = None) -> date:
@@ -117,8 +118,9 @@ def posting_check(record: Posting, *, now: datetime | None = None, is_new: bool 
         raise TalentError(_("Open until: the date is already past."), "expires_on")
     if record.expires_on > today + timedelta(days=MAX_OPEN_DAYS):
         raise TalentError(_("Open until: at most %(days)d days from today.") % {"days": MAX_OPEN_DAYS}, "expires_on")
-    if record.starts_on is not None and record.starts_on.year < 2000:
-        raise TalentError(_("Start date: give a real date."), "starts_on")
+    # The project's bounds for a planned date (ten years ahead at most): 2099 was taken for a start date.
+    if record.starts_on is not None and (error := bounds.date_error(record.starts_on, planned=True)):
+        raise TalentError(_("Start date: %(error)s") % {"error": error}, "starts_on")
 
 
 def posting_create(*, actor, organization, kind: str, title: str, description: str, expires_on: date,
@@ -138,7 +140,7 @@ def posting_create(*, actor, organization, kind: str, title: str, description: s
     posting.search_text = _search_text(posting)
     with transaction.atomic(durable=True):
         posting.save()
-        _audit("posting", posting, "create", actor, {f: [None, str(getattr(posting, f))] for f in FIELDS})
+        _audit("posting", posting, "create", actor, {f: [None, _as_text(getattr(posting, f))] for f in FIELDS})
     return posting
 
 
@@ -240,6 +242,28 @@ def postings_expire(*, now: datetime | None = None) -> int:
             _close_applications(posting, now=now)
             expired += 1
     return expired
+
+
+def cvs_purge(*, now: datetime | None = None) -> int:
+    """Run by the worker's clock: the CVs of a posting closed more than GUICHET_TALENT_CV_RETENTION_DAYS ago are
+    deleted (the file, then the reference to it); the application's name and status stay for the KPIs. Each claimed
+    by compare-and-set, so two workers delete it once; the file goes after commit."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.GUICHET_TALENT_CV_RETENTION_DAYS)
+    due = list(Application.objects.filter(posting__closed_at__lt=cutoff).exclude(cv="")
+               .values_list("pk", "cv")[:1000])
+    purged = 0
+    for pk, name in due:
+        with transaction.atomic():
+            if not Application.objects.filter(pk=pk, cv=name).update(cv="", cv_purged_at=now):
+                continue
+            application = Application.objects.select_related("posting").get(pk=pk)
+            _audit("application", application, "cv_purge", None,
+                   {"cv": ["…", None], "retention_days": [None, settings.GUICHET_TALENT_CV_RETENTION_DAYS]})
+            storage = Application._meta.get_field("cv").storage
+            transaction.on_commit(lambda name=name, storage=storage: storage.delete(name))
+            purged += 1
+    return purged
 
 
 # --- applications ----------------------------------------------------------------------------------------

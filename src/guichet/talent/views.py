@@ -2,6 +2,7 @@
 for members, the applications and their CVs for the poster and the team, and the applicant's own page (the
 e-mailed link: confirm, see the status, withdraw)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -13,6 +14,8 @@ from django.views.decorators.http import require_POST
 from guichet.accounts.identity import client_ip
 from guichet.accounts.permissions import member_required
 from guichet.core import params
+from guichet.core.actions import attempt, form_errors_text
+from guichet.core.errors import visible_or_404
 
 from . import permissions, selectors, services
 from .forms import ApplicationForm, CloseForm, PostingForm
@@ -21,16 +24,8 @@ from .models import Application, Posting
 Q_MAX = 200
 
 
-def _form_errors(form) -> str:
-    return " ".join(_("%(field)s: %(errors)s") % {"field": form.fields[f].label if f in form.fields else "",
-                                                    "errors": " ".join(e)} for f, e in form.errors.items())
-
-
 def _posting(request, pk) -> Posting:
-    posting = selectors.posting_visible(user=request.user, pk=pk)
-    if posting is None:
-        raise Http404
-    return posting
+    return visible_or_404(selectors.posting_visible(user=request.user, pk=pk))
 
 
 def _managed(request, pk) -> Posting:
@@ -51,15 +46,18 @@ def postings(request):
         "kinds": Posting.Kind.choices, "can_post": permissions.can_post_job(request.user)})
 
 
-def posting(request, pk):
-    posting = _posting(request, pk)
+def _detail_page(request, posting, *, form=None, error="", status=200):
     mine = None
     if request.user.is_authenticated:
         mine = selectors.applications_of(request.user).filter(posting=posting).order_by("-created_at").first()
     return render(request, "talent/detail.html", {
-        "posting": posting, "form": ApplicationForm(), "mine": mine,
+        "posting": posting, "form": form or ApplicationForm(), "mine": mine, "apply_error": error,
         "manager": permissions.can_manage_posting(request.user, posting),
-        "open": posting.status == Posting.Status.OPEN and posting.expires_on >= services.today_paris()})
+        "open": posting.status == Posting.Status.OPEN and posting.expires_on >= services.today_paris()}, status=status)
+
+
+def posting(request, pk):
+    return _detail_page(request, _posting(request, pk))
 
 
 @require_POST
@@ -67,8 +65,8 @@ def apply(request, pk):
     posting = _posting(request, pk)
     form = ApplicationForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, _form_errors(form))
-        return redirect("talent:detail", pk)
+        # The page again with what they typed (a redirect emptied the form: the trial lost a whole cover letter).
+        return _detail_page(request, posting, form=form, error=form_errors_text(form), status=400)
     data = form.cleaned_data
     try:
         application = services.application_create(
@@ -77,8 +75,7 @@ def apply(request, pk):
     except services.RateLimited as exc:
         return render(request, "talent/check_email.html", {"error": str(exc), "posting": posting}, status=429)
     except services.TalentError as exc:
-        messages.error(request, str(exc))
-        return redirect("talent:detail", pk)
+        return _detail_page(request, posting, form=form, error=str(exc), status=400)
     if application.status == Application.Status.PENDING:
         return render(request, "talent/check_email.html", {"posting": posting, "email": application.email})
     messages.success(request, _("Your application is sent. The recruiter reads it with your CV."))
@@ -102,7 +99,8 @@ def posting_new(request):
             else:
                 messages.success(request, _("Your posting is published."))
                 return redirect("talent:detail", created.pk)
-    return render(request, "talent/form.html", {"form": form, "posting": None})
+    return render(request, "talent/form.html", {"form": form, "posting": None},
+                  status=400 if request.method == "POST" else 200)
 
 
 @login_required
@@ -121,7 +119,8 @@ def posting_edit(request, pk):
         else:
             messages.success(request, _("The posting is saved."))
             return redirect("talent:detail", pk)
-    return render(request, "talent/form.html", {"form": form, "posting": posting})
+    return render(request, "talent/form.html", {"form": form, "posting": posting},
+                  status=400 if request.method == "POST" else 200)
 
 
 @require_POST
@@ -132,15 +131,15 @@ def posting_close(request, pk):
         status=Application.Status.RECEIVED)
     form = CloseForm(request.POST, applications=candidates)
     if not form.is_valid():
-        messages.error(request, _form_errors(form))
+        messages.error(request, form_errors_text(form))
         return redirect("talent:applications", pk)
     hired = candidates.filter(pk=form.cleaned_data["hired"]).first() if form.cleaned_data["hired"] else None
-    try:
-        services.posting_close(actor=request.user, posting=posting, outcome=form.cleaned_data["outcome"], hired=hired)
-        messages.success(request, _("The posting is closed; the applicants still waiting are told."))
-    except services.TalentError as exc:
-        messages.error(request, str(exc))
-    return redirect("talent:applications", pk)
+    return attempt(
+        request,
+        lambda: services.posting_close(actor=request.user, posting=posting, outcome=form.cleaned_data["outcome"],
+                                       hired=hired),
+        _("The posting is closed; the applicants still waiting are told."),
+        redirect("talent:applications", pk))
 
 
 @login_required
@@ -158,6 +157,9 @@ def cv(request, pk):
     application = selectors.application_readable(user=request.user, pk=pk)
     if application is None:
         raise Http404  # not found and not allowed look the same: nobody learns who applied
+    if not application.cv:
+        raise Http404(_("This CV was deleted: CVs are kept %(days)d days after their posting closes.")
+                      % {"days": settings.GUICHET_TALENT_CV_RETENTION_DAYS})
     return FileResponse(application.cv.open("rb"), as_attachment=True, filename=application.cv_name)
 
 
@@ -167,12 +169,11 @@ def decline(request, pk):
     application = selectors.application_readable(user=request.user, pk=pk)
     if application is None:
         raise Http404
-    try:
-        services.application_decline(actor=request.user, application=application)
-        messages.success(request, _("The application is declined; the applicant is told."))
-    except services.TalentError as exc:
-        messages.error(request, str(exc))
-    return redirect("talent:applications", application.posting_id)
+    return attempt(
+        request,
+        lambda: services.application_decline(actor=request.user, application=application),
+        _("The application is declined; the applicant is told."),
+        redirect("talent:applications", application.posting_id))
 
 
 def _by_token(token) -> Application:
@@ -192,23 +193,21 @@ def application_page(request, token):
 @require_POST
 def application_confirm(request, token):
     _by_token(token)
-    try:
-        services.application_confirm(token=token)
-        messages.success(request, _("Your application is sent. The recruiter reads it with your CV."))
-    except services.TalentError as exc:
-        messages.error(request, str(exc))
-    return redirect("talent:application", token)
+    return attempt(
+        request,
+        lambda: services.application_confirm(token=token),
+        _("Your application is sent. The recruiter reads it with your CV."),
+        redirect("talent:application", token))
 
 
 @require_POST
 def application_withdraw(request, token):
     _by_token(token)
-    try:
-        services.application_withdraw(token=token)
-        messages.success(request, _("Your application is withdrawn."))
-    except services.TalentError as exc:
-        messages.error(request, str(exc))
-    return redirect("talent:application", token)
+    return attempt(
+        request,
+        lambda: services.application_withdraw(token=token),
+        _("Your application is withdrawn."),
+        redirect("talent:application", token))
 
 
 @login_required

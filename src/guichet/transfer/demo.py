@@ -24,6 +24,7 @@ from .models import (
     TechnologyOffer,
 )
 
+OFFICER_NAME = "Nadia Ferrand"
 OFFICER = "transfer@demo.guichet.example"
 
 
@@ -39,8 +40,12 @@ def load_demo_transfer(password: str) -> int:
             record_save(actor=None, record=Office(organization=satt), is_new=True)
         office = Office(organization=Organization.objects.get(key="exemple-valorisation"))
         record_save(actor=None, record=office, is_new=True)
+        # A person's name, the same in every language (the role is said by the pages: a French-only title read
+        # as the name on English pages).
         officer = User.objects.filter(email=OFFICER).first() or User.objects.create_user(
-            OFFICER, password, full_name="Chargée de valorisation (exemple fictif)", role=Role.MEMBER)
+            OFFICER, password, full_name=OFFICER_NAME, role=Role.MEMBER)
+        if officer.full_name != OFFICER_NAME:
+            User.objects.filter(pk=officer.pk).update(full_name=OFFICER_NAME)
         membership_add(actor=None, user=officer, organization=office.organization)
     services.disclosure_submit(
         actor=User.objects.get(email="member@demo.guichet.example"), office=office,
@@ -60,7 +65,7 @@ def load_demo_transfer(password: str) -> int:
         offer = TechnologyOffer(office=office, family=family, fictional=True, published_on=date(2025, 9, 1),
                                 title="Anticorps anti-IFNAR pour le lupus, à licencier (exemple fictif)",
                                 summary="Anticorps monoclonal bloquant le récepteur de l'interféron de type I, "
-                                        "pour le lupus érythémateux systémique : données précliniques, brevet "
+                                        "pour le lupus érythémateux systémique\u00a0: données précliniques, brevet "
                                         "déposé, licence proposée (exemple fictif).",
                                 keywords="anticorps, lupus, interféron, IFNAR")
         record_save(actor=None, record=offer, is_new=True)

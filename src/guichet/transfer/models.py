@@ -224,7 +224,7 @@ class OfferRequest(models.Model):
 
     offer = models.ForeignKey(TechnologyOffer, on_delete=models.CASCADE, related_name="requests")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    desk_request = models.ForeignKey("desk.Request", null=True, blank=True, on_delete=models.SET_NULL,
+    desk_request = models.ForeignKey("desk.Need", null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="offer_requests")
     message = models.TextField(_("message"), max_length=2000, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

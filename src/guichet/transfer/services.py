@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from guichet.accounts.models import Membership, User
 from guichet.core import bounds
 from guichet.core.audit import audit_record
+from guichet.core.errors import Refused
 from guichet.core.mail import notify
 
 from . import permissions
@@ -22,10 +23,8 @@ TITLE_MAX = InventionDisclosure._meta.get_field("title").max_length
 SUMMARY_MAX = InventionDisclosure._meta.get_field("summary").max_length
 
 
-class TransferError(Exception):
-    def __init__(self, message, field: str = ""):
-        super().__init__(message)
-        self.field = field
+class TransferError(Refused):
+    pass
 
 
 def office_staff(office: Office) -> list[User]:

@@ -36,10 +36,10 @@ def offer_ask(request, pk):
     form = AskForm(request.POST)
     desk_request = None
     if form.is_valid():
-        from guichet.desk.models import Request
+        from guichet.desk.models import Need
 
         if form.cleaned_data["desk_request"]:
-            desk_request = Request.objects.filter(pk=form.cleaned_data["desk_request"],
+            desk_request = Need.objects.filter(pk=form.cleaned_data["desk_request"],
                                                   requester=request.user).first()
         try:
             services.offer_request(actor=request.user, offer=o, message=form.cleaned_data["message"],

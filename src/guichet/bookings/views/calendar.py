@@ -1,6 +1,6 @@
 """An instrument's week, booking a slot, a member's bookings, and the approvals of a platform's managers."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,15 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from guichet.core import bounds, params
+from guichet.core import params
+from guichet.core.actions import attempt
 from guichet.core.workdays import PARIS
 from guichet.groups import selectors as group_selectors
 
 from .. import permissions, selectors, services
 from ..models import Booking
-from .common import instrument_or_404
-
-MINUTES_PER_DAY = 24 * 60  # a booking lies within one day (check_rules)
+from .common import instrument_or_404, slot_posted
 
 
 def _week(request) -> date:
@@ -51,16 +50,11 @@ def calendar(request, key):
 @require_POST
 def book(request, key):
     instrument = instrument_or_404(key)
-    try:
-        start = datetime.fromisoformat(request.POST["start"])
-        minutes = int(request.POST.get("duration", instrument.min_duration))
-        # Bounded before any arithmetic (year 9999 plus an hour, or a duration of 10**12 minutes, was a 500).
-        if not bounds.EARLIEST_DATE <= start.date() <= bounds.LATEST_DATE or not 0 < minutes <= MINUTES_PER_DAY:
-            raise ValueError
-    except (KeyError, ValueError):
+    slot = slot_posted(request.POST, instrument)
+    if slot is None:
         messages.error(request, _("Choose a slot and a duration."))
         return redirect("bookings:calendar", key)
-    start = start if timezone.is_aware(start) else start.replace(tzinfo=PARIS)
+    start, end = slot
     project = None
     if request.POST.get("project"):  # --- groups (issue 12) --- only a project the member may charge
         project = group_selectors.projects_chargeable(request.user, platform=instrument.platform).filter(
@@ -69,8 +63,7 @@ def book(request, key):
             messages.error(request, _("Choose a project you may charge for this platform."))
             return redirect("bookings:calendar", key)
     try:
-        booking = services.booking_create(actor=request.user, instrument=instrument, start=start,
-                                          end=start + timedelta(minutes=minutes),
+        booking = services.booking_create(actor=request.user, instrument=instrument, start=start, end=end,
                                           cost_centre=request.POST.get("cost_centre", ""), project=project)
     except services.BookingError as exc:
         messages.error(request, str(exc))
@@ -92,12 +85,11 @@ def cancel(request, pk):
     booking = get_object_or_404(Booking.objects.select_related("instrument__platform"), pk=pk)
     if not permissions.is_booking_party(request.user, booking):
         raise Http404
-    try:
-        services.booking_cancel(actor=request.user, booking=booking)
-        messages.success(request, _("Booking cancelled."))
-    except services.BookingError as exc:
-        messages.error(request, str(exc))
-    return redirect(params.safe_next(request, "bookings:mine"))
+    return attempt(
+        request,
+        lambda: services.booking_cancel(actor=request.user, booking=booking),
+        _("Booking cancelled."),
+        redirect(params.safe_next(request, "bookings:mine")))
 
 
 @login_required
@@ -115,11 +107,9 @@ def decide(request, pk):
     decision = request.POST.get("approve")
     if decision not in ("1", "0"):  # anything else used to count as a refusal, cancelling the booking
         raise params.BadParameter(_("Choose to approve (1) or refuse (0) the booking."), "approve")
-    try:
-        services.booking_decide(actor=request.user, booking=booking, approve=decision == "1")
-        messages.success(request, _("Decision recorded."))
-    except services.NotAllowed as exc:
-        raise PermissionDenied(str(exc)) from exc
-    except services.BookingError as exc:
-        messages.error(request, str(exc))
-    return redirect("bookings:approvals")
+    return attempt(request, lambda: services.booking_decide(actor=request.user, booking=booking,
+                                                            approve=decision == "1"),
+                   lambda done: (_("Booking approved: %(booking)s.") if decision == "1"
+                                 else _("Booking refused: %(booking)s.")) % {"booking": done},
+                   "bookings:approvals",
+                   refusals=(services.BookingError,), forbidden=(services.NotAllowed,))

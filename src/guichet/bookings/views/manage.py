@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from guichet.core import params
+from guichet.core.actions import attempt
 from guichet.core.workdays import PARIS
 from guichet.platforms import services as platform_services
 from guichet.platforms.models import Instrument
@@ -147,12 +148,7 @@ def maintenance_cancel(request, key, pk):
     instrument = _managed(request, key)
     blackout = get_object_or_404(Booking.objects.select_related("instrument__platform"), pk=pk,
                                  instrument=instrument, kind=Booking.Kind.BLACKOUT)
-    try:
-        services.blackout_cancel(actor=request.user, blackout=blackout)
-    except services.NotAllowed as exc:
-        raise PermissionDenied(str(exc)) from exc
-    except services.BookingError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("Maintenance period removed: the instrument can be booked then again."))
-    return redirect(f"{reverse('bookings:manage', args=[key])}#maintenance")
+    return attempt(request, lambda: services.blackout_cancel(actor=request.user, blackout=blackout),
+                   _("Maintenance period removed: the instrument can be booked then again."),
+                   f"{reverse('bookings:manage', args=[key])}#maintenance",
+                   refusals=(services.BookingError,), forbidden=(services.NotAllowed,))

@@ -21,11 +21,15 @@ from ..forms import OrderForm
 def order_new(request, key):
     valid_key_or_404(key)
     service = get_object_or_404(Service.objects.select_related("platform"), key=key)
+    from guichet.facility.forms import sample_inputs  # --- sample forms (issue 13, item 5) ---
+
     form = OrderForm(request.POST or None, request.FILES or None, projects=group_selectors.projects_chargeable(
-        request.user, platform=service.platform, service=service, on=timezone.localdate()))
+        request.user, platform=service.platform, service=service, on=timezone.localdate()),
+        sample_inputs=sample_inputs(service))
     if request.method == "POST" and form.is_valid():
         try:
-            order = order_services.order_create(actor=request.user, service=service, **form.cleaned_data)
+            order = order_services.order_create(actor=request.user, service=service, **form.order_values(),
+                                                sample_files=request.FILES)
             messages.success(request, _("Order sent: the platform will answer with a quote."))
             return redirect("bookings:order", order.pk)
         except services.BookingError as exc:

@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from guichet.core import exports, params
 from guichet.directory.models import Organization
@@ -47,12 +47,13 @@ def _statement_scope(request):
     return None
 
 
-STATEMENT_COLUMNS = [("organization", _lazy("Organization")), ("cost_centre", _lazy("Cost centre")),
-                     ("kind", _lazy("Kind")), ("date", _lazy("Date")), ("label", _lazy("Label")),
-                     ("quantity", _lazy("Quantity")), ("unit", _lazy("Unit")), ("unit_price", _lazy("Unit price")),
-                     ("amount", _lazy("Amount")), ("price_list", _lazy("Price list")),
-                     ("project", _lazy("Project"))]  # --- groups (issue 12) ---
-STATEMENT_LINE_KINDS = {"booking": _lazy("Booking"), "service": _lazy("Service")}
+STATEMENT_COLUMNS = [("organization", gettext_lazy("Organization")), ("cost_centre", gettext_lazy("Cost centre")),
+                     ("kind", gettext_lazy("Kind")), ("date", gettext_lazy("Date")), ("label", gettext_lazy("Label")),
+                     ("quantity", gettext_lazy("Quantity")), ("unit", gettext_lazy("Unit")), ("unit_price", gettext_lazy("Unit price")),
+                     ("amount", gettext_lazy("Amount")), ("price_list", gettext_lazy("Price list")),
+                     ("project", gettext_lazy("Project"))]  # --- groups (issue 12) ---
+STATEMENT_LINE_KINDS = {"booking": gettext_lazy("Booking"), "service": gettext_lazy("Service"),
+                        "consumable": gettext_lazy("Consumable")}  # --- consumables (issue 13, item 6) ---
 
 
 def _statement_export(fmt, stem, period, lines, totals, grand):

@@ -1,8 +1,9 @@
-import functools
-
 from django import template
-from django.apps import apps
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import pgettext
 
+from guichet.core.audit_labels import AUDIT_INLINE_CHANGES, AUDIT_VALUE_CHARS, change_rows, value_text
 from guichet.directory.kinds import entry_urls
 from guichet.directory.models import RecordKind
 from guichet.platforms.models import CustomerCategory, ServiceUnit
@@ -38,33 +39,56 @@ def unit_label(unit: str) -> str:
     return dict(ServiceUnit.choices).get(unit, unit)
 
 
-@functools.cache
-def _choice_labels() -> dict:
-    """(field name, code) → label, for every field with choices in every model: how the audit log reads a code."""
-    labels = {}
-    for model in apps.get_models():
-        for field in model._meta.get_fields():
-            for code, label in getattr(field, "choices", None) or []:
-                if isinstance(code, str):
-                    labels.setdefault((field.name, code), label)
-    return labels
+@register.filter
+def audit_changes(event) -> list:
+    """An audit event's changes as (field label, before, after), read from the model it is about (core.audit_labels)."""
+    return change_rows(event)
 
 
 @register.filter
-def audit_value(value, field: str):
-    """A recorded value as a reader knows it: a choice code becomes its label; anything else is shown as stored."""
-    if isinstance(value, str):
-        return _choice_labels().get((field, value), value)
-    if isinstance(value, list) and value and all(isinstance(item, str) for item in value):
-        # A list of codes (areas of a site, of an organization): each read as its label where one is known.
-        return ", ".join(str(_choice_labels().get((field, item)) or _code_labels().get(item, item)) for item in value)
-    return value
+def audit_folded(rows) -> bool:
+    """Whether an audit event's changes fold under a <details> (more than AUDIT_INLINE_CHANGES of them)."""
+    return len(rows) > AUDIT_INLINE_CHANGES
 
 
-@functools.cache
-def _code_labels() -> dict:
-    """code → label for codes that mean one thing wherever they are stored (a list field has no choices)."""
-    by_code: dict = {}
-    for (_field, code), label in _choice_labels().items():
-        by_code.setdefault(code, set()).add(str(label))
-    return {code: next(iter(labels)) for code, labels in by_code.items() if len(labels) == 1}
+@register.filter
+def audit_value(value) -> str:
+    """One recorded value of an audit event: cut at AUDIT_VALUE_CHARS, the whole of it in a <details> to open."""
+    from django.utils.text import Truncator
+
+    text = value_text(value)
+    if len(text) <= AUDIT_VALUE_CHARS:
+        return conditional_escape(text)
+    short = Truncator(text).chars(AUDIT_VALUE_CHARS)
+    return mark_safe(f'<details class="audit-value"><summary>{conditional_escape(short)}</summary>'
+                     f'<span class="audit-full">{conditional_escape(text)}</span></details>')
+
+
+@register.filter
+def join_list(items) -> str:
+    """Items joined by the language's list separator ("a ; b" in French, with its no-break space; "a; b")."""
+    separator = conditional_escape(pgettext("list separator", "; "))
+    return mark_safe(separator.join(conditional_escape(item) for item in items))
+
+
+@register.filter
+def truncate_words(text, count: int) -> str:
+    """Django's truncatewords, keeping the no-break spaces of French typography (core.text.truncate_words)."""
+    from guichet.core.text import truncate_words as truncate
+
+    return truncate(str(text or ""), int(count))
+
+
+@register.filter
+def month_label(value) -> str:
+    """A month stored as "2026-11" (or a month closing) read as people say it: "novembre 2026", "November 2026"."""
+    import datetime
+
+    from django.utils.dateformat import format as date_format
+
+    text = str(value or "")
+    try:
+        year, month = (int(part) for part in text.split("-")[:2])
+        return date_format(datetime.date(year, month, 1), "F Y")
+    except ValueError:
+        return text

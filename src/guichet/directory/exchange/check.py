@@ -13,6 +13,7 @@ from django.core.validators import EmailValidator, URLValidator
 from django.utils.translation import gettext as _
 from jsonschema import Draft202012Validator
 
+from guichet.core.bulk import key_set
 from guichet.platforms.models import Instrument, Platform, Service
 
 from ..models import Organization, Person
@@ -91,12 +92,10 @@ def stored_key_types(keys: set[str]) -> dict[str, str]:
     found: dict[str, str] = {}
     models = [("organization", Organization), ("person", Person), ("platform", Platform),
               ("service", Service), ("instrument", Instrument)]
-    key_list = list(keys)
-    for start in range(0, len(key_list), 500):
-        chunk = key_list[start:start + 500]
-        for record_type, model in models:
-            for key in model.objects.filter(key__in=chunk).values_list("key", flat=True):
-                found[key] = record_type
+    stored = key_set(keys)
+    for record_type, model in models:
+        for key in model.objects.filter(key__in=stored).values_list("key", flat=True):
+            found[key] = record_type
     return found
 
 
@@ -170,7 +169,7 @@ def check_references(payload: dict) -> list[ImportIssue]:
                                                     "across the directory.") % {"type": stored[key]}))
     referenced = {r["organization"] for t, r, _p in iter_records(payload)
                   if t in ("person", "platform") and r.get("organization")}
-    known_orgs = org_keys | set(Organization.objects.filter(key__in=referenced - org_keys)
+    known_orgs = org_keys | set(Organization.objects.filter(key__in=key_set(referenced - org_keys))
                                 .values_list("key", flat=True))
     for record_type, record, _parent in iter_records(payload):
         if record_type in ("person", "platform") and record.get("organization"):

@@ -5,6 +5,7 @@ The web preview shows the plan, the `ImportBatch` keeps it from the upload, and 
 
 from dataclasses import dataclass, field
 
+from guichet.core.bulk import key_set
 from guichet.platforms.models import Instrument, Platform, Service
 
 from ..diff import record_diff
@@ -38,19 +39,17 @@ def stored_records(payload: dict) -> dict[str, dict]:
     """The canonical form of every stored record that this payload names, by key."""
     keys = {r["key"] for _t, r, _p in iter_records(payload)}
     out: dict[str, dict] = {}
-    key_list = list(keys)
-    for start in range(0, len(key_list), 500):
-        chunk = key_list[start:start + 500]
-        for o in Organization.objects.filter(key__in=chunk):
-            out[o.key] = records.organization_record(o)
-        for p in Person.objects.filter(key__in=chunk).select_related("organization"):
-            out[p.key] = records.person_record(p)
-        for p in Platform.objects.filter(key__in=chunk).select_related("organization"):
-            out[p.key] = records.platform_record(p, with_children=False)
-        for s in Service.objects.filter(key__in=chunk).select_related("platform"):
-            out[s.key] = {**records.service_record(s), "_platform": s.platform.key}
-        for i in Instrument.objects.filter(key__in=chunk).select_related("platform"):
-            out[i.key] = {**records.instrument_record(i), "_platform": i.platform.key}
+    stored = key_set(keys)
+    for o in Organization.objects.filter(key__in=stored):
+        out[o.key] = records.organization_record(o)
+    for p in Person.objects.filter(key__in=stored).select_related("organization"):
+        out[p.key] = records.person_record(p)
+    for p in Platform.objects.filter(key__in=stored).select_related("organization"):
+        out[p.key] = records.platform_record(p, with_children=False)
+    for s in Service.objects.filter(key__in=stored).select_related("platform"):
+        out[s.key] = {**records.service_record(s), "_platform": s.platform.key}
+    for i in Instrument.objects.filter(key__in=stored).select_related("platform"):
+        out[i.key] = {**records.instrument_record(i), "_platform": i.platform.key}
     return out
 
 

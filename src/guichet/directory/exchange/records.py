@@ -15,7 +15,8 @@ def _price(value: Decimal | None) -> float | None:
 
 
 def _compact(record: dict) -> dict:
-    return {k: v for k, v in record.items() if v not in (None, "", [], {})}
+    # Drops None, "", [] and {} (not 0 or False); a true value, most of them, is kept at the first test.
+    return {k: v for k, v in record.items() if v or (v is not None and not isinstance(v, (str, list, dict)))}
 
 
 def organization_record(org: Organization) -> dict:

@@ -29,10 +29,13 @@ class Command(BaseCommand):
         except engine.InputError as exc:
             raise CommandError(exc.message or f"Not FASTA or a CSV with name,heavy,light columns ({exc})",
                                returncode=2) from None
-        reports = _assess_all(antibodies, cdr, jobs or os.cpu_count() or 1)
+        jobs = jobs or _usable_cores()
         if json:
-            self.stdout.write(_dumps([r.as_dict() for r in reports]))
+            # Each process turns its own reports into JSON lines: the reports themselves never cross between
+            # processes (pickling them back cost as much as a second core saved), and the encoding is shared.
+            self.stdout.write("[\n" + ",\n".join(_assess_all(antibodies, cdr, jobs, _json_line)) + "\n]")
             return
+        reports = _assess_all(antibodies, cdr, jobs)
         for r in reports:
             self.stdout.write(r.name)
             for number, chain in enumerate(r.domains, start=1):
@@ -49,6 +52,14 @@ class Command(BaseCommand):
                 for warning in chain.warnings:
                     self.stdout.write(f"    {warning}")
 
+def _usable_cores() -> int:
+    # The cores this process may run on (a container or taskset gives fewer than the machine has).
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:   # not on Linux
+        return os.cpu_count() or 1
+
+
 # Below this many antibodies a second process costs more than it saves.
 PARALLEL_FROM = 50
 
@@ -58,21 +69,20 @@ def _assess_one(item: tuple[str, str, str, str]) -> engine.AntibodyReport:
     return engine.assess(name, heavy, light, cdr_scheme=cdr)
 
 
-def _assess_all(antibodies: list[tuple[str, str, str]], cdr: str, jobs: int) -> list[engine.AntibodyReport]:
+def _json_line(item: tuple[str, str, str, str]) -> str:
+    # Compact JSON goes through the C encoder (indent= would take the pure-Python one, half the time of a
+    # 1,000-antibody batch); one antibody per line still reads and greps.
+    return engine.dumps(_assess_one(item))
+
+
+def _assess_all(antibodies: list[tuple[str, str, str]], cdr: str, jobs: int, one=_assess_one) -> list:
     """In input order. A large batch is shared by `jobs` processes forked once the engine is loaded here (its
     reference data then costs them nothing), as ANARCI's --ncpu does; the web and the job queue assess in
     their own process."""
     items = [(name, heavy, light, cdr) for name, heavy, light in antibodies]
     if jobs <= 1 or len(items) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
-        return [_assess_one(item) for item in items]
-    first = _assess_one(items[0])   # loads AntPack, the 9-mer index and the clinical table before the fork
+        return [one(item) for item in items]
+    first = one(items[0])   # loads AntPack, the 9-mer index and the clinical table before the fork
     with multiprocessing.get_context("fork").Pool(jobs) as pool:
-        return [first, *pool.map(_assess_one, items[1:], chunksize=max(1, len(items) // (4 * jobs)))]
+        return [first, *pool.map(one, items[1:], chunksize=max(1, len(items) // (4 * jobs)))]
 
-
-def _dumps(value) -> str:
-    import json as jsonlib
-
-    # One antibody per line: compact JSON goes through the C encoder (indent= would take the pure-Python one,
-    # half the time of a 1,000-antibody batch), and a line per report still reads and greps.
-    return "[\n" + ",\n".join(jsonlib.dumps(v, ensure_ascii=False, separators=(",", ":")) for v in value) + "\n]"

@@ -5,18 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from guichet.core.jobs import seed_clock
-
-
-def warm_up() -> None:
-    """Load, before the first job, what the jobs load on first use: the antibody engine (promb, ~10 s) and
-    the matching engine (desk e-mails with suggestions). An RQ worker forks a process per job from this one,
-    so its jobs find them loaded too. A --batch run (tests, a catch-up) works on what is due and exits: it
-    does not pay for engines its jobs may not need."""
-    from guichet.antibodies.warm import warm as warm_antibodies
-    from guichet.matching.warm import warm as warm_matching
-
-    warm_antibodies()
-    warm_matching()
+from guichet.core.warm import warm_up
 
 
 class Command(BaseCommand):
@@ -33,6 +22,9 @@ class Command(BaseCommand):
         # The periodic job (reminders, recovery of interrupted jobs) starts with the first worker.
         seed_clock()
         if not batch:
+            # What the jobs load on first use (the antibody engine, the matching engine of desk e-mails), loaded
+            # before the first job; an RQ worker forks each job from this process, so they find them loaded. A
+            # --batch run (tests, a catch-up) works on what is due and exits: it does not pay for them.
             warm_up()
         backend = settings.GUICHET_TASKS_BACKEND
         if backend == "rq":

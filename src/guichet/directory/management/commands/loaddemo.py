@@ -4,6 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from guichet.accounts.models import Role, User
@@ -17,12 +18,13 @@ from guichet.impact.demo import load_demo_impact
 DEMO_FILE = Path(__file__).resolve().parents[2] / "demo" / "directory.json"
 DEMO_PASSWORD = "guichet-demo-2026"
 DEMO_ACCOUNTS = [
-    # e-mail, name, role, organization key
-    ("admin@demo.guichet.example", "Admin (demo)", Role.ADMIN, "mib"),
-    ("staff@demo.guichet.example", "Cluster staff (demo)", Role.STAFF, "mib"),
-    ("manager@demo.guichet.example", "Platform manager (demo)", Role.PLATFORM_MANAGER, "labo-exemple"),
-    ("member@demo.guichet.example", "Member scientist (demo)", Role.MEMBER, "labo-exemple"),
-    ("founder@demo.guichet.example", "Start-up founder (demo)", Role.MEMBER, "startup-exemple"),
+    # e-mail, name, role, organization key. A name is a person's name, the same in every language (it read
+    # "Platform manager (demo)" on French pages); the role is said by its translated label, the demo by the domain.
+    ("admin@demo.guichet.example", "Dominique Aubert", Role.ADMIN, "mib"),
+    ("staff@demo.guichet.example", "Camille Roussel", Role.STAFF, "mib"),
+    ("manager@demo.guichet.example", "Karim Benali", Role.PLATFORM_MANAGER, "labo-exemple"),
+    ("member@demo.guichet.example", "Léa Fontaine", Role.MEMBER, "labo-exemple"),
+    ("founder@demo.guichet.example", "Hugo Marchetti", Role.MEMBER, "startup-exemple"),
 ]
 
 
@@ -37,6 +39,8 @@ class Command(BaseCommand):
                 user = User.objects.filter(email=email).first()
                 if user is None:
                     user = User.objects.create_user(email, DEMO_PASSWORD, full_name=name, role=role)
+                elif user.full_name != name:  # a demo loaded before the names were people's names
+                    User.objects.filter(pk=user.pk).update(full_name=name)
                 membership_add(actor=None, user=user, organization=Organization.objects.get(key=org_key),
                                is_contact=role == Role.PLATFORM_MANAGER)
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
@@ -68,6 +72,23 @@ class Command(BaseCommand):
             from guichet.groups.demo import load_demo_groups
 
             charged = load_demo_groups()
+            # --- identity and groups leftovers (issue 12) ---
+            from guichet.signon.demo import load_demo_signon
+
+            domains = load_demo_signon()
+            # --- facility operations, invoices (issue 13) ---
+            from guichet.facility.demo import load_demo_invoicing
+
+            invoices = load_demo_invoicing()
+            # --- incidents and an antibody batch (issue 15; the example identity provider is signon.demo's) ---
+            from guichet.antibodies.demo import load_demo_antibodies
+            from guichet.facility.demo import load_demo_incidents
+
+            incidents, antibodies = load_demo_incidents(), load_demo_antibodies()
+            # --- hosting spaces (issue 13) ---
+            from guichet.hosting.demo import load_demo_hosting
+
+            hosted = load_demo_hosting()
         self.stdout.write(f"Desk: {created} demo requests created.")
         self.stdout.write(f"Platforms: {bookings} demo bookings created.")
         self.stdout.write(f"Impact: {startups} fictional start-ups with several years of history.")
@@ -76,12 +97,22 @@ class Command(BaseCommand):
         self.stdout.write(f"Declarations: {campaigns} campaigns; annual reports: {reports}.")
         self.stdout.write(f"Jobs: {postings} fictional postings; calls for projects: {calls} fictional calls.")
         self.stdout.write(f"Groups: demo labs and projects, {charged} bookings charged to projects.")
+        self.stdout.write(f"Single sign-on: {domains} demo e-mail domains, one example OpenID Connect provider "
+                          "(http://localhost:9000, nothing listens there unless you start one).")
+        self.stdout.write(f"Invoices: last month closed, {invoices} demo invoices issued.")
+        self.stdout.write(f"Incidents: {incidents} open; antibodies: {antibodies} assessed in one batch.")
+        self.stdout.write(f"Hosting: a demo building at Luminy, {hosted} demo contracts.")
         self.stdout.write("\nDemo accounts (password for all: %s):" % DEMO_PASSWORD)
         # The clinical sites' and the tech-transfer office's accounts (--- clinical transfer, technology transfer ---)
-        rows = [(str(role.label), email) for email, _name, role, _org in DEMO_ACCOUNTS] + [
-            (str(_("Clinical sites")), email) for email in (
-                "cic@demo.guichet.example", "rhumato@demo.guichet.example", "phase1@demo.guichet.example")] + [
-            (str(_("Tech-transfer office")), "transfer@demo.guichet.example")]
+        # In the command's language (its other lines are English), not in the site's default French: the table
+        # printed "Administrateur" under "Demo accounts".
+        with translation.override("en"):
+            # The founder's role is member: the table says what they are here, as README's table does.
+            rows = [("Start-up founder (member)" if email.startswith("founder@") else str(role.label), email)
+                    for email, _name, role, _org in DEMO_ACCOUNTS] + [
+                (str(_("Clinical sites")), email) for email in (
+                    "cic@demo.guichet.example", "rhumato@demo.guichet.example", "phase1@demo.guichet.example")] + [
+                (str(_("Tech-transfer office")), "transfer@demo.guichet.example")]
         width = max(len(label) for label, _email in rows)
         for label, email in rows:
             self.stdout.write(f"  {label:<{width}}  {email}")

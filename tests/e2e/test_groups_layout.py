@@ -1,0 +1,64 @@
+"""Issue 12's new-user trial in Chromium: a team page on a phone (its tables scroll inside their box, the page never
+sideways) and the account button's name whole in the header at 1280 px."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from guichet.accounts.models import Membership
+from guichet.directory.models import Organization
+from guichet.groups.models import GroupMembership, Project, ResearchGroup
+
+from ..factories import UserFactory
+from .conftest import login
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def team(transactional_db):
+    org = Organization.objects.create(key="lab-imm", name="Laboratoire d'immunologie translationnelle (exemple)",
+                                      kind="research_lab")
+    head = UserFactory(email="head@e2e.example", full_name="Member scientist (demo)")
+    member = UserFactory(email="member@e2e.example", full_name="Camille Membre")
+    for user in (head, member):
+        Membership.objects.create(user=user, organization=org)
+    group = ResearchGroup.objects.create(key="equipe-t", name="Équipe lymphocytes T (exemple fictif)", kind="team",
+                                         organization=org)
+    GroupMembership.objects.create(group=group, user=head, role="head", status="active", may_charge=True)
+    GroupMembership.objects.create(group=group, user=member, status="active")
+    for key, name in (("anr", "ANR Lymphocytes T (exemple fictif)"), ("inca", "INCa pilot study (fictional example)")):
+        Project.objects.create(key=key, name=name, funder="ANR", grant_number=f"{key.upper()}-26-CE15-0000",
+                               group=group, starts_on=date(2026, 1, 1), ends_on=date(2028, 12, 31),
+                               budget=Decimal("8000.00"))
+    return group
+
+
+@pytest.mark.parametrize("email", ["head@e2e.example", "member@e2e.example"])
+def test_the_team_page_fits_a_phone_and_its_tables_scroll_in_their_box(browser, live_server, team, email):
+    page = login(browser, live_server, email, viewport={"width": 390, "height": 844})
+    page.goto(live_server.url + "/groups/equipe-t/")
+    width, inner = page.evaluate("[document.documentElement.scrollWidth, innerWidth]")
+    boxes = page.evaluate("""() => Array.from(document.querySelectorAll('main table')).map(t => {
+        const box = t.closest('.table-wrap');
+        // On a phone the table itself (`.table`) or its box scrolls: either way, inside the box.
+        const scrolls = box && (box.scrollWidth > box.clientWidth || t.scrollWidth > t.clientWidth);
+        return box ? [box.getBoundingClientRect().right <= innerWidth + 1, scrolls] : null;
+    })""")
+    page.context.close()
+    assert width <= inner == 390
+    # Each table in its scroll box, the box within the screen; the projects' table is wider and scrolls in it.
+    assert len(boxes) == 2 and all(b is not None and b[0] for b in boxes)
+    assert boxes[1][1]
+
+
+def test_the_account_buttons_name_is_whole_at_1280_px(browser, live_server, team):
+    page = login(browser, live_server, "head@e2e.example", viewport={"width": 1280, "height": 800})
+    page.goto(live_server.url + "/groups/equipe-t/")
+    cut = page.evaluate("(el => el.scrollWidth > el.clientWidth)(document.querySelector('.user-link'))")
+    header_height = page.evaluate("document.querySelector('header').getBoundingClientRect().height")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    page.context.close()
+    assert not cut  # "Member scientist (de…" before
+    assert width <= 1280 and header_height < 80  # and the header still holds on one row

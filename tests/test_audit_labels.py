@@ -1,0 +1,83 @@
+"""The audit log read as a person: field names by their verbose names, codes by the label of the audited model."""
+
+from django.db import transaction
+from django.utils import translation
+
+from guichet.core.audit import audit_record
+from guichet.core.audit_labels import change_rows
+
+
+def _event(**kwargs):
+    with transaction.atomic():
+        return audit_record(actor=None, entity_label="X", **kwargs)
+
+
+def test_a_code_is_read_by_the_audited_model_not_the_first_model_that_has_it(db):
+    assessment = _event(action="assessment.done", entity_type="assessment", entity_key="1",
+                        changes={"status": ["running", "done"]})
+    batch = _event(action="import.apply", entity_type="import", entity_key="2", changes={"status": ["queued", "running"]})
+    with translation.override("en"):
+        assert change_rows(assessment) == [("status", "Assessing", "Done", False)]
+        assert change_rows(batch)[0][2] == "Importing"
+    with translation.override("fr"):
+        assert [str(v) for v in change_rows(assessment)[0][:2]] == ["statut", "Évaluation en cours"]
+
+
+def test_the_audit_page_names_fields_by_their_verbose_names(client, staff):
+    _event(action="desk_request.triage", entity_type="desk_request", entity_key="7",
+           changes={"status": ["new", "triaged"], "organization_id": [None, 3]})
+    _event(action="assessment.done", entity_type="assessment", entity_key="8", changes={"status": ["running", "done"]})
+    client.force_login(staff)
+    body = client.get("/staff/audit/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Évaluation en cours" in body and "Import en cours" not in body
+    assert "<code>status</code>" not in body and "organization_id" not in body
+    assert '<span class="field">statut</span>\u00a0:' in body
+
+
+def test_events_about_no_model_keep_their_names_and_values(db):
+    event = _event(action="month.close", entity_type="month", entity_key="2026-11", changes={"closed": [False, True]})
+    assert change_rows(event) == [("closed", False, True, True)]  # a machine name, shown as code
+
+
+def test_an_event_with_many_changes_folds_them_under_their_count(client, staff):
+    # An instrument's creation lists its 18 fields: the row was 664 px tall on a phone (issue 15).
+    changes = {f"field_{n}": [None, n] for n in range(18)}
+    _event(action="instrument.create", entity_type="instrument", entity_key="9", changes=changes)
+    client.force_login(staff)
+    body = client.get("/staff/audit/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert '<details class="audit-changes"><summary>18 champs modifiés</summary>' in body
+    english = client.get("/staff/audit/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<summary>18 fields changed</summary>" in english
+
+
+def test_a_few_changes_stay_in_sight(client, staff):
+    _event(action="month.close", entity_type="month", entity_key="2026-11", changes={"closed": [False, True]})
+    client.force_login(staff)
+    body = client.get("/staff/audit/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "audit-changes" not in body and "<code>closed</code>" in body
+
+
+def test_a_long_value_is_cut_with_its_whole_text_one_tap_away(client, staff):
+    description = "Démonstrateur pré-industriel " + "très long " * 40 + "fin du texte"
+    _event(action="organization.update", entity_type="organization", entity_key="10",
+           changes={"description": ["", description], "meta": [None, {"a": 1, "b": "deux"}]})
+    client.force_login(staff)
+    body = client.get("/staff/audit/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    summary = body.split('<details class="audit-value"><summary>', 1)[1].split("</summary>", 1)[0]
+    assert len(summary) <= 60 and summary.endswith("…")
+    assert f'<span class="audit-full">{description}</span>' in body
+    assert "{&quot;a&quot;: 1, &quot;b&quot;: &quot;deux&quot;}" in body  # a structure as JSON, not Python's repr
+
+
+def test_recorded_moments_and_dates_read_in_the_readers_format_and_paris_time(db):
+    event = _event(action="booking.create", entity_type="booking", entity_key="1",
+                   changes={"start": [None, "2026-12-21T08:30:00+00:00"], "end": ["not a moment", "2026-02-30T00:00"]})
+    project = _event(action="project.update", entity_type="project", entity_key="p",
+                     changes={"ends_on": ["2026-12-31", "2027-06-30"]})
+    with translation.override("fr"):
+        rows = change_rows(event)
+        assert rows[0][2] == "21/12/2026 09:30"   # UTC 08:30 is 09:30 in Paris in winter
+        assert rows[1][1:3] == ("not a moment", "2026-02-30T00:00")   # not a moment: left as written
+        assert change_rows(project)[0][1:3] == ("31/12/2026", "30/06/2027")
+    with translation.override("en"):
+        assert change_rows(event)[0][2] == "21/12/2026 09:30"   # day-month-year in English too (formats/en)
