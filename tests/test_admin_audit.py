@@ -7,7 +7,7 @@ whole database is compared with before: a step that wrote anything must have wri
 Read-only admins must refuse every write and change nothing.
 """
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from html.parser import HTMLParser
 
 import pytest
@@ -235,7 +235,9 @@ def facility_world(member, staff, aria, acme, start):
         WaitlistEntry,
     )
 
-    later = start + timedelta(days=7)
+    # At a fixed hour of the afternoon: the booking admin's sample adds 9:00 and 10:00 on the same instrument and day
+    # (samples' `future`), and an hour taken from the clock collided with them when the suite ran at 8 or 9 UTC.
+    later = timezone.make_aware(datetime.combine(timezone.localdate() + timedelta(days=10), time(15, 0)))
     series = BookingSeries.objects.create(instrument=aria, user=member, rule="FREQ=WEEKLY;COUNT=1", first_start=later,
                                           duration_minutes=60)
     occurrence = Booking.objects.create(instrument=aria, user=member, start=later, end=later + timedelta(hours=1),
