@@ -42,8 +42,8 @@ def _params(function) -> list[str]:
 def _defaults(function) -> dict[str, ast.AST]:
     args = function.args
     positional = args.posonlyargs + args.args
-    found = {a.arg: d for a, d in zip(positional[len(positional) - len(args.defaults):], args.defaults)}
-    found.update({a.arg: d for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None})
+    found = {a.arg: d for a, d in zip(positional[len(positional) - len(args.defaults):], args.defaults, strict=True)}
+    found.update({a.arg: d for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True) if d is not None})
     return found
 
 

@@ -3,7 +3,13 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import pgettext
 
-from guichet.core.audit_labels import AUDIT_INLINE_CHANGES, AUDIT_VALUE_CHARS, action_label, change_rows, value_text
+from guichet.core.audit_labels import (
+    AUDIT_INLINE_CHANGES,
+    AUDIT_VALUE_CHARS,
+    action_label,
+    change_rows,
+    value_text,
+)
 from guichet.directory.kinds import entry_urls
 from guichet.directory.models import RecordKind
 from guichet.platforms.models import CustomerCategory, ServiceUnit
