@@ -2,14 +2,18 @@
 model the event is about (an antibody assessment's "running" is "Assessing", an import's "Importing")."""
 
 import functools
+from decimal import Decimal, InvalidOperation
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.functional import Promise
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext, pgettext_lazy
 
 # Entity types whose name is not their model's (`model_name` with its underscores dropped finds the rest).
 ENTITY_MODELS = {
@@ -90,12 +94,26 @@ def value_label(entity_type: str, name: str, value):
     field = _field(audited_model(entity_type), name)
     if isinstance(value, str) and isinstance(field, (models.DateTimeField, models.DateField)):
         return _when(field, value)
+    if isinstance(field, (models.DecimalField, models.FloatField)) and isinstance(value, (str, int, float)) \
+            and not isinstance(value, bool):
+        return _number(field, value)
     if isinstance(value, str):
         return _code(field, value)
     if isinstance(value, list) and value and all(isinstance(item, str) for item in value):
         base = getattr(field, "base_field", field)  # a list of codes (areas of an organization)
         return ", ".join(str(_code(base, item)) for item in value)
     return value
+
+
+def _number(field, value):
+    """A recorded amount in the reader's format ("1 234,50" in French, "1,234.50"), to the field's decimal places;
+    the audit stores a Decimal as its text ("1234.50"). A text that is no number stays as it was written."""
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return value
+    places = getattr(field, "decimal_places", None)
+    return number_format(number, decimal_pos=places, use_l10n=True, force_grouping=True)
 
 
 def _when(field, value: str):
@@ -140,6 +158,8 @@ def value_text(value) -> str:
 
     if value is None or value == "":
         return "∅"
+    if isinstance(value, bool):  # JSON's true/false, read "Oui"/"Non" (not Python's "True")
+        return str(pgettext("audit value", "Yes") if value else pgettext("audit value", "No"))
     if isinstance(value, (dict, list)):
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
     return str(value)
@@ -151,9 +171,6 @@ def value_text(value) -> str:
 # else by the label of the model's status it moved to ("booking.cancelled"), else by the verbose name of the
 # relation it replaced ("platform.managers"). tests/test_audit_action_labels.py reads every code the source can
 # write and fails on one that would be shown raw.
-from django.utils.text import capfirst  # noqa: E402
-from django.utils.translation import gettext_lazy as _  # noqa: E402
-from django.utils.translation import pgettext, pgettext_lazy  # noqa: E402
 
 ACTION_MODELS = {
     "desk_routing": "desk.Routing",
