@@ -81,3 +81,16 @@ def test_recorded_moments_and_dates_read_in_the_readers_format_and_paris_time(db
         assert change_rows(project)[0][1:3] == ("31/12/2026", "30/06/2027")
     with translation.override("en"):
         assert change_rows(event)[0][2] == "21/12/2026 09:30"   # day-month-year in English too (formats/en)
+
+
+def test_booleans_and_amounts_read_in_the_readers_language(client, staff):
+    # An instrument's update showed "False → True" and "1234.50" as the audit stored them (issue 15).
+    _event(action="instrument.update", entity_type="instrument", entity_key="5",
+           changes={"bookable": [False, True], "hourly_academic": ["1234.50", "80.00"]})
+    client.force_login(staff)
+    french = client.get("/staff/audit/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    english = client.get("/staff/audit/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<del>Non</del> → <ins>Oui</ins>" in french and "<del>No</del> → <ins>Yes</ins>" in english
+    assert "<del>1\u202f234,50</del> → <ins>80,00</ins>" in french or "<del>1\u00a0234,50</del> → <ins>80,00</ins>" in french
+    assert "<del>1,234.50</del> → <ins>80.00</ins>" in english
+    assert "True" not in french and "1234.50" not in french

@@ -118,13 +118,26 @@ def test_a_png_posted_as_fasta_is_a_400_on_the_api(client, site):
         assert body["field"] == "text" and ("FASTA" in body["detail"] or body["errors"])
 
 
-@pytest.mark.parametrize("start, duration", [("0001-01-01T00:00", "60"), ("9999-12-31T23:30", "60"),
-                                             ("2027-03-23T10:00", str(10 ** 12)), ("2027-03-23T10:00", "-5")])
-def test_the_booking_page_refuses_impossible_dates_and_durations(client, site, start, duration):
+@pytest.mark.parametrize("start, duration, said", [
+    ("0001-01-01T00:00", "60", "Slot: Give a date between"), ("9999-12-31T23:30", "60", "Slot: Give a date between"),
+    ("2027-03-23T10:00", str(10 ** 12), "Duration: choose between"), ("2027-03-23T10:00", "-5", "Duration: choose"),
+    ("", "60", "Slot: choose a free time in the calendar."), ("lundi 10h", "60", "Slot: “lundi 10h” is not a date"),
+    ("2027-03-23T10:00", "une heure", "Duration: give a whole number of minutes.")])
+def test_the_booking_page_refuses_impossible_dates_and_durations_naming_the_field(client, site, start, duration,
+                                                                                   said):
+    # One message for all ("Choose a slot and a duration.") did not say which was wrong (issue 15).
     client.force_login(site["member"])
-    response = client.post("/bookings/instruments/cyto.aria/book/", {"start": start, "duration": duration},
-                           follow=True, HTTP_ACCEPT_LANGUAGE="en")
-    assert response.status_code == 200 and "Choose a slot and a duration." in response.content.decode()
+    for url in ("/bookings/instruments/cyto.aria/book/", "/facility/instruments/cyto.aria/waitlist/"):
+        response = client.post(url, {"start": start, "duration": duration}, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+        body = response.content.decode()
+        assert response.status_code == 200 and said in body and "Choose a slot and a duration." not in body
+
+
+def test_the_booking_page_names_the_field_in_french(client, site):
+    client.force_login(site["member"])
+    response = client.post("/bookings/instruments/cyto.aria/book/", {"start": "2027-03-23T10:00", "duration": "x"},
+                           follow=True, HTTP_ACCEPT_LANGUAGE="fr")
+    assert "Durée\u00a0: indiquez un nombre entier de minutes." in response.content.decode()
 
 
 @pytest.mark.parametrize("start, end", [("0001-01-01T00:00:00+14:00", "0001-01-01T01:00:00+14:00"),

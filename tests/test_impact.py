@@ -15,7 +15,7 @@ from guichet.bookings.models import Booking
 from guichet.core.workdays import PARIS
 from guichet.directory.models import Organization
 from guichet.impact import kpis
-from guichet.impact.models import ReportRun
+from guichet.impact.models import ReportRun, Target
 from guichet.partnerships.models import Partnership, PartnershipStageChange
 from guichet.platforms.models import Instrument, Platform
 from guichet.programmes.models import Indication, Programme, ProgrammeStageChange
@@ -328,3 +328,27 @@ def test_every_economic_figure_states_its_method_on_the_dashboard_in_both_langua
     page = client.get("/impact/?as_of=2024-12-31", HTTP_ACCEPT_LANGUAGE=language).content.decode()
     section = page[page.index('id="methods"'):]
     assert all(word in section for word in words), language
+
+
+@pytest.mark.django_db
+def test_a_targets_interpretation_is_shown_in_the_readers_language(client, staff):
+    # English pages showed the French interpretation ("« des centaines » est lu comme sa borne basse") (issue 15).
+    client.force_login(staff)
+    french = client.get("/impact/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "est lu comme sa borne basse, 200." in french and "is read as its lower bound, 200" not in french
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = client.get("/impact/").content.decode()
+    assert '<td class="muted" lang="en">“des centaines” (hundreds) is read as its lower bound, 200.</td>' in english
+    assert "est lu comme" not in english
+    # written in French only: English pages show it, marked as French
+    Target.objects.filter(key="jobs_2025").update(source_en="", source="Lu par l’équipe.")
+    english = client.get("/impact/").content.decode()
+    assert '<td class="muted" lang="fr">Lu par l’équipe.</td>' in english
+
+
+@pytest.mark.django_db
+def test_the_admin_edits_both_interpretations(client, staff):
+    client.force_login(staff)
+    target = Target.objects.get(key="jobs_2025")
+    body = client.get(f"/admin/impact/target/{target.pk}/change/").content.decode()
+    assert 'name="source"' in body and 'name="source_en"' in body

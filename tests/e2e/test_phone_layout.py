@@ -146,3 +146,91 @@ def test_a_nine_digit_kpi_stays_inside_its_card(browser, live_server, width):
     count = page.locator('.kpis li strong').count()
     context.close()
     assert count > 0 and overflow == []
+
+
+SHOTS = __import__("os").environ.get("GUICHET_SHOTS", "")  # a folder: the tests below leave their screenshots there
+
+
+def _shot(page, name):
+    if SHOTS:
+        page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
+
+
+def _language(context, live_server, language):
+    from django.conf import settings
+
+    context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}])
+
+
+def _audit_events():
+    from django.db import transaction
+
+    from guichet.core.audit import audit_record
+
+    from ..conftest import make_user
+
+    with transaction.atomic():
+        audit_record(actor=None, action="booking.create", entity_type="booking", entity_key="1",
+                     entity_label="Cytomètre spectral — 21/12/2026 09:00",
+                     changes={"status": [None, "confirmed"], "start": [None, "2026-12-21T08:00:00+00:00"],
+                              "end": [None, "2026-12-21T09:00:00+00:00"]})
+        audit_record(actor=None, action="instrument.update", entity_type="instrument", entity_key="2",
+                     entity_label="Cytomètre", changes={"bookable": [False, True],
+                                                       "hourly_academic": ["1234.50", "80.00"]})
+        audit_record(actor=None, action="instrument.create", entity_type="instrument", entity_key="3",
+                     entity_label="Cytomètre", changes={f"field_{n}": [None, n] for n in range(18)})
+        # what the demo's log holds: an organization's long texts, beside a long e-mail address
+        audit_record(actor=make_user("responsable.plateforme.cytometrie@marseille-immunology.example", "staff"),
+                     action="organization.update", entity_type="organization", entity_key="org.ciml",
+                     entity_label="Centre d'Immunologie de Marseille-Luminy (CIML, Inserm, CNRS, AMU)",
+                     changes={"description": ["Unité mixte de recherche en immunologie fondamentale " * 3,
+                                              "Centre de recherche en immunologie fondamentale et translationnelle " * 3],
+                              "keywords": [["cytométrie", "imagerie"], ["cytométrie", "imagerie", "anticorps"]],
+                              "website": ["https://www.ciml.univ-mrs.fr/recherche/equipes-et-plateformes",
+                                          "https://www.ciml.univ-mrs.fr/fr/recherche/plateformes-technologiques"]})
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_audit_rows_are_compact_on_a_desktop(browser, live_server, platform, language):  # noqa: F811
+    # The trial of issue 15 measured audit rows 188 px tall at 1280 px: three short changes took a card each.
+    from ..conftest import make_user
+
+    make_user("auditor@e2e.example", "staff")
+    _audit_events()
+    page = login(browser, live_server, "auditor@e2e.example", timeout=30000, viewport={"width": 1280, "height": 800})
+    context = page.context
+    _language(context, live_server, language)
+    page.goto(live_server.url + "/staff/audit/")
+    line = page.evaluate("parseFloat(getComputedStyle(document.querySelector('main table td')).lineHeight) || 24")
+    tallest = page.evaluate(TALLEST_ROW)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    _shot(page, f"audit-{language}-1280")
+    context.close()
+    assert tallest <= 4.5 * line, tallest  # three changes on three lines, with the cell's padding
+    assert width <= 1280
+
+
+# The smallest text a chart draws, as the reader sees it (an SVG's text shrinks with its viewBox).
+SMALLEST_CHART_TEXT = """() => Math.min(...Array.from(document.querySelectorAll('figure.chart *'))
+  .filter(el => el.childElementCount === 0 && el.textContent.trim())
+  .map(el => el.getBoundingClientRect().height))"""
+
+
+@pytest.mark.parametrize("width, language", [(390, "fr"), (1280, "fr"), (390, "en"), (1280, "en")])
+def test_the_usage_chart_is_readable_on_a_phone_and_a_desktop(browser, live_server, platform, width,  # noqa: F811
+                                                                language):
+    # The trial of issue 15: a 700-unit SVG drawn in 340 px wrote its names and percentages 6 px tall at 390 px.
+    platform["aria"].name = "Trieur cellulaire 4 voies (exemple fictif) du laboratoire"
+    platform["aria"].save()
+    page = login(browser, live_server, "manager@e2e.example", timeout=30000, viewport={"width": width, "height": 844})
+    context = page.context
+    _language(context, live_server, language)
+    page.goto(live_server.url + "/bookings/usage/cyto/")
+    smallest = page.evaluate(SMALLEST_CHART_TEXT)
+    names = page.locator("figure.chart").inner_text()
+    scroll = page.evaluate("document.documentElement.scrollWidth")
+    _shot(page, f"usage-{language}-{width}")
+    context.close()
+    assert smallest >= 12, smallest
+    assert "Trieur cellulaire 4 voies (exemple fictif) du laboratoire" in names  # never cut to 30 characters
+    assert scroll <= width

@@ -2,14 +2,18 @@
 model the event is about (an antibody assessment's "running" is "Assessing", an import's "Importing")."""
 
 import functools
+from decimal import Decimal, InvalidOperation
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.functional import Promise
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext, pgettext_lazy
 
 # Entity types whose name is not their model's (`model_name` with its underscores dropped finds the rest).
 ENTITY_MODELS = {
@@ -90,12 +94,26 @@ def value_label(entity_type: str, name: str, value):
     field = _field(audited_model(entity_type), name)
     if isinstance(value, str) and isinstance(field, (models.DateTimeField, models.DateField)):
         return _when(field, value)
+    if isinstance(field, (models.DecimalField, models.FloatField)) and isinstance(value, (str, int, float)) \
+            and not isinstance(value, bool):
+        return _number(field, value)
     if isinstance(value, str):
         return _code(field, value)
     if isinstance(value, list) and value and all(isinstance(item, str) for item in value):
         base = getattr(field, "base_field", field)  # a list of codes (areas of an organization)
         return ", ".join(str(_code(base, item)) for item in value)
     return value
+
+
+def _number(field, value):
+    """A recorded amount in the reader's format ("1 234,50" in French, "1,234.50"), to the field's decimal places;
+    the audit stores a Decimal as its text ("1234.50"). A text that is no number stays as it was written."""
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return value
+    places = getattr(field, "decimal_places", None)
+    return number_format(number, decimal_pos=places, use_l10n=True, force_grouping=True)
 
 
 def _when(field, value: str):
@@ -140,6 +158,212 @@ def value_text(value) -> str:
 
     if value is None or value == "":
         return "∅"
+    if isinstance(value, bool):  # JSON's true/false, read "Oui"/"Non" (not Python's "True")
+        return str(pgettext("audit value", "Yes") if value else pgettext("audit value", "No"))
     if isinstance(value, (dict, list)):
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
     return str(value)
+
+
+# --- Action codes ("booking.create") read as a person reads them (issue 15) ---
+# An action code is "<record>.<step>". The record is named by its model's verbose name (ACTION_MODELS where the
+# code's prefix is not the model's name) or, for actions about no record, by ACTION_NOUNS; the step by STEP_LABELS,
+# else by the label of the model's status it moved to ("booking.cancelled"), else by the verbose name of the
+# relation it replaced ("platform.managers"). tests/test_audit_action_labels.py reads every code the source can
+# write and fails on one that would be shown raw.
+
+ACTION_MODELS = {
+    "desk_routing": "desk.Routing",
+    "desk_visitor": "desk.VisitorSubmission",
+    "disclosure": "transfer.InventionDisclosure",
+    "feed": "bookings.FeedToken",
+    "order": "bookings.ServiceOrder",
+    "outbox": "core.OutboxMessage",
+    "series": "facility.BookingSeries",
+    "waitlist": "facility.WaitlistEntry",
+    "offer": "transfer.TechnologyOffer",
+}
+
+ACTION_NOUNS = {
+    # about no record, or a record whose model leaves its name to Django's default (never translated)
+    "accounting": _("Accounting settings"),
+    "attachment": _("Attachment"),
+    "blackout": _("Instrument closure"),
+    "desk_routing": _("Routing of a request"),
+    "feasibilityanswer": _("Feasibility answer"),
+    "feed": _("Calendar feed"),
+    "feedtoken": _("Calendar feed"),
+    "fundinground": _("Funding round"),
+    "headcount": _("Headcount"),
+    "incidentoffer": _("Replacement slot offer"),
+    "indication": _("Indication"),
+    "invoicecounter": _("Invoice numbering"),
+    "invoiceline": _("Invoice line"),
+    "meeting": _("Partnering meeting"),
+    "meeting_request": _("Meeting request"),
+    "meetingrequest": _("Meeting request"),
+    "message": _("Message"),
+    "milestone": _("Milestone"),
+    "orderstatuschange": _("Order step"),
+    "partnershipconfirmation": _("Partnership confirmation"),
+    "partnershipdocument": _("Partnership document"),
+    "partnershipstagechange": _("Partnership stage change"),
+    "programmestagechange": _("Programme stage change"),
+    "proposaldocument": _("Proposal document"),
+    "quoteline": _("Quote line"),
+    "ratecount": _("Rate-limit counter"),
+    "routing": _("Routing of a request"),
+    "schedule": _("Scheduled task"),
+    "searchentry": _("Search entry"),
+    "seriesoccurrence": _("Occurrence of a series"),
+    "slot": _("Meeting slot"),
+    "slotuse": _("Use of a meeting slot"),
+    "statuschange": _("Request step"),
+    "table": _("Meeting table"),
+    "feasibility": _("Feasibility study"),
+    "mfa": _("Second factor"),
+    "month": _("Month"),
+    "partnering": _("Partnering meetings"),
+    "pipelines": _("Pipelines"),
+    "privacy": _("Personal data"),
+    "signon": _("Sign-on"),
+    "usage": _("Instrument use"),
+    "vocabulary": _("Vocabulary"),
+}
+
+STEP_LABELS = {
+    "accept": pgettext_lazy("audit step", "accepted"),
+    "add": pgettext_lazy("audit step", "added"),
+    "alert": pgettext_lazy("audit step", "alert"),
+    "answer": pgettext_lazy("audit step", "answered"),
+    "apply": pgettext_lazy("audit step", "applied"),
+    "approve": pgettext_lazy("audit step", "approved"),
+    "attendance": pgettext_lazy("audit step", "attendance recorded"),
+    "cancel": pgettext_lazy("audit step", "cancelled"),
+    "cancel_rest": pgettext_lazy("audit step", "remaining occurrences cancelled"),
+    "check": pgettext_lazy("audit step", "checked"),
+    "check_in": pgettext_lazy("audit step", "check-in"),
+    "check_out": pgettext_lazy("audit step", "check-out"),
+    "claim": pgettext_lazy("audit step", "claimed"),
+    "close": pgettext_lazy("audit step", "closed"),
+    "confirm": pgettext_lazy("audit step", "confirmed"),
+    "correct": pgettext_lazy("audit step", "corrected"),
+    "create": pgettext_lazy("audit step", "created"),
+    "create_by_sso": pgettext_lazy("audit step", "created at single sign-on"),
+    "create_guest": pgettext_lazy("audit step", "guest account created"),
+    "credit": pgettext_lazy("audit step", "credit note issued"),
+    "cv_purge": pgettext_lazy("audit step", "CV deleted"),
+    "decide": pgettext_lazy("audit step", "decided"),
+    "decided": pgettext_lazy("audit step", "decided"),
+    "declare": pgettext_lazy("audit step", "declared"),
+    "decline": pgettext_lazy("audit step", "declined"),
+    "delete": pgettext_lazy("audit step", "deleted"),
+    "deliver": pgettext_lazy("audit step", "delivered"),
+    "desk_request": pgettext_lazy("audit step", "request opened"),
+    "document": pgettext_lazy("audit step", "document added"),
+    "done": pgettext_lazy("audit step", "done"),
+    "end": pgettext_lazy("audit step", "ended"),
+    "erase": pgettext_lazy("audit step", "erased"),
+    "expire": pgettext_lazy("audit step", "expired"),
+    "export": pgettext_lazy("audit step", "exported"),
+    "founders": pgettext_lazy("audit step", "founders changed"),
+    "generate": pgettext_lazy("audit step", "generation requested"),
+    "generated": pgettext_lazy("audit step", "generated"),
+    "grant": pgettext_lazy("audit step", "granted"),
+    "hire": pgettext_lazy("audit step", "hired"),
+    "import": pgettext_lazy("audit step", "imported"),
+    "inclusions": pgettext_lazy("audit step", "inclusions declared"),
+    "issue": pgettext_lazy("audit step", "issued"),
+    "join": pgettext_lazy("audit step", "joined"),
+    "leave": pgettext_lazy("audit step", "left"),
+    "link": pgettext_lazy("audit step", "linked"),
+    "load": pgettext_lazy("audit step", "loaded"),
+    "message": pgettext_lazy("audit step", "message"),
+    "no_show": pgettext_lazy("audit step", "no-show"),
+    "offer": pgettext_lazy("audit step", "offered"),
+    "offer_take": pgettext_lazy("audit step", "offer taken"),
+    "oidc_save": pgettext_lazy("audit step", "OpenID Connect provider saved"),
+    "open": pgettext_lazy("audit step", "opened"),
+    "outcome": pgettext_lazy("audit step", "outcome recorded"),
+    "partnership": pgettext_lazy("audit step", "partnership opened"),
+    "password_change": pgettext_lazy("audit step", "password changed"),
+    "password_reset": pgettext_lazy("audit step", "password reset"),
+    "password_set_by_admin": pgettext_lazy("audit step", "password set by staff"),
+    "place": pgettext_lazy("audit step", "placed"),
+    "programme": pgettext_lazy("audit step", "programme opened"),
+    "promote": pgettext_lazy("audit step", "promoted from the waiting list"),
+    "purge": pgettext_lazy("audit step", "purged"),
+    "purge_imports": pgettext_lazy("audit step", "imported files purged"),
+    "quote": pgettext_lazy("audit step", "quoted"),
+    "refuse": pgettext_lazy("audit step", "refused"),
+    "refused": pgettext_lazy("audit step", "refused"),
+    "remind": pgettext_lazy("audit step", "reminder sent"),
+    "reminder": pgettext_lazy("audit step", "reminder sent"),
+    "remove": pgettext_lazy("audit step", "removed"),
+    "request": pgettext_lazy("audit step", "requested"),
+    "requeue": pgettext_lazy("audit step", "back on the waiting list"),
+    "resend": pgettext_lazy("audit step", "sent again"),
+    "reset": pgettext_lazy("audit step", "reset"),
+    "restock": pgettext_lazy("audit step", "restocked"),
+    "return": pgettext_lazy("audit step", "returned for correction"),
+    "review": pgettext_lazy("audit step", "reviewed"),
+    "review_amend": pgettext_lazy("audit step", "review amended"),
+    "revoke": pgettext_lazy("audit step", "revoked"),
+    "role_change": pgettext_lazy("audit step", "role changed"),
+    "rotate": pgettext_lazy("audit step", "renewed"),
+    "route": pgettext_lazy("audit step", "routed"),
+    "saml_import": pgettext_lazy("audit step", "SAML metadata imported"),
+    "samples_received": pgettext_lazy("audit step", "samples received"),
+    "save": pgettext_lazy("audit step", "saved"),
+    "schedule": pgettext_lazy("audit step", "scheduled"),
+    "set_contact": pgettext_lazy("audit step", "contact changed"),
+    "settings": pgettext_lazy("audit step", "settings changed"),
+    "sso_link": pgettext_lazy("audit step", "linked to single sign-on"),
+    "stage": pgettext_lazy("audit step", "stage changed"),
+    "start": pgettext_lazy("audit step", "started"),
+    "status": pgettext_lazy("audit step", "status changed"),
+    "submit": pgettext_lazy("audit step", "submitted"),
+    "take": pgettext_lazy("audit step", "taken"),
+    "unavailable": pgettext_lazy("audit step", "unavailability set"),
+    "update": pgettext_lazy("audit step", "updated"),
+    "upload": pgettext_lazy("audit step", "uploaded"),
+    "validate": pgettext_lazy("audit step", "validated"),
+    "withdraw": pgettext_lazy("audit step", "withdrawn"),
+    "write": pgettext_lazy("audit step", "written"),
+}
+
+
+@functools.cache
+def _action_model(prefix: str):
+    label = ACTION_MODELS.get(prefix)
+    return apps.get_model(label) if label else audited_model(prefix)
+
+
+def _translated(value):
+    return value if isinstance(value, Promise) else None
+
+
+def action_parts(code: str) -> tuple[object, object] | None:
+    """(what the action is about, its step) as translatable labels, or None when either has none."""
+    prefix, _dot, step = (code or "").partition(".")
+    model = _action_model(prefix)
+    noun = ACTION_NOUNS.get(prefix) or _translated(getattr(getattr(model, "_meta", None), "verbose_name", None))
+    label = STEP_LABELS.get(step)
+    if label is None and model is not None:
+        status = _field(model, "status")
+        label = _translated(dict(getattr(status, "choices", None) or ()).get(step))
+        relation = _field(model, step)
+        if label is None and relation is not None and relation.many_to_many:
+            label = _translated_name(prefix, step) or _translated(relation.verbose_name)
+    if noun is None or label is None:
+        return None
+    return noun, label
+
+
+def action_label(code: str) -> str:
+    """An audit event's action as a person reads it ("Réservation — créée"), its code when it has no label."""
+    parts = action_parts(code)
+    if parts is None:
+        return code
+    return pgettext("audit action: record — step", "%(record)s — %(step)s") % {
+        "record": capfirst(str(parts[0])), "step": str(parts[1])}

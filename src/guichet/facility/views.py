@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from guichet.bookings import permissions as booking_permissions
 from guichet.bookings.models import Booking
 from guichet.bookings.services import BookingError, NotAllowed
-from guichet.bookings.views.common import slot_posted
+from guichet.bookings.views.common import SlotRefused, slot_posted
 from guichet.core import params
 from guichet.core.actions import attempt, attempt_form
 from guichet.directory.selectors import valid_key_or_404
@@ -130,11 +130,11 @@ def series_cancel(request, pk):
 def waitlist_join(request, key):
     """From the calendar: a taken slot (its start, the duration chosen above the grid)."""
     instrument = _bookable(request, key)
-    slot = slot_posted(request.POST, instrument)
-    if slot is None:
-        messages.error(request, _("Choose a slot and a duration."))
+    try:
+        start, end = slot_posted(request.POST, instrument)
+    except SlotRefused as exc:
+        messages.error(request, str(exc))
         return redirect("bookings:calendar", key)
-    start, end = slot
     return attempt(request, lambda: waitlist.waitlist_join(actor=request.user, instrument=instrument, start=start,
                                                            end=end),
                    lambda entry: _("You are on the waitlist (number %(n)d in line): you will be e-mailed if the "

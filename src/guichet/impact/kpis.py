@@ -303,7 +303,8 @@ def compute(*, as_of: date | None = None, start: date | None = None, end: date |
 
     v.update(partnering(as_of=as_of, start=start, end=end))
     targets = {t.key: t for t in Target.objects.all()}
-    report.series["targets"] = {k: {"label": t.display_label, "value": t.value, "year": t.year, "source": t.source,
+    report.series["targets"] = {k: {"label": t.display_label, "value": t.value, "year": t.year,
+                                    "source": t.display_source, "source_lang": t.source_language,
                                     "reference": t.reference}
                                 for k, t in targets.items()}
     if "startups_2030" in targets and cumulative:

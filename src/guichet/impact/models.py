@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guichet.core import bounds
 from guichet.core.fields import TolerantDecimalField
+from guichet.core.i18n import bilingual
 
 
 class Target(models.Model):
@@ -20,8 +21,10 @@ class Target(models.Model):
         MinValueValidator(0), MaxValueValidator(bounds.MAX_TARGET_VALUE)])
     year = models.PositiveIntegerField(_("by the end of"), validators=[
         MinValueValidator(bounds.EARLIEST_TARGET_YEAR), MaxValueValidator(bounds.LATEST_TARGET_YEAR)])
-    source = models.TextField(_("interpretation"), blank=True,
+    source = models.TextField(_("interpretation (French)"), blank=True,
                               help_text=_("How the target was read from its source document."))
+    source_en = models.TextField(_("interpretation (English)"), blank=True,
+                                 help_text=_("Shown on English pages; the French interpretation is used when empty."))
     reference = models.TextField(_("source document"), blank=True,
                                  help_text=_("The text the target comes from; shown once for all targets citing it."))
 
@@ -40,10 +43,30 @@ class Target(models.Model):
     def __str__(self):
         return f"{self.display_label} ({self.year})"
 
+    # The French texts are the fields without a suffix (the first ones written): core.i18n.bilingual reads
+    # <name>_fr and <name>_en.
+    @property
+    def label_fr(self) -> str:
+        return self.label
+
+    @property
+    def source_fr(self) -> str:
+        return self.source
+
     @property
     def display_label(self) -> str:
         """The label in the language of the page (French when no English label was written)."""
-        return self.label_en if self.label_en and (get_language() or "fr").startswith("en") else self.label
+        return bilingual(self, "label")
+
+    @property
+    def display_source(self) -> str:
+        """The interpretation in the language of the page (the other language's when only it was written)."""
+        return bilingual(self, "source")
+
+    @property
+    def source_language(self) -> str:
+        """The language `display_source` is written in, for the page's `lang` attribute."""
+        return "en" if self.source_en and self.display_source == self.source_en else "fr"
 
 
 class ReportRun(models.Model):

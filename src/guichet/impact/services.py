@@ -17,7 +17,7 @@ from .kpis import KPI_LABELS
 from .models import AnnualReport, ReportRun, Target
 from .tasks import build_report, generate_annual_report
 
-FIELDS = ("key", "label", "label_en", "value", "year", "source", "reference")
+FIELDS = ("key", "label", "label_en", "value", "year", "source", "source_en", "reference")
 
 
 def _as_text(value):

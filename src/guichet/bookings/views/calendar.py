@@ -19,7 +19,7 @@ from guichet.groups import selectors as group_selectors
 
 from .. import permissions, selectors, services
 from ..models import Booking
-from .common import instrument_or_404, slot_posted
+from .common import SlotRefused, instrument_or_404, slot_posted
 
 
 def _week(request) -> date:
@@ -50,11 +50,11 @@ def calendar(request, key):
 @require_POST
 def book(request, key):
     instrument = instrument_or_404(key)
-    slot = slot_posted(request.POST, instrument)
-    if slot is None:
-        messages.error(request, _("Choose a slot and a duration."))
+    try:
+        start, end = slot_posted(request.POST, instrument)
+    except SlotRefused as exc:
+        messages.error(request, str(exc))
         return redirect("bookings:calendar", key)
-    start, end = slot
     project = None
     if request.POST.get("project"):  # --- groups (issue 12) --- only a project the member may charge
         project = group_selectors.projects_chargeable(request.user, platform=instrument.platform).filter(

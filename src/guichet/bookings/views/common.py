@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from guichet.core import bounds
 from guichet.core.workdays import PARIS
@@ -23,17 +24,30 @@ def instrument_or_404(key) -> Instrument:
 MINUTES_PER_DAY = 24 * 60  # a booking lies within one day (check_rules)
 
 
-def slot_posted(post, instrument: Instrument) -> tuple[datetime, datetime] | None:
-    """The slot a booking or waitlist form asks for (`start`, `duration` in minutes), Paris time when naive;
-    None when either is missing or out of bounds. Bounded before any arithmetic (year 9999 plus an hour, or a
-    duration of 10**12 minutes, was a 500)."""
+class SlotRefused(ValueError):
+    """The slot a form posted cannot be read; the message names the field (the slot, or the duration)."""
+
+
+def slot_posted(post, instrument: Instrument) -> tuple[datetime, datetime]:
+    """The slot a booking or waitlist form asks for (`start`, `duration` in minutes), Paris time when naive.
+    Raises SlotRefused naming what is wrong: no slot, a slot that is no date, out of bounds (year 9999 plus an
+    hour was a 500), or a duration that is no number or not within a day (10**12 minutes was a 500)."""
+    text = (post.get("start") or "").strip()
+    if not text:
+        raise SlotRefused(_("Slot: choose a free time in the calendar."))
     try:
-        start = datetime.fromisoformat(post["start"])
+        start = datetime.fromisoformat(text)
+    except ValueError:
+        raise SlotRefused(_("Slot: “%(value)s” is not a date and time.") % {"value": text[:40]}) from None
+    if message := bounds.date_error(start.date(), planned=True):
+        raise SlotRefused(_("Slot: %(reason)s") % {"reason": message})
+    try:
         minutes = int(post.get("duration", instrument.min_duration))
-    except (KeyError, ValueError):
-        return None
-    if not bounds.EARLIEST_DATE <= start.date() <= bounds.LATEST_DATE or not 0 < minutes <= MINUTES_PER_DAY:
-        return None
+    except ValueError:
+        raise SlotRefused(_("Duration: give a whole number of minutes.")) from None
+    if not 0 < minutes <= MINUTES_PER_DAY:
+        raise SlotRefused(_("Duration: choose between %(min)d and %(max)d minutes.") % {
+            "min": instrument.min_duration, "max": instrument.max_duration})
     start = start if timezone.is_aware(start) else start.replace(tzinfo=PARIS)
     return start, start + timedelta(minutes=minutes)
 

@@ -17,9 +17,6 @@ from guichet.platforms.models import CustomerCategory, Platform, ServiceUnit
 
 from .. import permissions, selectors
 
-USAGE_ROW_PX = 30  # the usage chart: one bar a row, 400 px at 100 %
-USAGE_BAR_PX_PER_PERCENT = 4
-
 
 def _month(request) -> tuple[int, int]:
     """The month asked for (this month by default); a bad or out-of-bounds month is a 400."""
@@ -99,9 +96,9 @@ def usage(request, key):
         raise PermissionDenied
     year, month = _month(request)
     report = selectors.usage_report(platform, year, month)
-    for index, row in enumerate(report["rows"]):
-        row["y"] = USAGE_ROW_PX * index
-        row["bar"] = int(min(row["utilization"], Decimal(100)) * USAGE_BAR_PX_PER_PERCENT)
+    for row in report["rows"]:
+        # the bar's share of its track, in percent: the chart is HTML text beside a stretched bar, so its words
+        # keep their size at any width (a 700-unit SVG wrote them 6 px tall at 390 px, issue 15)
+        row["bar"] = int(min(row["utilization"], Decimal(100)))
     return render(request, "bookings/usage.html", {"platform": platform, "report": report, "year": year,
-                                                   "month": month, "chart_height": USAGE_ROW_PX * len(report["rows"]) + 10,
-                                                   "month_value": f"{year}-{month:02d}"})
+                                                   "month": month, "month_value": f"{year}-{month:02d}"})

@@ -3,7 +3,13 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import pgettext
 
-from guichet.core.audit_labels import AUDIT_INLINE_CHANGES, AUDIT_VALUE_CHARS, change_rows, value_text
+from guichet.core.audit_labels import (
+    AUDIT_INLINE_CHANGES,
+    AUDIT_VALUE_CHARS,
+    action_label,
+    change_rows,
+    value_text,
+)
 from guichet.directory.kinds import entry_urls
 from guichet.directory.models import RecordKind
 from guichet.platforms.models import CustomerCategory, ServiceUnit
@@ -43,6 +49,12 @@ def unit_label(unit: str) -> str:
 def audit_changes(event) -> list:
     """An audit event's changes as (field label, before, after), read from the model it is about (core.audit_labels)."""
     return change_rows(event)
+
+
+@register.filter
+def audit_action(code) -> str:
+    """An audit event's action code by its label ("Réservation — création"; core.audit_labels.action_label)."""
+    return action_label(code)
 
 
 @register.filter
