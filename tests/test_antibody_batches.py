@@ -3,6 +3,7 @@ mid-way resumes after the last chunk written and never writes an antibody twice;
 page, each report on its own page; the API queues a batch and reads it back; the cap is refused, never cut;
 results stored before (the whole batch in one JSON column) still open."""
 
+import io
 import json
 import signal
 import textwrap
@@ -10,7 +11,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from guichet.accounts.services import api_token_create
 from guichet.antibodies import engine, selectors, services, views
@@ -435,3 +436,91 @@ def test_attempts_that_stop_without_progress_fail_the_batch_at_the_limit(member,
     assessment.refresh_from_db()
     assert assessment.status == "failed" and assessment.error == "the worker stopped during every attempt"
     assert assessment.progress_done == 2 and assessment.antibodies.count() == 2
+
+
+# --- found by the new-user trial of the batch journey (issue 14) ---
+
+@pytest.mark.django_db
+def test_an_oversized_post_is_refused_without_a_hop_by_hop_header(member_client):
+    """wsgiref (runserver, the live server) answered a bare 500 to the 413 for its "Connection: close"."""
+    from wsgiref.util import is_hop_by_hop
+
+    response = member_client.post("/antibodies/", {"title": "huge", "text": "A" * (9 * 1024 * 1024),
+                                                   "cdr_scheme": "imgt"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 413 and "longer than 8192 KB" in response.content.decode()
+    assert [name for name in response.headers if is_hop_by_hop(name)] == []
+
+
+@pytest.mark.django_db
+def test_an_antibody_without_any_sequence_is_reported_missing_not_left_blank(member, member_client, database_queue,
+                                                                            monkeypatch):
+    monkeypatch.setattr(views, "INLINE_REPORTS", 2)  # listed, as a large batch is
+    text = fasta(2) + ">empty_VH\n\n>empty_VL\n\n" + fasta(1).replace("ab0", "last")
+    with translation.override("en"):
+        assessment = queued(member, text)
+    assert assessment.progress_total == 4
+    services.assessment_run(assessment.pk)
+    report = selectors.antibody_report(assessment, 2)
+    assert report["name"] == "empty" and report["heavy"]["errors"] == ["missing sequence"]
+    assert engine.summary(report)["errors"] == 1
+    url = f"/antibodies/{assessment.pk}/"
+    page = member_client.get(f"{url}3/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "missing sequence" in page
+    listing = member_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    row = listing[listing.index(f'href="{url}3/"'):].split("</tr>")[0]
+    assert "1 domain not assessed" in row
+    lines = content(member_client.get(f"/antibodies/{assessment.pk}.csv", HTTP_ACCEPT_LANGUAGE="en")).decode()
+    assert [line for line in lines.splitlines() if line.startswith("empty,")][0].count("missing sequence") == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("asker, worker, expected", [
+    ("en", "fr", "not amino-acid letters: 1, 2, 3, B"),
+    ("fr", "en", "lettres qui ne sont pas des acides aminés\u00a0: 1, 2, 3, B")])
+def test_the_job_writes_the_reports_in_the_askers_language_not_the_workers(member, member_client, database_queue,
+                                                                         asker, worker, expected):
+    database_queue.GUICHET_ANTIBODY_JOB_THRESHOLD = 2
+    weird = TRASTUZUMAB_VH[:20] + "B123" + TRASTUZUMAB_VH[24:]
+    member_client.post("/antibodies/", {"title": "t", "text": fasta(2) + f">odd_VH\n{weird}\n>odd_VL\n{TRASTUZUMAB_VL}\n",
+                                        "cdr_scheme": "imgt"}, HTTP_ACCEPT_LANGUAGE=asker)
+    assessment = Assessment.objects.get()
+    with translation.override(worker):  # the worker's own language (the site's default for `guichet worker`)
+        assert services.assessment_run(assessment.pk) == "done"
+    assert selectors.antibody_report(assessment, 2)["heavy"]["errors"] == [expected]
+
+
+@pytest.mark.django_db
+def test_the_batch_pdf_is_in_the_readers_language_with_french_typography(member, member_client):
+    assessment = services.assessment_create(owner=member, title="t", text=fasta(2), cdr_scheme="imgt",
+                                            shared_with_organization=False)
+    from pypdf import PdfReader
+
+    def text(language):
+        response = member_client.get(f"/antibodies/{assessment.pk}.pdf", HTTP_ACCEPT_LANGUAGE=language)
+        return " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+
+    french = text("fr")
+    assert "Humanité de l’anticorps (OASis 9-mers, tous ses domaines)" in french and "Humanness" not in french
+    # pypdf gives the no-break space as a space: what matters is that the colon is not glued to the word.
+    assert "Lignées germinales humaines les plus proches :" in french and "Définition des CDR : IMGT" in french
+    assert "proches:" not in french and "CDR:" not in french
+    english = text("en")
+    assert "Humanness of the antibody (OASis 9-mer, all its domains): " in english
+    assert "Closest human germlines: " in english
+
+
+@pytest.mark.django_db
+def test_the_exports_of_a_batch_wait_for_its_end(member, member_client, database_queue):
+    assessment = queued(member, fasta(3))
+    url = f"/antibodies/{assessment.pk}"
+    page = member_client.get(f"{url}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "exports once the assessment is done" in page and f'href="{url}.csv"' not in page
+    for suffix in (".json", ".csv", ".pdf", ".numbering.csv"):
+        response = member_client.get(url + suffix, HTTP_ACCEPT_LANGUAGE="en", follow=True)
+        assert response.redirect_chain == [(f"{url}/", 302)], suffix
+        assert "still being assessed: its exports are offered once it is done" in response.content.decode()
+    services.assessment_run(assessment.pk)
+    page = member_client.get(f"{url}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f'href="{url}.csv"' in page and "exports once the assessment is done" not in page
+    lines = content(member_client.get(f"{url}.csv", HTTP_ACCEPT_LANGUAGE="en")).decode().splitlines()
+    assert len(lines) == 2 + 3 * 2

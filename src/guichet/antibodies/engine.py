@@ -606,7 +606,9 @@ def assess(name: str, heavy: str, light: str, *, cdr_scheme: str = "imgt") -> An
     report = AntibodyReport(name=name, heavy=None, light=None, cdr_scheme=cdr_scheme)
     submitted = {}
     for source, chain in (("heavy", heavy), ("light", light)):
-        if not chain:
+        # An empty chain beside a given one is absent (a lone VH); a record with no sequence at all is reported
+        # "missing sequence" (it was an empty report that said nothing, and no row in the CSV export).
+        if not chain and (source == "light" or light):
             continue
         found = assess_chain_domains(chain, cdr_scheme)
         for domain in found:

@@ -13,6 +13,8 @@ class Assessment(models.Model):
     shared_with_organization = models.BooleanField(_("share with my organization"), default=False)
     title = models.CharField(_("title"), max_length=200)
     cdr_scheme = models.CharField(_("CDR definition"), max_length=10, default="imgt")
+    # The asker's language: the job writes the reports' errors and warnings in it (they are stored as text).
+    language = models.CharField(_("language"), max_length=8, blank=True)
     # Results stored before issue 14 (the whole batch in one column); since then one AssessedAntibody row per
     # antibody, and this stays empty. selectors.py reads either.
     result = models.JSONField(default=list)

@@ -3,6 +3,7 @@ developability with their percentile and band."""
 
 import io
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -13,6 +14,11 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from . import engine, labels
 
 BAND = {"green": colors.HexColor("#e3f4e8"), "amber": colors.HexColor("#fff3d6"), "red": colors.HexColor("#fdecec")}
+
+
+def _said(label) -> str:
+    """`label` followed by its colon, with French typography's no-break space before it in French."""
+    return f"{label}\u00a0: " if (get_language() or "").startswith("fr") else f"{label}: "
 
 
 def _table(rows, widths):
@@ -29,13 +35,13 @@ def pdf(assessment, items, provenance: str) -> bytes:
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=A4, title=assessment.title, leftMargin=1.8 * cm, rightMargin=1.8 * cm)
     story = [Paragraph(assessment.title, styles["Title"]),
-             Paragraph(_("CDR definition") + f": {labels.label(labels.SCHEMES, assessment.cdr_scheme)}",
+             Paragraph(_said(_("CDR definition")) + labels.label(labels.SCHEMES, assessment.cdr_scheme),
                        styles["Normal"])]
     for item in items:
         story += [Spacer(1, 0.4 * cm), Paragraph(item["name"], styles["Heading2"])]
         antibody = (item.get("humanness") or {}).get("antibody", {}).get("oasis_9mer")
         if antibody is not None:
-            story.append(Paragraph(f"{_('Humanness of the antibody (OASis 9-mer, all its domains)')}: {antibody:.3f}",
+            story.append(Paragraph(f"{_('Humanness of the antibody (OASis 9-mer, all its domains):')} {antibody:.3f}",
                                    styles["Normal"]))
         domains = item.get("domains") or [c for c in (item["heavy"], item["light"]) if c]
         for number, chain in enumerate(domains, start=1):
@@ -55,13 +61,13 @@ def pdf(assessment, items, provenance: str) -> bytes:
             v_genes = ", ".join(chain.get("v_genes") or [chain["v_gene"]])
             j_genes = ", ".join(chain.get("j_genes") or [chain["j_gene"]])
             story += [Paragraph(marked, mono),
-                      Paragraph(f"{_('Closest human germlines')}: {v_genes} ({chain['v_identity']:.3f}), "
-                                f"{j_genes} ({chain['j_identity']:.3f}) · {_('OASis 9-mer humanness')}: "
+                      Paragraph(f"{_said(_('Closest human germlines'))}{v_genes} ({chain['v_identity']:.3f}), "
+                                f"{j_genes} ({chain['j_identity']:.3f}) · {_said(_('OASis 9-mer humanness'))}"
                                 f"{chain['oasis_9mer']:.3f}", styles["Normal"]),
                       Paragraph("CDR1 " + chain["cdrs"]["cdr1"] + " · CDR2 " + chain["cdrs"]["cdr2"] + " · CDR3 "
                                 + chain["cdrs"]["cdr3"], styles["Normal"])]
             if chain.get("species"):
-                story.append(Paragraph(f"{_('Closest germline, all species')}: "
+                story.append(Paragraph(f"{_said(_('Closest germline, all species'))}"
                                        f"{labels.label(labels.SPECIES, chain['species'])} · {chain['species_v_gene']} "
                                        f"({chain['species_v_identity']:.3f})", styles["Normal"]))
             rows = [[_("Liability"), _("Motif"), _("Position"),
@@ -74,7 +80,7 @@ def pdf(assessment, items, provenance: str) -> bytes:
                 sources = sorted({engine.LIABILITY_SOURCES.get(x.get("source", ""), "") for x in chain["liabilities"]}
                                  - {""})
                 if sources:
-                    story.append(Paragraph(f"{_('Source')}: " + " · ".join(sources), styles["Italic"]))
+                    story.append(Paragraph(f"{_said(_('Source'))}" + " · ".join(sources), styles["Italic"]))
             near = chain.get("nearest_clinical") or []
             if near:
                 rows = [[_("Therapeutic"), _("Stage"), _("Target"), _("Domain identity"), "CDR1 · CDR2 · CDR3"]] + [

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
@@ -39,7 +39,8 @@ def assessment_create(*, owner, title: str, text: str, cdr_scheme: str, shared_w
     organization = organization_of(owner)
     fields = {"owner": owner, "organization": organization,
               "shared_with_organization": shared_with_organization and organization is not None,
-              "title": title, "cdr_scheme": cdr_scheme, "progress_total": len(entries)}
+              "title": title, "cdr_scheme": cdr_scheme, "progress_total": len(entries),
+              "language": (translation.get_language() or "")[:8]}
     if background or len(entries) > settings.GUICHET_ANTIBODY_JOB_THRESHOLD:
         from .tasks import run_assessment
 
@@ -93,8 +94,11 @@ def assessment_run(assessment_id: int) -> str:
         done = assessment.antibodies.count()  # what earlier attempts wrote
         chunk = settings.GUICHET_ANTIBODY_CHUNK
         while done < len(entries):
-            reports = [engine.assess(name, heavy, light, cdr_scheme=assessment.cdr_scheme)
-                       for name, heavy, light in entries[done:done + chunk]]
+            # A report keeps its errors and warnings as sentences: in the asker's language, not the worker's
+            # (an English batch read "lettres qui ne sont pas des acides aminés").
+            with translation.override(assessment.language or settings.LANGUAGE_CODE):
+                reports = [engine.assess(name, heavy, light, cdr_scheme=assessment.cdr_scheme)
+                           for name, heavy, light in entries[done:done + chunk]]
             with transaction.atomic():
                 if not mine.select_for_update().exists():
                     return "superseded"  # the clock gave the batch to another attempt: it goes on from here

@@ -77,7 +77,9 @@ def workspace(request):
             "kb": settings.GUICHET_ANTIBODY_MAX_INPUT_BYTES // 1024}
         response = render(request, "antibodies/workspace.html", {
             "form": AssessForm(), "refused": refused, "assessments": _workspace_page(request)}, status=413)
-        response["Connection"] = "close"  # the unread body is not kept waiting on this connection
+        # No "Connection: close" here: a WSGI application may not send hop-by-hop headers (PEP 3333), and
+        # wsgiref (runserver, the live server) answered a bare 500 for it; gunicorn ignores it and drains or
+        # closes the connection itself.
         return response
     form = AssessForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -271,9 +273,20 @@ def _json_array(reports):
     yield "\n]\n"
 
 
+def _still_working(request, assessment) -> HttpResponse | None:
+    """A batch's exports wait for its end: while the job runs they held the antibodies stored so far, and
+    said nothing of the rest (a CSV of 10 antibodies for a batch of 43)."""
+    if not assessment.is_working:
+        return None
+    messages.error(request, _("This batch is still being assessed: its exports are offered once it is done."))
+    return redirect("antibodies:detail", assessment.pk)
+
+
 @login_required
 def export(request, pk, fmt):
     assessment = _get(request, pk)
+    if waiting := _still_working(request, assessment):
+        return waiting
     if fmt == "pdf":
         from .report import pdf
 
@@ -397,6 +410,8 @@ def numbering_csv(request, pk):
 
     Streamed in two passes over the rows: the positions every domain uses (the columns), then the domains."""
     assessment = _get(request, pk)
+    if waiting := _still_working(request, assessment):
+        return waiting
 
     def numbered():
         for item in selectors.iter_reports(assessment):
