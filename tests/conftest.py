@@ -215,6 +215,17 @@ def empty_django_cache():
 
 
 @pytest.fixture(autouse=True)
+def default_language_after():
+    # A request through the test client leaves LocaleMiddleware's language active in the thread, and so does a
+    # test's own `activate`: reset after each test, so the next one starts in settings.LANGUAGE_CODE whatever
+    # ran before it (an English assertion passing only after an English request was a leak, not a fact).
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def fresh_matching_caches():
     # The vocabulary and rarity caches are per process; each test's database starts afresh.
     from guichet.matching.engine import reset_cache

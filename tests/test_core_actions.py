@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from guichet.core.actions import attempt, attempt_form
+from guichet.core.actions import attempt, attempt_form, refused_on_form
 from guichet.core.errors import Refused
 
 
@@ -119,3 +119,49 @@ def test_attempt_form_forbidden_refusal_is_the_403_page():
     with pytest.raises(PermissionDenied):
         attempt_form(_request(), QuantityForm({"quantity": "3"}), _raise(Forbidden("no", "quantity")), "done",
                      "/back/", _page, refusals=(Refusal,), forbidden=(Forbidden,))
+
+
+def test_attempt_then_is_where_a_success_goes_and_back_where_a_refusal_goes():
+    request = _request()
+    response = attempt(request, lambda: 7, "", "/back/", then=lambda n: f"/made/{n}/")
+    assert response["Location"] == "/made/7/" and _said(request) == []
+    response = attempt(request, _raise(Refusal("No.")), "", "/back/", then=lambda n: f"/made/{n}/")
+    assert response["Location"] == "/back/" and _said(request) == [("error", "No.")]
+
+
+def test_attempt_back_given_as_a_function_is_only_rendered_when_needed():
+    request, rendered = _request(), []
+
+    def again():
+        rendered.append(1)
+        return HttpResponse("again", status=400)
+
+    assert attempt(request, lambda: 1, "", again, then=lambda _n: "/done/")["Location"] == "/done/"
+    assert rendered == []
+    response = attempt(request, _raise(Refusal("No.")), "", again)
+    assert response.status_code == 400 and rendered == [1] and _said(request) == [("error", "No.")]
+
+
+class Conflict(Refusal):
+    pass
+
+
+def test_an_answered_refusal_is_its_own_page_and_says_nothing():
+    request = _request()
+    response = attempt(request, _raise(Conflict("Taken.")), "done", "/back/", refusals=(Refusal,),
+                       answers={Conflict: lambda exc: HttpResponse(str(exc), status=409)})
+    assert response.status_code == 409 and response.content == b"Taken." and _said(request) == []
+    form = QuantityForm({"quantity": "3"})
+    response = attempt_form(request, form, _raise(Conflict("Taken.")), "done", "/back/", _page,
+                            refusals=(Refusal,), answers={Conflict: lambda exc: HttpResponse(status=409)})
+    assert response.status_code == 409 and not form.errors
+
+
+def test_refused_on_form_is_the_one_way_a_refusal_lands_on_a_form():
+    form = QuantityForm({"quantity": "3"})
+    form.is_valid()
+    refused_on_form(form, Refusal("Too many.", "quantity"))
+    refused_on_form(form, Refusal("Closed.", "instrument"))
+    assert form.errors == {"quantity": ["Too many."], "__all__": ["Closed."]}
+    with pytest.raises(PermissionDenied):
+        refused_on_form(form, Forbidden("no", "quantity"), forbidden=(Forbidden,))

@@ -243,3 +243,20 @@ def test_pages_show_each_reader_their_invoices(client, world):
     assert MonthClosing.objects.filter(year=2026, month=11).count() == 1
     bad = client.post(reverse("facility:credit_note", args=[acme.pk]), {"reason": ""})
     assert bad.status_code == 400 and Invoice.objects.count() == 2
+
+
+def test_a_second_credit_note_from_the_page_is_refused_above_the_form_and_written_nowhere(client, world):
+    closing = invoicing.month_close(actor=world["staff"], year=2027, month=1, now=NOW)
+    acme = closing.invoices.get(organization=world["acme"])
+    logged_in(client, world["staff"])
+    first = client.post(reverse("facility:credit_note", args=[acme.pk]), {"reason": "Wrong price list"},
+                        HTTP_ACCEPT_LANGUAGE="en")
+    assert first.status_code == 302 and Invoice.objects.filter(corrects=acme).count() == 1
+    again = client.post(reverse("facility:credit_note", args=[acme.pk]), {"reason": "Again"},
+                        HTTP_ACCEPT_LANGUAGE="en")
+    assert again.status_code == 400
+    assert again.context["form"].errors == {"__all__": ["This invoice already has a credit note."]}
+    errors = again.content.decode().split('id="credit-note-errors"')[1].split("</div>")[0]
+    assert "This invoice already has a credit note." in errors  # said, though the form is gone from the page
+    assert Invoice.objects.filter(corrects=acme).count() == 1
+    assert AuditEvent.objects.filter(action="invoice.credit").count() == 1

@@ -146,8 +146,14 @@ def test_the_offer_is_proposed_to_the_need_and_the_request_is_counted(client, wo
     assert response.status_code == 302 and offer.requests.get().desk_request == need
     assert [m.to for m in mail.outbox] == [["officer@tt.example"]] and "Terms?" in mail.outbox[0].body
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(f"/transfer/offers/{offer.pk}/ask/", {"message": "Again"})
-    assert offer.requests.count() == 1
+        again = client.post(f"/transfer/offers/{offer.pk}/ask/", {"message": "Again"}, HTTP_ACCEPT_LANGUAGE="en",
+                            follow=True)
+    assert offer.requests.count() == 1 and len(mail.outbox) == 1
+    # The refusal is said, as the service words it, on the offer's page (no "sent" with it).
+    said = [(m.level_tag, str(m)) for m in again.context["messages"]]
+    assert said[-1] == ("error", "You have already asked about this offer; the office will answer you.")
+    assert [level for level, _text in said].count("success") == 1  # the first question's, never this one's
+    assert again.redirect_chain[-1][0] == offer.get_absolute_url()
 
 
 def test_co_inventor_without_account_is_refused_and_nothing_written(world):

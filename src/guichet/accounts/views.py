@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from guichet.core import ratelimit
+from guichet.core.actions import attempt, attempt_form
 
 from . import services
 from .forms import ApiTokenForm, EmailAuthenticationForm, PasswordResetForm
@@ -125,30 +126,26 @@ def _profile_page(request, form, new_token=None, rotated=None):
 @login_required
 def profile(request):
     form = ApiTokenForm(request.POST or None)
-    new_token = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            _token, new_token = services.api_token_create(actor=request.user, name=form.cleaned_data["name"],
-                                                          expires_on=form.cleaned_data["expires_on"])
-        except services.TokenError as exc:
-            form.add_error("expires_on", str(exc))
-        else:
-            messages.success(request, _("Token created. Copy it now: it will not be shown again."))
-            form = ApiTokenForm()
-    return _profile_page(request, form, new_token)
+    if request.method != "POST":
+        return _profile_page(request, form)
+    # Rendered, not redirected: the new secret is shown once and never stored, not even in the session.
+    return attempt_form(
+        request, form,
+        lambda data: services.api_token_create(actor=request.user, name=data["name"], expires_on=data["expires_on"]),
+        _("Token created. Copy it now: it will not be shown again."),
+        lambda created: _profile_page(request, ApiTokenForm(), created[1]),
+        lambda form: _profile_page(request, form), refusals=(services.TokenError,), fields={"": "expires_on"})
 
 
 @login_required
 @require_POST
 def token_rotate(request, pk):
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
-    try:
-        token, raw = services.api_token_rotate(actor=request.user, token=token)
-    except services.TokenError as exc:
-        messages.error(request, str(exc))
-        return redirect("accounts:profile")
     # Rendered, not redirected: the new secret is shown once and never stored, not even in the session.
-    return _profile_page(request, ApiTokenForm(), new_token=raw, rotated=token)
+    return attempt(request, lambda: services.api_token_rotate(actor=request.user, token=token), "",
+                   redirect("accounts:profile"), refusals=(services.TokenError,),
+                   then=lambda rotated: _profile_page(request, ApiTokenForm(), new_token=rotated[1],
+                                                      rotated=rotated[0]))
 
 
 @login_required

@@ -65,13 +65,11 @@ def start(request, key):
         messages.error(request, " ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items()))
         return redirect("calls:detail", key)
     lead = next(o for o in organizations if o.pk == form.cleaned_data["lead"])
-    try:
-        proposal = services.proposal_create(actor=request.user, call=call, lead=lead,
-                                            acronym=form.cleaned_data["acronym"], title=form.cleaned_data["title"])
-    except services.CallError as exc:
-        messages.error(request, str(exc))
-        return redirect("calls:detail", key)
-    return redirect("calls:proposal", proposal.pk)
+    return attempt(
+        request, lambda: services.proposal_create(actor=request.user, call=call, lead=lead,
+                                                  acronym=form.cleaned_data["acronym"], title=form.cleaned_data["title"]),
+        "", redirect("calls:detail", key), refusals=(services.CallError,),
+        then=lambda proposal: redirect("calls:proposal", proposal.pk))
 
 
 def _budget_rows(proposal, data=None):
@@ -178,16 +176,13 @@ def declare(request, pk):
     if conflict not in ("yes", "no"):
         messages.error(request, _("Conflict of interest: answer yes or no."))
         return redirect("calls:mine")
-    try:
-        services.assignment_declare(actor=request.user, assignment=assignment, conflict=conflict == "yes",
-                                    note=request.POST.get("note", ""))
-    except services.CallError as exc:
-        messages.error(request, str(exc))
-        return redirect("calls:mine")
-    if conflict == "yes":
-        messages.success(request, _("Conflict of interest declared: this proposal is withdrawn from you."))
-        return redirect("calls:mine")
-    return redirect("calls:proposal", assignment.proposal_id)
+    declared = conflict == "yes"
+    return attempt(
+        request, lambda: services.assignment_declare(actor=request.user, assignment=assignment, conflict=declared,
+                                                     note=request.POST.get("note", "")),
+        _("Conflict of interest declared: this proposal is withdrawn from you.") if declared else "",
+        redirect("calls:mine"), refusals=(services.CallError,),
+        then=lambda _done: redirect("calls:mine") if declared else redirect("calls:proposal", assignment.proposal_id))
 
 
 @require_POST
@@ -195,19 +190,23 @@ def declare(request, pk):
 def review(request, pk):
     assignment = _assignment(request, pk)
     scores = {k.removeprefix("score-"): v for k, v in request.POST.items() if k.startswith("score-")}
-    try:
-        services.review_submit(actor=request.user, assignment=assignment, scores=scores,
-                               comment=request.POST.get("comment", ""))
-        messages.success(request, _("Your review is recorded."))
-    except services.CallError as exc:
-        messages.error(request, str(exc))
+
+    def onwards(_done=None):
+        if not permissions.can_view_proposal(request.user, assignment.proposal):
+            return redirect("calls:mine")
+        return redirect("calls:proposal", assignment.proposal_id)
+
+    def again():
         proposal = selectors.proposal_visible(user=request.user, pk=assignment.proposal_id)
-        if proposal is not None:
-            # The page again with the scores and comment typed (the redirect emptied the grid, found in the trial).
-            return _proposal_page(request, proposal, status=400, review_post=request.POST)
-    if not permissions.can_view_proposal(request.user, assignment.proposal):
-        return redirect("calls:mine")
-    return redirect("calls:proposal", assignment.proposal_id)
+        if proposal is None:
+            return onwards()
+        # The page again with the scores and comment typed (the redirect emptied the grid, found in the trial).
+        return _proposal_page(request, proposal, status=400, review_post=request.POST)
+
+    return attempt(
+        request, lambda: services.review_submit(actor=request.user, assignment=assignment, scores=scores,
+                                                comment=request.POST.get("comment", "")),
+        _("Your review is recorded."), again, refusals=(services.CallError,), then=onwards)
 
 
 @login_required

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from guichet.core.actions import attempt
+from guichet.core.actions import attempt, attempt_form
 from guichet.core.params import BadParameter
 from guichet.directory.models import TherapeuticArea
 
@@ -36,14 +36,16 @@ def feasibility_new(request):
     if not permissions.can_submit_feasibility(request.user):
         raise PermissionDenied
     form = FeasibilityForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            created = services.feasibility_submit(actor=request.user, **form.cleaned_data)
-            messages.success(request, _("Your feasibility request is sent to the cluster team."))
-            return redirect("clinical:feasibility", created.request_id)
-        except services.ClinicalError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
-    return render(request, "clinical/feasibility_new.html", {"form": form})
+
+    def page(form):
+        return render(request, "clinical/feasibility_new.html", {"form": form})
+
+    if request.method != "POST":
+        return page(form)
+    return attempt_form(request, form, lambda data: services.feasibility_submit(actor=request.user, **data),
+                        _("Your feasibility request is sent to the cluster team."),
+                        lambda created: redirect("clinical:feasibility", created.request_id), page,
+                        refusals=(services.ClinicalError,))
 
 
 def _feasibility_or_404(user, pk):
@@ -162,13 +164,11 @@ def inclusions(request, pk):
         raise PermissionDenied
     form = InclusionForm(request.POST, prefix=f"s{trial_site.pk}")
     if form.is_valid():
-        try:
-            services.inclusions_record(actor=request.user, trial_site=trial_site, **form.cleaned_data)
-            messages.success(request, _("Inclusions recorded."))
-        except services.ClinicalError as exc:
-            messages.error(request, str(exc))
-    else:
-        field, errors = next(iter(form.errors.items()))
-        messages.error(request, services.field_error(form.fields[field].label, errors[0]) if field in form.fields
-                       else errors[0])
+        return attempt(request, lambda: services.inclusions_record(actor=request.user, trial_site=trial_site,
+                                                                   **form.cleaned_data),
+                       _("Inclusions recorded."), redirect("clinical:trial", trial_site.trial_id),
+                       refusals=(services.ClinicalError,))
+    field, errors = next(iter(form.errors.items()))
+    messages.error(request, services.field_error(form.fields[field].label, errors[0]) if field in form.fields
+                   else errors[0])
     return redirect("clinical:trial", trial_site.trial_id)

@@ -80,38 +80,33 @@ def register(request, pk):
     session = _session(request, pk)
     back = reverse("events:detail", args=[session.event.key])
     if request.user.is_authenticated:
-        try:
-            registration = services.registration_create(actor=request.user, session=session)
-        except services.EventError as exc:
-            messages.error(request, str(exc))
-            return redirect(back)
-        return redirect("events:ticket", registration.token)
+        return attempt(request, lambda: services.registration_create(actor=request.user, session=session), "", back,
+                       refusals=(services.EventError,), then=_ticket)
     form = VisitorForm(request.POST)
     if not form.is_valid():
         messages.error(request, form_errors_text(form))
         return redirect(back)
-    try:
-        services.visitor_register_start(session=session, client_address=client_ip(request),
-                                        language=request.LANGUAGE_CODE, **form.cleaned_data)
-    except services.RateLimited as exc:
-        return render(request, "events/check_email.html", {"error": str(exc), "event": session.event}, status=429)
-    except services.EventError as exc:
-        messages.error(request, str(exc))
-        return redirect(back)
-    return render(request, "events/check_email.html", {"event": session.event,
-                                                       "email": form.cleaned_data["email"]})
+    return attempt(
+        request, lambda: services.visitor_register_start(session=session, client_address=client_ip(request),
+                                                         language=request.LANGUAGE_CODE, **form.cleaned_data),
+        "", back, refusals=(services.EventError,),
+        then=lambda _pending: render(request, "events/check_email.html", {"event": session.event,
+                                                                           "email": form.cleaned_data["email"]}),
+        answers={services.RateLimited: lambda exc: render(request, "events/check_email.html",
+                                                          {"error": str(exc), "event": session.event}, status=429)})
+
+
+def _ticket(registration):
+    return redirect("events:ticket", registration.token)
 
 
 def confirm(request, token):
     """The visitor's e-mailed link: a page with one button (a mail scanner's GET confirms nothing)."""
     registration = _registration(token)
     if request.method == "POST":
-        try:
-            registration = services.visitor_register_confirm(token=token)
-        except services.EventError as exc:
-            messages.error(request, str(exc))
-            return redirect("events:detail", registration.session.event.key)
-        return redirect("events:ticket", registration.token)
+        return attempt(request, lambda: services.visitor_register_confirm(token=token), "",
+                       redirect("events:detail", registration.session.event.key), refusals=(services.EventError,),
+                       then=_ticket)
     if registration.status != Registration.Status.PENDING:
         return redirect("events:ticket", registration.token)
     return render(request, "events/confirm.html", {"registration": registration})
@@ -239,16 +234,18 @@ def attendance(request, pk):
     registrations = list(session.registrations.filter(status=Registration.Status.CONFIRMED).order_by("full_name"))
     form = AttendanceForm(request.POST or None, registrations=registrations,
                           initial={"attended": [str(r.pk) for r in registrations if r.checked_in_at or r.attended]})
+
+    def page():
+        return render(request, "events/attendance.html", {"session": session, "form": form,
+                                                          "registrations": registrations})
+
     if request.method == "POST" and form.is_valid():
-        try:
-            services.attendance_close(actor=request.user, session=session, attended_ids=form.cleaned_data["attended"])
-        except services.EventError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("Attendance recorded."))
-            return redirect("events:attendance", pk)
-    return render(request, "events/attendance.html", {"session": session, "form": form,
-                                                      "registrations": registrations})
+        return attempt(
+            request, lambda: services.attendance_close(actor=request.user, session=session,
+                                                       attended_ids=form.cleaned_data["attended"]),
+            _("Attendance recorded."), page, refusals=(services.EventError,),
+            then=lambda _done: redirect("events:attendance", pk))
+    return page()
 
 
 def certificate(request, token):

@@ -1,7 +1,6 @@
 """Invoices: the list (staff: all, with the month closing; members: their organizations'; managers: those that
 bill their platforms), one invoice and its PDF, credit notes, the accounting CSV and the invoicing settings."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -15,6 +14,7 @@ from guichet.accounts.permissions import is_member
 from guichet.bookings.selectors import month_bounds
 from guichet.bookings.services import NotAllowed
 from guichet.core import exports, params
+from guichet.core.actions import attempt_form
 from guichet.platforms.models import Platform
 
 from . import invoicing, selectors
@@ -54,22 +54,17 @@ def invoices(request):
 @require_POST
 def month_close(request):
     _staff_only(request)
-    form = MonthCloseForm(request.POST)
-    if not form.is_valid():
-        return _list_page(request, form, status=400)
-    year, month = form.cleaned_data["month"]
-    try:
-        closing = invoicing.month_close(actor=request.user, year=year, month=month)
-    except NotAllowed as exc:
-        raise PermissionDenied(str(exc)) from exc
-    except invoicing.InvoiceError as exc:
-        form.add_error("month", str(exc))
-        return _list_page(request, form, status=400)
+    return attempt_form(
+        request, MonthCloseForm(request.POST), lambda data: invoicing.month_close(actor=request.user, year=data["month"][0],
+                                                          month=data["month"][1]),
+        _closed_text, "facility:invoices", lambda form: _list_page(request, form, status=400),
+        refusals=(invoicing.InvoiceError,), forbidden=(NotAllowed,), fields={"": "month"})
+
+
+def _closed_text(closing) -> str:
     count = closing.invoices.count()
-    messages.success(request, ngettext("%(month)s closed: %(n)d invoice issued.",
-                                       "%(month)s closed: %(n)d invoices issued.", count)
-                     % {"month": f"{year}-{month:02d}", "n": count})
-    return redirect("facility:invoices")
+    return ngettext("%(month)s closed: %(n)d invoice issued.", "%(month)s closed: %(n)d invoices issued.", count) % {
+        "month": f"{closing.year}-{closing.month:02d}", "n": count}
 
 
 def _detail_page(request, invoice, form=None, status=200):
@@ -98,16 +93,12 @@ def invoice_download(request, pk):
 def credit_note(request, pk):
     invoice = selectors.invoice_for(request.user, pk)
     _staff_only(request)
-    form = CreditNoteForm(request.POST)
-    if not form.is_valid():
-        return _detail_page(request, invoice, form, status=400)
-    try:
-        credit = invoicing.credit_note_create(actor=request.user, invoice=invoice, reason=form.cleaned_data["reason"])
-    except invoicing.InvoiceError as exc:
-        form.add_error("reason" if exc.field == "reason" else None, str(exc))
-        return _detail_page(request, invoice, form, status=400)
-    messages.success(request, _("Credit note %(number)s issued.") % {"number": credit.number})
-    return redirect("facility:invoice", credit.pk)
+    return attempt_form(
+        request, CreditNoteForm(request.POST),
+        lambda data: invoicing.credit_note_create(actor=request.user, invoice=invoice, reason=data["reason"]),
+        lambda credit: _("Credit note %(number)s issued.") % {"number": credit.number},
+        lambda credit: redirect("facility:invoice", credit.pk),
+        lambda form: _detail_page(request, invoice, form, status=400), refusals=(invoicing.InvoiceError,))
 
 
 @login_required
@@ -142,16 +133,12 @@ def invoicing_settings(request):
                                      **kwargs)
         return _settings_page(request, form)
     form = InvoicingSettingsForm(request.POST, **kwargs)
-    if not form.is_valid():
-        return _settings_page(request, form, status=400)
-    try:
-        invoicing.accounting_settings_save(actor=request.user, columns=form.cleaned_data["columns"],
-                                           vat=form.vat(), codes=form.codes())
-    except invoicing.InvoiceError as exc:
-        form.add_error(exc.field if exc.field in form.fields else None, str(exc))
-        return _settings_page(request, form, status=400)
-    messages.success(request, _("Invoicing settings saved."))
-    return redirect("facility:invoicing_settings")
+    return attempt_form(
+        request, form,
+        lambda data: invoicing.accounting_settings_save(actor=request.user, columns=data["columns"], vat=form.vat(),
+                                                        codes=form.codes()),
+        _("Invoicing settings saved."), "facility:invoicing_settings",
+        lambda form: _settings_page(request, form, status=400), refusals=(invoicing.InvoiceError,))
 
 
 def _settings_page(request, form, status=200):

@@ -17,7 +17,7 @@ from guichet.bookings.models import Booking
 from guichet.bookings.services import BookingError, NotAllowed
 from guichet.bookings.views.common import SlotRefused, slot_posted
 from guichet.core import params
-from guichet.core.actions import attempt, attempt_form
+from guichet.core.actions import attempt, attempt_form, refused_on_form
 from guichet.directory.selectors import valid_key_or_404
 from guichet.platforms.models import Instrument
 
@@ -39,12 +39,6 @@ def _bookable(request, key):
     return instrument
 
 
-def _refused(form, exc: BookingError):
-    if isinstance(exc, NotAllowed):
-        raise PermissionDenied(str(exc)) from exc
-    form.add_error(exc.field if exc.field in form.fields else None, str(exc))
-
-
 @login_required
 @require_GET
 def series_new(request, key):
@@ -53,17 +47,14 @@ def series_new(request, key):
     if "day" not in request.GET:
         return _series_page(request, instrument, SeriesForm(instrument=instrument))
     form = SeriesForm(request.GET, instrument=instrument)
-    if not form.is_valid():
-        return _series_page(request, instrument, form, status=400)
-    try:
-        rule, planned = series.series_preview(actor=request.user, instrument=instrument,
-                                              first_start=form.first_start, rule=form.cleaned_data["rule"],
-                                              duration_minutes=form.cleaned_data["duration"],
-                                              cost_centre=form.cleaned_data["cost_centre"])
-    except BookingError as exc:
-        _refused(form, exc)
-        return _series_page(request, instrument, form, status=400)
-    return _series_page(request, instrument, form, rule=rule, planned=planned)
+    return attempt_form(
+        request, form,
+        lambda data: series.series_preview(actor=request.user, instrument=instrument, first_start=form.first_start,
+                                           rule=data["rule"], duration_minutes=data["duration"],
+                                           cost_centre=data["cost_centre"]),
+        "", lambda found: _series_page(request, instrument, form, rule=found[0], planned=found[1]),
+        lambda form: _series_page(request, instrument, form, status=400),
+        refusals=(BookingError,), forbidden=(NotAllowed,))
 
 
 @login_required
@@ -71,24 +62,29 @@ def series_new(request, key):
 def series_book(request, key):
     instrument = _bookable(request, key)
     form = SeriesForm(request.POST, instrument=instrument)
-    if not form.is_valid():
-        return _series_page(request, instrument, form, status=400)
-    try:
-        created, planned = series.series_create(
-            actor=request.user, instrument=instrument, first_start=form.first_start, rule=form.cleaned_data["rule"],
-            duration_minutes=form.cleaned_data["duration"], cost_centre=form.cleaned_data["cost_centre"],
-            only_free=request.POST.get("only_free") == "1")
-    except BookingError as exc:
-        _refused(form, exc)
-        return _series_page(request, instrument, form, status=409 if isinstance(exc, series.SlotUnavailable)
-                            else 400)
+
+    def taken(exc):
+        refused_on_form(form, exc)
+        return _series_page(request, instrument, form, status=409)
+
+    return attempt_form(
+        request, form,
+        lambda data: series.series_create(
+            actor=request.user, instrument=instrument, first_start=form.first_start, rule=data["rule"],
+            duration_minutes=data["duration"], cost_centre=data["cost_centre"],
+            only_free=request.POST.get("only_free") == "1"),
+        lambda done: _booked_text(done[1]), lambda done: redirect("facility:series", done[0].pk),
+        lambda form: _series_page(request, instrument, form, status=400),
+        refusals=(BookingError,), forbidden=(NotAllowed,), answers={series.SlotUnavailable: taken})
+
+
+def _booked_text(planned) -> str:
     booked = sum(o.booking is not None for o in planned)
     skipped = len(planned) - booked
-    messages.success(request, ngettext("%(n)d occurrence booked.", "%(n)d occurrences booked.", booked)
-                     % {"n": booked} + (" " + ngettext("%(n)d skipped (taken or outside the rules).",
-                                                       "%(n)d skipped (taken or outside the rules).", skipped)
-                                        % {"n": skipped} if skipped else ""))
-    return redirect("facility:series", created.pk)
+    return (ngettext("%(n)d occurrence booked.", "%(n)d occurrences booked.", booked) % {"n": booked}
+            + (" " + ngettext("%(n)d skipped (taken or outside the rules).",
+                              "%(n)d skipped (taken or outside the rules).", skipped) % {"n": skipped}
+               if skipped else ""))
 
 
 @login_required
@@ -156,14 +152,13 @@ def waitlist_offer(request, pk):
 @require_POST
 def waitlist_claim(request, pk):
     entry = selectors.entry_for(request.user, pk)
-    try:
-        booking = waitlist.waitlist_claim(actor=request.user, entry=entry)
-    except BookingError as exc:
-        messages.error(request, str(exc))
-        return redirect("facility:waitlist_offer", pk)
-    messages.success(request, _("Booked: %(when)s.") % {
-        "when": timezone.localtime(booking.start).strftime("%d/%m/%Y %H:%M")})
-    return redirect("bookings:mine")
+    return attempt(request, lambda: waitlist.waitlist_claim(actor=request.user, entry=entry), _booked_on,
+                   redirect("facility:waitlist_offer", pk), refusals=(BookingError,),
+                   then=lambda _booking: redirect("bookings:mine"))
+
+
+def _booked_on(booking) -> str:
+    return _("Booked: %(when)s.") % {"when": timezone.localtime(booking.start).strftime("%d/%m/%Y %H:%M")}
 
 
 @login_required
@@ -362,11 +357,6 @@ def incident_offer_take(request, pk):
         index = int(request.POST.get("slot", ""))
     except ValueError:
         index = -1
-    try:
-        booking = incidents_service.offer_take(actor=request.user, offer=offer, index=index)
-    except BookingError as exc:
-        messages.error(request, str(exc))
-        return redirect("facility:incident_offer", pk)
-    messages.success(request, _("Booked: %(when)s.") % {
-        "when": timezone.localtime(booking.start).strftime("%d/%m/%Y %H:%M")})
-    return redirect("bookings:mine")
+    return attempt(request, lambda: incidents_service.offer_take(actor=request.user, offer=offer, index=index),
+                   _booked_on, redirect("facility:incident_offer", pk), refusals=(BookingError,),
+                   then=lambda _booking: redirect("bookings:mine"))

@@ -128,18 +128,17 @@ def outcome(request, key, pk):
     if not form.is_valid():
         messages.error(request, _("Say whether the meeting took place."))
         return _back(key)
-    try:
-        services.meeting_outcome(actor=request.user, meeting=meeting, held=form.cleaned_data["held"],
-                                 outcome=form.cleaned_data["outcome"], note=form.cleaned_data["note"])
-        if form.cleaned_data["held"] and form.cleaned_data["outcome"] == Meeting.Outcome.PARTNERSHIP:
+    data = form.cleaned_data
+
+    def record():
+        services.meeting_outcome(actor=request.user, meeting=meeting, held=data["held"], outcome=data["outcome"],
+                                 note=data["note"])
+        if data["held"] and data["outcome"] == Meeting.Outcome.PARTNERSHIP:
             services.meeting_open_lead(actor=request.user, meeting=meeting)
-        elif form.cleaned_data["held"] and form.cleaned_data["outcome"] == Meeting.Outcome.DESK:
-            services.meeting_open_desk_request(actor=request.user, meeting=meeting,
-                                               text=form.cleaned_data["note"])
-        messages.success(request, _("Outcome recorded."))
-    except services.PartneringError as exc:
-        messages.error(request, str(exc))
-    return _back(key)
+        elif data["held"] and data["outcome"] == Meeting.Outcome.DESK:
+            services.meeting_open_desk_request(actor=request.user, meeting=meeting, text=data["note"])
+
+    return attempt(request, record, _("Outcome recorded."), _back(key), refusals=(services.PartneringError,))
 
 
 @login_required

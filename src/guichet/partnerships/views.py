@@ -1,7 +1,6 @@
 from datetime import date
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from guichet.accounts.permissions import member_required
 from guichet.core import bounds
+from guichet.core.actions import attempt, attempt_form
 from guichet.directory.models import Organization
 
 from . import services
@@ -50,16 +50,36 @@ def board(request):
         # A partnership recorded without a stage yet is a lead: it must not vanish from the board.
         columns[p.stage or Stage.LEAD].append(p)
     form = PartnershipForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+
+    def page(form):
+        return render(request, "partnerships/board.html", {
+            "columns": [(label, columns[value]) for value, label in Stage.choices], "form": form,
+            "outlier_threshold": bounds.PARTNERSHIP_VALUE_OUTLIER_EUR})
+
+    if request.method != "POST":
+        return page(form)
+    return attempt_form(request, form, lambda data: services.partnership_create(actor=request.user, **data),
+                        _("Partnership recorded."), "partnerships:board", page,
+                        refusals=(services.PartnershipError,))
+
+
+def _detail_post(request, partnership) -> str:
+    """The one write a detail page's POST asks for (a document, a confirmation, a stage); what to say of it."""
+    if request.FILES.get("document"):
+        services.document_add(actor=request.user, partnership=partnership, upload=request.FILES["document"])
+        return _("Document added.")
+    if request.POST.get("action") == "confirm":
+        counted = services.partnership_confirm(actor=request.user, partnership=partnership)
+        return (_("Partnership confirmed: it now counts in the figures.") if counted
+                else _("Confirmation recorded; the other parties have still to confirm."))
+    if request.POST.get("stage") in Stage.values:
         try:
-            services.partnership_create(actor=request.user, **form.cleaned_data)
-            messages.success(request, _("Partnership recorded."))
-            return redirect("partnerships:board")
-        except services.PartnershipError as exc:
-            form.add_error(exc.field or None, str(exc))
-    return render(request, "partnerships/board.html", {
-        "columns": [(label, columns[value]) for value, label in Stage.choices], "form": form,
-        "outlier_threshold": bounds.PARTNERSHIP_VALUE_OUTLIER_EUR})
+            on = date.fromisoformat(request.POST.get("on") or timezone.localdate().isoformat())
+        except ValueError:
+            raise services.PartnershipError(_("Give the date of the stage (YYYY-MM-DD)."), "on") from None
+        services.partnership_move(actor=request.user, partnership=partnership, stage=request.POST["stage"], on=on)
+        return _("Partnership updated.")
+    raise services.PartnershipError(_("Choose a stage, a document or a confirmation."))
 
 
 @login_required
@@ -69,27 +89,8 @@ def detail(request, pk):
     if not can_see_partnership(request.user, partnership):
         raise Http404
     if request.method == "POST":
-        try:
-            if request.FILES.get("document"):
-                services.document_add(actor=request.user, partnership=partnership, upload=request.FILES["document"])
-                messages.success(request, _("Document added."))
-            elif request.POST.get("action") == "confirm":
-                counted = services.partnership_confirm(actor=request.user, partnership=partnership)
-                messages.success(request, _("Partnership confirmed: it now counts in the figures.") if counted
-                                 else _("Confirmation recorded; the other parties have still to confirm."))
-            elif request.POST.get("stage") in Stage.values:
-                try:
-                    on = date.fromisoformat(request.POST.get("on") or timezone.localdate().isoformat())
-                except ValueError:
-                    raise services.PartnershipError(_("Give the date of the stage (YYYY-MM-DD)."), "on") from None
-                services.partnership_move(actor=request.user, partnership=partnership, stage=request.POST["stage"],
-                                          on=on)
-                messages.success(request, _("Partnership updated."))
-            else:
-                raise services.PartnershipError(_("Choose a stage, a document or a confirmation."))
-        except services.PartnershipError as exc:
-            messages.error(request, str(exc))
-        return redirect("partnerships:detail", pk)
+        return attempt(request, lambda: _detail_post(request, partnership), lambda said: said,
+                       redirect("partnerships:detail", pk), refusals=(services.PartnershipError,))
     current = partnership.stage
     confirmed_ids = {c.organization_id for c in partnership.confirmations.all()}
     return render(request, "partnerships/detail.html", {

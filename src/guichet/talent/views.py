@@ -190,24 +190,21 @@ def application_page(request, token):
                                                        "live": application.status in Application.LIVE})
 
 
+def _applicant_step(request, token, step, done: str):
+    """The applicant's confirm or withdraw (their token is the secret): the step, then their page again."""
+    _by_token(token)
+    return attempt(request, lambda: step(token=token), done, redirect("talent:application", token))
+
+
 @require_POST
 def application_confirm(request, token):
-    _by_token(token)
-    return attempt(
-        request,
-        lambda: services.application_confirm(token=token),
-        _("Your application is sent. The recruiter reads it with your CV."),
-        redirect("talent:application", token))
+    return _applicant_step(request, token, services.application_confirm,
+                           _("Your application is sent. The recruiter reads it with your CV."))
 
 
 @require_POST
 def application_withdraw(request, token):
-    _by_token(token)
-    return attempt(
-        request,
-        lambda: services.application_withdraw(token=token),
-        _("Your application is withdrawn."),
-        redirect("talent:application", token))
+    return _applicant_step(request, token, services.application_withdraw, _("Your application is withdrawn."))
 
 
 @login_required

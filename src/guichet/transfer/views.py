@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from guichet.core import exports
+from guichet.core.actions import attempt, attempt_form
 
 from . import permissions, selectors, services
 from .forms import AskForm, DisclosureForm, StatusForm
@@ -41,15 +42,14 @@ def offer_ask(request, pk):
         if form.cleaned_data["desk_request"]:
             desk_request = Need.objects.filter(pk=form.cleaned_data["desk_request"],
                                                   requester=request.user).first()
-        try:
-            services.offer_request(actor=request.user, offer=o, message=form.cleaned_data["message"],
-                                   desk_request=desk_request)
-            messages.success(request, _("Your question is sent to %(office)s.") % {"office": o.office})
-        except services.TransferError as exc:
-            messages.error(request, str(exc))
-    else:
-        messages.error(request, _("Message: at most %(max)d characters.") % {"max": 2000})
-    return redirect(f"/desk/requests/{desk_request.pk}/" if desk_request else o.get_absolute_url())
+        return attempt(request, lambda: services.offer_request(actor=request.user, offer=o,
+                                                               message=form.cleaned_data["message"],
+                                                               desk_request=desk_request),
+                       _("Your question is sent to %(office)s.") % {"office": o.office},
+                       f"/desk/requests/{desk_request.pk}/" if desk_request else o.get_absolute_url(),
+                       refusals=(services.TransferError,))
+    messages.error(request, _("Message: at most %(max)d characters.") % {"max": 2000})
+    return redirect(o.get_absolute_url())
 
 
 @login_required
@@ -66,15 +66,16 @@ def disclosure_new(request):
     if not permissions.can_submit_disclosure(request.user):
         raise PermissionDenied
     form = DisclosureForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            created = services.disclosure_submit(actor=request.user, **{
-                k: v for k, v in form.cleaned_data.items()})
-            messages.success(request, _("Your disclosure is sent to %(office)s.") % {"office": created.office})
-            return redirect(created.get_absolute_url())
-        except services.TransferError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
-    return render(request, "transfer/disclosure_new.html", {"form": form})
+
+    def page(form):
+        return render(request, "transfer/disclosure_new.html", {"form": form})
+
+    if request.method != "POST":
+        return page(form)
+    return attempt_form(
+        request, form, lambda data: services.disclosure_submit(actor=request.user, **data),
+        lambda created: _("Your disclosure is sent to %(office)s.") % {"office": created.office},
+        lambda created: created.get_absolute_url(), page, refusals=(services.TransferError,))
 
 
 def _disclosure_or_404(user, pk):
@@ -100,13 +101,10 @@ def disclosure_status(request, pk):
         raise PermissionDenied
     form = StatusForm(request.POST)
     if form.is_valid():
-        try:
-            services.disclosure_status_set(actor=request.user, disclosure=d, status=form.cleaned_data["status"])
-            messages.success(request, _("Status changed."))
-        except services.TransferError as exc:
-            messages.error(request, str(exc))
-    else:
-        messages.error(request, _("Status: choose one of the proposed values."))
+        return attempt(request, lambda: services.disclosure_status_set(actor=request.user, disclosure=d,
+                                                                       status=form.cleaned_data["status"]),
+                       _("Status changed."), d.get_absolute_url(), refusals=(services.TransferError,))
+    messages.error(request, _("Status: choose one of the proposed values."))
     return redirect(d.get_absolute_url())
 
 

@@ -62,16 +62,13 @@ def book(request, key):
         if project is None:
             messages.error(request, _("Choose a project you may charge for this platform."))
             return redirect("bookings:calendar", key)
-    try:
-        booking = services.booking_create(actor=request.user, instrument=instrument, start=start, end=end,
-                                          cost_centre=request.POST.get("cost_centre", ""), project=project)
-    except services.BookingError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("Booked: %(when)s.") % {
-            "when": booking.start.astimezone(PARIS).strftime("%d/%m/%Y %H:%M")} if booking.status == "confirmed"
-            else _("Your booking waits for the platform's approval."))
-    return redirect(f"{reverse('bookings:calendar', args=[key])}?week={start.date().isoformat()}")
+    return attempt(
+        request, lambda: services.booking_create(actor=request.user, instrument=instrument, start=start, end=end,
+                                                 cost_centre=request.POST.get("cost_centre", ""), project=project),
+        lambda booking: _("Booked: %(when)s.") % {"when": booking.start.astimezone(PARIS).strftime("%d/%m/%Y %H:%M")}
+        if booking.status == "confirmed" else _("Your booking waits for the platform's approval."),
+        f"{reverse('bookings:calendar', args=[key])}?week={start.date().isoformat()}",
+        refusals=(services.BookingError,))
 
 
 @login_required

@@ -1,9 +1,7 @@
-"""What the bookings pages share: the instrument of a URL, the slot a form asks for, and a service's refusal
-put on a form."""
+"""What the bookings pages share: the instrument of a URL and the slot a form asks for."""
 
 from datetime import datetime, timedelta
 
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,8 +10,6 @@ from guichet.core import bounds
 from guichet.core.workdays import PARIS
 from guichet.directory.selectors import valid_key_or_404
 from guichet.platforms.models import Instrument
-
-from .. import services
 
 
 def instrument_or_404(key) -> Instrument:
@@ -51,9 +47,3 @@ def slot_posted(post, instrument: Instrument) -> tuple[datetime, datetime]:
     start = start if timezone.is_aware(start) else start.replace(tzinfo=PARIS)
     return start, start + timedelta(minutes=minutes)
 
-
-def refused_on_form(form, exc: services.BookingError) -> None:
-    """A service's refusal shown on the form (under the field it names); "not allowed" is a 403."""
-    if isinstance(exc, services.NotAllowed):
-        raise PermissionDenied(str(exc)) from exc
-    form.add_error(exc.field if exc.field in form.fields else None, str(exc))

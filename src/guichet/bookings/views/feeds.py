@@ -4,7 +4,6 @@ from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from guichet.core import params
+from guichet.core.actions import attempt
 
 from .. import ics, permissions, selectors, services
 from ..models import FeedToken
@@ -23,12 +23,9 @@ from .common import instrument_or_404
 def feed_create(request):
     key = request.POST.get("instrument")
     instrument = instrument_or_404(key) if key else None
-    try:
-        services.feed_token_rotate(actor=request.user, instrument=instrument)
-    except services.NotAllowed as exc:
-        raise PermissionDenied(str(exc)) from exc
-    messages.success(request, _("New calendar address created; the previous one no longer works."))
-    return redirect(params.safe_next(request, "bookings:mine"))
+    return attempt(request, lambda: services.feed_token_rotate(actor=request.user, instrument=instrument),
+                   _("New calendar address created; the previous one no longer works."),
+                   redirect(params.safe_next(request, "bookings:mine")), refusals=(), forbidden=(services.NotAllowed,))
 
 
 @login_required

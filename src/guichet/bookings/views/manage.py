@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from guichet.core import params
-from guichet.core.actions import attempt
+from guichet.core.actions import attempt, attempt_form
 from guichet.core.workdays import PARIS
 from guichet.platforms import services as platform_services
 from guichet.platforms.models import Instrument
@@ -26,7 +26,7 @@ from guichet.platforms.models import Instrument
 from .. import permissions, selectors, services
 from ..forms import BlackoutForm, InstrumentRulesForm, RevokeForm, TrainingForm
 from ..models import Booking, TrainingAuthorization
-from .common import instrument_or_404, refused_on_form
+from .common import instrument_or_404
 
 
 def _managed(request, key) -> Instrument:
@@ -55,15 +55,9 @@ def _manage_page(request, key, *, status=200, **forms):
 def _saved(request, key, form, write, done: str, **page):
     """Run `write()` on a valid form: the manage page with `done` said, or the page again with the form bound
     and its refusal under it (400), nothing written."""
-    if form.is_valid():
-        try:
-            said = write()
-        except services.BookingError as exc:
-            refused_on_form(form, exc)
-        else:
-            messages.success(request, said or done)
-            return redirect("bookings:manage", key)
-    return _manage_page(request, key, status=400, **page)
+    return attempt_form(request, form, lambda _data: write(), lambda said: said or done,
+                        redirect("bookings:manage", key), lambda form: _manage_page(request, key, status=400, **page),
+                        refusals=(services.BookingError,), forbidden=(services.NotAllowed,))
 
 
 @login_required
@@ -126,20 +120,16 @@ def maintenance_declare(request, key):
     cancel = request.POST.getlist("cancel")
     if any(not pk.isdigit() or len(pk) > 18 for pk in cancel):
         raise params.BadParameter(_("The bookings to cancel are given by their numbers."), "cancel")
-    if form.is_valid():
-        try:
-            services.blackout_create(actor=request.user, instrument=instrument, cancel_bookings=cancel,
-                                     **form.cleaned_data)
-        except services.MaintenanceOverlaps as exc:
-            return _manage_page(request, key, status=409, blackout_form=form, overlaps=exc.bookings)
-        except services.BookingError as exc:
-            refused_on_form(form, exc)
-        else:
-            messages.success(request, _("The instrument is blocked for that period.") if not cancel else
-                             _("The instrument is blocked for that period; the bookings in it are cancelled and "
-                               "their holders told."))
-            return redirect("bookings:manage", key)
-    return _manage_page(request, key, status=400, blackout_form=form)
+    return attempt_form(
+        request, form,
+        lambda data: services.blackout_create(actor=request.user, instrument=instrument, cancel_bookings=cancel,
+                                              **data),
+        _("The instrument is blocked for that period.") if not cancel else
+        _("The instrument is blocked for that period; the bookings in it are cancelled and their holders told."),
+        redirect("bookings:manage", key), lambda form: _manage_page(request, key, status=400, blackout_form=form),
+        refusals=(services.BookingError,), forbidden=(services.NotAllowed,),
+        answers={services.MaintenanceOverlaps: lambda exc: _manage_page(
+            request, key, status=409, blackout_form=form, overlaps=exc.bookings)})
 
 
 @login_required

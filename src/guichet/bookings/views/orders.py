@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from guichet.core.actions import attempt_form
 from guichet.directory.selectors import valid_key_or_404
 from guichet.groups import selectors as group_selectors
 from guichet.platforms.models import Service
@@ -26,15 +27,17 @@ def order_new(request, key):
     form = OrderForm(request.POST or None, request.FILES or None, projects=group_selectors.projects_chargeable(
         request.user, platform=service.platform, service=service, on=timezone.localdate()),
         sample_inputs=sample_inputs(service))
-    if request.method == "POST" and form.is_valid():
-        try:
-            order = order_services.order_create(actor=request.user, service=service, **form.order_values(),
-                                                sample_files=request.FILES)
-            messages.success(request, _("Order sent: the platform will answer with a quote."))
-            return redirect("bookings:order", order.pk)
-        except services.BookingError as exc:
-            form.add_error(exc.field or None, str(exc))
-    return render(request, "bookings/order_new.html", {"service": service, "form": form})
+
+    def page(form):
+        return render(request, "bookings/order_new.html", {"service": service, "form": form})
+
+    if request.method != "POST":
+        return page(form)
+    return attempt_form(
+        request, form, lambda _data: order_services.order_create(actor=request.user, service=service,
+                                                                 **form.order_values(), sample_files=request.FILES),
+        _("Order sent: the platform will answer with a quote."), lambda order: redirect("bookings:order", order.pk),
+        page, refusals=(services.BookingError,))
 
 
 @login_required
