@@ -133,3 +133,37 @@ def test_the_database_refuses_a_headcount_both_validated_and_returned(world):
     row = Headcount.objects.get(organization=world["org"])
     with pytest.raises(IntegrityError), transaction.atomic():
         Headcount.objects.filter(pk=row.pk).update(returned_at=datetime(2024, 2, 1, tzinfo=PARIS))
+
+
+def test_the_startups_api_gives_each_headcount_with_its_validation_state(client, world):
+    # Issue 11: the start-ups API carried the rounds' validation state but not the headcounts'.
+    declared = _declare(client, world)
+    other = _declare(client, world, headcount=40, on=date(2025, 9, 1))
+    services.headcount_return(actor=world["staff"], headcount=other, reason="Pas de justificatif.")
+    client.force_login(world["founder"])
+    startup = client.get("/api/v1/startups").json()[0]
+    assert startup["headcounts"] == [
+        {"on": "2024-01-01", "headcount": VALIDATED, "status": "validated", "returned_reason": ""},
+        {"on": "2025-06-01", "headcount": DECLARED, "status": "to_validate", "returned_reason": ""},
+        {"on": "2025-09-01", "headcount": 40, "status": "returned", "returned_reason": "Pas de justificatif."}]
+    # The figure that counts is the latest validated one, never a figure waiting for the team nor a returned one.
+    assert startup["validated_headcount"] == VALIDATED == kpis.jobs(date.today())
+    services.headcount_validate(actor=world["staff"], headcounts=[declared])
+    startup = client.get("/api/v1/startups").json()[0]
+    assert [h["status"] for h in startup["headcounts"]] == ["validated", "validated", "returned"]
+    assert startup["validated_headcount"] == DECLARED == kpis.jobs(date.today())
+    # Founders of another start-up see none of these figures.
+    stranger = make_user("stranger@h.example", Role.MEMBER)
+    client.force_login(stranger)
+    assert client.get("/api/v1/startups").json() == []
+
+
+def test_the_openapi_schema_documents_the_headcounts_and_their_states():
+    from guichet.config.api import api
+
+    schemas = api.get_openapi_schema()["components"]["schemas"]
+    startup = schemas["StartupOut"]["properties"]
+    assert "headcounts" in startup and "validated" in startup["validated_headcount"]["description"]
+    headcount = schemas["HeadcountOut"]["properties"]
+    assert set(headcount) == {"on", "headcount", "status", "returned_reason"}
+    assert "to_validate" in headcount["status"]["description"] and "returned" in headcount["status"]["description"]
