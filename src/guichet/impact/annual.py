@@ -11,8 +11,7 @@ from datetime import date
 
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from guichet.core.workdays import day_end
 from guichet.declarations.models import FIGURES, Declaration
