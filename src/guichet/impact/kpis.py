@@ -256,9 +256,10 @@ METHODS = {
     "funds_raised_in_period": _("The same validated funding rounds, those dated within the period."),
     "partnerships_signed_total": _("Partnerships that reached a signed stage (signed, active or completed) on or "
                                    "before the date, counting only those confirmed by each other party or by the "
-                                   "cluster team; the validated share is confirmed of declared signed."),
+                                   "cluster team; each counts in the period of its first signature, even when "
+                                   "confirmed later. The validated share is confirmed of declared signed."),
     "partnerships_signed_in_period": _("The same confirmed partnerships, those whose first signature falls within "
-                                       "the period."),
+                                       "the period (the date of the signed stage, not that of the confirmation)."),
     "public_private_share": _("Share of the confirmed signed partnerships whose parties include both a public "
                               "organization (lab, hospital, training, public authority) and a private one (company, "
                               "start-up, investor)."),
