@@ -117,7 +117,11 @@ def test_the_pdf_and_the_docx_hold_the_validated_figures_the_narrative_and_the_e
     assert len(document.inline_shapes) == 4  # the dashboard's four charts, as pictures
     # acme-bio's 500 jobs (submitted, never validated) are counted nowhere; the coverage says so.
     assert "Emplois créés (déclarations validées, années de la période) 7 " in pdf
-    assert "1 déclarations validées sur 2 reçues" in pdf
+    # Said as what it is (issue 11): the figure counts the validated figures only, not "declarations received".
+    assert "Seuls les chiffres validés sont comptés : 1 sur 2 déclarés." in pdf
+    assert "Seuls les chiffres validés sont comptés\u00a0: 1 sur 2 déclarés." in text_docx
+    assert "déclarations validées sur" not in pdf and "reçues validées" not in pdf
+    assert "Aucun chiffre déclaré pour l’instant." in pdf and "sur 0 déclaré" not in pdf  # nothing declared
     assert AuditEvent.objects.filter(action="annual_report.generated", entity_key=str(report.pk)).exists()
 
 
@@ -127,6 +131,8 @@ def test_the_report_in_english(declared, run_jobs):
         assert "France 2030 annual report" in text and "France 2030 programme indicators" in text
         assert "Jobs created (validated declarations, years of the period)" in text
         assert "Annex: validated declarations and their evidence" in text
+        assert "Only validated figures are counted: 1 of the 2 declared figures." in text
+        assert "declarations received" not in text
 
 
 def test_figures_as_of_a_date_before_the_validation_do_not_count_it(declared, run_jobs):

@@ -279,7 +279,7 @@ def test_the_dashboard_says_how_much_of_a_declared_figure_is_validated(world, cl
     client.force_login(world["staff"])
     year = timezone.localdate().year - 1
     page = client.get(f"/impact/?start={year}-01-01&end={year}-12-31").content.decode()
-    assert "validé\u00a0: 0 déclarations sur 1" in page
+    assert "chiffre validé\u00a0: 0 sur 1 déclaré" in page and "déclarations sur" not in page
 
 
 def test_scheduled_reminders_go_once_per_step_to_the_unanswered_only(world):

@@ -304,3 +304,37 @@ def test_the_same_headcount_declared_again_after_a_return_waits_again(client, he
     again = _declare_headcount(client, headcount_world)  # the same figure, now with its evidence sent to the team
     assert again.returned_at is None and again.validated_at is None
     assert services.headcount_validate(actor=headcount_world["staff"], headcounts=[again]) == 1
+
+
+def test_the_startups_api_gives_each_headcount_with_its_validation_state(client, headcount_world):
+    # Issue 11: the start-ups API carried the rounds' validation state but not the headcounts'.
+    declared = _declare_headcount(client, headcount_world)
+    other = _declare_headcount(client, headcount_world, headcount=40, on=date(2025, 9, 1))
+    services.headcount_return(actor=headcount_world["staff"], headcount=other, reason="Pas de justificatif.")
+    client.force_login(headcount_world["founder"])
+    startup = client.get("/api/v1/startups").json()[0]
+    assert startup["headcounts"] == [
+        {"on": "2024-01-01", "headcount": VALIDATED, "status": "validated", "returned_reason": ""},
+        {"on": "2025-06-01", "headcount": DECLARED, "status": "to_validate", "returned_reason": ""},
+        {"on": "2025-09-01", "headcount": 40, "status": "returned", "returned_reason": "Pas de justificatif."}]
+    # The figure that counts is the latest validated one, never a figure waiting for the team nor a returned one.
+    assert startup["validated_headcount"] == VALIDATED == kpis.jobs(date.today())
+    services.headcount_validate(actor=headcount_world["staff"], headcounts=[declared])
+    startup = client.get("/api/v1/startups").json()[0]
+    assert [h["status"] for h in startup["headcounts"]] == ["validated", "validated", "returned"]
+    assert startup["validated_headcount"] == DECLARED == kpis.jobs(date.today())
+    # Founders of another start-up see none of these figures.
+    stranger = make_user("stranger@h.example", Role.MEMBER)
+    client.force_login(stranger)
+    assert client.get("/api/v1/startups").json() == []
+
+
+def test_the_openapi_schema_documents_the_headcounts_and_their_states():
+    from guichet.config.api import api
+
+    schemas = api.get_openapi_schema()["components"]["schemas"]
+    startup = schemas["StartupOut"]["properties"]
+    assert "headcounts" in startup and "validated" in startup["validated_headcount"]["description"]
+    headcount = schemas["HeadcountOut"]["properties"]
+    assert set(headcount) == {"on", "headcount", "status", "returned_reason"}
+    assert "to_validate" in headcount["status"]["description"] and "returned" in headcount["status"]["description"]

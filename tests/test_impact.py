@@ -352,3 +352,36 @@ def test_the_admin_edits_both_interpretations(client, staff):
     target = Target.objects.get(key="jobs_2025")
     body = client.get(f"/admin/impact/target/{target.pk}/change/").content.decode()
     assert 'name="source"' in body and 'name="source_en"' in body
+
+
+def test_a_partnership_counts_in_the_period_of_its_signature_not_of_its_confirmation(world):
+    # Issue 11: P1 (signed June 2022) and P2 (signed September 2023) were both confirmed on 1 January 2025.
+    in_2025 = kpis.compute(as_of=date(2025, 6, 30), start=date(2025, 1, 1), end=date(2025, 6, 30))
+    assert in_2025.values["partnerships_signed_in_period"] == 0
+    assert in_2025.values["partnerships_signed_total"] == 2
+    assert in_2025.series["validation"]["partnerships_signed_in_period"] == (0, 0)
+    for year, expected in [(2022, 1), (2023, 1), (2024, 0)]:
+        r = kpis.compute(as_of=date(2025, 6, 30), start=date(year, 1, 1), end=date(year, 12, 31))
+        assert r.values["partnerships_signed_in_period"] == expected, year
+    assert dict(in_2025.series["partnerships_per_year"]) == {2022: 1, 2023: 1, 2024: 0, 2025: 0}
+    # A partnership recorded (and confirmed) long after its signature counts in its signature's year too.
+    late = Partnership.objects.create(title="P5", type="licence", value_eur=Decimal("1000"), created_by=world["staff"],
+                                      confirmed_at=datetime(2025, 3, 1, tzinfo=PARIS))
+    late.parties.add(world["lab"], world["s1"])
+    PartnershipStageChange.objects.create(partnership=late, stage="signed", on=date(2023, 2, 1))
+    r = kpis.compute(as_of=date(2025, 6, 30), start=date(2023, 1, 1), end=date(2023, 12, 31))
+    assert r.values["partnerships_signed_in_period"] == 2
+    assert kpis.compute(as_of=date(2025, 6, 30), start=date(2025, 1, 1),
+                        end=date(2025, 6, 30)).values["partnerships_signed_in_period"] == 0
+
+
+@pytest.mark.parametrize("language, words", [
+    ("en", ["in the period of its first signature", "even when confirmed later"]),
+    ("fr", ["sur la période de sa première signature", "même confirmé plus tard"])])
+def test_the_partnership_method_says_it_counts_by_signature_date(language, words):
+    from django.utils import translation
+
+    with translation.override(language):
+        methods = kpis.compute(as_of=date(2024, 12, 31)).methods
+    text = methods["partnerships_signed_total"] + " " + methods["partnerships_signed_in_period"]
+    assert all(word in text for word in words), text

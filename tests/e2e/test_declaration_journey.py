@@ -95,7 +95,7 @@ def test_campaign_answered_validated_and_reported(browser, live_server, transact
     # Not validated yet: the dashboard has not moved, and says 0 of 1 validated.
     staff.goto(live_server.url + kpi)
     assert staff.inner_text("#kpi-jobs_created_in_period strong") == "0"
-    assert "0 déclarations sur 1" in staff.inner_text("#kpi-jobs_created_in_period")
+    assert "0 sur 1 déclaré" in staff.inner_text("#kpi-jobs_created_in_period")
     staff.goto(live_server.url + "/declarations/campaigns/")
     staff.click(f"text=Déclarations {year}")
     staff.click("#board >> text=Laboratoire d'immunologie des lymphocytes T (exemple)")

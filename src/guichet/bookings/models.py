@@ -1,4 +1,5 @@
 import secrets
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -8,6 +9,12 @@ from django.utils.translation import gettext_lazy as _
 
 from guichet.core import bounds
 from guichet.core.fields import TolerantDecimalField
+
+
+def booked_hours(length: timedelta) -> Decimal:
+    """The hours a booking of this length counts, to the hundredth: `Booking.hours`, and the usage KPIs that
+    group bookings by length in the database."""
+    return (Decimal(length.total_seconds()) / Decimal(3600)).quantize(Decimal("0.01"))
 
 
 class TrainingAuthorization(models.Model):
@@ -95,7 +102,7 @@ class Booking(models.Model):
 
     @property
     def hours(self) -> Decimal:
-        return (Decimal((self.end - self.start).total_seconds()) / Decimal(3600)).quantize(Decimal("0.01"))
+        return booked_hours(self.end - self.start)
 
 
 class FeedToken(models.Model):

@@ -11,7 +11,7 @@ from datetime import date
 
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from guichet.core.workdays import day_end
 from guichet.declarations.models import FIGURES, Declaration
@@ -133,7 +133,13 @@ def content(report: AnnualReport) -> Content:
                     note = ""
                     if key in coverage:
                         ok, received = coverage[key]
-                        note = _("%(ok)d of %(n)d declarations received validated") % {"ok": ok, "n": received}
+                        # The figure counts the validated ones only (rounds, headcounts, partnerships, declarations):
+                        # said so, not as if every declaration were in it.
+                        note = ngettext("Only validated figures are counted: %(ok)d of the %(n)d declared figure.",
+                                        "Only validated figures are counted: %(ok)d of the %(n)d declared figures.",
+                                        received) % {"ok": ok, "n": received}
+                        if not received:  # "0 of the 0 declared" read as a figure; nothing was declared
+                            note = _("No figure declared yet.")
                     rows.append({"key": key, "label": str(kpis.KPI_LABELS.get(key, key)),
                                  "value": _value(rep.values[key]), "source": source_of(key), "method": method,
                                  "coverage": note})

@@ -12,12 +12,15 @@ import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
 from django.db.models import (
     Case,
     Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
     IntegerField,
     Max,
     Min,
@@ -31,14 +34,14 @@ from django.db.models import (
 from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 
-from guichet.bookings.models import Booking, ServiceOrder
+from guichet.bookings.models import Booking, QuoteLine, ServiceOrder, booked_hours
 from guichet.bookings.selectors import BILLED, booked_amount
 from guichet.core import bounds
 from guichet.core.workdays import day_end, day_start
 from guichet.desk.models import Need
 from guichet.directory.models import PRIVATE_KINDS, PUBLIC_KINDS, Organization
 from guichet.partnerships.models import SIGNED_STAGES, Partnership, PartnershipStageChange, Stage
-from guichet.platforms.models import customer_category
+from guichet.platforms.models import Instrument, kind_category
 from guichet.programmes.models import STAGE_ORDER, Indication, Programme, ProgrammeStageChange, Visibility
 from guichet.startups.models import FundingRound, Headcount, Startup
 
@@ -165,25 +168,42 @@ def partnership_figures(as_of: date, start: date, end: date) -> dict:
 
 
 def platform_usage(start: date, end: date) -> tuple[Decimal, Decimal]:
-    """Hours booked and revenue (booked hours at the hourly rates, delivered orders) in the period."""
+    """Hours booked and revenue (booked hours at the hourly rates, delivered orders) in the period.
+
+    A booking's hours and price depend only on its instrument, its organization's kind and its length, so the
+    database counts the bookings of each (instrument, kind, length) and only those groups are priced here, each
+    booking at the cent as `booked_amount` prices it (rows walked in Python: bench/impact_bench.py)."""
+    length = ExpressionWrapper(F("end") - F("start"), output_field=DurationField())
+    groups = list(Booking.objects.filter(kind=Booking.Kind.BOOKING, status__in=BILLED, end__gte=day_start(start),
+                                         end__lte=day_end(end))
+                  .annotate(length=length).order_by()
+                  .values_list("instrument_id", "organization__kind", "length").annotate(n=Count("pk")))
+    instruments = Instrument.objects.in_bulk({instrument_id for instrument_id, *_ in groups})
     hours, revenue = ZERO, ZERO
-    for b in Booking.objects.filter(kind=Booking.Kind.BOOKING, status__in=BILLED, end__gte=day_start(start),
-                                    end__lte=day_end(end)).select_related("instrument", "organization"):
-        hours += b.hours
-        revenue += booked_amount(b.instrument, b.hours, customer_category(b.organization))
-    for o in ServiceOrder.objects.filter(status=ServiceOrder.Status.DELIVERED, delivered_at__gte=day_start(start),
-                                         delivered_at__lte=day_end(end)).prefetch_related("quote_lines"):
-        revenue += o.total
+    for instrument_id, kind, booked, n in groups:
+        each = booked_hours(booked)
+        hours += each * n
+        revenue += booked_amount(instruments[instrument_id], each, kind_category(kind)) * n
+    orders = QuoteLine.objects.filter(order__status=ServiceOrder.Status.DELIVERED,
+                                      order__delivered_at__gte=day_start(start),
+                                      order__delivered_at__lte=day_end(end)).aggregate(total=Sum("amount"))["total"]
+    if orders is not None:  # SQLite sums decimals as floats: back to the cent
+        revenue += Decimal(orders).quantize(ZERO, ROUND_HALF_UP)
     return hours, revenue
 
 
 def desk_figures(start: date, end: date) -> tuple[int, float | None]:
-    """Requests answered in the period, and the median first-response time (hours) of those."""
-    answered = list(Need.objects.filter(first_response_at__gte=day_start(start), first_response_at__lte=day_end(end))
-                    .values_list("created_at", "first_response_at"))
-    if not answered:
+    """Requests answered in the period, and the median first-response time (hours) of those: the database
+    counts them and reads only the middle one or two response times, in order."""
+    answered = Need.objects.filter(first_response_at__gte=day_start(start), first_response_at__lte=day_end(end))
+    n = answered.count()
+    if not n:
         return 0, None
-    return len(answered), round(statistics.median((r - c).total_seconds() / 3600 for c, r in answered), 1)
+    waits = (answered.annotate(wait=ExpressionWrapper(F("first_response_at") - F("created_at"),
+                                                      output_field=DurationField()))
+             .order_by("wait").values_list("wait", flat=True))
+    middle = [w.total_seconds() / 3600 for w in waits[(n - 1) // 2:n // 2 + 1]]
+    return n, round(statistics.median(middle), 1)
 
 
 def programmes(as_of: date, start: date, end: date, public: bool):
@@ -236,9 +256,10 @@ METHODS = {
     "funds_raised_in_period": _("The same validated funding rounds, those dated within the period."),
     "partnerships_signed_total": _("Partnerships that reached a signed stage (signed, active or completed) on or "
                                    "before the date, counting only those confirmed by each other party or by the "
-                                   "cluster team; the validated share is confirmed of declared signed."),
+                                   "cluster team; each counts in the period of its first signature, even when "
+                                   "confirmed later. The validated share is confirmed of declared signed."),
     "partnerships_signed_in_period": _("The same confirmed partnerships, those whose first signature falls within "
-                                       "the period."),
+                                       "the period (the date of the signed stage, not that of the confirmation)."),
     "public_private_share": _("Share of the confirmed signed partnerships whose parties include both a public "
                               "organization (lab, hospital, training, public authority) and a private one (company, "
                               "start-up, investor)."),

@@ -22,11 +22,15 @@ class ServiceUnit(models.TextChoices):
 
 def customer_category(organization) -> str:
     """The price list an organization pays: academic bodies, start-ups, and industry for everyone else."""
-    if organization is None:
-        return CustomerCategory.INDUSTRY
-    if organization.kind in PUBLIC_KINDS:
+    return kind_category(organization.kind if organization is not None else None)
+
+
+def kind_category(kind: str | None) -> str:
+    """The price list of an organization's kind (None: no organization, industry's); read by `customer_category`
+    and by the revenue KPI, which groups bookings by their organization's kind in the database."""
+    if kind in PUBLIC_KINDS:
         return CustomerCategory.ACADEMIC
-    if organization.kind == "startup":
+    if kind == "startup":
         return CustomerCategory.STARTUP
     return CustomerCategory.INDUSTRY
 
