@@ -426,3 +426,21 @@ def test_accepting_a_quote_that_reaches_80_percent_alerts_the_heads(world):
     assert not OutboxMessage.objects.filter(template="project_budget_alert").exists()
     orders.order_transition(actor=world["member"], order=order, action="accept")
     assert OutboxMessage.objects.filter(template="project_budget_alert").count() == 1
+
+
+# --- leftovers of the last trial (issue 12) -----------------------------------------------------------------
+
+def test_a_projects_lines_name_their_column_in_each_cell_for_the_phones_stacked_layout(world, client):
+    # At 390 px the seven columns showed two, with no sign of the rest: each line is a card there, and each
+    # value says which column it is (guichet.css `.labelled-table` shows `data-label` before it).
+    import re
+
+    book(world, "member", at(1, 10), hours=2, project=world["grant"])
+    status, body = page(client, world["head"], "/groups/projects/anr-tcell/")
+    table = body[body.index('id="lines"') - 60:body.index("</table>", body.index('id="lines"'))]
+    assert status == 200 and 'class="table stacked-table labelled-table" id="lines"' in table
+    headers = re.findall(r'<th scope="col"[^>]*>([^<]+)</th>', table)
+    cells = re.findall(r'<td(?: class="num")? data-label="([^"]+)">([^<]*)</td>', table)
+    assert headers == ["Kind", "Date", "Reference", "Label", "Person", "State", "Amount"]
+    assert [label for label, _ in cells] == headers
+    assert [value for _, value in cells][3:] == ["Sorter", "Member", "committed", "100.00 €"]
