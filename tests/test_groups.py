@@ -426,3 +426,83 @@ def test_accepting_a_quote_that_reaches_80_percent_alerts_the_heads(world):
     assert not OutboxMessage.objects.filter(template="project_budget_alert").exists()
     orders.order_transition(actor=world["member"], order=order, action="accept")
     assert OutboxMessage.objects.filter(template="project_budget_alert").count() == 1
+
+
+# --- leftovers of the last trial (issue 12) -----------------------------------------------------------------
+
+def test_a_projects_lines_name_their_column_in_each_cell_for_the_phones_stacked_layout(world, client):
+    # At 390 px the seven columns showed two, with no sign of the rest: each line is a card there, and each
+    # value says which column it is (guichet.css `.labelled-table` shows `data-label` before it).
+    import re
+
+    book(world, "member", at(1, 10), hours=2, project=world["grant"])
+    status, body = page(client, world["head"], "/groups/projects/anr-tcell/")
+    table = body[body.index('id="lines"') - 60:body.index("</table>", body.index('id="lines"'))]
+    assert status == 200 and 'class="table stacked-table labelled-table" id="lines"' in table
+    headers = re.findall(r'<th scope="col"[^>]*>([^<]+)</th>', table)
+    cells = re.findall(r'<td(?: class="num")? data-label="([^"]+)">([^<]*)</td>', table)
+    assert headers == ["Kind", "Date", "Reference", "Label", "Person", "State", "Amount"]
+    assert [label for label, _ in cells] == headers
+    assert [value for _, value in cells][3:] == ["Sorter", "Member", "committed", "100.00 €"]
+
+
+def test_erasing_a_groups_only_head_is_refused_naming_the_group_until_another_head_is_appointed(world, client):
+    # The rule (groups.services.heads_kept): a group with people in it always keeps an active head.
+    from guichet.privacy.services import is_erased, person_erase
+
+    head, member, staff = world["head"], world["member"], world["staff"]
+    with translation.override("fr"), pytest.raises(group_services.LastHead) as refused:
+        person_erase(actor=staff, person=head)
+    said = str(refused.value)
+    assert "T cell lab" in said and "Head (PI)" not in said and "nommez" in said.lower()
+    head.refresh_from_db()
+    assert not is_erased(head) and GroupMembership.objects.filter(user=head, role="head").exists()  # nothing
+    assert not AuditEvent.objects.filter(action="privacy.erase").exists()
+    # The staff's page says it, in French, and erases nothing.
+    client.force_login(staff)
+    response = client.post(f"/privacy/erase/{head.pk}/", HTTP_ACCEPT_LANGUAGE="fr", follow=True)
+    page_text = response.content.decode()
+    assert response.status_code == 200 and "seul responsable de T cell lab" in page_text
+    # The cluster team appoints the member as head (the admin's service, audited); the erasure then goes through.
+    promoted = GroupMembership.objects.get(user=member, group=world["group"])
+    promoted.role = GroupMembership.Role.HEAD
+    group_services.membership_admin_save(actor=staff, record=promoted, is_new=False)
+    person_erase(actor=staff, person=head)
+    head.refresh_from_db()
+    assert is_erased(head) and not GroupMembership.objects.filter(user=head).exists()
+    assert group_services.heads(world["group"]) == [member]
+    assert AuditEvent.objects.get(action="groupmembership.update", entity_key=str(promoted.pk)).changes["role"] == ["member", "head"]
+
+
+def test_the_admin_cannot_take_a_groups_last_head_away_but_may_once_another_is_appointed(world):
+    from guichet.groups.admin import GroupMembershipAdmin, MembershipForm
+
+    head_row = GroupMembership.objects.get(user=world["head"], group=world["group"])
+    staff = world["staff"]
+    for change in ({"status": GroupMembership.Status.LEFT}, {"role": GroupMembership.Role.MEMBER}):
+        record = GroupMembership.objects.get(pk=head_row.pk)
+        for field, value in change.items():
+            setattr(record, field, value)
+        with pytest.raises(group_services.LastHead):
+            group_services.membership_admin_save(actor=staff, record=record, is_new=False)
+    with pytest.raises(group_services.LastHead):
+        group_services.membership_admin_delete(actor=staff, record=head_row)
+    head_row.refresh_from_db()
+    assert group_services.is_active_head(head_row)
+    assert not AuditEvent.objects.filter(entity_type="groupmembership", entity_key=str(head_row.pk)).exists()
+    # The admin's form says it under the role, and the delete button is not offered.
+    data = {"group": world["group"].pk, "user": world["head"].pk, "role": "member", "status": "active"}
+    form = MembershipForm(data=data, instance=GroupMembership.objects.get(pk=head_row.pk))
+    assert not form.is_valid() and "T cell lab" in form.errors["role"][0]
+    from django.contrib import admin as django_admin
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/")
+    request.user = world["staff"]
+    model_admin = GroupMembershipAdmin(GroupMembership, django_admin.site)
+    assert model_admin.has_delete_permission(request, head_row) is False
+    # A group left with nobody but its head may lose it (nobody waits for a head's decision there).
+    GroupMembership.objects.filter(group=world["group"]).exclude(pk=head_row.pk).update(
+        status=GroupMembership.Status.LEFT)
+    group_services.membership_admin_delete(actor=staff, record=head_row)
+    assert not GroupMembership.objects.filter(pk=head_row.pk).exists()

@@ -129,16 +129,21 @@ def test_signing_out_by_get_when_signed_out_offers_to_log_in(client):
 # --- 5. README tells the truth about the demo's identity provider -------------------------------------------
 
 def test_readme_says_the_demos_example_provider_is_on_the_login_page(client):
+    from django.conf import settings
+
     from guichet.accounts.models import User
     from guichet.signon.demo import DEMO_OIDC
     from guichet.signon.services import oidc_provider_save
 
     readme = (ROOT / "README.md").read_text()
     assert "hidden from the login page" not in readme
-    said = readme[readme.index("an example OpenID Connect identity provider"):][:600]
+    said = readme[readme.index("an example OpenID Connect identity provider"):][:1200]
     assert "signon/demo.py" in said and "localhost:9000" in said and "shown on the login page" in said
+    # One address, stated once: the setting, which the demo registers and `make demo-idp` serves.
+    assert "GUICHET_DEMO_OIDC_ISSUER" in said and "make demo-idp" in said and said.count("localhost:9000") == 1
     staff = User.objects.create_user("staff@demo.example", "x", role=Role.STAFF)
-    oidc_provider_save(actor=staff, organization=None, trust_email=False, **DEMO_OIDC)  # as the demo does
+    oidc_provider_save(actor=staff, organization=None, trust_email=False,  # as the demo does
+                       issuer=settings.GUICHET_DEMO_OIDC_ISSUER, **DEMO_OIDC)
     assert DEMO_OIDC["name"] in client.get("/accounts/login/", **FR).content.decode()
 
 

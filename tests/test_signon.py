@@ -175,3 +175,68 @@ def test_saml_metadata_that_is_not_metadata_is_refused_naming_the_field(orgs):
             services.saml_idp_import(actor=None, slug="amu", name="AMU", metadata_xml=text, organization=orgs["univ"])
         assert refused.value.field == "metadata" and "SAML" in str(refused.value)
     assert not SocialApp.objects.exists()
+
+
+# --- identity and groups leftovers (issue 12): a first sign-in says what happens, in French and English ---
+
+def _pending_login(app, claims):
+    request = _request()
+    with context.request_context(request):
+        login = app.get_provider(request).sociallogin_from_response(request, claims)
+        login.lookup()
+    return request, login
+
+
+NEWCOMER = {"sub": "n", "email": "new@lab.univ-amu.fr", "email_verified": True, "name": "Nina Nouvelle"}
+
+
+@pytest.mark.parametrize("language,said", [
+    ("fr", ["Bienvenue sur Guichet\u00a0: votre compte a été créé pour new@lab.univ-amu.fr et lié à votre connexion "
+            "avec AMU.", "Aix-Marseille Université est invitée à confirmer que vous en êtes membre"]),
+    ("en", ["Welcome to Guichet: your account was created for new@lab.univ-amu.fr, linked to your sign-in with AMU.",
+            "Aix-Marseille Université is asked to confirm that you are one of its members"])])
+def test_a_first_sign_in_says_which_account_was_made_and_which_organization_confirms_it(orgs, language, said):
+    from django.contrib.messages import get_messages
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.utils import translation
+
+    request, login = _pending_login(_oidc(orgs), NEWCOMER)
+    request._messages = FallbackStorage(request)
+    with context.request_context(request), translation.override(language):
+        user = get_adapter(request).save_user(request, login)
+    text = " ".join(str(m) for m in get_messages(request))
+    assert user.email == "new@lab.univ-amu.fr" and all(s in text for s in said), text
+
+
+def _signup_page(client, app, claims, **post):
+    request, login = _pending_login(app, claims)
+    session = client.session
+    session["socialaccount_sociallogin"] = login.serialize()
+    session.save()
+    if post:
+        return client.post("/accounts/sso/3rdparty/signup/", post, HTTP_ACCEPT_LANGUAGE="fr")
+    return client.get("/accounts/sso/3rdparty/signup/", HTTP_ACCEPT_LANGUAGE="fr")
+
+
+def test_the_sign_up_step_speaks_french_names_the_organization_and_keeps_the_providers_address(orgs, client):
+    from guichet.accounts.models import User
+
+    page = _signup_page(client, _oidc(orgs), NEWCOMER).content.decode()
+    assert "Votre compte Guichet" in page and "Votre connexion avec AMU a réussi" in page
+    assert "Votre adresse appartient à Aix-Marseille Université" in page and "Créer mon compte Guichet" in page
+    assert "Sign Up" not in page and "You are about to use" not in page and "Signup" not in page
+    assert 'value="new@lab.univ-amu.fr"' in page and "disabled" in page
+    # An address typed in the form is nobody's verified one: the account takes the provider's.
+    response = _signup_page(client, _oidc(orgs), NEWCOMER, email="chief@ap-hm.fr")
+    assert response.status_code == 302
+    assert User.objects.filter(email="new@lab.univ-amu.fr").exists()
+    assert not User.objects.filter(email="chief@ap-hm.fr").exists()
+
+
+def test_the_sign_up_step_says_an_existing_deactivated_account_holds_the_address(orgs, client):
+    holder = make_user("new@lab.univ-amu.fr", Role.MEMBER)
+    holder.is_active = False
+    holder.save()
+    page = _signup_page(client, _oidc(orgs), NEWCOMER).content.decode()
+    assert "Un compte Guichet utilise déjà new@lab.univ-amu.fr" in page and "désactivé" in page
+    assert "Créer mon compte Guichet" not in page and "Retour à la page de connexion" in page

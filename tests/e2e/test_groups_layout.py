@@ -1,14 +1,17 @@
 """Issue 12's new-user trial in Chromium: a team page on a phone (its tables scroll inside their box, the page never
-sideways) and the account button's name whole in the header at 1280 px."""
+sideways), a project's lines on a phone (each line a card naming its columns), and the account button's name whole
+in the header at 1280 px."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 
 from guichet.accounts.models import Membership
+from guichet.bookings.models import Booking
 from guichet.directory.models import Organization
 from guichet.groups.models import GroupMembership, Project, ResearchGroup
+from guichet.platforms.models import Instrument, Platform
 
 from ..factories import UserFactory
 from .conftest import login
@@ -62,3 +65,33 @@ def test_the_account_buttons_name_is_whole_at_1280_px(browser, live_server, team
     page.context.close()
     assert not cut  # "Member scientist (de…" before
     assert width <= 1280 and header_height < 80  # and the header still holds on one row
+
+
+def test_a_projects_seven_columns_are_all_readable_on_a_phone(browser, live_server, team):
+    # At 390 px the lines' table showed 2 of its 7 columns and nothing said the rest was off screen: each line
+    # is now a card, every value on screen after its column's name.
+    from django.utils import timezone
+
+    platform = Platform.objects.create(key="cyto", name="Cytometry", organization=team.organization)
+    sorter = Instrument.objects.create(key="cyto.aria", name="Cell sorter BD FACSAria Fusion (exemple)",
+                                       platform=platform, hourly_academic=Decimal("50.00"))
+    start = timezone.now().replace(microsecond=0) + timedelta(days=2)
+    Booking.objects.create(instrument=sorter, user=team.memberships.get(role="member").user,
+                           organization=team.organization, project=Project.objects.get(key="anr"), start=start,
+                           end=start + timedelta(hours=2), blocked_until=start + timedelta(hours=2),
+                           status="confirmed")
+    page = login(browser, live_server, "head@e2e.example", viewport={"width": 390, "height": 844})
+    page.goto(live_server.url + "/groups/projects/anr/")
+    width, inner = page.evaluate("[document.documentElement.scrollWidth, innerWidth]")
+    headers = page.evaluate("Array.from(document.querySelectorAll('#lines thead th')).map(th => th.textContent.trim())")
+    cells = page.evaluate("""() => Array.from(document.querySelectorAll('#lines tbody tr:first-child td')).map(td => {
+        const box = td.getBoundingClientRect();
+        return [getComputedStyle(td, '::before').content.replace(/^"|"$/g, ''),
+                box.left >= 0 && box.right <= innerWidth + 1 && box.width > 0, td.innerText];
+    })""")
+    table = page.evaluate("(t => [t.scrollWidth, t.clientWidth])(document.querySelector('#lines'))")
+    page.context.close()
+    assert width <= inner == 390 and table[0] <= table[1] + 1  # neither the page nor the table scrolls sideways
+    assert len(cells) == 7 and [label for label, _, _ in cells] == headers
+    assert all(on_screen for _, on_screen, _ in cells)  # every column of the line, on the screen
+    assert "Cell sorter BD FACSAria Fusion (exemple)" in cells[3][2] and "100,00" in cells[6][2]

@@ -459,3 +459,8 @@ if GUICHET_SSO_PROVIDERS_FILE:
         raise ImproperlyConfigured('GUICHET_SSO_PROVIDERS_FILE: expected {"openid_connect": [...], "saml": [...]}.')
     for _kind, _apps in _sso.items():
         SOCIALACCOUNT_PROVIDERS[_kind]["APPS"] = _apps
+# The demo's example OpenID Connect provider: the one statement of its address. `loaddemo` registers it there
+# (signon/demo.py) and `make demo-idp` starts panva's oidc-provider there (tests/e2e/idp/demo_oidc.py).
+GUICHET_DEMO_OIDC_ISSUER = env_str("GUICHET_DEMO_OIDC_ISSUER", "http://localhost:9000")
+# A first sign-in that allauth cannot finish by itself asks on Guichet's page, keeping the provider's address.
+SOCIALACCOUNT_FORMS = {"signup": "guichet.signon.forms.SocialSignupForm"}

@@ -13,12 +13,57 @@ from .budget import project_usage
 from .models import GroupMembership, Project, ResearchGroup
 
 
+class MembershipFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        """The group's last head is not removed while others are in it (services.heads_kept says it again, in
+        the save's transaction): said on the form rather than as an error page."""
+        super().clean()
+        group = self.instance
+        if group.pk is None:
+            return
+        before = {m.pk: m for m in GroupMembership.objects.filter(group=group).select_related("user")}
+        after = dict(before)
+        for form in self.forms:
+            pk = form.instance.pk
+            if pk in before and form in self.deleted_forms:
+                after.pop(pk)
+            elif form.has_changed() and form.is_valid() and form not in self.deleted_forms:
+                row = GroupMembership(pk=pk, role=form.cleaned_data.get("role"), status=form.cleaned_data.get(
+                    "status"), user=form.cleaned_data.get("user"))
+                after[pk or id(form)] = row
+        gone = [m for m in before.values() if services.is_active_head(m) and not (
+            m.pk in after and services.is_active_head(after[m.pk]))]
+        if gone:
+            refusal = services.headless_refusal(group, list(after.values()), gone[0].user)
+            if refusal:
+                raise ValidationError(str(refusal))
+
+
+class MembershipForm(forms.ModelForm):
+    class Meta:
+        model = GroupMembership
+        fields = ["group", "user", "role", "status", "may_charge"]
+
+    def clean(self):
+        data = super().clean()
+        before = GroupMembership.objects.filter(pk=self.instance.pk).select_related("user", "group").first()
+        probe = GroupMembership(role=data.get("role"), status=data.get("status"))
+        if before is not None and services.is_active_head(before) and not services.is_active_head(probe):
+            others = list(GroupMembership.objects.filter(group=before.group).exclude(user=before.user))
+            refusal = services.headless_refusal(before.group, others, before.user)
+            if refusal:
+                raise ValidationError({"role": str(refusal)})
+        return data
+
+
 class MembershipInline(ServiceBackedInline, admin.TabularInline):
     model = GroupMembership
+    formset = MembershipFormSet
     fields = ("user", "role", "status", "may_charge")
     autocomplete_fields = ("user",)
     extra = 0
     save_service = services.membership_admin_save
+    delete_service = services.membership_admin_delete
 
 
 class GroupForm(forms.ModelForm):
@@ -49,12 +94,21 @@ class ResearchGroupAdmin(ServiceBackedAdmin):
 
 @admin.register(GroupMembership)
 class GroupMembershipAdmin(ServiceBackedAdmin):
+    form = MembershipForm
     list_display = ("user", "group", "role", "status", "may_charge", "created_at")
     list_filter = ("role", "status")
     search_fields = ("user__email", "group__name", "group__key")
     autocomplete_fields = ("user", "group")
     fields = ("group", "user", "role", "status", "may_charge")
     save_service = services.membership_admin_save
+    delete_service = services.membership_admin_delete
+
+    def has_delete_permission(self, request, obj=None):
+        # The last head of a group with people in it: no delete button (the service refuses it too).
+        if obj is not None and services.is_active_head(obj) and services.headless_refusal(
+                obj.group, list(GroupMembership.objects.filter(group=obj.group).exclude(user=obj.user)), obj.user):
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 @admin.register(Project)

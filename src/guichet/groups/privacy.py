@@ -1,11 +1,13 @@
 """What labs and teams hold about a person: the groups they belong or belonged to, and their requests to join
-one still waiting for a head. Erasure deletes both (a head's own membership too: the group keeps its other
-heads, or the cluster team appoints one); bookings and orders charged to a project stay, as the projects'
+one still waiting for a head. Erasure deletes both (a head's own membership too, while the group keeps another
+head: the last head of a group with people in it is refused, naming it, until the cluster team appoints
+another — groups.services.heads_kept, in the erasure's transaction); bookings and orders charged to a project stay, as the projects'
 figures are computed from them, and requests the person decided for others stay, their decision kept."""
 
 from guichet.privacy.registry import eraser, exporter, when
 
 from .models import GroupMembership
+from .services import heads_kept
 
 
 def _row(m):
@@ -23,6 +25,7 @@ def export_groups(user):
 
 @eraser("groups")
 def erase_groups(*, user, actor):
+    heads_kept(user=user)  # refused: the erasure's transaction writes nothing
     mine = GroupMembership.objects.filter(user=user)
     requests = mine.filter(status=GroupMembership.Status.PENDING).count()
     _, per_model = mine.delete()

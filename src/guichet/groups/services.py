@@ -18,7 +18,7 @@ from guichet.accounts.permissions import is_member
 from guichet.core.audit import audit_record
 from guichet.core.errors import Refused
 from guichet.core.mail import notify
-from guichet.core.services import record_save
+from guichet.core.services import record_delete, record_save
 
 from . import permissions
 from .budget import ALERT_THRESHOLDS, project_usage
@@ -128,11 +128,62 @@ def membership_update(*, actor, membership: GroupMembership, may_charge: bool | 
     return current
 
 
+class LastHead(GroupError):
+    """The only head of a group that still has people in it would go: the cluster team appoints another first."""
+
+
+def is_active_head(membership) -> bool:
+    return membership.role == GroupMembership.Role.HEAD and membership.status == GroupMembership.Status.ACTIVE
+
+
+def headless_refusal(group: ResearchGroup, after: list[GroupMembership], leaving) -> LastHead | None:
+    """The refusal when the group's people `after` a change (active and waiting ones) would have no active head
+    though some are left; `leaving`: the user whose change it is (named in the message)."""
+    present = [m for m in after if m.status in (GroupMembership.Status.ACTIVE, GroupMembership.Status.PENDING)]
+    if not present or any(is_active_head(m) for m in present):
+        return None
+    return LastHead(_("%(person)s is the only head of %(group)s, which still has %(count)s other members or "
+                      "requests to join. First appoint another head of %(group)s in the administration (Labs and "
+                      "teams, %(group)s, a member's role: Head (PI)), then try again.") % {
+        "person": leaving.get_full_name() or leaving.email, "group": group.name, "count": len(present)}, "role")
+
+
+def heads_kept(*, user, leaving=None) -> None:
+    """The rule: a lab or team with people in it (members, or requests waiting for a head) always keeps an
+    active head. Refuses (LastHead, translated, naming the group and what to do) when `user`'s membership —
+    `leaving`, or all of theirs (an erasure) — would take its last head away. Runs in the caller's transaction:
+    the groups' memberships are locked, so two heads leaving at once cannot both pass."""
+    mine = GroupMembership.objects.filter(user=user, role=GroupMembership.Role.HEAD,
+                                          status=GroupMembership.Status.ACTIVE)
+    if leaving is not None:
+        mine = mine.filter(pk=leaving.pk)
+    for group_id in list(mine.values_list("group_id", flat=True)):
+        others = list(GroupMembership.objects.select_for_update().filter(group_id=group_id).exclude(user=user))
+        refusal = headless_refusal(ResearchGroup.objects.get(pk=group_id), others, user)
+        if refusal:
+            raise refusal
+
+
 def membership_admin_save(*, actor, record: GroupMembership, is_new: bool) -> None:
-    """The cluster team appoints heads and adds members in the admin (audited; a new row is decided by them)."""
+    """The cluster team appoints heads and adds members in the admin (audited; a new row is decided by them).
+    A head's role or membership ends only while the group keeps another head (`heads_kept`)."""
     if record.status != GroupMembership.Status.PENDING and record.decided_at is None:
         record.decided_by, record.decided_at = actor, timezone.now()
-    record_save(actor=actor, record=record, is_new=is_new)
+    with transaction.atomic():
+        if not is_new and not is_active_head(record):
+            before = GroupMembership.objects.select_for_update().get(pk=record.pk)
+            if is_active_head(before):
+                heads_kept(user=before.user, leaving=before)
+        record_save(actor=actor, record=record, is_new=is_new)
+
+
+def membership_admin_delete(*, actor, record: GroupMembership) -> None:
+    """A membership deleted in the admin (audited); not a group's last head while others are in it."""
+    with transaction.atomic():
+        current = GroupMembership.objects.select_for_update().filter(pk=record.pk).first()
+        if current is not None and is_active_head(current):
+            heads_kept(user=current.user, leaving=current)
+        record_delete(actor=actor, record=record)
 
 
 def group_check(record: ResearchGroup) -> None:

@@ -115,4 +115,4 @@ def project_detail(request, key, fmt="html"):
         return exports.xlsx_response(f"{stem}.xlsx", [exports.Sheet(
             project.key[:31], PROJECT_COLUMNS, rows, widths={"label": 36, "person": 24, "date": 17},
             number_formats={"amount": "#,##0.00"})])
-    return render(request, "groups/project.html", {**statement, "rows": rows})
+    return render(request, "groups/project.html", {**statement, "rows": rows, "columns": PROJECT_COLUMNS})

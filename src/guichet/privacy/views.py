@@ -7,10 +7,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from guichet.accounts.models import User
+from guichet.core.errors import Refused
 
 from . import services
 from .forms import PersonLookupForm
@@ -62,5 +65,8 @@ def erase_confirm(request, pk):
         services.person_erase(actor=request.user, person=person)
     except services.PrivacyRefused:
         raise PermissionDenied from None
+    except Refused as exc:  # an app's rule (a group's last head): said, nothing erased
+        messages.error(request, str(exc))
+        return redirect(f"{reverse('privacy:erase')}?{urlencode({'email': person.email})}")
     messages.success(request, _("The account's personal data was erased."))
     return redirect("privacy:erase")

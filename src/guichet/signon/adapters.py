@@ -6,10 +6,12 @@ from allauth.account.models import EmailAddress
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from guichet.accounts.models import Role, User
 
@@ -57,6 +59,9 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
                                                {"reason": reason, "provider": assertion.provider_label}, status=403))
         if sociallogin.is_existing:
             services.sso_link(user=sociallogin.user, assertion=assertion)
+            messages.info(request, _("Your sign-in with %(provider)s is now linked to your Guichet account "
+                                     "%(email)s: it signs you in from now on.") % {
+                "provider": assertion.provider_label, "email": sociallogin.user.email}, fail_silently=True)
 
     def populate_user(self, request, sociallogin, data):
         user = super().populate_user(request, sociallogin, data)
@@ -69,9 +74,22 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         return user
 
     def save_user(self, request, sociallogin, form=None):
+        assertion = identity.read(sociallogin)
         with transaction.atomic():
             user = super().save_user(request, sociallogin, form)
-            services.sso_account_created(user=user, assertion=identity.read(sociallogin))
+            proposal = services.sso_account_created(user=user, assertion=assertion)
+        # What happened, said on the first page the person sees (in their language): their account, and who
+        # is asked to confirm them.
+        organization = proposal.organization.name if proposal else ""
+        said = _("Welcome to Guichet: your account was created for %(email)s, linked to your sign-in with "
+                 "%(provider)s.") % {"email": user.email, "provider": assertion.provider_label}
+        if organization:
+            said += " " + _("%(organization)s is asked to confirm that you are one of its members; until it "
+                            "does, you use Guichet as a guest.") % {"organization": organization}
+        else:
+            said += " " + _("No organization of the network uses your address's domain: you use Guichet as a "
+                            "guest, and the cluster team can attach your account to your organization.")
+        messages.success(request, said, fail_silently=True)
         return user
 
 

@@ -1,7 +1,9 @@
 """Demo single sign-on: the e-mail domains of the fictional lab and start-up (so a first sign-in proposes
 its organization), and one OpenID Connect provider clearly marked as an example, pointing at a provider
-on this machine (http://localhost:9000, where `make browser-deps` puts panva's oidc-provider for the tests).
+on this machine (settings.GUICHET_DEMO_OIDC_ISSUER, where `make demo-idp` starts panva's oidc-provider).
 Nothing listens there in a plain demo: its button leads to the page saying the provider cannot be reached."""
+
+from django.conf import settings
 
 from guichet.accounts.models import User
 from guichet.core.services import record_save
@@ -12,7 +14,15 @@ from .services import oidc_provider_save
 
 DEMO_DOMAINS = (("labo-exemple.example", "labo-exemple"), ("vhh-therapeutics.example", "startup-exemple"))
 DEMO_OIDC = {"provider_id": "exemple-oidc", "name": "Labo exemple — OIDC (exemple fictif)",
-             "issuer": "http://localhost:9000", "client_id": "guichet-demo", "secret": "demo-secret-not-real"}
+             "client_id": "guichet-demo", "secret": "demo-secret-not-real"}
+# Who the demo provider (`make demo-idp`) knows: a researcher of the fictional lab new to Guichet, whose address
+# it verified, and one whose address it did not verify (refused, as any provider's unverified address).
+DEMO_OIDC_ACCOUNTS = {
+    "chercheuse": {"email": "chercheuse@labo-exemple.example", "email_verified": True,
+                   "name": "Chercheuse Exemple (fictive)"},
+    "non-verifiee": {"email": "non-verifiee@labo-exemple.example", "email_verified": False,
+                     "name": "Adresse non vérifiée (fictive)"},
+}
 
 
 def load_demo_signon() -> int:
@@ -25,5 +35,5 @@ def load_demo_signon() -> int:
             key=key)), is_new=True)
     # trust_email off: even the demo's provider links no account by an address it merely asserts.
     oidc_provider_save(actor=staff, organization=Organization.objects.get(key="labo-exemple"), trust_email=False,
-                       **DEMO_OIDC)
+                       issuer=settings.GUICHET_DEMO_OIDC_ISSUER, **DEMO_OIDC)
     return len(DEMO_DOMAINS)

@@ -1,6 +1,7 @@
 import json
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
@@ -98,7 +99,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Jobs: {postings} fictional postings; calls for projects: {calls} fictional calls.")
         self.stdout.write(f"Groups: demo labs and projects, {charged} bookings charged to projects.")
         self.stdout.write(f"Single sign-on: {domains} demo e-mail domains, one example OpenID Connect provider "
-                          "(http://localhost:9000, nothing listens there unless you start one).")
+                          f"({settings.GUICHET_DEMO_OIDC_ISSUER}: `make demo-idp` starts it).")
         self.stdout.write(f"Invoices: last month closed, {invoices} demo invoices issued.")
         self.stdout.write(f"Incidents: {incidents} open; antibodies: {antibodies} assessed in one batch.")
         self.stdout.write(f"Hosting: a demo building at Luminy, {hosted} demo contracts.")
