@@ -372,6 +372,8 @@ MATRIX = {
     "startups:headcounts_to_validate": STAFF,
     **{f"startups:{n}": {"anonymous": LOGIN, **{r: 405 for r in ROLES[1:]}}
        for n in ("headcount_validate", "headcount_return")},
+    # --- a hosted company's spaces (issue 13, item 8) --- its members' own page, a guest has no organization
+    "hosting:ours": {**MEMBERS, "guest": 403},
 }
 # A guest (a visitor who confirmed their e-mail) is logged in like a member, without a member's rights;
 # where the row above does not say, the guest gets what the member gets, except at these URLs.

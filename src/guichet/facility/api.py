@@ -130,7 +130,7 @@ invoice_router = Router(tags=["invoices"])
 
 class InvoiceLineOut(Schema):
     position: int
-    kind: str = Field(..., description="booking, no_show, late_cancel or service")
+    kind: str = Field(..., description="booking, no_show, late_cancel, service, consumable or rent (a hosting contract)")
     label: str
     quantity: Money
     unit_price: Money
