@@ -179,3 +179,66 @@ def test_uses_are_billed_in_statements_invoices_and_the_usage_report(lab, staff)
     assert (invoice.net, invoice.gross) == (Decimal("25.00"), Decimal("30.00"))
     report = selectors.usage_report(lab["platform"], 2027, 1)
     assert report["revenue"]["startup"] == Decimal("25.00")
+
+
+# --- consumables in the API (issue 13, item 6) ---
+def token(user):
+    from guichet.accounts.services import api_token_create
+
+    return {"HTTP_AUTHORIZATION": f"Bearer {api_token_create(actor=user, name='lims')[1]}",
+            "HTTP_ACCEPT_LANGUAGE": "en"}
+
+
+def post_use(client, who, **body):
+    return client.post("/api/v1/consumables/uses", body, content_type="application/json", **who)
+
+
+def test_the_api_lists_what_the_caller_may_add_and_adds_it_to_a_booking(client, lab):
+    tubes, beads = item(lab), item(lab, name="Beads", members_may_add=True)
+    manager, member = token(lab["manager"]), token(lab["member"])
+    listed = client.get("/api/v1/consumables/platforms/cyto", **manager).json()
+    assert [(c["name"], c["stock"], c["price_startup"]) for c in listed] == [("Beads", 10, "12.50"),
+                                                                           ("FACS tubes", 10, "12.50")]
+    assert [c["name"] for c in client.get("/api/v1/consumables/platforms/cyto", **member).json()] == ["Beads"]
+    booking = booked(lab)
+    response = post_use(client, manager, consumable=tubes.pk, quantity=3, booking=booking.pk)
+    assert response.status_code == 201
+    assert {k: response.json()[k] for k in ("quantity", "unit_price", "amount", "booking", "order", "stock_left")} \
+        == {"quantity": 3, "unit_price": "12.50", "amount": "37.50", "booking": booking.pk, "order": None,
+            "stock_left": 7}
+    assert ConsumableUse.objects.get().booking == booking and AuditEvent.objects.filter(
+        action="consumable.take").count() == 1
+    assert post_use(client, member, consumable=beads.pk, quantity=1, booking=booking.pk).status_code == 201
+
+
+def test_the_api_refuses_other_roles_and_others_bookings(client, lab):
+    tubes = item(lab)
+    booking = booked(lab)
+    member, outsider = token(lab["member"]), token(lab["outsider"])
+    refused = post_use(client, member, consumable=tubes.pk, quantity=1, booking=booking.pk)
+    assert refused.status_code == 403 and "managers" in refused.json()["detail"]
+    hidden = post_use(client, outsider, consumable=tubes.pk, quantity=1, booking=booking.pk)
+    assert (hidden.status_code, hidden.json()["field"]) == (404, "booking")
+    assert client.post("/api/v1/consumables/uses", {"consumable": tubes.pk, "quantity": 1, "booking": booking.pk},
+                       content_type="application/json").status_code == 401
+    assert client.get("/api/v1/consumables/platforms/cyto").status_code == 401
+    assert not ConsumableUse.objects.exists() and Consumable.objects.get().stock == 10
+
+
+@pytest.mark.parametrize(("body", "status", "field"), [
+    ({"quantity": 0}, 422, "quantity"),
+    ({"quantity": "many"}, 422, "quantity"),
+    ({"quantity": 10001}, 422, "quantity"),
+    ({"consumable": 999999}, 404, "consumable"),
+    ({"booking": 999999}, 404, "booking"),
+    ({"order": 999999}, 404, "order"),
+    ({"booking": None}, 409, "consumable"),   # neither a booking nor an order
+    ({"quantity": 11}, 409, "quantity"),      # more than the stock
+])
+def test_the_api_names_the_field_of_a_bad_use_and_takes_nothing(client, lab, body, status, field):
+    tubes = item(lab)
+    values = {"consumable": tubes.pk, "quantity": 1, "booking": booked(lab).pk, **body}
+    response = post_use(client, token(lab["manager"]), **values)
+    assert (response.status_code, response.json()["field"]) == (status, field)
+    assert response.json()["detail"] and not ConsumableUse.objects.exists()
+    assert Consumable.objects.get().stock == 10

@@ -183,3 +183,20 @@ def test_the_demo_shows_incidents_desk_states_and_an_antibody_batch(demo):  # is
     assert batch.status == "done" and AssessedAntibody.objects.filter(assessment=batch).count() == 2
     assert batch.organization.key in orgs_of(demo["member"]) and batch.shared_with_organization
     assert AuditEvent.objects.filter(action="incident.declare", actor=demo["manager"]).exists()
+
+
+# --- sample forms, consumables, hosting rent (issue 13, items 5, 6 and 8) ---
+def test_the_demo_shows_a_sample_form_consumables_and_the_rent_invoiced(demo):
+    from guichet.facility.models import ConsumableUse, InvoiceLine, SampleAnswer, SampleField, SampleReceipt
+
+    assert list(SampleField.objects.filter(service__key="exemple.cyto.sort").values_list("label", flat=True)) == [
+        "Nombre d'échantillons", "Espèce", "Tampon", "Classe de risque"]
+    answered = SampleAnswer.objects.filter(label="Espèce").select_related("order").get()
+    assert answered.value == "Souris" and SampleReceipt.objects.filter(order=answered.order).exists()
+    uses = ConsumableUse.objects.select_related("consumable")
+    assert {(u.consumable.name, u.booking_id is not None) for u in uses} == {
+        ("Tubes FACS 5 mL (sachet de 25)", True), ("Tubes FACS 5 mL (sachet de 25)", False)}
+    assert uses.get(booking__isnull=False).booking.user == demo["member"]
+    rent = InvoiceLine.objects.filter(kind="rent", invoice__organization__key="startup-exemple")
+    assert sorted(rent.values_list("unit_price", flat=True)) == [420, 555]
+    assert "Sample forms: 4 questions" in demo["output"]

@@ -372,6 +372,11 @@ MATRIX = {
     "startups:headcounts_to_validate": STAFF,
     **{f"startups:{n}": {"anonymous": LOGIN, **{r: 405 for r in ROLES[1:]}}
        for n in ("headcount_validate", "headcount_return")},
+    # --- a hosted company's spaces (issue 13, item 8) --- its members' own page, a guest has no organization
+    "hosting:ours": {**MEMBERS, "guest": 403},
+    # --- consumables in the API (issue 13, item 6) --- the list reads what the caller may add; uses are POSTs
+    "api-1:list_consumables": {"anonymous": 401, **{r: 200 for r in ROLES[1:]}},
+    "api-1:add_consumable_use": {r: 405 for r in ROLES},
 }
 # A guest (a visitor who confirmed their e-mail) is logged in like a member, without a member's rights;
 # where the row above does not say, the guest gets what the member gets, except at these URLs.
@@ -505,7 +510,7 @@ def sample_url(name, batch_pk, desk=None, extra=None):
         "facility:sample_field_remove": [extra.get("sample_field", 1)],  # --- sample forms ---
         "facility:samples_received": [extra.get("order", 1)],
         "facility:sample_attachment": [extra.get("sample_answer", 1)],
-        **{f"facility:{n}": ["cyto"] for n in ("consumables", "consumable_save")},  # --- consumables ---
+        **{f"facility:{n}": ["cyto"] for n in ("consumables", "consumable_save")}, "api-1:list_consumables": ["cyto"],  # --- consumables ---
         "facility:consumable_restock": [extra.get("consumable", 1)],
         "facility:order_consumable_add": [extra.get("order", 1)],
         **{f"facility:{n}": [extra.get("booking", 1)] for n in ("booking_consumables", "booking_consumable_add")},

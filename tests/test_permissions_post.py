@@ -408,6 +408,11 @@ POST_MATRIX: dict[str, dict[str, int]] = {
     # is not found, for the team only
     "startups:headcounts_to_validate": row(LOGIN, 403, 403, 403, 403, 200, 200),
     **{f"startups:{n}": row(LOGIN, 403, 403, 403, 403, 404, 404) for n in ("headcount_validate", "headcount_return")},
+    # --- a hosted company's spaces (issue 13, item 8) --- a page to read
+    "hosting:ours": row(LOGIN, 403, 405, 405, 405, 405, 405),
+    # --- consumables in the API (issue 13, item 6) --- a token only: the session's POST is refused, 401
+    "api-1:list_consumables": NOT_POST,
+    "api-1:add_consumable_use": every(401),
 }
 
 

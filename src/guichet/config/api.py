@@ -131,6 +131,10 @@ api.add_router("/bookings/series", facility_router)
 from guichet.facility.api import invoice_router  # noqa: E402,I001
 
 api.add_router("/invoices", invoice_router)
+# --- consumables (issue 13, item 6) ---
+from guichet.facility.api import consumable_router  # noqa: E402,I001
+
+api.add_router("/consumables", consumable_router)
 # --- declarations api ---
 from guichet.declarations.api import router as declarations_router  # noqa: E402,I001
 

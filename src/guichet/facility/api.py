@@ -3,9 +3,12 @@
 from datetime import datetime
 
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Router, Schema
 
+from guichet.bookings import permissions as booking_permissions
+from guichet.bookings import selectors as booking_selectors
 from guichet.bookings.api import MAX_ID, YEAR_2000S, BookingOut, _out
 from guichet.bookings.models import Booking
 from guichet.core.api_auth import MEMBERS, MEMBERS_WRITE, api_user
@@ -13,9 +16,10 @@ from guichet.core.api_errors import errors
 from guichet.core.api_types import Money
 from guichet.directory.models import KEY_PATTERN
 from guichet.directory.selectors import valid_key_or_404
-from guichet.platforms.models import Instrument
+from guichet.platforms.models import Instrument, Platform
 
-from . import recurrence, selectors, series
+from . import consumables, recurrence, selectors, series
+from .models import Consumable
 
 router = Router(tags=["bookings"])
 
@@ -130,7 +134,7 @@ invoice_router = Router(tags=["invoices"])
 
 class InvoiceLineOut(Schema):
     position: int
-    kind: str = Field(..., description="booking, no_show, late_cancel or service")
+    kind: str = Field(..., description="booking, no_show, late_cancel, service, consumable or rent (a hosting contract)")
     label: str
     quantity: Money
     unit_price: Money
@@ -180,3 +184,76 @@ def list_invoices(request):
                     summary="One invoice or credit note with its lines")
 def get_invoice(request, invoice_id: int = Path(..., ge=1, le=MAX_ID)):
     return 200, _invoice_out(selectors.invoice_for(api_user(request), invoice_id))
+
+
+# --- consumables (issue 13, item 6) ---
+consumable_router = Router(tags=["consumables"])
+
+
+class ConsumableOut(Schema):
+    id: int
+    name: str
+    unit: str
+    stock: int
+    price_academic: Money | None
+    price_startup: Money | None
+    price_industry: Money | None
+    members_may_add: bool
+
+
+class UseIn(Schema):
+    consumable: int = Field(..., ge=1, le=MAX_ID, description="the consumable's id (from the platform's list)")
+    quantity: int = Field(..., ge=1, le=consumables.TAKE_MAX)
+    booking: int | None = Field(None, ge=1, le=MAX_ID, description="the booking it is used on (or `order`)")
+    order: int | None = Field(None, ge=1, le=MAX_ID, description="the service order it is used for (or `booking`)")
+
+
+class UseOut(Schema):
+    id: int
+    consumable: int
+    quantity: int
+    unit_price: Money
+    amount: Money
+    booking: int | None
+    order: int | None
+    added_at: datetime
+    stock_left: int
+
+
+@consumable_router.get("/platforms/{key}", response={200: list[ConsumableOut], **errors(401, 404, 422)},
+                       auth=MEMBERS, summary="The consumables the caller may add on a platform",
+                       description="Managers: every offered item; members: those members may add to their own "
+                                   "bookings and orders. Prices excluding VAT, per price list.")
+def list_consumables(request, key: str = Path(..., pattern=KEY_PATTERN, max_length=120)):
+    platform = get_object_or_404(Platform, key=valid_key_or_404(key))
+    return 200, consumables.listed_for(api_user(request), platform)
+
+
+@consumable_router.post("/uses", response={201: UseOut, **errors(400, 401, 403, 404, 409, 422)},
+                        auth=MEMBERS_WRITE, summary="Add a consumable to a booking or an order",
+                        description="Priced from the customer's price list, taken from the stock in the same "
+                                    "transaction. 404: the consumable, booking or order is not one the caller "
+                                    "sees (`field` says which). 409: not enough in stock, neither or both of "
+                                    "`booking` and `order`, no price for the customer (`field` says which). "
+                                    "403: only the platform's managers add this item.")
+def add_consumable_use(request, payload: UseIn):
+    user = api_user(request)
+    item = Consumable.objects.select_related("platform").filter(pk=payload.consumable).first()
+    if item is None:
+        return 404, {"detail": _("Not found."), "field": "consumable"}
+    booking = order = None
+    if payload.booking is not None:
+        booking = (Booking.objects.select_related("instrument__platform", "organization", "user")
+                   .filter(pk=payload.booking, kind=Booking.Kind.BOOKING).first())
+        if booking is None or not booking_permissions.is_booking_party(user, booking):
+            return 404, {"detail": _("Not found."), "field": "booking"}
+    if payload.order is not None:
+        order = (booking_selectors.orders_visible_to(user).select_related("service__platform", "organization")
+                 .filter(pk=payload.order).first())
+        if order is None:
+            return 404, {"detail": _("Not found."), "field": "order"}
+    use = consumables.consumable_take(actor=user, consumable=item, quantity=payload.quantity, order=order,
+                                      booking=booking)
+    return 201, {"id": use.pk, "consumable": item.pk, "quantity": use.quantity, "unit_price": use.unit_price,
+                 "amount": use.amount, "booking": use.booking_id, "order": use.order_id, "added_at": use.added_at,
+                 "stock_left": item.stock}

@@ -192,6 +192,17 @@ def offered_for(user, platform, *, order=None, booking=None):
     return [c for c in items if permissions.can_add_consumable(user, c, order=order, booking=booking)]
 
 
+def listed_for(user, platform):
+    """The platform's offered consumables the user could add to some booking or order: all of them for its
+    managers, those that allow it for a member (to their own), none for anyone else."""
+    from guichet.accounts.permissions import is_member
+
+    items = Consumable.objects.filter(platform=platform, active=True).order_by("name")
+    if booking_permissions.can_manage_platform(user, platform):
+        return list(items)
+    return list(items.filter(members_may_add=True)) if is_member(user) else []
+
+
 def month_uses(year: int, month: int, organization=None, platform=None):
     """The uses taken in the month (what statements, invoices and the usage report bill), with what they read."""
     start, end = month_bounds(year, month)

@@ -51,3 +51,59 @@ def load_demo_incidents() -> int:
     incident_declare(actor=manager, instrument=counter, now=now, expected_back_at=now + timedelta(days=2),
                      description="Le laser du compteur est en panne\u00a0; technicien attendu sous 48 h (exemple fictif).")
     return 1
+
+
+def load_demo_samples_and_consumables() -> tuple[int, int]:
+    """The sorting service's sample form (count, species, buffer, hazard class) and an order answering it, its
+    samples received; the cytometry platform's consumables, some used on a member's booking and on an order
+    (they are on this month's statements). Returns (questions, consumable uses); (0, 0) when loaded before."""
+    from guichet.bookings import orders
+    from guichet.bookings.models import Booking
+    from guichet.platforms.models import Service
+
+    from . import consumables, samples
+    from .models import Consumable, SampleField
+
+    sort = Service.objects.filter(key="exemple.cyto.sort").select_related("platform").first()
+    if sort is None or SampleField.objects.filter(service=sort).exists():
+        return 0, 0
+    manager = User.objects.get(email="manager@demo.guichet.example")
+    member = User.objects.get(email="member@demo.guichet.example")
+    blank = {"required": False, "choices": "", "min_value": None, "max_value": None, "help_text": ""}
+    questions = [
+        {"label": "Nombre d'échantillons", "kind": "integer", "required": True, "min_value": 1, "max_value": 96},
+        {"label": "Espèce", "kind": "choice", "choices": "Humain\nSouris\nRat", "required": True},
+        {"label": "Tampon", "kind": "text", "help_text": "Par exemple PBS + 2 % SVF, sans azide."},
+        {"label": "Classe de risque", "kind": "choice", "choices": "L1\nL2", "required": True},
+    ]
+    fields = [samples.sample_field_save(actor=manager, service=sort, **{**blank, **q}) for q in questions]
+    answers = dict(zip((samples.input_name(f) for f in fields), ("8", "Souris", "PBS + 2 % SVF", "L2"), strict=True))
+    order = orders.order_create(actor=member, service=sort, quantity=2, cost_centre="DEMO-01", samples=answers,
+                                description="Tri de cellules NK de rate de souris, 8 échantillons (exemple fictif).")
+    # Ordered three days ago, its samples arrived the day after (the demo's histories are spread over their dates).
+    from datetime import timedelta
+
+    from guichet.bookings.models import OrderStatusChange, ServiceOrder
+
+    opened = timezone.now() - timedelta(days=3)
+    ServiceOrder.objects.filter(pk=order.pk).update(created_at=opened)
+    OrderStatusChange.objects.filter(order=order).update(at=opened)
+    samples.samples_receive(actor=manager, order=order, now=opened + timedelta(days=1))
+    platform = sort.platform
+    tubes = consumables.consumable_save(
+        actor=manager, platform=platform, name="Tubes FACS 5 mL (sachet de 25)", unit="sachet", stock=40,
+        alert_below=10, members_may_add=True, active=True, price_academic="6.00", price_startup="8.00",
+        price_industry="12.00")
+    consumables.consumable_save(
+        actor=manager, platform=platform, name="Billes de calibration", unit="flacon", stock=4, alert_below=2,
+        members_may_add=False, active=True, price_academic="45.00", price_startup="60.00", price_industry="90.00")
+    uses = 0
+    booking = (Booking.objects.filter(user=member, kind=Booking.Kind.BOOKING, status__in=Booking.LIVE,
+                                      instrument__platform=platform, organization__isnull=False)
+               .select_related("instrument__platform", "organization").order_by("start").first())
+    if booking is not None:
+        consumables.consumable_take(actor=member, consumable=tubes, quantity=2, booking=booking)
+        uses += 1
+    consumables.consumable_take(actor=manager, consumable=Consumable.objects.get(pk=tubes.pk), quantity=1,
+                                order=order)
+    return len(fields), uses + 1

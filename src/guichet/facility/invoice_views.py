@@ -15,6 +15,7 @@ from guichet.bookings.selectors import month_bounds
 from guichet.bookings.services import NotAllowed
 from guichet.core import exports, params
 from guichet.core.actions import attempt_form
+from guichet.hosting.selectors import contracts_of_member
 from guichet.platforms.models import Platform
 
 from . import invoicing, selectors
@@ -38,7 +39,8 @@ def _list_page(request, close_form=None, status=200):
         "invoices": invoices, "staff": invoicing.can_invoice(request.user),
         "close_form": close_form or MonthCloseForm(initial={"month": f"{last[0]}-{last[1]:02d}"}),
         "closings": MonthClosing.objects.all()[:24] if invoicing.can_invoice(request.user) else [],
-        "export_month": f"{today.year}-{today.month:02d}"}, status=status)
+        "export_month": f"{today.year}-{today.month:02d}",
+        "hosted": contracts_of_member(request.user).exists()}, status=status)
 
 
 @login_required

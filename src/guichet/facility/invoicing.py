@@ -9,7 +9,7 @@ the next numbers inside the same transaction, so a closing that fails gives its 
 rollback and two closings never take the same one (pretix's invoice numbering does the same)."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
@@ -139,7 +139,38 @@ def month_drafts(year: int, month: int) -> dict:
             "consumable", use.added_at, said["label"], Decimal(use.quantity), use.consumable.unit, use.unit_price,
             use.amount, use.consumable.platform, said["cost_centre"], said["project"], said["user"],
             booking=use.booking, order=use.order))
+    # --- hosting rent (issue 13, item 8) --- each contract holding a space in the month, at its monthly price
+    for contract, quantity, first_day in month_contracts(year, month):
+        net = (contract.monthly_price * quantity).quantize(CENT, ROUND_HALF_UP)
+        space = contract.space
+        drafts.setdefault(contract.company, []).append(Draft(
+            "rent", datetime.combine(first_day, datetime.min.time(), PARIS),
+            f"{space.resource.name}, {space.building.name} ({contract.surface_m2.normalize():f} m²)", quantity,
+            "month", contract.monthly_price, net, space.building.platform))
     return {org: rows for org, rows in drafts.items() if rows}
+
+
+def month_contracts(year: int, month: int) -> list[tuple]:
+    """(contract, share of the month, first day billed) for each hosting contract holding its space on at
+    least one day of the month: a whole month is 1.00, a part of it its days over the month's days (to the
+    hundredth); a cancelled contract never counted, so it is never billed."""
+    from datetime import date
+
+    from guichet.hosting.models import Contract
+    from guichet.hosting.selectors import billed_in
+
+    first = date(year, month, 1)
+    last = date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+    days = (last - first).days + 1
+    rows = []
+    for contract in (Contract.objects.filter(billed_in(first, last))
+                     .select_related("space__resource", "space__building__platform", "company")
+                     .order_by("start", "pk")):
+        start, end = max(contract.start, first), min(contract.end, last)
+        share = Decimal(1) if (start, end) == (first, last) else \
+            (Decimal((end - start).days + 1) / days).quantize(CENT, ROUND_HALF_UP)
+        rows.append((contract, share, start))
+    return rows
 
 
 def _counter_ready(year: int) -> None:

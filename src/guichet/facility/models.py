@@ -302,6 +302,7 @@ class InvoiceLine(models.Model):
         LATE_CANCEL = "late_cancel", _("Late cancellation fee")
         SERVICE = "service", _("Service")
         CONSUMABLE = "consumable", _("Consumable")  # --- consumables (issue 13, item 6) ---
+        RENT = "rent", _("Rent")  # --- hosting rent (issue 13, item 8) --- a contract's monthly price
 
     invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
     position = models.PositiveIntegerField()
@@ -335,7 +336,7 @@ class InvoiceLine(models.Model):
     @property
     def full_label(self) -> str:
         """The label, with the fee it is in the reader's language (a booking's or a service's is its own)."""
-        if self.kind in (self.Kind.NO_SHOW, self.Kind.LATE_CANCEL):
+        if self.kind in (self.Kind.NO_SHOW, self.Kind.LATE_CANCEL, self.Kind.RENT):
             return f"{self.get_kind_display()} — {self.label}"
         return self.label
 

@@ -17,6 +17,11 @@ def live_on(day: date) -> Q:
     return Q(start__lte=day, end__gte=day, cancelled_at__isnull=True)
 
 
+def billed_in(first: date, last: date) -> Q:
+    """Contracts that hold on at least one day from `first` to `last` (the month an invoice bills)."""
+    return Q(start__lte=last, end__gte=first, cancelled_at__isnull=True)
+
+
 @dataclass
 class Occupancy:
     building: Building
@@ -77,3 +82,12 @@ def rooms() -> list[Space]:
 def companies_hosted(day: date) -> set[int]:
     """The organizations holding at least one contract on `day`."""
     return set(Contract.objects.filter(live_on(day)).values_list("company", flat=True).distinct())
+
+
+def contracts_of_member(user):
+    """The contracts let to the organizations the user belongs to (a hosted company's people see their spaces),
+    cancelled ones left out: they never held."""
+    if not (user and user.is_authenticated):
+        return Contract.objects.none()
+    return (Contract.objects.filter(company__memberships__user=user, cancelled_at__isnull=True).distinct()
+            .select_related("space__resource", "space__building", "company").order_by("company__name", "-start"))

@@ -11,4 +11,5 @@ urlpatterns = [
     path("buildings/<slug:key>/", views.building, name="building"),
     path("buildings/<slug:key>/spaces/new/", views.space_new, name="space_new"),
     path("buildings/<slug:key>/contracts/new/", views.contract_new, name="contract_new"),
+    path("ours/", views.ours, name="ours"),
 ]

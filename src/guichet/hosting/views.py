@@ -120,3 +120,11 @@ def contract_cancel(request, pk):
 @require_GET
 def rooms(request):
     return render(request, "hosting/rooms.html", {"rooms": selectors.rooms()})
+
+
+@member_required
+@require_GET
+def ours(request):
+    """The spaces let to the member's organizations, their contracts, and the way to their invoices."""
+    return render(request, "hosting/ours.html", {"contracts": list(selectors.contracts_of_member(request.user)),
+                                                 "today": timezone.localdate()})

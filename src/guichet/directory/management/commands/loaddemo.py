@@ -77,6 +77,10 @@ class Command(BaseCommand):
             from guichet.signon.demo import load_demo_signon
 
             domains = load_demo_signon()
+            # --- hosting spaces (issue 13) --- before the month closes: the invoices carry the rent
+            from guichet.hosting.demo import load_demo_hosting
+
+            hosted = load_demo_hosting()
             # --- facility operations, invoices (issue 13) ---
             from guichet.facility.demo import load_demo_invoicing
 
@@ -86,10 +90,10 @@ class Command(BaseCommand):
             from guichet.facility.demo import load_demo_incidents
 
             incidents, antibodies = load_demo_incidents(), load_demo_antibodies()
-            # --- hosting spaces (issue 13) ---
-            from guichet.hosting.demo import load_demo_hosting
+            # --- sample forms and consumables (issue 13, items 5 and 6) ---
+            from guichet.facility.demo import load_demo_samples_and_consumables
 
-            hosted = load_demo_hosting()
+            questions, uses = load_demo_samples_and_consumables()
         self.stdout.write(f"Desk: {created} demo requests created.")
         self.stdout.write(f"Platforms: {bookings} demo bookings created.")
         self.stdout.write(f"Impact: {startups} fictional start-ups with several years of history.")
@@ -103,6 +107,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Invoices: last month closed, {invoices} demo invoices issued.")
         self.stdout.write(f"Incidents: {incidents} open; antibodies: {antibodies} assessed in one batch.")
         self.stdout.write(f"Hosting: a demo building at Luminy, {hosted} demo contracts.")
+        self.stdout.write(f"Sample forms: {questions} questions on the sorting service; consumables: {uses} uses.")
         self.stdout.write("\nDemo accounts (password for all: %s):" % DEMO_PASSWORD)
         # The clinical sites' and the tech-transfer office's accounts (--- clinical transfer, technology transfer ---)
         # In the command's language (its other lines are English), not in the site's default French: the table
