@@ -5,6 +5,7 @@ results stored before (the whole batch in one JSON column) still open."""
 
 import io
 import json
+import re
 import signal
 import textwrap
 from datetime import timedelta
@@ -504,9 +505,22 @@ def test_the_batch_pdf_is_in_the_readers_language_with_french_typography(member,
     # pypdf gives the no-break space as a space: what matters is that the colon is not glued to the word.
     assert "Lignées germinales humaines les plus proches :" in french and "Définition des CDR : IMGT" in french
     assert "proches:" not in french and "CDR:" not in french
+    # Figures in the reader's number format (the French PDF wrote "0.515" where its page writes "0,515").
+    assert re.search(r"\b[01],\d{3}\b", french) and not re.search(r"\b[01]\.\d{3}\b", french)
     english = text("en")
     assert "Humanness of the antibody (OASis 9-mer, all its domains): " in english
     assert "Closest human germlines: " in english
+    assert re.search(r"\b[01]\.\d{3}\b", english) and not re.search(r"\b[01],\d{3}\b", english)
+
+
+@pytest.mark.django_db
+def test_a_queued_batch_with_nothing_assessed_yet_says_so(member, member_client, database_queue):
+    # The page of a batch still waiting for the worker showed neither its count nor that the antibodies would appear
+    # (an empty page of the paginator is false in a template).
+    assessment = queued(member, fasta(3))
+    page = member_client.get(f"/antibodies/{assessment.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'id="batch-list">0 antibodies</h2>' in page
+    assert "The antibodies appear here as they are assessed." in page
 
 
 @pytest.mark.django_db

@@ -3,6 +3,7 @@ developability with their percentile and band."""
 
 import io
 
+from django.utils.formats import localize, number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
@@ -19,6 +20,11 @@ BAND = {"green": colors.HexColor("#e3f4e8"), "amber": colors.HexColor("#fff3d6")
 def _said(label) -> str:
     """`label` followed by its colon, with French typography's no-break space before it in French."""
     return f"{label}\u00a0: " if (get_language() or "").startswith("fr") else f"{label}: "
+
+
+def _n(value, places: int) -> str:
+    """A figure in the reader's number format to `places` decimals ("0,515" in French, "0.515" in English)."""
+    return number_format(value, decimal_pos=places, use_l10n=True)
 
 
 def _table(rows, widths):
@@ -41,7 +47,7 @@ def pdf(assessment, items, provenance: str) -> bytes:
         story += [Spacer(1, 0.4 * cm), Paragraph(item["name"], styles["Heading2"])]
         antibody = (item.get("humanness") or {}).get("antibody", {}).get("oasis_9mer")
         if antibody is not None:
-            story.append(Paragraph(f"{_('Humanness of the antibody (OASis 9-mer, all its domains):')} {antibody:.3f}",
+            story.append(Paragraph(f"{_('Humanness of the antibody (OASis 9-mer, all its domains):')} {_n(antibody, 3)}",
                                    styles["Normal"]))
         domains = item.get("domains") or [c for c in (item["heavy"], item["light"]) if c]
         for number, chain in enumerate(domains, start=1):
@@ -61,15 +67,15 @@ def pdf(assessment, items, provenance: str) -> bytes:
             v_genes = ", ".join(chain.get("v_genes") or [chain["v_gene"]])
             j_genes = ", ".join(chain.get("j_genes") or [chain["j_gene"]])
             story += [Paragraph(marked, mono),
-                      Paragraph(f"{_said(_('Closest human germlines'))}{v_genes} ({chain['v_identity']:.3f}), "
-                                f"{j_genes} ({chain['j_identity']:.3f}) · {_said(_('OASis 9-mer humanness'))}"
-                                f"{chain['oasis_9mer']:.3f}", styles["Normal"]),
+                      Paragraph(f"{_said(_('Closest human germlines'))}{v_genes} ({_n(chain['v_identity'], 3)}), "
+                                f"{j_genes} ({_n(chain['j_identity'], 3)}) · {_said(_('OASis 9-mer humanness'))}"
+                                f"{_n(chain['oasis_9mer'], 3)}", styles["Normal"]),
                       Paragraph("CDR1 " + chain["cdrs"]["cdr1"] + " · CDR2 " + chain["cdrs"]["cdr2"] + " · CDR3 "
                                 + chain["cdrs"]["cdr3"], styles["Normal"])]
             if chain.get("species"):
                 story.append(Paragraph(f"{_said(_('Closest germline, all species'))}"
                                        f"{labels.label(labels.SPECIES, chain['species'])} · {chain['species_v_gene']} "
-                                       f"({chain['species_v_identity']:.3f})", styles["Normal"]))
+                                       f"({_n(chain['species_v_identity'], 3)})", styles["Normal"]))
             rows = [[_("Liability"), _("Motif"), _("Position"),
                      _("Number (%(scheme)s)") % {"scheme": labels.label(labels.SCHEMES, assessment.cdr_scheme)},
                      _("Region")]] + [
@@ -85,15 +91,15 @@ def pdf(assessment, items, provenance: str) -> bytes:
             if near:
                 rows = [[_("Therapeutic"), _("Stage"), _("Target"), _("Domain identity"), "CDR1 · CDR2 · CDR3"]] + [
                     [n["name"], f"{labels.label(labels.STAGES, n['stage'])} · {labels.label(labels.STATUSES, n['status'])}",
-                     n["target"][:30], f"{n['identity']:.3f}",
-                     " · ".join(f"{n['cdr_identity'][k]:.2f}" for k in ("cdr1", "cdr2", "cdr3"))] for n in near]
+                     n["target"][:30], f"{_n(n['identity'], 3)}",
+                     " · ".join(_n(n['cdr_identity'][k], 2) for k in ("cdr1", "cdr2", "cdr3"))] for n in near]
                 story += [Paragraph(_("Nearest clinical antibodies (Thera-SAbDab, identity by IMGT position)"),
                                     styles["Normal"]), _table(rows, [3.5 * cm, 4 * cm, 3.5 * cm, 2.5 * cm, 4 * cm])]
         if item["developability"]:
             rows = [[_("Developability (sequence-based estimates)"), _("Value"), _("Percentile"), _("Band")]]
             styles_rows = []
             for i, (metric, v) in enumerate(item["developability"].items(), start=1):
-                rows.append([labels.label(labels.METRICS, metric), str(v["value"]), str(v["percentile"]),
+                rows.append([labels.label(labels.METRICS, metric), localize(v["value"]), localize(v["percentile"]),
                              labels.label(labels.BANDS, v["band"])])
                 styles_rows.append(("BACKGROUND", (3, i), (3, i), BAND.get(v["band"], colors.white)))
             table = _table(rows, [7 * cm, 3 * cm, 3 * cm, 2.5 * cm])
