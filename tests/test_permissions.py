@@ -377,6 +377,10 @@ MATRIX = {
     # --- consumables in the API (issue 13, item 6) --- the list reads what the caller may add; uses are POSTs
     "api-1:list_consumables": {"anonymous": 401, **{r: 200 for r in ROLES[1:]}},
     "api-1:add_consumable_use": {r: 405 for r in ROLES},
+    # --- sample forms and hosting contracts in the API (issue 13, items 5 and 8) --- whoever may order reads a
+    # form; a guest may not order, nor has hosted spaces
+    **{f"api-1:{n}": {"anonymous": 401, "guest": 403, **{r: 200 for r in ROLES[2:]}}
+       for n in ("get_sample_form", "list_contracts")},
 }
 # A guest (a visitor who confirmed their e-mail) is logged in like a member, without a member's rights;
 # where the row above does not say, the guest gets what the member gets, except at these URLs.
@@ -540,6 +544,7 @@ def sample_url(name, batch_pk, desk=None, extra=None):
         **{f"hosting:{n}": [extra.get("contract", 1)] for n in ("contract_end", "contract_cancel")},
         # --- headcounts to validate (issue 11) ---
         **{f"startups:{n}": [1] for n in ("headcount_validate", "headcount_return")},
+        "api-1:get_sample_form": ["cyto.sort"],  # --- sample forms in the API (issue 13, item 5) ---
     }.get(name, [])
     url = reverse(name, args=args)
     return url + ("?q=lupus" if name in ("directory:list", "api-1:directory_search", "api-1:match") else "")

@@ -413,6 +413,8 @@ POST_MATRIX: dict[str, dict[str, int]] = {
     # --- consumables in the API (issue 13, item 6) --- a token only: the session's POST is refused, 401
     "api-1:list_consumables": NOT_POST,
     "api-1:add_consumable_use": every(401),
+    # --- sample forms and hosting contracts in the API (issue 13, items 5 and 8) --- reads only
+    **{f"api-1:{n}": NOT_POST for n in ("get_sample_form", "list_contracts")},
 }
 
 

@@ -174,3 +174,9 @@ def http_error(request, exc):
 def unknown_path(request, rest=""):
     """A path under /api/v1/ that names no operation: the API's own 404 (JSON, translated), not the HTML page."""
     return JsonResponse({"detail": _("Not found.")}, status=404)
+# --- sample forms and hosting in the API (issue 13, items 5 and 8) ---
+from guichet.facility.api import sample_form_router  # noqa: E402,I001
+from guichet.hosting.api import router as hosting_router  # noqa: E402,I001
+
+api.add_router("/services", sample_form_router)
+api.add_router("/hosting", hosting_router)

@@ -9,6 +9,7 @@ from ninja import Field, Path, Router, Schema
 
 from guichet.bookings import permissions as booking_permissions
 from guichet.bookings import selectors as booking_selectors
+from guichet.bookings import services as booking_services
 from guichet.bookings.api import MAX_ID, YEAR_2000S, BookingOut, _out
 from guichet.bookings.models import Booking
 from guichet.core.api_auth import MEMBERS, MEMBERS_WRITE, api_user
@@ -16,9 +17,9 @@ from guichet.core.api_errors import errors
 from guichet.core.api_types import Money
 from guichet.directory.models import KEY_PATTERN
 from guichet.directory.selectors import valid_key_or_404
-from guichet.platforms.models import Instrument, Platform
+from guichet.platforms.models import Instrument, Platform, Service
 
-from . import consumables, recurrence, selectors, series
+from . import consumables, recurrence, samples, selectors, series
 from .models import Consumable
 
 router = Router(tags=["bookings"])
@@ -257,3 +258,53 @@ def add_consumable_use(request, payload: UseIn):
     return 201, {"id": use.pk, "consumable": item.pk, "quantity": use.quantity, "unit_price": use.unit_price,
                  "amount": use.amount, "booking": use.booking_id, "order": use.order_id, "added_at": use.added_at,
                  "stock_left": item.stock}
+
+
+# --- sample forms in the API (issue 13, item 5) ---
+sample_form_router = Router(tags=["sample forms"])
+
+
+class SampleQuestionOut(Schema):
+    name: str = Field(..., description="the answer's key when ordering (`sample_<id>`)")
+    position: int
+    label: str = Field(..., description="the question, as the platform's managers wrote it (in the service's `lang`)")
+    kind: str = Field(..., description="integer, decimal, text, choice or file")
+    kind_label: str = Field(..., description="the kind, in the language of `Accept-Language`")
+    required: bool
+    choices: list[str] = Field(..., description="the allowed answers (kind `choice`), one per item")
+    min_value: str | None = Field(None, description="the smallest value allowed (integer, decimal), as a string")
+    max_value: str | None = Field(None, description="the largest value allowed (integer, decimal), as a string")
+    help_text: str
+
+
+class SampleFormOut(Schema):
+    service: str = Field(..., description="the service's key")
+    name: str
+    platform: str = Field(..., description="the platform's key")
+    lang: str = Field(..., description="the language the questions are written in (fr, en, or blank)")
+    questions: list[SampleQuestionOut]
+
+
+def _bound(value) -> str | None:
+    return None if value is None else str(value)
+
+
+@sample_form_router.get("/{key}/sample-form", response={200: SampleFormOut, **errors(401, 403, 404, 422)},
+                        auth=MEMBERS, summary="A service's sample submission form",
+                        description="The questions an order of the service answers, in order. Whoever may order "
+                                    "a service reads it (members of the network; 403 otherwise). 404: no service "
+                                    "has this key (`field`: `key`).")
+def get_sample_form(request, key: str = Path(..., pattern=KEY_PATTERN, max_length=120)):
+    user = api_user(request)
+    if not booking_permissions.can_book(user):  # the order page's rule (bookings.orders.order_create)
+        raise booking_services.NotAllowed(_("Log in as a member of the network to order a service."))
+    service = Service.objects.select_related("platform").filter(key=key).first()
+    if service is None:
+        return 404, {"detail": _("Not found."), "field": "key"}
+    return 200, {"service": service.key, "name": service.name, "platform": service.platform.key,
+                 "lang": service.lang,
+                 "questions": [{"name": samples.input_name(f), "position": f.position, "label": f.label,
+                                "kind": f.kind, "kind_label": str(f.get_kind_display()), "required": f.required,
+                                "choices": [c for c in f.choices.splitlines() if c.strip()],
+                                "min_value": _bound(f.min_value), "max_value": _bound(f.max_value),
+                                "help_text": f.help_text} for f in samples.form_of(service)]}
