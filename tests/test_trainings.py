@@ -213,6 +213,11 @@ def test_the_past_sessions_come_a_page_at_a_time_and_a_bad_parameter_is_named(cl
     assert f"past-session-{oldest.pk}" not in first and "Page 1 of 2" in first and "page=2" in first
     second = _catalogue(client, "en", sessions="past", page="2").content.decode()
     assert f"past-session-{oldest.pk}" in second and f"past-session-{latest.pk}" not in second
+    # An empty parameter is an absent one, as for the other filters: the coming sessions, page 1.
+    assert "?sessions=past" in _catalogue(client, "en", sessions="").content.decode()
+    listed = _catalogue(client, "en", sessions="past", page="").content.decode()
+    assert listed.split('id="past-sessions"')[1].split("</ul>")[0] == first.split('id="past-sessions"')[1].split(
+        "</ul>")[0]
 
     for query, english, french in (
             ({"sessions": "future"}, "Sessions: choose the coming ones or the past ones.",

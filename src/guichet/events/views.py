@@ -228,7 +228,7 @@ def trainings(request):
     """The training catalogue: each course, its hours and prerequisites, its coming sessions; with
     `sessions=past`, the sessions held, the latest first, a page at a time (attendance figures to the team and
     each session's trainers)."""
-    which = request.GET.get("sessions", "coming")
+    which = request.GET.get("sessions") or "coming"
     if which not in ("coming", "past"):
         raise params.BadParameter(_("Sessions: choose the coming ones or the past ones."), "sessions")
     if which == "coming":
