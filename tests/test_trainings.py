@@ -139,3 +139,96 @@ def test_the_catalogue_lists_courses_with_their_coming_sessions(client, aria):
     session = held_training(course, key="aria-s")
     page = client.get(reverse("events:trainings"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Aria sorter" in page and f"#session-{session.pk}" in page and "authorises booking" in page
+
+
+def _catalogue(client, language, **query):
+    return client.get(reverse("events:trainings"), query, HTTP_ACCEPT_LANGUAGE=language)
+
+
+def test_a_past_session_leaves_the_coming_list_for_the_past_list_with_figures_only_for_those_allowed(
+        client, staff, member, outsider):
+    from zoneinfo import ZoneInfo
+
+    from django.utils import translation
+    from django.utils.formats import date_format
+
+    course = Course.objects.create(key="flow", title_fr="Cytométrie en flux", title_en="Flow cytometry", hours=7)
+    held = held_training(course, key="flow-held", capacity=3)
+    coming = held_training(course, key="flow-coming")
+    draft = held_training(course, key="flow-draft")
+    trainer = make_user("trainer@test.example", Role.MEMBER)
+    held.trainers.add(trainer)
+    present = services.registration_create(actor=member, session=held)
+    services.registration_create(actor=outsider, session=held)
+    move_to_past(held)
+    move_to_past(draft, days_ago=1)
+    draft.event.status = "draft"
+    draft.event.save()
+    services.attendance_close(actor=staff, session=held, attended_ids=[present.pk])
+
+    # The coming list (the catalogue as before) no longer shows the session held; it links to the past ones.
+    for language in ("en", "fr"):
+        page = _catalogue(client, language).content.decode()
+        assert f"#session-{coming.pk}" in page and f"#session-{held.pk}" not in page
+        assert "?sessions=past" in page and ("Past sessions" if language == "en" else "Sessions passées") in page
+
+    # The past list: the session held, its date and place, to anybody; not the coming one, not the draft.
+    for language, heading in (("en", "Past training sessions"), ("fr", "Sessions de formation passées")):
+        response = _catalogue(client, language, sessions="past")
+        page = response.content.decode()
+        assert response.status_code == 200 and heading in page
+        with translation.override(language):
+            day = date_format(timezone.localtime(held.start, ZoneInfo("Europe/Paris")), "DATE_FORMAT")
+        item = page.split(f'id="past-session-{held.pk}"')[1].split("</li>")[0]
+        assert day in item and "Marseille" in item and ("Flow cytometry" if language == "en"
+                                                        else "Cytométrie en flux") in item
+        assert f"#session-{coming.pk}" not in page and f"past-session-{draft.pk}" not in page
+        assert "attendance-figures" not in page
+
+    # Attendance figures: the team and the session's trainer see them, another member does not.
+    for reader, shown in ((staff, True), (trainer, True), (outsider, False)):
+        client.force_login(reader)
+        page = _catalogue(client, "en", sessions="past").content.decode()
+        item = page.split(f'id="past-session-{held.pk}"')[1].split("</li>")[0]
+        assert ("Attended: 1 · Registered: 2" in item) is shown, reader
+    client.force_login(staff)
+    page = _catalogue(client, "fr", sessions="past").content.decode()
+    assert "Présents\u00a0: 1 · Inscrits\u00a0: 2" in page
+    assert f"past-session-{draft.pk}" in page and "Inscrits\u00a0: 0 · présence pas encore relevée" in page
+
+
+def test_the_past_sessions_come_a_page_at_a_time_and_a_bad_parameter_is_named(client, monkeypatch):
+    from guichet.events import views
+
+    monkeypatch.setattr(views, "PAST_SESSIONS_PAGE", 2)
+    course = Course.objects.create(key="gmp", title_fr="BPF", title_en="GMP", hours=3)
+    sessions = []
+    for days_ago in (3, 2, 1):
+        session = held_training(course, key=f"gmp-{days_ago}")
+        move_to_past(session, days_ago=days_ago)
+        sessions.append(session)
+    oldest, middle, latest = sessions
+    first = _catalogue(client, "en", sessions="past").content.decode()
+    assert f"past-session-{latest.pk}" in first and f"past-session-{middle.pk}" in first
+    assert f"past-session-{oldest.pk}" not in first and "Page 1 of 2" in first and "page=2" in first
+    second = _catalogue(client, "en", sessions="past", page="2").content.decode()
+    assert f"past-session-{oldest.pk}" in second and f"past-session-{latest.pk}" not in second
+    # An empty parameter is an absent one, as for the other filters: the coming sessions, page 1.
+    assert "?sessions=past" in _catalogue(client, "en", sessions="").content.decode()
+    listed = _catalogue(client, "en", sessions="past", page="").content.decode()
+    assert listed.split('id="past-sessions"')[1].split("</ul>")[0] == first.split('id="past-sessions"')[1].split(
+        "</ul>")[0]
+
+    for query, english, french in (
+            ({"sessions": "future"}, "Sessions: choose the coming ones or the past ones.",
+             "Sessions\u00a0: choisissez celles à venir ou celles passées."),
+            ({"sessions": "past", "page": "abc"}, "Page: “abc” is not a page number (1 to 2).",
+             "Page\u00a0: «\u00a0abc\u00a0» n’est pas un numéro de page (1 à 2)."),
+            ({"sessions": "past", "page": "3"}, "Page: “3” is not a page number (1 to 2).",
+             "Page\u00a0: «\u00a03\u00a0» n’est pas un numéro de page (1 à 2)."),
+            ({"sessions": "past", "page": "0"}, "Page: “0” is not a page number (1 to 2).",
+             "Page\u00a0: «\u00a00\u00a0» n’est pas un numéro de page (1 à 2).")):
+        for language, message in (("en", english), ("fr", french)):
+            response = _catalogue(client, language, **query)
+            assert response.status_code == 400, query
+            assert message in response.content.decode(), (query, language)

@@ -86,3 +86,14 @@ def text_error(value: str, *, max_length: int, label: str) -> str | None:
         return _("%(label)s: at most %(max)d characters (this one has %(n)d).") % {
             "label": label, "max": max_length, "n": len(value)}
     return None
+
+
+def page_param(query, paginator, name: str = "page"):
+    """The page query[name] of a paginator (1 when absent); BadParameter when it is not one of its page numbers,
+    rather than silently showing another page (Django's get_page)."""
+    raw = (query.get(name) or "").strip()
+    number = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else None if raw else 1
+    if number is None or not 1 <= number <= paginator.num_pages:
+        raise BadParameter(_("Page: “%(value)s” is not a page number (1 to %(last)d).")
+                           % {"value": raw[:40], "last": paginator.num_pages}, name)
+    return paginator.page(number)

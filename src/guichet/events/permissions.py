@@ -32,3 +32,11 @@ def is_member(user) -> bool:
 def can_see_event(user, event) -> bool:
     """Published events are public; drafts are the team's."""
     return event.status != event.Status.DRAFT or can_manage_events(user)
+
+
+def can_see_attendance_figures(user, session) -> bool:
+    """A past session's registered and attended counts: the team, and that session's trainers (read from the
+    prefetched trainers, so that a page of sessions asks nothing more)."""
+    if can_manage_events(user):
+        return True
+    return is_signed_in(user) and any(t.pk == user.pk for t in session.trainers.all())

@@ -72,3 +72,16 @@ def catalogue(*, user):
         sessions = sessions.filter(event__status=Event.Status.PUBLISHED)
     return (Course.objects.select_related("instrument").prefetch_related(
         "prerequisites", Prefetch("events__sessions", sessions.select_related("event"), to_attr="coming")))
+
+
+def past_training_sessions(*, user):
+    """Training sessions that have ended, the latest first (published ones; drafts and cancelled too for the
+    team), with their registered and attended counts (shown only per permissions.can_see_attendance_figures)."""
+    sessions = Session.objects.filter(end__lte=timezone.now(), event__kind=Event.Kind.TRAINING)
+    if not permissions.can_manage_events(user):
+        sessions = sessions.filter(event__status=Event.Status.PUBLISHED)
+    return (sessions.select_related("event__course", "room__resource")
+            .annotate(registered=Count("registrations",
+                                       filter=Q(registrations__status=Registration.Status.CONFIRMED)),
+                      attended_count=Count("registrations", filter=Q(registrations__attended=True)))
+            .prefetch_related("trainers").order_by("-start", "-id"))

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -220,9 +221,24 @@ def attendees_export(request, key, fmt):
 
 # --- trainings -------------------------------------------------------------------------------------------
 
+PAST_SESSIONS_PAGE = 25
+
+
 def trainings(request):
-    """The training catalogue: each course, its hours and prerequisites, its coming sessions."""
-    return render(request, "events/trainings.html", {"courses": selectors.catalogue(user=request.user)})
+    """The training catalogue: each course, its hours and prerequisites, its coming sessions; with
+    `sessions=past`, the sessions held, the latest first, a page at a time (attendance figures to the team and
+    each session's trainers)."""
+    which = request.GET.get("sessions") or "coming"
+    if which not in ("coming", "past"):
+        raise params.BadParameter(_("Sessions: choose the coming ones or the past ones."), "sessions")
+    if which == "coming":
+        return render(request, "events/trainings.html", {"courses": selectors.catalogue(user=request.user),
+                                                          "which": which})
+    page = params.page_param(request.GET, Paginator(selectors.past_training_sessions(user=request.user),
+                                                    PAST_SESSIONS_PAGE))
+    for session in page.object_list:
+        session.figures = permissions.can_see_attendance_figures(request.user, session)
+    return render(request, "events/trainings.html", {"page": page, "which": which, "query": request.GET})
 
 
 @login_required
