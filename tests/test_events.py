@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 import pytest
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from guichet.accounts.models import Role
 from guichet.bookings.models import Booking
@@ -120,6 +120,7 @@ def test_staff_adding_seats_promotes_the_waiting_list(staff, member, outsider):
     assert waiting.status == "confirmed"
 
 
+@translation.override("en")  # the refusals are read in English (a leaked language made it so before)
 def test_registration_is_refused_when_closed_draft_or_prerequisite_missing(member):
     from guichet.events.models import Course
 
@@ -138,6 +139,7 @@ def test_registration_is_refused_when_closed_draft_or_prerequisite_missing(membe
     assert not Registration.objects.filter(user=member).exists()
 
 
+@translation.override("en")  # the refusals are read in English (a leaked language made it so before)
 def test_a_room_is_held_on_the_bookings_engine(staff, member):
     from guichet.directory.models import Organization
 
