@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from guichet.accounts.models import Membership, Role
 from guichet.calls import services
@@ -107,6 +107,7 @@ def test_an_award_below_the_cent_is_refused_not_a_500(reviewed_world, staff):
     assert proposal.status == "submitted" and proposal.awarded_eur is None
 
 
+@translation.override("en")  # the refusals are read in English (a leaked language made it so before)
 def test_eligibility_lead_kind_and_public_private_consortium(small_directory, member):
     call = make_call()
     lonely = make_draft(member, call, acronym="SOLO", partner=None)  # lab-tcell alone: no company
@@ -172,6 +173,7 @@ def reviewed_world(small_directory, member, staff):
     return {"call": call, "proposal": proposal, "member": member, **people}
 
 
+@translation.override("en")  # the refusals are read in English (a leaked language made it so before)
 def test_a_reviewer_of_the_consortium_s_organizations_is_refused(reviewed_world, staff):
     for name in ("colleague", "partner"):
         with pytest.raises(services.CallError) as refused:
