@@ -68,6 +68,16 @@ def test_the_manager_keeps_the_platforms_consumables_from_a_page(client, lab):
     body = client.get(page).content.decode()
     assert "FACS tubes" in body and "55" in body
     assert page in client.get(reverse("platforms:detail", args=[lab["platform"].key])).content.decode()
+    # A forged id is an id absent, not a 500: str.isdigit took "²" (int refuses it) and any length (the database
+    # refuses it); the edit form is not shown and nothing is written.
+    for n, forged in enumerate(("²", "٣", "9" * 30)):
+        body = client.get(page, {"edit": forged}).content.decode()
+        assert 'name="consumable"' not in body, forged
+        response = client.post(reverse("facility:consumable_save", args=[lab["platform"].key]), {
+            "consumable": forged, "name": f"Forged {n}", "unit": "box", "price_academic": "10", "stock": "1",
+            "alert_below": "5", "active": "on"})
+        assert response.status_code == 302, forged  # saved as a new item, as any post without an id
+    assert Consumable.objects.filter(name__startswith="Forged").count() == 3
 
 
 @pytest.mark.parametrize("over, field", [({"name": " "}, "name"), ({"unit": ""}, "unit"),

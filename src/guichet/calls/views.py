@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from guichet.accounts.models import User
 from guichet.accounts.permissions import member_required
-from guichet.core import exports
+from guichet.core import exports, params
 from guichet.core.actions import attempt, attempt_form
 from guichet.core.errors import visible_or_404
 from guichet.directory.models import Organization
@@ -222,8 +222,7 @@ def manage(request, key):
 def assign(request, key):
     call = _call(request, key)
     _staff(request)
-    proposal = call.proposals.filter(pk=request.POST.get("proposal") if str(request.POST.get("proposal", "")).isdigit()
-                                     else None).first()
+    proposal = call.proposals.filter(pk=params.id_param(request.POST, "proposal")).first()
     reviewer = User.objects.filter(email__iexact=request.POST.get("reviewer", "").strip()).first()
     if proposal is None:
         messages.error(request, _("Proposal: choose one of the proposals listed."))

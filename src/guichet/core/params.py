@@ -97,3 +97,13 @@ def page_param(query, paginator, name: str = "page"):
         raise BadParameter(_("Page: “%(value)s” is not a page number (1 to %(last)d).")
                            % {"value": raw[:40], "last": paginator.num_pages}, name)
     return paginator.page(number)
+
+
+def id_param(query, name: str) -> int | None:
+    """The record id in `query[name]` (a GET or POST), or None when absent or not an id: ASCII digits only and
+    within a database key (`str.isdigit` also accepts "²" and "٣", which `int` refuses, and any length, which the
+    database refuses), so a forged value answers as a missing one, never a 500."""
+    from .api_types import MAX_ID
+
+    raw = str(query.get(name, "") or "")
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 19 and int(raw) <= MAX_ID else None

@@ -13,6 +13,7 @@ from guichet.bookings import permissions as booking_permissions
 from guichet.bookings import selectors as booking_selectors
 from guichet.bookings.models import Booking
 from guichet.bookings.services import BookingError, NotAllowed
+from guichet.core import params
 from guichet.core.actions import attempt, attempt_form
 from guichet.directory.selectors import valid_key_or_404
 from guichet.platforms.models import Platform
@@ -40,8 +41,8 @@ def _page(request, platform, form=None, editing=None, status=200):
 def consumables_page(request, key):
     platform = _managed_platform(request, key)
     editing, form = None, None
-    if request.GET.get("edit", "").isdigit():
-        editing = get_object_or_404(Consumable, pk=int(request.GET["edit"]), platform=platform)
+    if (pk := params.id_param(request.GET, "edit")) is not None:
+        editing = get_object_or_404(Consumable, pk=pk, platform=platform)
         form = ConsumableForm(creating=False, initial={n: getattr(editing, n) for n in ConsumableForm.base_fields
                                                        if n != "stock"})
     return _page(request, platform, form, editing)
@@ -52,8 +53,8 @@ def consumables_page(request, key):
 def consumable_save(request, key):
     platform = _managed_platform(request, key)
     editing = None
-    if request.POST.get("consumable", "").isdigit():
-        editing = get_object_or_404(Consumable, pk=int(request.POST["consumable"]), platform=platform)
+    if (pk := params.id_param(request.POST, "consumable")) is not None:
+        editing = get_object_or_404(Consumable, pk=pk, platform=platform)
     return attempt_form(
         request, ConsumableForm(request.POST, creating=editing is None),
         lambda data: consumables.consumable_save(actor=request.user, platform=platform, consumable=editing, **data),

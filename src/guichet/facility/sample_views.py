@@ -14,7 +14,7 @@ from guichet.bookings import permissions as booking_permissions
 from guichet.bookings import selectors as booking_selectors
 from guichet.bookings.models import ServiceOrder
 from guichet.bookings.services import BookingError, NotAllowed
-from guichet.core import exports
+from guichet.core import exports, params
 from guichet.core.actions import attempt, attempt_form
 from guichet.directory.selectors import valid_key_or_404
 from guichet.platforms.models import Service
@@ -44,8 +44,8 @@ def sample_form(request, key):
     """The service's questions, in order, and the form to add one (or, with ?edit=<id>, to change one)."""
     service = _managed_service(request, key)
     editing, form = None, None
-    if request.GET.get("edit", "").isdigit():
-        editing = get_object_or_404(SampleField, pk=int(request.GET["edit"]), service=service)
+    if (pk := params.id_param(request.GET, "edit")) is not None:
+        editing = get_object_or_404(SampleField, pk=pk, service=service)
         form = SampleFieldForm(initial={name: getattr(editing, name) for name in SampleFieldForm.base_fields})
     return _form_page(request, service, form, editing)
 
@@ -55,8 +55,8 @@ def sample_form(request, key):
 def sample_field_save(request, key):
     service = _managed_service(request, key)
     editing = None
-    if request.POST.get("field", "").isdigit():
-        editing = get_object_or_404(SampleField, pk=int(request.POST["field"]), service=service)
+    if (pk := params.id_param(request.POST, "field")) is not None:
+        editing = get_object_or_404(SampleField, pk=pk, service=service)
     return attempt_form(
         request, SampleFieldForm(request.POST),
         lambda data: samples.sample_field_save(actor=request.user, service=service, field=editing, **data),

@@ -58,7 +58,7 @@ def book(request, key):
     project = None
     if request.POST.get("project"):  # --- groups (issue 12) --- only a project the member may charge
         project = group_selectors.projects_chargeable(request.user, platform=instrument.platform).filter(
-            pk=request.POST["project"] if request.POST["project"].isdigit() else 0).first()
+            pk=params.id_param(request.POST, "project") or 0).first()
         if project is None:
             messages.error(request, _("Choose a project you may charge for this platform."))
             return redirect("bookings:calendar", key)
