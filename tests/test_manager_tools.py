@@ -315,6 +315,10 @@ def test_maintenance_over_a_confirmed_booking_asks_then_cancels_and_tells(client
     assert f'name="cancel" value="{taken.pk}"' in page
     taken.refresh_from_db()
     assert taken.status == "confirmed" and not Booking.objects.filter(kind="blackout").exists()
+    for forged in ("²", "9" * 19):  # the 400 naming `cancel`, not a 500, and nothing written
+        response = post(client, world, "manager", "maintenance/", {**data, "cancel": [forged]})
+        assert response.status_code == 400 and "given by their numbers" in response.content.decode(), forged
+    assert not Booking.objects.filter(kind="blackout").exists()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         response = post(client, world, "manager", "maintenance/", {**data, "cancel": [str(taken.pk)]})

@@ -118,7 +118,7 @@ def maintenance_declare(request, key):
     instrument = _managed(request, key)
     form = BlackoutForm(request.POST)
     cancel = request.POST.getlist("cancel")
-    if any(not pk.isdigit() or len(pk) > 18 for pk in cancel):
+    if any(not (pk.isascii() and pk.isdigit()) or len(pk) > 18 for pk in cancel):  # "²" is a digit to Python
         raise params.BadParameter(_("The bookings to cancel are given by their numbers."), "cancel")
     return attempt_form(
         request, form,
