@@ -551,6 +551,10 @@ def test_every_admin_model_has_a_sample(world):
     assert missing == [], f"admin models without a sample in tests/test_admin_audit.py: {missing}"
 
 
+# The two sweeps below build the whole world and fingerprint every table around each step, once per admin model
+# (some 70 cases, seconds each): slow, so `make test-fast` leaves them to `make test` and CI. What stays fast
+# here: every admin model has a sample, and the three writes that decide what a person may see.
+@pytest.mark.slow
 @pytest.mark.django_db
 @pytest.mark.parametrize("label", sorted(
     {model_label(m) for m, _a in admin.site._registry.items()} - NOT_DATA - READ_ONLY))
@@ -617,6 +621,7 @@ def test_every_admin_write_is_audited(label, client, world, admin_user):
     assert not model._base_manager.filter(pk=bulk).exists()
 
 
+@pytest.mark.slow  # the same world and fingerprints, once per read-only admin
 @pytest.mark.django_db
 @pytest.mark.parametrize("label", sorted(READ_ONLY))
 def test_read_only_admins_refuse_writes(label, client, world, admin_user):
