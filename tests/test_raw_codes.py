@@ -162,6 +162,7 @@ def test_the_checks_themselves():
     assert reader_faults(["Save"], "en") == []
 
 
+@pytest.mark.slow  # the whole demo loaded, then up to 250 pages crawled, for each role and language
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("role, language", [
     ("anonymous", "fr"), ("anonymous", "en"), ("member@demo.guichet.example", "fr"),
