@@ -289,6 +289,25 @@ def test_order_without_a_price_for_the_category_needs_manual_lines(lab):
     assert o.quote_lines.get().amount == Decimal("451.00")
 
 
+def test_a_quote_line_that_is_no_number_is_refused_by_the_service_naming_the_lines(client, lab):
+    """Once the page's own except of ArithmeticError; now the service refuses (issue 10): every door says so."""
+    o = order(lab)
+    with pytest.raises(orders.OrderError) as refused:
+        orders.order_transition(actor=lab["manager"], order=o, action="quote", lines=[("Sorting", "trois", "10")])
+    assert refused.value.field == "lines"
+    assert ServiceOrder.objects.get(pk=o.pk).status == "requested" and not o.quote_lines.exists()
+    client.force_login(lab["manager"])
+    said = {"en": "Quote lines need a quantity above 0 and at most",
+            "fr": "Les lignes de devis demandent une quantité supérieure à 0"}
+    for language, text in said.items():
+        response = client.post(f"/bookings/orders/{o.pk}/", {"action": "quote", "label": ["Sorting"],
+                                                              "quantity": ["1"], "unit_price": ["douze"]},
+                               HTTP_ACCEPT_LANGUAGE=language, follow=True)
+        assert response.redirect_chain[-1][0] == f"/bookings/orders/{o.pk}/"
+        assert text in response.content.decode()
+    assert ServiceOrder.objects.get(pk=o.pk).status == "requested" and not o.quote_lines.exists()
+
+
 # --- statements -----------------------------------------------------------------------------------------
 
 def test_statement_totals_equal_the_sum_of_lines_and_exports_agree(client, lab):

@@ -30,6 +30,15 @@ class OrderError(BookingError):
     """A refused order step, with a translated message and the field at fault."""
 
 
+def _figure(value) -> Decimal:
+    """A quote line's quantity or price as typed; NaN when it is no number, so the bounds refuse it by name
+    (`Decimal("abc")` raised InvalidOperation, which each door had to catch itself)."""
+    try:
+        return Decimal(str(value).strip())
+    except ArithmeticError:
+        return Decimal("NaN")
+
+
 ORDER_FLOW = {
     # action: (from states, to state, who: "requester" | "manager")
     # Quoted once: the compare-and-set on "requested" makes a second quote (a double click, a second
@@ -138,7 +147,7 @@ def order_transition(*, actor, order: ServiceOrder, action: str, lines=None) -> 
         if action == "quote":
             order.quote_lines.all().delete()
             for label, quantity, unit_price in (lines or default_quote_lines(order)):
-                quantity, unit_price = Decimal(str(quantity)), Decimal(str(unit_price))
+                quantity, unit_price = _figure(quantity), _figure(unit_price)
                 if not (quantity.is_finite() and unit_price.is_finite()) or quantity <= 0 or unit_price < 0 \
                         or quantity > bounds.MAX_ORDER_QUANTITY or unit_price > bounds.MAX_UNIT_PRICE_EUR:
                     raise OrderError(_("Quote lines need a quantity above 0 and at most %(q)s, and a unit price "

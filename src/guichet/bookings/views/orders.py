@@ -1,14 +1,12 @@
 """Service orders: asking a platform for a service, its quote, its life along `orders.ORDER_FLOW`."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from guichet.core.actions import attempt_form
+from guichet.core.actions import attempt, attempt_form
 from guichet.directory.selectors import valid_key_or_404
 from guichet.groups import selectors as group_selectors
 from guichet.platforms.models import Service
@@ -60,16 +58,9 @@ def order_detail(request, pk):
     order = get_object_or_404(selectors.orders_visible_to(request.user).prefetch_related("quote_lines",
                                                                                           "history__actor"), pk=pk)
     if request.method == "POST":
-        try:
-            order_services.order_transition(actor=request.user, order=order, action=request.POST.get("action", ""),
-                                            lines=_quote_lines(request.POST))
-            messages.success(request, _("Order updated."))
-        except services.NotAllowed as exc:
-            raise PermissionDenied(str(exc)) from exc
-        except (services.BookingError, ArithmeticError, ValueError) as exc:
-            messages.error(request, str(exc) if isinstance(exc, services.BookingError)
-                           else _("Quote lines need a positive quantity and a price."))
-        return redirect("bookings:order", order.pk)
+        return attempt(request, lambda: order_services.order_transition(
+            actor=request.user, order=order, action=request.POST.get("action", ""), lines=_quote_lines(request.POST)),
+            _("Order updated."), redirect("bookings:order", order.pk), forbidden=(services.NotAllowed,))
     return render(request, "bookings/order.html", {
         "order": order, "manager": permissions.can_manage_platform(request.user, order.service.platform),
         "is_requester": order.requester_id == request.user.pk,
