@@ -69,6 +69,21 @@ def test_a_member_drafts_saves_and_submits_through_the_pages(client, small_direc
     assert Proposal.objects.get().title == "T cells"
 
 
+def test_a_start_form_s_errors_are_said_field_by_field_in_each_language_s_punctuation(client, small_directory, member):
+    """Through core.actions.form_errors_text (issue 10): French puts a no-break space before the colon."""
+    call = make_call()
+    Membership.objects.create(user=member, organization=Organization.objects.get(key="lab-tcell"))
+    client.force_login(member)
+    lead = Organization.objects.get(key="lab-tcell").pk
+    said = {"en": "Acronym: This field is required.", "fr": "Acronyme\u00a0: Ce champ est obligatoire."}
+    for language, text in said.items():
+        response = client.post(reverse("calls:start", args=[call.key]), {"lead": lead, "acronym": "", "title": "T"},
+                               HTTP_ACCEPT_LANGUAGE=language, follow=True)
+        assert response.redirect_chain[-1][0] == reverse("calls:detail", args=[call.key])
+        assert text in response.content.decode()
+    assert not Proposal.objects.exists()
+
+
 def test_a_bad_amount_in_the_budget_is_said_on_the_table_and_nothing_is_written(client, small_directory, member):
     call = make_call()
     proposal = make_draft(member, call)

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from guichet.accounts.models import User
 from guichet.accounts.permissions import member_required
 from guichet.core import exports, params
-from guichet.core.actions import attempt, attempt_form
+from guichet.core.actions import attempt, attempt_form, form_errors_text
 from guichet.core.errors import visible_or_404
 from guichet.directory.models import Organization
 
@@ -62,7 +62,7 @@ def start(request, key):
     organizations = permissions.lead_organizations(request.user)
     form = StartForm(request.POST, organizations=organizations)
     if not form.is_valid():
-        messages.error(request, " ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items()))
+        messages.error(request, form_errors_text(form))
         return redirect("calls:detail", key)
     lead = next(o for o in organizations if o.pk == form.cleaned_data["lead"])
     return attempt(
