@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from guichet.accounts.identity import client_ip
 from guichet.accounts.permissions import is_member
 from guichet.core import exports
-from guichet.core.actions import attempt
+from guichet.core.actions import attempt, attempt_form
 from guichet.matching import engine
 
 from . import links, permissions, selectors, services
@@ -158,23 +158,22 @@ def provider(request, routing_pk, token):
     except links.LinkInvalid as exc:
         raise Http404 from exc
     routing = link.routing
-    form = RespondForm(request.POST or None)
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.routing_respond_by_link(link=link, action=form.cleaned_data["action"],
-                                                 message=form.cleaned_data["message"])
-                messages.success(request, _("Your reply is sent to the requester."))
-                return redirect("desk:provider", routing.pk, token)
-            except services.DeskError as exc:
-                form.add_error(None, str(exc))
     desk_request = routing.request
-    return render(request, "desk/provider.html", {
-        "desk_request": desk_request, "routing": routing, "form": form, "token": token,
-        "show_requester": not desk_request.confidential,
-        "thread": selectors.provider_thread(routing),
-        "can_answer": routing.state != routing.State.DECLINED and desk_request.status != Status.CLOSED,
-    }, status=400 if request.method == "POST" else 200)
+
+    def page(form):
+        return render(request, "desk/provider.html", {
+            "desk_request": desk_request, "routing": routing, "form": form, "token": token,
+            "show_requester": not desk_request.confidential,
+            "thread": selectors.provider_thread(routing),
+            "can_answer": routing.state != routing.State.DECLINED and desk_request.status != Status.CLOSED,
+        }, status=400 if request.method == "POST" else 200)
+
+    if request.method != "POST":
+        return page(RespondForm())
+    return attempt_form(
+        request, RespondForm(request.POST),
+        lambda data: services.routing_respond_by_link(link=link, action=data["action"], message=data["message"]),
+        _("Your reply is sent to the requester."), redirect("desk:provider", routing.pk, token), page)
 
 
 @login_required
@@ -189,13 +188,16 @@ def reach(request, pk):
 
 
 def confirm(request, token):
-    try:
-        desk_request = services.visitor_request_confirm(token=token)
-    except services.DeskError as exc:
+    """The visitor's e-mailed link: the request goes to the team, or the page that says why not (its own page,
+    a 400: there is no page to come back to)."""
+    def failed(exc):
         return render(request, "desk/confirm_failed.html", {
             "error": str(exc), "login_needed": isinstance(exc, services.AccountExists)}, status=400)
-    messages.success(request, _("Thank you: your request is sent to the cluster team."))
-    return redirect(links.follow_path(desk_request, desk_request.requester))
+
+    return attempt(request, lambda: services.visitor_request_confirm(token=token),
+                   _("Thank you: your request is sent to the cluster team."), None, refusals=(),
+                   answers={services.DeskError: failed},
+                   then=lambda desk_request: redirect(links.follow_path(desk_request, desk_request.requester)))
 
 
 def _act(request, desk_request, action):
