@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from guichet.accounts.identity import client_ip
 from guichet.accounts.permissions import member_required
 from guichet.core import params
-from guichet.core.actions import attempt, form_errors_text
+from guichet.core.actions import attempt, attempt_form, form_errors_text
 from guichet.core.errors import visible_or_404
 
 from . import permissions, selectors, services
@@ -88,19 +88,20 @@ def posting_new(request):
     if not organizations:
         raise PermissionDenied
     form = PostingForm(request.POST or None, organizations=organizations)
-    if request.method == "POST":
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            organization = next(o for o in organizations if o.pk == data.pop("organization"))
-            try:
-                created = services.posting_create(actor=request.user, organization=organization, **data)
-            except services.TalentError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, str(exc))
-            else:
-                messages.success(request, _("Your posting is published."))
-                return redirect("talent:detail", created.pk)
-    return render(request, "talent/form.html", {"form": form, "posting": None},
-                  status=400 if request.method == "POST" else 200)
+
+    def page(form):
+        return render(request, "talent/form.html", {"form": form, "posting": None},
+                      status=400 if request.method == "POST" else 200)
+
+    def create(data):
+        data = dict(data)
+        organization = next(o for o in organizations if o.pk == data.pop("organization"))
+        return services.posting_create(actor=request.user, organization=organization, **data)
+
+    if request.method != "POST":
+        return page(form)
+    return attempt_form(request, form, create, _("Your posting is published."),
+                        lambda created: redirect("talent:detail", created.pk), page)
 
 
 @login_required
@@ -111,16 +112,15 @@ def posting_edit(request, pk):
         return redirect("talent:detail", pk)
     initial = {f: getattr(posting, f) for f in services.FIELDS if f != "organization"}
     form = PostingForm(request.POST or None, initial=initial, editing=True)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.posting_update(actor=request.user, posting=posting, **form.cleaned_data)
-        except services.TalentError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
-        else:
-            messages.success(request, _("The posting is saved."))
-            return redirect("talent:detail", pk)
-    return render(request, "talent/form.html", {"form": form, "posting": posting},
-                  status=400 if request.method == "POST" else 200)
+
+    def page(form):
+        return render(request, "talent/form.html", {"form": form, "posting": posting},
+                      status=400 if request.method == "POST" else 200)
+
+    if request.method != "POST":
+        return page(form)
+    return attempt_form(request, form, lambda data: services.posting_update(actor=request.user, posting=posting, **data),
+                        _("The posting is saved."), redirect("talent:detail", pk), page)
 
 
 @require_POST
