@@ -1,5 +1,4 @@
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from guichet.accounts.permissions import member_required
 from guichet.core import bounds
-from guichet.core.actions import attempt
+from guichet.core.actions import attempt, attempt_form
 
 from . import services
 from .models import FundingRound, Headcount, Startup
@@ -51,16 +50,16 @@ def startup_detail(request, key):
     if not editable:
         raise PermissionDenied
     form = DeclareForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.startup_declare(actor=request.user, startup=startup, **form.cleaned_data)
-        except services.FigureRefused as exc:
-            form.add_error(exc.field or None, str(exc))
-        else:
-            messages.success(request, _("Figures recorded."))
-            return redirect("startups:detail", key)
-    return render(request, "startups/detail.html", {
-        "startup": startup, "form": form, "headcounts": startup.organization.headcounts.order_by("on")})
+
+    def page(form):
+        return render(request, "startups/detail.html", {
+            "startup": startup, "form": form, "headcounts": startup.organization.headcounts.order_by("on")})
+
+    if request.method != "POST":
+        return page(form)
+    return attempt_form(request, form, lambda data: services.startup_declare(actor=request.user, startup=startup, **data),
+                        _("Figures recorded."), redirect("startups:detail", key), page,
+                        refusals=(services.FigureRefused,))
 
 
 def _validator(request):
