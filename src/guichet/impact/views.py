@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from guichet.core import bounds, exports, params
-from guichet.core.actions import polled
+from guichet.core.actions import attempt_form, polled
 from guichet.partnerships.selectors import to_check
 
 from . import annual, charts, kpis, services
@@ -157,15 +157,16 @@ def annual_reports(request):
     """The team's annual reports: choose a funder's template, a year, a language; then write and generate."""
     _staff(request)
     form = AnnualReportForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            created = services.annual_report_create(actor=request.user, **form.cleaned_data)
-            return redirect(created)
-        except services.ReportError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
-    return render(request, "impact/annual_reports.html", {
-        "reports": AnnualReport.objects.select_related("template").defer("pdf", "docx"), "form": form},
-        status=400 if request.method == "POST" else 200)
+
+    def page(form):
+        return render(request, "impact/annual_reports.html", {
+            "reports": AnnualReport.objects.select_related("template").defer("pdf", "docx"), "form": form},
+            status=400 if request.method == "POST" else 200)
+
+    if request.method != "POST":
+        return page(form)
+    return attempt_form(request, form, lambda data: services.annual_report_create(actor=request.user, **data),
+                        "", lambda created: redirect(created), page)
 
 
 def _report_or_404(pk) -> AnnualReport:
