@@ -1,11 +1,12 @@
 """Membership requests from first sign-ins: the contacts' and staff's list, and their decision."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from guichet.core.actions import attempt
 
 from . import selectors, services
 from .models import MembershipRequest
@@ -29,10 +30,7 @@ def decide(request, pk):
     if not can_decide_membership_request(request.user, membership_request):
         raise Http404  # another organization's request: not found, like one that does not exist
     accept = request.POST.get("decision") == "accept"
-    try:
-        services.membership_request_decide(actor=request.user, request=membership_request, accept=accept)
-    except services.SignOnError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("Membership confirmed.") if accept else _("Membership refused."))
-    return redirect("signon_requests")
+    return attempt(request, lambda: services.membership_request_decide(actor=request.user, request=membership_request,
+                                                                       accept=accept),
+                   _("Membership confirmed.") if accept else _("Membership refused."), "signon_requests",
+                   refusals=(services.SignOnError,))
