@@ -429,7 +429,7 @@ def groups_samples(w):
         "groups.groupmembership": dict(
             add=lambda n: {"group": str(group.pk), "user": str((w["member"], w["manager"])[n].pk), "role": "head",
                            "status": "active"},
-            change={"may_charge": "on"}),
+            change={"may_charge": "on"}, m2m={"chargeable_platforms": [str(w["aria"].platform_id)]}),
         "groups.project": dict(
             add=lambda n: {"key": f"grant-{n}", "name": f"Grant {n}", "group": str(group.pk),
                            "starts_on": "2026-01-01", "ends_on": "2027-12-31", "budget": "1000.00"},

@@ -95,3 +95,24 @@ def test_a_projects_seven_columns_are_all_readable_on_a_phone(browser, live_serv
     assert len(cells) == 7 and [label for label, _, _ in cells] == headers
     assert all(on_screen for _, on_screen, _ in cells)  # every column of the line, on the screen
     assert "Cell sorter BD FACSAria Fusion (exemple)" in cells[3][2] and "100,00" in cells[6][2]
+
+
+def test_the_heads_platform_choice_is_one_platform_a_line_on_a_phone(browser, live_server, team):
+    # Found in the trial: the platforms' checkboxes ran on in one line at 390 px, each box beside the next name.
+    for key, name in (("imaging", "Imagerie (CIML)"), ("cyto", "Plateforme de cytométrie (exemple fictif)")):
+        platform = Platform.objects.create(key=key, name=name, organization=team.organization)
+        for project in Project.objects.filter(group=team):
+            project.platforms.add(platform)
+    GroupMembership.objects.filter(group=team, role="member").update(may_charge=True)
+    page = login(browser, live_server, "head@e2e.example", viewport={"width": 390, "height": 844})
+    page.goto(live_server.url + "/groups/equipe-t/")
+    page.locator("details.charge-edit summary").click()
+    boxes = page.evaluate("""() => Array.from(document.querySelectorAll('.charge-platforms label')).map(l => {
+        const r = l.getBoundingClientRect(), box = l.querySelector('input').getBoundingClientRect();
+        return [r.top, r.bottom, box.left - r.left];
+    })""")
+    page.context.close()
+    assert len(boxes) == 2
+    (top1, bottom1, indent1), (top2, _bottom2, indent2) = boxes
+    assert top2 >= bottom1 - 1  # the second platform starts below the first, not beside it
+    assert abs(indent1 - indent2) < 2  # each box at the start of its own line

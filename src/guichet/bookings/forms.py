@@ -84,10 +84,15 @@ class OrderForm(forms.Form):
 
     def __init__(self, *args, projects=None, sample_inputs=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if projects is None or not projects.exists():
+        # A project posted though none is offered (a forged id, or one on a platform the member may not charge
+        # on) is refused under the field, not dropped: the order would otherwise go out on the cost centre alone.
+        posted = bool(self.is_bound and self.data.get("project"))
+        if projects is None or (not projects.exists() and not posted):
             del self.fields["project"]
         else:
             self.fields["project"].queryset = projects
+            self.fields["project"].error_messages["invalid_choice"] = _(
+                "Choose a project you may charge for this platform.")
         # --- sample forms (issue 13, item 5) --- the service's questions (facility.forms.sample_inputs); their
         # answers are checked by the service (facility.samples.answers_check), which names the question
         self.sample_names = list(sample_inputs or {})

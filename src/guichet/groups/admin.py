@@ -42,10 +42,15 @@ class MembershipFormSet(forms.BaseInlineFormSet):
 class MembershipForm(forms.ModelForm):
     class Meta:
         model = GroupMembership
-        fields = ["group", "user", "role", "status", "may_charge"]
+        fields = ["group", "user", "role", "status", "may_charge", "chargeable_platforms"]
 
     def clean(self):
         data = super().clean()
+        if data.get("may_charge") and data.get("group") and data.get("chargeable_platforms"):
+            try:  # said on the form; the save's service (membership_platforms_admin_set) checks it again
+                services.membership_platforms_check(data["group"], data["chargeable_platforms"])
+            except services.GroupError as exc:
+                raise ValidationError({"chargeable_platforms": str(exc)}) from None
         before = GroupMembership.objects.filter(pk=self.instance.pk).select_related("user", "group").first()
         probe = GroupMembership(role=data.get("role"), status=data.get("status"))
         if before is not None and services.is_active_head(before) and not services.is_active_head(probe):
@@ -99,9 +104,11 @@ class GroupMembershipAdmin(ServiceBackedAdmin):
     list_filter = ("role", "status")
     search_fields = ("user__email", "group__name", "group__key")
     autocomplete_fields = ("user", "group")
-    fields = ("group", "user", "role", "status", "may_charge")
+    fields = ("group", "user", "role", "status", "may_charge", "chargeable_platforms")
+    filter_horizontal = ("chargeable_platforms",)
     save_service = services.membership_admin_save
     delete_service = services.membership_admin_delete
+    relation_services = {"chargeable_platforms": services.membership_platforms_admin_set}
 
     def has_delete_permission(self, request, obj=None):
         # The last head of a group with people in it: no delete button (the service refuses it too).

@@ -1,12 +1,16 @@
 """Demo labs and projects: the member heads a fictional lab and its T cell team, whose two grants on the cytometry
-platform include one nearly spent (its head got the 80 % alert); the founder's start-up has its own R&D team."""
+platform include one nearly spent (its head got the 80 % alert); the founder's start-up has its own R&D team.
+The team's ANR grant also pays for the CIML imaging platform, and a post-doc of the team may charge the team's
+projects on the cytometry platform only."""
 
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
+from django.db import transaction
 from django.utils import timezone
 
-from guichet.accounts.models import User
+from guichet.accounts.models import Role, User
+from guichet.accounts.services import membership_add
 from guichet.bookings import services as booking_services
 from guichet.core.services import record_relation_set, record_save
 from guichet.core.workdays import PARIS
@@ -14,10 +18,13 @@ from guichet.directory.models import Organization
 from guichet.platforms.models import Instrument, Platform
 
 from .models import GroupMembership, Project, ResearchGroup
-from .services import group_save
+from .services import group_save, membership_platforms_admin_set
+
+# --- platforms a member may charge (issue 12) --- a plain member limited to one platform
+DEMO_POSTDOC = ("postdoc@demo.guichet.example", "Inès Garnier")
 
 
-def load_demo_groups() -> int:
+def load_demo_groups(password: str | None = None) -> int:
     if ResearchGroup.objects.exists():
         return 0
     member = User.objects.get(email="member@demo.guichet.example")
@@ -50,9 +57,20 @@ def load_demo_groups() -> int:
                 grant_number="BPI-DEMO-0000", group=startup_team, starts_on=today - timedelta(days=30),
                 ends_on=today + timedelta(days=700), budget=Decimal("15000.00")),
     ]
+    imaging = Platform.objects.filter(key="ciml.imaging").first()
     for project in grants:
         record_save(actor=staff, record=project, is_new=True)
-        record_relation_set(actor=staff, record=project, field="platforms", values=[cyto])
+        paid = [cyto, imaging] if project is grants[0] and imaging is not None else [cyto]
+        record_relation_set(actor=staff, record=project, field="platforms", values=paid)
+    email, name = DEMO_POSTDOC
+    postdoc = User.objects.filter(email=email).first() or User.objects.create_user(
+        email, password, full_name=name, role=Role.MEMBER)
+    with transaction.atomic():
+        membership_add(actor=None, user=postdoc, organization=lab_org)
+        limited = GroupMembership(group=team, user=postdoc, status="active", may_charge=True, decided_by=member,
+                                  decided_at=timezone.now())
+        record_save(actor=staff, record=limited, is_new=True)
+        membership_platforms_admin_set(actor=member, record=limited, values=[cyto])
     # The nearly spent pilot: three coming spectral sessions (30 €/h, academic) hold 360 € of its 400 €.
     spectral = Instrument.objects.get(key="exemple.cyto.spectral")
     monday = today - timedelta(days=today.weekday()) + timedelta(weeks=2)

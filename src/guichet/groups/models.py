@@ -51,7 +51,11 @@ class ResearchGroup(models.Model):
 
 class GroupMembership(models.Model):
     """A user in a group: a head (PI) or a member. A member's request waits for a head's approval; the head
-    also says whether the member may charge the group's projects."""
+    also says whether the member may charge the group's projects, and on which platforms.
+
+    `may_charge` off: no project. On, with no `chargeable_platforms`: every platform the projects pay for (what
+    every membership meant before platforms could be chosen). On, with some: those platforms only. A head
+    charges every platform. The rule is `permissions.can_charge` (and its query, `selectors.projects_chargeable`)."""
 
     class Role(models.TextChoices):
         HEAD = "head", _("Head (PI)")
@@ -71,6 +75,10 @@ class GroupMembership(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING,
                               db_index=True)
     may_charge = models.BooleanField(_("may charge the group's projects"), default=False)
+    # --- platforms a member may charge (issue 12) --- written by services.membership_platforms_set only
+    chargeable_platforms = models.ManyToManyField(
+        "platforms.Platform", blank=True, related_name="+", verbose_name=_("may charge on the platforms"),
+        help_text=_("Leave empty to allow every platform the group's projects pay for."))
     created_at = models.DateTimeField(_("asked"), default=timezone.now)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")

@@ -31,7 +31,26 @@ def can_see_consumption(user, project) -> bool:
     return can_manage_group(user, project.group)
 
 
-def can_charge(user, project) -> bool:
-    """A head, or a member the heads allowed to charge the group's projects."""
-    membership = _active_membership(user, project.group)
-    return membership is not None and (membership.role == GroupMembership.Role.HEAD or membership.may_charge)
+def charge_platforms(membership) -> set[int] | None:
+    """The platforms (ids) a membership may charge the group's projects on: None for every platform (a head, or a
+    member allowed with no platform listed), an empty set for none."""
+    if membership is None or membership.status != GroupMembership.Status.ACTIVE:
+        return set()
+    if membership.role == GroupMembership.Role.HEAD:
+        return None
+    if not membership.may_charge:
+        return set()
+    granted = set(membership.chargeable_platforms.values_list("pk", flat=True))
+    return granted or None
+
+
+def can_charge(user, project, platform=None) -> bool:
+    """A head, or a member the heads allowed to charge the group's projects — on this platform when one is given,
+    else on at least one platform the project pays for."""
+    granted = charge_platforms(_active_membership(user, project.group))
+    if granted is None:
+        return True
+    if platform is not None:
+        return platform.pk in granted
+    paid = set(project.platforms.values_list("pk", flat=True))
+    return bool(granted and (not paid or granted & paid))

@@ -12,12 +12,15 @@ from .services import heads_kept
 
 def _row(m):
     return {"group": m.group.key, "group_name": m.group.name, "role": m.role, "status": m.status,
-            "may_charge": m.may_charge, "asked_at": when(m.created_at), "decided_at": when(m.decided_at)}
+            "may_charge": m.may_charge,
+            # empty while may_charge: every platform the group's projects pay for (models.GroupMembership)
+            "chargeable_platforms": sorted(p.key for p in m.chargeable_platforms.all()), "asked_at": when(m.created_at), "decided_at": when(m.decided_at)}
 
 
 @exporter("groups")
 def export_groups(user):
-    rows = list(GroupMembership.objects.filter(user=user).select_related("group").order_by("created_at", "pk"))
+    rows = list(GroupMembership.objects.filter(user=user).select_related("group")
+                .prefetch_related("chargeable_platforms").order_by("created_at", "pk"))
     pending = GroupMembership.Status.PENDING
     return {"memberships": [_row(m) for m in rows if m.status != pending],
             "join_requests": [_row(m) for m in rows if m.status == pending]}

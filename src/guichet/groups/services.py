@@ -20,7 +20,7 @@ from guichet.core.errors import Refused
 from guichet.core.mail import notify
 from guichet.core.services import record_delete, record_save
 
-from . import permissions
+from . import permissions, selectors
 from .budget import ALERT_THRESHOLDS, project_usage
 from .models import GroupMembership, Project, ResearchGroup
 
@@ -66,6 +66,8 @@ def membership_request(*, actor, group: ResearchGroup) -> GroupMembership:
                 pk=membership.pk, status__in=[GroupMembership.Status.REFUSED, GroupMembership.Status.LEFT]
             ).update(status=GroupMembership.Status.PENDING, created_at=timezone.now(), decided_by=None,
                      decided_at=None, may_charge=False)
+            if again:  # a new request starts from nothing: no platform kept from before
+                membership.chargeable_platforms.clear()
             if not again:
                 membership.refresh_from_db()
                 if membership.status == GroupMembership.Status.PENDING:
@@ -82,21 +84,48 @@ def membership_request(*, actor, group: ResearchGroup) -> GroupMembership:
     return membership
 
 
+def membership_platforms_check(group, values) -> list:
+    """The platforms a head chose (Platform rows or their ids, as posted), each one the group's projects may pay
+    for (`selectors.platforms_grantable`); anything else is refused, naming the field."""
+    grantable = {p.pk: p for p in selectors.platforms_grantable(group)}
+    chosen = []
+    for value in values or []:
+        pk = getattr(value, "pk", value)
+        if isinstance(pk, str):
+            pk = int(pk) if pk.isascii() and pk.isdigit() else None
+        if pk not in grantable:
+            raise GroupError(_("Choose platforms that the projects of %(group)s pay for.") % {"group": group.name},
+                             "chargeable_platforms")
+        if grantable[pk] not in chosen:
+            chosen.append(grantable[pk])
+    return chosen
+
+
+def _platform_keys(platforms) -> list[str]:
+    return sorted(p.key for p in platforms)
+
+
 def membership_decide(*, actor, membership: GroupMembership, approve: bool, may_charge: bool = False,
-                      now=None) -> GroupMembership:
-    """A head approves (saying whether the member may charge the group's projects) or refuses a request."""
+                      platforms=None, now=None) -> GroupMembership:
+    """A head approves (saying whether the member may charge the group's projects, and on which platforms: none
+    listed, every one) or refuses a request."""
     if not permissions.can_manage_group(actor, membership.group):
         raise NotAllowed(_("Only the group's heads decide who joins."))
     now = now or timezone.now()
     to = GroupMembership.Status.ACTIVE if approve else GroupMembership.Status.REFUSED
     may_charge = bool(approve and may_charge)
+    chosen = membership_platforms_check(membership.group, platforms) if may_charge else []
     with transaction.atomic(durable=True):
         if not GroupMembership.objects.filter(pk=membership.pk, status=GroupMembership.Status.PENDING).update(
                 status=to, may_charge=may_charge, decided_by=actor, decided_at=now):
             raise GroupError(_("This request was already decided."), "status")
+        membership.chargeable_platforms.set(chosen)
+        changes = {"status": [GroupMembership.Status.PENDING, to], "may_charge": [False, may_charge]}
+        if chosen:
+            changes["chargeable_platforms"] = [[], _platform_keys(chosen)]
         audit_record(actor=actor, action="group_membership.approve" if approve else "group_membership.refuse",
                      entity_type="group_membership", entity_key=str(membership.pk), entity_label=str(membership),
-                     changes={"status": [GroupMembership.Status.PENDING, to], "may_charge": [False, may_charge]})
+                     changes=changes)
         membership.status, membership.may_charge, membership.decided_by, membership.decided_at = \
             to, may_charge, actor, now
         notify([membership.user], "group_join_decided", {"membership": membership, "group": membership.group})
@@ -104,8 +133,9 @@ def membership_decide(*, actor, membership: GroupMembership, approve: bool, may_
 
 
 def membership_update(*, actor, membership: GroupMembership, may_charge: bool | None = None,
-                      remove: bool = False) -> GroupMembership:
-    """A head allows or stops a member charging the projects, or removes them (a head is removed in the admin)."""
+                      platforms=None, remove: bool = False) -> GroupMembership:
+    """A head allows or stops a member charging the projects, changes the platforms they may charge on (`platforms`
+    given: the whole choice, none listed meaning every one), or removes them (a head is removed in the admin)."""
     if not permissions.can_manage_group(actor, membership.group):
         raise NotAllowed(_("Only the group's heads change who may charge its projects."))
     if membership.role == GroupMembership.Role.HEAD:
@@ -115,17 +145,38 @@ def membership_update(*, actor, membership: GroupMembership, may_charge: bool | 
         current = GroupMembership.objects.select_for_update().get(pk=membership.pk)
         if current.status != GroupMembership.Status.ACTIVE:
             raise GroupError(_("This person is not a member of the group."), "status")
+        before = _platform_keys(current.chargeable_platforms.all())
         if remove:
             changes["status"] = [current.status, GroupMembership.Status.LEFT]
             current.status, current.may_charge = GroupMembership.Status.LEFT, False
         if may_charge is not None and bool(may_charge) != current.may_charge and not remove:
             changes["may_charge"] = [current.may_charge, bool(may_charge)]
             current.may_charge = bool(may_charge)
+        chosen = None
+        if remove or not current.may_charge:
+            chosen = []  # no charging: no platform kept for a later "allow" to revive unseen
+        elif platforms is not None:
+            chosen = membership_platforms_check(current.group, platforms)
+        if chosen is not None and _platform_keys(chosen) != before:
+            changes["chargeable_platforms"] = [before, _platform_keys(chosen)]
+            current.chargeable_platforms.set(chosen)
         if changes:
             current.save(update_fields=["status", "may_charge"])
             audit_record(actor=actor, action="group_membership.update", entity_type="group_membership",
                          entity_key=str(current.pk), entity_label=str(current), changes=changes)
     return current
+
+
+def membership_platforms_admin_set(*, actor, record: GroupMembership, values) -> None:
+    """The cluster team's choice of a member's platforms in the admin: checked and audited as a head's."""
+    chosen = membership_platforms_check(record.group, values) if record.may_charge else []
+    with transaction.atomic():
+        before = _platform_keys(record.chargeable_platforms.all())
+        if _platform_keys(chosen) != before:
+            record.chargeable_platforms.set(chosen)
+            audit_record(actor=actor, action="group_membership.update", entity_type="group_membership",
+                         entity_key=str(record.pk), entity_label=str(record),
+                         changes={"chargeable_platforms": [before, _platform_keys(chosen)]})
 
 
 class LastHead(GroupError):
@@ -218,6 +269,9 @@ def project_charge(*, actor, project: Project, platform, amount, on: date, servi
     if check_actor and not permissions.can_charge(actor, project):
         raise ProjectRefused(_("You may not charge the project %(name)s: ask its group's heads.")
                              % {"name": project.name}, forbidden=True)
+    if check_actor and not permissions.can_charge(actor, project, platform):
+        raise ProjectRefused(_("You may not charge the project %(name)s on the platform %(platform)s: ask its "
+                               "group's heads.") % {"name": project.name, "platform": platform.name}, forbidden=True)
     locked = Project.objects.select_for_update().get(pk=project.pk)
     if not locked.starts_on <= on <= locked.ends_on:
         raise ProjectRefused(_("The project %(name)s is valid from %(first)s to %(last)s.") % {

@@ -67,7 +67,8 @@ def decide(request, pk):
     return attempt(
         request,
         lambda: services.membership_decide(actor=request.user, membership=membership, approve=decision == "1",
-                                           may_charge=request.POST.get("may_charge") == "1"),
+                                           may_charge=request.POST.get("may_charge") == "1",
+                                           platforms=request.POST.getlist("platforms")),
         _("Request approved.") if decision == "1" else _("Request refused."),
         redirect("groups:detail", membership.group.key))
 
@@ -80,6 +81,7 @@ def member_update(request, pk):
         request,
         lambda: services.membership_update(actor=request.user, membership=membership,
                                            may_charge=request.POST.get("may_charge") == "1",
+                                           platforms=request.POST.getlist("platforms"),
                                            remove=request.POST.get("remove") == "1"),
         _("Saved."),
         redirect("groups:detail", membership.group.key))

@@ -72,7 +72,7 @@ class Command(BaseCommand):
             # --- groups (issue 12) ---
             from guichet.groups.demo import load_demo_groups
 
-            charged = load_demo_groups()
+            charged = load_demo_groups(DEMO_PASSWORD)
             # --- identity and groups leftovers (issue 12) ---
             from guichet.signon.demo import load_demo_signon
 
@@ -118,7 +118,9 @@ class Command(BaseCommand):
                     for email, _name, role, _org in DEMO_ACCOUNTS] + [
                 (str(_("Clinical sites")), email) for email in (
                     "cic@demo.guichet.example", "rhumato@demo.guichet.example", "phase1@demo.guichet.example")] + [
-                (str(_("Tech-transfer office")), "transfer@demo.guichet.example")]
+                (str(_("Tech-transfer office")), "transfer@demo.guichet.example")] + [
+                # --- platforms a member may charge (issue 12) ---
+                ("Member charging one platform only", "postdoc@demo.guichet.example")]
         width = max(len(label) for label, _email in rows)
         for label, email in rows:
             self.stdout.write(f"  {label:<{width}}  {email}")
