@@ -156,6 +156,12 @@ def test_the_import_job_does_not_check_the_schema_the_check_job_checked(monkeypa
         raise AssertionError("the schema was checked twice")
     monkeypatch.setattr(services, "check_schema", checked_again)
     monkeypatch.setattr(services, "check_payload", checked_again)
-    assert services.import_batch_run(batch.pk) == "applied"
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert services.import_batch_run(batch.pk) == "applied"
+    # Nor does it read the preview's plan back (it plans again under its lock).
+    assert not [q["sql"] for q in queries if q["sql"].startswith("SELECT") and '"plan"' in q["sql"]]
     assert ImportBatch.objects.get(pk=batch.pk).summary == {"create": 3, "update": 0, "unchanged": 0}
     assert Organization.objects.filter(key__startswith="bulk-").count() == 2

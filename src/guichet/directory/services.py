@@ -357,7 +357,9 @@ def import_batch_run(batch_id: int) -> str:
         progress_done=0, error="")
     if not claimed:
         return "not queued"
-    batch = ImportBatch.objects.select_related("confirmed_by").get(pk=batch_id)
+    # Not the preview's plan (20k rows of JSON for a 20k-record file: the import plans again under its lock)
+    # nor the emptied upload.
+    batch = ImportBatch.objects.select_related("confirmed_by").defer("plan", "source").get(pk=batch_id)
     attempt = batch.attempts
 
     def progress(phase, done, total):
