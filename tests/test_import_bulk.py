@@ -80,3 +80,88 @@ def test_bulk_writes_refuse_to_run_outside_a_transaction():
         insert_rows(AuditEvent, ("at", "actor", "actor_label", "action", "entity_type", "entity_key",
                                  "entity_label", "changes"), [(timezone.now(), *row[1:])])
     assert AuditEvent.objects.get(entity_key="k").changes == {}
+
+
+INSTRUMENT_PAYLOAD = {**PAYLOAD, "platforms": [{
+    "key": "bulk-cyto", "name": "Plateforme de cytométrie", "organization": "bulk-lab", "lang": "fr",
+    "services": [{"key": "bulk-cyto.tri", "name": "Tri cellulaire", "unit": "hour",
+                  "prices": {"academic": 40.5, "industry": 120}}],
+    "instruments": [{"key": "bulk-cyto.aria", "name": "BD FACSAria III", "requires_training": True}]}]}
+
+
+@pytest.mark.django_db
+def test_the_records_are_written_as_rows_with_every_default_of_their_model(monkeypatch):
+    # Issue 9's import cost: the records go through core/bulk.py's prepared INSERT, not bulk_create, and
+    # a field the file does not carry still gets its model default, as bulk_create gave it.
+    from django.db.models import QuerySet
+
+    from guichet.platforms.models import Instrument, Service
+
+    def no_orm_bulk(*args, **kwargs):
+        raise AssertionError("the import compiled its rows through the ORM")
+    monkeypatch.setattr(QuerySet, "bulk_create", no_orm_bulk)
+    monkeypatch.setattr(QuerySet, "bulk_update", no_orm_bulk)
+    directory_import(actor=None, payload=INSTRUMENT_PAYLOAD)
+    aria = Instrument.objects.select_related("platform__organization").get(key="bulk-cyto.aria")
+    fresh = Instrument()
+    assert aria.platform.organization.key == "bulk-lab" and aria.requires_training is True
+    for name in ("bookable", "approval_required", "opens_at", "closes_at", "open_weekdays", "min_duration",
+                 "max_duration", "slot_minutes", "min_notice", "hourly_academic", "description", "lang"):
+        assert getattr(aria, name) == getattr(fresh, name), name
+    assert aria.created_at == aria.updated_at and aria.created_at is not None
+    tri = Service.objects.get(key="bulk-cyto.tri")
+    assert (str(tri.price_academic), tri.price_startup, str(tri.price_industry)) == ("40.50", None, "120.00")
+    assert SearchEntry.objects.get(key="bulk-cyto.aria").object_id == aria.pk
+    # Updated in place, the other fields kept.
+    Instrument.objects.filter(pk=aria.pk).update(slot_minutes=15)
+    changed = {**INSTRUMENT_PAYLOAD, "platforms": [{**INSTRUMENT_PAYLOAD["platforms"][0], "instruments": [
+        {"key": "bulk-cyto.aria", "name": "BD FACSAria Fusion", "requires_training": False}]}]}
+    directory_import(actor=None, payload=changed)
+    aria.refresh_from_db()
+    assert (aria.name, aria.requires_training, aria.slot_minutes) == ("BD FACSAria Fusion", False, 15)
+    assert aria.updated_at > aria.created_at
+    assert SearchEntry.objects.get(key="bulk-cyto.aria").name == "BD FACSAria Fusion"
+
+
+@pytest.mark.django_db
+def test_the_garbage_collector_rests_during_an_import_and_is_back_after(monkeypatch):
+    import gc
+
+    from guichet.directory import services
+
+    seen = []
+    real = services._warm_tags
+    monkeypatch.setattr(services, "_warm_tags", lambda *a, **k: seen.append(gc.isenabled()) or real(*a, **k))
+    assert gc.isenabled()
+    directory_import(actor=None, payload=PAYLOAD)
+    assert seen == [False] and gc.isenabled()
+    with pytest.raises(services.ImportRefused):
+        directory_import(actor=None, payload={**PAYLOAD, "people": [{"key": "x", "name": "X", "organization": "no"}]})
+    assert gc.isenabled()  # after a refusal too
+
+
+@pytest.mark.django_db
+def test_the_import_job_does_not_check_the_schema_the_check_job_checked(monkeypatch):
+    import json
+
+    from guichet.directory import services
+    from guichet.directory.models import ImportBatch
+
+    staff = User.objects.create_user("bulk-job@example.org", "pw-bulk-2026", role=Role.STAFF)
+    batch = services.import_batch_upload(actor=staff, filename="b.json", data=json.dumps(PAYLOAD).encode())
+    assert services.import_batch_check(batch.pk) == "checked"
+    services.import_batch_confirm(actor=staff, batch=batch)
+
+    def checked_again(payload):
+        raise AssertionError("the schema was checked twice")
+    monkeypatch.setattr(services, "check_schema", checked_again)
+    monkeypatch.setattr(services, "check_payload", checked_again)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert services.import_batch_run(batch.pk) == "applied"
+    # Nor does it read the preview's plan back (it plans again under its lock).
+    assert not [q["sql"] for q in queries if q["sql"].startswith("SELECT") and '"plan"' in q["sql"]]
+    assert ImportBatch.objects.get(pk=batch.pk).summary == {"create": 3, "update": 0, "unchanged": 0}
+    assert Organization.objects.filter(key__startswith="bulk-").count() == 2

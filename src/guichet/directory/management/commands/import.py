@@ -4,6 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from guichet.core.bulk import collector_paused
 from guichet.directory import services
 from guichet.directory.exchange import check, read, xlsx
 from guichet.directory.exchange.plan import plan_import
@@ -16,6 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("file", help="a .json or .xlsx file, or - for JSON on standard input")
         parser.add_argument("--dry-run", action="store_true", help="check and show the plan, write nothing")
 
+    @collector_paused()  # reading a large file too: see core/bulk.py
     def handle(self, *args, file, dry_run, **options):
         try:
             if file == "-":
