@@ -6,7 +6,7 @@ import json
 
 import pytest
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 
 from guichet.core.audit import audit_record
 from guichet.core.audit_labels import action_label
@@ -59,6 +59,19 @@ def test_the_admin_list_and_record_show_the_action_by_its_label(client, admin_us
     assert record.status_code == 200
     page = record.content.decode()
     assert label in page and "<code>booking.cancel</code>" in page   # the code beside it, as a code
+
+
+def test_the_admin_names_record_types_and_reads_changes_as_the_audit_page(client, admin_user):
+    event = _events()
+    client.force_login(admin_user)
+    listing = client.get("/admin/core/auditevent/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert ">Réservation</a>" in listing and ">booking</a>" not in listing   # the filter, by name
+    assert "?entity_type=booking" in listing
+    record = client.get(f"/admin/core/auditevent/{event.pk}/change/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert '<span title="booking">Réservation</span>' in record
+    assert '<ul class="diff">' in record   # not the JSON as stored
+    # the title in Paris time, as "when" beneath it (it read UTC)
+    assert timezone.localtime(event.at).strftime("%Y-%m-%d %H:%M") in str(event)
 
 
 def test_the_admin_still_finds_an_action_by_its_code(client, admin_user):

@@ -384,6 +384,13 @@ def _record_noun(prefix: str):
     return ACTION_NOUNS.get(prefix) or _translated(getattr(getattr(model, "_meta", None), "verbose_name", None))
 
 
+def record_type_label(entity_type: str) -> str:
+    """An audit event's record type by its name ("Réservation" for "booking"), its code when it has none."""
+    noun = ACTION_NOUNS.get(entity_type) or _translated(
+        getattr(getattr(audited_model(entity_type), "_meta", None), "verbose_name", None))
+    return capfirst(str(noun)) if noun is not None else entity_type
+
+
 def action_value_known(value: str) -> bool:
     """Whether the audit page's action filter can read `value`: a record kind ("booking.", every action about a
     booking) or one labelled action ("booking.cancel"); anything else names no action a reader was shown."""
