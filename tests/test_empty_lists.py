@@ -50,5 +50,5 @@ def test_a_programmes_empty_lists_agree_with_what_they_list(client, staff, langu
     Programme.objects.create(code="AB-9", name="Abnine", owner=owner, target="X", format="monoclonal",
                              visibility="public")
     page = client.get("/programmes/AB-9/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
-    assert f'<li class="muted" id="no-milestones">{milestones}</li>' in page   # the heading was hidden, then "Aucune."
+    assert f'<p class="muted" id="no-milestones">{milestones}</p>' in page   # no heading before, then "Aucune."
     assert indications in page and "Aucune.<" not in page
