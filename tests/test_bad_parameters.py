@@ -200,3 +200,21 @@ def test_in_debug_mode_as_in_the_demo_a_bad_parameter_is_still_our_400_page(clie
     text = response.content.decode()
     assert response.status_code == 400 and 'id="bad-request-message"' in text and "garbage" in text
     assert "Traceback" not in text and "BadParameter at" not in text
+
+
+@pytest.mark.parametrize("language, said", [("en", "Choose a project you may charge for this platform."),
+                                            ("fr", "Choisissez un projet")])
+def test_a_project_the_member_may_not_charge_is_refused_beside_the_project(client, site, language, said):
+    from guichet.bookings.models import Booking
+    from guichet.bookings.services import training_grant
+    from guichet.platforms.models import Instrument
+
+    training_grant(actor=site["staff"], user=site["member"], instrument=Instrument.objects.get(key="cyto.aria"))
+    client.force_login(site["member"])
+    response = client.post("/bookings/instruments/cyto.aria/book/",
+                           {"start": "2027-03-23T10:00", "duration": "60", "project": "999", "cost_centre": "CC-7"},
+                           HTTP_ACCEPT_LANGUAGE=language)
+    body = response.content.decode()
+    assert response.status_code == 200 and '<ul class="errorlist" id="project-error"><li>' + said in body
+    assert 'href="#project-error"' in body and 'value="CC-7"' in body   # what was typed is kept
+    assert not Booking.objects.exists()
