@@ -133,6 +133,46 @@ def test_the_booking_page_refuses_impossible_dates_and_durations_naming_the_fiel
         assert response.status_code == 200 and said in body and "Choose a slot and a duration." not in body
 
 
+BESIDE = {"Slot": ("start-error", 'role="grid" tabindex="0"'), "Duration": ("duration-error", 'id="book-duration"')}
+
+
+@pytest.mark.parametrize("start, duration, said", [
+    ("0001-01-01T00:00", "60", "Slot: Give a date between"), ("9999-12-31T23:30", "60", "Slot: Give a date between"),
+    ("2027-03-23T10:00", str(10 ** 12), "Duration: choose between"), ("2027-03-23T10:00", "-5", "Duration: choose"),
+    ("", "60", "Slot: choose a free time in the calendar."), ("lundi 10h", "60", "Slot: “lundi 10h” is not a date"),
+    ("2027-03-23T10:00", "une heure", "Duration: give a whole number of minutes.")])
+@pytest.mark.parametrize("url", ["/bookings/instruments/cyto.aria/book/", "/facility/instruments/cyto.aria/waitlist/"])
+def test_each_refusal_of_the_booking_and_waitlist_forms_is_beside_its_field(client, site, start, duration, said, url):
+    # The refusal was the page's message above everything, the field it named unmarked (issue 15).
+    from guichet.bookings.services import training_grant
+    from guichet.platforms.models import Instrument
+
+    training_grant(actor=site["staff"], user=site["member"], instrument=Instrument.objects.get(key="cyto.aria"))
+    client.force_login(site["member"])
+    response = client.post(url, {"start": start, "duration": duration, "week": "2027-03-22"},
+                           HTTP_ACCEPT_LANGUAGE="en")
+    body = response.content.decode()
+    error_id, field = BESIDE[said.split(":")[0]]
+    assert response.status_code == 200 and f'<ul class="errorlist" id="{error_id}"><li>{said}' in body
+    tag = body[body.rindex("<", 0, body.index(field)):body.index(">", body.index(field))]
+    assert f'aria-describedby="{error_id}"' in tag and 'aria-invalid="true"' in tag
+    assert 'href="#%s"' % error_id in body   # the summary at the form's top leads to the field
+    assert "Week of 22 March 2027" in body   # the week posted from, shown again
+
+
+def test_a_refusal_beside_its_field_in_french(client, site):
+    from guichet.bookings.services import training_grant
+    from guichet.platforms.models import Instrument
+
+    training_grant(actor=site["staff"], user=site["member"], instrument=Instrument.objects.get(key="cyto.aria"))
+    client.force_login(site["member"])
+    response = client.post("/bookings/instruments/cyto.aria/book/", {"start": "2027-03-23T10:00", "duration": "x"},
+                           HTTP_ACCEPT_LANGUAGE="fr")
+    body = response.content.decode()
+    assert '<ul class="errorlist" id="duration-error"><li>Durée\u00a0: indiquez un nombre entier de minutes.' in body
+    assert "Rien n’a été réservé" in body
+
+
 def test_the_booking_page_names_the_field_in_french(client, site):
     client.force_login(site["member"])
     response = client.post("/bookings/instruments/cyto.aria/book/", {"start": "2027-03-23T10:00", "duration": "x"},
@@ -160,3 +200,21 @@ def test_in_debug_mode_as_in_the_demo_a_bad_parameter_is_still_our_400_page(clie
     text = response.content.decode()
     assert response.status_code == 400 and 'id="bad-request-message"' in text and "garbage" in text
     assert "Traceback" not in text and "BadParameter at" not in text
+
+
+@pytest.mark.parametrize("language, said", [("en", "Choose a project you may charge for this platform."),
+                                            ("fr", "Choisissez un projet")])
+def test_a_project_the_member_may_not_charge_is_refused_beside_the_project(client, site, language, said):
+    from guichet.bookings.models import Booking
+    from guichet.bookings.services import training_grant
+    from guichet.platforms.models import Instrument
+
+    training_grant(actor=site["staff"], user=site["member"], instrument=Instrument.objects.get(key="cyto.aria"))
+    client.force_login(site["member"])
+    response = client.post("/bookings/instruments/cyto.aria/book/",
+                           {"start": "2027-03-23T10:00", "duration": "60", "project": "999", "cost_centre": "CC-7"},
+                           HTTP_ACCEPT_LANGUAGE=language)
+    body = response.content.decode()
+    assert response.status_code == 200 and '<ul class="errorlist" id="project-error"><li>' + said in body
+    assert 'href="#project-error"' in body and 'value="CC-7"' in body   # what was typed is kept
+    assert not Booking.objects.exists()

@@ -347,7 +347,7 @@ def action_parts(code: str) -> tuple[object, object] | None:
     """(what the action is about, its step) as translatable labels, or None when either has none."""
     prefix, _dot, step = (code or "").partition(".")
     model = _action_model(prefix)
-    noun = ACTION_NOUNS.get(prefix) or _translated(getattr(getattr(model, "_meta", None), "verbose_name", None))
+    noun = _record_noun(prefix)
     label = STEP_LABELS.get(step)
     if label is None and model is not None:
         status = _field(model, "status")
@@ -360,10 +360,63 @@ def action_parts(code: str) -> tuple[object, object] | None:
     return noun, label
 
 
+def _lower_first(text: str) -> str:
+    """A step as it reads after the dash: lower-case first letter ("Annulée" → "annulée", a status label), an
+    initialism or a brand kept as written ("CV deleted", "OpenID Connect provider saved", "SAML ...")."""
+    first = text.split(" ", 1)[0]
+    if not text or any(letter.isupper() for letter in first[1:]):
+        return text
+    return text[0].lower() + text[1:]
+
+
 def action_label(code: str) -> str:
-    """An audit event's action as a person reads it ("Réservation — créée"), its code when it has no label."""
+    """An audit event's action as a person reads it ("Réservation — annulée"), its code when it has no label: the
+    record capitalised, the step lower-case after the dash in every language (one rule, here, for every label)."""
     parts = action_parts(code)
     if parts is None:
         return code
     return pgettext("audit action: record — step", "%(record)s — %(step)s") % {
-        "record": capfirst(str(parts[0])), "step": str(parts[1])}
+        "record": capfirst(str(parts[0])), "step": _lower_first(str(parts[1]))}
+
+
+def _record_noun(prefix: str):
+    model = _action_model(prefix)
+    return ACTION_NOUNS.get(prefix) or _translated(getattr(getattr(model, "_meta", None), "verbose_name", None))
+
+
+def record_type_label(entity_type: str) -> str:
+    """An audit event's record type by its name ("Réservation" for "booking"), its code when it has none."""
+    noun = ACTION_NOUNS.get(entity_type) or _translated(
+        getattr(getattr(audited_model(entity_type), "_meta", None), "verbose_name", None))
+    return capfirst(str(noun)) if noun is not None else entity_type
+
+
+def action_value_known(value: str) -> bool:
+    """Whether the audit page's action filter can read `value`: a record kind ("booking.", every action about a
+    booking) or one labelled action ("booking.cancel"); anything else names no action a reader was shown."""
+    prefix, dot, step = value.partition(".")
+    if not dot:
+        return False
+    return _record_noun(prefix) is not None if not step else action_parts(value) is not None
+
+
+def action_choices(codes, selected: str = "") -> list[tuple[str, list[tuple[str, str]]]]:
+    """The audit page's action filter, from the action codes the log holds (and the `selected` value, so a link
+    to an action the log no longer holds still shows what it filters): one group per kind of record, its name
+    first ("Réservation — toutes les actions", value "booking."), then each labelled action; groups and actions
+    sorted as the reader reads them (folded, so "É" sorts with "E")."""
+    from .text import fold
+
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for code in set(codes) | ({selected} if selected else set()):
+        prefix, _dot, step = code.partition(".")
+        if not step and _record_noun(prefix) is not None:
+            groups.setdefault(prefix, [])
+        elif action_parts(code) is not None:
+            groups.setdefault(prefix, []).append((code, action_label(code)))
+    choices = []
+    for prefix, actions in groups.items():
+        name = capfirst(str(_record_noun(prefix)))
+        every = pgettext("audit filter: every action about a record", "%(record)s — all actions") % {"record": name}
+        choices.append((name, [(f"{prefix}.", every)] + sorted(actions, key=lambda item: fold(item[1]))))
+    return sorted(choices, key=lambda group: fold(group[0]))

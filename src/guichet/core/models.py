@@ -3,6 +3,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .audit_labels import action_label
+
 
 class InsertOnlyError(Exception):
     """Raised when code tries to change or remove an audit event."""
@@ -43,7 +45,9 @@ class AuditEvent(models.Model):
         verbose_name_plural = _("audit events")
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.entity_key}"
+        # Paris time, as every page shows it (the admin's title read an hour or two off the "when" beneath it).
+        at = timezone.localtime(self.at) if timezone.is_aware(self.at) else self.at
+        return f"{at:%Y-%m-%d %H:%M} {self.actor_label} {action_label(self.action)} {self.entity_key}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None and not self._state.adding:

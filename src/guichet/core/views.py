@@ -11,10 +11,11 @@ from guichet.directory.models import Organization, OrganizationKind, Person
 from guichet.directory.permissions import can_browse_audit
 from guichet.platforms.models import Platform, Service
 
+from .audit_labels import action_choices, action_value_known
 from .mail import outbox_problems
 from .mail import outbox_resend as resend
 from .models import AuditEvent, OutboxMessage
-from .params import BadParameter
+from .params import BadParameter, page_param
 from .permissions import can_manage_outbox, can_read_outbox_bodies
 
 
@@ -37,15 +38,29 @@ def audit_log(request):
     events = AuditEvent.objects.all()
     entity = (request.GET.get("entity") or "").strip()[:120]
     actor = (request.GET.get("actor") or "").strip()[:254]
-    action = (request.GET.get("action") or "").strip()[:80]
+    action = _audit_action_param(request.GET)
     if entity:
         events = events.filter(entity_key=entity)
     if actor:
         events = events.filter(actor_label__icontains=actor)
-    if action:
+    if action.endswith("."):
         events = events.filter(action__startswith=action)
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(request, "core/audit.html", {"page": page, "entity": entity, "actor": actor, "action": action})
+    elif action:
+        events = events.filter(action=action)
+    page = page_param(request.GET, Paginator(events, 50))
+    codes = AuditEvent.objects.order_by().values_list("action", flat=True).distinct()
+    return render(request, "core/audit.html", {"page": page, "entity": entity, "actor": actor, "action": action,
+                                               "action_choices": action_choices(codes, action)})
+
+
+def _audit_action_param(query) -> str:
+    """The audit page's `action`: a kind of record ("booking.") or one action ("booking.cancel"), as its select
+    offers them; a code prefix typed by hand ("book") named nothing a reader was shown: the 400 naming it."""
+    raw = (query.get("action") or "").strip()
+    if raw and not (len(raw) <= 80 and action_value_known(raw)):
+        raise BadParameter(_("Action: “%(value)s” is not one of the actions listed; choose one from the list.")
+                           % {"value": raw[:40]}, "action")
+    return raw
 
 
 def accessibility(request):

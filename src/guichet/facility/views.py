@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from guichet.bookings import permissions as booking_permissions
 from guichet.bookings.models import Booking
 from guichet.bookings.services import BookingError, NotAllowed
+from guichet.bookings.views.calendar import refused_on_calendar
 from guichet.bookings.views.common import SlotRefused, slot_posted
 from guichet.core import params
 from guichet.core.actions import attempt, attempt_form, refused_on_form
@@ -128,15 +129,15 @@ def waitlist_join(request, key):
     instrument = _bookable(request, key)
     try:
         start, end = slot_posted(request.POST, instrument)
-    except SlotRefused as exc:
-        messages.error(request, str(exc))
-        return redirect("bookings:calendar", key)
+    except SlotRefused as exc:  # beside its field on the calendar, as the booking form's
+        return refused_on_calendar(request, instrument, exc, reverse("bookings:calendar", args=[key]))
+    back = f"{reverse('bookings:calendar', args=[key])}?week={start.date().isoformat()}"
     return attempt(request, lambda: waitlist.waitlist_join(actor=request.user, instrument=instrument, start=start,
                                                            end=end),
                    lambda entry: _("You are on the waitlist (number %(n)d in line): you will be e-mailed if the "
                                    "slot frees.") % {"n": waitlist.position(entry)},
-                   f"{reverse('bookings:calendar', args=[key])}?week={start.date().isoformat()}",
-                   refusals=(BookingError,), forbidden=(NotAllowed,))
+                   back, refusals=(BookingError,), forbidden=(NotAllowed,),
+                   answers={BookingError: lambda exc: refused_on_calendar(request, instrument, exc, back)})
 
 
 @login_required

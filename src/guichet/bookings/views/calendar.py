@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from guichet.core import params
+from guichet.core import bounds, params
 from guichet.core.actions import attempt
+from guichet.core.errors import Refused
 from guichet.core.workdays import PARIS
 from guichet.groups import selectors as group_selectors
 
@@ -31,11 +32,23 @@ def _week(request) -> date:
 def calendar(request, key):
     """Week view of one instrument: free and busy slots; a trained member books a free one."""
     instrument = instrument_or_404(key)
-    monday = _week(request)
+    return calendar_page(request, instrument, _week(request))
+
+
+# The booking form's fields, by the name a refusal gives them (a service says "end" where the form asks a duration).
+BOOKING_FORM_FIELDS = {"start": "start", "end": "duration", "duration": "duration", "cost_centre": "cost_centre",
+                       "project": "project"}
+
+
+def calendar_page(request, instrument, monday: date, *, refused: Exception | None = None):
+    """The calendar page; after a refused booking or waitlist form, the same week again with the refusal beside the
+    field it names (the slots, the duration, the cost centre, the project) and what was chosen kept."""
     user = request.user
     manager = permissions.can_manage_instrument(user, instrument)
     trained = user.is_authenticated and (manager or services.is_trained(user, instrument))
     durations = list(range(instrument.min_duration, instrument.max_duration + 1, instrument.slot_minutes))
+    errors = {BOOKING_FORM_FIELDS[refused.field]: str(refused)} if refused is not None else {}
+    posted = request.POST if refused is not None else {}
     return render(request, "bookings/calendar.html", {
         "instrument": instrument, "columns": selectors.week_grid(instrument, monday, user, timezone.now()),
         "monday": monday, "previous": monday - timedelta(days=7), "next": monday + timedelta(days=7),
@@ -43,7 +56,29 @@ def calendar(request, key):
         "durations": durations, "managers": instrument.platform.managers.all(),
         "projects": group_selectors.projects_chargeable(user, platform=instrument.platform,
                                                         on=timezone.localdate()),
+        "errors": errors, "chosen": {name: posted.get(name, "") for name in ("duration", "cost_centre", "project")},
     })
+
+
+def refused_on_calendar(request, instrument, exc: Exception, back: str):
+    """A refused booking or waitlist form: beside its field on the week posted when the refusal names one of the
+    form's fields, else (a rule about the account or the instrument) the page's message, as before."""
+    if getattr(exc, "field", "") in BOOKING_FORM_FIELDS:
+        return calendar_page(request, instrument, _posted_week(request), refused=exc)
+    messages.error(request, str(exc))
+    return redirect(back)
+
+
+def _posted_week(request) -> date:
+    """The week the form was posted from (its hidden `week`), else the slot's, else this week."""
+    for text in (request.POST.get("week"), (request.POST.get("start") or "")[:10]):
+        try:
+            day = date.fromisoformat((text or "").strip())
+        except ValueError:
+            continue
+        if bounds.date_error(day, planned=True) is None:
+            return selectors.week_start(day)
+    return selectors.week_start(timezone.localdate())
 
 
 @login_required
@@ -53,22 +88,21 @@ def book(request, key):
     try:
         start, end = slot_posted(request.POST, instrument)
     except SlotRefused as exc:
-        messages.error(request, str(exc))
-        return redirect("bookings:calendar", key)
+        return refused_on_calendar(request, instrument, exc, reverse("bookings:calendar", args=[key]))
+    back = f"{reverse('bookings:calendar', args=[key])}?week={start.date().isoformat()}"
     project = None
     if request.POST.get("project"):  # --- groups (issue 12) --- only a project the member may charge
         project = group_selectors.projects_chargeable(request.user, platform=instrument.platform).filter(
             pk=params.id_param(request.POST, "project") or 0).first()
         if project is None:
-            messages.error(request, _("Choose a project you may charge for this platform."))
-            return redirect("bookings:calendar", key)
+            return refused_on_calendar(request, instrument, services.BookingError(
+                _("Choose a project you may charge for this platform."), "project"), back)
     return attempt(
         request, lambda: services.booking_create(actor=request.user, instrument=instrument, start=start, end=end,
                                                  cost_centre=request.POST.get("cost_centre", ""), project=project),
         lambda booking: _("Booked: %(when)s.") % {"when": booking.start.astimezone(PARIS).strftime("%d/%m/%Y %H:%M")}
         if booking.status == "confirmed" else _("Your booking waits for the platform's approval."),
-        f"{reverse('bookings:calendar', args=[key])}?week={start.date().isoformat()}",
-        refusals=(services.BookingError,))
+        back, answers={Refused: lambda exc: refused_on_calendar(request, instrument, exc, back)})
 
 
 @login_required

@@ -21,7 +21,12 @@ MINUTES_PER_DAY = 24 * 60  # a booking lies within one day (check_rules)
 
 
 class SlotRefused(ValueError):
-    """The slot a form posted cannot be read; the message names the field (the slot, or the duration)."""
+    """The slot a form posted cannot be read; the message names the field (`field`: "start", the slot, or
+    "duration"), and the calendar shows it beside that field."""
+
+    def __init__(self, message: str, field: str):
+        super().__init__(message)
+        self.field = field
 
 
 def slot_posted(post, instrument: Instrument) -> tuple[datetime, datetime]:
@@ -30,20 +35,20 @@ def slot_posted(post, instrument: Instrument) -> tuple[datetime, datetime]:
     hour was a 500), or a duration that is no number or not within a day (10**12 minutes was a 500)."""
     text = (post.get("start") or "").strip()
     if not text:
-        raise SlotRefused(_("Slot: choose a free time in the calendar."))
+        raise SlotRefused(_("Slot: choose a free time in the calendar."), "start")
     try:
         start = datetime.fromisoformat(text)
     except ValueError:
-        raise SlotRefused(_("Slot: “%(value)s” is not a date and time.") % {"value": text[:40]}) from None
+        raise SlotRefused(_("Slot: “%(value)s” is not a date and time.") % {"value": text[:40]}, "start") from None
     if message := bounds.date_error(start.date(), planned=True):
-        raise SlotRefused(_("Slot: %(reason)s") % {"reason": message})
+        raise SlotRefused(_("Slot: %(reason)s") % {"reason": message}, "start")
     try:
         minutes = int(post.get("duration", instrument.min_duration))
     except ValueError:
-        raise SlotRefused(_("Duration: give a whole number of minutes.")) from None
+        raise SlotRefused(_("Duration: give a whole number of minutes."), "duration") from None
     if not 0 < minutes <= MINUTES_PER_DAY:
         raise SlotRefused(_("Duration: choose between %(min)d and %(max)d minutes.") % {
-            "min": instrument.min_duration, "max": instrument.max_duration})
+            "min": instrument.min_duration, "max": instrument.max_duration}, "duration")
     start = start if timezone.is_aware(start) else start.replace(tzinfo=PARIS)
     return start, start + timedelta(minutes=minutes)
 
