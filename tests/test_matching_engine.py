@@ -317,3 +317,25 @@ def test_candidate_rows_are_the_entries_rows(directory):
     rows = engine.candidate_rows(ids * 200)  # more ids than one chunk, repeats included
     assert {row.id: tuple(row) for row in rows} == expected
     assert engine.candidate_rows([]) == []
+
+
+def test_nearest_are_the_k_best_by_cosine_best_first():
+    # The top k are chosen without a negated copy of every score (issue 17): the same k, in the same order, as a
+    # full sort, and a record that lost its vector is never one of them.
+    import numpy as np
+
+    from guichet.matching import vectors
+
+    rng = np.random.default_rng(11)
+    matrix = rng.standard_normal((500, 384)).astype(np.float32)
+    matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
+    index = vectors.VectorIndex("minilm", np.arange(1000, 1500, dtype=np.int64), matrix, None)
+    index.drop([1000 + int(np.argmax(matrix @ matrix[7]))])  # the best one (row 7 itself) is gone
+    query = matrix[7]
+    scores = matrix @ query
+    scores[7] = -np.inf
+    expected = [1000 + int(i) for i in np.argsort(-scores)[:20]]
+    nearest = index.nearest(query, 20)
+    assert [pk for pk, _c in nearest] == expected
+    assert [c for _pk, c in nearest] == sorted((c for _pk, c in nearest), reverse=True)
+    assert len(index.nearest(query, 10_000)) == 499

@@ -107,3 +107,17 @@ def test_a_text_repeated_in_a_batch_is_encoded_once(backend, monkeypatch):
     assert encoded == ["cell sorting", "tri cellulaire"]
     assert vectors.shape == (3, 384) and np.array_equal(vectors[0], vectors[2])
     assert not np.array_equal(vectors[0], vectors[1])
+
+
+@pytest.mark.skipif("minilm" not in INSTALLED, reason="MiniLM not installed")
+def test_a_need_through_minilms_modules_is_the_vector_encode_gives(settings):
+    # embed_query runs MiniLM's modules directly (encode()'s per-call set-up cost 13 ms a match; issue 17): the
+    # vector must stay the one the records were compared with, in both languages and for a long need.
+    settings.GUICHET_EMBEDDINGS = "minilm"
+    model = semantic.model("minilm")
+    for need in ("tri cellulaire de lymphocytes T", "we need someone to measure binding kinetics (KD)",
+                 "séquençage " * 300):
+        expected = model.encode([need], normalize_embeddings=True, convert_to_numpy=True)[0]
+        got = semantic.embed_query(need, name="minilm")
+        assert got.dtype == np.float32 and got.shape == (384,)
+        assert np.allclose(got, expected, atol=1e-6), need

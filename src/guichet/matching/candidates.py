@@ -95,10 +95,12 @@ def is_common(n: int, total: int) -> bool:
 
 
 def lexical_candidates(concept_query: dict[str, float], word_stems: list[str], df: dict[str, int],
-                       total: int) -> list[int]:
-    """Concept candidates ({concept key: rarity × weight}) and word candidates, in that order, without repeats."""
+                       total: int, *, index: "concept_index.ConceptIndex | None" = None) -> list[int]:
+    """Concept candidates ({concept key: rarity × weight}) and word candidates, in that order, without repeats.
+    `index`: the match's concept index (read once per match), else the process's current one."""
     selective = [s for s in word_stems if not is_common(df[s], total)]
-    concept_ids = concept_index.concept_index().best(concept_query, weights.CONCEPT_CANDIDATES)
+    index = index or concept_index.concept_index()
+    concept_ids = index.best(concept_query, weights.CONCEPT_CANDIDATES)
     ids = [*concept_ids, *word_candidates(rarest(selective, df), df, total)]
     if not ids and word_stems:
         # OR semantics over every word, common ones too: a need of general words still gets candidates.

@@ -81,7 +81,10 @@ def match(text: str, *, limit: int = 10, semantic: bool | None = None, translate
     direct = {k: c for k, c in profile.concepts.items() if c.weight >= weights.BROADER_QUERY_WEIGHT}
     concept_query = {k: candidates.idf(df[c_tokens[k]], total) * c.weight
                      for k, c in (direct or profile.concepts).items()}
-    ids = candidates.lexical_candidates(concept_query, stem_tokens, df, total)
+    # One look at the concept index per match (its freshness check is two queries): candidates and scoring
+    # read the same snapshot.
+    c_index = concept_index.concept_index()
+    ids = candidates.lexical_candidates(concept_query, stem_tokens, df, total, index=c_index)
 
     model = semantic_module_backend(semantic)
     cosines: dict[int, float] = {}
@@ -107,7 +110,7 @@ def match(text: str, *, limit: int = 10, semantic: bool | None = None, translate
     # the process's concept index (arrays), not from each row's JSON; only the results shown read theirs.
     entries = candidate_rows(ids)
     order = scoring.concept_order(profile, df, total, c_tokens)
-    statuses, missing = concept_index.concept_index().statuses(order, [e.id for e in entries])
+    statuses, missing = c_index.statuses(order, [e.id for e in entries])
     if missing:  # created since the index last looked (it looks at every match): read as stored
         for pk, tags in SearchEntry.objects.filter(id__in=missing).values_list("id", "concepts"):
             statuses[pk] = concept_index.status_of_tags(tags, order)

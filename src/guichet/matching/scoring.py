@@ -109,10 +109,15 @@ def score_entries(profile: QueryProfile, entries, *, df: dict[str, int], total: 
 
     order = concept_order(profile, df, total, concept_tokens)
     weighted = [(key, concept_idf[key], profile.concepts[key].words) for key in order]
+    # Every stem a word or its translations can be found by, and by word: a record's document is read only for
+    # these (most of its hundreds of stems are not the need's), and a word none of whose stems the record holds
+    # is passed over at once. ~430 candidates per need at 100k records: the loop below was a quarter of a match.
+    word_stems = {folded: frozenset(s for alt, _v, _s in alts for s in alt) for folded, alts in alternatives.items()}
+    need_stems = frozenset().union(*word_stems.values())
 
     results = []
     for entry in entries:
-        doc = set(entry.document.split())
+        doc = need_stems.intersection(entry.document.split())  # the need's stems this record holds
         status, n_own = statuses[entry.id]
         c_score, c_found, bridged, own_hits = 0.0, [], set(), 0
         for (key, weight_idf, words), state in zip(weighted, status, strict=True):
@@ -130,6 +135,8 @@ def score_entries(profile: QueryProfile, entries, *, df: dict[str, int], total: 
         for folded, group in profile.words.items():
             if folded in bridged:
                 credit = word_weight[folded]
+            elif word_stems[folded].isdisjoint(doc):
+                continue
             else:
                 credit = 0.0
                 for position, (alt, value, surface) in enumerate(alternatives[folded]):

@@ -45,7 +45,7 @@ class VectorIndex:
         k = min(k, int(self.live.sum()))
         if k <= 0:
             return []
-        top = np.argpartition(-scores, k - 1)[:k]
+        top = np.argpartition(scores, len(scores) - k)[len(scores) - k:]  # no negated copy of 100k scores
         top = top[np.argsort(-scores[top])]
         return [(int(self.ids[i]), float(scores[i])) for i in top]
 
