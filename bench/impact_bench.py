@@ -106,6 +106,7 @@ ORDERS = {
     "service_id": "%(first_service)s + g %% %(services)s", "requester_id": "%(user)s",
     "organization_id": "%(first_org)s + (g * 104729) %% %(orgs)s",
     "customer_category": "(ARRAY['academic','startup','industry'])[1 + g %% 3]", "description": "'Bench'",
+    "quantity": "1 + g %% 3",
     "status": "CASE WHEN g %% 10 < 7 THEN 'delivered' WHEN g %% 10 < 9 THEN 'in_progress' ELSE 'cancelled' END",
     "created_at": "%(first)s::timestamptz + (g * 5153 %% %(minutes)s) * interval '1 minute'",
     "delivered_at": "CASE WHEN g %% 10 < 7 THEN %(first)s::timestamptz + (g * 5153 %% %(minutes)s + 20160) "
@@ -120,7 +121,7 @@ NEEDS = {
     # four in five answered, within 1 to 96 hours
     "title": "'Need ' || g", "text": "'Bench need'", "language": "(ARRAY['fr','en'])[1 + g %% 2]",
     "requester_id": "%(user)s", "organization_id": "%(first_org)s + (g * 15485863) %% %(orgs)s",
-    "status": "CASE WHEN g %% 5 = 0 THEN 'new' ELSE 'closed' END",
+    "status": "CASE WHEN g %% 5 = 0 THEN 'new' ELSE 'answered' END",
     "created_at": "%(first)s::timestamptz + (g * 7907 %% %(minutes)s) * interval '1 minute'",
     "first_response_at": "CASE WHEN g %% 5 <> 0 THEN %(first)s::timestamptz + (g * 7907 %% %(minutes)s) "
                          "* interval '1 minute' + (1 + g %% 96) * interval '1 hour' END",
