@@ -249,8 +249,8 @@ def site_update(*, actor, site: Site, **data) -> Site:
         raise ValueError(f"not profile fields: {sorted(unknown)}")
     for name, choices in (("areas", TherapeuticArea.values), ("phases", Phase.values)):
         if name in data and (not isinstance(data[name], list) or set(data[name]) - set(choices)):
-            raise ClinicalError(field_error(capfirst(Site._meta.get_field(name).verbose_name), _("choose from the list.")),
-                                field=name)
+            label = capfirst(Site._meta.get_field(name).verbose_name)
+            raise ClinicalError(field_error(label, _("choose from the list.")), field=name)
     with transaction.atomic(durable=True):
         record = Site.objects.select_for_update().get(pk=site.pk)
         for name, value in data.items():
@@ -259,7 +259,7 @@ def site_update(*, actor, site: Site, **data) -> Site:
             record.full_clean(exclude=["organization"])
         except ValidationError as exc:
             field, errors = next(iter(exc.error_dict.items()))
-            raise ClinicalError(field_error(capfirst(Site._meta.get_field(field).verbose_name), errors[0].messages[0]),
-                                field=field) from None
+            label = capfirst(Site._meta.get_field(field).verbose_name)
+            raise ClinicalError(field_error(label, errors[0].messages[0]), field=field) from None
         record_save(actor=actor, record=record, is_new=False)
     return record
