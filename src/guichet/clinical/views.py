@@ -194,7 +194,7 @@ def site_edit(request, pk):
         raise Http404
     if not permissions.can_edit_site(request.user, s):
         raise PermissionDenied
-    form = SiteProfileForm(request.POST or None, instance=s)
+    form = SiteProfileForm(request.POST if request.method == "POST" else None, instance=s)
 
     def page(form):
         return render(request, "clinical/site_edit.html", {"s": s, "form": form})

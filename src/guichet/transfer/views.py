@@ -162,7 +162,7 @@ def office_edit(request, pk):
         raise Http404
     if not permissions.can_edit_office(request.user, o):
         raise PermissionDenied
-    form = OfficeProfileForm(request.POST or None, instance=o)
+    form = OfficeProfileForm(request.POST if request.method == "POST" else None, instance=o)
 
     def page(form):
         return render(request, "transfer/office_edit.html", {"o": o, "form": form})
