@@ -217,3 +217,24 @@ def test_a_report_being_generated_is_not_queued_twice(declared):
     report.refresh_from_db()
     with pytest.raises(services.ReportError):
         services.annual_report_generate(actor=declared["staff"], report=report)
+
+
+def test_the_evidence_annex_dates_a_declaration_by_its_paris_day(declared):
+    """Validated at 23:30 UTC on 31 December: 00:30 on 1 January in Paris, the day the annex says (it said the
+    UTC day, the year before)."""
+    from datetime import UTC, date
+
+    year = declared["year"]
+    Declaration.objects.filter(status=Declaration.Status.VALIDATED).update(
+        submitted_at=datetime(year, 12, 31, 23, 30, tzinfo=UTC), validated_at=datetime(year, 12, 31, 23, 30, tzinfo=UTC))
+    report = _report(declared, as_of=date(year + 1, 1, 31))
+    with translation.override("en"):
+        (row,) = annual._declarations(report)
+        new_year = formats_date(date(year + 1, 1, 1))
+        assert row["declared"].endswith(f"on {new_year}") and row["validated"].endswith(f"on {new_year}")
+
+
+def formats_date(day):
+    from django.utils import formats
+
+    return formats.date_format(day, "DATE_FORMAT")

@@ -396,3 +396,21 @@ def test_call_pages_in_both_languages(client, small_directory):
     assert "Appel à projets d&#x27;amorçage" in fr and "Consortium public-privé exigé" in fr
     assert "Seed call for projects" in en and "(Paris time)" in en
     assert client.get("/api/v1/calls").json()[0]["budget_ceiling_eur"] == "50000.00"
+
+
+def test_an_award_s_partnership_is_signed_on_the_paris_day_not_the_utc_one(reviewed_world, staff):
+    """At 23:30 UTC on 31 December it is 00:30 on 1 January in Paris: the partnership is signed in the new year,
+    and counts in that year's KPIs, as the decision does (day_start/day_end are Paris days)."""
+    from datetime import UTC, datetime
+
+    proposal = reviewed_world["proposal"]
+    decided = datetime(2025, 12, 31, 23, 30, tzinfo=UTC)
+    services.proposal_decide(actor=staff, proposal=proposal, award=True, reason="Good.", amount="30000", now=decided)
+    proposal.refresh_from_db()
+    partnership = Partnership.objects.get(pk=proposal.partnership_id)
+    assert partnership.stage_changes.get().on == date(2026, 1, 1)
+    Partnership.objects.filter(pk=partnership.pk).update(confirmed_at=decided)  # the team's confirmation
+    values = compute(as_of=date(2026, 1, 31), start=date(2026, 1, 1), end=date(2026, 1, 31)).values
+    assert (values["call_projects_awarded_in_period"], values["partnerships_signed_in_period"]) == (1, 1)
+    last_year = compute(as_of=date(2025, 12, 31), start=date(2025, 1, 1), end=date(2025, 12, 31)).values
+    assert (last_year["call_projects_awarded_total"], last_year["partnerships_signed_total"]) == (0, 0)

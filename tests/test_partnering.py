@@ -178,9 +178,52 @@ def test_outcomes_open_a_lead_and_feed_the_kpis_as_of_dates(small_directory):
     today = timezone.localdate()
     values = compute(as_of=today, start=today - timedelta(days=30), end=today).values
     assert (values["meetings_requested_in_period"], values["meetings_accepted_in_period"],
-            values["meetings_held_in_period"], values["partnerships_from_meetings"]) == (1, 1, 1, 1)
+            values["meetings_held_in_period"]) == (1, 1, 1)
+    assert values["partnerships_from_meetings"] == 0  # a lead opened is not a partnership signed
     before = compute(as_of=today - timedelta(days=10)).values
     assert before["meetings_held_in_period"] == 0 and before["partnerships_from_meetings"] == 0
+
+
+@pytest.mark.django_db
+def test_partnerships_from_meetings_count_by_their_first_signature_in_the_period_once_confirmed(small_directory,
+                                                                                                staff):
+    """The rule of the other signed partnerships: confirmed, counted in the period of the first signed stage (not
+    when the lead was opened), once however many signed stages follow; and the figure states its method."""
+    from datetime import date
+
+    from django.utils import translation
+
+    from guichet.partnerships.services import partnership_confirm, partnership_move
+
+    day = make_day(start_in=timedelta(days=-3))
+    alice, bob = person("a@test.example", "acme-bio"), person("b@test.example", "lab-tcell")
+    booking = timezone.now() - timedelta(days=5)
+    a = services.participant_join(actor=alice, event=day, offers="x", seeks="y", now=booking)
+    b = services.participant_join(actor=bob, event=day, offers="x", seeks="y", now=booking)
+    request = services.request_create(actor=alice, requester=a, recipient=b, now=booking)
+    services.request_answer(actor=bob, request=request, accept=True, now=booking)
+    meeting = Meeting.objects.get(request=request)
+    services.meeting_outcome(actor=alice, meeting=meeting, held=True, outcome="follow_up")
+    services.meeting_open_lead(actor=alice, meeting=meeting)
+    lead = Meeting.objects.get(pk=meeting.pk).partnership
+    signed_on = date(2026, 3, 10)  # signed long after the lead was opened (the lead's created_at is today)
+    lead.stage_changes.update(on=date(2026, 1, 5))
+    partnership_move(actor=staff, partnership=lead, stage="signed", on=signed_on)
+    partnership_move(actor=staff, partnership=lead, stage="active", on=date(2026, 4, 1))
+    march = {"as_of": date(2026, 3, 31), "start": date(2026, 3, 1), "end": date(2026, 3, 31)}
+    assert compute(**march).values["partnerships_from_meetings"] == 0  # declared, not yet confirmed
+    partnership_confirm(actor=staff, partnership=lead)
+    assert compute(**march).values["partnerships_from_meetings"] == 1
+    assert compute(as_of=date(2026, 3, 9), start=date(2026, 1, 1), end=date(2026, 3, 9)).values[
+        "partnerships_from_meetings"] == 0  # not signed yet on the 9th
+    assert compute(as_of=date(2026, 6, 30), start=date(2026, 4, 1), end=date(2026, 6, 30)).values[
+        "partnerships_from_meetings"] == 0  # signed before the period: the later "active" stage does not count
+    year = compute(as_of=date(2026, 12, 31), start=date(2026, 1, 1), end=date(2026, 12, 31))
+    assert year.values["partnerships_from_meetings"] == year.values["partnerships_signed_in_period"] == 1
+    with translation.override("fr"):
+        assert "première signature" in compute(**march).methods["partnerships_from_meetings"]
+    with translation.override("en"):
+        assert "first signature" in compute(**march).methods["partnerships_from_meetings"]
 
 
 def test_the_scheduler_beats_first_fit_when_people_are_the_limit_and_never_breaks_a_rule():

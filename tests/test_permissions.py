@@ -381,6 +381,10 @@ MATRIX = {
     # form; a guest may not order, nor has hosted spaces
     **{f"api-1:{n}": {"anonymous": 401, "guest": 403, **{r: 200 for r in ROLES[2:]}}
        for n in ("get_sample_form", "list_contracts")},
+    # --- clinical site and tech-transfer office profiles (issue 11) --- public pages; the sample site's and office's
+    # organizations have no account in this world, so only the cluster team edits them
+    **{n: OPEN for n in ("clinical:site", "transfer:offices", "transfer:office_profile")},
+    **{n: STAFF for n in ("clinical:site_edit", "transfer:office_edit")},
 }
 # A guest (a visitor who confirmed their e-mail) is logged in like a member, without a member's rights;
 # where the row above does not say, the guest gets what the member gets, except at these URLs.
@@ -545,6 +549,9 @@ def sample_url(name, batch_pk, desk=None, extra=None):
         # --- headcounts to validate (issue 11) ---
         **{f"startups:{n}": [1] for n in ("headcount_validate", "headcount_return")},
         "api-1:get_sample_form": ["cyto.sort"],  # --- sample forms in the API (issue 13, item 5) ---
+        # --- clinical site and tech-transfer office profiles (issue 11) ---
+        **{f"clinical:{n}": [extra.get("site", 1)] for n in ("site", "site_edit")},
+        **{f"transfer:{n}": [extra.get("office", 1)] for n in ("office_profile", "office_edit")},
     }.get(name, [])
     url = reverse(name, args=args)
     return url + ("?q=lupus" if name in ("directory:list", "api-1:directory_search", "api-1:match") else "")
@@ -703,7 +710,7 @@ def clinical_transfer_sample(users) -> dict:
     # The member's disclosure; the manager is not of the office (acme-bio has no member in this world).
     disclosure = disclosure_submit(actor=users["member"], office=office, title="D", summary="S")
     return {"feasibility": feasibility.request_id, "trial": trial.pk, "trial_site": trial_site.pk,
-            "offer": offer.pk, "disclosure": disclosure.pk}
+            "offer": offer.pk, "disclosure": disclosure.pk, "site": site.pk, "office": office.pk}
 
 
 # --- calls, talent ---

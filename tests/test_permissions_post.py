@@ -415,6 +415,12 @@ POST_MATRIX: dict[str, dict[str, int]] = {
     "api-1:add_consumable_use": every(401),
     # --- sample forms and hosting contracts in the API (issue 13, items 5 and 8) --- reads only
     **{f"api-1:{n}": NOT_POST for n in ("get_sample_form", "list_contracts")},
+    # --- clinical site and tech-transfer office profiles (issue 11) --- the profiles are pages to read (POST is
+    # the page again); an empty edit is the form again for the site (its kind is required), and for the office
+    # a save that changes nothing (its fields are all optional)
+    **{n: every(200) for n in ("clinical:site", "transfer:offices", "transfer:office_profile")},
+    "clinical:site_edit": row(LOGIN, 403, 403, 403, 403, 200, 200),
+    "transfer:office_edit": row(LOGIN, 403, 403, 403, 403, 302, 302),
 }
 
 

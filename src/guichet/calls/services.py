@@ -409,7 +409,9 @@ def _partnership_from_award(*, actor, proposal: Proposal, now) -> None:
         partnership = partnership_create(
             # The partnership's one title is stored in the cluster's language, whatever the deciding actor reads.
             actor=actor, title=f"{proposal.acronym} — {proposal.call.title_fr}"[:200], type="rd_collaboration",
-            parties=parties, value_eur=proposal.awarded_eur, stage="signed", on=now.date(),
+            parties=parties, value_eur=proposal.awarded_eur, stage="signed",
+            # signed on the decision's day in Paris: at 23:30 UTC on 31 December it is already the new year there
+            on=timezone.localdate(now),
             description=proposal.milestones)
     except PartnershipError as exc:
         raise CallError(_("The award is recorded, but its partnership was not: %(reason)s") % {"reason": exc},

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guichet.directory.models import TherapeuticArea
 
-from .models import MAX_PATIENTS, Interest, Phase
+from .models import MAX_PATIENTS, Interest, Phase, Site
 
 DATE = {"widget": forms.DateInput(attrs={"type": "date"})}
 
@@ -35,3 +35,22 @@ class AnswerForm(forms.Form):
 class InclusionForm(forms.Form):
     on = forms.DateField(label=_("Counted on"), **DATE)
     total = forms.IntegerField(label=_("Patients included to date"), min_value=0, max_value=MAX_PATIENTS)
+
+
+# --- site profiles (issue 11) ---
+class SiteProfileForm(forms.ModelForm):
+    """What a site says it can run. Investigators are shown to members of the network only."""
+
+    areas = forms.MultipleChoiceField(label=_("Therapeutic areas"), choices=TherapeuticArea.choices, required=False,
+                                      widget=forms.CheckboxSelectMultiple)
+    phases = forms.MultipleChoiceField(label=_("Phases run"), choices=Phase.choices, required=False,
+                                       widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = Site
+        fields = ("kind", "indications", "areas", "phases", "investigators", "beds", "phase_i_beds",
+                  "biobank_collections", "certifications")
+        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in
+                   ("indications", "investigators", "biobank_collections", "certifications")}
+        help_texts = {"investigators": _("Seen by members of the network only, not by the public."),
+                      "phase_i_beds": _("Beds dedicated to phase I studies (0 when the site runs none).")}

@@ -38,3 +38,17 @@ def can_record_inclusions(user, trial_site) -> bool:
     if can_manage_clinical(user):
         return True
     return trial_site.site.organization_id in desk_permissions.provider_organization_ids(user)
+
+
+# --- site profiles (issue 11) ---
+def can_see_site_contacts(user) -> bool:
+    """A site's investigators are named people: members of the network and the cluster team see them, not the
+    public (the rest of the profile is public, like the directory)."""
+    return is_member(user) or can_manage_clinical(user)
+
+
+def can_edit_site(user, site) -> bool:
+    """A site's profile is kept by the accounts that answer for its organization, and by the cluster team."""
+    if can_manage_clinical(user):
+        return True
+    return site.organization_id in desk_permissions.provider_organization_ids(user)

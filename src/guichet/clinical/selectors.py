@@ -90,3 +90,17 @@ def trial_search(qs, text: str):
         return qs
     return qs.filter(Q(title__icontains=text) | Q(acronym__icontains=text) | Q(nct_id__iexact=text)
                      | Q(eu_ct_number__iexact=text))
+
+
+# --- site profiles (issue 11) ---
+def site_profile(pk: int) -> Site | None:
+    return Site.objects.select_related("organization").filter(pk=pk).first()
+
+
+def site_trials(user, site: Site) -> list:
+    """The trials the site takes part in, with its own target and latest count: for who may see trials."""
+    if not permissions.can_view_trials(user):
+        return []
+    return list(TrialSite.objects.filter(site=site).select_related("trial")
+                .prefetch_related(Prefetch("inclusions", InclusionCount.objects.order_by("-on")))
+                .order_by("trial__title"))

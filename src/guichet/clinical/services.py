@@ -225,3 +225,41 @@ def inclusions_record(*, actor, trial_site, on: date, total: int) -> InclusionCo
         audit_record(actor=actor, action="trial.inclusions", entity_type="trial", entity_key=str(trial_site.trial_id),
                      entity_label=str(trial_site), changes={"on": [None, on.isoformat()], "total": [before, total]})
     return count
+
+
+# --- site profiles (issue 11) ---
+SITE_PROFILE_FIELDS = ("kind", "indications", "areas", "phases", "investigators", "beds", "phase_i_beds",
+                       "biobank_collections", "certifications")
+
+
+def site_update(*, actor, site: Site, **data) -> Site:
+    """A site's capability profile, kept by its own accounts or the cluster team: checked whole (a refusal names
+    its field, nothing is written), saved and audited in one transaction."""
+    from django.utils.text import capfirst
+
+    from guichet.core.services import record_save
+    from guichet.directory.models import TherapeuticArea
+
+    from .models import Phase
+
+    if not permissions.can_edit_site(actor, site):
+        raise ClinicalError(_("Only the site's accounts and the cluster team keep its profile."))
+    unknown = set(data) - set(SITE_PROFILE_FIELDS)
+    if unknown:
+        raise ValueError(f"not profile fields: {sorted(unknown)}")
+    for name, choices in (("areas", TherapeuticArea.values), ("phases", Phase.values)):
+        if name in data and (not isinstance(data[name], list) or set(data[name]) - set(choices)):
+            label = capfirst(Site._meta.get_field(name).verbose_name)
+            raise ClinicalError(field_error(label, _("choose from the list.")), field=name)
+    with transaction.atomic(durable=True):
+        record = Site.objects.select_for_update().get(pk=site.pk)
+        for name, value in data.items():
+            setattr(record, name, value.strip() if isinstance(value, str) else value)
+        try:
+            record.full_clean(exclude=["organization"])
+        except ValidationError as exc:
+            field, errors = next(iter(exc.error_dict.items()))
+            label = capfirst(Site._meta.get_field(field).verbose_name)
+            raise ClinicalError(field_error(label, errors[0].messages[0]), field=field) from None
+        record_save(actor=actor, record=record, is_new=False)
+    return record

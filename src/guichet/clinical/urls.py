@@ -13,4 +13,7 @@ urlpatterns = [
     path("trials/", views.trials, name="trials"),
     path("trials/<int:pk>/", views.trial, name="trial"),
     path("trial-sites/<int:pk>/inclusions/", views.inclusions, name="inclusions"),
+    # --- site profiles (issue 11) ---
+    path("sites/<int:pk>/", views.site, name="site"),
+    path("sites/<int:pk>/edit/", views.site_edit, name="site_edit"),
 ]

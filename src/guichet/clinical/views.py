@@ -11,7 +11,7 @@ from guichet.core.params import BadParameter
 from guichet.directory.models import TherapeuticArea
 
 from . import permissions, selectors, services
-from .forms import AnswerForm, FeasibilityForm, InclusionForm
+from .forms import AnswerForm, FeasibilityForm, InclusionForm, SiteProfileForm
 from .models import CONTRACT_TARGET_DAYS, Site, SiteKind, TrialSite, TrialStatus
 
 
@@ -28,7 +28,7 @@ def sites(request):
     area = _choice(request, "area", TherapeuticArea.values)
     return render(request, "clinical/sites.html", {
         "sites": selectors.sites(kind=kind, area=area), "kinds": SiteKind.choices, "areas": TherapeuticArea.choices,
-        "kind": kind, "area": area})
+        "kind": kind, "area": area, "contacts": permissions.can_see_site_contacts(request.user)})
 
 
 @login_required
@@ -172,3 +172,35 @@ def inclusions(request, pk):
     messages.error(request, services.field_error(form.fields[field].label, errors[0]) if field in form.fields
                    else errors[0])
     return redirect("clinical:trial", trial_site.trial_id)
+
+
+# --- site profiles (issue 11) ---
+def site(request, pk):
+    """A site's profile: public, like the directory; its investigators to members, its trials to who sees trials."""
+    s = selectors.site_profile(pk)
+    if s is None:
+        raise Http404
+    return render(request, "clinical/site.html", {
+        "s": s, "contacts": permissions.can_see_site_contacts(request.user),
+        "area_labels": [label for value, label in TherapeuticArea.choices if value in s.areas],
+        "can_ask": permissions.can_submit_feasibility(request.user),
+        "can_edit": permissions.can_edit_site(request.user, s), "trial_sites": selectors.site_trials(request.user, s)})
+
+
+@login_required
+def site_edit(request, pk):
+    s = selectors.site_profile(pk)
+    if s is None:
+        raise Http404
+    if not permissions.can_edit_site(request.user, s):
+        raise PermissionDenied
+    form = SiteProfileForm(request.POST if request.method == "POST" else None, instance=s)
+
+    def page(form):
+        return render(request, "clinical/site_edit.html", {"s": s, "form": form})
+
+    if request.method != "POST":
+        return page(form)
+    return attempt_form(request, form, lambda data: services.site_update(actor=request.user, site=s, **data),
+                        _("The site's profile is saved."), lambda saved: redirect("clinical:site", saved.pk), page,
+                        refusals=(services.ClinicalError,))

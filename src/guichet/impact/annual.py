@@ -9,7 +9,7 @@ import io
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.utils import formats, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -93,10 +93,10 @@ def _declarations(report: AnnualReport) -> list[dict]:
         rows.append({"organization": d.organization.name, "campaign": d.campaign.title, "figures": figures,
                      "declared": _("Declared by %(who)s on %(when)s") % {
                          "who": d.submitted_by.get_full_name() if d.submitted_by else _("an erased account"),
-                         "when": formats.date_format(d.submitted_at.date(), "DATE_FORMAT")},
+                         "when": formats.date_format(timezone.localdate(d.submitted_at), "DATE_FORMAT")},
                      "validated": _("validated by %(who)s on %(when)s") % {
                          "who": d.validated_by.get_full_name() if d.validated_by else _("an erased account"),
-                         "when": formats.date_format(d.validated_at.date(), "DATE_FORMAT")},
+                         "when": formats.date_format(timezone.localdate(d.validated_at), "DATE_FORMAT")},
                      "evidence": [e.name for e in d.evidence.all()]})
     return rows
 

@@ -133,6 +133,16 @@ def funds_coverage(start: date | None, end: date, as_of: date | None = None) -> 
     return counts["ok"], counts["n"]
 
 
+def signed_by(as_of: date):
+    """The partnerships signed on or before the date (declared, confirmed or not), each with `signed`: the day of
+    its first change to a signed stage. The one rule of every "partnerships signed" figure."""
+    return (Partnership.objects
+            .filter(bounds.amount_in_bounds("value_eur", bounds.MAX_PARTNERSHIP_VALUE_EUR),
+                    stage_changes__stage__in=SIGNED_STAGES, stage_changes__on__lte=as_of,
+                    stage_changes__on__gte=bounds.EARLIEST_DATE)
+            .annotate(signed=Min("stage_changes__on")))
+
+
 def partnership_figures(as_of: date, start: date, end: date) -> dict:
     """The signed partnerships' figures as of the date, all counted by the database in one query: those counted
     (confirmed by their other parties or the cluster team) in total, in the period, public-private, their value
@@ -143,13 +153,8 @@ def partnership_figures(as_of: date, start: date, end: date) -> dict:
     """
     # The parties counted by kind over the same join (two EXISTS per partnership scanned every organization of
     # the kind: twice as slow at 100,000 organizations, bench/impact_bench.py).
-    signed = (Partnership.objects
-              .filter(bounds.amount_in_bounds("value_eur", bounds.MAX_PARTNERSHIP_VALUE_EUR),
-                      stage_changes__stage__in=SIGNED_STAGES, stage_changes__on__lte=as_of,
-                      stage_changes__on__gte=bounds.EARLIEST_DATE)
-              .annotate(signed=Min("stage_changes__on"),
-                        n_public=Count("parties", filter=Q(parties__kind__in=PUBLIC_KINDS)),
-                        n_private=Count("parties", filter=Q(parties__kind__in=PRIVATE_KINDS))))
+    signed = signed_by(as_of).annotate(n_public=Count("parties", filter=Q(parties__kind__in=PUBLIC_KINDS)),
+                                       n_private=Count("parties", filter=Q(parties__kind__in=PRIVATE_KINDS)))
     counted = Q(confirmed_at__isnull=False)  # a member's record counts once the other parties confirm it
     period = Q(signed__gte=start, signed__lte=end)
     years = range(bounds.EARLIEST_DATE.year, as_of.year + 1)
@@ -323,6 +328,9 @@ def compute(*, as_of: date | None = None, start: date | None = None, end: date |
     from guichet.partnering.kpis import figures as partnering
 
     v.update(partnering(as_of=as_of, start=start, end=end))
+    from guichet.partnering.kpis import METHODS as partnering_methods
+
+    report.methods.update({k: str(m) for k, m in partnering_methods.items()})
     targets = {t.key: t for t in Target.objects.all()}
     report.series["targets"] = {k: {"label": t.display_label, "value": t.value, "year": t.year,
                                     "source": t.display_source, "source_lang": t.source_language,
@@ -457,7 +465,7 @@ KPI_LABELS = {
     "meetings_requested_in_period": _("One-to-one meetings requested in the period"),
     "meetings_accepted_in_period": _("One-to-one meetings accepted in the period"),
     "meetings_held_in_period": _("One-to-one meetings held in the period"),
-    "partnerships_from_meetings": _("Partnerships born from meetings (to date)"),
+    "partnerships_from_meetings": _("Partnerships born from meetings, signed in the period"),
 }
 # --- clinical transfer, technology transfer ---
 from .kpis_transfer import LABELS as _TRANSFER_LABELS  # noqa: E402

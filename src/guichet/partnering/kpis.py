@@ -1,11 +1,23 @@
 """The KPIs of the Partnering Days, as of any past date: requests made, accepted and meetings held in the
-period (by when each happened), and partnerships born from meetings (by when the lead was opened)."""
+period (by when each happened), and partnerships born from meetings, signed in the period (by the rule of every
+signed partnership: `impact.kpis.signed_by`, confirmed, first signature within the period)."""
 
 from datetime import date
 
+from django.utils.translation import gettext_lazy as _
+
 from guichet.core.workdays import day_end, day_start
+from guichet.impact.kpis import signed_by
 
 from .models import Meeting, MeetingRequest
+
+METHODS = {
+    "partnerships_from_meetings": _("Partnerships opened from a partnering-day meeting that reached a signed stage "
+                                    "(signed, active or completed), counting only those confirmed by each other "
+                                    "party or by the cluster team, each in the period of its first signature (the "
+                                    "date of the signed stage, not that of the meeting, the lead or the "
+                                    "confirmation), as the other signed partnerships."),
+}
 
 
 def figures(*, as_of: date, start: date, end: date) -> dict:
@@ -19,7 +31,7 @@ def figures(*, as_of: date, start: date, end: date) -> dict:
         "meetings_accepted_in_period": requests.filter(decided_at__gte=period["gte"], decided_at__lte=period["lte"],
                                                        status=MeetingRequest.Status.ACCEPTED).count(),
         "meetings_held_in_period": held.filter(slot__start__gte=period["gte"], slot__start__lte=period["lte"]).count(),
-        "partnerships_from_meetings": Meeting.objects.filter(partnership__isnull=False,
-                                                             partnership__created_at__lte=day_end(as_of))
-        .values("partnership").distinct().count(),
+        "partnerships_from_meetings": signed_by(as_of).filter(
+            confirmed_at__isnull=False, pk__in=Meeting.objects.filter(partnership__isnull=False).values("partnership"),
+            signed__gte=start, signed__lte=end).count(),
     }

@@ -24,6 +24,24 @@ from .models import (
     TechnologyOffer,
 )
 
+# SATT Sud-Est's profile, from the ecosystem facts (sattse.com, La Tribune 2020, Monaco-Matin 2022).
+SATT_PROFILE = {
+    "summary": "Société d'accélération du transfert de technologies créée en 2012, installée au Silo à Marseille. "
+               "Elle détecte et évalue les inventions des laboratoires, finance leur maturation jusqu'au prototype "
+               "et les licencie aux entreprises ; ses « diagnostics » rapprochent les travaux "
+               "académiques des besoins des entreprises.",
+    "services": "Détection et évaluation des inventions\nProtection de la propriété intellectuelle\n"
+                "Financement de la maturation jusqu'au prototype\nLicences aux entreprises\n"
+                "Diagnostics des besoins des entreprises",
+    "territory": "Provence-Alpes-Côte d'Azur et Corse",
+}
+FICTIONAL_PROFILE = {
+    "summary": "Bureau de transfert fictif, pour la démonstration : il reçoit les déclarations d'invention, "
+               "protège, mûrit et licencie (exemple fictif).",
+    "services": "Déclarations d'invention\nBrevets\nMaturation\nLicences (exemple fictif)",
+    "territory": "Marseille (exemple fictif)",
+    "contact_email": "transfert@demo.guichet.example",
+}
 OFFICER_NAME = "Nadia Ferrand"
 OFFICER = "transfer@demo.guichet.example"
 
@@ -37,8 +55,9 @@ def load_demo_transfer(password: str) -> int:
          "description": "Office de transfert fictif, pour la démonstration (exemple fictif)."}]})
     with transaction.atomic():
         if satt := Organization.objects.filter(key="satt-sud-est").first():
-            record_save(actor=None, record=Office(organization=satt), is_new=True)
-        office = Office(organization=Organization.objects.get(key="exemple-valorisation"))
+            # Its profile says only what the ecosystem facts say (no contact address is invented).
+            record_save(actor=None, record=Office(organization=satt, **SATT_PROFILE), is_new=True)
+        office = Office(organization=Organization.objects.get(key="exemple-valorisation"), **FICTIONAL_PROFILE)
         record_save(actor=None, record=office, is_new=True)
         # A person's name, the same in every language (the role is said by the pages: a French-only title read
         # as the name on English pages).

@@ -30,3 +30,11 @@ class AskForm(forms.Form):
 
 
 
+
+
+# --- the office's profile (issue 11) ---
+class OfficeProfileForm(forms.ModelForm):
+    class Meta:
+        model = Office
+        fields = ("summary", "services", "territory", "contact_email")
+        widgets = {"summary": forms.Textarea(attrs={"rows": 4}), "services": forms.Textarea(attrs={"rows": 4})}

@@ -20,6 +20,13 @@ class Office(models.Model):
 
     organization = models.OneToOneField("directory.Organization", on_delete=models.PROTECT,
                                         related_name="transfer_office", verbose_name=_("organization"))
+    # --- the office's profile (issue 11): public, except its staff (members of the network see who they are) ---
+    summary = models.TextField(_("what the office does"), blank=True, max_length=3000)
+    services = models.TextField(_("what it offers researchers and companies"), blank=True, max_length=3000,
+                                help_text=_("One per line."))
+    territory = models.CharField(_("area covered"), blank=True, max_length=200)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True,
+                                      help_text=_("A shared address of the office, shown to the public."))
 
     class Meta:
         ordering = ["organization__name"]
@@ -28,6 +35,13 @@ class Office(models.Model):
 
     def __str__(self):
         return self.organization.name
+
+    def get_absolute_url(self):
+        return reverse("transfer:office_profile", args=[self.pk])
+
+    @property
+    def service_list(self) -> list[str]:
+        return [line.strip() for line in self.services.splitlines() if line.strip()]
 
 
 class DisclosureStatus(models.TextChoices):

@@ -3,7 +3,7 @@ its office, nobody else: not the cluster team, not administrators (they reach no
 admin does not list disclosures). Pages, API, exports and e-mails all ask these."""
 
 from guichet.accounts.models import Membership
-from guichet.accounts.permissions import is_member, is_signed_in
+from guichet.accounts.permissions import is_cluster_team, is_member, is_signed_in
 
 
 def office_ids(user) -> set[int]:
@@ -34,3 +34,14 @@ def can_submit_disclosure(user) -> bool:
 
 def can_ask_about_offer(user) -> bool:
     return can_submit_disclosure(user)
+
+
+# --- the office's profile (issue 11) ---
+def can_edit_office(user, office) -> bool:
+    """An office's profile is kept by its staff, and by the cluster team (who never reach its disclosures)."""
+    return is_cluster_team(user) or office.pk in office_ids(user)
+
+
+def can_see_office_staff(user) -> bool:
+    """The office's staff are named people: members of the network see them, not the public."""
+    return is_member(user) or is_cluster_team(user)

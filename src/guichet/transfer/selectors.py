@@ -7,7 +7,7 @@ from guichet.accounts.permissions import is_signed_in
 from guichet.core.text import index_document
 
 from . import permissions
-from .models import InventionDisclosure, Licence, TechnologyOffer
+from .models import InventionDisclosure, Licence, Office, TechnologyOffer
 
 # An offer is proposed to a need when they share at least one concept of the vocabulary, or at least this
 # many word stems (a concept is a stronger sign than words; two stems keep "antibody" alone from matching).
@@ -64,3 +64,12 @@ def offers_for_need(text: str, *, limit: int = OFFERS_PER_NEED) -> list[tuple[Te
 def office_licences(user):
     return Licence.objects.filter(office_id__in=permissions.office_ids(user)).select_related(
         "licensee", "offer", "family").prefetch_related("milestones", "royalties")
+
+
+# --- the office's profile (issue 11) ---
+def offices():
+    return Office.objects.select_related("organization")
+
+
+def office_profile(pk: int) -> Office | None:
+    return offices().filter(pk=pk).first()

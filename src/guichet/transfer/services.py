@@ -106,3 +106,35 @@ def offer_request(*, actor, offer: TechnologyOffer, message: str = "", desk_requ
     except IntegrityError as exc:
         raise TransferError(_("You have already asked about this offer; the office will answer you.")) from exc
     return created
+
+
+# --- the office's profile (issue 11) ---
+OFFICE_PROFILE_FIELDS = ("summary", "services", "territory", "contact_email")
+
+
+def office_update(*, actor, office: Office, **data) -> Office:
+    """The office's public profile, kept by its staff or the cluster team: checked whole (a refusal names its
+    field, nothing is written), saved and audited in one transaction."""
+    from django.core.exceptions import ValidationError
+    from django.utils.text import capfirst
+
+    from guichet.core.services import record_save
+
+    if not permissions.can_edit_office(actor, office):
+        raise TransferError(_("Only the office's staff and the cluster team keep its profile."))
+    unknown = set(data) - set(OFFICE_PROFILE_FIELDS)
+    if unknown:
+        raise ValueError(f"not profile fields: {sorted(unknown)}")
+    with transaction.atomic(durable=True):
+        record = Office.objects.select_for_update().get(pk=office.pk)
+        for name, value in data.items():
+            setattr(record, name, (value or "").strip())
+        try:
+            record.full_clean(exclude=["organization"])
+        except ValidationError as exc:
+            field, errors = next(iter(exc.error_dict.items()))
+            raise TransferError(_("%(field)s: %(error)s") % {
+                "field": capfirst(Office._meta.get_field(field).verbose_name), "error": errors[0].messages[0]},
+                field=field) from None
+        record_save(actor=actor, record=record, is_new=False)
+    return record

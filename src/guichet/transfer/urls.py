@@ -13,4 +13,8 @@ urlpatterns = [
     path("disclosures/<int:pk>/", views.disclosure, name="disclosure"),
     path("disclosures/<int:pk>/status/", views.disclosure_status, name="disclosure_status"),
     path("office/", views.office, name="office"),
+    # --- the office's profile (issue 11) ---
+    path("offices/", views.offices, name="offices"),
+    path("offices/<int:pk>/", views.office_profile, name="office_profile"),
+    path("offices/<int:pk>/edit/", views.office_edit, name="office_edit"),
 ]

@@ -11,7 +11,7 @@ from guichet.core import exports
 from guichet.core.actions import attempt, attempt_form
 
 from . import permissions, selectors, services
-from .forms import AskForm, DisclosureForm, StatusForm
+from .forms import AskForm, DisclosureForm, OfficeProfileForm, StatusForm
 from .models import InventionDisclosure, IPFamily, MaturationProject, OfferRequest, TechnologyOffer
 
 
@@ -135,3 +135,41 @@ def office(request):
         "licences": licences,
         "asked": OfferRequest.objects.filter(offer__office_id__in=ids).select_related("offer", "user"),
     })
+
+
+# --- the office's profile (issue 11) ---
+def offices(request):
+    """The network's tech-transfer offices: public, like the directory."""
+    return render(request, "transfer/offices.html", {"offices": selectors.offices()})
+
+
+def office_profile(request, pk):
+    """An office's profile: what it does and offers, its published offers; its staff to members of the network."""
+    o = selectors.office_profile(pk)
+    if o is None:
+        raise Http404
+    return render(request, "transfer/office_profile.html", {
+        "o": o, "offers": selectors.offers_public().filter(office=o),
+        "staff": services.office_staff(o) if permissions.can_see_office_staff(request.user) else None,
+        "can_edit": permissions.can_edit_office(request.user, o),
+        "is_staff_of": o.pk in permissions.office_ids(request.user)})
+
+
+@login_required
+def office_edit(request, pk):
+    o = selectors.office_profile(pk)
+    if o is None:
+        raise Http404
+    if not permissions.can_edit_office(request.user, o):
+        raise PermissionDenied
+    form = OfficeProfileForm(request.POST if request.method == "POST" else None, instance=o)
+
+    def page(form):
+        return render(request, "transfer/office_edit.html", {"o": o, "form": form})
+
+    if request.method != "POST":
+        return page(form)
+    return attempt_form(request, form, lambda data: services.office_update(actor=request.user, office=o, **data),
+                        _("The office's profile is saved."), lambda saved: redirect("transfer:office_profile",
+                                                                                     saved.pk), page,
+                        refusals=(services.TransferError,))
