@@ -414,3 +414,129 @@ def test_an_award_s_partnership_is_signed_on_the_paris_day_not_the_utc_one(revie
     assert (values["call_projects_awarded_in_period"], values["partnerships_signed_in_period"]) == (1, 1)
     last_year = compute(as_of=date(2025, 12, 31), start=date(2025, 1, 1), end=date(2025, 12, 31)).values
     assert (last_year["call_projects_awarded_total"], last_year["partnerships_signed_total"]) == (0, 0)
+
+
+def _review_page(client, user, proposal, language):
+    client.force_login(user)
+    return client.get(reverse("calls:proposal", args=[proposal.pk]), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+
+def test_an_amended_review_is_counted_dated_audited_and_seen_by_the_reviewer_and_the_team_until_the_decision(
+        client, reviewed_world, staff):
+    reviewer, proposal = reviewed_world["reviewer"], reviewed_world["proposal"]
+    assignment = Assignment.objects.get(reviewer=reviewer)
+    first, second = reviewed_world["call"].criteria.all()
+    url = reverse("calls:review", args=[assignment.pk])
+    client.force_login(reviewer)
+    client.post(url, {f"score-{first.pk}": "4", f"score-{second.pk}": "2", "comment": "Solide."})
+    assignment.refresh_from_db()
+    reviewed_at = assignment.reviewed_at
+    assert (assignment.status, assignment.amendments, assignment.amended_at) == ("reviewed", 0, None)
+    assert "amended" not in _review_page(client, reviewer, proposal, "en").split('id="my-review"')[1].split("</p>")[0]
+    # The same review sent again changes nothing: no amendment counted, none audited.
+    client.post(url, {f"score-{first.pk}": "4", f"score-{second.pk}": "2", "comment": "Solide."})
+    assignment.refresh_from_db()
+    assert assignment.amendments == 0 and not AuditEvent.objects.filter(action="assignment.review_amend").exists()
+
+    client.post(url, {f"score-{first.pk}": "3", f"score-{second.pk}": "2", "comment": "Moins solide."})
+    assignment.refresh_from_db()
+    assert assignment.scores == {str(first.pk): 3, str(second.pk): 2} and assignment.amendments == 1
+    assert assignment.reviewed_at == reviewed_at and assignment.amended_at is not None  # the first sending kept
+    [amended] = AuditEvent.objects.filter(action="assignment.review_amend", entity_key=str(assignment.pk))
+    assert amended.actor == reviewer and amended.changes == {
+        "scores": [{str(first.pk): 4, str(second.pk): 2}, {str(first.pk): 3, str(second.pk): 2}],
+        "comment": ["Solide.", "Moins solide."], "amendments": [0, 1]}
+
+    # The reviewer and the team see that it was amended, in both languages; the applicant sees no review.
+    for language, said, score in (("en", "amended once, on ", "53.3/100"), ("fr", "modifiée une fois, le ", "53,3/100")):
+        mine = _review_page(client, reviewer, proposal, language).split('id="my-review"')[1].split("</p>")[0]
+        assert said in mine, language
+        reviews = _review_page(client, staff, proposal, language).split('id="reviews"')[1].split("</section>")[0]
+        line = next(li for li in reviews.split("<li>") if "Moins solide." in li)
+        assert said in line and score in line  # (2·3 + 1·2) / 15
+        client.force_login(staff)
+        manage = client.get(reverse("calls:manage", args=[reviewed_world["call"].key]),
+                            HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        assert said in manage.split('id="ranking"')[1].split("</table>")[0]
+        assert said not in _review_page(client, reviewed_world["member"], proposal, language)
+    client.force_login(reviewer)
+    client.post(url, {f"score-{first.pk}": "2", f"score-{second.pk}": "2", "comment": "Moins solide."})
+    assert "amended 2 times, last on " in _review_page(client, reviewer, proposal, "en")
+    assert "modifiée 2 fois, la dernière le " in _review_page(client, reviewer, proposal, "fr")
+
+    # Decided: amending is refused with a translated message, the form is gone, nothing is written.
+    services.proposal_decide(actor=staff, proposal=proposal, award=False, reason="Hors du périmètre.")
+    audited = AuditEvent.objects.count()
+    for language, message in (("en", "This proposal is decided: reviews are closed."),
+                              ("fr", "Ce projet est décidé\u00a0: les évaluations sont closes.")):
+        client.force_login(reviewer)
+        response = client.post(url, {f"score-{first.pk}": "5", f"score-{second.pk}": "5", "comment": "Tard."},
+                               HTTP_ACCEPT_LANGUAGE=language, follow=True)
+        page = response.content.decode()
+        assert message in page and 'id="send-review"' not in page, language
+        assert ("reviews are closed" if language == "en" else "les évaluations sont closes") in page.split(
+            'id="my-review"')[1].split("</p>")[0]
+    assignment.refresh_from_db()
+    assert assignment.scores == {str(first.pk): 2, str(second.pk): 2} and assignment.amendments == 2
+    assert AuditEvent.objects.count() == audited
+
+
+def test_a_reviewer_who_declared_no_conflict_but_never_scored_gets_no_form_once_decided(client, reviewed_world,
+                                                                                       staff):
+    reviewer, proposal = reviewed_world["reviewer"], reviewed_world["proposal"]
+    services.proposal_decide(actor=staff, proposal=proposal, award=False, reason="Hors du périmètre.")
+    for language, closed in (("en", "The committee has decided: reviews are closed."),
+                             ("fr", "Le comité a décidé\u00a0: les évaluations sont closes.")):
+        page = _review_page(client, reviewer, proposal, language)
+        assert 'id="send-review"' not in page and closed in page, language
+
+
+def test_the_xlsx_export_says_the_decision_and_each_review_s_amendments_in_french_and_only_to_the_team(
+        client, reviewed_world, staff, guest):
+    import io
+    from zoneinfo import ZoneInfo
+
+    from openpyxl import load_workbook
+
+    reviewer, proposal = reviewed_world["reviewer"], reviewed_world["proposal"]
+    assignment = Assignment.objects.get(reviewer=reviewer)
+    first, second = reviewed_world["call"].criteria.all()
+    for scores in ((4, 2), (3, 2), (3, 1)):
+        services.review_submit(actor=reviewer, assignment=assignment,
+                               scores={str(first.pk): scores[0], str(second.pk): scores[1]}, comment="=1+1")
+    services.proposal_decide(actor=staff, proposal=proposal, award=True, reason="@excellent", amount="40000")
+    assignment.refresh_from_db()
+    proposal.refresh_from_db()
+    url = reverse("calls:export_xlsx", args=[reviewed_world["call"].key])
+    # Other roles: the applicant, the reviewer, a guest get no workbook; a visitor is sent to sign in.
+    for user in (reviewed_world["member"], reviewer, reviewed_world["other"], guest):
+        client.force_login(user)
+        response = client.get(url)
+        assert response.status_code == 403 and not response.get("Content-Type", "").startswith(
+            "application/vnd.openxmlformats"), user
+    client.logout()
+    assert client.get(url).status_code == 302
+
+    client.force_login(staff)
+    book = load_workbook(io.BytesIO(client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content))
+    assert book.sheetnames == ["Classement", "Notes", "Budget"]
+    ranking = book["Classement"]
+    labels = [c.value for c in ranking[1]]
+    names = [c.value for c in ranking[2]]
+    assert labels[-3:] == ["Montant accordé (EUR)", "Motifs de la décision", "Décidé le"]
+    row = dict(zip(names, next(ranking.iter_rows(min_row=3, values_only=True)), strict=True))
+    paris = timezone.localtime(proposal.decided_at, ZoneInfo("Europe/Paris")).replace(tzinfo=None)
+    assert row["status"] == "Financé"
+    assert abs((row["decided_at"] - paris).total_seconds()) < 1 and float(row["awarded_eur"]) == 40000
+    assert row["decision_reason"] == "@excellent" and ranking.cell(row=3, column=names.index("decision_reason") + 1
+                                                                   ).data_type == "s"
+    scores = book["Notes"]
+    labels, names = [c.value for c in scores[1]], [c.value for c in scores[2]]
+    assert labels[-2:] == ["Dernière modification", "Modifications"] and names[-2:] == ["amended_at", "amendments"]
+    rows = [dict(zip(names, r, strict=True)) for r in scores.iter_rows(min_row=3, values_only=True)]
+    reviewed = next(r for r in rows if r["amendments"])
+    amended = timezone.localtime(assignment.amended_at, ZoneInfo("Europe/Paris")).replace(tzinfo=None)
+    assert reviewed["amendments"] == 2 and abs((reviewed["amended_at"] - amended).total_seconds()) < 1
+    assert (reviewed[f"criterion_{first.pk}"], reviewed[f"criterion_{second.pk}"]) == (3, 1)
+    assert reviewed["comment"] == "=1+1" and float(reviewed["score"]) == 46.7  # (2·3 + 1·1) / 15, text not formula
+    assert all(r["amendments"] == 0 for r in rows if r is not reviewed)

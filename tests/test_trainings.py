@@ -2,7 +2,8 @@
 bookings TrainingAuthorization granted with the course's expiry, and the KPIs as of past dates."""
 
 import io
-from datetime import date, timedelta
+import re
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -230,5 +231,68 @@ def test_the_past_sessions_come_a_page_at_a_time_and_a_bad_parameter_is_named(cl
              "Page\u00a0: «\u00a00\u00a0» n’est pas un numéro de page (1 à 2).")):
         for language, message in (("en", english), ("fr", french)):
             response = _catalogue(client, language, **query)
+            assert response.status_code == 400, query
+            assert message in response.content.decode(), (query, language)
+
+
+def _past_ids(page):
+    return set(re.findall(r'id="past-session-(\d+)"', page.split('id="past-sessions"')[1].split("</ul>")[0]))
+
+
+def test_the_past_sessions_filter_by_course_and_by_year_in_select_boxes_and_a_bad_value_is_named(client):
+    from zoneinfo import ZoneInfo
+
+    gmp = Course.objects.create(key="gmp", title_fr="Bonnes pratiques de fabrication", title_en="Good manufacturing "
+                                "practice", hours=3)
+    flow = Course.objects.create(key="flow", title_fr="Cytométrie en flux", title_en="Flow cytometry", hours=7)
+    paris = ZoneInfo("Europe/Paris")
+    this_year = timezone.localtime(timezone.now(), paris).year
+
+    def held(course, key, start):
+        session = held_training(course, key=key)
+        Session.objects.filter(pk=session.pk).update(start=start, end=start + timedelta(hours=3))
+        return str(session.pk)
+
+    # New Year's Eve at 23:30 in Paris is still the old year there (22:30 UTC), however the database counts.
+    gmp_eve = held(gmp, "gmp-eve", datetime(this_year - 2, 12, 31, 23, 30, tzinfo=paris))
+    gmp_new = held(gmp, "gmp-new", datetime(this_year - 1, 1, 1, 0, 30, tzinfo=paris))
+    flow_old = held(flow, "flow-old", datetime(this_year - 2, 6, 3, 9, 0, tzinfo=paris))
+    every = {gmp_eve, gmp_new, flow_old}
+
+    for language, labels in (("en", ("Course", "All courses", "All years", "Flow cytometry")),
+                             ("fr", ("Formation", "Toutes les formations", "Toutes les années",
+                                     "Cytométrie en flux"))):
+        page = _catalogue(client, language, sessions="past").content.decode()
+        assert _past_ids(page) == every
+        form = page.split('id="past-filters"')[1].split("</form>")[0]
+        assert all(label in form for label in labels), language
+        assert '<option value="flow">' in form and '<option value="gmp">' in form
+        years = re.findall(r'<option value="(\d+)"', form.split('id="year"')[1])
+        assert years == [str(this_year - 1), str(this_year - 2)]  # the years sessions were held, the latest first
+
+    assert _past_ids(_catalogue(client, "en", sessions="past", course="gmp").content.decode()) == {gmp_eve, gmp_new}
+    year = _catalogue(client, "en", sessions="past", year=str(this_year - 2)).content.decode()
+    assert _past_ids(year) == {gmp_eve, flow_old}
+    form = year.split('id="past-filters"')[1].split("</form>")[0]
+    assert f'<option value="{this_year - 2}" selected>' in form
+    both = _catalogue(client, "fr", sessions="past", course="gmp", year=str(this_year - 1)).content.decode()
+    assert _past_ids(both) == {gmp_new} and '<option value="gmp" selected>' in both
+    # A year without sessions within the bounds: none listed, said so (and the pager keeps the filters).
+    empty = _catalogue(client, "fr", sessions="past", course="flow", year=str(this_year - 1)).content.decode()
+    assert _past_ids(empty) == set() and "Aucune session passée ne correspond à ces filtres." in empty
+    # Empty values are absent ones, as for the other filters.
+    assert _past_ids(_catalogue(client, "en", sessions="past", course="", year="").content.decode()) == every
+
+    for query, english, french in (
+            ({"course": "yoga"}, "Course: “yoga” is not one of the choices offered.",
+             "Formation\u00a0: «\u00a0yoga\u00a0» ne fait pas partie des choix proposés."),
+            ({"year": "20x4"}, "Year: “20x4” is not a year (1990 to 2100).",
+             "Année\u00a0: «\u00a020x4\u00a0» n’est pas une année (1990 à 2100)."),
+            ({"year": "1066"}, "Year: “1066” is not a year (1990 to 2100).",
+             "Année\u00a0: «\u00a01066\u00a0» n’est pas une année (1990 à 2100)."),
+            ({"year": "２０２５"}, "Year: “２０２５” is not a year (1990 to 2100).",
+             "Année\u00a0: «\u00a0２０２５\u00a0» n’est pas une année (1990 à 2100).")):
+        for language, message in (("en", english), ("fr", french)):
+            response = _catalogue(client, language, sessions="past", **query)
             assert response.status_code == 400, query
             assert message in response.content.decode(), (query, language)

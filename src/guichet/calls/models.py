@@ -209,7 +209,11 @@ class Assignment(models.Model):
     conflict_note = models.CharField(_("conflict of interest"), max_length=500, blank=True)
     scores = models.JSONField(default=dict, blank=True)  # criterion id (as text) -> score
     comment = models.TextField(_("comment"), max_length=5000, blank=True)
-    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    # A review is amended until the committee decides (issue 16): the last amendment and how many, shown to the
+    # reviewer and the team; each amendment's before and after are in the audit log.
+    amended_at = models.DateTimeField(_("amended"), null=True, blank=True, editable=False)
+    amendments = models.PositiveSmallIntegerField(_("amendments"), default=0, editable=False)
 
     class Meta:
         ordering = ["assigned_at", "id"]

@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -315,7 +316,8 @@ def weighted_score(call_criteria, scores: dict) -> Decimal | None:
 def review_submit(*, actor, assignment: Assignment, scores: dict, comment: str = "",
                   now: datetime | None = None) -> Assignment:
     """The reviewer scores every criterion of the grid (0 to its highest score) and comments; they may amend their
-    review until the committee decides."""
+    review until the committee decides on the proposal (each amendment counted, dated and audited with its before
+    and after); after the decision, refused."""
     now = now or timezone.now()
     if assignment.reviewer_id != getattr(actor, "pk", None):
         raise NotAllowed(_("Only the reviewer scores their review."))
@@ -344,18 +346,28 @@ def review_submit(*, actor, assignment: Assignment, scores: dict, comment: str =
         # The proposal's row locked: a decision recorded meanwhile closes the reviews (amending one included).
         if not Proposal.objects.select_for_update().filter(pk=proposal.pk, status=Proposal.Status.SUBMITTED).exists():
             raise CallError(_("This proposal is decided: reviews are closed."), "status")
-        before = Assignment.objects.filter(pk=assignment.pk).values("status", "scores", "comment").first()
+        before = Assignment.objects.filter(pk=assignment.pk).values("status", "scores", "comment", "amendments").first()
         if before is None or before["status"] not in (Assignment.Status.ACCEPTED, Assignment.Status.REVIEWED):
             raise CallError(_("Declare first that you have no conflict of interest."), "status")
-        # A review is amended until the committee decides (issue 16): scores and comment replaced, the old ones audited.
-        Assignment.objects.filter(pk=assignment.pk, status=before["status"]).update(
-            status=Assignment.Status.REVIEWED, scores=clean, comment=comment, reviewed_at=now)
-        assignment.status, assignment.scores, assignment.comment = Assignment.Status.REVIEWED, clean, comment
         if before["status"] == Assignment.Status.ACCEPTED:
+            Assignment.objects.filter(pk=assignment.pk, status=Assignment.Status.ACCEPTED).update(
+                status=Assignment.Status.REVIEWED, scores=clean, comment=comment, reviewed_at=now)
+            assignment.status, assignment.scores, assignment.comment = Assignment.Status.REVIEWED, clean, comment
+            assignment.reviewed_at = now
             _audit(assignment, "review", actor, {"status": ["accepted", "reviewed"]}, kind="assignment")
-        else:
-            _audit(assignment, "review_amend", actor, {"scores": [before["scores"], clean],
-                                                       "comment": [before["comment"], comment]}, kind="assignment")
+            return assignment
+        # Amended until the committee decides (issue 16): scores and comment replaced, before and after audited; the
+        # first sending's date kept, the amendment's beside it. The same review sent again is no amendment.
+        changes = {field: [before[field], value] for field, value in (("scores", clean), ("comment", comment))
+                   if before[field] != value}
+        if not changes:
+            return assignment
+        Assignment.objects.filter(pk=assignment.pk, status=Assignment.Status.REVIEWED).update(
+            scores=clean, comment=comment, amended_at=now, amendments=F("amendments") + 1)
+        assignment.scores, assignment.comment, assignment.amended_at = clean, comment, now
+        assignment.amendments = before["amendments"] + 1
+        _audit(assignment, "review_amend", actor,
+               changes | {"amendments": [before["amendments"], assignment.amendments]}, kind="assignment")
     return assignment
 
 

@@ -275,19 +275,20 @@ def mine(request):
 
 
 EXPORT_COLUMNS = ("id", "acronym", "title", "lead", "partners", "status", "submitted_at", "budget_eur",
-                  "mean_score", "reviews", "awarded_eur", "decision_reason")
+                  "mean_score", "reviews", "awarded_eur", "decision_reason", "decided_at")
 
 
 def _export_labels():
     return [_("Number"), _("Acronym"), _("Title"), _("Lead organization"), _("Partner organizations"), _("Status"),
             _("Submitted"), _("Budget asked (EUR)"), _("Mean score (/100)"), _("Reviews"), _("Amount awarded (EUR)"),
-            _("Reasons of the decision")]
+            _("Reasons of the decision"), _("Decided on")]
 
 
 def _export_row(r):
     p = r["proposal"]
     return [p.pk, p.acronym, p.title, p.lead.name, "; ".join(o.name for o in p.partners.all()), p.get_status_display(),
-            p.submitted_at, p.budget_total, r["mean"], r["reviews"], p.awarded_eur, p.decision_reason]
+            p.submitted_at, p.budget_total, r["mean"], r["reviews"], p.awarded_eur, p.decision_reason,
+            p.decided_at]
 
 
 @login_required
@@ -300,8 +301,8 @@ def export(request, key):
 
 @login_required
 def export_xlsx(request, key):
-    """The team's workbook of a call: the ranking (submissions with their mean score), every review's scores per
-    criterion, and the budget lines. Confidential like the CSV; member text goes through the export helper, which
+    """The team's workbook of a call: the ranking (submissions with their mean score and the decision), every
+    review's scores per criterion (with its amendments), and the budget lines. Confidential like the CSV; member text goes through the export helper, which
     neutralises formula injection (a title "=HYPERLINK(...)" stays text)."""
     call = _call(request, key)
     _staff(request)
@@ -316,11 +317,12 @@ def export_xlsx(request, key):
         title=_("Scores"),
         columns=[("proposal", _("Number")), ("acronym", _("Acronym")), ("reviewer", _("Reviewer")),
                  ("status", _("Status")), *[(f"criterion_{c.pk}", c.label) for c in criteria],
-                 ("score", _("Score (/100)")), ("comment", _("Comment")), ("reviewed_at", _("Reviewed"))],
+                 ("score", _("Score (/100)")), ("comment", _("Comment")), ("reviewed_at", _("Reviewed")),
+                 ("amended_at", _("Last amended")), ("amendments", _("Amendments"))],
         rows=[[r["proposal"].pk, r["proposal"].acronym, a.reviewer.get_full_name() or a.reviewer.email,
                a.get_status_display(), *[(a.scores or {}).get(str(c.pk)) for c in criteria],
                services.weighted_score(criteria, a.scores or {}) if a.status == Assignment.Status.REVIEWED else None,
-               a.comment, a.reviewed_at]
+               a.comment, a.reviewed_at, a.amended_at, a.amendments]
               for r in rows for a in r["assignments"]],
         widths={"reviewer": 30, "comment": 60})
     budget = exports.Sheet(

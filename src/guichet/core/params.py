@@ -107,3 +107,28 @@ def id_param(query, name: str) -> int | None:
 
     raw = str(query.get(name, "") or "")
     return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 19 and int(raw) <= MAX_ID else None
+
+
+def year_param(query, name: str = "year", *, label: str = "") -> int | None:
+    """The year in query[name] (four ASCII digits within the dates Guichet covers), None when absent;
+    BadParameter naming the parameter otherwise (a select box's value forged or mistyped)."""
+    raw = (query.get(name) or "").strip()
+    if not raw:
+        return None
+    if raw.isascii() and raw.isdigit() and len(raw) == 4 and bounds.EARLIEST_DATE.year <= int(raw) <= bounds.LATEST_DATE.year:
+        return int(raw)
+    raise BadParameter(_("%(label)s: “%(value)s” is not a year (%(first)d to %(last)d).")
+                       % {"label": label or name, "value": raw[:40], "first": bounds.EARLIEST_DATE.year,
+                          "last": bounds.LATEST_DATE.year}, name)
+
+
+def choice_param(query, name: str, choices, *, label: str = "") -> str | None:
+    """query[name] when it is one of `choices` (a select box's values), None when absent; BadParameter naming the
+    parameter otherwise."""
+    raw = (query.get(name) or "").strip()
+    if not raw:
+        return None
+    if raw in choices:
+        return raw
+    raise BadParameter(_("%(label)s: “%(value)s” is not one of the choices offered.")
+                       % {"label": label or name, "value": raw[:40]}, name)

@@ -1,10 +1,15 @@
 """Reads of events, already scoped to what the reader may see."""
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from django.db.models import Count, Min, Prefetch, Q
 from django.utils import timezone
 
 from . import permissions
 from .models import Event, Registration, Session
+
+PARIS = ZoneInfo("Europe/Paris")  # a year of sessions is a year on the cluster's calendar
 
 
 def agenda(*, user, past: bool = False, kind: str = ""):
@@ -74,12 +79,29 @@ def catalogue(*, user):
         "prerequisites", Prefetch("events__sessions", sessions.select_related("event"), to_attr="coming")))
 
 
-def past_training_sessions(*, user):
-    """Training sessions that have ended, the latest first (published ones; drafts and cancelled too for the
-    team), with their registered and attended counts (shown only per permissions.can_see_attendance_figures)."""
+def _past_training_sessions_visible(user):
     sessions = Session.objects.filter(end__lte=timezone.now(), event__kind=Event.Kind.TRAINING)
     if not permissions.can_manage_events(user):
         sessions = sessions.filter(event__status=Event.Status.PUBLISHED)
+    return sessions
+
+
+def past_training_years(*, user) -> list[int]:
+    """The years (in Paris time) in which the past training sessions the user may see started, the latest first."""
+    return [d.year for d in _past_training_sessions_visible(user).datetimes("start", "year", order="DESC",
+                                                                              tzinfo=PARIS)]
+
+
+def past_training_sessions(*, user, course: str | None = None, year: int | None = None):
+    """Training sessions that have ended, the latest first (published ones; drafts and cancelled too for the
+    team), with their registered and attended counts (shown only per permissions.can_see_attendance_figures);
+    `course` (a course's key) and `year` (of the start, in Paris time) narrow them."""
+    sessions = _past_training_sessions_visible(user)
+    if course:
+        sessions = sessions.filter(event__course__key=course)
+    if year:
+        sessions = sessions.filter(start__gte=datetime(year, 1, 1, tzinfo=PARIS),
+                                   start__lt=datetime(year + 1, 1, 1, tzinfo=PARIS))
     return (sessions.select_related("event__course", "room__resource")
             .annotate(registered=Count("registrations",
                                        filter=Q(registrations__status=Registration.Status.CONFIRMED)),

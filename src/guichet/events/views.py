@@ -19,7 +19,7 @@ from guichet.core.actions import attempt, form_errors_text
 
 from . import ics, permissions, selectors, services
 from .forms import AttendanceForm, VisitorForm
-from .models import Event, Registration, Session
+from .models import Course, Event, Registration, Session
 from .qr import qr_svg
 
 CODE_MAX = 400  # a scanned check-in address, or the code alone
@@ -234,11 +234,20 @@ def trainings(request):
     if which == "coming":
         return render(request, "events/trainings.html", {"courses": selectors.catalogue(user=request.user),
                                                           "which": which})
-    page = params.page_param(request.GET, Paginator(selectors.past_training_sessions(user=request.user),
-                                                    PAST_SESSIONS_PAGE))
+    # Filters by course and year (issue 16): select boxes; a value they do not offer is the 400 naming it.
+    courses = list(Course.objects.order_by("title_fr", "id"))
+    course = params.choice_param(request.GET, "course", {c.key for c in courses}, label=_("Course"))
+    year = params.year_param(request.GET, "year", label=_("Year"))
+    page = params.page_param(request.GET, Paginator(
+        selectors.past_training_sessions(user=request.user, course=course, year=year), PAST_SESSIONS_PAGE))
     for session in page.object_list:
         session.figures = permissions.can_see_attendance_figures(request.user, session)
-    return render(request, "events/trainings.html", {"page": page, "which": which, "query": request.GET})
+    years = selectors.past_training_years(user=request.user)
+    return render(request, "events/trainings.html", {
+        "page": page, "which": which, "query": request.GET, "courses": sorted(courses, key=lambda c: c.title),
+        "course": course or "", "years": years if year is None or year in years else sorted([*years, year],
+                                                                                            reverse=True),
+        "year": year})
 
 
 @login_required
