@@ -415,6 +415,10 @@ POST_MATRIX: dict[str, dict[str, int]] = {
     "api-1:add_consumable_use": every(401),
     # --- sample forms and hosting contracts in the API (issue 13, items 5 and 8) --- reads only
     **{f"api-1:{n}": NOT_POST for n in ("get_sample_form", "list_contracts")},
+    # --- orders with their sample-form answers in the API (issue 13, item 5) --- ordering takes a token only: the
+    # session's POST is refused, 401; one order is read only
+    **{f"api-1:{n}": every(401) for n in ("create_order", "list_orders")},
+    "api-1:get_order": NOT_POST,
 }
 
 
