@@ -276,11 +276,19 @@ sample_form_router = Router(tags=["sample forms"])
 class SampleQuestionOut(Schema):
     name: str = Field(..., description="the answer's key when ordering (`sample_<id>`)")
     position: int
-    label: str = Field(..., description="the question, as the platform's managers wrote it (in the service's `lang`)")
+    label: str = Field(..., description="the question in the language of `Accept-Language`, else in the other one")
+    label_fr: str = Field(..., description="the question in French, as the platform's managers wrote it (may be "
+                                           "empty)")
+    label_en: str = Field(..., description="the question in English (may be empty)")
     kind: str = Field(..., description="integer, decimal, text, choice or file")
     kind_label: str = Field(..., description="the kind, in the language of `Accept-Language`")
     required: bool
-    choices: list[str] = Field(..., description="the allowed answers (kind `choice`), one per item")
+    choices: list[str] = Field(..., description="the allowed answers (kind `choice`), one per item, in the language "
+                                                "of `Accept-Language`, else in the other one; a choice is answered "
+                                                "in either language")
+    choices_fr: list[str] = Field(..., description="the choices in French (may be empty)")
+    choices_en: list[str] = Field(..., description="the choices in English, in the order of the French ones (may "
+                                                   "be empty)")
     min_value: str | None = Field(None, description="the smallest value allowed (integer, decimal), as a string")
     max_value: str | None = Field(None, description="the largest value allowed (integer, decimal), as a string")
     help_text: str
@@ -290,7 +298,8 @@ class SampleFormOut(Schema):
     service: str = Field(..., description="the service's key")
     name: str
     platform: str = Field(..., description="the platform's key")
-    lang: str = Field(..., description="the language the questions are written in (fr, en, or blank)")
+    lang: str = Field(..., description="the language of the service's texts (fr, en, or blank); each question "
+                                       "has its French and English texts")
     questions: list[SampleQuestionOut]
 
 
@@ -312,9 +321,11 @@ def get_sample_form(request, key: str = Path(..., pattern=KEY_PATTERN, max_lengt
         return 404, {"detail": _("Not found."), "field": "key"}
     return 200, {"service": service.key, "name": service.name, "platform": service.platform.key,
                  "lang": service.lang,
-                 "questions": [{"name": samples.input_name(f), "position": f.position, "label": f.label,
+                 "questions": [{"name": samples.input_name(f), "position": f.position, "label": f.shown_label,
+                                "label_fr": f.label, "label_en": f.label_en,
                                 "kind": f.kind, "kind_label": str(f.get_kind_display()), "required": f.required,
-                                "choices": [c for c in f.choices.splitlines() if c.strip()],
+                                "choices": f.choice_list, "choices_fr": f.choice_lists[0],
+                                "choices_en": f.choice_lists[1],
                                 "min_value": _bound(f.min_value), "max_value": _bound(f.max_value),
                                 "help_text": f.help_text} for f in samples.form_of(service)]}
 
