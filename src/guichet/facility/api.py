@@ -4,6 +4,7 @@ import base64
 import binascii
 from datetime import datetime
 from decimal import Decimal
+from typing import Annotated
 
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -12,6 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Router, Schema
+from pydantic import StringConstraints
 
 from guichet.bookings import orders
 from guichet.bookings import permissions as booking_permissions
@@ -19,7 +21,6 @@ from guichet.bookings import selectors as booking_selectors
 from guichet.bookings import services as booking_services
 from guichet.bookings.api import MAX_ID, YEAR_2000S, BookingOut, _out
 from guichet.bookings.models import Booking
-from guichet.core import bounds
 from guichet.core.api_auth import MEMBERS, MEMBERS_WRITE, api_user
 from guichet.core.api_errors import errors
 from guichet.core.api_types import Money
@@ -337,6 +338,14 @@ FILE_BASE64_MAX = -(-settings.GUICHET_ORDER_ATTACHMENT_MAX_MB * 1024 * 1024 // 3
 ORDERS_PAGE = 200
 
 
+# As the desk's texts (desk/api.py NOT_BLANK): a description that strip() leaves empty is refused by the schema.
+NOT_BLANK = r"[^\s\u0000\u001c-\u001f\u0085]"
+# Above 0 and at most bounds.MAX_ORDER_QUANTITY (100000), two decimals at most: the schema says all of it, so a
+# request the schema takes is never refused for its quantity.
+QUANTITY = r"^(?:[1-9][0-9]{0,4}(?:\.[0-9]{1,2})?|0?\.(?:0[1-9]|[1-9][0-9]?)|100000(?:\.00?)?)$"
+QuestionName = Annotated[str, StringConstraints(pattern=r"^sample_[0-9]{1,12}$")]
+
+
 class SampleFileIn(Schema):
     name: str = Field(..., min_length=1, max_length=200, description="the file's name, with its extension "
                                                                       "(the accepted types of uploads)")
@@ -345,16 +354,17 @@ class SampleFileIn(Schema):
 
 class OrderIn(Schema):
     service: str = Field(..., description="the service's key", pattern=KEY_PATTERN, max_length=120)
-    description: str = Field(..., min_length=1, max_length=orders.DESCRIPTION_MAX, description="the work to do")
-    quantity: Decimal = Field(..., gt=0, le=bounds.MAX_ORDER_QUANTITY, max_digits=10, decimal_places=2)
+    description: str = Field(..., max_length=orders.DESCRIPTION_MAX, pattern=NOT_BLANK, description="the work to do")
+    quantity: str = Field(..., pattern=QUANTITY, description="above 0 and at most 100000, to the hundredth, as a "
+                                                             "string (\"2\", \"2.5\"): the page's bounds")
     cost_centre: str = Field("", max_length=booking_services.COST_CENTRE_MAX)
     project: int | None = Field(None, ge=1, le=MAX_ID, description="the id of a project you may charge for this "
                                 "service (GET /api/v1/groups/projects); none: the cost centre only")
-    answers: dict[str, str | int | float] = Field(
+    answers: dict[QuestionName, str | int | float] = Field(
         {}, max_length=samples.FIELDS_MAX, description="the answers to the service's sample form "
         "(GET /api/v1/services/{key}/sample-form), by the question's `name`; numbers as numbers or strings; a "
         "choice as one of its `choices` (French or English)")
-    files: dict[str, SampleFileIn] = Field({}, max_length=samples.FIELDS_MAX,
+    files: dict[QuestionName, SampleFileIn] = Field({}, max_length=samples.FIELDS_MAX,
                                            description="the answers to the form's file questions, by `name`")
 
 
@@ -430,7 +440,7 @@ def create_order(request, payload: OrderIn):
         if project is None:
             return 404, {"detail": _("No project of yours has this id for this platform."), "field": "project"}
     order = orders.order_create(actor=user, service=service, description=payload.description,
-                                quantity=payload.quantity, cost_centre=payload.cost_centre, project=project,
+                                quantity=Decimal(payload.quantity), cost_centre=payload.cost_centre, project=project,
                                 samples={k: str(v) for k, v in payload.answers.items()},
                                 sample_files=_files(payload.files))
     return 201, _order_out(selectors.own_orders(user).get(pk=order.pk))
