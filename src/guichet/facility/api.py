@@ -361,10 +361,12 @@ class OrderIn(Schema):
     project: int | None = Field(None, ge=1, le=MAX_ID, description="the id of a project you may charge for this "
                                 "service (GET /api/v1/groups/projects); none: the cost centre only")
     answers: dict[QuestionName, str | int | float] = Field(
-        {}, max_length=samples.FIELDS_MAX, description="the answers to the service's sample form "
+        {}, max_length=samples.FIELDS_MAX, json_schema_extra={"additionalProperties": False},
+        description="the answers to the service's sample form "
         "(GET /api/v1/services/{key}/sample-form), by the question's `name`; numbers as numbers or strings; a "
         "choice as one of its `choices` (French or English)")
     files: dict[QuestionName, SampleFileIn] = Field({}, max_length=samples.FIELDS_MAX,
+                                                    json_schema_extra={"additionalProperties": False},
                                            description="the answers to the form's file questions, by `name`")
 
 
