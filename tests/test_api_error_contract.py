@@ -44,7 +44,12 @@ def test_every_refusal_of_the_services_has_its_status():
     # Every subclass the services define answers something (a new one inherits its family's status).
     for family in (bookings_services.BookingError, desk_services.DeskError, antibodies_engine.InputError):
         for sub in subclasses(family):
-            assert status_of(sub) in {400, 403, 409}, sub
+            assert status_of(sub) in {400, 403, 409, 422}, sub
+    # --- orders in the API (issue 13, item 5) --- a refused answer or order field is the caller's input
+    from guichet.bookings.orders import OrderError
+    from guichet.facility.samples import SampleError
+
+    assert status_of(SampleError) == status_of(OrderError) == 422
 
 
 def test_no_operation_catches_a_mapped_refusal_itself():

@@ -197,7 +197,27 @@ def test_the_demo_shows_a_sample_form_consumables_and_the_rent_invoiced(demo):
     uses = ConsumableUse.objects.select_related("consumable")
     assert {(u.consumable.name, u.booking_id is not None) for u in uses} == {
         ("Tubes FACS 5 mL (sachet de 25)", True), ("Tubes FACS 5 mL (sachet de 25)", False)}
-    assert uses.get(booking__isnull=False).booking.user == demo["member"]
+    assert {u.booking.user for u in uses.filter(booking__isnull=False)} == {demo["member"]}
     rent = InvoiceLine.objects.filter(kind="rent", invoice__organization__key="startup-exemple")
     assert sorted(rent.values_list("unit_price", flat=True)) == [420, 555]
     assert "Sample forms: 4 questions" in demo["output"]
+
+
+# --- a consumable on a closed month's invoice (issue 13) ---
+@pytest.mark.parametrize(("language", "separator"), [("fr", ","), ("en", ".")])
+def test_the_demo_closed_month_invoices_a_consumable_used_on_a_booking(demo, client, language, separator):
+    from guichet.facility.models import ConsumableUse, Invoice, MonthClosing
+
+    closing = MonthClosing.objects.get()
+    line = (Invoice.objects.filter(period=f"{closing.year}-{closing.month:02d}").get(lines__kind="consumable")
+            .lines.get(kind="consumable"))
+    use = ConsumableUse.objects.get(booking__isnull=False, added_at__month=closing.month,
+                                    added_at__year=closing.year)
+    assert use.booking.user == demo["member"] and use.booking.start.month == closing.month
+    assert (line.quantity, line.unit_price, line.net) == (use.quantity, use.unit_price, use.amount)
+    assert "Tubes FACS 5 mL (sachet de 25)" in line.label and line.accounting_code
+    # The member reads it on their organization's invoice, in either language.
+    client.force_login(demo["member"])
+    page = client.get(f"/facility/invoices/{line.invoice_id}/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert "Tubes FACS 5 mL (sachet de 25)" in page
+    assert f"{line.net:.2f} €".replace(".", separator) in page.replace("\xa0", " ")

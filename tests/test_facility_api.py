@@ -45,10 +45,12 @@ def test_a_member_reads_a_services_sample_form_in_their_language(client, lab, fo
     assert (body["service"], body["name"], body["platform"]) == ("cyto.sort", "Cell sorting", "cyto")
     assert body["questions"] == [
         {"name": f"sample_{form[0].pk}", "position": 1, "label": "Number of samples", "kind": "integer",
-         "kind_label": kinds[0], "required": True, "choices": [], "min_value": "1.00", "max_value": "96.00",
-         "help_text": "At most one plate"},
+         "label_fr": "Number of samples", "label_en": "",  # --- bilingual questions: written once, in `label`
+         "kind_label": kinds[0], "required": True, "choices": [], "choices_fr": [], "choices_en": [],
+         "min_value": "1.00", "max_value": "96.00", "help_text": "At most one plate"},
         {"name": f"sample_{form[1].pk}", "position": 2, "label": "Species", "kind": "choice",
-         "kind_label": kinds[1], "required": False, "choices": ["Human", "Mouse"], "min_value": None,
+         "label_fr": "Species", "label_en": "", "kind_label": kinds[1], "required": False,
+         "choices": ["Human", "Mouse"], "choices_fr": ["Human", "Mouse"], "choices_en": [], "min_value": None,
          "max_value": None, "help_text": ""}]
 
 

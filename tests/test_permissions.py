@@ -385,6 +385,10 @@ MATRIX = {
     # organizations have no account in this world, so only the cluster team edits them
     **{n: OPEN for n in ("clinical:site", "transfer:offices", "transfer:office_profile")},
     **{n: STAFF for n in ("clinical:site_edit", "transfer:office_edit")},
+    # --- orders with their sample-form answers in the API (issue 13, item 5) --- one's own orders: the list (the
+    # POST's path too) to any signed-in caller, the member's sample order to the member only (not its manager)
+    **{f"api-1:{n}": {"anonymous": 401, **{r: 200 for r in ROLES[1:]}} for n in ("create_order", "list_orders")},
+    "api-1:get_order": {"anonymous": 401, "guest": 404, "member": 200, "manager": 404, "staff": 404, "admin": 404},
 }
 # A guest (a visitor who confirmed their e-mail) is logged in like a member, without a member's rights;
 # where the row above does not say, the guest gets what the member gets, except at these URLs.
@@ -552,6 +556,7 @@ def sample_url(name, batch_pk, desk=None, extra=None):
         # --- clinical site and tech-transfer office profiles (issue 11) ---
         **{f"clinical:{n}": [extra.get("site", 1)] for n in ("site", "site_edit")},
         **{f"transfer:{n}": [extra.get("office", 1)] for n in ("office_profile", "office_edit")},
+        "api-1:get_order": [extra.get("order", 1)],  # --- orders in the API (issue 13, item 5) ---
     }.get(name, [])
     url = reverse(name, args=args)
     return url + ("?q=lupus" if name in ("directory:list", "api-1:directory_search", "api-1:match") else "")

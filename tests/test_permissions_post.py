@@ -421,6 +421,10 @@ POST_MATRIX: dict[str, dict[str, int]] = {
     **{n: every(200) for n in ("clinical:site", "transfer:offices", "transfer:office_profile")},
     "clinical:site_edit": row(LOGIN, 403, 403, 403, 403, 200, 200),
     "transfer:office_edit": row(LOGIN, 403, 403, 403, 403, 302, 302),
+    # --- orders with their sample-form answers in the API (issue 13, item 5) --- ordering takes a token only: the
+    # session's POST is refused, 401; one order is read only
+    **{f"api-1:{n}": every(401) for n in ("create_order", "list_orders")},
+    "api-1:get_order": NOT_POST,
 }
 
 

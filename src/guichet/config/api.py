@@ -180,3 +180,13 @@ from guichet.hosting.api import router as hosting_router  # noqa: E402,I001
 
 api.add_router("/services", sample_form_router)
 api.add_router("/hosting", hosting_router)
+# --- orders with their sample-form answers in the API (issue 13, item 5) --- a refused answer or order field
+# is the caller's input (422, naming it), not a conflict with the platform's state
+from guichet.bookings import orders as bookings_orders  # noqa: E402,I001
+from guichet.facility import samples as facility_samples  # noqa: E402,I001
+from guichet.facility.api import order_router  # noqa: E402,I001
+
+api.add_router("/orders", order_router)
+DOMAIN_ERRORS.update({facility_samples.SampleError: 422, bookings_orders.OrderError: 422})
+for _exception in (facility_samples.SampleError, bookings_orders.OrderError):
+    api.add_exception_handler(_exception, domain_error)

@@ -15,5 +15,9 @@ def in_language(language: str | None, compose, *args, **kwargs):
 
 def bilingual(obj, name: str) -> str:
     """`obj.<name>_fr` or `obj.<name>_en`, whichever the reader's language is, else the other one."""
-    fr, en = getattr(obj, f"{name}_fr"), getattr(obj, f"{name}_en")
+    return in_reader_language(getattr(obj, f"{name}_fr"), getattr(obj, f"{name}_en"))
+
+
+def in_reader_language(fr, en):
+    """`en` for an English reader, else `fr`; the other one when that one is empty."""
     return (en or fr) if (translation.get_language() or "fr").startswith("en") else (fr or en)

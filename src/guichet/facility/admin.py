@@ -167,7 +167,8 @@ class SampleFieldAdmin(ServiceTransactionAdmin):
     list_filter = ("kind", "service__platform")
     search_fields = ("label", "service__name", "service__key")
     autocomplete_fields = ("service",)
-    fields = ("service", "label", "kind", "required", "choices", "min_value", "max_value", "help_text")
+    fields = ("service", "label", "label_en", "kind", "required", "choices", "choices_en", "min_value", "max_value",
+              "help_text")
     form = SampleFieldAdminForm
     save_service = staticmethod(samples.sample_field_admin_save)
 

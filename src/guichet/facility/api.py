@@ -1,12 +1,21 @@
 """Recurring bookings in the API: preview a series, book it (all, or the free ones), read it, cancel the rest."""
 
+import base64
+import binascii
 from datetime import datetime
+from decimal import Decimal
+from typing import Annotated
 
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Router, Schema
+from pydantic import StringConstraints
 
+from guichet.bookings import orders
 from guichet.bookings import permissions as booking_permissions
 from guichet.bookings import selectors as booking_selectors
 from guichet.bookings import services as booking_services
@@ -17,6 +26,7 @@ from guichet.core.api_errors import errors
 from guichet.core.api_types import Money
 from guichet.directory.models import KEY_PATTERN
 from guichet.directory.selectors import valid_key_or_404
+from guichet.groups import selectors as group_selectors
 from guichet.platforms.models import Instrument, Platform, Service
 
 from . import consumables, recurrence, samples, selectors, series
@@ -267,11 +277,19 @@ sample_form_router = Router(tags=["sample forms"])
 class SampleQuestionOut(Schema):
     name: str = Field(..., description="the answer's key when ordering (`sample_<id>`)")
     position: int
-    label: str = Field(..., description="the question, as the platform's managers wrote it (in the service's `lang`)")
+    label: str = Field(..., description="the question in the language of `Accept-Language`, else in the other one")
+    label_fr: str = Field(..., description="the question in French, as the platform's managers wrote it (may be "
+                                           "empty)")
+    label_en: str = Field(..., description="the question in English (may be empty)")
     kind: str = Field(..., description="integer, decimal, text, choice or file")
     kind_label: str = Field(..., description="the kind, in the language of `Accept-Language`")
     required: bool
-    choices: list[str] = Field(..., description="the allowed answers (kind `choice`), one per item")
+    choices: list[str] = Field(..., description="the allowed answers (kind `choice`), one per item, in the language "
+                                                "of `Accept-Language`, else in the other one; a choice is answered "
+                                                "in either language")
+    choices_fr: list[str] = Field(..., description="the choices in French (may be empty)")
+    choices_en: list[str] = Field(..., description="the choices in English, in the order of the French ones (may "
+                                                   "be empty)")
     min_value: str | None = Field(None, description="the smallest value allowed (integer, decimal), as a string")
     max_value: str | None = Field(None, description="the largest value allowed (integer, decimal), as a string")
     help_text: str
@@ -281,7 +299,8 @@ class SampleFormOut(Schema):
     service: str = Field(..., description="the service's key")
     name: str
     platform: str = Field(..., description="the platform's key")
-    lang: str = Field(..., description="the language the questions are written in (fr, en, or blank)")
+    lang: str = Field(..., description="the language of the service's texts (fr, en, or blank); each question "
+                                       "has its French and English texts")
     questions: list[SampleQuestionOut]
 
 
@@ -303,8 +322,145 @@ def get_sample_form(request, key: str = Path(..., pattern=KEY_PATTERN, max_lengt
         return 404, {"detail": _("Not found."), "field": "key"}
     return 200, {"service": service.key, "name": service.name, "platform": service.platform.key,
                  "lang": service.lang,
-                 "questions": [{"name": samples.input_name(f), "position": f.position, "label": f.label,
+                 "questions": [{"name": samples.input_name(f), "position": f.position, "label": f.shown_label,
+                                "label_fr": f.label, "label_en": f.label_en,
                                 "kind": f.kind, "kind_label": str(f.get_kind_display()), "required": f.required,
-                                "choices": [c for c in f.choices.splitlines() if c.strip()],
+                                "choices": f.choice_list, "choices_fr": f.choice_lists[0],
+                                "choices_en": f.choice_lists[1],
                                 "min_value": _bound(f.min_value), "max_value": _bound(f.max_value),
                                 "help_text": f.help_text} for f in samples.form_of(service)]}
+
+
+# --- orders with their sample-form answers in the API (issue 13, item 5) ---
+order_router = Router(tags=["orders"])
+# A file answer travels in the JSON body as base64: at most the upload limit once decoded (4 characters per 3 bytes).
+FILE_BASE64_MAX = -(-settings.GUICHET_ORDER_ATTACHMENT_MAX_MB * 1024 * 1024 // 3) * 4
+ORDERS_PAGE = 200
+
+
+# As the desk's texts (desk/api.py NOT_BLANK): a description that strip() leaves empty is refused by the schema.
+NOT_BLANK = r"[^\s\u0000\u001c-\u001f\u0085]"
+# Above 0 and at most bounds.MAX_ORDER_QUANTITY (100000), two decimals at most: the schema says all of it, so a
+# request the schema takes is never refused for its quantity.
+QUANTITY = r"^(?:[1-9][0-9]{0,4}(?:\.[0-9]{1,2})?|0?\.(?:0[1-9]|[1-9][0-9]?)|100000(?:\.00?)?)$"
+QuestionName = Annotated[str, StringConstraints(pattern=r"^sample_[0-9]{1,12}$")]
+
+
+class SampleFileIn(Schema):
+    name: str = Field(..., min_length=1, max_length=200, description="the file's name, with its extension "
+                                                                      "(the accepted types of uploads)")
+    content: str = Field(..., max_length=FILE_BASE64_MAX, description="the file's bytes in base64")
+
+
+class OrderIn(Schema):
+    service: str = Field(..., description="the service's key", pattern=KEY_PATTERN, max_length=120)
+    description: str = Field(..., max_length=orders.DESCRIPTION_MAX, pattern=NOT_BLANK, description="the work to do")
+    quantity: str = Field(..., pattern=QUANTITY, description="above 0 and at most 100000, to the hundredth, as a "
+                                                             "string (\"2\", \"2.5\"): the page's bounds")
+    cost_centre: str = Field("", max_length=booking_services.COST_CENTRE_MAX)
+    project: int | None = Field(None, ge=1, le=MAX_ID, description="the id of a project you may charge for this "
+                                "service (GET /api/v1/groups/projects); none: the cost centre only")
+    answers: dict[QuestionName, str | int | float] = Field(
+        {}, max_length=samples.FIELDS_MAX, json_schema_extra={"additionalProperties": False},
+        description="the answers to the service's sample form "
+        "(GET /api/v1/services/{key}/sample-form), by the question's `name`; numbers as numbers or strings; a "
+        "choice as one of its `choices` (French or English)")
+    files: dict[QuestionName, SampleFileIn] = Field({}, max_length=samples.FIELDS_MAX,
+                                                    json_schema_extra={"additionalProperties": False},
+                                           description="the answers to the form's file questions, by `name`")
+
+
+class SampleAnswerOut(Schema):
+    position: int
+    question: str | None = Field(None, description="the question's `name` (null once the question was removed "
+                                                   "from the form: the answer keeps its copy of the label)")
+    label: str = Field(..., description="the question as it was asked, in the orderer's language")
+    kind: str = Field(..., description="integer, decimal, text, choice or file")
+    value: str = Field(..., description="the answer (for a file, its name)")
+
+
+class OrderOut(Schema):
+    id: int
+    reference: str
+    service: str = Field(..., description="the service's key")
+    platform: str = Field(..., description="the platform's key")
+    status: str = Field(..., description="requested, quoted, accepted, in_progress, delivered, declined or "
+                                         "cancelled")
+    description: str
+    quantity: Money
+    cost_centre: str
+    project: int | None = Field(None, description="the project that pays")
+    created_at: datetime
+    answers: list[SampleAnswerOut]
+
+
+def _order_out(order) -> dict:
+    return {"id": order.pk, "reference": order.reference, "service": order.service.key,
+            "platform": order.service.platform.key, "status": order.status, "description": order.description,
+            "quantity": order.quantity, "cost_centre": order.cost_centre, "project": order.project_id,
+            "created_at": order.created_at,
+            "answers": [{"position": a.position, "question": f"sample_{a.field_id}" if a.field_id else None,
+                         "label": a.label, "kind": a.kind, "value": a.value} for a in order.sample_answers.all()]}
+
+
+def _files(files: dict[str, SampleFileIn]) -> dict:
+    """The base64 file answers as uploads, for answers_check (which checks their size and type)."""
+    decoded = {}
+    for name, given in files.items():
+        try:
+            content = base64.b64decode(given.content, validate=True)
+        except (binascii.Error, ValueError):
+            raise samples.SampleError(_("%(field)s: the file's content is not base64.") % {"field": name},
+                                      name) from None
+        decoded[name] = SimpleUploadedFile(given.name, content)
+    return decoded
+
+
+@order_router.post("", response={201: OrderOut, **errors(400, 401, 403, 404, 409, 422)}, auth=MEMBERS_WRITE,
+                   summary="Order a service, with the answers to its sample form",
+                   description="The answers are checked by the rules of the order page (required questions, "
+                               "bounds, whole numbers, choices, file size and type): 422 names the question "
+                               "(`field`: its `name`), as for an answer to no question of the form. 404: no "
+                               "service has this key, or no project of yours has the id given (`field` says "
+                               "which). 403: not a member of the network. 409: the project cannot pay it.")
+def create_order(request, payload: OrderIn):
+    user = api_user(request)
+    if not booking_permissions.can_book(user):  # the order page's rule (bookings.orders.order_create)
+        raise booking_services.NotAllowed(_("Log in as a member of the network to order a service."))
+    service = Service.objects.select_related("platform").filter(key=payload.service).first()
+    if service is None:
+        return 404, {"detail": _("Not found."), "field": "service"}
+    names = {samples.input_name(f) for f in samples.form_of(service)}
+    for name in [*payload.answers, *payload.files]:
+        if name not in names:
+            raise samples.SampleError(_("%(field)s: no question of this service's form has this name.")
+                                      % {"field": name}, name)
+    project = None
+    if payload.project is not None:  # a project the caller may not charge is not found for them
+        project = group_selectors.projects_chargeable(user, platform=service.platform, service=service,
+                                                      on=timezone.localdate()).filter(pk=payload.project).first()
+        if project is None:
+            return 404, {"detail": _("No project of yours has this id for this platform."), "field": "project"}
+    order = orders.order_create(actor=user, service=service, description=payload.description,
+                                quantity=Decimal(payload.quantity), cost_centre=payload.cost_centre, project=project,
+                                samples={k: str(v) for k, v in payload.answers.items()},
+                                sample_files=_files(payload.files))
+    return 201, _order_out(selectors.own_orders(user).get(pk=order.pk))
+
+
+@order_router.get("", response={200: list[OrderOut], **errors(401, 422)}, auth=MEMBERS,
+                  summary="The caller's own service orders, with their sample-form answers",
+                  description="The orders the caller placed (not those of the platforms they manage), the "
+                              "latest 200, newest first.")
+def list_orders(request):
+    return 200, [_order_out(o) for o in selectors.own_orders(api_user(request))[:ORDERS_PAGE]]
+
+
+@order_router.get("/{order_id}", response={200: OrderOut, **errors(401, 404, 422)}, auth=MEMBERS,
+                  summary="One of the caller's own orders, with its sample-form answers",
+                  description="404: the caller placed no order with this id.")
+def get_order(request, order_id: int = Path(..., ge=1, le=MAX_ID)):
+    order = selectors.own_orders(api_user(request)).filter(pk=order_id).first()
+    if order is None:
+        return 404, {"detail": _("Not found."), "field": "order_id"}
+    return 200, _order_out(order)

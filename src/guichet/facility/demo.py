@@ -30,6 +30,7 @@ def load_demo_invoicing() -> int:
                                                        address="Luminy, 13009 Marseille"), is_new=True)
     today = timezone.localdate()
     year, month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
+    _last_month_consumable(year, month)  # --- a consumable on a closed month's invoice (issue 13) ---
     return invoicing.month_close(actor=staff, year=year, month=month).invoices.count()
 
 
@@ -90,13 +91,7 @@ def load_demo_samples_and_consumables() -> tuple[int, int]:
     OrderStatusChange.objects.filter(order=order).update(at=opened)
     samples.samples_receive(actor=manager, order=order, now=opened + timedelta(days=1))
     platform = sort.platform
-    tubes = consumables.consumable_save(
-        actor=manager, platform=platform, name="Tubes FACS 5 mL (sachet de 25)", unit="sachet", stock=40,
-        alert_below=10, members_may_add=True, active=True, price_academic="6.00", price_startup="8.00",
-        price_industry="12.00")
-    consumables.consumable_save(
-        actor=manager, platform=platform, name="Billes de calibration", unit="flacon", stock=4, alert_below=2,
-        members_may_add=False, active=True, price_academic="45.00", price_startup="60.00", price_industry="90.00")
+    tubes = _demo_consumables(manager, platform)
     uses = 0
     booking = (Booking.objects.filter(user=member, kind=Booking.Kind.BOOKING, status__in=Booking.LIVE,
                                       instrument__platform=platform, organization__isnull=False)
@@ -107,3 +102,47 @@ def load_demo_samples_and_consumables() -> tuple[int, int]:
     consumables.consumable_take(actor=manager, consumable=Consumable.objects.get(pk=tubes.pk), quantity=1,
                                 order=order)
     return len(fields), uses + 1
+
+
+# --- a consumable on a closed month's invoice (issue 13) ---
+TUBES = "Tubes FACS 5 mL (sachet de 25)"
+
+
+def _demo_consumables(manager, platform):
+    """The cytometry platform's two consumables (made once); returns the tubes, which members may add."""
+    from . import consumables
+    from .models import Consumable
+
+    if not Consumable.objects.filter(platform=platform, name=TUBES).exists():
+        consumables.consumable_save(
+            actor=manager, platform=platform, name=TUBES, unit="sachet", stock=40, alert_below=10,
+            members_may_add=True, active=True, price_academic="6.00", price_startup="8.00", price_industry="12.00")
+        consumables.consumable_save(
+            actor=manager, platform=platform, name="Billes de calibration", unit="flacon", stock=4, alert_below=2,
+            members_may_add=False, active=True, price_academic="45.00", price_startup="60.00",
+            price_industry="90.00")
+    return Consumable.objects.select_related("platform").get(platform=platform, name=TUBES)
+
+
+def _last_month_consumable(year: int, month: int) -> None:
+    """Before the month closes: tubes used on the member's last booking of that month on the cytometry platform,
+    taken during the booking, so the month's invoice carries a consumable line beside the booked hours."""
+    from guichet.bookings.models import Booking
+    from guichet.bookings.selectors import month_bounds
+
+    from . import consumables
+
+    cyto = Platform.objects.filter(key="exemple.cyto").first()
+    if cyto is None:
+        return
+    start, end = month_bounds(year, month)
+    booking = (Booking.objects.filter(user__email="member@demo.guichet.example", kind=Booking.Kind.BOOKING,
+                                      instrument__platform=cyto, organization__isnull=False,
+                                      start__gte=start, start__lt=end)
+               .exclude(status=Booking.Status.CANCELLED)
+               .select_related("instrument__platform", "organization").order_by("-start").first())
+    if booking is None:
+        return
+    manager = User.objects.get(email="manager@demo.guichet.example")
+    consumables.consumable_take(actor=manager, consumable=_demo_consumables(manager, cyto), quantity=3,
+                                booking=booking, now=booking.start)

@@ -204,7 +204,7 @@ def sample_inputs(service) -> dict:
         attrs = {"required": True} if field.required else {}
         if field.kind == SampleField.Kind.FILE:
             widget = forms.ClearableFileInput(attrs=attrs)
-            inputs[input_name(field)] = forms.FileField(label=field.label, required=False, help_text=field.help_text,
+            inputs[input_name(field)] = forms.FileField(label=field.shown_label, required=False, help_text=field.help_text,
                                                         widget=widget)
             continue
         if field.kind in (SampleField.Kind.INTEGER, SampleField.Kind.DECIMAL):
@@ -216,7 +216,7 @@ def sample_inputs(service) -> dict:
             widget = forms.Select(attrs=attrs, choices=[("", "—")] + [(c, c) for c in field.choice_list])
         else:
             widget = forms.TextInput(attrs={**attrs, "maxlength": 1000})
-        inputs[input_name(field)] = forms.CharField(label=field.label, required=False, help_text=field.help_text,
+        inputs[input_name(field)] = forms.CharField(label=field.shown_label, required=False, help_text=field.help_text,
                                                     widget=widget)
     return inputs
 
@@ -224,11 +224,15 @@ def sample_inputs(service) -> dict:
 class SampleFieldForm(forms.Form):
     """A question of a service's sample form, as its managers write it (checked by samples.sample_field_save)."""
 
-    label = forms.CharField(label=_("Question"), max_length=200)
+    # --- bilingual questions (issue 13) --- French, English or both; the reader sees theirs, else the other
+    label = forms.CharField(label=_("Question (French)"), max_length=200, required=False)
+    label_en = forms.CharField(label=_("Question (English)"), max_length=200, required=False)
     kind = forms.ChoiceField(label=_("Type of answer"), choices=[])
     required = forms.BooleanField(label=_("Required"), required=False)
-    choices = forms.CharField(label=_("Choices (for a list: one a line)"), required=False, max_length=4000,
-                              widget=forms.Textarea(attrs={"rows": 3}))
+    choices = forms.CharField(label=_("Choices in French (for a list: one a line)"), required=False,
+                              max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    choices_en = forms.CharField(label=_("Choices in English (one a line, in the order of the French ones)"),
+                                 required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
     min_value = forms.DecimalField(label=_("Smallest value (numbers)"), required=False, max_digits=12,
                                    decimal_places=2)
     max_value = forms.DecimalField(label=_("Largest value (numbers)"), required=False, max_digits=12,

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from guichet.core.i18n import in_reader_language
 from guichet.platforms.models import CustomerCategory
 
 from .recurrence import RULE_MAX
@@ -395,6 +396,10 @@ class IncidentOffer(models.Model):
 
 
 # --- sample submission forms (issue 13, item 5) ---
+def lines_of(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
 class SampleField(models.Model):
     """One question of a service's sample submission form, set by the platform's managers; ordering the service
     asks it (facility.samples.answers_check validates the answers, for the page and any other door alike)."""
@@ -409,13 +414,18 @@ class SampleField(models.Model):
     service = models.ForeignKey("platforms.Service", on_delete=models.CASCADE, related_name="sample_fields",
                                 verbose_name=_("service"))
     position = models.PositiveIntegerField(_("position"), default=1)
-    label = models.CharField(_("question"), max_length=200)
+    # --- bilingual questions (issue 13) --- `label` and `choices` are the French texts, `label_en` and
+    # `choices_en` the English ones; one language may be empty (the reader then sees the other), not both.
+    label = models.CharField(_("question (French)"), max_length=200, blank=True)
     kind = models.CharField(_("type"), max_length=8, choices=Kind.choices, default=Kind.TEXT)
     required = models.BooleanField(_("required"), default=False)
-    choices = models.TextField(_("choices (one a line)"), max_length=4000, blank=True)
+    choices = models.TextField(_("choices in French (one a line)"), max_length=4000, blank=True)
     min_value = models.DecimalField(_("smallest value"), max_digits=12, decimal_places=2, null=True, blank=True)
     max_value = models.DecimalField(_("largest value"), max_digits=12, decimal_places=2, null=True, blank=True)
     help_text = models.CharField(_("help"), max_length=300, blank=True)
+    label_en = models.CharField(_("question (English)"), max_length=200, blank=True)
+    choices_en = models.TextField(_("choices in English (one a line, in the French order)"), max_length=4000,
+                                  blank=True)
 
     class Meta:
         ordering = ["service", "position", "id"]
@@ -426,11 +436,22 @@ class SampleField(models.Model):
         verbose_name_plural = _("sample form questions")
 
     def __str__(self):
-        return f"{self.service} · {self.label}"
+        return f"{self.service} · {self.shown_label}"
+
+    @property
+    def shown_label(self) -> str:
+        """The question in the reader's language, else in the other one."""
+        return in_reader_language(self.label, self.label_en)
 
     @property
     def choice_list(self) -> list[str]:
-        return [line.strip() for line in self.choices.splitlines() if line.strip()]
+        """The choices in the reader's language, else in the other one."""
+        return in_reader_language(lines_of(self.choices), lines_of(self.choices_en))
+
+    @property
+    def choice_lists(self) -> tuple[list[str], list[str]]:
+        """The French and the English choices (either may be empty)."""
+        return lines_of(self.choices), lines_of(self.choices_en)
 
 
 class SampleAnswer(models.Model):

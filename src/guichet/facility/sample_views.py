@@ -109,19 +109,26 @@ def service_orders_csv(request, key):
     orders = list(ServiceOrder.objects.filter(service=service).select_related("requester", "organization",
                                                                                "sample_receipt")
                   .prefetch_related("sample_answers").order_by("created_at", "pk")[:10000])
-    labels = [f.label for f in samples.form_of(service)]
-    for order in orders:  # questions since removed still have their answers' column
-        labels += [a.label for a in order.sample_answers.all() if a.label not in labels]
-    columns = ORDER_COLUMNS + [(f"q{n}", label) for n, label in enumerate(labels, start=1)]
+    # A column per question, in the reader's language (its answers were labelled in their orderer's); questions
+    # since removed still have their answers' column, by the label the answers copied.
+    columns_of = {("field", f.pk): f.shown_label for f in samples.form_of(service)}
+
+    def column(answer):
+        return ("field", answer.field_id) if ("field", answer.field_id) in columns_of else ("label", answer.label)
+
+    for order in orders:
+        for answer in order.sample_answers.all():
+            columns_of.setdefault(column(answer), answer.label)
+    columns = ORDER_COLUMNS + [(f"q{n}", label) for n, label in enumerate(columns_of.values(), start=1)]
     rows = []
     for order in orders:
         receipt = getattr(order, "sample_receipt", None)
-        answers = {a.label: a.file_name if a.file else a.value for a in order.sample_answers.all()}
+        answers = {column(a): a.file_name if a.file else a.value for a in order.sample_answers.all()}
         rows.append([order.reference, timezone.localtime(order.created_at), order.requester.get_full_name()
                      or order.requester.email, order.organization.name if order.organization else "",
                      order.get_status_display(), order.quantity,
                      timezone.localtime(receipt.received_at) if receipt else "",
                      timezone.localtime(order.delivered_at) if order.delivered_at else "",
                      samples.turnaround_days(order) if receipt else ""]
-                    + [answers.get(label, "") for label in labels])
+                    + [answers.get(key, "") for key in columns_of])
     return exports.csv_response(f"guichet-orders-{service.key}.csv", columns, rows)

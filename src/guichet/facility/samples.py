@@ -68,37 +68,49 @@ def _number(raw, label, name) -> Decimal | None:
     return value
 
 
-def field_values_check(*, service, label, kind, required, choices, min_value, max_value, help_text) -> dict:
-    """A question as the managers typed it, checked: clean values, or SampleError naming the input."""
-    label, help_text = (label or "").strip(), (help_text or "").strip()
-    if not label:
-        raise SampleError(_("Write the question."), "label")
-    for value, limit, name, shown in ((label, LABEL_MAX, "label", _("Question")), (help_text, HELP_MAX, "help_text",
-                                                                                   _("Help")),
-                                      (choices or "", CHOICES_MAX, "choices", _("Choices"))):
+def _choice_lines(text, name) -> list[str]:
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    if len(lines) > CHOICES_COUNT_MAX or any(len(line) > CHOICE_MAX for line in lines):
+        raise SampleError(_("At most %(n)d choices of at most %(max)d characters each.") % {
+            "n": CHOICES_COUNT_MAX, "max": CHOICE_MAX}, name)
+    if len(set(lines)) != len(lines):
+        raise SampleError(_("Each choice is written once."), name)
+    return lines
+
+
+def field_values_check(*, service, label, kind, required, choices, min_value, max_value, help_text,
+                       label_en="", choices_en="") -> dict:
+    """A question as the managers typed it, checked: clean values, or SampleError naming the input. The question
+    and its choices are written in French, in English or both (`label_en`, `choices_en`)."""
+    label, label_en, help_text = (label or "").strip(), (label_en or "").strip(), (help_text or "").strip()
+    if not label and not label_en:
+        raise SampleError(_("Write the question, in French or in English."), "label")
+    for value, limit, name, shown in ((label, LABEL_MAX, "label", _("Question (French)")),
+                                      (label_en, LABEL_MAX, "label_en", _("Question (English)")),
+                                      (help_text, HELP_MAX, "help_text", _("Help")),
+                                      (choices or "", CHOICES_MAX, "choices", _("Choices")),
+                                      (choices_en or "", CHOICES_MAX, "choices_en", _("Choices in English"))):
         if message := params.text_error(value, max_length=limit, label=shown):
             raise SampleError(message, name)
     if kind not in SampleField.Kind.values:
         raise SampleError(_("Choose the type of the answer."), "kind")
-    lines = [line.strip() for line in (choices or "").splitlines() if line.strip()]
+    lines, lines_en = [], []
     if kind == SampleField.Kind.CHOICE:
-        if len(lines) < 2:
+        lines, lines_en = _choice_lines(choices, "choices"), _choice_lines(choices_en, "choices_en")
+        if max(len(lines), len(lines_en)) < 2:
             raise SampleError(_("A choice from a list needs at least two choices, one a line."), "choices")
-        if len(lines) > CHOICES_COUNT_MAX or any(len(line) > CHOICE_MAX for line in lines):
-            raise SampleError(_("At most %(n)d choices of at most %(max)d characters each.") % {
-                "n": CHOICES_COUNT_MAX, "max": CHOICE_MAX}, "choices")
-        if len(set(lines)) != len(lines):
-            raise SampleError(_("Each choice is written once."), "choices")
-    else:
-        lines = []
+        if lines and lines_en and len(lines) != len(lines_en):
+            raise SampleError(_("Write the English choices as the French ones translated: as many, in the same "
+                                "order."), "choices_en")
     low = _number(min_value, _("Smallest value"), "min_value")
     high = _number(max_value, _("Largest value"), "max_value")
     if kind not in (SampleField.Kind.INTEGER, SampleField.Kind.DECIMAL):
         low = high = None
     elif low is not None and high is not None and low > high:
         raise SampleError(_("The smallest value is at most the largest."), "max_value")
-    return {"label": label, "kind": kind, "required": bool(required), "choices": "\n".join(lines),
-            "min_value": low, "max_value": high, "help_text": help_text}
+    return {"label": label, "label_en": label_en, "kind": kind, "required": bool(required),
+            "choices": "\n".join(lines), "choices_en": "\n".join(lines_en), "min_value": low, "max_value": high,
+            "help_text": help_text}
 
 
 def sample_field_save(*, actor, service, field: SampleField | None = None, **values) -> SampleField:
@@ -139,7 +151,7 @@ def sample_field_remove(*, actor, field: SampleField) -> None:
         if not deleted:
             raise SampleError(_("This question was already removed."), "field")
         audit_record(actor=actor, action="sample_field.remove", entity_type="service", entity_key=service.key,
-                     entity_label=str(service), changes={"label": [field.label, None]})
+                     entity_label=str(service), changes={"label": [field.shown_label, None]})
 
 
 @dataclass
@@ -150,7 +162,7 @@ class Checked:
 
 
 def _answer(field: SampleField, raw, upload) -> Checked | None:
-    name, label = input_name(field), field.label
+    name, label = input_name(field), field.shown_label
     if field.kind == SampleField.Kind.FILE:
         if not upload:
             if field.required:
@@ -179,7 +191,7 @@ def _answer(field: SampleField, raw, upload) -> Checked | None:
         text = str(int(value)) if field.kind == SampleField.Kind.INTEGER else format(value.normalize(), "f")
         return Checked(field, text)
     if field.kind == SampleField.Kind.CHOICE:
-        if raw not in field.choice_list:
+        if not any(raw in lines for lines in field.choice_lists):  # a choice in either language
             raise SampleError(_("%(field)s: choose one of %(choices)s.") % {
                 "field": label, "choices": ", ".join(field.choice_list)}, name)
         return Checked(field, raw)
@@ -203,7 +215,7 @@ def answers_check(*, service, answers: dict | None, files: dict | None = None) -
 def answers_write(*, order, checked: list[Checked]) -> None:
     """Store checked answers with the order (inside order_create's transaction)."""
     for position, one in enumerate(checked, start=1):
-        answer = SampleAnswer(order=order, field=one.field, position=position, label=one.field.label,
+        answer = SampleAnswer(order=order, field=one.field, position=position, label=one.field.shown_label,
                               kind=one.field.kind, value=one.value)
         if one.file is not None:
             answer.file = one.file
@@ -211,7 +223,7 @@ def answers_write(*, order, checked: list[Checked]) -> None:
 
 
 def answers_for_audit(checked: list[Checked]) -> dict:
-    return {f"sample.{one.field.label[:60]}": [None, one.value] for one in checked}
+    return {f"sample.{one.field.shown_label[:60]}": [None, one.value] for one in checked}
 
 
 def samples_receive(*, actor, order: ServiceOrder, now: datetime | None = None) -> SampleReceipt:
@@ -262,7 +274,7 @@ def turnaround_report(platform, year: int, month: int) -> list[dict]:
 
 
 
-VALUE_NAMES = ("label", "kind", "required", "choices", "min_value", "max_value", "help_text")
+VALUE_NAMES = ("label", "kind", "required", "choices", "min_value", "max_value", "help_text", "label_en", "choices_en")
 
 
 def sample_field_admin_save(*, actor, record: SampleField, is_new: bool) -> None:

@@ -93,3 +93,14 @@ def incident_offers_of_user(user, limit: int = 20):
 
     return list(IncidentOffer.objects.filter(user=user, status=IncidentOffer.Status.OPEN)
                 .select_related("incident__instrument", "cancelled").order_by("-id")[:limit])
+
+
+# --- orders with their sample-form answers in the API (issue 13, item 5) ---
+def own_orders(user):
+    """The service orders the user placed (not those of the platforms they manage), with their answers."""
+    from guichet.bookings.models import ServiceOrder
+
+    if not user.is_authenticated:
+        return ServiceOrder.objects.none()
+    return (ServiceOrder.objects.filter(requester=user).select_related("service__platform")
+            .prefetch_related("sample_answers").order_by("-created_at", "-id"))
