@@ -85,6 +85,8 @@ def crawl_pages(client, limit=600):
                 queue.append(key)
 
 
+# Slow: a crawl of every page a role may open (seconds per role); CI and `make test` run it.
+@pytest.mark.slow
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ROLES)
 def test_every_page_a_role_may_open_is_linked(client, role, small_directory, request, settings, tmp_path):

@@ -747,6 +747,9 @@ def talent_sample(users) -> dict:
             "proposal": proposal.pk, "proposal_document": document.pk, "assignment": assignment.pk}
 
 
+# Slow: every URL of the site opened by each role in a world of every kind of record (seconds per role); CI and
+# `make test` run it, as test_permissions_post's POST matrix.
+@pytest.mark.slow
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ROLES)
 def test_permission_matrix(client, role, small_directory, request, settings, tmp_path):
