@@ -81,10 +81,14 @@ def safe_next(request, default: str) -> str:
 
 
 def text_error(value: str, *, max_length: int, label: str) -> str | None:
-    """The same limit as the API's schema and the database column, said instead of silently cutting."""
+    """The same limit as the API's schema and the database column, said instead of silently cutting; and no NUL
+    character, which PostgreSQL cannot store in a text column (its refusal would be a 500; a page's form refuses
+    it already, but a JSON body of the API can carry one)."""
     if value is not None and len(value) > max_length:
         return _("%(label)s: at most %(max)d characters (this one has %(n)d).") % {
             "label": label, "max": max_length, "n": len(value)}
+    if value is not None and "\x00" in value:
+        return _("%(label)s: contains a NUL character, which cannot be stored; remove it.") % {"label": label}
     return None
 
 
