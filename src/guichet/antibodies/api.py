@@ -1,10 +1,11 @@
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.conf import settings
 from django.urls import reverse
 from ninja import Field, Path, Query, Router, Schema
 
+from guichet.core import api_types
 from guichet.core.api_auth import MEMBERS, MEMBERS_WRITE, api_user
 from guichet.core.api_errors import errors
 from guichet.core.api_types import MAX_ID
@@ -128,7 +129,7 @@ def assess(request, payload: AssessIn):
 
 # --- large batches as a job (issue 14) ---
 class BatchIn(Schema):
-    title: str = Field(..., max_length=200, pattern=r"^[^\x00]*\S[^\x00]*$")
+    title: Annotated[str, api_types.NoNul] = Field(..., max_length=200, pattern=api_types.TEXT)
     # The same text as /assess, up to the web page's upload size (GUICHET_ANTIBODY_MAX_INPUT_KB).
     text: str = Field(..., max_length=settings.GUICHET_ANTIBODY_MAX_INPUT_BYTES, pattern=TEXT_PATTERN,
                       description="FASTA, or CSV/TSV with the header name,heavy,light; at most "

@@ -1,11 +1,12 @@
 from datetime import date, datetime, timedelta
+from typing import Annotated
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Header, Path, Query, Router, Schema
 
-from guichet.core import idempotency, params
+from guichet.core import api_types, idempotency, params
 from guichet.core.api_auth import MEMBERS, MEMBERS_WRITE, api_user
 from guichet.core.api_errors import errors
 from guichet.core.api_types import MAX_ID
@@ -56,7 +57,7 @@ class BookingIn(Schema):
                             json_schema_extra={"pattern": YEAR_2000S})
     end: datetime = Field(..., description="ISO 8601 with its offset; after the start",
                           json_schema_extra={"pattern": YEAR_2000S})
-    cost_centre: str = Field("", max_length=COST_CENTRE_MAX)
+    cost_centre: Annotated[str, api_types.NoNul] = Field("", max_length=COST_CENTRE_MAX, pattern=api_types.NO_NUL)
     # --- groups (issue 12) ---
     project: int | None = Field(None, ge=1, le=MAX_ID, description="the id of a project you may charge "
                                 "(GET /api/v1/groups/projects); none: the cost centre only")

@@ -62,6 +62,7 @@ VALIDATION_MESSAGES = {
     "model_attributes_type": gettext_lazy("An object is expected."),
     "model_type": gettext_lazy("An object is expected."),
     "json_invalid": gettext_lazy("The body is not valid JSON."),
+    "string_nul": gettext_lazy("Contains a NUL character, which cannot be stored; remove it."),  # api_types.NoNul
 }
 # Where ninja says an error is: the first item; for a body, the second is the view's argument name.
 _LOCATIONS = {"body": 2, "query": 1, "path": 1, "header": 1, "cookie": 1, "form": 2, "file": 1}

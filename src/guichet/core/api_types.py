@@ -3,13 +3,28 @@
 from decimal import Context, Decimal
 from typing import Annotated
 
-from pydantic import PlainSerializer, WithJsonSchema
+from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 # The largest primary key the databases hold: a larger id in a path is refused (422), never a 500.
 MAX_ID = 2**63 - 1
 # An event's key in a path (events and partnering days).
 EVENT_KEY_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,79}$"
 MONEY_PATTERN = r"^-?[0-9]+\.[0-9]{2}$"
+# Texts the API writes: no NUL character anywhere (PostgreSQL cannot store one in a text column; the schema says
+# so, so a request the schema takes is never refused for it), and TEXT at least one character strip() keeps.
+NO_NUL = r"^[^\x00]*$"
+TEXT = r"^[^\x00]*[^\s\x00\x1c-\x1f\x85][^\x00]*$"
+
+
+def _no_nul(value):
+    if isinstance(value, str) and "\x00" in value:
+        raise PydanticCustomError("string_nul", "a NUL character")  # its words: api_errors.VALIDATION_MESSAGES
+    return value
+
+
+# Before the pattern: a text with a NUL is refused saying so, not as "not in the expected format".
+NoNul = BeforeValidator(_no_nul)
 CENT = Decimal("0.01")
 
 

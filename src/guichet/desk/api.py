@@ -1,8 +1,10 @@
 from datetime import datetime
+from typing import Annotated
 
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema
 
+from guichet.core import api_types
 from guichet.core.api_auth import MEMBERS_WRITE, api_user
 from guichet.core.api_errors import errors
 from guichet.core.api_types import MAX_ID
@@ -43,17 +45,17 @@ class RequestOut(Schema):
 
 # Something else than blanks (Python's strip() also drops NUL and the \x1c-\x1f separators): what the
 # services refuse as empty is refused by the schema too.
-NOT_BLANK = r"[^\s\u0000\u001c-\u001f\u0085]"
+NOT_BLANK = api_types.TEXT
 
 
 class RequestIn(Schema):
-    text: str = Field(..., max_length=5000, pattern=NOT_BLANK, description="The need, in French or English.")
-    title: str = Field("", max_length=200)
+    text: Annotated[str, api_types.NoNul] = Field(..., max_length=5000, pattern=NOT_BLANK, description="The need, in French or English.")
+    title: Annotated[str, api_types.NoNul] = Field("", max_length=200, pattern=api_types.NO_NUL)
     confidential: bool = Field(False, strict=True)  # JSON true/false only, not 0 or "yes"
 
 
 class MessageIn(Schema):
-    body: str = Field(..., max_length=10000, pattern=NOT_BLANK)
+    body: Annotated[str, api_types.NoNul] = Field(..., max_length=10000, pattern=NOT_BLANK)
 
 
 def _out(r) -> dict:

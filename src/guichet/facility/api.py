@@ -21,6 +21,7 @@ from guichet.bookings import selectors as booking_selectors
 from guichet.bookings import services as booking_services
 from guichet.bookings.api import MAX_ID, YEAR_2000S, BookingOut, _out
 from guichet.bookings.models import Booking
+from guichet.core import api_types
 from guichet.core.api_auth import MEMBERS, MEMBERS_WRITE, api_user
 from guichet.core.api_errors import errors
 from guichet.core.api_types import Money
@@ -41,10 +42,10 @@ class SeriesIn(Schema):
                                              "Paris wall-clock time across DST changes",
                             json_schema_extra={"pattern": YEAR_2000S})
     duration_minutes: int = Field(..., ge=1, le=24 * 60)
-    rule: str = Field(..., min_length=1, max_length=recurrence.RULE_MAX,
+    rule: Annotated[str, api_types.NoNul] = Field(..., min_length=1, max_length=recurrence.RULE_MAX, pattern=api_types.NO_NUL,
                       description="RFC 5545 RRULE, e.g. FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH;COUNT=10 (DAILY, WEEKLY "
                                   "or MONTHLY; COUNT or UNTIL; at most 104 occurrences)")
-    cost_centre: str = Field("", max_length=60)
+    cost_centre: Annotated[str, api_types.NoNul] = Field("", max_length=60, pattern=api_types.NO_NUL)
 
 
 class SeriesBookIn(SeriesIn):
@@ -339,7 +340,7 @@ ORDERS_PAGE = 200
 
 
 # As the desk's texts (desk/api.py NOT_BLANK): a description that strip() leaves empty is refused by the schema.
-NOT_BLANK = r"[^\s\u0000\u001c-\u001f\u0085]"
+NOT_BLANK = api_types.TEXT
 # Above 0 and at most bounds.MAX_ORDER_QUANTITY (100000), two decimals at most: the schema says all of it, so a
 # request the schema takes is never refused for its quantity.
 QUANTITY = r"^(?:[1-9][0-9]{0,4}(?:\.[0-9]{1,2})?|0?\.(?:0[1-9]|[1-9][0-9]?)|100000(?:\.00?)?)$"
@@ -354,10 +355,10 @@ class SampleFileIn(Schema):
 
 class OrderIn(Schema):
     service: str = Field(..., description="the service's key", pattern=KEY_PATTERN, max_length=120)
-    description: str = Field(..., max_length=orders.DESCRIPTION_MAX, pattern=NOT_BLANK, description="the work to do")
+    description: Annotated[str, api_types.NoNul] = Field(..., max_length=orders.DESCRIPTION_MAX, pattern=NOT_BLANK, description="the work to do")
     quantity: str = Field(..., pattern=QUANTITY, description="above 0 and at most 100000, to the hundredth, as a "
                                                              "string (\"2\", \"2.5\"): the page's bounds")
-    cost_centre: str = Field("", max_length=booking_services.COST_CENTRE_MAX)
+    cost_centre: Annotated[str, api_types.NoNul] = Field("", max_length=booking_services.COST_CENTRE_MAX, pattern=api_types.NO_NUL)
     project: int | None = Field(None, ge=1, le=MAX_ID, description="the id of a project you may charge for this "
                                 "service (GET /api/v1/groups/projects); none: the cost centre only")
     answers: dict[QuestionName, str | int | float] = Field(
