@@ -181,7 +181,7 @@ def site(request, pk):
     if s is None:
         raise Http404
     return render(request, "clinical/site.html", {
-        "s": s, "contacts": permissions.can_see_site_contacts(request.user),
+        "site": s, "contacts": permissions.can_see_site_contacts(request.user),
         "area_labels": [label for value, label in TherapeuticArea.choices if value in s.areas],
         "can_ask": permissions.can_submit_feasibility(request.user),
         "can_edit": permissions.can_edit_site(request.user, s), "trial_sites": selectors.site_trials(request.user, s)})
@@ -197,7 +197,7 @@ def site_edit(request, pk):
     form = SiteProfileForm(request.POST if request.method == "POST" else None, instance=s)
 
     def page(form):
-        return render(request, "clinical/site_edit.html", {"s": s, "form": form})
+        return render(request, "clinical/site_edit.html", {"site": s, "form": form})
 
     if request.method != "POST":
         return page(form)

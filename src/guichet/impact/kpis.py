@@ -23,7 +23,6 @@ from django.db.models import (
     F,
     IntegerField,
     Max,
-    Min,
     OuterRef,
     Q,
     Subquery,
@@ -40,7 +39,8 @@ from guichet.core import bounds
 from guichet.core.workdays import day_end, day_start
 from guichet.desk.models import Need
 from guichet.directory.models import PRIVATE_KINDS, PUBLIC_KINDS, Organization
-from guichet.partnerships.models import SIGNED_STAGES, Partnership, PartnershipStageChange, Stage
+from guichet.partnerships.models import Partnership, PartnershipStageChange, Stage
+from guichet.partnerships.selectors import signed_by
 from guichet.platforms.models import Instrument, kind_category
 from guichet.programmes.models import STAGE_ORDER, Indication, Programme, ProgrammeStageChange, Visibility
 from guichet.startups.models import FundingRound, Headcount, Startup
@@ -131,16 +131,6 @@ def funds_coverage(start: date | None, end: date, as_of: date | None = None) -> 
     counts = _rounds(start, end).filter(Q(returned_at__isnull=True) | Q(returned_at__gt=known)).aggregate(
         n=Count("pk"), ok=Count("pk", filter=Q(validated_at__lte=known)))
     return counts["ok"], counts["n"]
-
-
-def signed_by(as_of: date):
-    """The partnerships signed on or before the date (declared, confirmed or not), each with `signed`: the day of
-    its first change to a signed stage. The one rule of every "partnerships signed" figure."""
-    return (Partnership.objects
-            .filter(bounds.amount_in_bounds("value_eur", bounds.MAX_PARTNERSHIP_VALUE_EUR),
-                    stage_changes__stage__in=SIGNED_STAGES, stage_changes__on__lte=as_of,
-                    stage_changes__on__gte=bounds.EARLIEST_DATE)
-            .annotate(signed=Min("stage_changes__on")))
 
 
 def partnership_figures(as_of: date, start: date, end: date) -> dict:

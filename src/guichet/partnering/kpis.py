@@ -1,13 +1,13 @@
 """The KPIs of the Partnering Days, as of any past date: requests made, accepted and meetings held in the
 period (by when each happened), and partnerships born from meetings, signed in the period (by the rule of every
-signed partnership: `impact.kpis.signed_by`, confirmed, first signature within the period)."""
+signed partnership: `partnerships.selectors.signed_by`, confirmed, first signature within the period)."""
 
 from datetime import date
 
 from django.utils.translation import gettext_lazy as _
 
 from guichet.core.workdays import day_end, day_start
-from guichet.impact.kpis import signed_by
+from guichet.partnerships.selectors import signed_by
 
 from .models import Meeting, MeetingRequest
 

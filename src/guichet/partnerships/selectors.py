@@ -1,10 +1,12 @@
 """Reads of partnerships: what counts in the figures, and what staff should check."""
 
-from django.db.models import Q
+from datetime import date
+
+from django.db.models import Min, Q
 
 from guichet.core import bounds
 
-from .models import Partnership
+from .models import SIGNED_STAGES, Partnership
 from .permissions import partnership_scope
 
 
@@ -24,3 +26,13 @@ def to_check():
                                        | Q(value_eur__gt=bounds.PARTNERSHIP_VALUE_OUTLIER_EUR))
             .exclude(value_eur__gt=bounds.MAX_PARTNERSHIP_VALUE_EUR)  # those are listed as out of bounds
             .prefetch_related("parties", "confirmations").order_by("-value_eur", "-created_at"))
+
+
+def signed_by(as_of: date):
+    """The partnerships signed on or before the date (declared, confirmed or not), each with `signed`: the day of
+    its first change to a signed stage. The one rule of every "partnerships signed" figure."""
+    return (Partnership.objects
+            .filter(bounds.amount_in_bounds("value_eur", bounds.MAX_PARTNERSHIP_VALUE_EUR),
+                    stage_changes__stage__in=SIGNED_STAGES, stage_changes__on__lte=as_of,
+                    stage_changes__on__gte=bounds.EARLIEST_DATE)
+            .annotate(signed=Min("stage_changes__on")))

@@ -149,7 +149,7 @@ def office_profile(request, pk):
     if o is None:
         raise Http404
     return render(request, "transfer/office_profile.html", {
-        "o": o, "offers": selectors.offers_public().filter(office=o),
+        "office": o, "offers": selectors.offers_public().filter(office=o),
         "staff": services.office_staff(o) if permissions.can_see_office_staff(request.user) else None,
         "can_edit": permissions.can_edit_office(request.user, o),
         "is_staff_of": o.pk in permissions.office_ids(request.user)})
@@ -165,7 +165,7 @@ def office_edit(request, pk):
     form = OfficeProfileForm(request.POST if request.method == "POST" else None, instance=o)
 
     def page(form):
-        return render(request, "transfer/office_edit.html", {"o": o, "form": form})
+        return render(request, "transfer/office_edit.html", {"office": o, "form": form})
 
     if request.method != "POST":
         return page(form)
