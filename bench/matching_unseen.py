@@ -188,6 +188,11 @@ def random_vectors(db: Path, model: str) -> None:
     import numpy as np
 
     rng = np.random.default_rng(7)
+    # Stored under the name the engine reads them by (MiniLM's int8 encoder has its own: semantic.stored_name).
+    model = subprocess.run([sys.executable, "-c", "from guichet.matching import semantic; "
+                            f"print(semantic.stored_name({model!r}))"], capture_output=True, text=True, check=True,
+                           env=dict(os.environ, PYTHONPATH=str(ROOT / "src"), GUICHET_DEBUG="1",
+                                    DJANGO_SETTINGS_MODULE="guichet.config.settings")).stdout.strip()
     with sqlite3.connect(db) as connection:
         ids = [row[0] for row in connection.execute("SELECT id FROM directory_searchentry WHERE key LIKE 'gen-%'")]
         for start in range(0, len(ids), 5000):

@@ -9,7 +9,7 @@ from django.urls import reverse
 from guichet.desk.models import Need, Routing, Status
 from guichet.directory.models import SearchEntry
 from guichet.directory.services import directory_import
-from guichet.matching import candidates, concept_index, engine, profile, weights
+from guichet.matching import candidates, concept_index, engine, profile, semantic, weights
 
 from .conftest import make_user
 
@@ -283,7 +283,8 @@ def test_a_record_that_lost_its_vector_is_no_longer_a_neighbour(db, monkeypatch)
     entries = list(SearchEntry.objects.order_by("id"))
     for entry in entries:
         vector = rng.standard_normal(384).astype(np.float32)
-        entry.embedding, entry.embedding_model = (vector / np.linalg.norm(vector)).tobytes(), "minilm"
+        entry.embedding, entry.embedding_model = (vector / np.linalg.norm(vector)).tobytes(), \
+            semantic.stored_name("minilm")
         entry.indexed_at = timezone.now()
     SearchEntry.objects.bulk_update(entries, ["embedding", "embedding_model", "indexed_at"])
     monkeypatch.setattr(vectors, "STAMP_TTL", 0.0)

@@ -85,6 +85,7 @@ def index_records(records: Iterable) -> None:
         return
     texts = [values.pop("embedding_text") for values in rows]
     model = semantic.backend()
+    stamp = semantic.stored_name(model) if model else None  # which encoder a stored vector came from
     keys = [v["key"] for v in rows]
     fields = ("id", "key", "name", "summary", "document", "embedding", "embedding_model") if model else ("id", "key")
     existing = {e[1]: e for e in SearchEntry.objects.filter(key__in=key_set(keys)).values_list(*fields)}
@@ -95,7 +96,7 @@ def index_records(records: Iterable) -> None:
         stale = []
         for i, values in enumerate(rows):
             old = existing.get(values["key"])
-            if old is not None and old[5] and old[6] == model and old[2:5] == (
+            if old is not None and old[5] and old[6] == stamp and old[2:5] == (
                     values["name"], values["summary"], values["document"]):
                 vectors[i] = bytes(old[5])
             else:
@@ -106,7 +107,7 @@ def index_records(records: Iterable) -> None:
     new, changed = [], []
     for values, vector in zip(rows, vectors, strict=True):
         # Without a backend the vector goes: a stale one would rank the record on its old text.
-        row = (*(values[f] for f in ENTRY_FIELDS), vector, model if vector is not None else None, now)
+        row = (*(values[f] for f in ENTRY_FIELDS), vector, stamp if vector is not None else None, now)
         old = existing.get(values["key"])
         if old is None:
             new.append(row)

@@ -15,6 +15,8 @@ from django.db.models import Max
 
 from guichet.directory.models import SearchEntry
 
+from . import semantic
+
 STAMP_TTL = 2.0  # seconds between checks that the directory has not changed
 _lock = threading.Lock()
 _state: dict = {"index": None, "checked": 0.0}
@@ -61,7 +63,7 @@ def _stamp(model: str):
     """(entries with a vector of this model, latest `indexed_at` of any entry). Two queries, each one answered
     from its index: together in one aggregate the database read every row of the model (450 ms at 100k on
     SQLite, each match paid it every STAMP_TTL seconds; issue 17, profiled on the old set beside 100k)."""
-    return (SearchEntry.objects.filter(embedding_model=model).count(),
+    return (SearchEntry.objects.filter(embedding_model=semantic.stored_name(model)).count(),
             SearchEntry.objects.aggregate(t=Max("indexed_at"))["t"])
 
 
@@ -86,15 +88,15 @@ def vector_index(model: str) -> VectorIndex:
         current = _state["index"]
         stamp = _stamp(model)
         if current is None or current.model != model:
-            ids, matrix = _rows(SearchEntry.objects.filter(embedding_model=model).order_by("id"))
+            ids, matrix = _rows(SearchEntry.objects.filter(embedding_model=semantic.stored_name(model)).order_by("id"))
             current = VectorIndex(model, ids, matrix, stamp)
         elif current.stamp != stamp:
-            changed = SearchEntry.objects.filter(embedding_model=model)
+            changed = SearchEntry.objects.filter(embedding_model=semantic.stored_name(model))
             if current.stamp[1] is not None:
                 changed = changed.filter(indexed_at__gte=current.stamp[1])
                 # Entries re-indexed since without a vector of this model (backend switched off): left out.
                 gone = (SearchEntry.objects.filter(indexed_at__gte=current.stamp[1])
-                        .exclude(embedding_model=model).values_list("id", flat=True))
+                        .exclude(embedding_model=semantic.stored_name(model)).values_list("id", flat=True))
                 current.drop(gone)
             ids, matrix = _rows(changed.order_by("id"))
             new_ids, new_rows = [], []
@@ -113,7 +115,7 @@ def vector_index(model: str) -> VectorIndex:
                 current.live = live
             current.stamp = stamp
             if int(current.live.sum()) != stamp[0]:  # rows were deleted: read all again
-                ids, matrix = _rows(SearchEntry.objects.filter(embedding_model=model).order_by("id"))
+                ids, matrix = _rows(SearchEntry.objects.filter(embedding_model=semantic.stored_name(model)).order_by("id"))
                 current = VectorIndex(model, ids, matrix, stamp)
         _state.update(index=current, checked=now)
         return current

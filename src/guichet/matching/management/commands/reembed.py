@@ -24,7 +24,7 @@ class Command(BaseCommand):
             raise CommandError("no embedding backend is installed or it is switched off (GUICHET_EMBEDDINGS)",
                                returncode=2)
         todo = SearchEntry.objects.all() if all else SearchEntry.objects.filter(
-            Q(embedding_model__isnull=True) | ~Q(embedding_model=model))
+            Q(embedding_model__isnull=True) | ~Q(embedding_model=semantic.stored_name(model)))
         ids = list(todo.order_by("id").values_list("id", flat=True))
         started, done = time.monotonic(), 0
         for start in range(0, len(ids), batch):
