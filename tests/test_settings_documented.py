@@ -5,8 +5,8 @@ import re
 from .conftest import ROOT
 
 CONFIG = ROOT / "src" / "guichet" / "config"
-READ = re.compile(r"""(?:env_[a-z]+|environ\.get|environ\[|_int)\(?\s*["']((?:GUICHET|PROMETHEUS)_[A-Z_]+)""")
-SECRET = re.compile(r"""env_secret\(\s*["'](GUICHET_[A-Z_]+)""")
+READ = re.compile(r"""(?:env_[a-z]+|environ\.get|environ\[|_int)\(?\s*["']((?:GUICHET|PROMETHEUS)_[A-Z0-9_]+)""")
+SECRET = re.compile(r"""env_secret\(\s*["'](GUICHET_[A-Z0-9_]+)""")
 
 
 def test_every_setting_read_is_documented():
@@ -15,7 +15,7 @@ def test_every_setting_read_is_documented():
         read |= set(READ.findall((CONFIG / module).read_text(encoding="utf-8")))
     assert {"GUICHET_SECRET_KEY", "GUICHET_LOG_FORMAT", "GUICHET_WORKERS"} <= read  # the pattern finds them
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    documented = set(re.findall(r"^\| `([A-Z_]+)`(?:, `([A-Z_]+)`)?", readme, flags=re.M))
+    documented = set(re.findall(r"^\| `([A-Z0-9_]+)`(?:, `([A-Z0-9_]+)`)?", readme, flags=re.M))
     documented = {name for pair in documented for name in pair if name}
     assert sorted(read - documented) == []
 
