@@ -294,7 +294,10 @@ class SampleQuestionOut(Schema):
                                                    "be empty)")
     min_value: str | None = Field(None, description="the smallest value allowed (integer, decimal), as a string")
     max_value: str | None = Field(None, description="the largest value allowed (integer, decimal), as a string")
-    help_text: str
+    help_text: str = Field(..., description="the help shown under the question, in the language of "
+                                            "`Accept-Language`, else in the other one (may be empty)")
+    help_text_fr: str = Field(..., description="the help in French (may be empty)")
+    help_text_en: str = Field(..., description="the help in English (may be empty)")
 
 
 class SampleFormOut(Schema):
@@ -330,7 +333,8 @@ def get_sample_form(request, key: str = Path(..., pattern=KEY_PATTERN, max_lengt
                                 "choices": f.choice_list, "choices_fr": f.choice_lists[0],
                                 "choices_en": f.choice_lists[1],
                                 "min_value": _bound(f.min_value), "max_value": _bound(f.max_value),
-                                "help_text": f.help_text} for f in samples.form_of(service)]}
+                                "help_text": f.shown_help, "help_text_fr": f.help_text,
+                                "help_text_en": f.help_text_en} for f in samples.form_of(service)]}
 
 
 # --- orders with their sample-form answers in the API (issue 13, item 5) ---
