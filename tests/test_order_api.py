@@ -257,7 +257,7 @@ def test_the_schema_says_the_project_and_the_key(client):
 # --- the quantity: a JSON integer or the documented string (issue 13) ---
 
 @pytest.mark.parametrize(("sent", "stored"), [(2, "2.00"), (100000, "100000.00"), ("2", "2.00"),
-                                              ("2.5", "2.50")])
+                                              ("2.5", "2.50"), (2.0, "2.00")])  # 2.0: JSON Schema's integer
 def test_a_quantity_is_a_json_integer_or_a_string(client, lab, form, sent, stored):
     response = post(client, body(form, quantity=sent), lab["member"])
     assert response.status_code == 201, response.content
@@ -265,7 +265,7 @@ def test_a_quantity_is_a_json_integer_or_a_string(client, lab, form, sent, store
     assert str(ServiceOrder.objects.get().quantity) == stored
 
 
-@pytest.mark.parametrize("sent", [0, -1, 2.5, 2.0, 100001, 10**30, True, None, [2], {"n": 2}, "0", "-2", "2.555",
+@pytest.mark.parametrize("sent", [0, -1, 2.5, 0.0, 1e6, 100001, 10**30, True, None, [2], {"n": 2}, "0", "-2", "2.555",
                                   "1e9", " 2", ""])
 @pytest.mark.parametrize(("language", "words"), [("en", "Give a quantity above 0 and at most 100"),
                                                  ("fr", "Indiquez une quantité")])

@@ -42,7 +42,7 @@ def post(token, payload, key=None, client=None, language="en"):
 @pytest.mark.django_db(transaction=True)
 def test_a_retry_with_the_same_key_answers_the_same_order(lab, form, tokens):
     first = post(tokens["member"], body(form), key="order-1")
-    again = post(tokens["member"], body(form, quantity="2"), key="order-1")  # 2 and "2": the same request
+    again = post(tokens["member"], body(form, quantity="2.0"), key="order-1")  # 2 and "2.0": the same request
     assert first.status_code == again.status_code == 201, first.content
     assert again.json() == first.json() and len(first.json()["answers"]) == 4
     assert ServiceOrder.objects.count() == 1 and SampleAnswer.objects.count() == 4

@@ -354,13 +354,17 @@ QuestionName = Annotated[str, StringConstraints(pattern=r"^sample_[0-9]{1,12}$")
 
 
 def _quantity(value) -> Decimal:
-    """A JSON integer from 1 to 100000, or a string of the page's form ("2", "2.5"). A JSON float is refused: it
-    went through binary floating point in the client (0.1 + 0.2), and a string says the hundredths exactly."""
+    """A JSON integer from 1 to 100000, or a string of the page's form ("2", "2.5"). A JSON number with a fraction
+    is refused: it went through binary floating point in the client (0.1 + 0.2), and a string says the hundredths
+    exactly. 2.0 is an integer (JSON Schema's "integer" holds it, so a request the schema takes is taken)."""
+    if isinstance(value, float) and value.is_integer() and abs(value) <= bounds.MAX_ORDER_QUANTITY:
+        value = int(value)
+    # To the cent, as stored: 2, 2.0, "2" and "2.0" are one quantity, so one Idempotency-Key fingerprint.
     if isinstance(value, int) and not isinstance(value, bool):
         if 1 <= value <= bounds.MAX_ORDER_QUANTITY:
-            return Decimal(value)
+            return Decimal(value).quantize(api_types.CENT)
     elif isinstance(value, str) and re.fullmatch(QUANTITY, value):
-        return Decimal(value)
+        return Decimal(value).quantize(api_types.CENT)
     # Its words: core/api_errors.VALIDATION_MESSAGES, the order page's (bookings.orders.order_create).
     raise PydanticCustomError("order_quantity", "a quantity above 0 and at most {max}",
                               {"max": int(bounds.MAX_ORDER_QUANTITY)})
@@ -370,7 +374,7 @@ Quantity = Annotated[Decimal, BeforeValidator(_quantity), WithJsonSchema({
     "oneOf": [{"type": "integer", "minimum": 1, "maximum": int(bounds.MAX_ORDER_QUANTITY)},
               {"type": "string", "pattern": QUANTITY}],
     "description": "above 0 and at most 100000: a JSON integer (2), or a string to the hundredth (\"2\", "
-                   "\"2.5\"), the page's bounds; a JSON number with a fraction (2.5, 2.0) is refused"})]
+                   "\"2.5\"), the page's bounds; a JSON number with a fraction (2.5) is refused"})]
 
 
 class SampleFileIn(Schema):
