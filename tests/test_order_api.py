@@ -184,3 +184,102 @@ def test_a_nul_character_in_any_text_is_refused_naming_the_field_never_a_500(cli
     assert words.lower() in plain(said).lower()  # the schema's refusal or the service's
     assert not ServiceOrder.objects.exists() and not SampleAnswer.objects.exists()
     assert not AuditEvent.objects.filter(action="order.create").exists()
+
+
+# --- a project out of its dates, at both doors (issue 13) ---
+
+@pytest.fixture
+def paying(lab):
+    """A project of the member's group that pays for the cytometry platform, and the member trained on the sorter."""
+    from datetime import date
+
+    from guichet.groups.models import GroupMembership, Project, ResearchGroup
+
+    group = ResearchGroup.objects.create(key="nk-lab", name="NK lab", organization=lab["startup"])
+    GroupMembership.objects.create(group=group, user=lab["member"], status="active", may_charge=True)
+    project = Project.objects.create(key="anr-nk", name="ANR NK", funder="ANR", group=group,
+                                     starts_on=date(2020, 1, 1), ends_on=date(2099, 12, 31), budget=10000)
+    project.platforms.add(lab["platform"])
+    test_bookings.trained(lab)
+    return project
+
+
+@pytest.mark.parametrize("when", ["expired", "not yet valid"])
+@pytest.mark.parametrize(("language", "words"), [("en", "is valid from"), ("fr", "est valable du")])
+def test_a_project_out_of_its_dates_is_the_same_409_through_orders_and_bookings(client, lab, form, paying, when,
+                                                                                 language, words):
+    """POST /orders answered 404 ("no project of yours") where POST /bookings answers 409 naming the project."""
+    from datetime import datetime, time, timedelta
+
+    from django.utils import timezone
+
+    from guichet.bookings.models import Booking
+    from guichet.core.models import IdempotencyKey
+    from guichet.core.workdays import PARIS
+
+    today = timezone.localdate()
+    if when == "expired":
+        paying.starts_on, paying.ends_on = today - timedelta(days=400), today - timedelta(days=1)
+    else:
+        paying.starts_on, paying.ends_on = today + timedelta(days=40), today + timedelta(days=400)
+    paying.save()
+    ordered = post(client, body(form, project=paying.pk), lab["member"], language)
+    ordered_again = client.post(ORDERS, body(form, project=paying.pk), content_type="application/json",
+                                HTTP_IDEMPOTENCY_KEY="retry-1", **token(lab["member"], language))
+    day = today + timedelta(days=(7 - today.weekday()) or 7)
+    start = datetime.combine(day, time(10), PARIS)
+    booked = client.post("/api/v1/bookings", {"instrument": "cyto.aria", "start": start.isoformat(),
+                                              "end": (start + timedelta(hours=1)).isoformat(), "project": paying.pk},
+                         content_type="application/json", **token(lab["member"], language))
+    assert (booked.status_code, booked.json()["field"]) == (409, "project"), booked.content
+    for answer in (ordered, ordered_again):
+        assert (answer.status_code, answer.json()["field"]) == (409, "project"), answer.content
+        assert answer.json()["detail"] == booked.json()["detail"] and words in answer.json()["detail"]
+        assert "ANR NK" in answer.json()["detail"]
+    assert not ServiceOrder.objects.exists() and not SampleAnswer.objects.exists()
+    assert not Booking.objects.exists() and not IdempotencyKey.objects.exists()
+    assert not AuditEvent.objects.filter(action__in=["order.create", "booking.create"]).exists()
+    # In its dates, the same order is placed.
+    paying.starts_on, paying.ends_on = today - timedelta(days=1), today + timedelta(days=1)
+    paying.save()
+    placed = post(client, body(form, project=paying.pk), lab["member"], language)
+    assert placed.status_code == 201 and placed.json()["project"] == paying.pk
+
+
+def test_the_schema_says_the_project_and_the_key(client):
+    create = client.get("/api/v1/openapi.json").json()["paths"]["/api/v1/orders"]["post"]
+    assert "409: the project cannot pay it (validity" in create["description"]
+    assert "Idempotency-Key" in create["description"]
+    header = next(p for p in create["parameters"] if p["name"] == "Idempotency-Key")
+    assert header["in"] == "header" and not header["required"] and header["schema"]["pattern"]
+
+
+# --- the quantity: a JSON integer or the documented string (issue 13) ---
+
+@pytest.mark.parametrize(("sent", "stored"), [(2, "2.00"), (100000, "100000.00"), ("2", "2.00"),
+                                              ("2.5", "2.50"), (2.0, "2.00")])  # 2.0: JSON Schema's integer
+def test_a_quantity_is_a_json_integer_or_a_string(client, lab, form, sent, stored):
+    response = post(client, body(form, quantity=sent), lab["member"])
+    assert response.status_code == 201, response.content
+    assert response.json()["quantity"] == stored
+    assert str(ServiceOrder.objects.get().quantity) == stored
+
+
+@pytest.mark.parametrize("sent", [0, -1, 2.5, 0.0, 1e6, 100001, 10**30, True, None, [2], {"n": 2}, "0", "-2", "2.555",
+                                  "1e9", " 2", ""])
+@pytest.mark.parametrize(("language", "words"), [("en", "Give a quantity above 0 and at most 100"),
+                                                 ("fr", "Indiquez une quantité")])
+def test_a_bad_quantity_is_refused_naming_it(client, lab, form, sent, language, words):
+    response = post(client, body(form, quantity=sent), lab["member"], language)
+    assert response.status_code == 422, response.content
+    got = response.json()
+    assert got["field"] == "quantity" and [e["field"] for e in got["errors"]] == ["quantity"]
+    assert words in plain(got["errors"][0]["message"])
+    assert not ServiceOrder.objects.exists() and not AuditEvent.objects.filter(action="order.create").exists()
+
+
+def test_the_schema_says_what_a_quantity_is(client):
+    quantity = client.get("/api/v1/openapi.json").json()["components"]["schemas"]["OrderIn"]["properties"]["quantity"]
+    assert [k["type"] for k in quantity["oneOf"]] == ["integer", "string"]
+    assert quantity["oneOf"][0]["minimum"] == 1 and quantity["oneOf"][0]["maximum"] == 100000
+    assert "JSON integer" in quantity["description"] and "refused" in quantity["description"]

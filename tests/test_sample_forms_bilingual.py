@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from guichet.accounts.services import api_token_create
 from guichet.bookings.models import ServiceOrder
+from guichet.core.models import AuditEvent
 from guichet.facility import samples
 from guichet.facility.models import SampleField
 
@@ -145,3 +146,105 @@ def test_the_migration_moves_the_questions_of_english_services_to_english(lab):
     assert (english.label, english.label_en, english.choices, english.choices_en) == (
         "", "Species", "", "Human\nMouse")
     assert (french.label, french.label_en, french.choices) == ("Espèce", "", "Humain\nSouris")
+
+
+# --- help texts in both languages (issue 13) ---
+
+@pytest.fixture
+def helped(lab):
+    return {"both": save(lab, label="Tampon", label_en="Buffer", kind="text", help_text="Sans azide.",
+                         help_text_en="No azide."),
+            "english": save(lab, label="Tubes", label_en="Tubes", kind="integer", help_text_en="Sterile tubes only."),
+            "french": save(lab, label="Espèce", label_en="Species", kind="text", help_text="Nom latin.")}
+
+
+HELP_SHOWN = {"en": (["No azide.", "Sterile tubes only.", "Nom latin."], ["Sans azide."]),
+              "fr": (["Sans azide.", "Sterile tubes only.", "Nom latin."], ["No azide."])}
+
+
+def test_the_manager_writes_the_help_in_both_languages_from_the_page(client, lab):
+    logged_in(client, lab["manager"])
+    url = reverse("facility:sample_field_save", args=["cyto.sort"])
+    response = client.post(url, {"label": "Tampon", "label_en": "Buffer", "kind": "text", "min_value": "",
+                                 "max_value": "", "help_text": "Sans azide.", "help_text_en": "No azide."})
+    assert response.status_code == 302
+    field = SampleField.objects.get()
+    assert (field.help_text, field.help_text_en) == ("Sans azide.", "No azide.")
+    event = AuditEvent.objects.get(action="sample_field.create")
+    assert event.changes["help_text_en"] == [None, "No azide."]
+    for language, label in (("en", "Help shown under the question (English)"),
+                            ("fr", "Aide affichée sous la question (anglais)")):
+        page = client.get(reverse("facility:sample_form", args=["cyto.sort"]), {"edit": field.pk},
+                          HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        assert label in page and 'value="No azide."' in page and 'value="Sans azide."' in page
+        listed = client.get(reverse("facility:sample_form", args=["cyto.sort"]),
+                            HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        assert HELP_SHOWN[language][0][0] in listed and HELP_SHOWN[language][1][0] not in listed
+    too_long = client.post(url, {"label": "Tampon", "kind": "text", "min_value": "", "max_value": "",
+                                 "help_text_en": "x" * 301}, HTTP_ACCEPT_LANGUAGE="fr")
+    assert too_long.status_code == 400 and SampleField.objects.count() == 1
+
+
+@pytest.mark.parametrize(("language", "words"), [("en", "Help (English)"), ("fr", "Aide (anglais)")])
+def test_a_too_long_english_help_is_refused_naming_it(lab, language, words):
+    from django.utils import translation
+
+    with translation.override(language), pytest.raises(samples.SampleError) as refused:
+        save(lab, label="Tampon", kind="text", help_text_en="x" * 301)
+    assert refused.value.field == "help_text_en" and words in plain(str(refused.value))
+    assert not SampleField.objects.exists()
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_order_page_shows_the_help_in_the_readers_language_else_the_other(client, lab, helped, language):
+    logged_in(client, lab["member"])
+    body = client.get(reverse("bookings:order_new", args=["cyto.sort"]), HTTP_ACCEPT_LANGUAGE=language).content
+    shown, hidden = HELP_SHOWN[language]
+    for text in shown:
+        assert text in body.decode()
+    for text in hidden:
+        assert text not in body.decode()
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_api_gives_both_help_texts_and_the_readers_first(client, lab, helped, language):
+    token = api_token_create(actor=lab["member"], name="lims")[1]
+    body = client.get("/api/v1/services/cyto.sort/sample-form", HTTP_AUTHORIZATION=f"Bearer {token}",
+                      HTTP_ACCEPT_LANGUAGE=language).json()
+    both, english, french = body["questions"]
+    assert both["help_text"] == {"en": "No azide.", "fr": "Sans azide."}[language]
+    assert (both["help_text_fr"], both["help_text_en"]) == ("Sans azide.", "No azide.")
+    assert (english["help_text"], english["help_text_fr"]) == ("Sterile tubes only.", "")
+    assert (french["help_text"], french["help_text_en"]) == ("Nom latin.", "")
+    schema = client.get("/api/v1/openapi.json").json()["components"]["schemas"]["SampleQuestionOut"]["properties"]
+    assert {"help_text", "help_text_fr", "help_text_en"} <= set(schema) and "else" in schema["help_text"]["description"]
+
+
+def test_the_admin_edits_both_help_texts_through_the_service(client, lab, admin_user):
+    field = save(lab, label="Tampon", kind="text", help_text="Sans azide.")
+    client.force_login(admin_user)
+    url = reverse("admin:facility_samplefield_change", args=[field.pk])
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert 'name="help_text_en"' in page and "Aide (anglais)" in page
+    response = client.post(url, {"label": "Tampon", "label_en": "", "kind": "text", "choices": "", "choices_en": "",
+                                 "min_value": "", "max_value": "", "help_text": "Sans azide.",
+                                 "help_text_en": "No azide."})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    field.refresh_from_db()
+    assert field.help_text_en == "No azide."
+    assert AuditEvent.objects.filter(action="sample_field.update", changes__help_text_en=[
+        "", "No azide."]).exists()
+
+
+def test_the_migration_moves_the_help_of_english_services_to_english(lab):
+    french = save(lab, label="Espèce", kind="text", help_text="Nom latin.")
+    english_service = test_bookings.ServiceFactory(key="cyto.count", name="Counting", platform=lab["platform"],
+                                                   lang="en")
+    english = samples.sample_field_save(actor=lab["manager"], service=english_service,
+                                        **{**BLANK, "label": "Species", "kind": "text", "help_text": "Latin name."})
+    migration = importlib.import_module("guichet.facility.migrations.0010_sample_question_help_en")
+    migration.english_help_to_english(global_apps, None)
+    english.refresh_from_db()
+    french.refresh_from_db()
+    assert (english.help_text, english.help_text_en) == ("", "Latin name.")
+    assert (french.help_text, french.help_text_en) == ("Nom latin.", "")

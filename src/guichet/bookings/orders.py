@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from guichet.accounts.selectors import organization_of
 from guichet.core import bounds, params, uploads
 from guichet.core.audit import audit_record
+from guichet.core.idempotency import Claim
 from guichet.core.mail import notify
 from guichet.groups import budget
 from guichet.groups import services as group_services
@@ -54,9 +55,12 @@ ORDER_FLOW = {
 
 
 def order_create(*, actor, service, description: str, quantity, organization=None, cost_centre: str = "",
-                 desk_request=None, attachment=None, project=None, samples=None, sample_files=None) -> ServiceOrder:
+                 desk_request=None, attachment=None, project=None, samples=None, sample_files=None,
+                 idempotency: Claim | None = None) -> ServiceOrder:
     """`samples` (and `sample_files`): the answers to the service's sample form, by input name
-    (facility.samples.input_name); the form's rules are facility.samples.answers_check's."""
+    (facility.samples.input_name); the form's rules are facility.samples.answers_check's. With an `idempotency`
+    claim (API `Idempotency-Key`), the key is taken first in the transaction, as booking_create does: a
+    concurrent duplicate raises AlreadyClaimed and places nothing."""
     # --- sample forms (issue 13, item 5) --- facility builds on bookings: imported here, not at the top
     from guichet.facility import samples as sample_forms
 
@@ -85,6 +89,8 @@ def order_create(*, actor, service, description: str, quantity, organization=Non
     organization = organization or organization_of(actor)
     category = customer_category(organization)
     with transaction.atomic(durable=True):
+        if idempotency is not None:
+            idempotency.begin()
         if project is not None:
             charge_project(actor=actor, project=project, platform=service.platform, service=service,
                             on=timezone.localdate(), amount=budget.service_estimate(service=service, category=category,
@@ -101,6 +107,8 @@ def order_create(*, actor, service, description: str, quantity, organization=Non
                      entity_label=str(service), changes={"quantity": [None, str(quantity)],
                                                          **sample_forms.answers_for_audit(checked)})
         notify(service.platform.managers.all(), "order_requested", {"order": order})
+        if idempotency is not None:
+            idempotency.complete(201, order)
     return order
 
 

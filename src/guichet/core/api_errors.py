@@ -63,6 +63,8 @@ VALIDATION_MESSAGES = {
     "model_type": gettext_lazy("An object is expected."),
     "json_invalid": gettext_lazy("The body is not valid JSON."),
     "string_nul": gettext_lazy("Contains a NUL character, which cannot be stored; remove it."),  # api_types.NoNul
+    # --- orders API (issue 13) --- facility/api.py Quantity: the order page's words (bookings.orders.order_create)
+    "order_quantity": gettext_lazy("Give a quantity above 0 and at most %(max)s."),
 }
 # Where ninja says an error is: the first item; for a body, the second is the view's argument name.
 _LOCATIONS = {"body": 2, "query": 1, "path": 1, "header": 1, "cookie": 1, "form": 2, "file": 1}

@@ -168,7 +168,7 @@ class SampleFieldAdmin(ServiceTransactionAdmin):
     search_fields = ("label", "service__name", "service__key")
     autocomplete_fields = ("service",)
     fields = ("service", "label", "label_en", "kind", "required", "choices", "choices_en", "min_value", "max_value",
-              "help_text")
+              "help_text", "help_text_en")
     form = SampleFieldAdminForm
     save_service = staticmethod(samples.sample_field_admin_save)
 

@@ -2,6 +2,7 @@
 
 import base64
 import binascii
+import re
 from datetime import datetime
 from decimal import Decimal
 from typing import Annotated
@@ -10,10 +11,10 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Path, Router, Schema
-from pydantic import StringConstraints
+from ninja import Field, Header, Path, Router, Schema
+from pydantic import BeforeValidator, StringConstraints, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 from guichet.bookings import orders
 from guichet.bookings import permissions as booking_permissions
@@ -21,7 +22,7 @@ from guichet.bookings import selectors as booking_selectors
 from guichet.bookings import services as booking_services
 from guichet.bookings.api import MAX_ID, YEAR_2000S, BookingOut, _out
 from guichet.bookings.models import Booking
-from guichet.core import api_types
+from guichet.core import api_types, bounds, idempotency
 from guichet.core.api_auth import MEMBERS, MEMBERS_WRITE, api_user
 from guichet.core.api_errors import errors
 from guichet.core.api_types import Money
@@ -293,7 +294,10 @@ class SampleQuestionOut(Schema):
                                                    "be empty)")
     min_value: str | None = Field(None, description="the smallest value allowed (integer, decimal), as a string")
     max_value: str | None = Field(None, description="the largest value allowed (integer, decimal), as a string")
-    help_text: str
+    help_text: str = Field(..., description="the help shown under the question, in the language of "
+                                            "`Accept-Language`, else in the other one (may be empty)")
+    help_text_fr: str = Field(..., description="the help in French (may be empty)")
+    help_text_en: str = Field(..., description="the help in English (may be empty)")
 
 
 class SampleFormOut(Schema):
@@ -329,7 +333,8 @@ def get_sample_form(request, key: str = Path(..., pattern=KEY_PATTERN, max_lengt
                                 "choices": f.choice_list, "choices_fr": f.choice_lists[0],
                                 "choices_en": f.choice_lists[1],
                                 "min_value": _bound(f.min_value), "max_value": _bound(f.max_value),
-                                "help_text": f.help_text} for f in samples.form_of(service)]}
+                                "help_text": f.shown_help, "help_text_fr": f.help_text,
+                                "help_text_en": f.help_text_en} for f in samples.form_of(service)]}
 
 
 # --- orders with their sample-form answers in the API (issue 13, item 5) ---
@@ -337,6 +342,7 @@ order_router = Router(tags=["orders"])
 # A file answer travels in the JSON body as base64: at most the upload limit once decoded (4 characters per 3 bytes).
 FILE_BASE64_MAX = -(-settings.GUICHET_ORDER_ATTACHMENT_MAX_MB * 1024 * 1024 // 3) * 4
 ORDERS_PAGE = 200
+ORDER_SCOPE = "orders.create"  # the Idempotency-Key's scope (bookings' is "bookings.create")
 
 
 # As the desk's texts (desk/api.py NOT_BLANK): a description that strip() leaves empty is refused by the schema.
@@ -345,6 +351,30 @@ NOT_BLANK = api_types.TEXT
 # request the schema takes is never refused for its quantity.
 QUANTITY = r"^(?:[1-9][0-9]{0,4}(?:\.[0-9]{1,2})?|0?\.(?:0[1-9]|[1-9][0-9]?)|100000(?:\.00?)?)$"
 QuestionName = Annotated[str, StringConstraints(pattern=r"^sample_[0-9]{1,12}$")]
+
+
+def _quantity(value) -> Decimal:
+    """A JSON integer from 1 to 100000, or a string of the page's form ("2", "2.5"). A JSON number with a fraction
+    is refused: it went through binary floating point in the client (0.1 + 0.2), and a string says the hundredths
+    exactly. 2.0 is an integer (JSON Schema's "integer" holds it, so a request the schema takes is taken)."""
+    if isinstance(value, float) and value.is_integer() and abs(value) <= bounds.MAX_ORDER_QUANTITY:
+        value = int(value)
+    # To the cent, as stored: 2, 2.0, "2" and "2.0" are one quantity, so one Idempotency-Key fingerprint.
+    if isinstance(value, int) and not isinstance(value, bool):
+        if 1 <= value <= bounds.MAX_ORDER_QUANTITY:
+            return Decimal(value).quantize(api_types.CENT)
+    elif isinstance(value, str) and re.fullmatch(QUANTITY, value):
+        return Decimal(value).quantize(api_types.CENT)
+    # Its words: core/api_errors.VALIDATION_MESSAGES, the order page's (bookings.orders.order_create).
+    raise PydanticCustomError("order_quantity", "a quantity above 0 and at most {max}",
+                              {"max": int(bounds.MAX_ORDER_QUANTITY)})
+
+
+Quantity = Annotated[Decimal, BeforeValidator(_quantity), WithJsonSchema({
+    "oneOf": [{"type": "integer", "minimum": 1, "maximum": int(bounds.MAX_ORDER_QUANTITY)},
+              {"type": "string", "pattern": QUANTITY}],
+    "description": "above 0 and at most 100000: a JSON integer (2), or a string to the hundredth (\"2\", "
+                   "\"2.5\"), the page's bounds; a JSON number with a fraction (2.5) is refused"})]
 
 
 class SampleFileIn(Schema):
@@ -356,8 +386,7 @@ class SampleFileIn(Schema):
 class OrderIn(Schema):
     service: str = Field(..., description="the service's key", pattern=KEY_PATTERN, max_length=120)
     description: Annotated[str, api_types.NoNul] = Field(..., max_length=orders.DESCRIPTION_MAX, pattern=NOT_BLANK, description="the work to do")
-    quantity: str = Field(..., pattern=QUANTITY, description="above 0 and at most 100000, to the hundredth, as a "
-                                                             "string (\"2\", \"2.5\"): the page's bounds")
+    quantity: Quantity
     cost_centre: Annotated[str, api_types.NoNul] = Field("", max_length=booking_services.COST_CENTRE_MAX, pattern=api_types.NO_NUL)
     project: int | None = Field(None, ge=1, le=MAX_ID, description="the id of a project you may charge for this "
                                 "service (GET /api/v1/groups/projects); none: the cost centre only")
@@ -423,9 +452,25 @@ def _files(files: dict[str, SampleFileIn]) -> dict:
                                "bounds, whole numbers, choices, file size and type): 422 names the question "
                                "(`field`: its `name`), as for an answer to no question of the form. 404: no "
                                "service has this key, or no project of yours has the id given (`field` says "
-                               "which). 403: not a member of the network. 409: the project cannot pay it.")
-def create_order(request, payload: OrderIn):
+                               "which). 403: not a member of the network. 409: the project cannot pay it (validity on "
+                               "today's date, platform, service, budget left; `field`: `project`), as for a "
+                               "booking. With an `Idempotency-Key` header, a retry of the same request by the "
+                               "same member within 24 hours answers what the first one answered (the same 201 "
+                               "and body: one order), even when both arrive at once; the same key with a "
+                               "different body is a 422.")
+def create_order(request, payload: OrderIn,
+                 key: str = Header(None, alias=idempotency.HEADER, pattern=idempotency.KEY_PATTERN,
+                                   description="Any unique string (a UUID) per order you mean to place; send it "
+                                               "again on a retry.")):
     user = api_user(request)
+    claim = None
+    if key:  # core/idempotency.py, as POST /bookings
+        fingerprint = idempotency.fingerprint(payload.model_dump())
+        done = idempotency.replay(user=user, scope=ORDER_SCOPE, key=key, fingerprint=fingerprint)
+        if done is not None:
+            return done
+        claim = idempotency.Claim(user=user, scope=ORDER_SCOPE, key=key, fingerprint=fingerprint,
+                                  render=lambda order: _order_out(selectors.own_orders(user).get(pk=order.pk)))
     if not booking_permissions.can_book(user):  # the order page's rule (bookings.orders.order_create)
         raise booking_services.NotAllowed(_("Log in as a member of the network to order a service."))
     service = Service.objects.select_related("platform").filter(key=payload.service).first()
@@ -438,14 +483,22 @@ def create_order(request, payload: OrderIn):
                                       % {"field": name}, name)
     project = None
     if payload.project is not None:  # a project the caller may not charge is not found for them
-        project = group_selectors.projects_chargeable(user, platform=service.platform, service=service,
-                                                      on=timezone.localdate()).filter(pk=payload.project).first()
+        # As POST /bookings: not found only when the caller may not charge it here; a project of theirs that is
+        # out of its dates is order_create's 409 naming `project` (charge_project), not a 404.
+        project = group_selectors.projects_chargeable(user, platform=service.platform, service=service).filter(
+            pk=payload.project).first()
         if project is None:
             return 404, {"detail": _("No project of yours has this id for this platform."), "field": "project"}
-    order = orders.order_create(actor=user, service=service, description=payload.description,
-                                quantity=Decimal(payload.quantity), cost_centre=payload.cost_centre, project=project,
-                                samples={k: str(v) for k, v in payload.answers.items()},
-                                sample_files=_files(payload.files))
+    try:
+        order = orders.order_create(actor=user, service=service, description=payload.description,
+                                    quantity=payload.quantity, cost_centre=payload.cost_centre, project=project,
+                                    samples={k: str(v) for k, v in payload.answers.items()},
+                                    sample_files=_files(payload.files), idempotency=claim)
+    except idempotency.AlreadyClaimed:  # the same request, sent twice at once: the first one's answer
+        done = idempotency.replay(user=user, scope=ORDER_SCOPE, key=key, fingerprint=claim.fingerprint)
+        # A committed key always holds its answer; only an expiry in between could leave none.
+        return done or (409, {"detail": _("This Idempotency-Key was already used for a different request."),
+                              "field": idempotency.HEADER})
     return 201, _order_out(selectors.own_orders(user).get(pk=order.pk))
 
 

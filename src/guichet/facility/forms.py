@@ -204,7 +204,7 @@ def sample_inputs(service) -> dict:
         attrs = {"required": True} if field.required else {}
         if field.kind == SampleField.Kind.FILE:
             widget = forms.ClearableFileInput(attrs=attrs)
-            inputs[input_name(field)] = forms.FileField(label=field.shown_label, required=False, help_text=field.help_text,
+            inputs[input_name(field)] = forms.FileField(label=field.shown_label, required=False, help_text=field.shown_help,
                                                         widget=widget)
             continue
         if field.kind in (SampleField.Kind.INTEGER, SampleField.Kind.DECIMAL):
@@ -216,7 +216,7 @@ def sample_inputs(service) -> dict:
             widget = forms.Select(attrs=attrs, choices=[("", "—")] + [(c, c) for c in field.choice_list])
         else:
             widget = forms.TextInput(attrs={**attrs, "maxlength": 1000})
-        inputs[input_name(field)] = forms.CharField(label=field.shown_label, required=False, help_text=field.help_text,
+        inputs[input_name(field)] = forms.CharField(label=field.shown_label, required=False, help_text=field.shown_help,
                                                     widget=widget)
     return inputs
 
@@ -237,7 +237,9 @@ class SampleFieldForm(forms.Form):
                                    decimal_places=2)
     max_value = forms.DecimalField(label=_("Largest value (numbers)"), required=False, max_digits=12,
                                    decimal_places=2)
-    help_text = forms.CharField(label=_("Help shown under the question"), required=False, max_length=300)
+    help_text = forms.CharField(label=_("Help shown under the question (French)"), required=False, max_length=300)
+    help_text_en = forms.CharField(label=_("Help shown under the question (English)"), required=False,
+                                   max_length=300)
 
     def __init__(self, *args, **kwargs):
         from .models import SampleField

@@ -422,10 +422,12 @@ class SampleField(models.Model):
     choices = models.TextField(_("choices in French (one a line)"), max_length=4000, blank=True)
     min_value = models.DecimalField(_("smallest value"), max_digits=12, decimal_places=2, null=True, blank=True)
     max_value = models.DecimalField(_("largest value"), max_digits=12, decimal_places=2, null=True, blank=True)
-    help_text = models.CharField(_("help"), max_length=300, blank=True)
+    help_text = models.CharField(_("help (French)"), max_length=300, blank=True)
     label_en = models.CharField(_("question (English)"), max_length=200, blank=True)
     choices_en = models.TextField(_("choices in English (one a line, in the French order)"), max_length=4000,
                                   blank=True)
+    # --- bilingual help texts (issue 13) --- `help_text` is the French help, `help_text_en` the English one
+    help_text_en = models.CharField(_("help (English)"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["service", "position", "id"]
@@ -442,6 +444,11 @@ class SampleField(models.Model):
     def shown_label(self) -> str:
         """The question in the reader's language, else in the other one."""
         return in_reader_language(self.label, self.label_en)
+
+    @property
+    def shown_help(self) -> str:
+        """The help text in the reader's language, else in the other one."""
+        return in_reader_language(self.help_text, self.help_text_en)
 
     @property
     def choice_list(self) -> list[str]:

@@ -79,15 +79,18 @@ def _choice_lines(text, name) -> list[str]:
 
 
 def field_values_check(*, service, label, kind, required, choices, min_value, max_value, help_text,
-                       label_en="", choices_en="") -> dict:
-    """A question as the managers typed it, checked: clean values, or SampleError naming the input. The question
-    and its choices are written in French, in English or both (`label_en`, `choices_en`)."""
+                       label_en="", choices_en="", help_text_en="") -> dict:
+    """A question as the managers typed it, checked: clean values, or SampleError naming the input. The question,
+    its choices and its help are written in French, in English or both (`label_en`, `choices_en`,
+    `help_text_en`)."""
     label, label_en, help_text = (label or "").strip(), (label_en or "").strip(), (help_text or "").strip()
+    help_text_en = (help_text_en or "").strip()
     if not label and not label_en:
         raise SampleError(_("Write the question, in French or in English."), "label")
     for value, limit, name, shown in ((label, LABEL_MAX, "label", _("Question (French)")),
                                       (label_en, LABEL_MAX, "label_en", _("Question (English)")),
-                                      (help_text, HELP_MAX, "help_text", _("Help")),
+                                      (help_text, HELP_MAX, "help_text", _("Help (French)")),
+                                      (help_text_en, HELP_MAX, "help_text_en", _("Help (English)")),
                                       (choices or "", CHOICES_MAX, "choices", _("Choices")),
                                       (choices_en or "", CHOICES_MAX, "choices_en", _("Choices in English"))):
         if message := params.text_error(value, max_length=limit, label=shown):
@@ -110,7 +113,7 @@ def field_values_check(*, service, label, kind, required, choices, min_value, ma
         raise SampleError(_("The smallest value is at most the largest."), "max_value")
     return {"label": label, "label_en": label_en, "kind": kind, "required": bool(required),
             "choices": "\n".join(lines), "choices_en": "\n".join(lines_en), "min_value": low, "max_value": high,
-            "help_text": help_text}
+            "help_text": help_text, "help_text_en": help_text_en}
 
 
 def sample_field_save(*, actor, service, field: SampleField | None = None, **values) -> SampleField:
@@ -274,7 +277,8 @@ def turnaround_report(platform, year: int, month: int) -> list[dict]:
 
 
 
-VALUE_NAMES = ("label", "kind", "required", "choices", "min_value", "max_value", "help_text", "label_en", "choices_en")
+VALUE_NAMES = ("label", "kind", "required", "choices", "min_value", "max_value", "help_text", "label_en", "choices_en",
+               "help_text_en")
 
 
 def sample_field_admin_save(*, actor, record: SampleField, is_new: bool) -> None:
