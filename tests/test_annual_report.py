@@ -92,8 +92,7 @@ def test_the_default_templates_are_seeded_and_every_indicator_has_a_label_a_sour
                                                        "partnerships_value_total", "platform_hours",
                                                        "platform_revenue", "desk_answered", "economic_impact",
                                                        "people_trained_in_period", "training_hours_in_period",
-                                                       "events_held_in_period", "event_participants_in_period",
-                                                       "meetings_held_in_period"), key
+                                                       "events_held_in_period", "event_participants_in_period"), key
 
 
 def test_the_pdf_and_the_docx_hold_the_validated_figures_the_narrative_and_the_evidence_annex(declared, run_jobs):

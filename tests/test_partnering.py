@@ -226,6 +226,26 @@ def test_partnerships_from_meetings_count_by_their_first_signature_in_the_period
         assert "first signature" in compute(**march).methods["partnerships_from_meetings"]
 
 
+@pytest.mark.django_db
+def test_each_meeting_figure_states_its_method_in_french_and_in_english():
+    from datetime import date
+
+    from django.utils import translation
+
+    keys = ("meetings_requested_in_period", "meetings_accepted_in_period", "meetings_held_in_period")
+    as_of = {"as_of": date(2026, 3, 31), "start": date(2026, 3, 1), "end": date(2026, 3, 31)}
+    with translation.override("fr"):
+        fr = compute(**as_of).methods
+    with translation.override("en"):
+        en = compute(**as_of).methods
+    assert all(k in fr and k in en and fr[k] != en[k] for k in keys)
+    assert "au jour (heure de Paris) de la réponse" in fr["meetings_accepted_in_period"]
+    assert "Paris day of the answer" in en["meetings_accepted_in_period"]
+    assert "enregistrés comme tenus" in fr["meetings_held_in_period"] and "recorded as held" in en[
+        "meetings_held_in_period"]
+    assert "Paris day each was sent" in en["meetings_requested_in_period"]
+
+
 def test_the_scheduler_beats_first_fit_when_people_are_the_limit_and_never_breaks_a_rule():
     """A small instance where first-fit's order strands pairs: the scheduler's repair places them."""
     import random

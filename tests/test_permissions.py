@@ -389,6 +389,8 @@ MATRIX = {
     # POST's path too) to any signed-in caller, the member's sample order to the member only (not its manager)
     **{f"api-1:{n}": {"anonymous": 401, **{r: 200 for r in ROLES[1:]}} for n in ("create_order", "list_orders")},
     "api-1:get_order": {"anonymous": 401, "guest": 404, "member": 200, "manager": 404, "staff": 404, "admin": 404},
+    # --- the site and office profiles in the API (issue 11) --- public, as their pages (members see more fields)
+    **{f"api-1:{n}": OPEN for n in ("clinical_site", "transfer_offices", "transfer_office")},
 }
 # A guest (a visitor who confirmed their e-mail) is logged in like a member, without a member's rights;
 # where the row above does not say, the guest gets what the member gets, except at these URLs.
@@ -557,6 +559,8 @@ def sample_url(name, batch_pk, desk=None, extra=None):
         **{f"clinical:{n}": [extra.get("site", 1)] for n in ("site", "site_edit")},
         **{f"transfer:{n}": [extra.get("office", 1)] for n in ("office_profile", "office_edit")},
         "api-1:get_order": [extra.get("order", 1)],  # --- orders in the API (issue 13, item 5) ---
+        "api-1:clinical_site": [extra.get("site", 1)],  # --- the profiles in the API (issue 11) ---
+        "api-1:transfer_office": [extra.get("office", 1)],
     }.get(name, [])
     url = reverse(name, args=args)
     return url + ("?q=lupus" if name in ("directory:list", "api-1:directory_search", "api-1:match") else "")

@@ -427,6 +427,8 @@ POST_MATRIX: dict[str, dict[str, int]] = {
     # session's POST is refused, 401; one order is read only
     **{f"api-1:{n}": every(401) for n in ("create_order", "list_orders")},
     "api-1:get_order": NOT_POST,
+    # --- the site and office profiles in the API (issue 11) --- reads only
+    **{f"api-1:{n}": NOT_POST for n in ("clinical_site", "transfer_offices", "transfer_office")},
 }
 
 

@@ -190,3 +190,91 @@ def test_the_office_s_staff_edit_its_profile_audited_and_a_bad_address_writes_no
         transfer_services.office_update(actor=member, office=office, summary="Pris")
     transfer_services.office_update(actor=staff, office=office, territory="PACA (fictif)")  # the cluster team
     assert Office.objects.get(pk=office.pk).territory == "PACA (fictif)"
+
+
+# --- the profiles in the API (issue 11) -----------------------------------------------------------------------
+
+def _api(client, url, actor=None, token=None):
+    logged_in(client, actor)
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
+    return client.get(url, **headers)
+
+
+@pytest.fixture
+def site_trial(site):
+    from guichet.clinical.models import InclusionCount, Trial, TrialSite
+
+    sponsor = Organization.objects.create(key="ex-sponsor", name="Promoteur (fictif)", kind="company", lang="fr")
+    trial = Trial.objects.create(title="Essai lupus (fictif)", acronym="LUP-X", sponsor=sponsor, phase="2")
+    trial_site = TrialSite.objects.create(trial=trial, site=site, target_inclusions=30)
+    InclusionCount.objects.create(trial_site=trial_site, on=date(2026, 1, 1), total=4)
+    InclusionCount.objects.create(trial_site=trial_site, on=date(2026, 2, 1), total=9)
+    return trial
+
+
+def test_the_sites_api_shows_the_profile_to_all_and_the_investigators_and_trials_to_members_only(
+        client, site, site_trial, member, guest, staff):
+    from guichet.accounts.services import api_token_create
+
+    public = {"id": site.pk, "organization": "ex-cic", "name": "CIC exemple (fictif)", "kind": "cic",
+              "indications": ["Lupus érythémateux systémique"], "areas": ["autoimmune"], "phases": ["1", "2"],
+              "beds": 12, "phase_i_beds": 8, "biobank_collections": "Sérums de lupus (fictif)",
+              "certifications": "Autorisation de lieu de recherches (fictif)"}
+    trials = [{"trial": site_trial.pk, "title": "Essai lupus (fictif)", "acronym": "LUP-X",
+               "target_inclusions": 30, "included": 9}]
+    token = api_token_create(actor=member, name="t")[1]
+    callers = {"anonymous": {}, "guest": {"actor": guest}, "member (session)": {"actor": member},
+               "member (token)": {"token": token}, "staff": {"actor": staff}}
+    for name, caller in callers.items():
+        sees = name != "anonymous" and name != "guest"
+        listing = _api(client, "/api/v1/clinical/sites", **caller)
+        assert listing.status_code == 200, name
+        assert listing.json() == [public | {"investigators": INVESTIGATOR if sees else None}], name
+        one = _api(client, f"/api/v1/clinical/sites/{site.pk}", **caller)
+        assert one.status_code == 200, name
+        assert one.json() == public | {"investigators": INVESTIGATOR if sees else None,
+                                       "trials": trials if sees else None}, name
+        assert INVESTIGATOR not in one.content.decode() or sees
+    assert _api(client, f"/api/v1/clinical/sites/{site.pk + 1}").status_code == 404
+    assert _api(client, "/api/v1/clinical/sites/0").status_code == 422
+
+
+def test_the_offices_api_shows_the_profile_to_all_the_staff_to_members_and_never_a_draft_or_a_disclosure(
+        client, office, officer, member, guest, staff):
+    from guichet.accounts.services import api_token_create
+
+    transfer_services.disclosure_submit(actor=officer, office=office, title="Invention secrète (fictive)",
+                                        summary="Confidentiel")
+    public = {"id": office.pk, "organization": "ex-valo", "name": "Bureau de valorisation (fictif)",
+              "summary": "Détecte, protège et licencie (fictif).", "services": ["Brevets", "Licences"],
+              "territory": "Marseille (fictif)", "contact_email": "contact@valo.example"}
+    people = [{"name": "Agent Fictif", "email": "officer@valo.example"}]
+    published = TechnologyOffer.objects.get(title="Offre publiée (fictive)")
+    offers = [{"id": published.pk, "title": "Offre publiée (fictive)", "published_on": "2026-01-01"}]
+    token = api_token_create(actor=member, name="t")[1]
+    callers = {"anonymous": {}, "guest": {"actor": guest}, "member (session)": {"actor": member},
+               "member (token)": {"token": token}, "staff": {"actor": staff}, "officer": {"actor": officer}}
+    for name, caller in callers.items():
+        sees = name not in ("anonymous", "guest")
+        listing = _api(client, "/api/v1/transfer/offices", **caller)
+        assert listing.status_code == 200, name
+        assert listing.json() == [public | {"staff": people if sees else None}], name
+        one = _api(client, f"/api/v1/transfer/offices/{office.pk}", **caller)
+        assert one.status_code == 200, name
+        assert one.json() == public | {"staff": people if sees else None, "offers": offers}, name
+        body = listing.content.decode() + one.content.decode()
+        assert "Offre en préparation" not in body and "Invention secrète" not in body, name
+    assert _api(client, f"/api/v1/transfer/offices/{office.pk + 1}").status_code == 404
+    assert _api(client, "/api/v1/transfer/offices/0").status_code == 422
+
+
+def test_the_profile_apis_are_in_the_openapi_schema_with_their_members_only_fields():
+    from guichet.config.api import api
+
+    schema = api.get_openapi_schema()
+    for path in ("/api/v1/clinical/sites", "/api/v1/clinical/sites/{pk}", "/api/v1/transfer/offices",
+                 "/api/v1/transfer/offices/{pk}"):
+        assert "get" in schema["paths"][path], path
+    parts = schema["components"]["schemas"]
+    assert "members" in parts["SiteOut"]["properties"]["investigators"]["description"]
+    assert "members" in parts["OfficeOut"]["properties"]["staff"]["description"]

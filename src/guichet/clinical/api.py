@@ -2,6 +2,7 @@ from datetime import date, datetime
 
 from django.http import Http404
 from ninja import Path, Router, Schema
+from pydantic import Field
 
 from guichet.core.api_auth import MEMBERS, api_user
 from guichet.core.api_errors import errors
@@ -22,14 +23,54 @@ class SiteOut(Schema):
     phases: list[str]
     beds: int
     phase_i_beds: int
+    biobank_collections: str
     certifications: str
+    investigators: str | None = Field(None, description="Named people: to members of the network and the cluster "
+                                                        "team only, null to anyone else (as on the site's page).")
+
+
+class SiteTrialOut(Schema):
+    trial: int
+    title: str
+    acronym: str
+    target_inclusions: int
+    included: int
+
+
+class SiteDetailOut(SiteOut):
+    trials: list[SiteTrialOut] | None = Field(None, description="The trials the site takes part in, with its own "
+                                                                "target and latest count: to who may see trials "
+                                                                "(members), null to anyone else.")
+
+
+def _site(s, contacts: bool) -> dict:
+    return {"id": s.pk, "organization": s.organization.key, "name": s.organization.name, "kind": s.kind,
+            "indications": s.indication_list, "areas": s.areas, "phases": s.phases, "beds": s.beds,
+            "phase_i_beds": s.phase_i_beds, "biobank_collections": s.biobank_collections,
+            "certifications": s.certifications, "investigators": s.investigators if contacts else None}
 
 
 @router.get("/sites", response={200: list[SiteOut], **errors(401)}, summary="Clinical investigation sites")
 def clinical_sites(request):
-    return [{"id": s.pk, "organization": s.organization.key, "name": s.organization.name, "kind": s.kind,
-             "indications": s.indication_list, "areas": s.areas, "phases": s.phases, "beds": s.beds,
-             "phase_i_beds": s.phase_i_beds, "certifications": s.certifications} for s in selectors.sites()]
+    contacts = permissions.can_see_site_contacts(api_user(request))
+    return [_site(s, contacts) for s in selectors.sites()]
+
+
+@router.get("/sites/{pk}", response={200: SiteDetailOut, **errors(401, 404, 422)},
+            summary="A clinical site's profile (public; its investigators and trials to members)")
+def clinical_site(request, pk: int = Path(..., ge=1, le=MAX_ID, description="the site's id")):
+    user = api_user(request)
+    s = selectors.site_profile(pk)
+    if s is None:
+        raise Http404
+    trials = None
+    if permissions.can_view_trials(user):
+        trials = []
+        for ts in selectors.site_trials(user, s):
+            last = next(iter(ts.inclusions.all()), None)  # prefetched newest first
+            trials.append({"trial": ts.trial_id, "title": ts.trial.title, "acronym": ts.trial.acronym,
+                           "target_inclusions": ts.target_inclusions, "included": last.total if last else 0})
+    return _site(s, permissions.can_see_site_contacts(user)) | {"trials": trials}
 
 
 class AnswerOut(Schema):

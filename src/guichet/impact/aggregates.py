@@ -16,3 +16,12 @@ def over(queryset, select: str, params: tuple = ()) -> tuple:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {select} FROM ({sql}) AS rows", (*params, *inner))
         return cursor.fetchone()
+
+
+def grouped(queryset, select: str, group: str) -> list[tuple]:
+    """Every row of `SELECT <select> FROM (<queryset>) AS rows GROUP BY <group>`: the database counts the groups,
+    only the groups travel."""
+    sql, inner = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {select} FROM ({sql}) AS rows GROUP BY {group}", inner)
+        return cursor.fetchall()

@@ -29,8 +29,9 @@ from django.db.models import (
     Sum,
     Value,
     When,
+    Window,
 )
-from django.db.models.functions import ExtractYear
+from django.db.models.functions import ExtractYear, Lag
 from django.utils.translation import gettext_lazy as _
 
 from guichet.bookings.models import Booking, QuoteLine, ServiceOrder, booked_hours
@@ -120,17 +121,34 @@ def _rounds(start: date | None, end: date):
 def funds_raised(start: date | None, end: date, as_of: date | None = None) -> Decimal:
     """Rounds dated in the period, validated by the cluster team on or before the as-of date (issue 11: a
     founder's figure counts once validated, from its validation, so the past reads the same later)."""
-    qs = _rounds(start, end).filter(validated_at__lte=day_end(as_of or end))
-    return sum(qs.values_list("amount_eur", flat=True), ZERO)
+    return funds_figures(start, end, as_of or end)["in_period"]
 
 
 def funds_coverage(start: date | None, end: date, as_of: date | None = None) -> tuple[int, int]:
     """How much of `funds_raised` is validated: (rounds validated by the as-of date, rounds declared then and not
     returned); a founder's round waiting for the team shows here."""
-    known = day_end(as_of or end)
-    counts = _rounds(start, end).filter(Q(returned_at__isnull=True) | Q(returned_at__gt=known)).aggregate(
-        n=Count("pk"), ok=Count("pk", filter=Q(validated_at__lte=known)))
-    return counts["ok"], counts["n"]
+    return funds_figures(start, end, as_of or end)["in_period_coverage"]
+
+
+def funds_figures(start: date | None, end: date, as_of: date) -> dict:
+    """`funds_raised` and `funds_coverage` to the as-of date and in the period, summed and counted by the database
+    in one read (four reads, one of them every amount summed in Python, before: bench/impact_bench.py)."""
+    known = day_end(as_of)
+    validated, declared = Q(validated_at__lte=known), Q(returned_at__isnull=True) | Q(returned_at__gt=known)
+    to_date = Q(on__lte=as_of)
+    period = Q(on__lte=end) & (Q(on__gte=start) if start else Q())
+    row = _rounds(None, max(end, as_of)).aggregate(
+        total=Sum("amount_eur", filter=to_date & validated), in_period=Sum("amount_eur", filter=period & validated),
+        total_ok=Count("pk", filter=to_date & declared & validated), total_n=Count("pk", filter=to_date & declared),
+        period_ok=Count("pk", filter=period & declared & validated), period_n=Count("pk", filter=period & declared))
+    return {"total": _cents(row["total"]), "in_period": _cents(row["in_period"]),
+            "total_coverage": (row["total_ok"], row["total_n"]),
+            "in_period_coverage": (row["period_ok"], row["period_n"])}
+
+
+def _cents(total) -> Decimal:
+    # SQLite sums decimals as floats: back to the cent (PostgreSQL's sum is exact)
+    return ZERO if total is None else Decimal(total).quantize(ZERO, ROUND_HALF_UP)
 
 
 def partnership_figures(as_of: date, start: date, end: date) -> dict:
@@ -151,10 +169,12 @@ def partnership_figures(as_of: date, start: date, end: date) -> dict:
     row = signed.aggregate(
         total=Count("pk", filter=counted), in_period=Count("pk", filter=counted & period),
         public_private=Count("pk", filter=counted & Q(n_public__gt=0, n_private__gt=0)),
-        value=Sum("value_eur", filter=counted), declared=Count("pk"), declared_in_period=Count("pk", filter=period),
-        **{f"y{y}": Count("pk", filter=counted & Q(signed__gte=date(y, 1, 1), signed__lte=date(y, 12, 31)))
-           for y in years})
-    per_year = [(y, row[f"y{y}"]) for y in years]
+        value=Sum("value_eur", filter=counted), declared=Count("pk"), declared_in_period=Count("pk", filter=period))
+    # Per year of first signature, grouped by the database (a filtered count per year compiled 40 expressions:
+    # most of this function's time, bench/impact_bench.py).
+    counts = dict(aggregates.grouped(signed_by(as_of).filter(counted).annotate(year=ExtractYear("signed"))
+                                     .values("year"), "year, count(*)", "year"))
+    per_year = [(y, counts.get(y, 0)) for y in years]
     while len(per_year) > 1 and not per_year[0][1]:  # from the first year with a signature, zeros kept after it
         per_year.pop(0)
     return {"total": row["total"], "in_period": row["in_period"], "public_private": row["public_private"],
@@ -163,28 +183,43 @@ def partnership_figures(as_of: date, start: date, end: date) -> dict:
 
 
 def platform_usage(start: date, end: date) -> tuple[Decimal, Decimal]:
-    """Hours booked and revenue (booked hours at the hourly rates, delivered orders) in the period.
+    """Hours booked and revenue (booked hours at the hourly rates, delivered orders) in the period."""
+    return platform_usages([(start, end)])[0]
+
+
+def platform_usages(periods: list[tuple[date, date]]) -> list[tuple[Decimal, Decimal]]:
+    """`platform_usage` for each period, in one read of the bookings and one of the orders.
 
     A booking's hours and price depend only on its instrument, its organization's kind and its length, so the
-    database counts the bookings of each (instrument, kind, length) and only those groups are priced here, each
-    booking at the cent as `booked_amount` prices it (rows walked in Python: bench/impact_bench.py)."""
+    database counts the bookings of each (instrument, kind, length) in each period and only those groups are
+    priced here, each booking at the cent as `booked_amount` prices it (rows walked in Python, then one read per
+    period: bench/impact_bench.py)."""
+    bounds_of = [(day_start(start), day_end(end)) for start, end in periods]
+    low, high = min(b[0] for b in bounds_of), max(b[1] for b in bounds_of)
     length = ExpressionWrapper(F("end") - F("start"), output_field=DurationField())
-    groups = list(Booking.objects.filter(kind=Booking.Kind.BOOKING, status__in=BILLED, end__gte=day_start(start),
-                                         end__lte=day_end(end))
+    groups = list(Booking.objects.filter(kind=Booking.Kind.BOOKING, status__in=BILLED, end__gte=low, end__lte=high)
                   .annotate(length=length).order_by()
-                  .values_list("instrument_id", "organization__kind", "length").annotate(n=Count("pk")))
+                  .values_list("instrument_id", "organization__kind", "length")
+                  .annotate(**{f"n{i}": Count("pk", filter=Q(end__gte=a, end__lte=b))
+                               for i, (a, b) in enumerate(bounds_of)}))
     instruments = Instrument.objects.in_bulk({instrument_id for instrument_id, *_ in groups})
-    hours, revenue = ZERO, ZERO
-    for instrument_id, kind, booked, n in groups:
+    usage = [[ZERO, ZERO] for _ in periods]
+    for instrument_id, kind, booked, *counts in groups:
         each = booked_hours(booked)
-        hours += each * n
-        revenue += booked_amount(instruments[instrument_id], each, kind_category(kind)) * n
-    orders = QuoteLine.objects.filter(order__status=ServiceOrder.Status.DELIVERED,
-                                      order__delivered_at__gte=day_start(start),
-                                      order__delivered_at__lte=day_end(end)).aggregate(total=Sum("amount"))["total"]
-    if orders is not None:  # SQLite sums decimals as floats: back to the cent
-        revenue += Decimal(orders).quantize(ZERO, ROUND_HALF_UP)
-    return hours, revenue
+        price = booked_amount(instruments[instrument_id], each, kind_category(kind))
+        for i, n in enumerate(counts):
+            usage[i][0] += each * n
+            usage[i][1] += price * n
+    orders = QuoteLine.objects.filter(order__status=ServiceOrder.Status.DELIVERED, order__delivered_at__gte=low,
+                                      order__delivered_at__lte=high).aggregate(
+        **{f"s{i}": Sum("amount", filter=Q(order__delivered_at__gte=a, order__delivered_at__lte=b))
+           for i, (a, b) in enumerate(bounds_of)})
+    for i, (hours, revenue) in enumerate(usage):
+        total = orders[f"s{i}"]
+        if total is not None:  # SQLite sums decimals as floats: back to the cent
+            revenue += Decimal(total).quantize(ZERO, ROUND_HALF_UP)
+        usage[i] = (hours, revenue)
+    return usage
 
 
 def desk_figures(start: date, end: date) -> tuple[int, float | None]:
@@ -213,24 +248,27 @@ def programmes(as_of: date, start: date, end: date, public: bool):
     by_stage = Counter(stage_of.values())
     by_area_stage = defaultdict(Counter)
     areas = defaultdict(set)
-    for pk, area in Indication.objects.filter(programme_id__in=stage_of).values_list("programme_id",
-                                                                                     "therapeutic_area"):
+    # The programmes' ids as a subquery, not a list of a thousand literals (which PostgreSQL planned badly).
+    for pk, area in Indication.objects.filter(programme_id__in=qs.values("pk")).values_list("programme_id",
+                                                                                            "therapeutic_area"):
         areas[pk].add(area)
     for pk, stage in stage_of.items():
         for area in areas.get(pk) or {"other"}:
             by_area_stage[area][stage] += 1
-    # One read of the histories of the programmes that moved in the period, walked in order.
+    # An advance: a change in the period to a later stage than the programme's change before it (in the order of
+    # the histories, by date then id), counted by the database over each history with the previous change's rank
+    # beside it (a programme with a change in the period has a stage as of the date: it is in `stage_of`).
     until = min(end, as_of)
-    moved = ProgrammeStageChange.objects.filter(programme_id__in=stage_of, on__gte=start, on__lte=until)
-    history = (ProgrammeStageChange.objects.filter(programme_id__in=moved.values("programme_id"), on__lte=until)
-               .order_by("programme_id", "on", "id").values_list("programme_id", "stage", "on"))
-    advances, previous = 0, (None, None)
-    for programme_id, stage, on in history:
-        before_id, before = previous
-        if before_id == programme_id and on >= start and before in STAGE_ORDER and stage in STAGE_ORDER \
-                and STAGE_ORDER.index(stage) > STAGE_ORDER.index(before):
-            advances += 1
-        previous = (programme_id, stage)
+    rank = Case(*[When(stage=s, then=Value(i)) for i, s in enumerate(STAGE_ORDER)], default=Value(None),
+                output_field=IntegerField())
+    changes = (ProgrammeStageChange.objects.filter(programme_id__in=qs.values("pk"), on__lte=until)
+               .annotate(stage_rank=rank, prev_rank=Window(Lag(rank), partition_by=[F("programme_id")],
+                                                           order_by=[F("on").asc(), F("id").asc()]),
+                         in_period=Case(When(on__gte=start, then=Value(1)), default=Value(0),
+                                        output_field=IntegerField()))
+               .order_by().values("stage_rank", "prev_rank", "in_period"))
+    advances = aggregates.over(changes, "coalesce(sum(CASE WHEN in_period = 1 AND stage_rank > prev_rank "
+                                        "THEN 1 ELSE 0 END), 0)")[0]
     return dict(by_stage), advances, {a: dict(c) for a, c in by_area_stage.items()}
 
 
@@ -290,8 +328,8 @@ def compute(*, as_of: date | None = None, start: date | None = None, end: date |
     s["startups_per_year"] = [(y, per_year.get(y, 0)) for y, _ in cumulative]
     s["startups_cumulative"] = cumulative
     v["jobs"] = jobs(as_of)
-    v["funds_raised_total"] = funds_raised(None, as_of, as_of)
-    v["funds_raised_in_period"] = funds_raised(start, end, as_of)
+    funds = funds_figures(start, end, as_of)
+    v["funds_raised_total"], v["funds_raised_in_period"] = funds["total"], funds["in_period"]
     signed = partnership_figures(as_of, start, end)
     v["partnerships_signed_total"] = signed["total"]
     v["partnerships_signed_in_period"] = signed["in_period"]
@@ -300,9 +338,8 @@ def compute(*, as_of: date | None = None, start: date | None = None, end: date |
     v["partnerships_value_total"] = signed["value"]
     s["partnerships_per_year"] = signed["per_year"]  # years without a signature show as zero
     s["partnership_funnel"] = _funnel(as_of)
-    hours, revenue = platform_usage(start, end)
+    (hours, revenue), (_all_hours, all_revenue) = platform_usages([(start, end), (date(2000, 1, 1), as_of)])
     v["platform_hours"], v["platform_revenue"] = hours, revenue
-    all_hours, all_revenue = platform_usage(date(2000, 1, 1), as_of)
     answered, median = desk_figures(start, end)
     v["desk_answered"], v["desk_median_first_response_hours"] = answered, median
     by_stage, advances, by_area = programmes(as_of, start, end, public)
@@ -348,12 +385,12 @@ def compute(*, as_of: date | None = None, start: date | None = None, end: date |
     from guichet.calls.kpis import figures as calls
 
     v.update(calls(as_of=as_of, start=start, end=end))
-    funds_total = funds_coverage(None, as_of, as_of)
+    funds_total = funds["total_coverage"]
     # Signed partnerships: those confirmed (by their other parties or the team) of those declared signed.
     partnerships_total = (signed["total"], signed["declared"])
     report.series["validation"] = kpis_declarations.coverage(as_of, start, end) | {
         "jobs": jobs_coverage(as_of), "funds_raised_total": funds_total,
-        "funds_raised_in_period": funds_coverage(start, end, as_of),
+        "funds_raised_in_period": funds["in_period_coverage"],
         "partnerships_signed_total": partnerships_total, "partnerships_value_total": partnerships_total,
         "public_private_share": partnerships_total,
         "partnerships_signed_in_period": (signed["in_period"], signed["declared_in_period"]),

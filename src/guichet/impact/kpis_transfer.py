@@ -9,7 +9,7 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from guichet.core import bounds
@@ -85,14 +85,14 @@ def technology(as_of: date, start: date, end: date) -> dict:
     )
 
     v = {}
-    v["disclosures_in_period"] = InventionDisclosure.objects.filter(disclosed_on__gte=start,
-                                                                    disclosed_on__lte=end).count()
-    v["disclosures_total"] = InventionDisclosure.objects.filter(disclosed_on__lte=as_of).count()
-    v["patent_applications_in_period"] = PatentApplication.objects.filter(filed_on__gte=start,
-                                                                          filed_on__lte=end).count()
-    v["patent_applications_total"] = PatentApplication.objects.filter(filed_on__lte=as_of).count()
-    v["licences_signed_in_period"] = Licence.objects.filter(signed_on__gte=start, signed_on__lte=end).count()
-    v["licences_total"] = Licence.objects.filter(signed_on__lte=as_of).count()
+    # Each table counted once for the period and to date (a query per figure before: bench/impact_bench.py).
+    for model, on, key in ((InventionDisclosure, "disclosed_on", "disclosures"),
+                           (PatentApplication, "filed_on", "patent_applications"),
+                           (Licence, "signed_on", "licences")):
+        in_period = "licences_signed_in_period" if key == "licences" else f"{key}_in_period"
+        v.update(model.objects.aggregate(**{
+            in_period: Count("pk", filter=Q(**{f"{on}__gte": start, f"{on}__lte": end})),
+            f"{key}_total": Count("pk", filter=Q(**{f"{on}__lte": as_of}))}))
     sane_royalty = RoyaltyLine.objects.filter(bounds.amount_in_bounds("amount_eur", bounds.MAX_PARTNERSHIP_VALUE_EUR))
     sane_milestone = LicenceMilestone.objects.filter(
         bounds.amount_in_bounds("amount_eur", bounds.MAX_PARTNERSHIP_VALUE_EUR))

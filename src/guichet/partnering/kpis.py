@@ -12,6 +12,16 @@ from guichet.partnerships.selectors import signed_by
 from .models import Meeting, MeetingRequest
 
 METHODS = {
+    "meetings_requested_in_period": _("One-to-one meeting requests sent by a participant of a partnering day to "
+                                      "another, counted on the Paris day each was sent, within the period, "
+                                      "whatever their answer since (waiting, accepted or declined)."),
+    "meetings_accepted_in_period": _("Those requests that the participant asked accepted, counted on the Paris day "
+                                     "of the answer, within the period (not that of the request); declined ones "
+                                     "are left out."),
+    "meetings_held_in_period": _("Meetings whose slot began within the period and that one of the two "
+                                 "participants or the cluster team recorded as held on or before the date (the "
+                                 "date of the latest recording); those recorded as not having taken place, or "
+                                 "not recorded yet, are left out."),
     "partnerships_from_meetings": _("Partnerships opened from a partnering-day meeting that reached a signed stage "
                                     "(signed, active or completed), counting only those confirmed by each other "
                                     "party or by the cluster team, each in the period of its first signature (the "

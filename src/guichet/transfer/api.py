@@ -8,7 +8,7 @@ from guichet.core.api_auth import MEMBERS, api_user
 from guichet.core.api_errors import errors
 from guichet.desk.api import MAX_ID
 
-from . import permissions, selectors
+from . import permissions, selectors, services
 from .models import InventionDisclosure
 
 router = Router(tags=["transfer"])
@@ -68,3 +68,56 @@ def transfer_disclosure(request, pk: int = Path(..., ge=1, le=MAX_ID)):
     if d is None or not permissions.can_view_disclosure(user, d):
         raise Http404
     return _out(d)
+
+
+# --- the offices' profiles (issue 11) ---
+class OfficeStaffOut(Schema):
+    name: str
+    email: str
+
+
+class OfficeOut(Schema):
+    id: int
+    organization: str
+    name: str
+    summary: str
+    services: list[str]
+    territory: str
+    contact_email: str = Field(description="A shared address of the office, public.")
+    staff: list[OfficeStaffOut] | None = Field(None, description="Named people: to members of the network and the "
+                                                                 "cluster team only, null to anyone else (as on the "
+                                                                 "office's page).")
+
+
+class OfficeOfferOut(Schema):
+    id: int
+    title: str
+    published_on: date
+
+
+class OfficeDetailOut(OfficeOut):
+    offers: list[OfficeOfferOut] = Field(description="The office's published technology offers.")
+
+
+def _office(o, staff: bool) -> dict:
+    return {"id": o.pk, "organization": o.organization.key, "name": o.organization.name, "summary": o.summary,
+            "services": o.service_list, "territory": o.territory, "contact_email": o.contact_email,
+            "staff": [{"name": u.get_full_name() or u.email, "email": u.email} for u in services.office_staff(o)]
+            if staff else None}
+
+
+@router.get("/offices", response={200: list[OfficeOut], **errors(401)}, summary="The network's tech-transfer offices")
+def transfer_offices(request):
+    staff = permissions.can_see_office_staff(api_user(request))
+    return [_office(o, staff) for o in selectors.offices()]
+
+
+@router.get("/offices/{pk}", response={200: OfficeDetailOut, **errors(401, 404, 422)},
+            summary="A tech-transfer office's profile (public; its staff to members)")
+def transfer_office(request, pk: int = Path(..., ge=1, le=MAX_ID, description="the office's id")):
+    o = selectors.office_profile(pk)
+    if o is None:
+        raise Http404
+    offers = [{"id": f.pk, "title": f.title, "published_on": f.published_on}
+              for f in selectors.offers_public().filter(office=o)]
+    return _office(o, permissions.can_see_office_staff(api_user(request))) | {"offers": offers}
