@@ -83,7 +83,7 @@ def main() -> int:
 def exact_side_by_side(needs: list[str], answers: list, first_cpu: list[float]) -> None:
     """Each need again, the int8 pass switched off (its copy set aside) then on, alternating: CPU per match of
     both in the same run and the needs whose answers (keys, scores, reasons) differ."""
-    from guichet.matching import engine, semantic, vectors
+    from guichet.matching import engine, semantic, vectors, weights
 
     index = vectors.vector_index(semantic.backend())
     coarse = index.coarse
@@ -91,8 +91,15 @@ def exact_side_by_side(needs: list[str], answers: list, first_cpu: list[float]) 
         print("no int8 copy in this process (no torch): nothing to compare")
         return
     cpu = {"int8": [], "exact": []}
-    differ = 0
+    differ = top_differ = 0
     for text, answer in zip(needs, answers, strict=True):
+        # The dense candidates themselves: the 100 nearest records, by both passes.
+        q_vec = engine.embed_need(engine.build_profile(text), semantic.backend())
+        tops = []
+        for kept in (None, coarse):
+            index.coarse = kept
+            tops.append({pk for pk, _c in index.nearest(q_vec, weights.DENSE_CANDIDATES)})
+        top_differ += tops[0] != tops[1]
         for name in ("exact", "int8"):
             index.coarse = None if name == "exact" else coarse
             c0 = time.process_time()
@@ -103,6 +110,8 @@ def exact_side_by_side(needs: list[str], answers: list, first_cpu: list[float]) 
     for name, values in cpu.items():
         print(f"  {name}: CPU per match p50 {percentile(values, 50):.1f} ms, p95 {percentile(values, 95):.1f} ms, "
               f"mean {sum(values) / len(values):.1f} ms")
+    print(f"  needs whose {weights.DENSE_CANDIDATES} nearest records differ, exact vs int8: {top_differ} of "
+          f"{len(needs)}")
     print(f"  answers differing from the first pass's: {differ} of {2 * len(needs)}; load average "
           f"{os.getloadavg()[0]:.1f}")
 
