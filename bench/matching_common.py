@@ -14,6 +14,14 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+from guichet.config.env import blas_threads  # noqa: E402  (no NumPy, no Django settings)
+
+# NumPy's BLAS threads as in a gunicorn worker (config/wsgi.py): one per process unless the operator says
+# otherwise. Set before NumPy is imported, here and in every child a bench starts (their environment inherits
+# it), so that the CPU a bench measures per match in process predicts the HTTP figure (issue 17).
+os.environ["OPENBLAS_NUM_THREADS"] = blas_threads()
+
 ROOT = Path(__file__).resolve().parents[1]
 
 METRICS = ("hit@5", "recall@10", "MRR", "nDCG@10")

@@ -82,3 +82,12 @@ def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
+
+
+def blas_threads(environ=os.environ) -> str:
+    """OPENBLAS_NUM_THREADS for a process that matches: the operator's own value, else as many threads as the
+    embedding model has (GUICHET_EMBEDDINGS_THREADS, default 1). Set by config/wsgi.py before NumPy is imported;
+    the benches' in-process children take the same (bench/matching_common.py), so that the CPU they measure per
+    match is what a gunicorn worker spends (issue 17)."""
+    return ((environ.get("OPENBLAS_NUM_THREADS") or "").strip()
+            or (environ.get("GUICHET_EMBEDDINGS_THREADS") or "").strip() or "1")

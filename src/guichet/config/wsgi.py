@@ -4,7 +4,9 @@ import os
 # process: beside two or more web workers they wait for each other (measured at load 12 on two cores, p95 of
 # one product 231 ms with two threads, 84 ms with one). One per process, like the embedding model
 # (GUICHET_EMBEDDINGS_THREADS); set before NumPy is first imported. An operator's own value is kept.
-os.environ.setdefault("OPENBLAS_NUM_THREADS", os.environ.get("GUICHET_EMBEDDINGS_THREADS", "").strip() or "1")
+from guichet.config.env import blas_threads  # noqa: E402  (no NumPy, no Django settings)
+
+os.environ["OPENBLAS_NUM_THREADS"] = blas_threads()
 
 from django.core.wsgi import get_wsgi_application
 
