@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 
 from guichet.accounts.selectors import organization_of
 from guichet.core import bounds, params
-from guichet.core.audit import audit_record
+from guichet.core.audit import audit_many, audit_record
 from guichet.core.errors import Refused
 from guichet.core.idempotency import Claim
 from guichet.core.mail import notify
@@ -170,28 +170,58 @@ def booking_create(*, actor, instrument, start: datetime, end: datetime, organiz
     if project is not None:  # --- groups (issue 12) --- the paying group's organization is billed
         organization = organization or project.group.organization
     organization = organization or organization_of(actor)
-    with transaction.atomic(durable=True):
-        if idempotency is not None:
-            idempotency.begin(now)
-        if project is not None:
-            charge_project(actor=actor, project=project, platform=instrument.platform, on=start.astimezone(PARIS).date(),
-                            amount=budget.booking_estimate(instrument=instrument, organization=organization,
-                                                           hours=Booking(start=start, end=end).hours), now=now)
-        booking = _insert(Booking(
-            instrument=instrument, user=actor, organization=organization, project=project,
-            cost_centre=cost_centre, start=start, end=end, note=note,
-            blocked_until=end + timedelta(minutes=instrument.buffer_minutes), status=status, created_at=now))
-        if project is not None:
-            group_services.project_alerts(project=project, now=now)
-        audit_record(actor=actor, action="booking.create", entity_type="booking", entity_key=str(booking.pk),
-                     entity_label=str(booking), changes={"start": [None, start.isoformat()],
-                                                         "end": [None, end.isoformat()], "status": [None, status]})
-        template = "booking_confirmed" if status == Booking.Status.CONFIRMED else "booking_requested"
-        notify([actor], template, {"booking": booking})
-        if status == Booking.Status.REQUESTED:
-            notify(instrument.platform.managers.all(), "booking_to_approve", {"booking": booking})
-        if idempotency is not None:
-            idempotency.complete(201, booking)
+    booking = Booking(instrument=instrument, user=actor, organization=organization, project=project,
+                      cost_centre=cost_centre, start=start, end=end, note=note,
+                      blocked_until=end + timedelta(minutes=instrument.buffer_minutes), status=status, created_at=now)
+    if connection.vendor != "postgresql":
+        with transaction.atomic(durable=True):
+            return _booking_write(booking, actor=actor, project=project, now=now, idempotency=idempotency)
+    # One insert in its own transaction needs no savepoint (issue 13: a savepoint is two more round trips):
+    # the exclusion constraint's refusal ends the transaction anyway, and when PostgreSQL cancels this
+    # transaction in a deadlock with an overlapping insert (see _insert), the whole transaction runs again —
+    # key, project charge, insert, audit and e-mail — now waiting for the other and meeting its slot.
+    for _attempt in range(DEADLOCK_ATTEMPTS):
+        try:
+            with transaction.atomic(durable=True):
+                return _booking_write(booking, actor=actor, project=project, now=now, idempotency=idempotency)
+        except OperationalError as exc:
+            if getattr(exc.__cause__, "sqlstate", None) != "40P01":  # deadlock_detected
+                raise
+            booking.pk = None
+    raise SlotUnavailable(_("This slot is taken: choose another one."), "start")
+
+
+def _booking_write(booking: Booking, *, actor, project, now, idempotency) -> Booking:
+    """booking_create's writes, in its transaction: the key, the project's charge, the slot (the no-overlap
+    rule: PostgreSQL's exclusion constraint, or the check under SQLite's write lock), the audit row, the
+    e-mails."""
+    instrument, start, end, status = booking.instrument, booking.start, booking.end, booking.status
+    if idempotency is not None:
+        idempotency.begin(now)
+    if project is not None:
+        charge_project(actor=actor, project=project, platform=instrument.platform, on=start.astimezone(PARIS).date(),
+                       amount=budget.booking_estimate(instrument=instrument, organization=booking.organization,
+                                                      hours=booking.hours), now=now)
+    if connection.vendor == "postgresql":
+        try:
+            booking.save(force_insert=True)
+        except IntegrityError as exc:
+            if getattr(exc.__cause__, "sqlstate", None) == "23P01":  # exclusion_violation
+                raise SlotUnavailable(_("This slot is taken: choose another one."), "start") from None
+            raise
+    else:
+        _insert(booking)
+    if project is not None:
+        group_services.project_alerts(project=project, now=now)
+    audit_record(actor=actor, action="booking.create", entity_type="booking", entity_key=str(booking.pk),
+                 entity_label=str(booking), changes={"start": [None, start.isoformat()],
+                                                     "end": [None, end.isoformat()], "status": [None, status]})
+    template = "booking_confirmed" if status == Booking.Status.CONFIRMED else "booking_requested"
+    notify([actor], template, {"booking": booking})
+    if status == Booking.Status.REQUESTED:
+        notify(instrument.platform.managers.all(), "booking_to_approve", {"booking": booking})
+    if idempotency is not None:
+        idempotency.complete(201, booking)
     return booking
 
 
@@ -542,3 +572,36 @@ def booking_insert_within(*, actor, instrument, start: datetime, end: datetime, 
                  entity_label=str(booking), changes={"start": [None, start.isoformat()],
                                                      "end": [None, end.isoformat()], "status": [None, status]})
     return booking
+
+
+def bookings_insert_many_within(*, actor, instrument, slots, status: str, organization=None, cost_centre: str = "",
+                                note: str = "", now: datetime | None = None) -> list[Booking] | None:
+    """Take the slots [(start, end)…] in the caller's transaction with one INSERT and one audit INSERT (facility.series:
+    a 52-week series was 52 savepoints, inserts and audit rows), on PostgreSQL, where the exclusion constraint checks
+    every row of the statement, against other bookings and against each other. None when one slot is taken (or the
+    insert met another writer's slot in a deadlock): nothing of it is written, and the caller takes the slots one by
+    one (booking_insert_within), to know which. None at once on other databases: the per-slot check is the rule there.
+    The caller checked the rules, the training and the actor."""
+    if connection.vendor != "postgresql" or not slots:
+        return None
+    now = now or timezone.now()
+    buffer = timedelta(minutes=instrument.buffer_minutes)
+    rows = [Booking(instrument=instrument, user=actor, organization=organization, cost_centre=cost_centre,
+                    start=start, end=end, note=note, blocked_until=end + buffer, status=status, created_at=now)
+            for start, end in slots]
+    try:
+        with transaction.atomic():
+            Booking.objects.bulk_create(rows)
+    except IntegrityError as exc:
+        if getattr(exc.__cause__, "sqlstate", None) == "23P01":  # exclusion_violation
+            return None
+        raise
+    except OperationalError as exc:
+        if getattr(exc.__cause__, "sqlstate", None) == "40P01":  # deadlock_detected
+            return None
+        raise
+    audit_many(actor=actor, events=(
+        ("booking.create", "booking", str(b.pk), str(b), {"start": [None, b.start.isoformat()],
+                                                        "end": [None, b.end.isoformat()], "status": [None, status]})
+        for b in rows))
+    return rows

@@ -56,7 +56,7 @@ def notify(users, template: str, context: dict) -> list[OutboxMessage]:
     """One e-mail per user (templates email/<template>_subject.txt and _body.txt), in their language."""
     recipients = {u.pk: u for u in users if u and u.is_active and u.email}.values()
     messages = []
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # in the caller's transaction when in one: no savepoint to pay
         for user in recipients:
             language = getattr(user, "language", None) or settings.LANGUAGE_CODE
             subject, body = render_mail(template, {**context, "recipient": user}, language)

@@ -23,6 +23,7 @@ from guichet.bookings.services import (
     SlotUnavailable,
     _aware,
     booking_insert_within,
+    bookings_insert_many_within,
     check_rules,
     is_trained,
 )
@@ -130,7 +131,15 @@ def series_create(*, actor, instrument, first_start: datetime, duration_minutes:
         series = BookingSeries.objects.create(instrument=instrument, user=actor, rule=rule, first_start=first_start,
                                               duration_minutes=duration_minutes, cost_centre=cost_centre,
                                               created_at=now)
-        for occurrence in planned:
+        free = [o for o in planned if o.state == FREE]
+        many = bookings_insert_many_within(actor=actor, instrument=instrument, slots=[(o.start, o.end) for o in free],
+                                           status=status, organization=organization, cost_centre=cost_centre,
+                                           note=note, now=now)
+        if many is not None:  # all in one statement (PostgreSQL); else one by one, skipping the taken ones
+            for occurrence, booking in zip(free, many, strict=True):
+                occurrence.booking = booking
+            SeriesOccurrence.objects.bulk_create([SeriesOccurrence(series=series, booking=b) for b in many])
+        for occurrence in planned if many is None else ():
             if occurrence.state != FREE:
                 continue
             try:
