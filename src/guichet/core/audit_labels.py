@@ -2,6 +2,7 @@
 model the event is about (an antibody assessment's "running" is "Assessing", an import's "Importing")."""
 
 import functools
+import re
 from decimal import Decimal, InvalidOperation
 
 from django.apps import apps
@@ -166,11 +167,17 @@ def _code(field, value: str):
     return _unambiguous_codes().get(value, value)
 
 
+_ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})")
+
+
 def value_label(entity_type: str, name: str, value):
     """A recorded value as a reader knows it: a code becomes the label its own model gives it."""
     field = _field(audited_model(entity_type), name)
     if isinstance(value, str) and isinstance(field, (models.DateTimeField, models.DateField)):
         return _when(field, value)
+    if isinstance(value, str) and field is None and _ISO_MOMENT.fullmatch(value):
+        # a moment a service records under a name no field carries ("expected_back_at", "samples_received_at")
+        return _when(models.DateTimeField(), value)
     if isinstance(field, (models.DecimalField, models.FloatField)) and isinstance(value, (str, int, float)) \
             and not isinstance(value, bool):
         return _number(field, value)
