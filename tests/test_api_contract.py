@@ -111,5 +111,8 @@ def test_an_unknown_api_path_is_a_json_404(client):
 def test_domain_refusals_and_labels_follow_the_request_language(client, language, detail, label):
     refused = client.get("/api/v1/match", {"q": "   "}, HTTP_ACCEPT_LANGUAGE=language)
     assert refused.status_code == 400 and refused.json()["detail"].startswith(detail)
+    assert refused.json()["field"] == "q"  # the trial (t1q): "field": "" — the refusal named no parameter
+    nul = client.get("/api/v1/match", {"q": "\x00", "limit": 5}, HTTP_ACCEPT_LANGUAGE=language)
+    assert nul.status_code == 400 and nul.json()["field"] == "q"
     figures = client.get("/api/v1/impact/public", HTTP_ACCEPT_LANGUAGE=language).json()
     assert next(f["label"] for f in figures if f["key"] == "members") == label

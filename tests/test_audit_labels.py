@@ -35,8 +35,8 @@ def test_the_audit_page_names_fields_by_their_verbose_names(client, staff):
 
 
 def test_events_about_no_model_keep_their_names_and_values(db):
-    event = _event(action="month.close", entity_type="month", entity_key="2026-11", changes={"closed": [False, True]})
-    assert change_rows(event) == [("closed", False, True, True)]  # a machine name, shown as code
+    event = _event(action="month.close", entity_type="month", entity_key="2026-11", changes={"frobbed": [False, True]})
+    assert change_rows(event) == [("frobbed", False, True, True)]  # a machine name, shown as code
 
 
 def test_an_event_with_many_changes_folds_them_under_their_count(client, staff):
@@ -51,10 +51,10 @@ def test_an_event_with_many_changes_folds_them_under_their_count(client, staff):
 
 
 def test_a_few_changes_stay_in_sight(client, staff):
-    _event(action="month.close", entity_type="month", entity_key="2026-11", changes={"closed": [False, True]})
+    _event(action="month.close", entity_type="month", entity_key="2026-11", changes={"frobbed": [False, True]})
     client.force_login(staff)
     body = client.get("/staff/audit/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "audit-changes" not in body and "<code>closed</code>" in body
+    assert "audit-changes" not in body and "<code>frobbed</code>" in body
 
 
 def test_a_long_value_is_cut_with_its_whole_text_one_tap_away(client, staff):
@@ -94,3 +94,51 @@ def test_booleans_and_amounts_read_in_the_readers_language(client, staff):
     assert "<del>1\u202f234,50</del> → <ins>80,00</ins>" in french or "<del>1\u00a0234,50</del> → <ins>80,00</ins>" in french
     assert "<del>1,234.50</del> → <ins>80.00</ins>" in english
     assert "True" not in french and "1234.50" not in french
+
+
+# Every (record type, name) the demo's services wrote that the audit page showed as code (`samples_received_at`,
+# `routed_to`, `trial_site_id`, `sample.Espèce`...): a name the model's fields do not translate.
+RECORDED_NAMES = [
+    ("application", "retention_days"), ("consumable", "for"), ("service_order", "samples_received_at"),
+    ("service_order", "sample.Espèce"), ("service", "label"), ("service", "label_en"), ("service", "kind"),
+    ("service", "required"), ("service", "choices"), ("service", "choices_en"), ("service", "help_text"),
+    ("service", "min_value"), ("service", "max_value"), ("service", "prices"), ("assessment", "antibodies"),
+    ("instrument", "expected_back_at"), ("instrument", "cancelled_bookings"), ("booking", "cancelled_bookings"),
+    ("month", "invoices"), ("month", "closed"), ("accounting", "vat.academic"), ("accounting", "code.exemple.cyto.academic"),
+    ("socialapp", "server_url"), ("socialapp", "hidden"), ("project", "alert"), ("project", "used"),
+    ("groupmembership", "decided_by_id"), ("project", "created_at"), ("researchgroup", "created_at"),
+    ("proposal", "budget"), ("proposal", "partnership"), ("partnership", "stage"), ("partnership", "confirmed"),
+    ("partnership", "confirmed_for"), ("posting", "hired"), ("annual_report", "summary"), ("annual_report", "outlook"),
+    ("declaration", "evidence"), ("campaign", "organizations"), ("royaltyline", "licence_id"),
+    ("licencemilestone", "licence_id"), ("patentapplication", "family_id"), ("inclusioncount", "trial_site_id"),
+    ("contractmilestone", "trial_site_id"), ("trialsite", "trial_id"), ("trialstatuschange", "trial_id"),
+    ("desk_request", "routing"), ("desk_request", "site"), ("desk_request", "estimate"), ("desk_request", "interest"),
+    ("desk_request", "routed_to"), ("desk_request", "told"), ("desk_request", "indication"), ("desk_request", "area"),
+    ("desk_request", "phase"), ("desk_request", "population"), ("desk_request", "inclusion_criteria"),
+    ("desk_request", "patients_needed"), ("desk_request", "recruitment_start"), ("desk_request", "recruitment_months"),
+    ("desk_request", "deadline"), ("desk_request", "by"), ("desk_request", "attachments"), ("meeting", "partnership"),
+    ("meeting", "slot"), ("meeting", "table"), ("session", "attended"), ("impact_report", "reports"),
+]
+
+
+def test_every_name_the_services_record_is_read_by_its_translated_name(db):
+    event = _event(action="x.update", entity_type="x", entity_key="1", changes={})
+    untranslated = {}
+    for entity_type, name in RECORDED_NAMES:
+        event.entity_type, event.changes = entity_type, {name: [None, "1"]}
+        for language in ("fr", "en"):
+            with translation.override(language):
+                label, _before, _after, machine = change_rows(event)[0]
+            if machine or "_" in str(label):
+                untranslated.setdefault((entity_type, name), []).append((language, str(label)))
+    assert untranslated == {}
+
+
+def test_recorded_names_read_in_french_with_french_typography(db):
+    event = _event(action="service_order.samples", entity_type="service_order", entity_key="1",
+                   changes={"samples_received_at": [None, "2026-12-01T09:00:00+00:00"], "sample.Espèce": [None, "souris"]})
+    with translation.override("fr"):
+        assert [str(row[0]) for row in change_rows(event)] == ["échantillons reçus", "formulaire d’échantillon\u00a0: Espèce"]
+        assert change_rows(event)[0][2] == "01/12/2026 10:00"  # the moment in Paris time, not ISO in UTC
+    with translation.override("en"):
+        assert [str(row[0]) for row in change_rows(event)] == ["samples received", "sample form: Espèce"]

@@ -234,3 +234,28 @@ def test_the_usage_chart_is_readable_on_a_phone_and_a_desktop(browser, live_serv
     assert smallest >= 12, smallest
     assert "Trieur cellulaire 4 voies (exemple fictif) du laboratoire" in names  # never cut to 30 characters
     assert scroll <= width
+
+
+def test_a_table_with_a_hidden_column_heading_does_not_make_the_page_scroll_sideways(browser, live_server):
+    # The trial (t1q) found a service's sample form 731 px wide at 390 px: its "Actions" heading is visually hidden
+    # (position: absolute), and a table that scrolls inside its box was not its containing block, so the hidden
+    # heading, far right in the wide table, widened the page itself.
+    from guichet.facility.models import SampleField
+    from guichet.platforms.models import Service
+
+    from .test_facility_journeys import cytometry
+
+    world = cytometry()
+    service = Service.objects.create(key="cyto.sort", name="Tri cellulaire assisté (exemple fictif)",
+                                     platform=world["platform"], unit="hour")
+    SampleField.objects.create(service=service, label="Nombre d'échantillons", kind="integer", required=True,
+                               min_value=1, max_value=96)
+    SampleField.objects.create(service=service, label="Espèce", kind="choice", choices="Humain\nSouris\nRat")
+    page = login(browser, live_server, "manager@e2e.example", timeout=30000, viewport={"width": 390, "height": 844})
+    context = page.context
+    page.goto(live_server.url + "/facility/services/cyto.sort/sample-form/")
+    rows = page.locator("#sample-fields tbody tr").count()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    context.close()
+    assert rows == 2
+    assert width <= 391

@@ -2,6 +2,7 @@
 model the event is about (an antibody assessment's "running" is "Assessing", an import's "Importing")."""
 
 import functools
+import re
 from decimal import Decimal, InvalidOperation
 
 from django.apps import apps
@@ -11,7 +12,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.formats import date_format, number_format
 from django.utils.functional import Promise
-from django.utils.text import capfirst
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext, pgettext_lazy
 
@@ -63,11 +64,88 @@ def field_label(entity_type: str, name: str) -> str:
     return str(label) if label is not None else name
 
 
+# Names the services record that no translated field of the event's model carries: a count or a list kept with the
+# change ("cancelled_bookings"), a routing's reach ("told"), a foreign key whose model leaves its name to Django's
+# default ("decided_by_id", "trial_site_id"). Keyed by (entity type, name) where the name means something else
+# elsewhere, else by name. The audit page showed each of these as code (`samples_received_at`, `routed_to`).
+AUDIT_FIELD_NAMES = {
+    ("service", "label"): pgettext_lazy("audit field", "question"),
+    ("service", "label_en"): pgettext_lazy("audit field", "question (English)"),
+    ("service", "kind"): pgettext_lazy("audit field", "type of answer"),
+    ("service", "choices"): pgettext_lazy("audit field", "choices"),
+    ("service", "choices_en"): pgettext_lazy("audit field", "choices (English)"),
+    ("desk_request", "phase"): pgettext_lazy("audit field", "phase"),
+    ("desk_request", "deadline"): pgettext_lazy("audit field", "deadline"),
+    ("annual_report", "summary"): pgettext_lazy("audit field", "summary"),
+    ("project", "created_at"): pgettext_lazy("audit field", "created"),
+    ("researchgroup", "created_at"): pgettext_lazy("audit field", "created"),
+    "alert": pgettext_lazy("audit field", "alert"),
+    "antibodies": pgettext_lazy("audit field", "antibodies"),
+    "attachments": pgettext_lazy("audit field", "attachments"),
+    "by": pgettext_lazy("audit field", "by"),
+    "cancelled_bookings": pgettext_lazy("audit field", "cancelled bookings"),
+    "closed": pgettext_lazy("audit field", "closed"),
+    "confirmed": pgettext_lazy("audit field", "confirmed"),
+    "confirmed_for": pgettext_lazy("audit field", "confirmed for"),
+    "decided_by": pgettext_lazy("audit field", "decided by"),
+    "evidence": pgettext_lazy("audit field", "evidence"),
+    "for": pgettext_lazy("audit field", "used for"),
+    "hidden": pgettext_lazy("audit field", "hidden"),
+    "hired": pgettext_lazy("audit field", "hired"),
+    "invoices": pgettext_lazy("audit field", "invoices"),
+    "licence": pgettext_lazy("audit field", "licence"),
+    "organizations": pgettext_lazy("audit field", "organizations"),
+    "outlook": pgettext_lazy("audit field", "outlook"),
+    "prices": pgettext_lazy("audit field", "prices"),
+    "reports": pgettext_lazy("audit field", "reports"),
+    "retention_days": pgettext_lazy("audit field", "retention (days)"),
+    "routed_to": pgettext_lazy("audit field", "routed to"),
+    "routing": pgettext_lazy("audit field", "routing"),
+    "samples_received_at": pgettext_lazy("audit field", "samples received"),
+    "server_url": pgettext_lazy("audit field", "server address"),
+    "slot": pgettext_lazy("audit field", "slot"),
+    "table": pgettext_lazy("audit field", "table"),
+    "told": pgettext_lazy("audit field", "told"),
+    "trial": pgettext_lazy("audit field", "trial"),
+    "trial_site": pgettext_lazy("audit field", "trial site"),
+    "used": pgettext_lazy("audit field", "used"),
+}
+
+# "<prefix>.<key>" names: one change per sample-form question, per price list's VAT rate or accounting code.
+AUDIT_FIELD_PREFIXES = {
+    "sample": pgettext_lazy("audit field", "sample form"),
+    "vat": pgettext_lazy("audit field", "VAT rate"),
+    "code": pgettext_lazy("audit field", "accounting code"),
+}
+
+
+@functools.cache
+def _unambiguous_field_names() -> dict:
+    """field name → verbose name for the names every model that has them names alike ("required", "stage")."""
+    by_name: dict = {}
+    for model in apps.get_models():
+        for field in model._meta.get_fields():
+            label = getattr(field, "verbose_name", None)
+            if isinstance(label, Promise):
+                by_name.setdefault(field.name, {})[str(label)] = label
+    return {name: next(iter(labels.values())) for name, labels in by_name.items() if len(labels) == 1}
+
+
 def _translated_name(entity_type: str, name: str):
-    """The field's verbose name when the model gives it one to translate; None for Django's default (the field's
-    name with spaces, never translated: "decided by") and for names no field carries."""
+    """The field's verbose name when the model gives it one to translate, else the audit's own name for it
+    (AUDIT_FIELD_NAMES, a prefix, the one name other models give a field so called); None for names nobody names."""
     label = getattr(_field(audited_model(entity_type), name), "verbose_name", None)
-    return label if isinstance(label, Promise) else None
+    if isinstance(label, Promise):
+        return label
+    bare = name[:-3] if name.endswith("_id") else name
+    for key in ((entity_type, name), (entity_type, bare), name, bare):
+        if key in AUDIT_FIELD_NAMES:
+            return AUDIT_FIELD_NAMES[key]
+    prefix, dot, rest = name.partition(".")
+    if dot and rest and prefix in AUDIT_FIELD_PREFIXES:
+        return format_lazy(pgettext_lazy("audit field", "{what}: {key}"), what=AUDIT_FIELD_PREFIXES[prefix],
+                           key=_unambiguous_codes().get(rest, rest))
+    return _unambiguous_field_names().get(bare)
 
 
 @functools.cache
@@ -89,11 +167,17 @@ def _code(field, value: str):
     return _unambiguous_codes().get(value, value)
 
 
+_ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})")
+
+
 def value_label(entity_type: str, name: str, value):
     """A recorded value as a reader knows it: a code becomes the label its own model gives it."""
     field = _field(audited_model(entity_type), name)
     if isinstance(value, str) and isinstance(field, (models.DateTimeField, models.DateField)):
         return _when(field, value)
+    if isinstance(value, str) and field is None and _ISO_MOMENT.fullmatch(value):
+        # a moment a service records under a name no field carries ("expected_back_at", "samples_received_at")
+        return _when(models.DateTimeField(), value)
     if isinstance(field, (models.DecimalField, models.FloatField)) and isinstance(value, (str, int, float)) \
             and not isinstance(value, bool):
         return _number(field, value)
