@@ -34,8 +34,16 @@ def test_need_to_answer(browser, live_server, transactional_db):
     requester.wait_for_url("**/desk/requests/*/")
     detail_url = requester.url
 
-    staff = login(browser, live_server, "staff@e2e.example")
+    staff = login(browser, live_server, "staff@e2e.example", viewport={"width": 1280, "height": 800})
     staff.goto(detail_url)
+    # Issue 15, defect 2: at 1280 px each check box kept its own size and its label beside it, inside the form
+    # (each box stretched across the card, the labels squeezed outside it, the page 1526 px wide).
+    assert staff.evaluate("document.documentElement.scrollWidth") <= 1280
+    boxes = staff.evaluate("""() => Array.from(document.querySelectorAll("form[action$='/route/'] ul.choices li"))
+      .map(li => { const box = li.querySelector("input[type=checkbox]").getBoundingClientRect();
+                   const form = li.closest("form").getBoundingClientRect(); const r = li.getBoundingClientRect();
+                   return {box: box.width, left: r.left - form.left, right: form.right - r.right}; })""")
+    assert boxes and all(b["box"] < 40 and b["left"] >= 0 and b["right"] >= 0 for b in boxes), boxes
     staff.check("input[name=keys][value='cyto.sort']")
     staff.click("form[action$='/route/'] button[type=submit]")
     staff.wait_for_selector("text=Demande transmise.")

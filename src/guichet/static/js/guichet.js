@@ -13,3 +13,18 @@ document.addEventListener("click", function (event) {
   field.select();
   if (navigator.clipboard) { navigator.clipboard.writeText(field.value).catch(function () {}); }
 });
+// A form sent back with its refusals: its error summary (data-error-summary, tabindex="-1") takes the focus and is
+// scrolled into view, so that a keyboard or screen-reader user, or a phone's small screen, starts from the list
+// of what to correct (the GOV.UK error-summary pattern). Also after htmx swaps one in.
+function focusErrorSummary(root) {
+  var summary = (root || document).querySelector("[data-error-summary]");
+  if (!summary) { return; }
+  summary.focus({preventScroll: true});
+  summary.scrollIntoView({block: "start"});
+}
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", function () { focusErrorSummary(); });
+} else {
+  focusErrorSummary();
+}
+document.addEventListener("htmx:afterSettle", function (event) { focusErrorSummary(event.target); });
