@@ -138,7 +138,7 @@ def test_recorded_names_read_in_french_with_french_typography(db):
     event = _event(action="service_order.samples", entity_type="service_order", entity_key="1",
                    changes={"samples_received_at": [None, "2026-12-01T09:00:00+00:00"], "sample.Espèce": [None, "souris"]})
     with translation.override("fr"):
-        assert [str(row[0]) for row in change_rows(event)] == ["échantillons reçus", "formulaire d’échantillon\u00a0: Espèce"]
+        assert [str(row[0]) for row in change_rows(event)] == ["échantillons reçus le", "formulaire d’échantillon\u00a0: Espèce"]
         assert change_rows(event)[0][2] == "01/12/2026 10:00"  # the moment in Paris time, not ISO in UTC
     with translation.override("en"):
-        assert [str(row[0]) for row in change_rows(event)] == ["samples received", "sample form: Espèce"]
+        assert [str(row[0]) for row in change_rows(event)] == ["samples received at", "sample form: Espèce"]

@@ -268,6 +268,8 @@ FIELD_LABELS = {
     "decided_by": pgettext_lazy("audit field", "decided by"),
     "family": pgettext_lazy("audit field", "patent family"),
     "help_text": pgettext_lazy("audit field", "help text"),
+    "help_text_en": pgettext_lazy("audit field", "help text (English)"),
+    "closed": pgettext_lazy("audit field", "closed"),
     "licence": pgettext_lazy("audit field", "licence"),
     "max_value": pgettext_lazy("audit field", "maximum value"),
     "min_value": pgettext_lazy("audit field", "minimum value"),
