@@ -47,11 +47,12 @@ def test_a_member_reads_a_services_sample_form_in_their_language(client, lab, fo
         {"name": f"sample_{form[0].pk}", "position": 1, "label": "Number of samples", "kind": "integer",
          "label_fr": "Number of samples", "label_en": "",  # --- bilingual questions: written once, in `label`
          "kind_label": kinds[0], "required": True, "choices": [], "choices_fr": [], "choices_en": [],
-         "min_value": "1.00", "max_value": "96.00", "help_text": "At most one plate"},
+         "min_value": "1.00", "max_value": "96.00", "help_text": "At most one plate",
+         "help_text_fr": "At most one plate", "help_text_en": ""},
         {"name": f"sample_{form[1].pk}", "position": 2, "label": "Species", "kind": "choice",
          "label_fr": "Species", "label_en": "", "kind_label": kinds[1], "required": False,
          "choices": ["Human", "Mouse"], "choices_fr": ["Human", "Mouse"], "choices_en": [], "min_value": None,
-         "max_value": None, "help_text": ""}]
+         "max_value": None, "help_text": "", "help_text_fr": "", "help_text_en": ""}]
 
 
 def test_a_service_without_a_form_has_no_questions(client, lab):

@@ -110,7 +110,7 @@ def request_submit(*, actor: User, text: str, title: str = "", confidential: boo
     """A member (or a confirmed visitor) submits a need. Raises DeskError / QueryRefused."""
     if not permissions.can_submit_request(actor):
         raise NotAllowed(_("Log in or confirm your e-mail address to submit a request."))
-    text = validate_query(text)
+    text = validate_query(text, field="text")
     if len((title or "").strip()) > TITLE_MAX:  # the form and the API refuse it too: said, never cut
         raise DeskError(_("Title: at most %(max)d characters (this one has %(n)d).") % {
             "max": TITLE_MAX, "n": len(title.strip())})
@@ -150,7 +150,7 @@ def visitor_request_start(*, email: str, full_name: str, text: str, confidential
     """A visitor without an account: the need is kept aside, and nothing else written, until they confirm
     their e-mail address. Limited per client address and per e-mail address (RateLimited); refused for an
     address that already has an account, whose owner must log in (AccountExists)."""
-    text = validate_query(text)
+    text = validate_query(text, field="text")
     email = normalize_login(email)
     if not ratelimit.hit("desk-visitor-address", client_address or "unknown",
                          limit=settings.GUICHET_DESK_VISITOR_PER_ADDRESS_HOUR, window_seconds=3600):

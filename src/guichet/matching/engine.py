@@ -48,15 +48,20 @@ _reset_hooks.extend([candidates.clear_frequencies, vectors.reset, concept_index.
 
 
 class QueryRefused(ValueError):
-    """An empty or oversized need: the interface answers 400 (HTTP) or exit status 2 (command line)."""
+    """An empty or oversized need: the interface answers 400 (HTTP) or exit status 2 (command line). `field`
+    names what the caller sent it as (matching-v1's `q`, the desk's `text`): the API's 400 says it."""
+
+    def __init__(self, message, field: str = "q"):
+        super().__init__(message)
+        self.field = field
 
 
-def validate_query(text: str | None) -> str:
+def validate_query(text: str | None, *, field: str = "q") -> str:
     text = (text or "").replace("\x00", "").strip()
     if not text:
-        raise QueryRefused(_("Describe the need: the text is empty."))
+        raise QueryRefused(_("Describe the need: the text is empty."), field)
     if len(text) > MAX_QUERY_LENGTH:
-        raise QueryRefused(_("The text is too long (at most %(n)d characters).") % {"n": MAX_QUERY_LENGTH})
+        raise QueryRefused(_("The text is too long (at most %(n)d characters).") % {"n": MAX_QUERY_LENGTH}, field)
     return text
 
 
