@@ -210,6 +210,13 @@ def via_web_job(payload: dict) -> float:
     CPU["web"] = time.process_time() - cpu + (after.ru_utime + after.ru_stime) - (children.ru_utime + children.ru_stime)
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.APPLIED, (batch.status, batch.error)
+    # What a worker process costs before its first job (interpreter, Django, the apps' imports): an empty
+    # `worker --batch` run, measured here so that the journey's own work can be told from its two starts (a
+    # production worker starts once, not per job).
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    run_worker()
+    end = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU["worker start"] = (end.ru_utime + end.ru_stime) - (before.ru_utime + before.ru_stime)
     return elapsed
 
 
@@ -250,6 +257,9 @@ def main() -> int:
               f"{TIMES['check job']:.1f} s (worker start included)", flush=True)
         print(f"  CPU time, requests and both worker processes: {CPU['web']:.1f} s "
               f"({CPU['web'] / CPU['floor']:.1f}x the floor's)", flush=True)
+        work = CPU["web"] - 2 * CPU["worker start"]
+        print(f"  of which two worker starts (an empty worker run: {CPU['worker start']:.1f} s each); without "
+              f"them {work:.1f} s ({work / CPU['floor']:.1f}x the floor's)", flush=True)
     empty_directory()
     return 0
 

@@ -170,3 +170,38 @@ def test_the_import_job_does_not_check_the_schema_the_check_job_checked(monkeypa
     assert not [q["sql"] for q in queries if q["sql"].startswith("SELECT") and '"plan"' in q["sql"]]
     assert ImportBatch.objects.get(pk=batch.pk).summary == {"create": 3, "update": 0, "unchanged": 0}
     assert Organization.objects.filter(key__startswith="bulk-").count() == 2
+
+
+def test_the_collector_stays_off_until_the_last_of_two_concurrent_imports_ends():
+    """Two imports in one process (threads of a worker): the first to end must not turn the collector back
+    on under the second, and the last to end restores it."""
+    import gc
+    import threading
+
+    from guichet.core.bulk import collector_paused
+
+    first_in, second_in, first_out = threading.Event(), threading.Event(), threading.Event()
+    seen = {}
+
+    def first():
+        with collector_paused():
+            first_in.set()
+            second_in.wait(5)
+        first_out.set()
+
+    def second():
+        first_in.wait(5)
+        with collector_paused():
+            second_in.set()
+            first_out.wait(5)
+            seen["after the first ended"] = gc.isenabled()
+        seen["after both"] = gc.isenabled()
+
+    assert gc.isenabled()
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert seen == {"after the first ended": False, "after both": True}
+    assert gc.isenabled()

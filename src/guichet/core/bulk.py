@@ -8,6 +8,7 @@ columns in the caller's transaction, converting only the values a database adapt
 
 import gc
 import json
+import threading
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
 
@@ -92,19 +93,30 @@ def key_set(keys: Iterable[str]) -> RawSQL:
 
 
 
+_pause_lock = threading.Lock()
+_pause = {"count": 0, "was_enabled": False}
+
+
 @contextmanager
 def collector_paused():
-    """The cyclic garbage collector off for the length of a bulk job, on again after (if it was on); also a
-    decorator. A nested or concurrent use finds it off and leaves it to the outer one.
+    """The cyclic garbage collector off for the length of a bulk job, on again after the last one ends (if
+    it was on before the first); also a decorator.
 
     An import holds its payload, a million small dicts and lists, from start to end: every full collection
     walked them all for nothing (a quarter of a 20k-record import's CPU, bench/import_bench.py). Reference
     counting still frees everything as usual; only the rare cycles made meanwhile wait for the next collection.
+    The pause is counted under a lock: of two imports in one process (two threads of a worker), the first to
+    end leaves the collector off for the other, and the last one restores what the first one found.
     """
-    was_enabled = gc.isenabled()
-    gc.disable()
+    with _pause_lock:
+        if _pause["count"] == 0:
+            _pause["was_enabled"] = gc.isenabled()
+            gc.disable()
+        _pause["count"] += 1
     try:
         yield
     finally:
-        if was_enabled:
-            gc.enable()
+        with _pause_lock:
+            _pause["count"] -= 1
+            if _pause["count"] == 0 and _pause["was_enabled"]:
+                gc.enable()

@@ -338,7 +338,10 @@ def import_batch_confirm(*, actor, batch):
         audit_record(actor=actor, action="import.confirm", entity_type="import", entity_key=str(batch.pk),
                      entity_label=batch.filename)
         enqueue(run_import, batch.pk)
-    batch.refresh_from_db()
+    # What the caller shows (the status, a summary once applied), not the payload or the plan: a 100k-record
+    # batch holds tens of megabytes of JSON that the confirming request has no use for.
+    batch.refresh_from_db(fields=["status", "summary", "phase", "progress_done", "progress_total", "error",
+                                  "confirmed_by", "applied_at", "heartbeat_at"])
     return batch
 
 

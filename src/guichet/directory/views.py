@@ -131,7 +131,7 @@ def import_progress(request, pk):
 def import_confirm(request, pk):
     if (refusal := _staff_only(request)) is not None:
         return refusal
-    batch = get_object_or_404(ImportBatch.objects.defer("payload", "source"), pk=pk)
+    batch = get_object_or_404(ImportBatch.objects.defer("payload", "plan", "source"), pk=pk)
     try:
         batch = services.import_batch_confirm(actor=request.user, batch=batch)
     except services.ImportAlreadyApplied:

@@ -134,48 +134,49 @@ class CompiledVocabulary:
         text_keys: set[str] = set()
         multi: set[int] = set()
         single_at: dict[int, int] = {}
+        known, word = table._words, table.word
         for position, token in enumerate(tokens):
-            keys, anchored, singles = table.word(token)
+            keys, anchored, singles = known.get(token.folded) or word(token)
             text_keys.update(keys)
-            multi.update(anchored)
+            if anchored:
+                multi.update(anchored)
             for rank in singles:
                 single_at.setdefault(rank, position)
         found: dict[str, Detection] = {}
         if multi:
-            folded_at: dict[str, set[int]] = defaultdict(set)
-            stem_at: dict[str, set[int]] = defaultdict(set)
-            for position, token in enumerate(tokens):
-                folded_at[token.folded].add(position)
-                if len(token.folded) > 4:
-                    for stem in token.stems:
-                        stem_at[stem].add(position)
+            # A synonym can match only if every one of its words has a key in the text: set lookups first,
+            # its rarest words first (most candidates fail at the first); the positions of the text's words
+            # are gathered once, for the first candidate that passes.
             needs, keysets = table.needs, table.keysets
+            folded_at = stem_at = None
             for rank in sorted(multi):
-                synonym = ranked[rank]
-                if synonym.concept in found:
-                    continue
-                # A synonym can match only if every one of its words has a key in the text: set lookups first,
-                # its rarest words first (most candidates fail at the first).
                 for keys in keysets[rank]:
                     if keys.isdisjoint(text_keys):
                         break
                 else:
-                    keys = None
-                if keys is not None:
-                    continue
-                where = []
-                for folded, stemmed in needs[rank]:
-                    at = folded_at.get(folded)
-                    for stem in stemmed:
-                        more = stem_at.get(stem)
-                        if more:
-                            at = at | more if at else more
-                    where.append(at)
-                positions = _window(where, len(tokens))
-                if positions is not None:
-                    phrase = " ".join(dict.fromkeys(tokens[p].surface for p in positions))
-                    found[synonym.concept] = Detection(synonym.concept, phrase, synonym,
-                                                       tuple(tokens[p].folded for p in positions))
+                    synonym = ranked[rank]
+                    if synonym.concept in found:
+                        continue
+                    if folded_at is None:
+                        folded_at, stem_at = defaultdict(set), defaultdict(set)
+                        for position, token in enumerate(tokens):
+                            folded_at[token.folded].add(position)
+                            if len(token.folded) > 4:
+                                for stem in token.stems:
+                                    stem_at[stem].add(position)
+                    where = []
+                    for folded, stemmed in needs[rank]:
+                        at = folded_at.get(folded)
+                        for stem in stemmed:
+                            more = stem_at.get(stem)
+                            if more:
+                                at = at | more if at else more
+                        where.append(at)
+                    positions = _window(where, len(tokens))
+                    if positions is not None:
+                        phrase = " ".join(dict.fromkeys(tokens[p].surface for p in positions))
+                        found[synonym.concept] = Detection(synonym.concept, phrase, synonym,
+                                                           tuple(tokens[p].folded for p in positions))
         for rank in sorted(single_at):  # after every synonym of several words: they rank first
             synonym = ranked[rank]
             if synonym.concept not in found:
