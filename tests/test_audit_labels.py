@@ -142,3 +142,11 @@ def test_recorded_names_read_in_french_with_french_typography(db):
         assert change_rows(event)[0][2] == "01/12/2026 10:00"  # the moment in Paris time, not ISO in UTC
     with translation.override("en"):
         assert [str(row[0]) for row in change_rows(event)] == ["samples received at", "sample form: Espèce"]
+
+
+def test_an_empty_list_or_object_reads_as_nothing_not_as_json():
+    # The trial saw "[]" on the audit page where a list was emptied (a project's platforms, a routing's reach).
+    from guichet.core.audit_labels import value_text
+
+    assert value_text([]) == value_text({}) == value_text(None) == "∅"
+    assert value_text(["cyto"]) == '["cyto"]' and value_text({"a": 1}) == '{"a": 1}'

@@ -377,10 +377,11 @@ AUDIT_VALUE_CHARS = 60  # a longer value is cut there, its whole text one tap aw
 
 
 def value_text(value) -> str:
-    """A recorded value as one line of text: "∅" for nothing, a structure (a JSON object or list) as JSON."""
+    """A recorded value as one line of text: "∅" for nothing (an empty list or object too, not "[]"), a structure
+    (a JSON object or list) as JSON."""
     import json
 
-    if value is None or value == "":
+    if value is None or value == "" or (isinstance(value, (dict, list)) and not value):
         return "∅"
     if isinstance(value, bool):  # JSON's true/false, read "Oui"/"Non" (not Python's "True")
         return str(pgettext("audit value", "Yes") if value else pgettext("audit value", "No"))
