@@ -146,6 +146,11 @@ def test_bad_questionnaire_names_the_field_and_writes_nothing(clinic):
     with pytest.raises(services.ClinicalError) as err:
         submit(clinic, deadline=date.today() - timedelta(days=1))
     assert err.value.field == "deadline"
+    with pytest.raises(services.ClinicalError) as err:  # far in the future: the bounds are named, not "from today"
+        submit(clinic, deadline=date(9999, 12, 31))
+    message = str(err.value)  # "Réponses attendues pour le : Indiquez une date entre le 1 janvier 1990 et le …"
+    assert err.value.field == "deadline" and "1990" in message and "aujourd" not in message and "today" not in message
+    assert message[0].isupper(), message
     with pytest.raises(services.ClinicalError) as err:
         submit(clinic, phase="7")
     assert err.value.field == "phase"

@@ -10,6 +10,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from guichet.core import bounds
@@ -33,7 +34,7 @@ class ClinicalError(Refused):
 
 def field_error(label, message) -> str:
     """'Field: message', with the typography of the language (a no-break space before the colon in French)."""
-    return _("%(field)s: %(error)s") % {"field": label, "error": message}
+    return _("%(field)s: %(error)s") % {"field": capfirst(label), "error": message}
 
 
 def _first_error(exc: ValidationError) -> ClinicalError:
@@ -77,8 +78,11 @@ def feasibility_submit(*, actor, title: str = "", confidential: bool = True, now
         feasibility.full_clean(exclude=["request"])
     except ValidationError as exc:
         raise _first_error(exc) from exc
-    if feasibility.deadline < _today() or bounds.date_error(feasibility.deadline, planned=True):
+    if feasibility.deadline < _today():
         raise ClinicalError(_("Answers due by: a date from today on."), field="deadline")
+    if error := bounds.date_error(feasibility.deadline, planned=True):  # far future: say the bounds, not "from today"
+        raise ClinicalError(field_error(Feasibility._meta.get_field("deadline").verbose_name, error),
+                            field="deadline")
     if error := bounds.date_error(feasibility.recruitment_start, planned=True):
         raise ClinicalError(field_error(Feasibility._meta.get_field("recruitment_start").verbose_name, error),
                             field="recruitment_start")
