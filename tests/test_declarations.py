@@ -403,3 +403,17 @@ def test_an_empty_field_is_audited_as_empty_not_as_the_word_none(world):
     event = AuditEvent.objects.get(action="campaign.create", entity_key=str(campaign.pk))
     assert event.changes["cluster_funding_eur"] == [None, None]
     assert event.changes["title"] == [None, "Déclarations 2025"]
+
+
+def test_the_dashboard_prints_a_small_leverage_to_the_hundredth_as_the_report_does(world, client):
+    """Seen by the new-user trial: a private leverage of 0.04 read "0,0" on the dashboard and 0.04 in the report."""
+    campaign = _opened(world)
+    declaration = _decl(campaign, "lab-tcell")
+    services.declaration_submit(actor=world["member"], declaration=declaration, figures=FIGURES)
+    services.declaration_validate(actor=world["staff"], declaration=declaration)
+    client.force_login(world["staff"])
+    year = timezone.localdate().year - 1
+    page = client.get(f"/impact/?start={year}-01-01&end={year}-12-31").content.decode()
+    assert kpis.compute(start=date(year, 1, 1), end=date(year, 12, 31)).values["leverage_private"] == 0.25
+    assert '<li id="kpi-leverage_private"><strong>0,25</strong>' in page
+    assert '<li id="kpi-leverage_public"><strong>0,50</strong>' in page

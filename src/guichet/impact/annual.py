@@ -68,7 +68,9 @@ class Content:
     method: str = ""
 
 
-def _value(value) -> str:
+def figure_text(value) -> str:
+    """A figure as the report and the dashboard print it: whole numbers without decimals, a ratio below 10 to the
+    hundredth (a leverage of 0.04 reads 0,04, not 0,0), others to the tenth."""
     if value is None:
         return "—"
     number = float(value)
@@ -104,7 +106,7 @@ def _declarations(report: AnnualReport) -> list[dict]:
 def _figure(value) -> str:
     if value is True:
         return _("yes")
-    return _value(value)
+    return figure_text(value)
 
 
 def content(report: AnnualReport) -> Content:
@@ -141,7 +143,7 @@ def content(report: AnnualReport) -> Content:
                         if not received:  # "0 of the 0 declared" read as a figure; nothing was declared
                             note = _("No figure declared yet.")
                     rows.append({"key": key, "label": str(kpis.KPI_LABELS.get(key, key)),
-                                 "value": _value(rep.values[key]), "source": source_of(key), "method": method,
+                                 "value": figure_text(rep.values[key]), "source": source_of(key), "method": method,
                                  "coverage": note})
                 out.sections.append({"kind": kind, "title": title, "rows": rows})
             elif kind == "charts":

@@ -104,3 +104,15 @@ def month_label(value) -> str:
         return date_format(datetime.date(year, month, 1), "F Y")
     except ValueError:
         return text
+
+
+@register.filter
+def figure(value) -> str:
+    """A dashboard figure printed as the annual report prints it (impact.annual.figure_text): a leverage of 0.04
+    reads 0,04, not 0,0; "—" when there is none."""
+    from guichet.impact.annual import figure_text
+
+    try:
+        return figure_text(value)
+    except (TypeError, ValueError):  # not a number: shown as it is
+        return str(value)
