@@ -2,6 +2,7 @@
 by a job as PDF and DOCX; read back with pypdf and python-docx."""
 
 import io
+import re
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
@@ -116,6 +117,11 @@ def test_the_pdf_and_the_docx_hold_the_validated_figures_the_narrative_and_the_e
     assert len(document.inline_shapes) == 4  # the dashboard's four charts, as pictures
     # acme-bio's 500 jobs (submitted, never validated) are counted nowhere; the coverage says so.
     assert "Emplois créés (déclarations validées, années de la période) 7 " in pdf
+    # The annex's figures in the PDF read as French: a capital first, " ; " between them (seen by the new-user
+    # trial: "effectif en fin d’année : 42; emplois créés…").
+    annex = pdf[pdf.index("Annexe"):]
+    assert "Emplois créés dans l’année : 7 ; Emplois maintenus dans l’année : 31 ; Publications" in annex, annex[:600]
+    assert re.search(r"\d ; ", annex) and not re.search(r"\d; ", annex), annex[:600]
     # Said as what it is (issue 11): the figure counts the validated figures only, not "declarations received".
     assert "Seuls les chiffres validés sont comptés : 1 sur 2 déclarés." in pdf
     assert "Seuls les chiffres validés sont comptés\u00a0: 1 sur 2 déclarés." in text_docx

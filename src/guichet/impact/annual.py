@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.utils import formats, timezone, translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from guichet.core.workdays import day_end
 from guichet.declarations.models import FIGURES, Declaration
@@ -207,8 +208,11 @@ def pdf(data: Content) -> bytes:
             for d in section["declarations"]:
                 story.append(Paragraph(f"<b>{_pdf_text(d['organization'])}</b> — {_pdf_text(d['campaign'])}",
                                        styles["BodyText"]))
-                story.append(Paragraph(_pdf_text("; ".join(_("%(field)s: %(error)s") % {"field": label, "error": value}
-                                                          for label, value in d["figures"])), cell))
+                # Each label as the DOCX table writes it (capital first), joined as the language writes a list
+                # ("effectif en fin d’année : 42; emplois…" read lower case with an English semicolon in French).
+                story.append(Paragraph(_pdf_text(pgettext("between figures of the annex", "; ").join(
+                    _("%(field)s: %(error)s") % {"field": capfirst(label), "error": value}
+                    for label, value in d["figures"])), cell))
                 story.append(Paragraph(_pdf_text(f"{d['declared']}, {d['validated']}."), small))
                 if d["evidence"]:
                     story.append(Paragraph(_pdf_text(_("Evidence: %(files)s") % {"files": ", ".join(d["evidence"])}),
