@@ -200,6 +200,20 @@ def test_import_progress_is_polled_until_done(database_queue, staff_client, staf
     assert staff_client.get(f"/directory/import/{batch.pk}/progress/").status_code == 403
 
 
+def test_the_polled_progress_brings_the_status_shown_in_the_page_heading(database_queue, staff_client, staff):
+    """The heading said "Queued" for the whole run (seen by the operator trial: "Queued" above "Writing to
+    the directory…"), as only the progress block was polled; the fragment now swaps the status too."""
+    batch = services.import_batch_create(actor=staff, filename="big.json", payload=big_payload(3, 3))
+    staff_client.post(f"/directory/import/{batch.pk}/confirm/")
+    page = staff_client.get(f"/directory/import/{batch.pk}/").content.decode()
+    assert page.count('id="import-status"') == 1  # the page itself: one status, no out-of-band copy
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.RUNNING, phase="writing")
+    polled = staff_client.get(f"/directory/import/{batch.pk}/progress/", HTTP_HX_REQUEST="true",
+                              HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert '<span id="import-status" hx-swap-oob="true">Import en cours</span>' in polled
+    assert "Écriture dans l’annuaire" in polled
+
+
 def test_worker_command_is_documented():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "guichet worker" in readme and "GUICHET_TASKS_BACKEND" in readme
