@@ -347,3 +347,22 @@ def test_bookings_over_http_during_an_import_never_answer_500(database_queue, st
     assert len(acknowledged) >= 3
     assert sorted(Booking.objects.filter(instrument__key="soak.sorter").values_list("id", flat=True)) == sorted(
         acknowledged)
+
+
+def test_the_clock_s_successor_started_a_moment_early_keeps_the_chain_alive(database_queue, settings):
+    """RQ keeps a scheduled job's time in whole seconds and starts it up to a second before the time the
+    tick stored: that successor found the schedule not yet due, skipped without re-enqueueing itself, and the
+    clock stopped for good (seen by the operator trial: /health/worker/ 503 twenty minutes later)."""
+    from django_tasks_db.models import DBTaskResult
+
+    from guichet.core.jobs import tick
+
+    settings.GUICHET_TICK_SECONDS = 60
+    Schedule.objects.create(name="tick", next_run_at=timezone.now() + timedelta(milliseconds=800))
+    assert tick.call() != {"skipped": True}
+    successors = DBTaskResult.objects.filter(task_path="guichet.core.jobs.tick")
+    assert successors.count() == 1  # the chain goes on
+    # A tick seeded by a worker's start in the middle of the period is still absorbed: one chain only.
+    Schedule.objects.filter(name="tick").update(next_run_at=timezone.now() + timedelta(seconds=30))
+    assert tick.call() == {"skipped": True}
+    assert successors.count() == 1
