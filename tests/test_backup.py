@@ -117,3 +117,26 @@ def test_a_media_archive_cannot_write_outside_the_media_directory(tmp_path, sett
     with pytest.raises(BackupError, match="refused"):
         restore_media(archive)
     assert not (tmp_path / "outside.txt").exists()
+
+
+def test_restore_refuses_a_clashing_media_archive_before_it_touches_the_database(tmp_path, settings, empty_database):
+    """`restore DUMP --media TAR` whose files are already there used to load the database, then refuse the
+    files with status 1: a database restored without its uploads, and a second attempt refused as "not empty"."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    (settings.MEDIA_ROOT / "desk").mkdir(parents=True)
+    (settings.MEDIA_ROOT / "desk" / "devis.pdf").write_bytes(b"%PDF-1.7 quote")
+    dump, archive = tmp_path / "db.backup", tmp_path / "media.tar"
+    call_command("backup", str(dump), media=str(archive), verbosity=0)
+    with pytest.raises(CommandError, match="already in"):
+        call_command("restore", str(dump), database=empty_database, media=str(archive), verbosity=0)
+    assert connections[empty_database].introspection.table_names() == []  # nothing was restored
+    junk = tmp_path / "notes.txt"
+    junk.write_text("not a tar")
+    with pytest.raises(CommandError, match="not a media archive"):
+        call_command("restore", str(dump), database=empty_database, media=str(junk), verbosity=0)
+    assert connections[empty_database].introspection.table_names() == []
+    # Without the clash, the same command restores both.
+    settings.MEDIA_ROOT = tmp_path / "new-media"
+    call_command("restore", str(dump), database=empty_database, media=str(archive), verbosity=0)
+    assert connections[empty_database].introspection.table_names()
+    assert (settings.MEDIA_ROOT / "desk" / "devis.pdf").read_bytes() == b"%PDF-1.7 quote"

@@ -218,3 +218,19 @@ def test_a_project_the_member_may_not_charge_is_refused_beside_the_project(clien
     assert response.status_code == 200 and '<ul class="errorlist" id="project-error"><li>' + said in body
     assert 'href="#project-error"' in body and 'value="CC-7"' in body   # what was typed is kept
     assert not Booking.objects.exists()
+
+
+@pytest.mark.parametrize("language, said", [("fr", "Cette adresse attend un formulaire"),
+                                            ("en", "This address expects a form")])
+def test_a_form_address_opened_as_a_link_is_a_page_not_a_blank_405(client, member, staff, language, said):
+    """GET on a POST-only address (the personal-data export, seen by the operator trial) gave an empty body:
+    a white page in the browser. Now the 405 page in the reader's language, its Allow header kept."""
+    client.force_login(member)
+    response = client.get("/privacy/export/", HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 405 and response["Allow"] == "POST"
+    page = response.content.decode()
+    assert said in page and "<nav" in page  # the site's page, with its menu
+    client.force_login(staff)
+    assert said in client.get("/staff/outbox/1/resend/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    # The API's own 405 is left as it is.
+    assert client.get("/api/v1/bookings/1/cancel").status_code == 405

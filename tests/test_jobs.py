@@ -200,6 +200,20 @@ def test_import_progress_is_polled_until_done(database_queue, staff_client, staf
     assert staff_client.get(f"/directory/import/{batch.pk}/progress/").status_code == 403
 
 
+def test_the_polled_progress_brings_the_status_shown_in_the_page_heading(database_queue, staff_client, staff):
+    """The heading said "Queued" for the whole run (seen by the operator trial: "Queued" above "Writing to
+    the directory…"), as only the progress block was polled; the fragment now swaps the status too."""
+    batch = services.import_batch_create(actor=staff, filename="big.json", payload=big_payload(3, 3))
+    staff_client.post(f"/directory/import/{batch.pk}/confirm/")
+    page = staff_client.get(f"/directory/import/{batch.pk}/").content.decode()
+    assert page.count('id="import-status"') == 1  # the page itself: one status, no out-of-band copy
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.RUNNING, phase="writing")
+    polled = staff_client.get(f"/directory/import/{batch.pk}/progress/", HTTP_HX_REQUEST="true",
+                              HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert '<span id="import-status" hx-swap-oob="true">Import en cours</span>' in polled
+    assert "Écriture dans l’annuaire" in polled
+
+
 def test_worker_command_is_documented():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "guichet worker" in readme and "GUICHET_TASKS_BACKEND" in readme
@@ -333,3 +347,22 @@ def test_bookings_over_http_during_an_import_never_answer_500(database_queue, st
     assert len(acknowledged) >= 3
     assert sorted(Booking.objects.filter(instrument__key="soak.sorter").values_list("id", flat=True)) == sorted(
         acknowledged)
+
+
+def test_the_clock_s_successor_started_a_moment_early_keeps_the_chain_alive(database_queue, settings):
+    """RQ keeps a scheduled job's time in whole seconds and starts it up to a second before the time the
+    tick stored: that successor found the schedule not yet due, skipped without re-enqueueing itself, and the
+    clock stopped for good (seen by the operator trial: /health/worker/ 503 twenty minutes later)."""
+    from django_tasks_db.models import DBTaskResult
+
+    from guichet.core.jobs import tick
+
+    settings.GUICHET_TICK_SECONDS = 60
+    Schedule.objects.create(name="tick", next_run_at=timezone.now() + timedelta(milliseconds=800))
+    assert tick.call() != {"skipped": True}
+    successors = DBTaskResult.objects.filter(task_path="guichet.core.jobs.tick")
+    assert successors.count() == 1  # the chain goes on
+    # A tick seeded by a worker's start in the middle of the period is still absorbed: one chain only.
+    Schedule.objects.filter(name="tick").update(next_run_at=timezone.now() + timedelta(seconds=30))
+    assert tick.call() == {"skipped": True}
+    assert successors.count() == 1

@@ -273,6 +273,9 @@ MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddlewar
                   "csp.middleware.CSPMiddleware")
 MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.locale.LocaleMiddleware") + 1,
                   "guichet.core.middleware.DatabaseUnavailableMiddleware")
+# The 405 page renders with the user (its menu): after the authentication and messages middlewares.
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+                  "guichet.core.middleware.MethodNotAllowedPageMiddleware")
 MIDDLEWARE = ["django_prometheus.middleware.PrometheusBeforeMiddleware", *MIDDLEWARE,
               "guichet.core.metrics.PrometheusAfterMiddleware"]
 GUICHET_RETRY_AFTER_SECONDS = env_int("GUICHET_RETRY_AFTER_SECONDS", 30)

@@ -137,19 +137,34 @@ def backup_media(path: Path) -> int:
     return count
 
 
-def restore_media(path: Path, *, force: bool = False) -> int:
-    """Unpack a media archive into MEDIA_ROOT; refuse to overwrite a file unless `force`."""
+def check_media(path: Path, *, force: bool = False) -> list[tarfile.TarInfo]:
+    """Refuse a media archive that restore_media would refuse, touching nothing: `guichet restore`
+    checks it before it loads the database, so a refusal never leaves a database restored without its files."""
     path, root = Path(path), Path(settings.MEDIA_ROOT)
-    if not tarfile.is_tarfile(path):
+    if not path.is_file() or not tarfile.is_tarfile(path):
         raise BackupError(f"{path} is not a media archive (tar)")
     with tarfile.open(path) as archive:
         members = [m for m in archive.getmembers() if m.isfile()]
-        clashes = [m.name for m in members if (root / m.name).exists()]
-        if clashes and not force:
-            raise BackupError(f"{len(clashes)} files already in {root} (first: {clashes[0]}); "
-                              "pass --force to overwrite them")
-        root.mkdir(parents=True, exist_ok=True)
         # The "data" filter refuses absolute paths, "..", links out of the tree and device files.
+        for member in archive.getmembers():
+            try:
+                tarfile.data_filter(member, str(root))
+            except tarfile.FilterError as exc:
+                raise BackupError(f"{path}: refused to unpack {exc}") from exc
+    clashes = [m.name for m in members if (root / m.name).exists()]
+    if clashes and not force:
+        raise BackupError(f"{len(clashes)} files already in {root} (first: {clashes[0]}); "
+                          "pass --force to overwrite them")
+    return members
+
+
+def restore_media(path: Path, *, force: bool = False) -> int:
+    """Unpack a media archive into MEDIA_ROOT; refuse to overwrite a file unless `force`."""
+    path, root = Path(path), Path(settings.MEDIA_ROOT)
+    names = {m.name for m in check_media(path, force=force)}
+    with tarfile.open(path) as archive:
+        members = [m for m in archive.getmembers() if m.isfile() and m.name in names]
+        root.mkdir(parents=True, exist_ok=True)
         try:
             archive.extractall(root, members=members, filter="data")
         except tarfile.FilterError as exc:

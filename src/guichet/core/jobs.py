@@ -64,13 +64,20 @@ def backoff(attempts: int, base_seconds: int, cap_seconds: int = 6 * 3600) -> ti
     return timedelta(seconds=min(cap_seconds, base_seconds * 2 ** max(0, attempts - 1)))
 
 
-def claim_schedule(name: str, every: timedelta) -> bool:
-    """True for exactly one caller per period: moves the schedule's next run forward by compare-and-set."""
+# How early a job run at its `run_after` may start and still count as due. RQ's scheduler keeps a job's time
+# in whole seconds (ScheduledJobRegistry.schedule: calendar.timegm, fraction dropped), so it starts the
+# next `tick` up to a second before the time that tick stored; and clocks of several hosts differ a little.
+SCHEDULE_LEEWAY = timedelta(seconds=5)
+
+
+def claim_schedule(name: str, every: timedelta, *, leeway: timedelta = timedelta(0)) -> bool:
+    """True for exactly one caller per period: moves the schedule's next run forward by compare-and-set.
+    `leeway`: a caller that far ahead of the schedule still claims it (never more than half a period)."""
     from .models import Schedule
 
     now = timezone.now()
     Schedule.objects.get_or_create(name=name, defaults={"next_run_at": now})
-    return bool(Schedule.objects.filter(name=name, next_run_at__lte=now).update(
+    return bool(Schedule.objects.filter(name=name, next_run_at__lte=now + min(leeway, every / 2)).update(
         next_run_at=now + every, last_run_at=now))
 
 
@@ -82,7 +89,10 @@ def tick() -> dict:
     """
     every = timedelta(seconds=settings.GUICHET_TICK_SECONDS)
     with transaction.atomic():
-        if not claim_schedule("tick", every):
+        # With leeway: the chain's own successor, started a moment early by RQ, must not find the schedule
+        # "not yet due" and stop, which ended the chain (seen by the operator trial: /health/worker/ 503,
+        # "the worker's clock is late", no reminder nor recovery until the worker was restarted).
+        if not claim_schedule("tick", every, leeway=SCHEDULE_LEEWAY):
             return {"skipped": True}
         enqueue(tick, run_after=timezone.now() + every)
     return run_periodic()

@@ -62,3 +62,24 @@ class DatabaseUnavailableMiddleware:
             response = HttpResponse(body, status=503)
         response["Retry-After"] = str(seconds)
         return response
+
+
+class MethodNotAllowedPageMiddleware:
+    """A page, not a blank screen, for the 405 of a form's address opened in a browser (the personal-data
+    export, an outbox resend, any `require_POST` view: Django answers them with an empty body). The API's
+    405s keep their JSON; the `Allow` header is kept."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (response.status_code == 405 and not response.content and request.method in ("GET", "HEAD")
+                and not request.path.startswith("/api/")):
+            from django.shortcuts import render
+
+            page = render(request, "405.html", status=405)
+            if response.has_header("Allow"):
+                page["Allow"] = response["Allow"]
+            return page
+        return response

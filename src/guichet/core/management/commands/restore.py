@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from guichet.core.backups import BackupError, restore, restore_media
+from guichet.core.backups import BackupError, check_media, restore, restore_media
 
 
 class Command(BaseCommand):
@@ -14,6 +14,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, database, force, media, **options):
         try:
+            if media:  # refused before the database is touched, not after it was replaced
+                check_media(media, force=force)
             engine = restore(file, using=database, force=force)
             self.stdout.write(f"{file} restored into the {engine} database")
             if media:
