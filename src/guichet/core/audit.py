@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .bulk import insert_rows
-from .models import AuditAction, AuditEvent
+from .models import AuditEvent
 
 _AS_IS = frozenset({str, int, float, bool, type(None)})
 
@@ -43,7 +43,6 @@ def audit_record(*, actor, action: str, entity_type: str, entity_key: str, entit
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record must be called inside the service's transaction")
     user = actor if getattr(actor, "is_authenticated", False) else None
-    _register((action,))
     return AuditEvent.objects.create(
         actor=user,
         actor_label=user.email if user else "system",
@@ -65,16 +64,6 @@ def audit_many(*, actor, events: Iterable[tuple[str, str, str, str, Mapping]]) -
         raise RuntimeError("audit_many must be called inside the service's transaction")
     user = actor if getattr(actor, "is_authenticated", False) else None
     at, actor_id, label = timezone.now(), user.pk if user else None, user.email if user else "system"
-    actions: set[str] = set()
-    written = insert_rows(AuditEvent, AUDIT_COLUMNS, (
-        (at, actor_id, label, actions.add(action) or action, entity_type, str(key)[:120], str(entity_label)[:300],
-         dict(changes or {}))
+    return insert_rows(AuditEvent, AUDIT_COLUMNS, (
+        (at, actor_id, label, action, entity_type, str(key)[:120], str(entity_label)[:300], dict(changes or {}))
         for action, entity_type, key, entity_label, changes in events))
-    _register(actions)
-    return written
-
-
-def _register(actions: Iterable[str]) -> None:
-    """The action codes into the registry the audit page's filter reads (`AuditAction`), in the event's own
-    transaction: a rolled-back write leaves no code behind; a code already there costs an index look."""
-    AuditAction.objects.bulk_create([AuditAction(code=code) for code in sorted(set(actions))], ignore_conflicts=True)

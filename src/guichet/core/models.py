@@ -58,21 +58,6 @@ class AuditEvent(models.Model):
         raise InsertOnlyError("The audit log is insert-only.")
 
 
-class AuditAction(models.Model):
-    """Every action code the audit log holds, one row each: written with the event, in its transaction
-    (`audit.audit_record`, `audit.audit_many`), so the audit page's action filter reads this short list instead of
-    a DISTINCT over the whole log on each load. The log is insert-only, so a code once here stays true."""
-
-    code = models.CharField(_("action"), max_length=80, primary_key=True)
-
-    class Meta:
-        verbose_name = _("audit action")
-        verbose_name_plural = _("audit actions")
-
-    def __str__(self):
-        return self.code
-
-
 class IdempotencyKey(models.Model):
     """A write the API already did for an `Idempotency-Key`: a retry gets the same answer, not a second write.
 

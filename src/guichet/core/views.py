@@ -14,7 +14,7 @@ from guichet.platforms.models import Platform, Service
 from .audit_labels import action_choices, action_value_known
 from .mail import outbox_problems
 from .mail import outbox_resend as resend
-from .models import AuditAction, AuditEvent, OutboxMessage
+from .models import AuditEvent, OutboxMessage
 from .params import BadParameter, page_param
 from .permissions import can_manage_outbox, can_read_outbox_bodies
 
@@ -48,7 +48,7 @@ def audit_log(request):
     elif action:
         events = events.filter(action=action)
     page = page_param(request.GET, Paginator(events, 50))
-    codes = AuditAction.objects.values_list("code", flat=True)   # the registry, not a DISTINCT over the log
+    codes = AuditEvent.objects.order_by().values_list("action", flat=True).distinct()
     return render(request, "core/audit.html", {"page": page, "entity": entity, "actor": actor, "action": action,
                                                "action_choices": action_choices(codes, action)})
 
