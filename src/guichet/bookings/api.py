@@ -115,13 +115,10 @@ def create_booking(request, payload: BookingIn,
                                      description="Any unique string (a UUID) per booking you mean to make; "
                                                  "send it again on a retry.")):
     user = api_user(request)
-    claim = None
-    if key:
-        fingerprint = idempotency.fingerprint(payload.model_dump())
-        done = idempotency.replay(user=user, scope="bookings.create", key=key, fingerprint=fingerprint)
-        if done is not None:
-            return done
-        claim = idempotency.Claim(user=user, scope="bookings.create", key=key, fingerprint=fingerprint, render=_out)
+    done, claim = idempotency.start(user=user, scope="bookings.create", key=key, payload=payload.model_dump(),
+                                    render=_out)
+    if done is not None:
+        return done
     try:
         instrument = Instrument.objects.get(key=valid_key_or_404(payload.instrument))
     except (Instrument.DoesNotExist, Http404):
@@ -136,10 +133,7 @@ def create_booking(request, payload: BookingIn,
         booking = services.booking_create(actor=user, instrument=instrument, start=payload.start, end=payload.end,
                                           cost_centre=payload.cost_centre, idempotency=claim, project=project)
     except idempotency.AlreadyClaimed:  # the same request, sent twice at once: the first one's answer
-        done = idempotency.replay(user=user, scope="bookings.create", key=key, fingerprint=claim.fingerprint)
-        # A committed key always holds its answer; only an expiry in between could leave none.
-        return done or (409, {"detail": _("This Idempotency-Key was already used for a different request."),
-                              "field": idempotency.HEADER})
+        return idempotency.raced(claim)
     # NotTrained and NotAllowed answer 403, the other BookingErrors 409 (config/api.py DOMAIN_ERRORS).
     return 201, _out(booking)
 

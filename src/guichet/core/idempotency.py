@@ -18,6 +18,7 @@ from datetime import timedelta
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import IdempotencyKey
 
@@ -46,6 +47,26 @@ def replay(*, user, scope: str, key: str, fingerprint: str, now=None) -> tuple[i
     if done.fingerprint != fingerprint:
         raise KeyReused(key)
     return done.status_code, done.response
+
+
+def start(*, user, scope: str, key: str | None, payload: dict, render: Callable[[object], object]):
+    """An API write's first step, (answer, claim): no key, (None, None); a finished request with this key, its
+    stored answer and no claim; else no answer and the `Claim` to hand to the service."""
+    if not key:
+        return None, None
+    given = fingerprint(payload)
+    done = replay(user=user, scope=scope, key=key, fingerprint=given)
+    if done is not None:
+        return done, None
+    return None, Claim(user=user, scope=scope, key=key, fingerprint=given, render=render)
+
+
+def raced(claim: "Claim") -> tuple[int, object]:
+    """The answer when the service raised AlreadyClaimed: the same request sent twice at once gets the first one's.
+    A committed key always holds its answer; only an expiry in between could leave none."""
+    done = replay(user=claim.user, scope=claim.scope, key=claim.key, fingerprint=claim.fingerprint)
+    return done or (409, {"detail": _("This Idempotency-Key was already used for a different request."),
+                          "field": HEADER})
 
 
 @dataclass

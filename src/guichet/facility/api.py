@@ -463,14 +463,11 @@ def create_order(request, payload: OrderIn,
                                    description="Any unique string (a UUID) per order you mean to place; send it "
                                                "again on a retry.")):
     user = api_user(request)
-    claim = None
-    if key:  # core/idempotency.py, as POST /bookings
-        fingerprint = idempotency.fingerprint(payload.model_dump())
-        done = idempotency.replay(user=user, scope=ORDER_SCOPE, key=key, fingerprint=fingerprint)
-        if done is not None:
-            return done
-        claim = idempotency.Claim(user=user, scope=ORDER_SCOPE, key=key, fingerprint=fingerprint,
-                                  render=lambda order: _order_out(selectors.own_orders(user).get(pk=order.pk)))
+    done, claim = idempotency.start(  # core/idempotency.py, as POST /bookings
+        user=user, scope=ORDER_SCOPE, key=key, payload=payload.model_dump(),
+        render=lambda order: _order_out(selectors.own_orders(user).get(pk=order.pk)))
+    if done is not None:
+        return done
     if not booking_permissions.can_book(user):  # the order page's rule (bookings.orders.order_create)
         raise booking_services.NotAllowed(_("Log in as a member of the network to order a service."))
     service = Service.objects.select_related("platform").filter(key=payload.service).first()
@@ -495,10 +492,7 @@ def create_order(request, payload: OrderIn,
                                     samples={k: str(v) for k, v in payload.answers.items()},
                                     sample_files=_files(payload.files), idempotency=claim)
     except idempotency.AlreadyClaimed:  # the same request, sent twice at once: the first one's answer
-        done = idempotency.replay(user=user, scope=ORDER_SCOPE, key=key, fingerprint=claim.fingerprint)
-        # A committed key always holds its answer; only an expiry in between could leave none.
-        return done or (409, {"detail": _("This Idempotency-Key was already used for a different request."),
-                              "field": idempotency.HEADER})
+        return idempotency.raced(claim)
     return 201, _order_out(selectors.own_orders(user).get(pk=order.pk))
 
 
