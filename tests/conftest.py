@@ -248,3 +248,11 @@ def seeded_vocabulary(request):
 
     if not Concept.objects.exists():
         vocabulary_load_seed()
+
+
+@pytest.fixture
+def database_queue(settings):
+    """Jobs on the database queue (django-tasks' DatabaseBackend), whatever the run's settings say."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.GUICHET_TASKS_BACKEND = "database"
+    return settings

@@ -38,13 +38,6 @@ def queued(owner, text, **extra):
                                       shared_with_organization=False, background=True, **extra)
 
 
-@pytest.fixture
-def database_queue(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    settings.GUICHET_TASKS_BACKEND = "database"
-    return settings
-
-
 @pytest.mark.django_db
 def test_the_job_writes_chunk_by_chunk_and_the_progress_follows(member, database_queue, monkeypatch):
     database_queue.GUICHET_ANTIBODY_CHUNK = 2

@@ -29,13 +29,6 @@ on_postgresql = pytest.mark.skipif("connection.vendor != 'postgresql'", reason="
 
 
 @pytest.fixture
-def database_queue(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    settings.GUICHET_TASKS_BACKEND = "database"
-    return settings
-
-
-@pytest.fixture
 def instrument(db):
     org = Organization.objects.create(key="rt-lab", name="RT lab", kind="research_lab")
     platform = Platform.objects.create(key="rt", name="RT platform", organization=org)

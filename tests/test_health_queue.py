@@ -11,13 +11,6 @@ from django.utils import timezone
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def database_queue(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    settings.GUICHET_TASKS_BACKEND = "database"
-    return settings
-
-
 def clock_ran(at):
     from guichet.core.models import Schedule
 

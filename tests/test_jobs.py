@@ -54,13 +54,6 @@ def run_worker(timeout=240, script=None, **extra) -> subprocess.CompletedProcess
 
 
 @pytest.fixture
-def database_queue(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    settings.GUICHET_TASKS_BACKEND = "database"
-    return settings
-
-
-@pytest.fixture
 def smtp(settings):
     port = free_port()
     controller, inbox = smtp_up(port)
